@@ -1,0 +1,128 @@
+/**
+ * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
+ * Latencies are recorded as integer microseconds in HDR histograms and reported in milliseconds.
+ */
+
+/** Monotonic counters; a Snapshot carries the increase since the previous one. */
+export interface Counters {
+  connAttempted: number;
+  connSucceeded: number;
+  connFailed: number;
+  /** Connections that closed unexpectedly after they had been established. */
+  connLost: number;
+  sent: number;
+  /** QoS 1 PUBACK / QoS 2 PUBCOMP received. */
+  acked: number;
+  /** Deliveries that carried this run's header (duplicates included). */
+  received: number;
+  /** Deliveries the plan's subscriptions promise for the messages sent. */
+  expected: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** Sends that left later than LATE_SEND_MS after their intended time. */
+  lateSends: number;
+  /** Publishes that could not be handed to the client (not connected, write error). */
+  publishErrors: number;
+  subscribeFailed: number;
+  /** Deliveries without this run's header (other traffic, old retained messages). */
+  foreign: number;
+}
+
+export const COUNTER_KEYS: readonly (keyof Counters)[] = [
+  'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'sent', 'acked', 'received', 'expected',
+  'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
+];
+
+export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected'] as const;
+export type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
+/** Compressed base64 HDR histograms, one per key. */
+export type EncodedHistograms = Record<HistogramKey, string>;
+
+export type Phase = 'connect' | 'warmup' | 'measure' | 'drain' | 'close';
+
+/** What a worker reports once per interval (and once at the end). */
+export interface Snapshot {
+  workerIndex: number;
+  /** Epoch milliseconds (performance.timeOrigin + performance.now()) at the end of the interval. */
+  at: number;
+  phase: Phase;
+  /** Everything that happened in the interval (warm-up included): drives the per-second series. */
+  all: Counters;
+  /** Only messages intended after warm-up (and connections): drives the summary. */
+  measured: Counters;
+  /** Interval histograms of everything (for per-second percentiles). */
+  intervalHistograms: EncodedHistograms;
+  /** Interval histograms of measured messages (added up into the summary). */
+  measuredHistograms: EncodedHistograms;
+  /** Connection failure reasons counted in the interval, e.g. { ECONNREFUSED: 3, "CONNACK: Not authorized": 1 }. */
+  connectErrors: Record<string, number>;
+  /** Worker self-check over the interval. */
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayP99Ms: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** Connections open at the end of the interval (a level, not a delta). */
+  openConnections: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface Summary {
+  connections: { attempted: number; succeeded: number; failed: number; lost: number; errors: Record<string, number> };
+  messages: {
+    sent: number; acked: number; received: number; expected: number;
+    lost: number; duplicated: number; outOfOrder: number;
+    lateSends: number; publishErrors: number; foreign: number;
+  };
+  throughput: { sentPerSec: number; receivedPerSec: number };
+  latencyMs: Record<HistogramKey, LatencySummary>;
+}
+
+export interface IntervalRow {
+  /** Seconds since the publish phase started (negative during connect). */
+  t: number;
+  phase: Phase;
+  sent: number;
+  received: number;
+  acked: number;
+  expected: number;
+  lateSends: number;
+  connections: number;
+  endToEndP50: number | null;
+  endToEndP99: number | null;
+}
+
+export type RunStatus = 'complete' | 'partial' | 'failed';
+
+/** The results file (schemaVersion 1, DESIGN.md §6). */
+export interface Results {
+  schemaVersion: 1;
+  status: RunStatus;
+  /** Why the run is partial or failed. */
+  statusReason?: string;
+  mqbenchVersion: string;
+  scenario: Record<string, unknown> & { name: string };
+  target: { url: string; embedded: boolean; brokerVersion?: string };
+  startedAt: string;
+  durationSec: number;
+  summary: Summary;
+  intervals: IntervalRow[];
+  generator: {
+    workers: number;
+    maxEventLoopDelayMs: number;
+    cpuPercentMax: number;
+    saturated: boolean;
+    saturatedReason?: string;
+  };
+  environment: { node: string; os: string; cpus: number; cpuModel: string; host: string };
+  histograms: EncodedHistograms;
+}

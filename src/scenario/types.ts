@@ -1,0 +1,81 @@
+/**
+ * The validated, resolved scenario: what the loader produces and the planner consumes.
+ * Every unit is normalised (durations in ms, rates per second, sizes in bytes) and every
+ * template is kept as its source text (already checked by the loader; compile with template.ts).
+ * It is plain data (structured-clone safe) so it can cross into worker threads.
+ */
+export type QoS = 0 | 1 | 2;
+
+/** MQTT protocol level on the wire: 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
+export type ProtocolLevel = 4 | 5;
+
+export interface TargetSpec {
+  /** mqtt://, mqtts://, ws://, wss:// URL, or the literal "embedded". */
+  url: string;
+  mqttVersion: ProtocolLevel;
+  username?: string;
+  password?: string;
+}
+
+export interface ConnectSpec {
+  /** New connections per second for the whole group (split over workers by the plan). */
+  rate: number;
+  clean: boolean;
+  keepaliveSec: number;
+  /** Give up on a connection attempt (TCP + CONNACK) after this long. */
+  timeoutMs: number;
+}
+
+export interface SubscribeSpec {
+  /** Template source, e.g. "cmd/{i}" or "$share/ingest/telemetry/#". */
+  topic: string;
+  qos: QoS;
+}
+
+export interface PayloadSpec {
+  /** Total payload bytes, header included (must be >= PAYLOAD_HEADER_BYTES). */
+  size: number;
+}
+
+export interface PublishSpec {
+  /** Template source, e.g. "cmd/{target}" or "telemetry/{i}". */
+  topic: string;
+  qos: QoS;
+  retain: boolean;
+  /** Total messages per second for the whole group (a per-client `every` is converted: count / every). */
+  rate: number;
+  payload: PayloadSpec;
+  /** Group whose client indices `{target}` cycles through (round-robin), when the topic uses `{target}`. */
+  targets?: string;
+}
+
+export interface GroupSpec {
+  name: string;
+  count: number;
+  /** Template source; default "mqb-{run}-{group}-{i}". */
+  clientId: string;
+  connect: ConnectSpec;
+  subscribe: SubscribeSpec[];
+  publish?: PublishSpec;
+}
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  target: TargetSpec;
+  /** Measured but excluded from the summary. */
+  warmupMs: number;
+  /** Steady-state publishing time after all groups have connected. */
+  durationMs: number;
+  /** After publishing stops, how long to wait for in-flight messages before counting them lost. */
+  drainMs: number;
+  /** Worker threads; undefined = automatic. */
+  workers?: number;
+  groups: GroupSpec[];
+  /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (checked by a later issue; kept verbatim). */
+  thresholds: string[];
+}
+
+/** Variables a template may use. */
+export const TEMPLATE_VARS = ['i', 'group', 'clientId', 'target', 'seq', 'run'] as const;
+export type TemplateVar = (typeof TEMPLATE_VARS)[number];
