@@ -59,8 +59,10 @@ export interface Snapshot {
   /** Worker self-check over the interval. */
   eventLoopDelayMaxMs: number;
   eventLoopDelayP99Ms: number;
-  cpuUserMs: number;
-  cpuSystemMs: number;
+  /** Event-loop active time in the interval (ELU): how much of one CPU this thread used. */
+  busyMs: number;
+  /** Length of the interval in ms (to turn busyMs into a percentage). */
+  intervalMs: number;
   /** Connections open at the end of the interval (a level, not a delta). */
   openConnections: number;
 }

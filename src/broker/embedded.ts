@@ -1,0 +1,39 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Aedes } from 'aedes';
+
+/**
+ * An in-process aedes broker on a random loopback port: the zero-setup first run and a
+ * second real broker for tests. Results from it describe aedes inside mqbench's own
+ * process, not a production broker — reporters say so.
+ */
+export interface EmbeddedBroker {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedBroker(host = '127.0.0.1'): Promise<EmbeddedBroker> {
+  const aedes = await Aedes.createBroker();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    aedes.handle(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `mqtt://${host}:${port}`,
+    port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    },
+  };
+}

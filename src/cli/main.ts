@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * The command line: the one place that touches process (argv, exit codes, signals, stdout).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, UserError } from '../shared/errors.js';
+import { VERSION } from '../shared/version.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+import { parseDurationArg, parseWorkersArg } from './args.js';
+
+const program = new Command();
+program
+  .name('mqbench')
+  .description('MQTT load generator and benchmark: open-model load, HDR latency, delivery checked message by message.')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+program
+  .command('run')
+  .description('run a scenario against a broker and write a results JSON')
+  .argument('<scenario>', 'scenario YAML file')
+  .option('-b, --broker <url>', 'broker URL (mqtt://, mqtts://, ws://, wss://) or "embedded"; overrides target.url')
+  .option('-d, --duration <duration>', 'steady-state duration, e.g. 30s or 2m; overrides the scenario', parseDurationArg)
+  .option('-w, --workers <n>', 'worker threads (default: CPU cores - 1, at least 1)', parseWorkersArg)
+  .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
+  .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')
+  .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs']).default('mqttjs'))
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ mqbench run scenarios/fanout.yaml                          # on the embedded broker
+  $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 30s --out r.json
+
+Exit codes: 0 ok · 1 run failed (e.g. broker unreachable) · 2 invalid usage or scenario · 130 interrupted (partial results written)`,
+  )
+  .action(async (file: string, opts) => {
+    process.exitCode = await runCommand(file, opts);
+  });
+
+program
+  .command('validate')
+  .description('check a scenario file and print every problem with file:line:col')
+  .argument('<scenario>', 'scenario YAML file')
+  .addHelpText(
+    'after',
+    `
+Example:
+  $ mqbench validate scenarios/fanout.yaml
+
+Exit codes: 0 valid · 2 problems found (one per line: file:line:col path: message)`,
+  )
+  .action(async (file: string) => {
+    process.exitCode = await validateCommand(file);
+  });
+
+program.addHelpText(
+  'after',
+  `
+Examples:
+  $ mqbench run scenarios/fanout.yaml
+  $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 10s
+  $ mqbench validate scenarios/fanout.yaml`,
+);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here with exit code 0; usage mistakes get exit code 2.
+    process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else if (err instanceof UserError) {
+    process.stderr.write(`mqbench: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(`mqbench: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = ExitCode.runFailed;
+  }
+}
+

@@ -1,0 +1,105 @@
+import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
+import { runPlan } from '../coordinator/coordinator.js';
+import { probeBroker } from '../driver/probe.js';
+import { buildResults } from '../metrics/results.js';
+import type { Results } from '../metrics/types.js';
+import { buildRunPlan } from '../plan/plan.js';
+import { defaultResultsPath, writeResultsFile } from '../report/json.js';
+import { createProgressReporter } from '../report/progress.js';
+import { renderSummary } from '../report/table.js';
+import { loadScenario } from '../scenario/load.js';
+import { redactScenario, redactUrl } from '../scenario/redact.js';
+import type { Scenario } from '../scenario/types.js';
+import { systemClock } from '../shared/clock.js';
+import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { VERSION } from '../shared/version.js';
+
+export interface RunFlags {
+  broker?: string;
+  duration?: number;
+  workers?: number;
+  out?: string;
+  quiet?: boolean;
+  driver: string;
+}
+
+const err = (s: string) => process.stderr.write(s);
+
+/** `mqbench run`: returns the exit code. */
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadScenario(file, process.env);
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  const scenario: Scenario = structuredClone(loaded.scenario);
+  if (flags.broker) scenario.target.url = checkBrokerFlag(flags.broker);
+  if (flags.duration) scenario.durationMs = flags.duration;
+  const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
+
+  let embedded: EmbeddedBroker | null = null;
+  if (scenario.target.url === 'embedded') {
+    embedded = await startEmbeddedBroker();
+    scenario.target.url = embedded.url;
+    err(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
+      '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
+  } else {
+    const problem = await probeBroker(scenario.target.url);
+    if (problem) {
+      throw new UserError(`cannot reach the broker at ${redactUrl(scenario.target.url)}: ${problem}`, ExitCode.runFailed, 'is the broker running and listening there? Check --broker or target.url');
+    }
+  }
+
+  const plan = buildRunPlan(scenario, { workers, runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0) });
+  err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    err(`\nmqbench: ${sig}: stopping, closing connections and writing partial results (again to quit at once)\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(flags.quiet), columns: process.stderr.columns });
+  let results: Results;
+  try {
+    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p) });
+    progress.done();
+    results = buildResults(outcome, {
+      mqbenchVersion: VERSION,
+      scenario: { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name },
+      targetUrl: redactUrl(scenario.target.url),
+      embedded: embedded !== null,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await embedded?.close();
+  }
+  const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
+  await writeResultsFile(out, results);
+  process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
+  err(`results written to ${out}\n`);
+  if (results.status === 'complete') return ExitCode.ok;
+  if (abort.signal.aborted) return ExitCode.interrupted;
+  err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
+  return ExitCode.runFailed;
+}
+
+function checkBrokerFlag(url: string): string {
+  if (url === 'embedded') return url;
+  if (!/^(mqtts?|wss?):\/\/[^/]/.test(url)) {
+    throw new UserError(`--broker: "${redactUrl(url)}" is not a broker URL`, ExitCode.usage, 'use mqtt://host:1883, mqtts://, ws://, wss:// or "embedded"');
+  }
+  return url;
+}

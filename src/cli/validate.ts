@@ -1,0 +1,16 @@
+import { loadScenario } from '../scenario/load.js';
+import { ExitCode, ScenarioError } from '../shared/errors.js';
+
+/** `mqbench validate`: every problem on its own line, exit 2 if any. */
+export async function validateCommand(file: string): Promise<number> {
+  try {
+    const { scenario } = await loadScenario(file, process.env);
+    const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
+    process.stdout.write(`${file}: valid (${scenario.name}: ${scenario.groups.length} group(s), ${clients} clients)\n`);
+    return ExitCode.ok;
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    process.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
+    return ExitCode.usage;
+  }
+}

@@ -1,0 +1,130 @@
+import { Aggregator } from '../metrics/aggregate.js';
+import { redactUrl } from '../scenario/redact.js';
+import type { RunStatus } from '../metrics/types.js';
+import type { RunPlan } from '../plan/plan.js';
+import type { ProgressInfo } from '../report/progress.js';
+import type { Clock } from '../shared/clock.js';
+import { WorkerPool } from './pool.js';
+
+export interface RunOptions {
+  plan: RunPlan;
+  driver: string;
+  clock: Clock;
+  /** Called about once a second with live figures. */
+  onProgress?: (p: ProgressInfo) => void;
+  /** Aborting (Ctrl-C) stops the run at once; what was measured is kept, status "partial". */
+  signal?: AbortSignal;
+  workerEntry?: URL;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  reason?: string;
+  agg: Aggregator;
+  startedAt: Date;
+  /** Epoch ms: when publishing began, when the measured window began and when it ended. */
+  publishStart: number;
+  measureFrom: number;
+  measureEnd: number;
+  workers: number;
+}
+
+const DEFAULT_ENTRY = new URL('../worker/entry.js', import.meta.url);
+const BARRIER_LEAD_MS = 50;
+const DRAIN_POLL_MS = 100;
+
+class Aborted extends Error {}
+
+/** Runs a plan on worker threads: barrier, connect, publish, drain, stop; merges every snapshot. */
+export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
+  const { plan, clock } = opts;
+  const sc = plan.scenario;
+  const startedAt = new Date();
+  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY);
+  let agg = new Aggregator(clock.now());
+  let status: RunStatus = 'complete';
+  let reason: string | undefined;
+  let publishStart = 0;
+  let measureFrom = 0;
+  let measureEnd = 0;
+  let progressTimer: unknown = null;
+
+  const aborted = new Promise<never>((_, reject) => {
+    if (opts.signal?.aborted) reject(new Aborted('interrupted'));
+    opts.signal?.addEventListener('abort', () => reject(new Aborted('interrupted')), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, pool.failedPromise]);
+  pool.onSnapshot = (m) => agg.add(m.snapshot);
+
+  const progress = () => {
+    const row = agg.latest();
+    const now = clock.now();
+    opts.onProgress?.({
+      phase: row?.phase ?? 'connect',
+      elapsedSec: publishStart ? Math.max(0, (now - publishStart) / 1000) : 0,
+      totalSec: (sc.warmupMs + sc.durationMs) / 1000,
+      connections: { open: agg.openConnections(), planned: plan.totals.clients, failed: agg.measured.connFailed },
+      sentPerSec: row?.sent ?? 0,
+      receivedPerSec: row?.received ?? 0,
+      lostSoFar: Math.max(0, agg.measured.expected - (agg.measured.received - agg.measured.duplicated)),
+      lateSends: agg.all.lateSends,
+      endToEndP99Ms: row?.endToEndP99 ?? null,
+    });
+    progressTimer = clock.setTimeout(progress, 1000);
+  };
+
+  try {
+    await guard(pool.waitAll('ready'));
+    const connectAt = clock.now() + BARRIER_LEAD_MS;
+    agg = new Aggregator(connectAt);
+    pool.broadcast({ type: 'connect', at: connectAt });
+    progressTimer = clock.setTimeout(progress, 1000);
+    const connected = await guard(pool.waitAll('connected'));
+    if (agg.measured.connSucceeded === 0) {
+      status = 'failed';
+      reason = `no connection to ${redactUrl(sc.target.url)} succeeded (${topReasons(agg.connectErrors)})`;
+    } else {
+      publishStart = clock.now() + BARRIER_LEAD_MS;
+      measureFrom = publishStart + sc.warmupMs;
+      measureEnd = measureFrom + sc.durationMs;
+      const excluded = connected.flatMap((m) => m.failedSubscribers);
+      pool.broadcast({ type: 'start', t0: publishStart, excluded });
+      await guard(pool.waitAll('published'));
+      await guard(drain(pool, clock, sc.drainMs));
+    }
+  } catch (err) {
+    status = publishStart ? 'partial' : 'failed';
+    reason = err instanceof Aborted ? 'interrupted by the user' : (err as Error).message;
+    if (measureEnd) measureEnd = Math.min(measureEnd, clock.now());
+  } finally {
+    if (progressTimer !== null) clock.clearTimeout(progressTimer);
+  }
+  // Stop: close connections, collect final snapshots, end the threads.
+  pool.broadcast({ type: 'stop', reason: reason ?? 'done' });
+  const finals = pool.waitAll('final');
+  await Promise.race([finals, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await pool.close(3000);
+  if (reason === 'interrupted by the user' && status === 'failed') status = 'partial';
+  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size };
+}
+
+async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {
+  const until = clock.now() + drainMs;
+  while (clock.now() < until) {
+    const replies = pool.waitAll('progress');
+    pool.broadcast({ type: 'progress?' });
+    const ps = (await replies).map((m) => m.progress);
+    const expected = ps.reduce((n, p) => n + p.expected, 0);
+    const got = ps.reduce((n, p) => n + p.uniqueReceived, 0);
+    const inflight = ps.reduce((n, p) => n + p.inflight, 0);
+    if (got >= expected && inflight === 0) return;
+    await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
+  }
+}
+
+export function topReasons(errors: Record<string, number>): string {
+  const list = Object.entries(errors).sort((a, b) => b[1] - a[1]);
+  if (list.length === 0) return 'no reason reported';
+  return list.slice(0, 3).map(([r, n]) => `${r} ×${n}`).join(', ');
+}

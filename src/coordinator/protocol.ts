@@ -1,0 +1,38 @@
+import type { WorkerPlan } from '../plan/plan.js';
+import type { Snapshot } from '../metrics/types.js';
+
+/**
+ * The thread protocol: every message between the coordinator and a worker is one of these.
+ * Lifecycle: (workerData = plan) → ready → connect → connected → start → published →
+ * [drain: progress? ⇄ progress]* → stop → final. `stop` may come at any time (abort).
+ */
+export type ToWorker =
+  /** Begin connecting at this epoch-ms instant (the start barrier for connections). */
+  | { type: 'connect'; at: number }
+  /**
+   * Begin publishing at epoch-ms `t0`. `excluded` lists global client indices whose
+   * subscriptions are not active (connect or SUBACK failed): they are not expected to receive.
+   */
+  | { type: 'start'; t0: number; excluded: number[] }
+  /** Report cumulative delivery progress now (used while draining). */
+  | { type: 'progress?' }
+  /** Close every connection, send the final snapshot, end the thread. */
+  | { type: 'stop'; reason: string };
+
+export interface DeliveryProgress {
+  /** Measured (post-warm-up) counts, cumulative. */
+  expected: number;
+  uniqueReceived: number;
+  /** QoS 1/2 publishes still waiting for their ack. */
+  inflight: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; workerIndex: number }
+  | { type: 'connected'; workerIndex: number; failedSubscribers: number[] }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'published'; workerIndex: number }
+  | { type: 'progress'; workerIndex: number; progress: DeliveryProgress }
+  | { type: 'final'; snapshot: Snapshot }
+  /** A fatal error inside the worker: the coordinator aborts the run. */
+  | { type: 'error'; workerIndex: number; message: string };

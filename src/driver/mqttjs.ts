@@ -1,0 +1,106 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { QoS } from '../scenario/types.js';
+import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted } from './types.js';
+
+/** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
+export const mqttjsDriver: Driver = {
+  name: 'mqttjs',
+  connect(opts, events) {
+    return new Promise<Connection>((resolve, reject) => {
+      const options: IClientOptions = {
+        clientId: opts.clientId,
+        protocolVersion: opts.protocolVersion,
+        clean: opts.clean,
+        keepalive: opts.keepaliveSec,
+        connectTimeout: opts.timeoutMs,
+        reconnectPeriod: 0,
+        resubscribe: false,
+        queueQoSZero: false,
+        username: opts.username,
+        password: opts.password,
+      };
+      const client = mqtt.connect(opts.url, options);
+      noDelay(client);
+      let settled = false;
+      let closing = false;
+      const fail = (reason: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        client.end(true);
+        reject(new ConnectFailure(reason));
+      };
+      const timer = setTimeout(() => fail(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
+      client.on('error', (err: Error & { code?: string | number }) => {
+        if (!settled) fail(describeError(err));
+      });
+      client.on('close', () => {
+        if (!settled) fail('connection closed before CONNACK');
+        else if (!closing) {
+          closing = true;
+          events.onLost('connection closed by the broker or network');
+        }
+      });
+      client.on('message', (topic: string, payload: Buffer) => events.onMessage(topic, payload));
+      client.once('connect', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(wrap(client, () => (closing = true)));
+      });
+    });
+  },
+};
+
+function noDelay(client: MqttClient): void {
+  const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => void };
+  stream?.setNoDelay?.(true);
+}
+
+function describeError(err: Error & { code?: string | number }): string {
+  if (typeof err.code === 'string') return err.code;
+  // CONNACK refusals: mqtt.js puts the return/reason code in `code` and the words in the message.
+  const words = err.message.replace(/^Connection refused:\s*/i, '');
+  return `CONNACK refused: ${words}`;
+}
+
+function wrap(client: MqttClient, markClosing: () => void): Connection {
+  let inflight = 0;
+  return {
+    subscribe(filters) {
+      return new Promise<Granted[]>((resolve, reject) => {
+        const map: Record<string, { qos: QoS }> = {};
+        for (const f of filters) map[f.topic] = { qos: f.qos };
+        client.subscribe(map, (err, granted) => {
+            if (err) reject(err);
+          else resolve(filters.map((f) => (granted?.find((g) => g.topic === f.topic)?.qos ?? 128) as Granted));
+        });
+      });
+    },
+    publish(topic, payload, qos: QoS, retain, done) {
+      if (qos > 0) inflight++;
+      client.publish(topic, payload, { qos, retain }, (err) => {
+        if (qos > 0) inflight--;
+        done(err ?? undefined);
+      });
+    },
+    inflight: () => inflight,
+    end() {
+      markClosing();
+      return new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          client.end(true);
+          resolve();
+        }, 2000);
+        client.end(false, {}, () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    },
+    destroy() {
+      markClosing();
+      client.end(true);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { ProtocolLevel, QoS } from '../scenario/types.js';
+
+/**
+ * The seam between devices and an MQTT client implementation. Small on purpose: a lean
+ * driver on mqtt-packet will implement the same interface.
+ */
+export interface ConnectOptions {
+  url: string;
+  clientId: string;
+  protocolVersion: ProtocolLevel;
+  clean: boolean;
+  keepaliveSec: number;
+  timeoutMs: number;
+  username?: string;
+  password?: string;
+}
+
+export interface ConnectionEvents {
+  /** A PUBLISH arrived. Called synchronously from the socket read path. */
+  onMessage(topic: string, payload: Buffer): void;
+  /** The connection closed without `end()`/`destroy()` being called by us. */
+  onLost(reason: string): void;
+}
+
+/** The granted QoS per filter, or 128 (0x80) for a refused subscription. */
+export type Granted = QoS | 128;
+
+export interface Connection {
+  subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]>;
+  /**
+   * Hand a message to the client. `done` runs on PUBACK (QoS 1), PUBCOMP (QoS 2), or when the
+   * packet has been written (QoS 0); with an error when it could not be sent.
+   */
+  publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: (err?: Error) => void): void;
+  /** QoS 1/2 publishes waiting for their ack. */
+  inflight(): number;
+  /** Graceful: DISCONNECT, then close. */
+  end(): Promise<void>;
+  /** Abrupt: destroy the socket, no DISCONNECT. */
+  destroy(): void;
+}
+
+/** Why a connection attempt failed, in words a user can act on (e.g. "ECONNREFUSED", "CONNACK: Not authorized"). */
+export class ConnectFailure extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'ConnectFailure';
+  }
+}
+
+export interface Driver {
+  readonly name: string;
+  /** Resolves once CONNACK accepted the session; rejects with ConnectFailure. */
+  connect(opts: ConnectOptions, events: ConnectionEvents): Promise<Connection>;
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../shared/clock.js';
+import { zeroCounters } from './counters.js';
+import { createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
+import { HISTOGRAM_KEYS, type Counters, type EncodedHistograms, type HistogramKey, type Phase, type Snapshot } from './types.js';
+
+type HistogramSet = Record<HistogramKey, Histogram>;
+
+const histogramSet = (): HistogramSet =>
+  Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as HistogramSet;
+
+function drain(set: HistogramSet): EncodedHistograms {
+  const out = {} as EncodedHistograms;
+  for (const k of HISTOGRAM_KEYS) {
+    out[k] = encodeHistogram(set[k]);
+    set[k].reset();
+  }
+  return out;
+}
+
+/** Per-thread self-check figures sampled at snapshot time. */
+export interface SelfCheck {
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayP99Ms: number;
+  busyMs: number;
+  intervalMs: number;
+}
+
+/**
+ * One worker's measurements between two snapshots. Every count and latency goes to the
+ * "all" set (per-second series) and, when it belongs to the measured window, to the
+ * "measured" set (the summary). Connection figures are always measured.
+ */
+export class Recorder {
+  private all = zeroCounters();
+  private measured = zeroCounters();
+  private allH = histogramSet();
+  private measuredH = histogramSet();
+  private connectErrors: Record<string, number> = {};
+
+  constructor(private readonly workerIndex: number) {}
+
+  count(key: keyof Counters, measured: boolean, n = 1): void {
+    this.all[key] += n;
+    if (measured) this.measured[key] += n;
+  }
+
+  latency(key: HistogramKey, ms: number, measured: boolean): void {
+    recordMs(this.allH[key], ms);
+    if (measured) recordMs(this.measuredH[key], ms);
+  }
+
+  connectFailed(reason: string): void {
+    this.count('connFailed', true);
+    this.connectErrors[reason] = (this.connectErrors[reason] ?? 0) + 1;
+  }
+
+  /** Everything since the previous snapshot; resets the interval state. */
+  snapshot(clock: Clock, phase: Phase, openConnections: number, self: SelfCheck): Snapshot {
+    const snap: Snapshot = {
+      workerIndex: this.workerIndex,
+      at: clock.now(),
+      phase,
+      all: this.all,
+      measured: this.measured,
+      intervalHistograms: drain(this.allH),
+      measuredHistograms: drain(this.measuredH),
+      connectErrors: this.connectErrors,
+      openConnections,
+      ...self,
+    };
+    this.all = zeroCounters();
+    this.measured = zeroCounters();
+    this.connectErrors = {};
+    return snap;
+  }
+}

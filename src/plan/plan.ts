@@ -1,0 +1,83 @@
+import type { Scenario } from '../scenario/types.js';
+import { rateShare, splitRange, type Range } from './split.js';
+
+/** One worker's part of one group: clients [first, first + count) of that group. */
+export interface GroupSlice extends Range {
+  groupIndex: number;
+  /** This slice's share of the group's connect rate and publish rate (for display and checks). */
+  connectRate: number;
+  publishRate: number;
+}
+
+export interface WorkerPlan {
+  workerIndex: number;
+  workerCount: number;
+  runId: string;
+  runTag: number;
+  scenario: Scenario;
+  /** Global client index of each group's client 0 (index = group order); used as publisher id. */
+  clientBase: number[];
+  slices: GroupSlice[];
+}
+
+export interface RunPlan {
+  runId: string;
+  runTag: number;
+  scenario: Scenario;
+  clientBase: number[];
+  totals: { clients: number; publishers: number; publishRate: number };
+  workers: WorkerPlan[];
+}
+
+export interface PlanOptions {
+  /** Requested worker threads; capped at the number of clients. */
+  workers: number;
+  runId: string;
+  runTag: number;
+}
+
+/** Pure: the same scenario and options always give the same plan. */
+export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
+  const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
+  const workerCount = Math.max(1, Math.min(opts.workers, clients));
+  const clientBase: number[] = [];
+  let base = 0;
+  for (const g of scenario.groups) {
+    clientBase.push(base);
+    base += g.count;
+  }
+  const perGroup = scenario.groups.map((g) => splitRange(g.count, workerCount));
+  const workers: WorkerPlan[] = Array.from({ length: workerCount }, (_, w) => ({
+    workerIndex: w,
+    workerCount,
+    runId: opts.runId,
+    runTag: opts.runTag,
+    scenario,
+    clientBase,
+    slices: scenario.groups
+      .map((g, gi): GroupSlice => {
+        const r = perGroup[gi][w];
+        return {
+          groupIndex: gi,
+          first: r.first,
+          count: r.count,
+          connectRate: rateShare(g.connect.rate, g.count, r),
+          publishRate: g.publish ? rateShare(g.publish.rate, g.count, r) : 0,
+        };
+      })
+      .filter((s) => s.count > 0),
+  }));
+  const publishing = scenario.groups.filter((g) => g.publish);
+  return {
+    runId: opts.runId,
+    runTag: opts.runTag,
+    scenario,
+    clientBase,
+    totals: {
+      clients,
+      publishers: publishing.reduce((n, g) => n + g.count, 0),
+      publishRate: publishing.reduce((r, g) => r + (g.publish?.rate ?? 0), 0),
+    },
+    workers,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The results file (DESIGN.md §6): written atomically, read back with a schema version check.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Results } from '../metrics/types.js';
+import { ExitCode, UserError } from '../shared/errors.js';
+
+/** The only results schema this version reads and writes. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/**
+ * Writes `results` as pretty JSON (2-space indent, trailing newline). The text goes to a temporary file in
+ * the same folder, is flushed to disk, then renamed over `path`: readers see the old file or the new one,
+ * never half of one. Parent folders are created as needed.
+ */
+export async function writeResultsFile(path: string, results: Results): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** "2025-03-04T05:06:07Z" → "20250304-050607" (UTC). */
+function utcStamp(d: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const date = `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}`;
+  return `${date}-${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
+}
+
+/** Keeps a scenario name usable as one file name on every OS: no separators, spaces or odd characters. */
+function fileSafe(name: string): string {
+  const safe = name.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return safe === '' ? 'run' : safe;
+}
+
+/** Default results location: `<dir>/<scenario-name>-<YYYYMMDD-HHMMSS>.json`, timestamp in UTC. */
+export function defaultResultsPath(scenarioName: string, startedAt: Date, dir = 'results'): string {
+  return join(dir, `${fileSafe(scenarioName)}-${utcStamp(startedAt)}.json`);
+}
+
+/** Reads and checks a results file; throws a UserError naming the file and the problem. */
+export async function readResultsFile(path: string): Promise<Results> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new UserError(`cannot read results file ${path}: ${why}`, ExitCode.usage);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${path} is not valid JSON: ${(err as Error).message}`, ExitCode.usage);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UserError(`${path} is not an mqbench results file (expected a JSON object)`, ExitCode.usage);
+  }
+  const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== RESULTS_SCHEMA_VERSION) {
+    const found = version === undefined ? 'no schemaVersion' : `schemaVersion ${JSON.stringify(version)}`;
+    throw new UserError(
+      `${path} has ${found}; this mqbench reads results files with schemaVersion ${RESULTS_SCHEMA_VERSION}`,
+      ExitCode.usage,
+    );
+  }
+  const r = data as Partial<Results>;
+  if (typeof r.summary !== 'object' || r.summary === null || typeof r.scenario?.name !== 'string') {
+    throw new UserError(`${path} is not a complete mqbench results file (summary or scenario.name missing)`, ExitCode.usage);
+  }
+  return data as Results;
+}

@@ -1,0 +1,138 @@
+/**
+ * The end-of-run summary for a terminal: header, connections, messages, latency percentiles,
+ * the delivery verdict and warnings. Returns a string; printing it is the caller's business.
+ * Latency is shown as percentiles up to the maximum, never as a mean.
+ */
+import Table from 'cli-table3';
+import type { HistogramKey, LatencySummary, Results, Summary } from '../metrics/types.js';
+import { createPaint, type Paint } from './ansi.js';
+import { fmtInt, fmtMs, fmtPercent, fmtRate, fmtSec, NONE } from './format.js';
+import { deliveryOk, deliveryVerdict } from './verdict.js';
+import { runWarnings } from './warnings.js';
+
+export interface RenderOptions {
+  /** Add ANSI colors (default false: plain text). */
+  color?: boolean;
+}
+
+/** How many connection failure reasons to list before summing up the rest. */
+const TOP_REASONS = 5;
+/** Longer failure reasons are cut so that one odd message cannot stretch the table. */
+const MAX_REASON_CHARS = 60;
+
+/** Latency rows in display order. */
+export const LATENCY_ROWS: readonly [HistogramKey, string][] = [
+  ['connect', 'connect'],
+  ['publishAck', 'publish→ack'],
+  ['endToEnd', 'end-to-end (from intended send)'],
+  ['endToEndUncorrected', 'end-to-end (uncorrected)'],
+];
+
+function newTable(paint: Paint, head: string[], colAligns: Table.HorizontalAlignment[]): Table.Table {
+  return new Table({
+    head: head.map((h) => paint.cyan(h)),
+    colAligns,
+    style: { head: [], border: [], compact: true },
+  });
+}
+
+function statusText(results: Results, paint: Paint): string {
+  const color = results.status === 'complete' ? paint.green : results.status === 'partial' ? paint.yellow : paint.red;
+  return color(results.status);
+}
+
+function headerLine(results: Results, paint: Paint): string {
+  const broker = results.target.brokerVersion ? ` (${results.target.brokerVersion})` : '';
+  const embedded = results.target.embedded ? ' [embedded]' : '';
+  return [
+    `${paint.bold(results.scenario.name)} → ${results.target.url}${broker}${embedded}`,
+    `status ${statusText(results, paint)}`,
+    `duration ${fmtSec(results.durationSec)}`,
+  ].join(' | ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A count that signals trouble when it is not zero: red in color mode. */
+function badCount(paint: Paint): (n: number) => string {
+  return (n) => (n > 0 ? paint.red(fmtInt(n)) : fmtInt(n));
+}
+
+function connectionsTable(c: Summary['connections'], paint: Paint): string {
+  const table = newTable(paint, ['attempted', 'succeeded', 'failed', 'lost'], ['right', 'right', 'right', 'right']);
+  const bad = badCount(paint);
+  table.push([fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost)]);
+  return table.toString();
+}
+
+/** The most frequent connection failure reasons, or "" when every connection succeeded. */
+function failuresTable(errors: Record<string, number>, paint: Paint): string {
+  const reasons = Object.entries(errors).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (reasons.length === 0) return '';
+  const table = newTable(paint, ['connection failure reason', 'count'], ['left', 'right']);
+  for (const [reason, count] of reasons.slice(0, TOP_REASONS)) {
+    table.push([truncate(reason, MAX_REASON_CHARS), fmtInt(count)]);
+  }
+  const rest = reasons.slice(TOP_REASONS);
+  if (rest.length > 0) {
+    const restCount = rest.reduce((sum, [, n]) => sum + n, 0);
+    table.push([`… ${fmtInt(rest.length)} other reason${rest.length === 1 ? '' : 's'}`, fmtInt(restCount)]);
+  }
+  return table.toString();
+}
+
+function messagesTable(summary: Summary, paint: Paint): string {
+  const m = summary.messages;
+  const bad = badCount(paint);
+  const lost = m.lost > 0 ? `${paint.red(fmtInt(m.lost))} (${fmtPercent(m.lost, m.expected)})` : fmtInt(m.lost);
+  const table = newTable(paint, ['published', '', 'delivered', ''], ['left', 'right', 'left', 'right']);
+  table.push(
+    ['sent', fmtInt(m.sent), 'expected', fmtInt(m.expected)],
+    ['acked', fmtInt(m.acked), 'received', fmtInt(m.received)],
+    ['publish errors', bad(m.publishErrors), 'lost', lost],
+    ['late sends', bad(m.lateSends), 'duplicated', bad(m.duplicated)],
+    ['', '', 'out-of-order', bad(m.outOfOrder)],
+    ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
+    ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
+  );
+  return table.toString();
+}
+
+function latencyCells(l: LatencySummary): string[] {
+  if (l.count === 0) return [fmtInt(0), NONE, NONE, NONE, NONE, NONE, NONE];
+  return [fmtInt(l.count), ...[l.min, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtMs)];
+}
+
+function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
+  const head = ['latency (ms)', 'count', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max'];
+  const table = newTable(paint, head, ['left', ...Array<Table.HorizontalAlignment>(7).fill('right')]);
+  for (const [key, label] of LATENCY_ROWS) table.push([label, ...latencyCells(latency[key])]);
+  return table.toString();
+}
+
+/** The complete end-of-run summary as text (lines joined with "\n", ending with a newline). */
+export function renderSummary(results: Results, opts: RenderOptions = {}): string {
+  const paint = createPaint(opts.color ?? false);
+  const { summary } = results;
+  const verdict = deliveryVerdict(summary.messages);
+  const failures = failuresTable(summary.connections.errors, paint);
+  const lines = [
+    headerLine(results, paint),
+    '',
+    paint.bold('Connections'),
+    connectionsTable(summary.connections, paint),
+    ...(failures ? [failures] : []),
+    '',
+    paint.bold('Messages'),
+    messagesTable(summary, paint),
+    '',
+    paint.bold('Latency'),
+    latencyTable(summary.latencyMs, paint),
+    '',
+    deliveryOk(summary.messages) ? paint.green(verdict) : paint.red(verdict),
+    ...runWarnings(results).map((w) => paint.yellow(`WARNING: ${w}`)),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,21 @@
+/**
+ * Conditions under which the numbers of a run must not be read at face value.
+ */
+import type { Results } from '../metrics/types.js';
+
+/** The warnings for a run, without the "WARNING:" prefix, most fundamental first. */
+export function runWarnings(results: Results): string[] {
+  const warnings: string[] = [];
+  if (results.status !== 'complete') {
+    const reason = results.statusReason ? `: ${results.statusReason}` : '';
+    warnings.push(`run is ${results.status}${reason}`);
+  }
+  if (results.generator.saturated) {
+    const reason = results.generator.saturatedReason ? ` (${results.generator.saturatedReason})` : '';
+    warnings.push(`the generator was saturated${reason}: the numbers describe mqbench, not the broker`);
+  }
+  if (results.target.embedded) {
+    warnings.push('these numbers measure the embedded aedes broker inside mqbench, not a production broker');
+  }
+  return warnings;
+}

@@ -1,0 +1,128 @@
+/**
+ * Rules that span several fields (unique group names, {i} in client ids, rate vs every, publish.targets).
+ * They run on the raw document (after ${VAR} substitution) independently of the schema, so their problems
+ * are reported together with every field-level one. Values that fail their own field check are skipped here:
+ * the schema already reports them.
+ */
+import { didYouMean } from './didyoumean.js';
+import { show, type PathProblem } from './problems.js';
+import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
+import { parseTemplate, templateLiterals, type ParsedTemplate } from './template.js';
+import type { TemplateVar } from './types.js';
+import * as v from './values.js';
+
+type Raw = Record<string, unknown>;
+
+function isRecord(x: unknown): x is Raw {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** The parsed value, or undefined when the field is invalid (the schema reports it). */
+function read<T>(parse: v.Parse<T>, value: unknown): T | undefined {
+  try {
+    return parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function readTemplate(value: unknown, allowed: readonly TemplateVar[]): ParsedTemplate | undefined {
+  if (typeof value !== 'string') return undefined;
+  const r = parseTemplate(value, allowed);
+  return r.ok ? r.template : undefined;
+}
+
+/**
+ * The group `{target}` cycles through when publish.targets is not set: the only other group, if there is
+ * exactly one; otherwise undefined (the user must choose).
+ */
+export function defaultTargets(groupNames: readonly string[], self: string): string | undefined {
+  const others = groupNames.filter((n) => n !== self);
+  return others.length === 1 ? others[0] : undefined;
+}
+
+function usesVar(t: ParsedTemplate | undefined, name: TemplateVar): boolean {
+  return !!t && t.parts.some((p) => typeof p !== 'string' && p.var === name);
+}
+
+export function crossCheck(doc: unknown): PathProblem[] {
+  const problems: PathProblem[] = [];
+  if (!isRecord(doc) || !Array.isArray(doc.groups)) return problems;
+  const groups = doc.groups.map((g) => (isRecord(g) ? g : {}));
+  const names = groups.map((g) => read(v.text(), g.name));
+  const validNames = names.filter((n): n is string => n !== undefined);
+  const distinctNames = [...new Set(validNames)];
+  const firstIndex = new Map<string, number>();
+
+  groups.forEach((g, i) => {
+    const at = ['groups', i];
+    const name = names[i];
+    if (name !== undefined) {
+      const first = firstIndex.get(name);
+      if (first === undefined) firstIndex.set(name, i);
+      else problems.push({ path: [...at, 'name'], message: `group name ${show(name)} is already used by groups[${first}]` });
+    }
+
+    const count = read(v.integer(1, 10_000_000), g.count);
+    const clientId = readTemplate(g.clientId ?? DEFAULT_CLIENT_ID, CLIENT_ID_VARS);
+    if (clientId && count !== undefined && count > 1 && !usesVar(clientId, 'i')) {
+      problems.push({
+        path: [...at, 'clientId'],
+        message: `clientId has no {i}, so all ${count} clients would connect with the same id`,
+        hint: 'add {i}, e.g. "dev-{i}"',
+      });
+    }
+    const idLiterals = clientId ? templateLiterals(clientId) : '';
+    const clientIdWildcard = /[+#]/.test(idLiterals);
+
+    if (Array.isArray(g.subscribe) && clientIdWildcard) {
+      g.subscribe.forEach((s, j) => {
+        const topic = readTemplate(isRecord(s) ? s.topic : s, SUBSCRIBE_VARS);
+        if (usesVar(topic, 'clientId')) {
+          const path = isRecord(s) ? [...at, 'subscribe', j, 'topic'] : [...at, 'subscribe', j];
+          problems.push({ path, message: 'topic uses {clientId}, but the clientId template contains + or #' });
+        }
+      });
+    }
+
+    const pub = g.publish;
+    if (!isRecord(pub)) return;
+    const hasRate = pub.rate !== undefined;
+    const hasEvery = pub.every !== undefined;
+    if (hasRate && hasEvery) {
+      problems.push({
+        path: [...at, 'publish', 'every'],
+        message: 'set either rate (for the whole group) or every (per client), not both',
+        atKey: true,
+      });
+    } else if (!hasRate && !hasEvery) {
+      problems.push({
+        path: [...at, 'publish', 'rate'],
+        message: 'publish needs a rate (for the whole group, e.g. 100/s) or every (per client, e.g. 5s)',
+      });
+    }
+
+    const topic = readTemplate(pub.topic, PUBLISH_VARS);
+    if (usesVar(topic, 'clientId') && clientIdWildcard) {
+      problems.push({ path: [...at, 'publish', 'topic'], message: 'topic uses {clientId}, but the clientId template contains + or #' });
+    }
+    if (pub.targets !== undefined) {
+      const targets = read(v.text(), pub.targets);
+      if (targets !== undefined && validNames.length === names.length && !validNames.includes(targets)) {
+        const guess = didYouMean(targets, distinctNames);
+        problems.push({
+          path: [...at, 'publish', 'targets'],
+          message: `no group named ${show(targets)}`,
+          hint: guess ? `did you mean "${guess}"?` : `groups are: ${distinctNames.join(', ')}`,
+        });
+      }
+    } else if (usesVar(topic, 'target') && name !== undefined && !defaultTargets(distinctNames, name)) {
+      problems.push({
+        path: [...at, 'publish', 'targets'],
+        message: 'set publish.targets to the group {target} should cycle through',
+        hint: distinctNames.length > 1 ? `one of: ${distinctNames.join(', ')}` : undefined,
+      });
+    }
+  });
+  return problems;
+}

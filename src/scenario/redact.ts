@@ -1,0 +1,59 @@
+/** Secret-free copies of a scenario, for results files and anything else that is written or printed. */
+import type { PathSegment } from './problems.js';
+import type { Scenario } from './types.js';
+
+export const REDACTED = '[redacted]';
+
+/** Drops "user:pass@" from a URL (works on text that is not a valid URL too): mqtt://u:p@h:1883 → mqtt://h:1883. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/?#]*@/, '$1');
+}
+
+const STEP = /\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+
+/** Parses a printed path ("groups[1].publish.rate", `x["odd key"]`) back into segments; undefined if malformed. */
+export function parsePath(text: string): PathSegment[] | undefined {
+  const out: PathSegment[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    STEP.lastIndex = pos;
+    const m = STEP.exec(text);
+    if (!m) return undefined;
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]) as string);
+    pos = STEP.lastIndex;
+  }
+  return out;
+}
+
+function replaceAt(root: unknown, path: PathSegment[]): void {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (node === null || typeof node !== 'object') return;
+    node = (node as Record<PathSegment, unknown>)[path[i]];
+  }
+  const last = path[path.length - 1];
+  if (node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, last)) {
+    (node as Record<PathSegment, unknown>)[last] = REDACTED;
+  }
+}
+
+/**
+ * A deep copy of `s` that is safe to write out: `target.password` is always "[redacted]", every value at one
+ * of `secretPaths` (paths into the Scenario, as the loader reports them) is "[redacted]", and the target URL
+ * loses any credentials.
+ */
+export function redactScenario(s: Scenario, secretPaths: readonly string[]): Record<string, unknown> {
+  const copy = structuredClone(s) as unknown as Record<string, unknown>;
+  const target = copy.target as Record<string, unknown> | undefined;
+  if (target) {
+    if (typeof target.url === 'string') target.url = redactUrl(target.url);
+    if (target.password !== undefined) target.password = REDACTED;
+  }
+  for (const p of secretPaths) {
+    const path = parsePath(p);
+    if (path && path.length) replaceAt(copy, path);
+  }
+  return copy;
+}

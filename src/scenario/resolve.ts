@@ -1,0 +1,83 @@
+/**
+ * From the validated document (schema output) to the `Scenario` the planner consumes: renames to the unit
+ * suffixed fields, per-client `every` turned into a group rate, and the default `publish.targets`.
+ * Also maps a path in the YAML to the path of the same value in the Scenario (for redacting secrets).
+ */
+import { defaultTargets } from './crosscheck.js';
+import { formatPath, type PathSegment } from './problems.js';
+import type { ScenarioInput } from './schema.js';
+import { parseTemplate } from './template.js';
+import type { GroupSpec, PublishSpec, Scenario } from './types.js';
+
+type GroupInput = ScenarioInput['groups'][number];
+
+function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | undefined {
+  const p = g.publish;
+  if (!p) return undefined;
+  // The schema and crossCheck guarantee exactly one of rate / every.
+  const rate = p.rate ?? g.count / ((p.every as number) / 1000);
+  const parsed = parseTemplate(p.topic);
+  const usesTarget = parsed.ok && parsed.template.parts.some((x) => typeof x !== 'string' && x.var === 'target');
+  const targets = p.targets ?? (usesTarget ? defaultTargets(groupNames, g.name) : undefined);
+  const out: PublishSpec = { topic: p.topic, qos: p.qos, retain: p.retain, rate, payload: { size: p.payload.size } };
+  if (targets !== undefined) out.targets = targets;
+  return out;
+}
+
+function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
+  const out: GroupSpec = {
+    name: g.name,
+    count: g.count,
+    clientId: g.clientId,
+    connect: {
+      rate: g.connect.rate,
+      clean: g.connect.clean,
+      keepaliveSec: g.connect.keepalive,
+      timeoutMs: g.connect.timeout,
+    },
+    subscribe: g.subscribe.map((s) => ({ topic: s.topic, qos: s.qos })),
+  };
+  const publish = resolvePublish(g, groupNames);
+  if (publish) out.publish = publish;
+  return out;
+}
+
+export function resolveScenario(input: ScenarioInput): Scenario {
+  const groupNames = input.groups.map((g) => g.name);
+  const t = input.target;
+  const out: Scenario = {
+    name: input.name,
+    target: { url: t.url, mqttVersion: t.mqttVersion },
+    warmupMs: input.warmup,
+    durationMs: input.duration,
+    drainMs: input.drain,
+    groups: input.groups.map((g) => resolveGroup(g, groupNames)),
+    thresholds: [...input.thresholds],
+  };
+  if (input.description !== undefined) out.description = input.description;
+  if (t.username !== undefined) out.target.username = t.username;
+  if (t.password !== undefined) out.target.password = t.password;
+  if (input.workers !== undefined) out.workers = input.workers;
+  return out;
+}
+
+/** YAML key → Scenario key where they differ, by the key's place in the document (indices as []). */
+const RENAMES: Record<string, string> = {
+  warmup: 'warmupMs',
+  duration: 'durationMs',
+  drain: 'drainMs',
+  'groups[].connect.keepalive': 'keepaliveSec',
+  'groups[].connect.timeout': 'timeoutMs',
+  'groups[].publish.every': 'rate',
+};
+
+/** The printed Scenario path of the value found at `yamlPath` in the document, e.g. warmup → "warmupMs". */
+export function scenarioPathOf(yamlPath: readonly PathSegment[]): string {
+  const pattern = yamlPath.map((s) => (typeof s === 'number' ? '[]' : `.${s}`)).join('').replace(/^\./, '');
+  const path = [...yamlPath];
+  const renamed = RENAMES[pattern];
+  if (renamed) path[path.length - 1] = renamed;
+  // A subscription written as a bare string is the subscription's topic.
+  if (pattern === 'groups[].subscribe[]') path.push('topic');
+  return formatPath(path);
+}

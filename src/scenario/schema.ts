@@ -1,0 +1,150 @@
+/**
+ * The zod schema of the user-facing scenario YAML. Objects are strict (unknown keys are rejected and reported
+ * one by one by issues.ts); single values are checked by the plain parsers in values.ts so every message is
+ * short and human. Defaults are filled here; units are normalised (ms, per second, bytes).
+ */
+import { z } from 'zod';
+import { show, type PathSegment } from './problems.js';
+import { templateLiterals, templateShape, parseTemplate, type ParsedTemplate } from './template.js';
+import { checkTopicFilter, checkTopicName } from './topic.js';
+import type { TemplateVar } from './types.js';
+import { UnitError } from './units.js';
+import * as v from './values.js';
+
+export const CLIENT_ID_VARS: readonly TemplateVar[] = ['i', 'group', 'run'];
+export const SUBSCRIBE_VARS: readonly TemplateVar[] = ['i', 'group', 'clientId', 'run'];
+export const PUBLISH_VARS: readonly TemplateVar[] = ['i', 'group', 'clientId', 'run', 'target', 'seq'];
+export const DEFAULT_CLIENT_ID = 'mqb-{run}-{group}-{i}';
+
+/** Wraps a plain parser as a zod field; its UnitError becomes a custom issue carrying the hint. */
+function field<T>(parse: v.Parse<T>) {
+  return z.unknown().transform((input, ctx): T => {
+    try {
+      return parse(input);
+    } catch (err) {
+      if (!(err instanceof UnitError)) throw err;
+      ctx.issues.push({ code: 'custom', message: err.message, params: { hint: err.hint }, input });
+      return z.NEVER;
+    }
+  });
+}
+
+/** A template field: every template problem is reported, then `check` looks at the parsed template. */
+function template(allowed: readonly TemplateVar[], check: (t: ParsedTemplate) => string | null) {
+  return z.unknown().transform((input, ctx): string => {
+    try {
+      const source = v.text()(input);
+      const parsed = parseTemplate(source, allowed);
+      if (!parsed.ok) {
+        for (const p of parsed.problems) ctx.issues.push({ code: 'custom', message: p.message, params: { hint: p.hint }, input });
+        return z.NEVER;
+      }
+      const problem = check(parsed.template);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input });
+      return source;
+    } catch (err) {
+      if (!(err instanceof UnitError)) throw err;
+      ctx.issues.push({ code: 'custom', message: err.message, params: { hint: err.hint }, input });
+      return z.NEVER;
+    }
+  });
+}
+
+function typeError(expected: string) {
+  return (iss: { code: string; input?: unknown }) => {
+    if (iss.code !== 'invalid_type') return undefined;
+    return iss.input === undefined ? 'is required' : `expected ${expected}, got ${show(iss.input)}`;
+  };
+}
+
+function obj<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.strictObject(shape, { error: typeError('a mapping (key: value lines)') });
+}
+
+function list<T extends z.ZodType>(item: T) {
+  return z.array(item, { error: typeError('a list') });
+}
+
+const checkClientId = (t: ParsedTemplate) => (t.source === '' ? 'clientId must not be empty' : null);
+const checkSubscribe = (t: ParsedTemplate) => checkTopicFilter(templateShape(t));
+const checkPublish = (t: ParsedTemplate) =>
+  /[+#]/.test(templateLiterals(t)) ? 'cannot publish to a wildcard topic (+ or #)' : checkTopicName(templateShape(t));
+
+const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
+const groupName = v.text(GROUP_NAME, 'group names use letters, digits, _ and -');
+
+const shapes = {
+  target: {
+    url: field(v.brokerUrl).default('embedded'),
+    mqttVersion: field(v.mqttVersion).default(4),
+    username: field(v.text()).optional(),
+    password: field(v.text()).optional(),
+  },
+  connect: {
+    rate: field(v.rate).default(1000),
+    clean: field(v.bool).default(true),
+    keepalive: field(v.keepaliveSec).default(60),
+    timeout: field(v.duration(true)).default(10_000),
+  },
+  subscription: {
+    topic: template(SUBSCRIBE_VARS, checkSubscribe),
+    qos: field(v.qos).default(0),
+  },
+  payload: {
+    size: field(v.payloadSize).default(64),
+  },
+};
+
+const publishShape = {
+  topic: template(PUBLISH_VARS, checkPublish),
+  qos: field(v.qos).default(0),
+  retain: field(v.bool).default(false),
+  rate: field(v.rate).optional(),
+  every: field(v.duration(true)).optional(),
+  payload: obj(shapes.payload).prefault({}),
+  targets: field(groupName).optional(),
+};
+
+/** A subscription written as a bare string is shorthand for { topic: <string> } (QoS 0). */
+const subscription = z.preprocess((x) => (typeof x === 'string' ? { topic: x } : x), obj(shapes.subscription));
+
+const groupShape = {
+  name: field(groupName),
+  count: field(v.integer(1, 10_000_000)),
+  clientId: template(CLIENT_ID_VARS, checkClientId).default(DEFAULT_CLIENT_ID),
+  connect: obj(shapes.connect).prefault({}),
+  subscribe: list(subscription).default([]),
+  publish: obj(publishShape).optional(),
+};
+
+const rootShape = {
+  name: field(v.text(/^[A-Za-z0-9._-]+$/, 'scenario names use letters, digits, ., _ and -')),
+  description: field(v.text()).optional(),
+  target: obj(shapes.target).prefault({}),
+  warmup: field(v.duration()).default(0),
+  duration: field(v.duration(true)).default(10_000),
+  drain: field(v.duration()).default(2000),
+  workers: field(v.integer(1, 64)).optional(),
+  groups: list(obj(groupShape)).min(1, { error: 'needs at least one group' }),
+  thresholds: list(field(v.text())).default([]),
+};
+
+/** The whole user-facing scenario document. */
+export const scenarioSchema = obj(rootShape);
+export type ScenarioInput = z.output<typeof scenarioSchema>;
+
+const KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(rootShape),
+  target: Object.keys(shapes.target),
+  'groups[]': Object.keys(groupShape),
+  'groups[].connect': Object.keys(shapes.connect),
+  'groups[].subscribe[]': Object.keys(shapes.subscription),
+  'groups[].publish': Object.keys(publishShape),
+  'groups[].publish.payload': Object.keys(shapes.payload),
+};
+
+/** The keys allowed in the mapping at `path` (indices ignored), for did-you-mean hints. */
+export function allowedKeysAt(path: readonly PathSegment[]): readonly string[] {
+  const pattern = path.map((s) => (typeof s === 'number' ? '[]' : `.${s}`)).join('').replace(/^\./, '');
+  return KEYS[pattern] ?? [];
+}

@@ -1,0 +1,135 @@
+/**
+ * Plain parsers for single scenario values (no zod here). Each takes the raw YAML value and returns the
+ * normalised value or throws `UnitError` with a short human message and an optional hint. The schema wraps
+ * them as zod fields; the cross-field checks reuse them to read values without repeating the rules.
+ * Numbers and booleans are also accepted as text ("100", "true") so they can come from `${VAR}`.
+ */
+import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import { show } from './problems.js';
+import { redactUrl } from './redact.js';
+import type { ProtocolLevel, QoS } from './types.js';
+import { parseDuration, parseRate, parseSize, UnitError } from './units.js';
+
+export type Parse<T> = (value: unknown) => T;
+
+function fail(message: string, hint?: string): never {
+  throw new UnitError(message, hint);
+}
+
+export function required(value: unknown): void {
+  if (value === undefined) fail('is required');
+}
+
+export function text(pattern?: RegExp, patternHint?: string): Parse<string> {
+  return (v) => {
+    required(v);
+    if (typeof v !== 'string') fail(`expected text, got ${show(v)}`);
+    if (pattern && !pattern.test(v)) fail(`${show(v)} is not a valid name`, patternHint);
+    return v;
+  };
+}
+
+function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+export function integer(min: number, max: number): Parse<number> {
+  return (v) => {
+    required(v);
+    const n = toNumber(v);
+    if (n === undefined || !Number.isInteger(n) || n < min || n > max) {
+      fail(`must be a whole number from ${min} to ${max}, got ${show(v)}`);
+    }
+    return n;
+  };
+}
+
+export const qos: Parse<QoS> = (v) => {
+  required(v);
+  const n = toNumber(v);
+  if (n !== 0 && n !== 1 && n !== 2) fail('must be 0, 1 or 2');
+  return n;
+};
+
+export const bool: Parse<boolean> = (v) => {
+  required(v);
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  const yamlOld = typeof v === 'string' && /^(yes|no|on|off|y|n)$/i.test(v);
+  return fail(`must be true or false, got ${show(v)}`, yamlOld ? 'YAML 1.2 reads yes/no/on/off as text' : undefined);
+};
+
+function unitText(v: unknown, what: string, example: string, hint: string): string {
+  required(v);
+  if (typeof v === 'number') fail(`expected ${what} like ${example}, got ${v}`, hint);
+  if (typeof v !== 'string') fail(`expected ${what} like ${example}, got ${show(v)}`);
+  return v;
+}
+
+/** A duration in ms; `positive` rejects 0. */
+export function duration(positive = false): Parse<number> {
+  return (v) => {
+    const ms = parseDuration(unitText(v, 'a duration', '30s', 'add a unit, e.g. 30s'));
+    if (positive && ms <= 0) fail('must be longer than 0s');
+    return ms;
+  };
+}
+
+/** Keepalive: a duration in whole seconds, 0..65535 (0 turns keepalive off). */
+export const keepaliveSec: Parse<number> = (v) => {
+  const ms = duration()(v);
+  if (ms % 1000 !== 0 || ms > 65_535_000) fail('keepalive must be whole seconds from 0s to 65535s', 'e.g. 60s');
+  return ms / 1000;
+};
+
+/** A rate per second, > 0. */
+export const rate: Parse<number> = (v) => {
+  const perSec = parseRate(unitText(v, 'a rate', '500/s', 'a rate needs a unit, e.g. 500/s'));
+  if (perSec <= 0) fail('rate must be more than 0/s');
+  return perSec;
+};
+
+/** A payload size in bytes, from the mqbench header size up to MQTT's limit. */
+export const payloadSize: Parse<number> = (v) => {
+  required(v);
+  if (typeof v !== 'number' && typeof v !== 'string') fail(`expected a size like 128 or 4KiB, got ${show(v)}`);
+  const bytes = parseSize(v);
+  if (bytes < PAYLOAD_HEADER_BYTES) {
+    fail(
+      `payload size ${bytes} B is smaller than the ${PAYLOAD_HEADER_BYTES}-byte mqbench header`,
+      `use ${PAYLOAD_HEADER_BYTES} or more`,
+    );
+  }
+  if (bytes > MAX_PAYLOAD_BYTES) fail(`payload size ${bytes} B is larger than MQTT allows (${MAX_PAYLOAD_BYTES} B)`);
+  return bytes;
+};
+
+export const mqttVersion: Parse<ProtocolLevel> = (v) => {
+  required(v);
+  if (v === '3.1.1' || v === 4 || v === '4') return 4;
+  if (v === 5 || v === '5' || v === '5.0') return 5;
+  return fail(`must be 3.1.1 or 5, got ${show(v)}`);
+};
+
+const SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
+
+/** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */
+export const brokerUrl: Parse<string> = (v) => {
+  required(v);
+  if (typeof v !== 'string') fail(`expected a broker URL like mqtt://localhost:1883, got ${show(v)}`);
+  if (v === 'embedded') return v;
+  const shown = show(redactUrl(v));
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return fail(`expected "embedded" or a URL like mqtt://localhost:1883, got ${shown}`);
+  }
+  if (!SCHEMES.includes(url.protocol)) {
+    fail(`unsupported URL scheme ${show(url.protocol.replace(/:$/, ''))}`, 'use mqtt://, mqtts://, ws:// or wss://');
+  }
+  if (!url.hostname) fail(`URL ${shown} has no host`, 'e.g. mqtt://localhost:1883');
+  return v;
+};

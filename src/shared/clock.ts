@@ -1,0 +1,25 @@
+import { performance } from 'node:perf_hooks';
+
+/** Time source and timers, passed in so tests can drive a fake clock. */
+export interface Clock {
+  /** Epoch milliseconds with sub-millisecond precision; comparable across worker threads. */
+  now(): number;
+  setTimeout(fn: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Run `fn` on the next event-loop turn (after I/O). */
+  setImmediate(fn: () => void): unknown;
+}
+
+/**
+ * performance.timeOrigin differs per thread but each is an epoch timestamp, so
+ * timeOrigin + performance.now() is one clock for every thread of the process.
+ */
+export const systemClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  setImmediate: (fn) => setImmediate(fn),
+};
+
+export const sleep = (clock: Clock, ms: number): Promise<void> =>
+  new Promise((resolve) => clock.setTimeout(resolve, ms));

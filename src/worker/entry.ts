@@ -1,0 +1,58 @@
+/**
+ * Worker thread entry: the only worker-side file that imports worker_threads. It wires the
+ * thread's message port to a WorkerRunner and supplies the self-check (event-loop delay and
+ * event-loop utilisation, i.e. how busy this thread's CPU was).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
+import { driverByName } from '../driver/registry.js';
+import type { WorkerPlan } from '../plan/plan.js';
+import { systemClock } from '../shared/clock.js';
+import { WorkerRunner } from './runner.js';
+
+interface WorkerInit {
+  plan: WorkerPlan;
+  driver: string;
+}
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+const send = (msg: FromWorker) => port.postMessage(msg);
+
+const delay = monitorEventLoopDelay({ resolution: 5 });
+delay.enable();
+let elu = performance.eventLoopUtilization();
+
+function selfCheck() {
+  const now = performance.eventLoopUtilization();
+  const d = performance.eventLoopUtilization(now, elu);
+  elu = now;
+  const out = {
+    eventLoopDelayMaxMs: delay.max / 1e6,
+    eventLoopDelayP99Ms: delay.count > 0 ? delay.percentile(99) / 1e6 : 0,
+    // Busy time of this thread's event loop over the interval: its CPU share.
+    busyMs: d.active,
+    intervalMs: d.idle + d.active,
+  };
+  delay.reset();
+  return out;
+}
+
+try {
+  const runner = new WorkerRunner({
+    plan: init.plan,
+    driver: driverByName(init.driver),
+    clock: systemClock,
+    send,
+    selfCheck,
+    onFinished: () => {
+      delay.disable();
+      port.close();
+    },
+  });
+  port.on('message', (msg: ToWorker) => runner.handle(msg));
+  send({ type: 'ready', workerIndex: init.plan.workerIndex });
+} catch (err) {
+  send({ type: 'error', workerIndex: init.plan.workerIndex, message: err instanceof Error ? err.message : String(err) });
+}

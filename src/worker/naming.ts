@@ -1,0 +1,54 @@
+import { compileTemplate, type ParsedTemplate } from '../scenario/template.js';
+import type { GroupSpec, Scenario } from '../scenario/types.js';
+import type { PlannedSubscription } from '../metrics/ledger.js';
+
+/** A group's compiled templates: client ids, subscription filters, publish topic. */
+export interface GroupNames {
+  clientId: ParsedTemplate;
+  subscribe: ParsedTemplate[];
+  publishTopic?: ParsedTemplate;
+  /** Client count of the group `{target}` cycles through (0 when the topic has no {target}). */
+  targetCount: number;
+}
+
+export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames {
+  const targets = g.publish?.targets ? scenario.groups.find((x) => x.name === g.publish!.targets) : undefined;
+  return {
+    clientId: compileTemplate(g.clientId),
+    subscribe: g.subscribe.map((s) => compileTemplate(s.topic)),
+    publishTopic: g.publish ? compileTemplate(g.publish.topic) : undefined,
+    targetCount: targets?.count ?? 0,
+  };
+}
+
+export function clientIdOf(names: GroupNames, g: GroupSpec, i: number, run: string): string {
+  return names.clientId.render({ i, group: g.name, run });
+}
+
+export function filtersOf(names: GroupNames, g: GroupSpec, i: number, run: string): string[] {
+  const clientId = clientIdOf(names, g, i, run);
+  return names.subscribe.map((t) => t.render({ i, group: g.name, run, clientId }));
+}
+
+/**
+ * Every subscription the plan makes, across all workers, minus the clients listed in
+ * `excluded` (their connection or SUBACK failed). Each worker derives the same list from the
+ * scenario alone, so publishers know their receivers without asking other threads.
+ */
+export function* plannedSubscriptions(
+  scenario: Scenario,
+  clientBase: number[],
+  run: string,
+  excluded: ReadonlySet<number>,
+): Generator<PlannedSubscription> {
+  for (let gi = 0; gi < scenario.groups.length; gi++) {
+    const g = scenario.groups[gi];
+    if (g.subscribe.length === 0) continue;
+    const names = compileGroupNames(scenario, g);
+    for (let i = 0; i < g.count; i++) {
+      const client = clientBase[gi] + i;
+      if (excluded.has(client)) continue;
+      for (const filter of filtersOf(names, g, i, run)) yield { client, filter };
+    }
+  }
+}

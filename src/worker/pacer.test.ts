@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../shared/fakeClock.js';
+import { Pacer, type ScheduleSpec } from './pacer.js';
+
+type Slot = { schedule: number; client: number; seq: number; due: number; now: number };
+
+function run(specs: ScheduleSpec[], advanceMs: number, lagMs = 0, maxBurst?: number) {
+  const clock = new FakeClock(0);
+  const slots: Slot[] = [];
+  const pacer = new Pacer(clock, specs, (schedule, client, seq, due, now) => slots.push({ schedule, client, seq, due, now }), { maxBurst });
+  pacer.start();
+  clock.advance(advanceMs, lagMs);
+  return { slots, pacer };
+}
+
+const spec = (over: Partial<ScheduleSpec>): ScheduleSpec => ({
+  groupCount: 1, first: 0, count: 1, rate: 1000, t0: 0, endAt: 1000, cycles: Infinity, ...over,
+});
+
+describe('Pacer (open model)', () => {
+  it('emits the k-th slot at t0 + k/rate and stops before endAt', () => {
+    const { slots } = run([spec({ rate: 100 })], 2000);
+    expect(slots).toHaveLength(100);
+    expect(slots[0].due).toBe(0);
+    expect(slots[37].due).toBeCloseTo(370, 9);
+    expect(slots.every((s) => s.now >= s.due)).toBe(true);
+    expect(slots.map((s) => s.seq)).toEqual([...Array(100).keys()]);
+  });
+
+  it('gives each client its own sequence and every slot exactly once across workers', () => {
+    // 3 clients over 2 "workers" (ranges [0,2) and [2,3)): together they are the group's schedule.
+    const a = run([spec({ groupCount: 3, first: 0, count: 2, rate: 30 })], 1000).slots;
+    const b = run([spec({ groupCount: 3, first: 2, count: 1, rate: 30 })], 1000).slots;
+    const dues = [...a, ...b].map((s) => Math.round(s.due * 1000)).sort((x, y) => x - y);
+    expect(dues).toEqual([...Array(30).keys()].map((k) => Math.round((k * 1000_000) / 30)));
+    expect(b.map((s) => s.client)).toEqual(Array(10).fill(2));
+    expect(b.map((s) => s.seq)).toEqual([...Array(10).keys()]);
+  });
+
+  it('when the loop lags it catches up without re-basing: slots keep their due times', () => {
+    const { slots } = run([spec({ rate: 1000 })], 1100, 50);
+    expect(slots).toHaveLength(1000);
+    expect(slots[500].due).toBeCloseTo(500, 9);
+    expect(slots.some((s) => s.now - s.due >= 49)).toBe(true);
+  });
+
+  it('bursts at most maxBurst slots per turn when far behind', () => {
+    const clock = new FakeClock(0);
+    const perTurn: number[] = [];
+    let current = 0;
+    const pacer = new Pacer(clock, [spec({ rate: 10_000, endAt: 100 })], () => current++, { maxBurst: 100 });
+    // Start 100 ms late: all 1000 slots are due at once.
+    clock.advance(100);
+    const origImmediate = clock.setImmediate.bind(clock);
+    clock.setImmediate = (fn) => origImmediate(() => { perTurn.push(current); current = 0; fn(); });
+    pacer.start();
+    clock.advance(1);
+    perTurn.push(current);
+    expect(perTurn.reduce((x, y) => x + y, 0)).toBe(1000);
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(100);
+  });
+
+  it('a single-cycle schedule (connecting) gives each client one slot then ends', async () => {
+    const { slots, pacer } = run([spec({ groupCount: 10, count: 10, rate: 100, cycles: 1, endAt: Infinity })], 5000);
+    expect(slots.map((s) => s.client)).toEqual([...Array(10).keys()]);
+    await expect(pacer.done).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { decodePayload, encodePayload } from './payload.js';
+
+describe('payload header', () => {
+  const h = { qos: 1 as const, runTag: 0xdeadbeef, publisher: 70_000, seq: 4_000_000_000, intendedMs: 1_795_000_000_123.456, sentMs: 1_795_000_000_124.5 };
+
+  it('round-trips every field and pads to the requested size', () => {
+    const buf = encodePayload(128, h);
+    expect(buf.length).toBe(128);
+    expect(buf.subarray(32).every((b) => b === 0)).toBe(true);
+    expect(decodePayload(buf, 0xdeadbeef)).toEqual(h);
+  });
+
+  it('keeps sub-microsecond precision of epoch timestamps', () => {
+    const got = decodePayload(encodePayload(32, h), h.runTag)!;
+    expect(Math.abs(got.intendedMs - h.intendedMs)).toBeLessThan(0.001);
+  });
+
+  it('rejects payloads of another run, foreign bytes and short buffers', () => {
+    const buf = encodePayload(64, h);
+    expect(decodePayload(buf, 1)).toBeNull();
+    expect(decodePayload(Buffer.from('{"temp":21.5,"humidity":40,"battery":99}'), h.runTag)).toBeNull();
+    expect(decodePayload(buf.subarray(0, 31), h.runTag)).toBeNull();
+  });
+
+  it('refuses a size below the header', () => {
+    expect(() => encodePayload(31, h)).toThrow(/smaller than the 32-byte header/);
+  });
+});

@@ -1,0 +1,53 @@
+import { PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import type { QoS } from '../scenario/types.js';
+
+/**
+ * The mqbench header at the start of every payload (little-endian, 32 bytes):
+ *   0  u16 magic 0x4d51 ("MQ")   2 u8 version   3 u8 flags (bits 0-1: publish QoS)
+ *   4  u32 run tag (random per run: old retained or foreign messages are told apart)
+ *   8  u32 publisher (global client index)     12 u32 sequence number (per publisher)
+ *   16 f64 intended send time (epoch ms)       24 f64 actual send time (epoch ms)
+ * followed by zero filler up to the requested size.
+ */
+export const MAGIC = 0x4d51;
+export const VERSION = 1;
+
+export interface Header {
+  qos: QoS;
+  runTag: number;
+  publisher: number;
+  seq: number;
+  intendedMs: number;
+  sentMs: number;
+}
+
+export function encodePayload(size: number, h: Header): Buffer {
+  if (size < PAYLOAD_HEADER_BYTES) {
+    throw new RangeError(`payload size ${size} is smaller than the ${PAYLOAD_HEADER_BYTES}-byte header`);
+  }
+  const buf = Buffer.alloc(size);
+  buf.writeUInt16LE(MAGIC, 0);
+  buf.writeUInt8(VERSION, 2);
+  buf.writeUInt8(h.qos & 3, 3);
+  buf.writeUInt32LE(h.runTag >>> 0, 4);
+  buf.writeUInt32LE(h.publisher >>> 0, 8);
+  buf.writeUInt32LE(h.seq >>> 0, 12);
+  buf.writeDoubleLE(h.intendedMs, 16);
+  buf.writeDoubleLE(h.sentMs, 24);
+  return buf;
+}
+
+/** Returns null for anything that is not an mqbench payload of the given run. */
+export function decodePayload(buf: Buffer, runTag: number): Header | null {
+  if (buf.length < PAYLOAD_HEADER_BYTES) return null;
+  if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== VERSION) return null;
+  if (buf.readUInt32LE(4) !== runTag >>> 0) return null;
+  return {
+    qos: (buf.readUInt8(3) & 3) as QoS,
+    runTag: runTag >>> 0,
+    publisher: buf.readUInt32LE(8),
+    seq: buf.readUInt32LE(12),
+    intendedMs: buf.readDoubleLE(16),
+    sentMs: buf.readDoubleLE(24),
+  };
+}

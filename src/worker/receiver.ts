@@ -1,0 +1,39 @@
+import type { Recorder } from '../metrics/recorder.js';
+import type { Clock } from '../shared/clock.js';
+import type { Device } from './device.js';
+import { decodePayload } from './payload.js';
+
+/** Handles every delivery: checks the header, the stream ledger, and records end-to-end latency. */
+export class Receiver {
+  /** Messages intended before this instant belong to warm-up (set when publishing starts). */
+  measureFrom = Infinity;
+  /** Measured deliveries that were not duplicates, cumulative (drain progress). */
+  uniqueMeasured = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly recorder: Recorder,
+    private readonly runTag: number,
+  ) {}
+
+  onMessage(dev: Device, _topic: string, payload: Buffer): void {
+    const now = this.clock.now();
+    const rec = this.recorder;
+    const h = decodePayload(payload, this.runTag);
+    if (!h) {
+      rec.count('foreign', true);
+      return;
+    }
+    const measured = h.intendedMs >= this.measureFrom;
+    rec.count('received', measured);
+    const arrival = dev.ledger ? dev.ledger.arrive(h.publisher, h.seq) : 'new';
+    if (arrival === 'duplicate') {
+      rec.count('duplicated', measured);
+      return;
+    }
+    if (measured) this.uniqueMeasured++;
+    if (arrival === 'outOfOrder') rec.count('outOfOrder', measured);
+    rec.latency('endToEnd', now - h.intendedMs, measured);
+    rec.latency('endToEndUncorrected', now - h.sentMs, measured);
+  }
+}

@@ -1,0 +1,185 @@
+import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
+import { ConnectFailure, type Driver } from '../driver/types.js';
+import { SubscriptionIndex } from '../metrics/ledger.js';
+import { Recorder, type SelfCheck } from '../metrics/recorder.js';
+import type { Phase } from '../metrics/types.js';
+import type { WorkerPlan } from '../plan/plan.js';
+import type { Clock } from '../shared/clock.js';
+import { createDevice, type Device } from './device.js';
+import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
+import { Pacer } from './pacer.js';
+import { Publisher } from './publisher.js';
+import { Receiver } from './receiver.js';
+
+export interface RunnerDeps {
+  plan: WorkerPlan;
+  driver: Driver;
+  clock: Clock;
+  send: (msg: FromWorker) => void;
+  selfCheck: () => SelfCheck;
+  /** Called once the final snapshot is sent: the thread may end. */
+  onFinished: () => void;
+}
+
+const SNAPSHOT_MS = 1000;
+
+/** Everything one worker thread does, free of worker_threads so it can be tested in-process. */
+export class WorkerRunner {
+  private readonly recorder: Recorder;
+  private readonly devices: Device[][]; // per slice, indexed by (i - slice.first)
+  private readonly receiver: Receiver;
+  private publisher: Publisher | null = null;
+  private pacer: Pacer | null = null;
+  private phase: Phase = 'connect';
+  private snapshotTimer: unknown = null;
+  private stopping = false;
+  private open = 0;
+
+  constructor(private readonly d: RunnerDeps) {
+    const { plan } = d;
+    this.recorder = new Recorder(plan.workerIndex);
+    this.devices = plan.slices.map((s) => {
+      const g = plan.scenario.groups[s.groupIndex];
+      const names = compileGroupNames(plan.scenario, g);
+      return Array.from({ length: s.count }, (_, k) => {
+        const i = s.first + k;
+        return createDevice(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filtersOf(names, g, i, plan.runId));
+      });
+    });
+    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag);
+  }
+
+  handle(msg: ToWorker): void {
+    switch (msg.type) {
+      case 'connect': return void this.connectAll(msg.at);
+      case 'start': return this.start(msg.t0, msg.excluded);
+      case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
+      case 'stop': return void this.stop();
+    }
+  }
+
+  private async connectAll(at: number): Promise<void> {
+    const { plan, clock } = this.d;
+    this.scheduleSnapshots(at);
+    const failed: number[] = [];
+    const pending: Promise<void>[] = [];
+    this.pacer = new Pacer(
+      clock,
+      plan.slices.map((s) => {
+        const g = plan.scenario.groups[s.groupIndex];
+        return { groupCount: g.count, first: s.first, count: s.count, rate: g.connect.rate, t0: at, endAt: Infinity, cycles: 1 };
+      }),
+      (si, i) => pending.push(this.connectOne(this.devices[si][i - plan.slices[si].first], failed)),
+    );
+    this.pacer.start();
+    await this.pacer.done;
+    await Promise.all(pending);
+    if (this.stopping) return;
+    // Connection results go out before 'connected', so the coordinator can judge the phase.
+    this.d.send({ type: 'snapshot', snapshot: this.snapshot() });
+    this.d.send({ type: 'connected', workerIndex: plan.workerIndex, failedSubscribers: failed });
+  }
+
+  private async connectOne(dev: Device, failed: number[]): Promise<void> {
+    if (this.stopping) return;
+    const { plan, clock, driver } = this.d;
+    const { target } = plan.scenario;
+    const c = dev.group.connect;
+    this.recorder.count('connAttempted', true);
+    const began = clock.now();
+    try {
+      const conn = await driver.connect(
+        { url: target.url, clientId: dev.clientId, protocolVersion: target.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, username: target.username, password: target.password },
+        {
+          onMessage: (topic, payload) => this.receiver.onMessage(dev, topic, payload),
+          onLost: () => {
+            if (dev.conn) this.open--;
+            dev.conn = null;
+            if (!this.stopping) this.recorder.count('connLost', true);
+          },
+        },
+      );
+      if (this.stopping) return conn.destroy();
+      this.recorder.latency('connect', clock.now() - began, true);
+      this.recorder.count('connSucceeded', true);
+      dev.conn = conn;
+      this.open++;
+      if (dev.filters.length > 0) {
+        const granted = await conn.subscribe(dev.group.subscribe.map((s, k) => ({ topic: dev.filters[k], qos: s.qos })));
+        if (granted.some((q) => q === 128)) {
+          this.recorder.count('subscribeFailed', true);
+          failed.push(dev.global);
+        }
+      }
+    } catch (err) {
+      if (err instanceof ConnectFailure) this.recorder.connectFailed(err.reason);
+      else if (dev.conn) this.recorder.count('subscribeFailed', true);
+      else this.recorder.connectFailed(err instanceof Error ? err.message : String(err));
+      if (dev.filters.length > 0) failed.push(dev.global);
+    }
+  }
+
+  private start(t0: number, excluded: number[]): void {
+    const { plan, clock } = this.d;
+    const sc = plan.scenario;
+    const measureFrom = t0 + sc.warmupMs;
+    const endAt = measureFrom + sc.durationMs;
+    this.receiver.measureFrom = measureFrom;
+    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId, new Set(excluded)));
+    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
+    this.phase = sc.warmupMs > 0 ? 'warmup' : 'measure';
+    if (sc.warmupMs > 0) clock.setTimeout(() => this.phase === 'warmup' && (this.phase = 'measure'), sc.warmupMs + (t0 - clock.now()));
+    this.publisher = new Publisher(clock, this.recorder, index, plan.runTag, plan.runId, measureFrom);
+    this.pacer = new Pacer(
+      clock,
+      publishing.map(({ s }) => {
+        const g = sc.groups[s.groupIndex];
+        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity };
+      }),
+      (k, i, seq, due) => {
+        const { s, si } = publishing[k];
+        this.publisher!.publish(this.devices[si][i - s.first], seq, due);
+      },
+    );
+    this.pacer.start();
+    void this.pacer.done.then(() => {
+      if (this.stopping) return;
+      this.phase = 'drain';
+      this.d.send({ type: 'published', workerIndex: plan.workerIndex });
+    });
+  }
+
+  private progress() {
+    const inflight = this.devices.reduce((n, ds) => ds.reduce((m, d) => m + (d.conn?.inflight() ?? 0), n), 0);
+    return { expected: this.publisher?.expectedMeasured ?? 0, uniqueReceived: this.receiver.uniqueMeasured, inflight };
+  }
+
+  private scheduleSnapshots(origin: number): void {
+    const { clock } = this.d;
+    let n = 1;
+    const tick = () => {
+      if (this.stopping) return;
+      this.d.send({ type: 'snapshot', snapshot: this.snapshot() });
+      n++;
+      this.snapshotTimer = clock.setTimeout(tick, Math.max(0, origin + n * SNAPSHOT_MS - clock.now()));
+    };
+    this.snapshotTimer = clock.setTimeout(tick, Math.max(0, origin + SNAPSHOT_MS - clock.now()));
+  }
+
+  private snapshot() {
+    return this.recorder.snapshot(this.d.clock, this.phase, this.open, this.d.selfCheck());
+  }
+
+  private async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.pacer?.stop();
+    if (this.snapshotTimer !== null) this.d.clock.clearTimeout(this.snapshotTimer);
+    this.phase = 'close';
+    const closing: Promise<void>[] = [];
+    for (const ds of this.devices) for (const dev of ds) if (dev.conn) closing.push(dev.conn.end());
+    await Promise.all(closing);
+    this.d.send({ type: 'final', snapshot: this.snapshot() });
+    this.d.onFinished();
+  }
+}
