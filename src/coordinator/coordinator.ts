@@ -67,7 +67,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       connections: { open: agg.openConnections(), planned: plan.totals.clients, failed: agg.measured.connFailed },
       sentPerSec: row?.sent ?? 0,
       receivedPerSec: row?.received ?? 0,
-      lostSoFar: Math.max(0, agg.measured.expected - (agg.measured.received - agg.measured.duplicated)),
+      awaiting: Math.max(0, agg.all.expected - (agg.all.received - agg.all.duplicated)),
       lateSends: agg.all.lateSends,
       endToEndP99Ms: row?.endToEndP99 ?? null,
     });

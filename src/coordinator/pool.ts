@@ -23,6 +23,7 @@ export class WorkerPool {
       w.on('exit', (code) => {
         this.exited.add(i);
         if (code !== 0) this.failure?.(new Error(`worker ${i} exited with code ${code}`));
+        this.settleWaiters();
       });
       return w;
     });
@@ -43,7 +44,7 @@ export class WorkerPool {
     });
   }
 
-  /** Resolves with one message of `type` from every worker (in worker order). */
+  /** Resolves with one message of `type` from every live worker (in worker order). */
   waitAll<T extends FromWorker['type']>(type: T): Promise<Of<T>[]> {
     return new Promise((resolve) => {
       this.waiters.add({ type, got: new Map(), resolve: resolve as (m: FromWorker[]) => void });
@@ -53,13 +54,17 @@ export class WorkerPool {
   private onMessage(i: number, msg: FromWorker): void {
     if (msg.type === 'error') return this.failure?.(new Error(`worker ${i}: ${msg.message}`));
     if (msg.type === 'snapshot' || msg.type === 'final') this.onSnapshot(msg);
+    for (const w of this.waiters) if (w.type === msg.type) w.got.set(i, msg);
+    this.settleWaiters();
+  }
+
+  /** A waiter is done when every worker has answered or has exited (an exited one never will). */
+  private settleWaiters(): void {
     for (const w of this.waiters) {
-      if (w.type !== msg.type) continue;
-      w.got.set(i, msg);
-      if (w.got.size === this.workers.length) {
-        this.waiters.delete(w);
-        w.resolve([...w.got.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => m));
-      }
+      const done = this.workers.every((_, i) => w.got.has(i) || this.exited.has(i));
+      if (!done) continue;
+      this.waiters.delete(w);
+      w.resolve([...w.got.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => m));
     }
   }
 

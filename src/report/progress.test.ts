@@ -5,7 +5,7 @@ function info(over: Partial<ProgressInfo> = {}): ProgressInfo {
   return {
     phase: 'measure', elapsedSec: 12.7, totalSec: 30,
     connections: { open: 1000, planned: 1000, failed: 0 },
-    sentPerSec: 2000, receivedPerSec: 1999.8, lostSoFar: 0, lateSends: 0, endToEndP99Ms: 1.2449,
+    sentPerSec: 2000, receivedPerSec: 1999.8, awaiting: 0, lateSends: 0, endToEndP99Ms: 1.2449,
     ...over,
   };
 }
@@ -24,7 +24,7 @@ class Sink {
 describe('formatProgress', () => {
   it('renders one compact line', () => {
     expect(formatProgress(info())).toBe(
-      '[12s/30s measure] conn 1,000/1,000 (0 failed) | sent 2,000/s recv 2,000/s | e2e p99 1.24 ms | lost 0 | late 0',
+      '[12s/30s measure] conn 1,000/1,000 (0 failed) | sent 2,000/s recv 2,000/s | e2e p99 1.24 ms | awaiting 0 | late 0',
     );
   });
   it('pads elapsed seconds to the width of the total', () => {
@@ -33,9 +33,9 @@ describe('formatProgress', () => {
   it('shows failures, losses, late sends and a missing p99', () => {
     const line = formatProgress(info({
       phase: 'connect', elapsedSec: 0, connections: { open: 480, planned: 2000, failed: 20 },
-      sentPerSec: 0, receivedPerSec: 0, lostSoFar: 1234, lateSends: 5, endToEndP99Ms: null,
+      sentPerSec: 0, receivedPerSec: 0, awaiting: 1234, lateSends: 5, endToEndP99Ms: null,
     }));
-    expect(line).toBe('[ 0s/30s connect] conn 480/2,000 (20 failed) | sent 0/s recv 0/s | e2e p99 – | lost 1,234 | late 5');
+    expect(line).toBe('[ 0s/30s connect] conn 480/2,000 (20 failed) | sent 0/s recv 0/s | e2e p99 – | awaiting 1,234 | late 5');
     expect(line).not.toContain('\n');
   });
 });

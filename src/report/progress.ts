@@ -12,7 +12,8 @@ export interface ProgressInfo {
   connections: { open: number; planned: number; failed: number };
   sentPerSec: number;
   receivedPerSec: number;
-  lostSoFar: number;
+  /** Expected deliveries not (yet) received: in flight during the run, lost once drained. */
+  awaiting: number;
   lateSends: number;
   endToEndP99Ms: number | null;
 }
@@ -50,7 +51,7 @@ function wholeSeconds(sec: number): number {
 
 /**
  * One line, e.g.
- * "[ 12s/30s measure] conn 1,000/1,000 (0 failed) | sent 2,000/s recv 2,000/s | e2e p99 1.24 ms | lost 0 | late 0".
+ * "[ 12s/30s measure] conn 1,000/1,000 (0 failed) | sent 2,000/s recv 2,000/s | e2e p99 1.24 ms | awaiting 0 | late 0".
  */
 export function formatProgress(p: ProgressInfo): string {
   const total = `${wholeSeconds(p.totalSec)}s`;
@@ -61,7 +62,7 @@ export function formatProgress(p: ProgressInfo): string {
     `[${elapsed}/${total} ${p.phase}] conn ${fmtInt(c.open)}/${fmtInt(c.planned)} (${fmtInt(c.failed)} failed)`,
     `sent ${fmtRate(p.sentPerSec)} recv ${fmtRate(p.receivedPerSec)}`,
     `e2e p99 ${p99}`,
-    `lost ${fmtInt(p.lostSoFar)}`,
+    `awaiting ${fmtInt(p.awaiting)}`,
     `late ${fmtInt(p.lateSends)}`,
   ].join(' | ');
 }

@@ -2,15 +2,16 @@
  * Loads a scenario file: YAML with positions → ${VAR} substitution → schema → cross-field rules → Scenario.
  * Every problem found is collected and thrown as ONE ScenarioError, sorted by line and column.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ScenarioError, UserError, type ScenarioProblem } from '../shared/errors.js';
 import { crossCheck } from './crosscheck.js';
-import { substituteEnv, type Env } from './env.js';
+import { substituteEnv, type Env, type EnvResult } from './env.js';
 import { issuesToProblems } from './issues.js';
 import { locate, parseYaml, scalarDepth, type ParsedYaml } from './positions.js';
 import { formatPath, type PathProblem } from './problems.js';
 import { resolveScenario, scenarioPathOf } from './resolve.js';
 import { scenarioSchema } from './schema.js';
+import { scrubText } from './scrub.js';
 import type { Scenario } from './types.js';
 
 export interface LoadedScenario {
@@ -29,13 +30,6 @@ function atStart(file: string, message: string, hint?: string): ScenarioProblem 
 
 function byPosition(a: ScenarioProblem, b: ScenarioProblem): number {
   return a.line - b.line || a.col - b.col || a.path.localeCompare(b.path);
-}
-
-/** Replaces every secret value that slipped into a message (e.g. "got '<value>'") by [redacted]. */
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-  return out;
 }
 
 function position(file: string, parsed: ParsedYaml, p: PathProblem): ScenarioProblem {
@@ -58,23 +52,46 @@ function binaryAt(text: string): number {
   return text.search(/[\u0000-\u0008\u000e-\u001f]/);
 }
 
-/** Parses and validates scenario text. `file` is only used in problem positions. Throws ScenarioError. */
-export function parseScenarioText(text: string, file: string, env: Env): LoadedScenario {
-  const bad = binaryAt(text);
-  if (bad >= 0) {
-    const before = text.slice(0, bad).split('\n');
-    const line = before.length;
-    const col = before[before.length - 1].length + 1;
-    throw new ScenarioError([
-      { file, line, col, path: '', message: 'this is not a text file (it contains binary data)', hint: 'a scenario is a YAML file' },
-    ]);
+/** Positions, scrubs (no value from the environment may be echoed), de-duplicates and sorts problems. */
+function finish(file: string, parsed: ParsedYaml, found: PathProblem[], subst: EnvResult): ScenarioProblem[] {
+  const isSecret = (p: PathProblem) => {
+    const at = formatPath(p.path);
+    return subst.secretPaths.some((s) => at === s || at.startsWith(`${s}.`) || at.startsWith(`${s}[`));
+  };
+  const seen = new Set<string>();
+  const out: ScenarioProblem[] = [];
+  for (const p of found) {
+    const q = position(file, parsed, p);
+    const secret = isSecret(p);
+    q.message = scrubText(q.message, subst.secretValues, secret);
+    if (q.hint) q.hint = scrubText(q.hint, subst.secretValues, secret);
+    // The schema and a cross-field rule may agree on the same fault: keep one.
+    const key = `${q.line}:${q.col}:${q.path}:${q.message}`;
+    if (!seen.has(key)) (seen.add(key), out.push(q));
   }
-  const parsed = parseYaml(text);
-  if (parsed.problems.length) {
-    const problems = parsed.problems.map((p) => ({ file, line: p.line, col: p.col, path: '', message: p.message, hint: p.hint }));
-    throw new ScenarioError(problems.sort(byPosition));
+  return out.sort(byPosition);
+}
+
+/** Deepest nesting a scenario needs is about 6; anything far deeper (or circular, via aliases) is refused. */
+const MAX_DEPTH = 64;
+
+function tooDeep(node: unknown, depth = 0): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (depth > MAX_DEPTH) return true;
+  return Object.values(node).some((child) => tooDeep(child, depth + 1));
+}
+
+/** The document as plain data, or a problem when it is empty, not a mapping, or an alias bomb. */
+function toData(file: string, parsed: ParsedYaml): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = parsed.doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    throw new ScenarioError([atStart(file, 'the YAML uses too many aliases (*name) to expand')]);
   }
-  const data: unknown = parsed.doc.toJS({ maxAliasCount: 100 });
+  if (tooDeep(data)) {
+    throw new ScenarioError([atStart(file, `the YAML is nested more than ${MAX_DEPTH} levels deep (or an alias refers to itself)`)]);
+  }
   if (data === null || data === undefined) {
     throw new ScenarioError([atStart(file, 'the scenario file is empty', 'start with "name:" and "groups:"')]);
   }
@@ -82,46 +99,55 @@ export function parseScenarioText(text: string, file: string, env: Env): LoadedS
     const got = Array.isArray(data) ? 'a list' : 'a single value';
     throw new ScenarioError([atStart(file, `a scenario must be a mapping of keys (name:, groups:, …), got ${got}`)]);
   }
+  return data as Record<string, unknown>;
+}
 
-  const env2 = substituteEnv(data, env);
-  const pathProblems: PathProblem[] = [...env2.problems];
-  const checked = scenarioSchema.safeParse(env2.value);
-  if (!checked.success) pathProblems.push(...issuesToProblems(checked.error.issues));
-  pathProblems.push(...crossCheck(env2.value));
-
-  if (pathProblems.length || !checked.success) {
-    const problems = pathProblems.map((p) => {
-      const q = position(file, parsed, p);
-      return { ...q, message: scrub(q.message, env2.secretValues), hint: q.hint && scrub(q.hint, env2.secretValues) };
-    });
-    // Keep one problem per position and message (the schema and a cross rule may agree on the same fault).
-    const seen = new Set<string>();
-    const unique = problems.filter((p) => {
-      const key = `${p.line}:${p.col}:${p.path}:${p.message}`;
-      return seen.has(key) ? false : (seen.add(key), true);
-    });
-    throw new ScenarioError(unique.sort(byPosition));
+/** Parses and validates scenario text. `file` is only used in problem positions. Throws ScenarioError. */
+export function parseScenarioText(text: string, file: string, env: Env): LoadedScenario {
+  const bad = binaryAt(text);
+  if (bad >= 0) {
+    const before = text.slice(0, bad).split('\n');
+    const line = before.length;
+    const col = before[before.length - 1].length + 1;
+    const message = 'this is not a text file (it contains binary data)';
+    throw new ScenarioError([{ file, line, col, path: '', message, hint: 'a scenario is a YAML file' }]);
   }
+  const parsed = parseYaml(text);
+  if (parsed.problems.length) {
+    // After a syntax error the document is a guess: report the syntax errors only.
+    const problems = parsed.problems.map((p) => ({ file, ...p, path: '' }));
+    throw new ScenarioError(problems.sort(byPosition));
+  }
+  const subst = substituteEnv(toData(file, parsed), env);
+  const checked = scenarioSchema.safeParse(subst.value);
+  const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
+  found.push(...crossCheck(subst.value));
+  // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
+  const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
+  const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
+  if (all.length || !checked.success) throw new ScenarioError(finish(file, parsed, all, subst));
   return {
     scenario: resolveScenario(checked.data),
     file,
-    secretPaths: env2.secretPathSegments.map(scenarioPathOf),
+    secretPaths: subst.secretPathSegments.map(scenarioPathOf),
   };
 }
 
 /** Reads and loads a scenario file. Unreadable → UserError (exit 2); invalid → ScenarioError (exit 2). */
 export async function loadScenario(file: string, env: Env): Promise<LoadedScenario> {
+  const tooBig = (size: number) =>
+    new ScenarioError([atStart(file, `the scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`)]);
   let bytes: Buffer;
   try {
+    // Check the size first so a huge file is refused without being read into memory.
+    const info = await stat(file);
+    if (info.isFile() && info.size > MAX_SCENARIO_BYTES) throw tooBig(info.size);
     bytes = await readFile(file);
   } catch (err) {
+    if (err instanceof ScenarioError) throw err;
     throw new UserError(`cannot read scenario file ${file}: ${readReason(err)}`);
   }
-  if (bytes.length > MAX_SCENARIO_BYTES) {
-    throw new ScenarioError([
-      atStart(file, `the scenario file is ${bytes.length} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`),
-    ]);
-  }
+  if (bytes.length > MAX_SCENARIO_BYTES) throw tooBig(bytes.length);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -34,7 +34,8 @@ const FLOW_ENV_HINT = 'inside { } or [ ], quote values that use ${VAR}, e.g. "${
 /** Parses one YAML document, keeping a line counter for positions. Reports one syntax error per line. */
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': the yaml package must not print warnings to the console itself.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   const lines = text.split('\n');
   const problems: YamlSyntaxProblem[] = [];
   for (const err of doc.errors) {

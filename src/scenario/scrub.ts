@@ -29,7 +29,7 @@ export function scrubText(text: string, secrets: readonly string[], atSecretPath
   }
   if (atSecretPath) {
     out = out.replace(/'[^']*'/g, `'${HIDDEN}'`);
-    out = out.replace(/\{([^{}]*)\}/g, (m, name: string) => ((TEMPLATE_VARS as readonly string[]).includes(name) ? m : `{${HIDDEN}}`));
+    out = out.replace(/(?<!\$)\{([^{}]*)\}/g, (m, name: string) => ((TEMPLATE_VARS as readonly string[]).includes(name) ? m : `{${HIDDEN}}`));
   }
   return out;
 }

@@ -2,6 +2,7 @@
  * Human units used in scenario files: durations ("1m30s"), rates ("500/s") and sizes ("4KiB").
  * Parsers throw `UnitError` with a short message (quoting the input) and an optional hint.
  */
+import { show } from './problems.js';
 
 /** A unit string that could not be parsed. `message` quotes the input; `hint` says how to fix it. */
 export class UnitError extends Error {
@@ -19,15 +20,9 @@ const DURATION_ORDER = ['h', 'm', 's', 'ms'];
 const NUMBER = /^\d+(\.\d+)?$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/y;
 
-/** Rounds away floating-point noise (e.g. 1.1 * 1000) to a microsecond / a millionth. */
+/** Rounds away floating-point noise (e.g. 1.1 * 1000 = 1100.0000000000002) at the 6th decimal. */
 function tidy(x: number): number {
   return Math.round(x * 1e6) / 1e6;
-}
-
-/** Quotes user input for an error message (kept short). */
-function quote(text: string): string {
-  const t = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return `'${t}'`;
 }
 
 /**
@@ -36,7 +31,7 @@ function quote(text: string): string {
  */
 export function parseDuration(text: string): number {
   const src = text.trim();
-  const bad = `expected a duration like 30s, got ${quote(text)}`;
+  const bad = `expected a duration like 30s, got ${show(text)}`;
   if (src === '') throw new UnitError(bad, 'durations look like 500ms, 30s, 2m, 1h or 1m30s');
   if (NUMBER.test(src)) throw new UnitError(bad, 'add a unit, e.g. 30s');
   let total = 0;
@@ -75,13 +70,13 @@ const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*([a-z]+)$/i;
 /** Parses a rate into events per second: "500/s", "10/m", "2/h", "5/sec", "3/min". */
 export function parseRate(text: string): number {
   const src = text.trim();
-  const bad = `expected a rate like 500/s, got ${quote(text)}`;
+  const bad = `expected a rate like 500/s, got ${show(text)}`;
   if (NUMBER.test(src)) throw new UnitError(bad, 'a rate needs a unit, e.g. 500/s');
   const m = RATE.exec(src);
   if (!m) throw new UnitError(bad, 'rates look like 500/s, 10/m or 2/h');
   const per = RATE_UNITS[m[2].toLowerCase()];
   if (per === undefined) throw new UnitError(bad, 'the unit after / is s, m or h');
-  return tidy(Number(m[1]) / per);
+  return Number(m[1]) / per;
 }
 
 const SIZE_UNITS: Record<string, number> = {
@@ -103,14 +98,14 @@ export function parseSize(input: string | number): number {
     return input;
   }
   const src = input.trim();
-  const bad = `expected a size like 4KiB, got ${quote(input)}`;
+  const bad = `expected a size like 4KiB, got ${show(input)}`;
   const m = SIZE.exec(src);
   if (!m) throw new UnitError(bad, 'sizes look like 64, 512B, 4KiB or 1MiB');
   const factor = SIZE_UNITS[m[2].toLowerCase()];
   if (factor === undefined) throw new UnitError(bad, 'size units are B, KB (or KiB) and MB (or MiB)');
   const bytes = tidy(Number(m[1]) * factor);
   if (!Number.isInteger(bytes)) {
-    throw new UnitError(`size ${quote(input)} is not a whole number of bytes`);
+    throw new UnitError(`size ${show(input)} is not a whole number of bytes`);
   }
   return bytes;
 }
@@ -124,6 +119,7 @@ function num(x: number): string {
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   if (ms < 0) return `-${formatDuration(-ms)}`;
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${num(ms)}ms`;
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);

@@ -16,6 +16,8 @@ export interface Device {
   filters: string[];
   conn: Connection | null;
   ledger: ArrivalLedger | null;
+  /** QoS 1/2 slots waiting for room in the in-flight window: [seq, dueMs] pairs, flattened. */
+  backlog: number[];
 }
 
 export function createDevice(groupIndex: number, group: GroupSpec, names: GroupNames, index: number, global: number, clientId: string, filters: string[]): Device {
@@ -29,5 +31,6 @@ export function createDevice(groupIndex: number, group: GroupSpec, names: GroupN
     filters,
     conn: null,
     ledger: filters.length > 0 ? new ArrivalLedger() : null,
+    backlog: [],
   };
 }

@@ -30,7 +30,8 @@ export class WorkerRunner {
   private readonly receiver: Receiver;
   private publisher: Publisher | null = null;
   private pacer: Pacer | null = null;
-  private phase: Phase = 'connect';
+  private measureFrom = Infinity;
+  private endAt = Infinity;
   private snapshotTimer: unknown = null;
   private stopping = false;
   private open = 0;
@@ -127,8 +128,8 @@ export class WorkerRunner {
     this.receiver.measureFrom = measureFrom;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId, new Set(excluded)));
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
-    this.phase = sc.warmupMs > 0 ? 'warmup' : 'measure';
-    if (sc.warmupMs > 0) clock.setTimeout(() => this.phase === 'warmup' && (this.phase = 'measure'), sc.warmupMs + (t0 - clock.now()));
+    this.measureFrom = measureFrom;
+    this.endAt = endAt;
     this.publisher = new Publisher(clock, this.recorder, index, plan.runTag, plan.runId, measureFrom);
     this.pacer = new Pacer(
       clock,
@@ -144,13 +145,13 @@ export class WorkerRunner {
     this.pacer.start();
     void this.pacer.done.then(() => {
       if (this.stopping) return;
-      this.phase = 'drain';
       this.d.send({ type: 'published', workerIndex: plan.workerIndex });
     });
   }
 
   private progress() {
-    const inflight = this.devices.reduce((n, ds) => ds.reduce((m, d) => m + (d.conn?.inflight() ?? 0), n), 0);
+    let inflight = 0;
+    for (const ds of this.devices) for (const d of ds) inflight += (d.conn?.inflight() ?? 0) + d.backlog.length / 2;
     return { expected: this.publisher?.expectedMeasured ?? 0, uniqueReceived: this.receiver.uniqueMeasured, inflight };
   }
 
@@ -166,8 +167,16 @@ export class WorkerRunner {
     this.snapshotTimer = clock.setTimeout(tick, Math.max(0, origin + SNAPSHOT_MS - clock.now()));
   }
 
+  /** Phases follow the shared timeline, so every worker labels an interval the same way. */
+  private phase(): Phase {
+    if (this.stopping) return 'close';
+    const now = this.d.clock.now();
+    if (this.measureFrom === Infinity) return 'connect';
+    return now < this.measureFrom ? 'warmup' : now < this.endAt ? 'measure' : 'drain';
+  }
+
   private snapshot() {
-    return this.recorder.snapshot(this.d.clock, this.phase, this.open, this.d.selfCheck());
+    return this.recorder.snapshot(this.d.clock, this.phase(), this.open, this.d.selfCheck());
   }
 
   private async stop(): Promise<void> {
@@ -175,7 +184,6 @@ export class WorkerRunner {
     this.stopping = true;
     this.pacer?.stop();
     if (this.snapshotTimer !== null) this.d.clock.clearTimeout(this.snapshotTimer);
-    this.phase = 'close';
     const closing: Promise<void>[] = [];
     for (const ds of this.devices) for (const dev of ds) if (dev.conn) closing.push(dev.conn.end());
     await Promise.all(closing);

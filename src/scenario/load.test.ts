@@ -1,0 +1,194 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { loadScenario, parseScenarioText } from './load.js';
+import type { Scenario } from './types.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const ENV = { MQTT_USER: 'bench', MQTT_PASSWORD: 'pa55word!' };
+
+async function loadError(file: string, env: Record<string, string> = {}): Promise<ScenarioError> {
+  try {
+    await loadScenario(file, env);
+  } catch (err) {
+    if (err instanceof ScenarioError) return err;
+    throw err;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('loadScenario: a valid file', () => {
+  it('round-trips the full fixture to the expected Scenario, defaults filled', async () => {
+    const loaded = await loadScenario(fixture('full.yaml'), ENV);
+    const expected: Scenario = {
+      name: 'fanout-commands',
+      description: 'One backend pushes commands to 2,000 devices, one topic per device.',
+      target: { url: 'mqtt://127.0.0.1:1883', mqttVersion: 5, username: 'bench', password: 'pa55word!' },
+      warmupMs: 2000,
+      durationMs: 90_000,
+      drainMs: 500,
+      workers: 4,
+      groups: [
+        {
+          name: 'devices',
+          count: 2000,
+          clientId: 'dev-{i}',
+          connect: { rate: 500, clean: false, keepaliveSec: 30, timeoutMs: 5000 },
+          subscribe: [
+            { topic: 'cmd/{i}', qos: 1 },
+            { topic: 'broadcast/#', qos: 0 },
+            { topic: '$share/{group}/jobs/+', qos: 2 },
+          ],
+        },
+        {
+          name: 'backend',
+          count: 1,
+          clientId: 'mqb-{run}-{group}-{i}',
+          connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
+          subscribe: [],
+          publish: { topic: 'cmd/{target}', qos: 1, retain: false, rate: 2000, payload: { size: 1024 }, targets: 'devices' },
+        },
+        {
+          name: 'sensors',
+          count: 100,
+          clientId: 'mqb-{run}-{group}-{i}',
+          connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
+          subscribe: [],
+          publish: { topic: 'telemetry/{clientId}/{seq}', qos: 0, retain: true, rate: 20, payload: { size: 64 } },
+        },
+      ],
+      thresholds: ['endToEnd.p99 < 50ms', 'messages.lost == 0'],
+    };
+    expect(loaded.scenario).toEqual(expected);
+    expect(loaded.file).toBe(fixture('full.yaml'));
+    expect(loaded.secretPaths).toEqual(['target.username', 'target.password']);
+    // Plain data: it must survive the trip into a worker thread.
+    expect(structuredClone(loaded.scenario)).toEqual(expected);
+  });
+
+  it('fills every default for a minimal scenario', () => {
+    const { scenario } = parseScenarioText('name: tiny\ngroups:\n  - name: a\n    count: 1\n', 't.yaml', {});
+    expect(scenario).toEqual({
+      name: 'tiny',
+      target: { url: 'embedded', mqttVersion: 4 },
+      warmupMs: 0,
+      durationMs: 10_000,
+      drainMs: 2000,
+      groups: [
+        {
+          name: 'a',
+          count: 1,
+          clientId: 'mqb-{run}-{group}-{i}',
+          connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
+          subscribe: [],
+        },
+      ],
+      thresholds: [],
+    });
+    expect(Object.keys(scenario)).not.toContain('workers');
+  });
+
+  it.each<[string, 4 | 5]>([
+    ['3.1.1', 4],
+    ['"3.1.1"', 4],
+    ['4', 4],
+    ['5', 5],
+    ['"5"', 5],
+  ])('mqttVersion %s → protocol level %d', (written, level) => {
+    const text = `name: v\ntarget: { mqttVersion: ${written} }\ngroups: [ { name: a, count: 1 } ]\n`;
+    expect(parseScenarioText(text, 'v.yaml', {}).scenario.target.mqttVersion).toBe(level);
+  });
+
+  it('{target} defaults to the only other group', () => {
+    const text = [
+      'name: t',
+      'groups:',
+      '  - { name: devices, count: 5, subscribe: ["cmd/{i}"] }',
+      '  - { name: backend, count: 1, publish: { topic: "cmd/{target}", every: 500ms } }',
+    ].join('\n');
+    const publish = parseScenarioText(text, 't.yaml', {}).scenario.groups[1].publish;
+    expect(publish).toMatchObject({ targets: 'devices', rate: 2 });
+  });
+
+  it('accepts a BOM and Windows line endings', () => {
+    const text = '\ufeffname: crlf\r\ngroups:\r\n  - name: a\r\n    count: 2\r\n';
+    expect(parseScenarioText(text, 'w.yaml', {}).scenario.groups[0].count).toBe(2);
+  });
+});
+
+describe('loadScenario: the file itself', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mqb-scenario-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('an unreadable file is a UserError with exit code 2, not a ScenarioError', async () => {
+    const file = join(dir, 'missing.yaml');
+    const err = await loadScenario(file, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).not.toBeInstanceOf(ScenarioError);
+    expect((err as UserError).message).toBe(`cannot read scenario file ${file}: no such file`);
+    expect((err as UserError).exitCode).toBe(ExitCode.usage);
+  });
+
+  it('a directory is unreadable too', async () => {
+    await expect(loadScenario(dir, {})).rejects.toThrow(`cannot read scenario file ${dir}: it is a directory`);
+  });
+
+  it.each([
+    ['empty', '', 'the scenario file is empty'],
+    ['only comments', '# nothing here\n\n', 'the scenario file is empty'],
+    ['a list', '- name: x\n', 'a scenario must be a mapping of keys (name:, groups:, …), got a list'],
+    ['a scalar', 'just text\n', 'a scenario must be a mapping of keys (name:, groups:, …), got a single value'],
+  ])('%s → one problem at 1:1', async (_label, text, message) => {
+    const file = join(dir, 'x.yaml');
+    await writeFile(file, text);
+    const err = await loadError(file);
+    expect(err.problems).toEqual([expect.objectContaining({ line: 1, col: 1, path: '', message })]);
+    expect(err.exitCode).toBe(ExitCode.usage);
+  });
+
+  it('a file over 1 MB is a problem, not parsed', async () => {
+    const file = join(dir, 'big.yaml');
+    await writeFile(file, `name: big\n#${'x'.repeat(1024 * 1024)}\n`);
+    const err = await loadError(file);
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0].message).toMatch(/^the scenario file is \d+ bytes; the limit is 1048576 \(1 MB\)$/);
+  });
+
+  it('binary garbage is a problem, no crash', async () => {
+    const file = join(dir, 'garbage.bin');
+    const bytes = Buffer.alloc(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 256;
+    await writeFile(file, bytes);
+    const err = await loadError(file);
+    expect(err.problems).toEqual([expect.objectContaining({ line: 1, col: 1, message: 'this is not a UTF-8 text file' })]);
+  });
+
+  it.each([
+    ['a self-referencing alias', 'name: x\nloop: &a [*a]\n', 'the YAML is nested more than 64 levels deep (or an alias refers to itself)'],
+    ['deep nesting', `name: x\ndeep: ${'['.repeat(100)}${']'.repeat(100)}\n`, 'the YAML is nested more than 64 levels deep (or an alias refers to itself)'],
+    ['an alias bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n'), 'the YAML uses too many aliases (*name) to expand'],
+  ])('%s is a problem, no crash', (_label, text, message) => {
+    expect(() => parseScenarioText(text, 'a.yaml', {})).toThrow(new ScenarioError([{ file: 'a.yaml', line: 1, col: 1, path: '', message }]));
+  });
+
+  it('valid UTF-8 with control characters is a positioned problem', () => {
+    const err = (() => {
+      try {
+        parseScenarioText('name: x\nab\u0000c: 1\n', 'c.yaml', {});
+      } catch (e) {
+        return e as ScenarioError;
+      }
+    })();
+    expect(err?.problems).toEqual([
+      expect.objectContaining({ line: 2, col: 3, message: 'this is not a text file (it contains binary data)' }),
+    ]);
+  });
+});
