@@ -79,7 +79,12 @@ export interface LatencySummary {
 }
 
 export interface Summary {
-  connections: { attempted: number; succeeded: number; failed: number; lost: number; errors: Record<string, number> };
+  connections: {
+    attempted: number; succeeded: number; failed: number; lost: number;
+    /** Clients whose SUBACK refused a filter (or whose subscribe failed): nothing is expected to reach them. */
+    subscribeFailed: number;
+    errors: Record<string, number>;
+  };
   messages: {
     sent: number; acked: number; received: number; expected: number;
     lost: number; duplicated: number; outOfOrder: number;

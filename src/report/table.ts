@@ -61,9 +61,9 @@ function badCount(paint: Paint): (n: number) => string {
 }
 
 function connectionsTable(c: Summary['connections'], paint: Paint): string {
-  const table = newTable(paint, ['attempted', 'succeeded', 'failed', 'lost'], ['right', 'right', 'right', 'right']);
+  const table = newTable(paint, ['attempted', 'succeeded', 'failed', 'lost', 'subscribe failed'], ['right', 'right', 'right', 'right', 'right']);
   const bad = badCount(paint);
-  table.push([fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost)]);
+  table.push([fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), bad(c.subscribeFailed)]);
   return table.toString();
 }
 
