@@ -1,6 +1,7 @@
 import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from '../coordinator/coordinator.js';
 import { summarize } from './histogram.js';
+import { deliveryByQos } from './qosVerdict.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -29,10 +30,11 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
       lateSends: m.lateSends, publishErrors: m.publishErrors, foreign: m.foreign,
     },
     throughput: {
-      sentPerSec: durationSec > 0 ? m.sent / durationSec : 0,
-      receivedPerSec: durationSec > 0 ? m.received / durationSec : 0,
+      sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
+      receivedPerSec: durationSec > 0 ? m.receivedInWindow / durationSec : 0,
     },
     latencyMs,
+    ...deliveryByQos(m),
   };
 }
 

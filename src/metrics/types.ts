@@ -26,11 +26,34 @@ export interface Counters {
   subscribeFailed: number;
   /** Deliveries without this run's header (other traffic, old retained messages). */
   foreign: number;
+  /** Sends whose actual send time fell inside the measured window (the achieved rate). */
+  sentInWindow: number;
+  /** Deliveries whose arrival fell inside the measured window. */
+  receivedInWindow: number;
+  /**
+   * Per delivery QoS (min of the publish QoS and the subscription's QoS): expected deliveries,
+   * unique deliveries, duplicates and out-of-order arrivals.
+   */
+  q0Expected: number; q1Expected: number; q2Expected: number;
+  q0Unique: number; q1Unique: number; q2Unique: number;
+  q0Duplicated: number; q1Duplicated: number; q2Duplicated: number;
+  q0OutOfOrder: number; q1OutOfOrder: number; q2OutOfOrder: number;
+}
+
+export type QosClass = 0 | 1 | 2;
+export type QosCounterKey = `q${QosClass}${'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'}`;
+
+/** Counter key of a per-QoS figure, e.g. qosKey(1, 'Expected') === 'q1Expected'. */
+export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'): QosCounterKey {
+  return `q${q}${what}`;
 }
 
 export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'sent', 'acked', 'received', 'expected',
   'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
+  'sentInWindow', 'receivedInWindow',
+  'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
+  'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
 ];
 
 export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected'] as const;
@@ -90,8 +113,24 @@ export interface Summary {
     lost: number; duplicated: number; outOfOrder: number;
     lateSends: number; publishErrors: number; foreign: number;
   };
+  /** Achieved rates: sends and arrivals whose actual time fell inside the measured window, per second. */
   throughput: { sentPerSec: number; receivedPerSec: number };
   latencyMs: Record<HistogramKey, LatencySummary>;
+  /** Delivery by QoS (the lower of publish and subscription QoS), only for classes that carried traffic. */
+  byQos: Partial<Record<'0' | '1' | '2', QosDelivery>>;
+  /** One sentence per QoS class: what its promise was and whether it held. */
+  verdicts: string[];
+}
+
+export interface QosDelivery {
+  expected: number;
+  received: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** Whether the QoS promise held: QoS 0 may lose, QoS 1 may duplicate, QoS 2 may do neither. */
+  ok: boolean;
+  verdict: string;
 }
 
 export interface IntervalRow {

@@ -112,12 +112,26 @@ function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   return table.toString();
 }
 
+/** Delivery per QoS class with its verdict, or "" when nothing was expected or received. */
+function qosTable(summary: Summary, paint: Paint): string {
+  const classes = Object.entries(summary.byQos ?? {});
+  if (classes.length === 0) return '';
+  const table = newTable(paint, ['QoS', 'expected', 'received', 'lost', 'duplicated', 'out-of-order', 'promise'], ['left', 'right', 'right', 'right', 'right', 'right', 'left']);
+  for (const [q, d] of classes) {
+    if (!d) continue;
+    const promise = q === '0' ? 'at most once' : q === '1' ? 'at least once' : 'exactly once';
+    table.push([q, fmtInt(d.expected), fmtInt(d.received), fmtInt(d.lost), fmtInt(d.duplicated), fmtInt(d.outOfOrder), d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`)]);
+  }
+  return table.toString();
+}
+
 /** The complete end-of-run summary as text (lines joined with "\n", ending with a newline). */
 export function renderSummary(results: Results, opts: RenderOptions = {}): string {
   const paint = createPaint(opts.color ?? false);
   const { summary } = results;
   const verdict = deliveryVerdict(summary.messages);
   const failures = failuresTable(summary.connections.errors, paint);
+  const byQos = qosTable(summary, paint);
   const lines = [
     headerLine(results, paint),
     '',
@@ -131,7 +145,9 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
     paint.bold('Latency'),
     latencyTable(summary.latencyMs, paint),
     '',
+    ...(byQos ? [paint.bold('Delivery by QoS'), byQos, ''] : []),
     deliveryOk(summary.messages) ? paint.green(verdict) : paint.red(verdict),
+    ...(summary.verdicts ?? []).map((v) => (v.includes('broken') ? paint.red(v) : v)),
     ...runWarnings(results).map((w) => paint.yellow(`WARNING: ${w}`)),
   ];
   return `${lines.join('\n')}\n`;

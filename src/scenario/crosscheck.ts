@@ -63,7 +63,7 @@ export function crossCheck(doc: unknown): PathProblem[] {
       else problems.push({ path: [...at, 'name'], message: `group name ${show(name)} is already used by groups[${first}]` });
     }
 
-    const count = read(v.integer(1, 10_000_000), g.count);
+    const count = read(v.groupCount, g.count);
     const clientId = readTemplate(g.clientId ?? DEFAULT_CLIENT_ID, CLIENT_ID_VARS);
     if (clientId && count !== undefined && count > 1 && !usesVar(clientId, 'i')) {
       problems.push({
@@ -120,7 +120,7 @@ export function crossCheck(doc: unknown): PathProblem[] {
       problems.push({
         path: [...at, 'publish', 'targets'],
         message: 'set publish.targets to the group {target} should cycle through',
-        hint: distinctNames.length > 1 ? `one of: ${distinctNames.join(', ')}` : undefined,
+        hint: distinctNames.length > 1 ? `one of: ${distinctNames.join(', ')}` : 'add a group of subscribers for {target} to cycle through',
       });
     }
   });

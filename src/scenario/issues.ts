@@ -7,7 +7,14 @@ import { allowedKeysAt } from './schema.js';
 function unknownKey(parent: PathSegment[], key: string): PathProblem {
   const allowed = allowedKeysAt(parent);
   const guess = didYouMean(key, allowed);
-  const hint = guess ? `did you mean "${guess}"?` : allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined;
+  const hint =
+    key === '<<'
+      ? 'YAML merge keys (<<: *anchor) are not supported: write the keys out'
+      : guess
+        ? `did you mean "${guess}"?`
+        : allowed.length
+          ? `allowed keys: ${allowed.join(', ')}`
+          : undefined;
   return { path: [...parent, key], message: 'unknown key', hint, atKey: true };
 }
 

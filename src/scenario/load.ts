@@ -7,12 +7,15 @@ import { ScenarioError, UserError, type ScenarioProblem } from '../shared/errors
 import { crossCheck } from './crosscheck.js';
 import { substituteEnv, type Env, type EnvResult } from './env.js';
 import { issuesToProblems } from './issues.js';
-import { locate, parseYaml, scalarDepth, type ParsedYaml } from './positions.js';
+import { checkLimits, type LoadLimits } from './limits.js';
+import { locate, parseYaml, scalarDepth, writtenText, type ParsedYaml } from './positions.js';
 import { formatPath, type PathProblem } from './problems.js';
 import { resolveScenario, scenarioPathOf } from './resolve.js';
 import { scenarioSchema } from './schema.js';
 import { scrubText } from './scrub.js';
 import type { Scenario } from './types.js';
+
+export type { LoadLimits } from './limits.js';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -102,8 +105,24 @@ function toData(file: string, parsed: ParsedYaml): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-/** Parses and validates scenario text. `file` is only used in problem positions. Throws ScenarioError. */
-export function parseScenarioText(text: string, file: string, env: Env): LoadedScenario {
+/**
+ * YAML reads `mqttVersion: 4.0` as the number 4 (which would pass as 3.1.1): a version is judged by the
+ * text the user wrote, so "4.0" is refused while 4, 5 and 5.0 still read as before.
+ */
+function versionAsWritten(parsed: ParsedYaml, data: Record<string, unknown>): void {
+  const target = data.target;
+  if (target === null || typeof target !== 'object' || Array.isArray(target)) return;
+  const t = target as Record<string, unknown>;
+  if (typeof t.mqttVersion !== 'number') return;
+  const written = writtenText(parsed, ['target', 'mqttVersion']);
+  if (written !== undefined && written !== String(t.mqttVersion)) t.mqttVersion = written;
+}
+
+/**
+ * Parses and validates scenario text. `file` is only used in problem positions; `limits` (none by default)
+ * describe the machine, e.g. how many connections one process can hold. Throws ScenarioError.
+ */
+export function parseScenarioText(text: string, file: string, env: Env, limits: LoadLimits = {}): LoadedScenario {
   const bad = binaryAt(text);
   if (bad >= 0) {
     const before = text.slice(0, bad).split('\n');
@@ -118,10 +137,12 @@ export function parseScenarioText(text: string, file: string, env: Env): LoadedS
     const problems = parsed.problems.map((p) => ({ file, ...p, path: '' }));
     throw new ScenarioError(problems.sort(byPosition));
   }
-  const subst = substituteEnv(toData(file, parsed), env);
+  const data = toData(file, parsed);
+  versionAsWritten(parsed, data);
+  const subst = substituteEnv(data, env);
   const checked = scenarioSchema.safeParse(subst.value);
   const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
-  found.push(...crossCheck(subst.value));
+  found.push(...crossCheck(subst.value), ...checkLimits(subst.value, limits));
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
@@ -134,7 +155,7 @@ export function parseScenarioText(text: string, file: string, env: Env): LoadedS
 }
 
 /** Reads and loads a scenario file. Unreadable → UserError (exit 2); invalid → ScenarioError (exit 2). */
-export async function loadScenario(file: string, env: Env): Promise<LoadedScenario> {
+export async function loadScenario(file: string, env: Env, limits: LoadLimits = {}): Promise<LoadedScenario> {
   const tooBig = (size: number) =>
     new ScenarioError([atStart(file, `the scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`)]);
   let bytes: Buffer;
@@ -152,7 +173,9 @@ export async function loadScenario(file: string, env: Env): Promise<LoadedScenar
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new ScenarioError([atStart(file, 'this is not a UTF-8 text file', 'a scenario is a YAML file')]);
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    const hint = utf16 ? 'the file looks like UTF-16: save it as UTF-8' : 'a scenario is a YAML file';
+    throw new ScenarioError([atStart(file, 'this is not a UTF-8 text file', hint)]);
   }
-  return parseScenarioText(text, file, env);
+  return parseScenarioText(text, file, env, limits);
 }

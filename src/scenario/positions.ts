@@ -2,8 +2,9 @@
  * YAML parsing with positions: syntax errors become line:col problems, and a path into the document maps to
  * the line:col of the deepest node that exists (or of the key node, for unknown keys).
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap, type Document, type Node } from 'yaml';
 import type { PathSegment } from './problems.js';
+import { describeSyntaxError } from './syntax.js';
 
 /** 1-based line and column. */
 export interface Position {
@@ -23,14 +24,6 @@ export interface ParsedYaml {
   problems: YamlSyntaxProblem[];
 }
 
-/** The yaml library's message without its " at line L, column C:" suffix and code excerpt. */
-function shortMessage(message: string): string {
-  const first = message.split('\n')[0];
-  return first.replace(/ at line \d+, column \d+:?$/, '').trim();
-}
-
-const FLOW_ENV_HINT = 'inside { } or [ ], quote values that use ${VAR}, e.g. "${VAR}"';
-
 /** Parses one YAML document, keeping a line counter for positions. Reports one syntax error per line. */
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -41,16 +34,28 @@ export function parseYaml(text: string): ParsedYaml {
   for (const err of doc.errors) {
     const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
     if (problems.some((p) => p.line === pos.line)) continue;
-    const hint = lines[pos.line - 1]?.includes('${') ? FLOW_ENV_HINT : undefined;
-    problems.push({ line: pos.line, col: pos.col, message: `YAML syntax error: ${shortMessage(err.message)}`, hint });
+    const { message, hint } = describeSyntaxError(err.code, err.message, lines[pos.line - 1] ?? '', pos.col);
+    problems.push({ line: pos.line, col: pos.col, message, hint });
   }
   return { doc, lineCounter, problems };
 }
 
 type AnyNode = Node | null | undefined;
 
-function keyOf(key: unknown): unknown {
-  return isScalar(key) ? key.value : key;
+/**
+ * The pair whose key reads `seg` in the plain data. Plain keys compare directly; a key that is null, an alias
+ * or a collection is turned into text exactly as the yaml library's toJS does (so "? [a, b]" or "*k :" keys,
+ * which the schema reports as unknown, are found too).
+ */
+function findPair(doc: Document, map: YAMLMap, seg: PathSegment): Pair | undefined {
+  const want = String(seg);
+  const plain = map.items.find((p) => isScalar(p.key) && p.key.value !== null && String(p.key.value) === want);
+  if (plain) return plain as Pair;
+  return map.items.find((p) => {
+    const probe = new YAMLMap(doc.schema);
+    probe.items.push(new Pair(p.key));
+    return Object.keys(probe.toJS(doc) as object)[0] === want;
+  }) as Pair | undefined;
 }
 
 function startOf(node: AnyNode): number | undefined {
@@ -76,7 +81,7 @@ export function locate(parsed: ParsedYaml, path: readonly PathSegment[], atKey =
     let next: AnyNode;
     let keyNode: AnyNode;
     if (isMap(node)) {
-      const pair = node.items.find((p) => String(keyOf(p.key)) === String(seg));
+      const pair = findPair(doc, node, seg);
       if (!pair) break;
       keyNode = pair.key as AnyNode;
       next = pair.value as AnyNode;
@@ -105,9 +110,22 @@ export function scalarDepth(parsed: ParsedYaml, path: readonly PathSegment[]): n
     if (isAlias(node)) node = node.resolve(parsed.doc) as AnyNode;
     if (isScalar(node)) return i;
     const seg = path[i];
-    if (isMap(node)) node = node.items.find((p) => String(keyOf(p.key)) === String(seg))?.value as AnyNode;
+    if (isMap(node)) node = findPair(parsed.doc, node, seg)?.value as AnyNode;
     else if (isSeq(node) && typeof seg === 'number') node = node.items[seg] as AnyNode;
     else return path.length;
   }
   return path.length;
+}
+
+/** The text the scalar at `path` was written as, e.g. "4.0" for a value YAML reads as the number 4. */
+export function writtenText(parsed: ParsedYaml, path: readonly PathSegment[]): string | undefined {
+  let node: AnyNode = parsed.doc.contents as AnyNode;
+  for (const seg of [...path, null]) {
+    if (isAlias(node)) node = node.resolve(parsed.doc) as AnyNode;
+    if (seg === null) break;
+    if (isMap(node)) node = findPair(parsed.doc, node, seg)?.value as AnyNode;
+    else if (isSeq(node) && typeof seg === 'number') node = node.items[seg] as AnyNode;
+    else return undefined;
+  }
+  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
 }

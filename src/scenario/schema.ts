@@ -110,7 +110,7 @@ const subscription = z.preprocess((x) => (typeof x === 'string' ? { topic: x } :
 
 const groupShape = {
   name: field(groupName),
-  count: field(v.integer(1, 10_000_000)),
+  count: field(v.groupCount),
   clientId: template(CLIENT_ID_VARS, checkClientId).default(DEFAULT_CLIENT_ID),
   connect: obj(shapes.connect).prefault({}),
   subscribe: list(subscription).default([]),

@@ -34,6 +34,7 @@ export function parseDuration(text: string): number {
   const bad = `expected a duration like 30s, got ${show(text)}`;
   if (src === '') throw new UnitError(bad, 'durations look like 500ms, 30s, 2m, 1h or 1m30s');
   if (NUMBER.test(src)) throw new UnitError(bad, 'add a unit, e.g. 30s');
+  if (src.startsWith('-')) throw new UnitError(bad, 'a duration cannot be negative');
   let total = 0;
   let pos = 0;
   let lastRank = -1;
@@ -72,6 +73,7 @@ export function parseRate(text: string): number {
   const src = text.trim();
   const bad = `expected a rate like 500/s, got ${show(text)}`;
   if (NUMBER.test(src)) throw new UnitError(bad, 'a rate needs a unit, e.g. 500/s');
+  if (src.startsWith('-')) throw new UnitError(bad, 'a rate cannot be negative');
   const m = RATE.exec(src);
   if (!m) throw new UnitError(bad, 'rates look like 500/s, 10/m or 2/h');
   const per = RATE_UNITS[m[2].toLowerCase()];

@@ -8,7 +8,7 @@ import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js'
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
 import type { ProtocolLevel, QoS } from './types.js';
-import { parseDuration, parseRate, parseSize, UnitError } from './units.js';
+import { formatDuration, parseDuration, parseRate, parseSize, UnitError } from './units.js';
 
 export type Parse<T> = (value: unknown) => T;
 
@@ -46,6 +46,10 @@ export function integer(min: number, max: number): Parse<number> {
   };
 }
 
+/** Clients in one group. */
+export const MAX_GROUP_COUNT = 10_000_000;
+export const groupCount: Parse<number> = (v) => integer(1, MAX_GROUP_COUNT)(v);
+
 export const qos: Parse<QoS> = (v) => {
   required(v);
   const n = toNumber(v);
@@ -68,11 +72,15 @@ function unitText(v: unknown, what: string, example: string, hint: string): stri
   return v;
 }
 
+/** The longest duration a scenario may set: 7 days (Node timers overflow past 24.8 days). */
+export const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+
 /** A duration in ms; `positive` rejects 0. */
 export function duration(positive = false): Parse<number> {
   return (v) => {
     const ms = parseDuration(unitText(v, 'a duration', '30s', 'add a unit, e.g. 30s'));
     if (positive && ms <= 0) fail('must be longer than 0s');
+    if (ms > MAX_DURATION_MS) fail(`must be ${formatDuration(MAX_DURATION_MS)} (7 days) or less, got ${show(v)}`);
     return ms;
   };
 }
@@ -84,10 +92,14 @@ export const keepaliveSec: Parse<number> = (v) => {
   return ms / 1000;
 };
 
+/** The highest rate a scenario may ask for, far beyond what one machine can generate. */
+export const MAX_RATE_PER_SEC = 10_000_000;
+
 /** A rate per second, > 0. */
 export const rate: Parse<number> = (v) => {
   const perSec = parseRate(unitText(v, 'a rate', '500/s', 'a rate needs a unit, e.g. 500/s'));
   if (perSec <= 0) fail('rate must be more than 0/s');
+  if (perSec > MAX_RATE_PER_SEC) fail(`rate must be at most ${MAX_RATE_PER_SEC.toLocaleString('en-US')}/s, got ${show(v)}`);
   return perSec;
 };
 
@@ -121,6 +133,9 @@ export const brokerUrl: Parse<string> = (v) => {
   if (typeof v !== 'string') fail(`expected a broker URL like mqtt://localhost:1883, got ${show(v)}`);
   if (v === 'embedded') return v;
   const shown = show(redactUrl(v));
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v)) {
+    fail(`expected "embedded" or a URL like mqtt://localhost:1883, got ${shown}`, 'start with the scheme: mqtt://, mqtts://, ws:// or wss://');
+  }
   let url: URL;
   try {
     url = new URL(v);

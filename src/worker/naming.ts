@@ -48,7 +48,8 @@ export function* plannedSubscriptions(
     for (let i = 0; i < g.count; i++) {
       const client = clientBase[gi] + i;
       if (excluded.has(client)) continue;
-      for (const filter of filtersOf(names, g, i, run)) yield { client, filter };
+      const filters = filtersOf(names, g, i, run);
+      for (let k = 0; k < filters.length; k++) yield { client, filter: filters[k], qos: g.subscribe[k].qos };
     }
   }
 }

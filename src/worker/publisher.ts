@@ -25,6 +25,7 @@ export class Publisher {
     private readonly runTag: number,
     private readonly run: string,
     private readonly measureFrom: number,
+    private readonly measureEnd: number,
   ) {}
 
   /** A slot is due: send it now, or queue it behind a full in-flight window. */
@@ -51,9 +52,14 @@ export class Publisher {
     const payload = encodePayload(p.payload.size, {
       qos: p.qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs,
     });
-    const expected = this.index.expectedFor(topic);
+    const [e0, e1, e2] = this.index.expectedFor(topic, p.qos);
+    const expected = e0 + e1 + e2;
     rec.count('sent', measured);
+    if (sentMs >= this.measureFrom && sentMs < this.measureEnd) rec.count('sentInWindow', true);
     rec.count('expected', measured, expected);
+    if (e0) rec.count('q0Expected', measured, e0);
+    if (e1) rec.count('q1Expected', measured, e1);
+    if (e2) rec.count('q2Expected', measured, e2);
     if (measured) this.expectedMeasured += expected;
     if (sentMs - dueMs > LATE_SEND_MS) rec.count('lateSends', measured);
     dev.conn!.publish(topic, payload, p.qos, p.retain, (err) => {

@@ -1,4 +1,5 @@
 import type { Recorder } from '../metrics/recorder.js';
+import { qosKey, type QosClass } from '../metrics/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
 import { decodePayload } from './payload.js';
@@ -7,6 +8,8 @@ import { decodePayload } from './payload.js';
 export class Receiver {
   /** Messages intended before this instant belong to warm-up (set when publishing starts). */
   measureFrom = Infinity;
+  /** End of the measured window (arrivals after it do not count toward the achieved rate). */
+  measureEnd = Infinity;
   /** Measured deliveries that were not duplicates, cumulative (drain progress). */
   uniqueMeasured = 0;
 
@@ -16,7 +19,7 @@ export class Receiver {
     private readonly runTag: number,
   ) {}
 
-  onMessage(dev: Device, _topic: string, payload: Buffer): void {
+  onMessage(dev: Device, topic: string, payload: Buffer): void {
     const now = this.clock.now();
     const rec = this.recorder;
     const h = decodePayload(payload, this.runTag);
@@ -25,14 +28,21 @@ export class Receiver {
       return;
     }
     const measured = h.intendedMs >= this.measureFrom;
+    const q = Math.min(h.qos, dev.subscriptionQos(topic)) as QosClass;
     rec.count('received', measured);
+    if (now >= this.measureFrom && now < this.measureEnd) rec.count('receivedInWindow', true);
     const arrival = dev.ledger ? dev.ledger.arrive(h.publisher, h.seq) : 'new';
     if (arrival === 'duplicate') {
       rec.count('duplicated', measured);
+      rec.count(qosKey(q, 'Duplicated'), measured);
       return;
     }
     if (measured) this.uniqueMeasured++;
-    if (arrival === 'outOfOrder') rec.count('outOfOrder', measured);
+    rec.count(qosKey(q, 'Unique'), measured);
+    if (arrival === 'outOfOrder') {
+      rec.count('outOfOrder', measured);
+      rec.count(qosKey(q, 'OutOfOrder'), measured);
+    }
     rec.latency('endToEnd', now - h.intendedMs, measured);
     rec.latency('endToEndUncorrected', now - h.sentMs, measured);
   }

@@ -5,7 +5,7 @@ import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
-import { createDevice, type Device } from './device.js';
+import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
 import { Pacer } from './pacer.js';
 import { Publisher } from './publisher.js';
@@ -44,7 +44,7 @@ export class WorkerRunner {
       const names = compileGroupNames(plan.scenario, g);
       return Array.from({ length: s.count }, (_, k) => {
         const i = s.first + k;
-        return createDevice(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filtersOf(names, g, i, plan.runId));
+        return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filtersOf(names, g, i, plan.runId));
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag);
@@ -126,11 +126,12 @@ export class WorkerRunner {
     const measureFrom = t0 + sc.warmupMs;
     const endAt = measureFrom + sc.durationMs;
     this.receiver.measureFrom = measureFrom;
+    this.receiver.measureEnd = endAt;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId, new Set(excluded)));
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
     this.endAt = endAt;
-    this.publisher = new Publisher(clock, this.recorder, index, plan.runTag, plan.runId, measureFrom);
+    this.publisher = new Publisher(clock, this.recorder, index, plan.runTag, plan.runId, measureFrom, endAt);
     this.pacer = new Pacer(
       clock,
       publishing.map(({ s }) => {

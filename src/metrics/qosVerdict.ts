@@ -1,0 +1,40 @@
+import { qosKey, type Counters, type QosClass, type QosDelivery, type Summary } from './types.js';
+
+const n = (x: number) => x.toLocaleString('en-US');
+const plural = (x: number, one: string, many = `${one}s`) => `${n(x)} ${x === 1 ? one : many}`;
+
+/**
+ * What each QoS promises, checked against what happened: QoS 0 (at most once) may lose but not
+ * duplicate; QoS 1 (at least once) may duplicate but not lose; QoS 2 (exactly once) may do neither.
+ * Out-of-order arrivals are reported but break no promise (MQTT orders per topic only under conditions).
+ */
+export function judgeQos(q: QosClass, expected: number, unique: number, duplicated: number, outOfOrder: number): QosDelivery {
+  const lost = Math.max(0, expected - unique);
+  const lossOk = q === 0;
+  const dupOk = q === 1;
+  const ok = (lost === 0 || lossOk) && (duplicated === 0 || dupOk);
+  const parts: string[] = [];
+  if (lost === 0) parts.push('no loss');
+  else parts.push(`${plural(lost, 'lost', 'lost')}${lossOk ? ' (allowed)' : ''}`);
+  if (duplicated === 0) parts.push('no duplicates');
+  else parts.push(`${plural(duplicated, 'duplicate')}${dupOk ? ' (allowed)' : ''}`);
+  if (outOfOrder > 0) parts.push(`${n(outOfOrder)} out of order`);
+  let verdict = `QoS ${q}: ${parts.join(', ')}`;
+  if (!ok) verdict += q === 1 ? ' — at-least-once broken' : q === 2 ? ' — exactly-once broken' : ' — at-most-once broken';
+  return { expected, received: unique + duplicated, lost, duplicated, outOfOrder, ok, verdict };
+}
+
+export function deliveryByQos(m: Counters): Pick<Summary, 'byQos' | 'verdicts'> {
+  const byQos: Summary['byQos'] = {};
+  const verdicts: string[] = [];
+  for (const q of [0, 1, 2] as const) {
+    const expected = m[qosKey(q, 'Expected')];
+    const unique = m[qosKey(q, 'Unique')];
+    const dup = m[qosKey(q, 'Duplicated')];
+    if (expected === 0 && unique === 0 && dup === 0) continue;
+    const d = judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')]);
+    byQos[String(q) as '0' | '1' | '2'] = d;
+    verdicts.push(d.verdict);
+  }
+  return { byQos, verdicts };
+}

@@ -1,0 +1,51 @@
+/**
+ * Checks against the machine the scenario will run on. The loader reads nothing about the machine itself:
+ * the caller passes the limits in (the CLI derives them from the process's open-files limit), so these
+ * checks stay pure and testable, and no limit means no check.
+ */
+import type { PathProblem } from './problems.js';
+import * as v from './values.js';
+
+export interface LoadLimits {
+  /** Connections one mqbench process can hold (its open-files limit minus some headroom). */
+  maxConnections?: number;
+  /** The open-files limit `maxConnections` was derived from; only used to explain a problem. */
+  openFiles?: number;
+}
+
+const readable = (n: number) => n.toLocaleString('en-US');
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+function countOf(group: unknown): number {
+  if (!isRecord(group)) return 0;
+  try {
+    return v.groupCount(group.count);
+  } catch {
+    return 0; // an invalid count is reported by the schema
+  }
+}
+
+/**
+ * One problem, at the `count` of the group where the running total of clients first exceeds
+ * `limits.maxConnections`, when the whole scenario opens more connections than one process can hold.
+ */
+export function checkLimits(doc: unknown, limits: LoadLimits): PathProblem[] {
+  const max = limits.maxConnections;
+  if (max === undefined || !isRecord(doc) || !Array.isArray(doc.groups)) return [];
+  const counts = doc.groups.map(countOf);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= max) return [];
+  let running = 0;
+  const at = counts.findIndex((n) => (running += n) > max);
+  const files = limits.openFiles !== undefined ? ` (open-files limit ${readable(limits.openFiles)})` : '';
+  return [
+    {
+      path: ['groups', at, 'count'],
+      message: `the scenario opens ${readable(total)} connections but one mqbench process can hold about ${readable(Math.max(0, max))}${files}`,
+      hint: 'split across machines with segments, or raise ulimit -n',
+    },
+  ];
+}
