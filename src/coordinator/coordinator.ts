@@ -89,6 +89,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       measureFrom = publishStart + sc.warmupMs;
       measureEnd = measureFrom + sc.durationMs;
       const excluded = connected.flatMap((m) => m.failedSubscribers);
+      agg.realign(publishStart);
       pool.broadcast({ type: 'start', t0: publishStart, excluded });
       await guard(pool.waitAll('published'));
       await guard(drain(pool, clock, sc.drainMs));

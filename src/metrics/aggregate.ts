@@ -10,10 +10,12 @@ interface Bucket {
   open: Map<number, number>;
 }
 
+const PHASE_ORDER: Phase[] = ['connect', 'warmup', 'measure', 'drain', 'close'];
+
 /**
  * Merges worker snapshots: measured counters and histograms add up into the summary totals;
- * every snapshot also lands in a one-second bucket (workers snapshot on the same aligned ticks)
- * for the per-second series.
+ * every snapshot also lands in a one-second bucket (workers snapshot on the same aligned ticks:
+ * on the connect barrier's seconds, then on publishing seconds) for the per-second series.
  */
 export class Aggregator {
   readonly measured: Counters = zeroCounters();
@@ -26,9 +28,11 @@ export class Aggregator {
   maxBusyPercent = 0;
   private buckets = new Map<number, Bucket>();
   private openByWorker = new Map<number, number>();
+  /** Intended second → [expected, unique received] (measured messages). */
+  private intended = new Map<number, [number, number]>();
 
-  /** `origin`: the connect barrier instant; buckets are whole seconds after it. */
-  constructor(private readonly origin: number) {}
+  /** `origin`: the instant bucket keys count whole seconds from (see realign). */
+  constructor(private origin: number) {}
 
   add(s: Snapshot): void {
     addCounters(this.measured, s.measured);
@@ -41,17 +45,45 @@ export class Aggregator {
       if (s.intervalMs > 200) this.maxBusyPercent = Math.max(this.maxBusyPercent, (100 * s.busyMs) / s.intervalMs);
     }
     this.openByWorker.set(s.workerIndex, s.openConnections);
-
-    const key = Math.ceil((s.at - this.origin) / 1000 - 0.25);
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { at: this.origin + key * 1000, phase: s.phase, all: zeroCounters(), endToEnd: createHistogram(), open: new Map() };
-      this.buckets.set(key, b);
+    for (const [sec, e, u] of s.byIntendedSecond) {
+      const cell = this.intended.get(sec) ?? [0, 0];
+      cell[0] += e;
+      cell[1] += u;
+      this.intended.set(sec, cell);
     }
+    const b = this.bucket(this.keyOf(s.at));
     addCounters(b.all, s.all);
     addEncoded(b.endToEnd, s.intervalHistograms.endToEnd);
     b.open.set(s.workerIndex, s.openConnections);
-    if (s.phase !== 'connect') b.phase = s.phase;
+    if (PHASE_ORDER.indexOf(s.phase) > PHASE_ORDER.indexOf(b.phase)) b.phase = s.phase;
+  }
+
+  /** From now on count seconds from `origin` (publishing start); earlier buckets are re-keyed. */
+  realign(origin: number): void {
+    const old = [...this.buckets.values()];
+    this.origin = origin;
+    this.buckets.clear();
+    for (const b of old) {
+      const into = this.bucket(this.keyOf(b.at));
+      addCounters(into.all, b.all);
+      into.endToEnd.add(b.endToEnd);
+      for (const [w, n] of b.open) into.open.set(w, n);
+      if (PHASE_ORDER.indexOf(b.phase) > PHASE_ORDER.indexOf(into.phase)) into.phase = b.phase;
+    }
+  }
+
+  /** A snapshot taken at `at` closes the interval ending at the nearest whole second at or after it. */
+  private keyOf(at: number): number {
+    return Math.ceil((at - this.origin) / 1000 - 0.25);
+  }
+
+  private bucket(key: number): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { at: this.origin + key * 1000, phase: 'connect', all: zeroCounters(), endToEnd: createHistogram(), open: new Map() };
+      this.buckets.set(key, b);
+    }
+    return b;
   }
 
   openConnections(): number {
@@ -62,22 +94,29 @@ export class Aggregator {
 
   /** The newest bucket (for live progress). */
   latest(): IntervalRow | null {
-    const keys = [...this.buckets.keys()];
-    if (keys.length === 0) return null;
-    return this.row(this.buckets.get(Math.max(...keys))!, 0);
+    if (this.buckets.size === 0) return null;
+    const key = Math.max(...this.buckets.keys());
+    return this.row(key, this.buckets.get(key)!, 0);
   }
 
-  /** One row per second; t is seconds since `publishStart` (negative while connecting). */
-  intervals(publishStart: number): IntervalRow[] {
-    return [...this.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => this.row(b, publishStart));
+  /** One row per second; t = seconds since `origin` at the end of the interval (≤ 0 while connecting). */
+  intervals(): IntervalRow[] {
+    let lostSoFar = 0;
+    return [...this.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([key, b]) => {
+      const row = this.row(key, b, lostSoFar);
+      lostSoFar = row.lostSoFar;
+      return row;
+    });
   }
 
-  private row(b: Bucket, publishStart: number): IntervalRow {
+  private row(key: number, b: Bucket, lostBefore: number): IntervalRow {
     const e2e = b.endToEnd.totalCount > 0 ? summarize(b.endToEnd) : null;
+    const [expected, unique] = this.intended.get(key - 1) ?? [0, 0];
+    const lost = Math.max(0, expected - unique);
     let open = 0;
     for (const v of b.open.values()) open += v;
     return {
-      t: publishStart ? Math.round((b.at - publishStart) / 100) / 10 : 0,
+      t: key,
       phase: b.phase,
       sent: b.all.sent,
       received: b.all.received,
@@ -87,6 +126,8 @@ export class Aggregator {
       connections: open,
       endToEndP50: e2e ? e2e.p50 : null,
       endToEndP99: e2e ? e2e.p99 : null,
+      lost,
+      lostSoFar: lostBefore + lost,
     };
   }
 

@@ -36,6 +36,9 @@ export class Recorder {
   private allH = histogramSet();
   private measuredH = histogramSet();
   private connectErrors: Record<string, number> = {};
+  private intended = new Map<number, [number, number]>();
+  /** Publishing start (epoch ms); intended seconds count from here. */
+  t0 = 0;
 
   constructor(private readonly workerIndex: number) {}
 
@@ -47,6 +50,16 @@ export class Recorder {
   latency(key: HistogramKey, ms: number, measured: boolean): void {
     recordMs(this.allH[key], ms);
     if (measured) recordMs(this.measuredH[key], ms);
+  }
+
+  /** Measured deliveries expected for a message intended at `intendedMs`, or one unique arrival of it. */
+  intendedSecond(intendedMs: number, expected: number, unique: number): void {
+    const s = Math.floor((intendedMs - this.t0) / 1000);
+    const cell = this.intended.get(s);
+    if (cell) {
+      cell[0] += expected;
+      cell[1] += unique;
+    } else this.intended.set(s, [expected, unique]);
   }
 
   connectFailed(reason: string): void {
@@ -66,8 +79,10 @@ export class Recorder {
       measuredHistograms: drain(this.measuredH),
       connectErrors: this.connectErrors,
       openConnections,
+      byIntendedSecond: [...this.intended].map(([s, [e, u]]) => [s, e, u]),
       ...self,
     };
+    this.intended.clear();
     this.all = zeroCounters();
     this.measured = zeroCounters();
     this.connectErrors = {};

@@ -55,7 +55,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     startedAt: o.startedAt.toISOString(),
     durationSec,
     summary,
-    intervals: o.agg.intervals(o.publishStart),
+    intervals: o.agg.intervals(),
     generator: {
       workers: o.workers,
       maxEventLoopDelayMs: round3(o.agg.maxEventLoopDelayMs),

@@ -88,6 +88,11 @@ export interface Snapshot {
   intervalMs: number;
   /** Connections open at the end of the interval (a level, not a delta). */
   openConnections: number;
+  /**
+   * Measured deliveries by the second their message was *intended* for (s = whole seconds since
+   * publishing began): [s, expected, uniqueReceived] deltas. Gives exact loss per second.
+   */
+  byIntendedSecond: [number, number, number][];
 }
 
 export interface LatencySummary {
@@ -145,6 +150,10 @@ export interface IntervalRow {
   connections: number;
   endToEndP50: number | null;
   endToEndP99: number | null;
+  /** Deliveries of messages intended for this second that never arrived (known once the run drained). */
+  lost: number;
+  /** Running total of `lost` up to and including this second. */
+  lostSoFar: number;
 }
 
 export type RunStatus = 'complete' | 'partial' | 'failed';

@@ -60,7 +60,10 @@ export class Publisher {
     if (e0) rec.count('q0Expected', measured, e0);
     if (e1) rec.count('q1Expected', measured, e1);
     if (e2) rec.count('q2Expected', measured, e2);
-    if (measured) this.expectedMeasured += expected;
+    if (measured) {
+      this.expectedMeasured += expected;
+      rec.intendedSecond(dueMs, expected, 0);
+    }
     if (sentMs - dueMs > LATE_SEND_MS) rec.count('lateSends', measured);
     dev.conn!.publish(topic, payload, p.qos, p.retain, (err) => {
       if (err) rec.count('publishErrors', measured);

@@ -37,7 +37,10 @@ export class Receiver {
       rec.count(qosKey(q, 'Duplicated'), measured);
       return;
     }
-    if (measured) this.uniqueMeasured++;
+    if (measured) {
+      this.uniqueMeasured++;
+      rec.intendedSecond(h.intendedMs, 0, 1);
+    }
     rec.count(qosKey(q, 'Unique'), measured);
     if (arrival === 'outOfOrder') {
       rec.count('outOfOrder', measured);

@@ -125,6 +125,10 @@ export class WorkerRunner {
     const sc = plan.scenario;
     const measureFrom = t0 + sc.warmupMs;
     const endAt = measureFrom + sc.durationMs;
+    this.recorder.t0 = t0;
+    // Snapshot ticks follow publishing seconds from here on: row t covers (t-1, t].
+    if (this.snapshotTimer !== null) clock.clearTimeout(this.snapshotTimer);
+    this.scheduleSnapshots(t0);
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId, new Set(excluded)));
@@ -168,10 +172,13 @@ export class WorkerRunner {
     this.snapshotTimer = clock.setTimeout(tick, Math.max(0, origin + SNAPSHOT_MS - clock.now()));
   }
 
-  /** Phases follow the shared timeline, so every worker labels an interval the same way. */
+  /**
+   * Phases follow the shared timeline, so every worker labels an interval the same way; an
+   * interval is labelled by the phase at its midpoint.
+   */
   private phase(): Phase {
     if (this.stopping) return 'close';
-    const now = this.d.clock.now();
+    const now = this.d.clock.now() - SNAPSHOT_MS / 2;
     if (this.measureFrom === Infinity) return 'connect';
     return now < this.measureFrom ? 'warmup' : now < this.endAt ? 'measure' : 'drain';
   }
