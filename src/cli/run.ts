@@ -14,6 +14,7 @@ import { redactScenario, redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
 import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
 
 export interface RunFlags {
@@ -31,7 +32,7 @@ const err = (s: string) => process.stderr.write(s);
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   let loaded;
   try {
-    loaded = await loadScenario(file, process.env);
+    loaded = await loadScenario(file, process.env, connectionLimits());
   } catch (e) {
     if (e instanceof ScenarioError) {
       err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);

@@ -27,7 +27,7 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
     messages: {
       sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
       lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
-      lateSends: m.lateSends, publishErrors: m.publishErrors, foreign: m.foreign,
+      lateSends: m.lateSends, missedSends: m.missedSends, publishErrors: m.publishErrors, foreign: m.foreign,
     },
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
@@ -44,7 +44,8 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const behind = summary.messages.sent > 0 && summary.messages.lateSends / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;
   const stalled = o.agg.maxEventLoopDelayMs >= SATURATED_LOOP_DELAY_MS;
-  const saturated = behind && (busy || stalled);
+  const missed = summary.messages.missedSends;
+  const saturated = missed > 0 || (behind && (busy || stalled));
   return {
     schemaVersion: 1,
     status: o.status,
@@ -62,12 +63,19 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
       cpuPercentMax: Math.round(o.agg.maxBusyPercent),
       saturated,
       ...(saturated
-        ? { saturatedReason: `${pct(summary.messages.lateSends, summary.messages.sent)} of sends were late while a worker was ${busy ? `${Math.round(o.agg.maxBusyPercent)}% busy` : `stalled ${Math.round(o.agg.maxEventLoopDelayMs)} ms`}` }
+        ? { saturatedReason: saturationReason(summary, o.agg.maxBusyPercent, o.agg.maxEventLoopDelayMs) }
         : {}),
     },
     environment: describeEnvironment(),
     histograms: o.agg.encodedHistograms(),
   };
+}
+
+function saturationReason(s: Summary, busyPercent: number, delayMs: number): string {
+  const m = s.messages;
+  const load = busyPercent >= SATURATED_BUSY_PERCENT ? `a worker was ${Math.round(busyPercent)}% busy` : `a worker stalled ${Math.round(delayMs)} ms`;
+  const late = `${pct(m.lateSends, Math.max(1, m.sent))} of sends were late while ${load}`;
+  return m.missedSends > 0 ? `${m.missedSends.toLocaleString('en-US')} scheduled sends were never made; ${late}` : late;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -26,6 +26,8 @@ export interface Counters {
   subscribeFailed: number;
   /** Deliveries without this run's header (other traffic, old retained messages). */
   foreign: number;
+  /** Scheduled sends never made: the generator was still behind GIVE_UP_MS after the window ended. */
+  missedSends: number;
   /** Sends whose actual send time fell inside the measured window (the achieved rate). */
   sentInWindow: number;
   /** Deliveries whose arrival fell inside the measured window. */
@@ -51,7 +53,7 @@ export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' |
 export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'sent', 'acked', 'received', 'expected',
   'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
-  'sentInWindow', 'receivedInWindow',
+  'missedSends', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
 ];
@@ -116,7 +118,7 @@ export interface Summary {
   messages: {
     sent: number; acked: number; received: number; expected: number;
     lost: number; duplicated: number; outOfOrder: number;
-    lateSends: number; publishErrors: number; foreign: number;
+    lateSends: number; missedSends: number; publishErrors: number; foreign: number;
   };
   /** Achieved rates: sends and arrivals whose actual time fell inside the measured window, per second. */
   throughput: { sentPerSec: number; receivedPerSec: number };

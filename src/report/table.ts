@@ -93,7 +93,7 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['acked', fmtInt(m.acked), 'received', fmtInt(m.received)],
     ['publish errors', bad(m.publishErrors), 'lost', lost],
     ['late sends', bad(m.lateSends), 'duplicated', bad(m.duplicated)],
-    ['', '', 'out-of-order', bad(m.outOfOrder)],
+    ['missed sends', bad(m.missedSends ?? 0), 'out-of-order', bad(m.outOfOrder)],
     ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );

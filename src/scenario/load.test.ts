@@ -102,6 +102,23 @@ describe('loadScenario: a valid file', () => {
     expect(parseScenarioText(text, 'v.yaml', {}).scenario.target.mqttVersion).toBe(level);
   });
 
+  it.each(['5.0'])('mqttVersion %s is read as written and still accepted', (written) => {
+    const text = `name: v\ntarget: { mqttVersion: ${written} }\ngroups: [ { name: a, count: 1 } ]\n`;
+    expect(parseScenarioText(text, 'v.yaml', {}).scenario.target.mqttVersion).toBe(5);
+  });
+
+  it.each([
+    ['4.0', "must be 3.1.1 or 5, got '4.0'"],
+    ['4.00', "must be 3.1.1 or 5, got '4.00'"],
+    ['0x4', "must be 3.1.1 or 5, got '0x4'"],
+    ['6', 'must be 3.1.1 or 5, got 6'],
+  ])('mqttVersion %s (which YAML may read as a number) is refused as written', (written, message) => {
+    const text = `name: v\ntarget:\n  mqttVersion: ${written}\ngroups: [ { name: a, count: 1 } ]\n`;
+    expect(() => parseScenarioText(text, 'v.yaml', {})).toThrow(
+      new ScenarioError([{ file: 'v.yaml', line: 3, col: 16, path: 'target.mqttVersion', message }]),
+    );
+  });
+
   it('{target} defaults to the only other group', () => {
     const text = [
       'name: t',
@@ -160,6 +177,23 @@ describe('loadScenario: the file itself', () => {
     const err = await loadError(file);
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0].message).toMatch(/^the scenario file is \d+ bytes; the limit is 1048576 \(1 MB\)$/);
+  });
+
+  it('a UTF-16 file is refused with a hint to save it as UTF-8', async () => {
+    const file = join(dir, 'utf16.yaml');
+    await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name: x\n', 'utf16le')]));
+    const err = await loadError(file);
+    expect(err.problems).toEqual([
+      expect.objectContaining({ line: 1, col: 1, message: 'this is not a UTF-8 text file', hint: 'the file looks like UTF-16: save it as UTF-8' }),
+    ]);
+  });
+
+  it('loadScenario passes limits on to the checks', async () => {
+    const file = join(dir, 'limits.yaml');
+    await writeFile(file, 'name: l\ngroups:\n  - { name: a, count: 20, clientId: "a-{i}" }\n');
+    await expect(loadScenario(file, {})).resolves.toBeDefined();
+    const err = await loadScenario(file, {}, { maxConnections: 10 }).catch((e: unknown) => e as ScenarioError);
+    expect(err.problems).toEqual([expect.objectContaining({ line: 3, col: 23, path: 'groups[0].count' })]);
   });
 
   it('binary garbage is a problem, no crash', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locate, parseYaml, scalarDepth } from './positions.js';
+import { locate, parseYaml, scalarDepth, writtenText } from './positions.js';
 import { formatPath } from './problems.js';
 
 const text = [
@@ -28,7 +28,7 @@ describe('parseYaml', () => {
     ['a: [1, 2\n', 2, 1],
     ['a: 1\na: 2\n', 2, 1],
     ['a: 1\n---\nb: 2\n', 2, 1],
-    ['x: "open\n', 2, 1],
+    ['x: "open\n', 1, 4], // an unclosed quote: where it opens
     ['\t- a\n', 1, 1],
   ])('reports a syntax error in %j at its line:col', (src, line, col) => {
     const [p] = parseYaml(src).problems;
@@ -71,6 +71,26 @@ describe('locate', () => {
     [['groups', 1, 'count'], false, 10, 25],
   ])('%j (key: %s) → %d:%d', (path, atKey, line, col) => {
     expect(locate(parsed, path, atKey)).toEqual({ line, col });
+  });
+
+  it.each<[string, string, string, number, number]>([
+    ['a null key', 'name: a\n: x\n', '', 2, 1],
+    ['a list as a key', 'name: a\n? [ x, y ]\n: 1\n', '[ x, y ]', 2, 3],
+    ['a mapping as a key', 'name: a\n{ k: 1 }: 1\n', '{ k: 1 }', 2, 1],
+    ['an alias as a key', 'name: &n a\n*n : 1\n', 'a', 2, 1],
+  ])('finds a key written as %s (as the plain data spells it)', (_label, src, key, line, col) => {
+    const doc = parseYaml(src);
+    expect(Object.keys(doc.doc.toJS({ maxAliasCount: 100 }) as object)).toContain(key);
+    expect(locate(doc, [key], true)).toEqual({ line, col });
+  });
+
+  it('writtenText gives the text a scalar was written as', () => {
+    const doc = parseYaml('target: { mqttVersion: 4.0 }\nv: &v 5.0\nw: *v\n');
+    expect(doc.doc.toJS().target.mqttVersion).toBe(4);
+    expect(writtenText(doc, ['target', 'mqttVersion'])).toBe('4.0');
+    expect(writtenText(doc, ['w'])).toBe('5.0');
+    expect(writtenText(doc, ['target'])).toBeUndefined();
+    expect(writtenText(doc, ['nope', 'x'])).toBeUndefined();
   });
 
   it('scalarDepth finds where a path runs into a scalar', () => {

@@ -4,7 +4,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, YAMLMap, type Document, type Node } from 'yaml';
 import type { PathSegment } from './problems.js';
-import { describeSyntaxError } from './syntax.js';
+import { describeSyntaxError, unclosedQuoteAt } from './syntax.js';
 
 /** 1-based line and column. */
 export interface Position {
@@ -32,7 +32,9 @@ export function parseYaml(text: string): ParsedYaml {
   const lines = text.split('\n');
   const problems: YamlSyntaxProblem[] = [];
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
+    // An unclosed quote is reported where the quoted text starts, not where the file or block ends.
+    const open = err.code === 'MISSING_CHAR' ? unclosedQuoteAt(text, err.pos[0], err.message) : -1;
+    const pos = open >= 0 ? lineCounter.linePos(open) : (err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]));
     if (problems.some((p) => p.line === pos.line)) continue;
     const { message, hint } = describeSyntaxError(err.code, err.message, lines[pos.line - 1] ?? '', pos.col);
     problems.push({ line: pos.line, col: pos.col, message, hint });

@@ -162,6 +162,26 @@ describe('single problems', () => {
     expect(p.message).toBe('set publish.targets to the group {target} should cycle through');
   });
 
+  it('{target} in the only group: the hint says another group is needed', () => {
+    const p = only(withGroup('publish: { topic: "cmd/{target}", rate: 1/s }'));
+    expect(p.hint).toBe('add a group of subscribers for {target} to cycle through');
+  });
+
+  it('a rate above 10,000,000/s is refused; exactly that is fine', () => {
+    expect(only(withGroup('clientId: "a-{i}"', 'publish: { topic: t, rate: 10000001/s }'))).toMatchObject({
+      path: 'groups[0].publish.rate',
+      message: "rate must be at most 10,000,000/s, got '10000001/s'",
+    });
+    expect(() => parseScenarioText(withGroup('clientId: "a-{i}"', 'publish: { topic: t, rate: 10000000/s }'), 's.yaml', {})).not.toThrow();
+  });
+
+  it('a YAML merge key (<<) is an unknown key with a hint to write the keys out', () => {
+    const problems = problemsOf('name: s\ngroups:\n  - <<: { count: 1 }\n    name: a\n');
+    expect(problems).toContainEqual(
+      expect.objectContaining({ line: 3, col: 5, path: 'groups[0]["<<"]', hint: 'YAML merge keys (<<: *anchor) are not supported: write the keys out' }),
+    );
+  });
+
   it('targets naming a group that does not exist', () => {
     const p = only(withGroup('publish: { topic: "cmd/{target}", rate: 1/s, targets: aa }'));
     expect(p).toMatchObject({ path: 'groups[0].publish.targets', message: "no group named 'aa'" });
@@ -186,6 +206,11 @@ describe('single problems', () => {
     ['target: { url: "mqtt:///x" }', 'target.url', "URL 'mqtt:///x' has no host"],
     ['target: { url: "mqtt://user:pw@:1883" }', 'target.url', `expected "embedded" or a URL like mqtt://localhost:1883, got 'mqtt://:1883'`],
     ['duration: 0s', 'duration', 'must be longer than 0s'],
+    ['target: { url: "localhost:1883" }', 'target.url', `expected "embedded" or a URL like mqtt://localhost:1883, got 'localhost:1883'`],
+    ['target: { url: "u:secret@host:1883" }', 'target.url', `expected "embedded" or a URL like mqtt://localhost:1883, got 'host:1883'`],
+    ['duration: 999999h', 'duration', "must be 168h (7 days) or less, got '999999h'"],
+    ['warmup: 8d', 'warmup', "expected a duration like 30s, got '8d'"],
+    ['drain: 169h', 'drain', "must be 168h (7 days) or less, got '169h'"],
     ['workers: 65', 'workers', 'must be a whole number from 1 to 64, got 65'],
     ['groups: []', 'groups', 'needs at least one group'],
     ['target: embedded', 'target', "expected a mapping (key: value lines), got 'embedded'"],

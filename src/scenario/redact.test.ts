@@ -32,6 +32,7 @@ describe('redactUrl', () => {
     ['mqtt://host/path@x', 'mqtt://host/path@x'],
     ['embedded', 'embedded'],
     ['not a url u:p@h', 'not a url u:p@h'],
+    ['user:secret@host:1883', 'host:1883'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

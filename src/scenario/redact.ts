@@ -6,10 +6,11 @@ export const REDACTED = '[redacted]';
 
 /**
  * Drops "user:pass@" from a URL (works on text that is not a valid URL too): mqtt://u:p@h:1883 → mqtt://h:1883,
- * and u:p@h:1883 (no scheme) → h:1883.
+ * and u:p@h:1883 (no scheme, no spaces) → h:1883.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^((?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?)[^@/?#]*@/, '$1');
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/?#]*@/, '$1');
+  return url.replace(/^[^@/?#\s]*@/, '');
 }
 
 const STEP = /\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;

@@ -25,6 +25,25 @@ function keyAt(rest: string): string | undefined {
 }
 
 /**
+ * Where the quoted value that a "Missing closing quote" error at `offset` is about starts: the last quote of
+ * that kind before `offset` that is not escaped (\" in double quotes, '' in single quotes); -1 if none.
+ */
+export function unclosedQuoteAt(text: string, offset: number, message: string): number {
+  const quote = /closing "/.test(message) ? '"' : /closing '/.test(message) ? "'" : '';
+  if (!quote) return -1;
+  for (let i = Math.min(offset, text.length - 1); i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let slashes = 0;
+      while (text[i - 1 - slashes] === '\\') slashes++;
+      if (slashes % 2 === 0) return i;
+    } else if (text[i - 1] === "'") i--; // '' is an escaped quote: skip the pair
+    else return i;
+  }
+  return -1;
+}
+
+/**
  * Describes one yaml parse error. `code` and `message` come from the yaml library; `line` is the source line
  * the error is on and `col` its 1-based column.
  */
@@ -43,11 +62,11 @@ export function describeSyntaxError(code: string, message: string, line: string,
     case 'TAB_AS_INDENT':
       return say(short, 'indent with spaces; YAML does not allow tabs for indentation');
     case 'BAD_INDENT':
-      return say(short, INDENT_HINT);
+      return say(short, /end with a [}\]]/.test(short) ? 'a { or [ is not closed: end the value with } or ]' : INDENT_HINT);
     case 'BLOCK_AS_IMPLICIT_KEY':
       return say(short, 'quote a value that contains ": ", e.g. topic: "a: b"');
     case 'MISSING_CHAR':
-      if (/quote/i.test(short)) return say(short, 'close the quote on the same line');
+      if (/quote/i.test(short)) return say('this quoted value is never closed', 'add the closing quote at the end of the value');
       return say(short, /indicator/.test(short) ? INDENT_HINT : undefined);
     default:
       return say(short, line.includes('${') ? FLOW_ENV_HINT : undefined);

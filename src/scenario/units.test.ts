@@ -35,7 +35,7 @@ describe('parseDuration', () => {
     ['1.5', 'add a unit, e.g. 30s'],
     ['fast', 'durations look like 500ms, 30s, 2m, 1h or 1m30s'],
     ['', 'durations look like 500ms, 30s, 2m, 1h or 1m30s'],
-    ['-5s', 'durations look like 500ms, 30s, 2m, 1h or 1m30s'],
+    ['-5s', 'a duration cannot be negative'],
     ['10d', 'durations look like 500ms, 30s, 2m, 1h or 1m30s'],
     ['30S', 'durations look like 500ms, 30s, 2m, 1h or 1m30s'],
     ['1m30', 'durations look like 500ms, 30s, 2m, 1h or 1m30s'],
@@ -68,6 +68,10 @@ describe('parseRate', () => {
     const err = errorOf(() => parseRate('500'));
     expect(err.message).toBe("expected a rate like 500/s, got '500'");
     expect(err.hint).toBe('a rate needs a unit, e.g. 500/s');
+  });
+
+  it('a negative rate gets its own hint', () => {
+    expect(errorOf(() => parseRate('-1/s')).hint).toBe('a rate cannot be negative');
   });
 
   it.each(['fast', '500/d', '/s', '500/', '-1/s', '5 per s'])('rejects %j', (text) => {

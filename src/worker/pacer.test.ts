@@ -66,3 +66,19 @@ describe('Pacer (open model)', () => {
     await expect(pacer.done).resolves.toBeUndefined();
   });
 });
+
+describe('Pacer giving up', () => {
+  it('reports the slots it could not send by giveUpAt as missed, and ends', async () => {
+    const clock = new FakeClock(0);
+    let emitted = 0;
+    let missed = 0;
+    const pacer = new Pacer(clock, [spec({ rate: 1000, endAt: 1000, giveUpAt: 1100 })], () => emitted++, { maxBurst: 10 }, (_s, n) => (missed += n));
+    pacer.start();
+    // A loop so slow that each turn comes 40 ms late: it falls further and further behind.
+    clock.advance(2000, 40);
+    await pacer.done;
+    expect(emitted + missed).toBe(1000);
+    expect(missed).toBeGreaterThan(0);
+    expect(emitted).toBeLessThan(1000);
+  });
+});

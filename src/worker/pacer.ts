@@ -18,6 +18,11 @@ export interface ScheduleSpec {
   endAt: number;
   /** How many times each client gets a slot (1 for connecting; Infinity for publishing). */
   cycles: number;
+  /**
+   * Give up at this instant: slots still unsent then (a generator that fell this far behind) are
+   * reported as missed instead of being sent after the run should have ended. Default: never.
+   */
+  giveUpAt?: number;
 }
 
 class Schedule {
@@ -43,10 +48,21 @@ class Schedule {
     this.due = this.compute();
     if (this.cycle >= s.cycles || this.due >= s.endAt) this.done = true;
   }
+  /** Ends the schedule; returns how many slots were left. */
+  skipRest(): number {
+    let n = 0;
+    while (!this.done) {
+      n++;
+      this.advance();
+    }
+    return n;
+  }
 }
 
 /** Called for each slot: which schedule, which client of the group, its sequence number (cycle), when it was due. */
 export type Emit = (schedule: number, client: number, seq: number, dueMs: number, nowMs: number) => void;
+/** Called once per schedule that gave up, with how many slots it never emitted. */
+export type Missed = (schedule: number, slots: number) => void;
 
 export interface PacerOptions {
   /** At most this many slots are emitted per event-loop turn when behind (no unbounded bursts). */
@@ -68,6 +84,7 @@ export class Pacer {
     specs: ScheduleSpec[],
     private readonly emit: Emit,
     opts: PacerOptions = {},
+    private readonly missed: Missed = () => {},
   ) {
     this.schedules = specs.map((s) => new Schedule(s));
     this.maxBurst = opts.maxBurst ?? 1000;
@@ -92,6 +109,7 @@ export class Pacer {
     let budget = this.maxBurst;
     for (let i = 0; i < this.schedules.length; i++) {
       const s = this.schedules[i];
+      if (!s.done && now >= (s.spec.giveUpAt ?? Infinity)) this.missed(i, s.skipRest());
       while (!s.done && s.due <= now && budget > 0) {
         this.emit(i, s.j, s.cycle, s.due, now);
         s.advance();

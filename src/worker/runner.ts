@@ -22,6 +22,8 @@ export interface RunnerDeps {
 }
 
 const SNAPSHOT_MS = 1000;
+/** A generator still this far behind after the window ended stops; what it did not send is counted as missed. */
+const GIVE_UP_MS = 1000;
 
 /** Everything one worker thread does, free of worker_threads so it can be tested in-process. */
 export class WorkerRunner {
@@ -140,12 +142,14 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity };
+        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];
         this.publisher!.publish(this.devices[si][i - s.first], seq, due);
       },
+      {},
+      (_k, slots) => this.recorder.count('missedSends', true, slots),
     );
     this.pacer.start();
     void this.pacer.done.then(() => {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../shared/errors.js';
+import { checkLimits } from './limits.js';
+import { parseScenarioText } from './load.js';
+
+const doc = (...counts: unknown[]) => ({ name: 's', groups: counts.map((count, i) => ({ name: `g${i}`, count })) });
+
+describe('checkLimits: more connections than one process can hold', () => {
+  it('no limit, no check', () => {
+    expect(checkLimits(doc(9_000_000), {})).toEqual([]);
+  });
+
+  it('at or under the limit is fine', () => {
+    expect(checkLimits(doc(10_000, 9_900), { maxConnections: 19_900 })).toEqual([]);
+  });
+
+  it('points at the count of the group where the running total first exceeds the limit', () => {
+    const [p, ...rest] = checkLimits(doc(15_000, 10_000, 1), { maxConnections: 19_900, openFiles: 20_000 });
+    expect(rest).toEqual([]);
+    expect(p).toEqual({
+      path: ['groups', 1, 'count'],
+      message: 'the scenario opens 25,001 connections but one mqbench process can hold about 19,900 (open-files limit 20,000)',
+      hint: 'split across machines with segments, or raise ulimit -n',
+    });
+  });
+
+  it('ignores counts that are invalid (the schema reports those) and says nothing of an unknown file limit', () => {
+    const [p] = checkLimits(doc('many', -5, 30, 80), { maxConnections: 100 });
+    expect(p.path).toEqual(['groups', 3, 'count']);
+    expect(p.message).toBe('the scenario opens 110 connections but one mqbench process can hold about 100');
+  });
+
+  it('is reported by the loader, positioned at that count, only when limits are passed', () => {
+    const text = 'name: s\ngroups:\n  - { name: a, count: 60, clientId: "a-{i}" }\n  - { name: b, count: 50, clientId: "b-{i}" }\n';
+    expect(parseScenarioText(text, 's.yaml', {}).scenario.groups).toHaveLength(2);
+    expect(parseScenarioText(text, 's.yaml', {}, { maxConnections: 110 }).scenario.groups).toHaveLength(2);
+    let err: unknown;
+    try {
+      parseScenarioText(text, 's.yaml', {}, { maxConnections: 100, openFiles: 200 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).problems).toEqual([
+      expect.objectContaining({ line: 4, col: 23, path: 'groups[1].count', message: expect.stringContaining('opens 110 connections') }),
+    ]);
+  });
+});
