@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Integration tests start brokers and worker threads: keep file parallelism modest on 2 cores.
-    maxWorkers: 2,
-    minWorkers: 1,
+    // Integration tests measure latency and rates with real brokers and worker threads on a
+    // 2-core machine: files run one at a time so one test's load never skews another's figures.
+    fileParallelism: false,
   },
 });

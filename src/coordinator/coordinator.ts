@@ -107,6 +107,11 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   await Promise.race([finals, new Promise((r) => setTimeout(r, 10_000).unref())]);
   await pool.close(3000);
   if (reason === 'interrupted by the user' && status === 'failed') status = 'partial';
+  const notBack = agg.measured.connLost - agg.measured.reconnected;
+  if (status === 'complete' && notBack > 0) {
+    status = 'partial';
+    reason = `${notBack} connection${notBack === 1 ? ' was' : 's were'} lost during the run and did not come back (broker down or refusing?)`;
+  }
   return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size };
 }
 

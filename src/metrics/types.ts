@@ -10,6 +10,9 @@ export interface Counters {
   connFailed: number;
   /** Connections that closed unexpectedly after they had been established. */
   connLost: number;
+  /** Attempts to reconnect after a loss, and how many of the lost devices came back. */
+  reconnectAttempts: number;
+  reconnected: number;
   sent: number;
   /** QoS 1 PUBACK / QoS 2 PUBCOMP received. */
   acked: number;
@@ -51,14 +54,14 @@ export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' |
 }
 
 export const COUNTER_KEYS: readonly (keyof Counters)[] = [
-  'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'sent', 'acked', 'received', 'expected',
+  'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'reconnectAttempts', 'reconnected', 'sent', 'acked', 'received', 'expected',
   'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
   'missedSends', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
 ];
 
-export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected'] as const;
+export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected', 'reconnect'] as const;
 export type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
 /** Compressed base64 HDR histograms, one per key. */
 export type EncodedHistograms = Record<HistogramKey, string>;
@@ -111,6 +114,8 @@ export interface LatencySummary {
 export interface Summary {
   connections: {
     attempted: number; succeeded: number; failed: number; lost: number;
+    /** Lost connections that came back (reconnect attempts counted separately). */
+    reconnected: number; reconnectAttempts: number;
     /** Clients whose SUBACK refused a filter (or whose subscribe failed): nothing is expected to reach them. */
     subscribeFailed: number;
     errors: Record<string, number>;

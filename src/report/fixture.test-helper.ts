@@ -29,7 +29,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
     startedAt: '2025-03-04T05:06:07.089Z',
     durationSec: 30,
     summary: {
-      connections: { attempted: 1001, succeeded: 1001, failed: 0, lost: 0, subscribeFailed: 0, errors: {} },
+      connections: { attempted: 1001, succeeded: 1001, failed: 0, lost: 0, reconnected: 0, reconnectAttempts: 0, subscribeFailed: 0, errors: {} },
       messages: {
         sent: 60_000, acked: 60_000, received: 60_000, expected: 60_000,
         lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, publishErrors: 0, foreign: 0,
@@ -40,7 +40,10 @@ export function makeResults(o: ResultsOverrides = {}): Results {
         publishAck: latency(60_000, { min: 0.081, mean: 0.3, p50: 0.2345, p90: 0.51, p99: 1.2371, p999: 4.05, max: 23.45 }),
         endToEnd: latency(60_000, { min: 0.101, mean: 0.4, p50: 0.3111, p90: 0.72, p99: 1.2449, p999: 12.34, max: 123.456 }),
         endToEndUncorrected: latency(60_000, { min: 0.099, mean: 0.38, p50: 0.301, p90: 0.7, p99: 1.19, p999: 11.9, max: 121.7 }),
+        reconnect: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
       },
+      byQos: {},
+      verdicts: [],
     },
     intervals: [
       { t: -1, phase: 'connect', sent: 0, received: 0, acked: 0, expected: 0, lateSends: 0, connections: 1001, endToEndP50: null, endToEndP99: null },

@@ -40,8 +40,8 @@ describe('renderSummary', () => {
   });
 
   it('shows connection and message counters', () => {
-    expect(rowCells(text, 'attempted')).toEqual(['attempted', 'succeeded', 'failed', 'lost', 'subscribe failed']);
-    expect(text).toContain('│     1,001 │     1,001 │      0 │    0 │                0 │');
+    expect(rowCells(text, 'attempted')).toEqual(['attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'subscribe failed']);
+    expect(text).toContain('│     1,001 │     1,001 │      0 │    0 │           0 │                0 │');
     expect(rowCells(text, 'sent')).toEqual(['sent', '60,000', 'expected', '60,000']);
     expect(rowCells(text, 'send rate')).toEqual(['send rate', '2,000/s', 'receive rate', '2,000/s']);
     expect(text).not.toContain('connection failure reason');

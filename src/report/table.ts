@@ -26,6 +26,7 @@ export const LATENCY_ROWS: readonly [HistogramKey, string][] = [
   ['publishAck', 'publish→ack'],
   ['endToEnd', 'end-to-end (from intended send)'],
   ['endToEndUncorrected', 'end-to-end (uncorrected)'],
+  ['reconnect', 'reconnect (loss → CONNACK)'],
 ];
 
 function newTable(paint: Paint, head: string[], colAligns: Table.HorizontalAlignment[]): Table.Table {
@@ -61,9 +62,9 @@ function badCount(paint: Paint): (n: number) => string {
 }
 
 function connectionsTable(c: Summary['connections'], paint: Paint): string {
-  const table = newTable(paint, ['attempted', 'succeeded', 'failed', 'lost', 'subscribe failed'], ['right', 'right', 'right', 'right', 'right']);
+  const table = newTable(paint, ['attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'subscribe failed'], Array<Table.HorizontalAlignment>(6).fill('right'));
   const bad = badCount(paint);
-  table.push([fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), bad(c.subscribeFailed)]);
+  table.push([fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), fmtInt(c.reconnected ?? 0), bad(c.subscribeFailed)]);
   return table.toString();
 }
 
@@ -108,7 +109,11 @@ function latencyCells(l: LatencySummary): string[] {
 function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   const head = ['latency (ms)', 'count', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const table = newTable(paint, head, ['left', ...Array<Table.HorizontalAlignment>(7).fill('right')]);
-  for (const [key, label] of LATENCY_ROWS) table.push([label, ...latencyCells(latency[key])]);
+  for (const [key, label] of LATENCY_ROWS) {
+    const l = latency[key];
+    if (key === 'reconnect' && (!l || l.count === 0)) continue; // only runs with reconnects show it
+    table.push([label, ...latencyCells(l)]);
+  }
   return table.toString();
 }
 

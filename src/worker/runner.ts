@@ -1,5 +1,6 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
-import { ConnectFailure, type Driver } from '../driver/types.js';
+import type { Driver } from '../driver/types.js';
+import { Connector } from './connector.js';
 import { SubscriptionIndex } from '../metrics/ledger.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { Phase } from '../metrics/types.js';
@@ -30,13 +31,13 @@ export class WorkerRunner {
   private readonly recorder: Recorder;
   private readonly devices: Device[][]; // per slice, indexed by (i - slice.first)
   private readonly receiver: Receiver;
+  private readonly connector: Connector;
   private publisher: Publisher | null = null;
   private pacer: Pacer | null = null;
   private measureFrom = Infinity;
   private endAt = Infinity;
   private snapshotTimer: unknown = null;
   private stopping = false;
-  private open = 0;
 
   constructor(private readonly d: RunnerDeps) {
     const { plan } = d;
@@ -50,6 +51,7 @@ export class WorkerRunner {
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag);
+    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target);
   }
 
   handle(msg: ToWorker): void {
@@ -72,7 +74,10 @@ export class WorkerRunner {
         const g = plan.scenario.groups[s.groupIndex];
         return { groupCount: g.count, first: s.first, count: s.count, rate: g.connect.rate, t0: at, endAt: Infinity, cycles: 1 };
       }),
-      (si, i) => pending.push(this.connectOne(this.devices[si][i - plan.slices[si].first], failed)),
+      (si, i) => {
+        const dev = this.devices[si][i - plan.slices[si].first];
+        pending.push(this.connector.connect(dev).then((ok) => void (!ok && dev.filters.length > 0 && failed.push(dev.global))));
+      },
     );
     this.pacer.start();
     await this.pacer.done;
@@ -81,45 +86,6 @@ export class WorkerRunner {
     // Connection results go out before 'connected', so the coordinator can judge the phase.
     this.d.send({ type: 'snapshot', snapshot: this.snapshot() });
     this.d.send({ type: 'connected', workerIndex: plan.workerIndex, failedSubscribers: failed });
-  }
-
-  private async connectOne(dev: Device, failed: number[]): Promise<void> {
-    if (this.stopping) return;
-    const { plan, clock, driver } = this.d;
-    const { target } = plan.scenario;
-    const c = dev.group.connect;
-    this.recorder.count('connAttempted', true);
-    const began = clock.now();
-    try {
-      const conn = await driver.connect(
-        { url: target.url, clientId: dev.clientId, protocolVersion: target.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, username: target.username, password: target.password },
-        {
-          onMessage: (topic, payload) => this.receiver.onMessage(dev, topic, payload),
-          onLost: () => {
-            if (dev.conn) this.open--;
-            dev.conn = null;
-            if (!this.stopping) this.recorder.count('connLost', true);
-          },
-        },
-      );
-      if (this.stopping) return conn.destroy();
-      this.recorder.latency('connect', clock.now() - began, true);
-      this.recorder.count('connSucceeded', true);
-      dev.conn = conn;
-      this.open++;
-      if (dev.filters.length > 0) {
-        const granted = await conn.subscribe(dev.group.subscribe.map((s, k) => ({ topic: dev.filters[k], qos: s.qos })));
-        if (granted.some((q) => q === 128)) {
-          this.recorder.count('subscribeFailed', true);
-          failed.push(dev.global);
-        }
-      }
-    } catch (err) {
-      if (err instanceof ConnectFailure) this.recorder.connectFailed(err.reason);
-      else if (dev.conn) this.recorder.count('subscribeFailed', true);
-      else this.recorder.connectFailed(err instanceof Error ? err.message : String(err));
-      if (dev.filters.length > 0) failed.push(dev.global);
-    }
   }
 
   private start(t0: number, excluded: number[]): void {
@@ -188,13 +154,14 @@ export class WorkerRunner {
   }
 
   private snapshot() {
-    return this.recorder.snapshot(this.d.clock, this.phase(), this.open, this.d.selfCheck());
+    return this.recorder.snapshot(this.d.clock, this.phase(), this.connector.open, this.d.selfCheck());
   }
 
   private async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.pacer?.stop();
+    this.connector.stop();
     if (this.snapshotTimer !== null) this.d.clock.clearTimeout(this.snapshotTimer);
     const closing: Promise<void>[] = [];
     for (const ds of this.devices) for (const dev of ds) if (dev.conn) closing.push(dev.conn.end());

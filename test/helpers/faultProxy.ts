@@ -240,15 +240,19 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     let queue: OutItem[] = [];
     let qHead = 0;
     let queueTimer: NodeJS.Timeout | null = null;
+    let queueImmediate: NodeJS.Immediate | null = null;
     let held: Held | null = null;
     let brokerGone = false;
     let clientGone = false;
     let brokerPaused = false;
+    let clientPaused = false;
     let clientEnding = false;
 
     const clearTimers = (): void => {
       if (queueTimer) clearTimeout(queueTimer);
       queueTimer = null;
+      if (queueImmediate) clearImmediate(queueImmediate);
+      queueImmediate = null;
       if (held) clearTimeout(held.timer);
       held = null;
       queue = [];
@@ -279,16 +283,32 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
       }
     };
 
+    // Millisecond timers fire up to ~1 ms late (or a fraction early): sleep for the whole
+    // milliseconds with a timer, then poll the sub-millisecond rest with setImmediate (which
+    // does not block I/O) so a delayed frame goes out promptly but never before its time.
+    const scheduleAt = (waitMs: number): void => {
+      const whole = Math.floor(waitMs);
+      if (whole >= 1) {
+        queueTimer = setTimeout(() => {
+          queueTimer = null;
+          pump();
+        }, whole);
+      } else {
+        queueImmediate = setImmediate(() => {
+          queueImmediate = null;
+          pump();
+        });
+      }
+    };
+    const waiting = (): boolean => queueTimer !== null || queueImmediate !== null;
+
     const pump = (): void => {
       if (clientGone) return;
       const now = performance.now();
       while (qHead < queue.length) {
         const it = queue[qHead];
         if (it.releaseAt > now) {
-          queueTimer = setTimeout(() => {
-            queueTimer = null;
-            pump();
-          }, Math.max(1, Math.ceil(it.releaseAt - now)));
+          scheduleAt(it.releaseAt - now);
           return;
         }
         qHead++;
@@ -311,7 +331,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
       clearTimeout(held.timer);
       enqueue(held.items);
       held = null;
-      if (!queueTimer) pump();
+      if (!waiting()) pump();
     };
 
     const onBrokerData = (chunk: Buffer): void => {
@@ -351,15 +371,19 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
           enqueue(items);
         }
       }
-      if (!queueTimer) pump();
+      if (!waiting()) pump();
     };
 
     broker.on('data', onBrokerData);
     client.on('data', (chunk: Buffer) => {
       if (broker.destroyed) return;
-      if (!broker.write(chunk)) {
+      if (!broker.write(chunk) && !clientPaused) {
+        clientPaused = true;
         client.pause();
-        broker.once('drain', () => client.resume());
+        broker.once('drain', () => {
+          clientPaused = false;
+          client.resume();
+        });
       }
     });
 
@@ -383,7 +407,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
       }
       // Clean close: deliver what is still queued (a held frame goes out alone), then end.
       releaseHeldAlone();
-      if (!queueTimer) pump();
+      if (!waiting()) pump();
     });
   };
 

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 export interface MosquittoHandle {
   url: string;
   port: number;
-  process: ChildProcess;
+  /** The running broker process (changes on restart). */
+  readonly process: ChildProcess;
+  /** Kill the broker (SIGTERM, then SIGKILL) and leave it down. */
+  kill(): Promise<void>;
+  /** Kill it and start it again on the same port with the same configuration. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,28 +57,46 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
       '',
     ].join('\n'),
   );
+  let proc = await launch(conf, port);
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    get process() {
+      return proc;
+    },
+    kill: () => kill(proc),
+    restart: async () => {
+      await kill(proc);
+      proc = await launch(conf, port);
+    },
+    stop: async () => {
+      await kill(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function kill(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGCONT');
+  proc.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  if (proc.exitCode === null && proc.signalCode === null) {
+    proc.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function launch(conf: string, port: number): Promise<ChildProcess> {
   const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
     if (proc.exitCode !== null) throw new Error(`mosquitto exited (${proc.exitCode}): ${stderr}`);
     if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port} within 10 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    process: proc,
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGCONT');
-        proc.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-        if (proc.exitCode === null) proc.kill('SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return proc;
 }
