@@ -23,9 +23,11 @@ export const mqttjsDriver: Driver = {
       noDelay(client);
       let settled = false;
       let closing = false;
+      let lastError = '';
       const fail = (reason: string) => {
         if (settled) return;
         settled = true;
+        closing = true; // a failed attempt is not a lost connection
         clearTimeout(timer);
         client.end(true);
         reject(new ConnectFailure(reason));
@@ -33,12 +35,13 @@ export const mqttjsDriver: Driver = {
       const timer = setTimeout(() => fail(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
       client.on('error', (err: Error & { code?: string | number }) => {
         if (!settled) fail(describeError(err));
+        else lastError = typeof err.code === 'string' ? err.code : err.message;
       });
       client.on('close', () => {
         if (!settled) fail('connection closed before CONNACK');
         else if (!closing) {
           closing = true;
-          events.onLost('connection closed by the broker or network');
+          events.onLost(lastError || 'closed by the broker or network');
         }
       });
       client.on('message', (topic: string, payload: Buffer) => events.onMessage(topic, payload));

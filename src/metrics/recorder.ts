@@ -64,6 +64,11 @@ export class Recorder {
 
   connectFailed(reason: string): void {
     this.count('connFailed', true);
+    this.problem(reason);
+  }
+
+  /** Count a connection problem by its reason (connect failures, losses, failed reconnects). */
+  problem(reason: string): void {
     this.connectErrors[reason] = (this.connectErrors[reason] ?? 0) + 1;
   }
 

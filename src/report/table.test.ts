@@ -44,7 +44,7 @@ describe('renderSummary', () => {
     expect(text).toContain('│     1,001 │     1,001 │      0 │    0 │           0 │                0 │');
     expect(rowCells(text, 'sent')).toEqual(['sent', '60,000', 'expected', '60,000']);
     expect(rowCells(text, 'send rate')).toEqual(['send rate', '2,000/s', 'receive rate', '2,000/s']);
-    expect(text).not.toContain('connection failure reason');
+    expect(text).not.toContain('connection problem (failures, losses)');
   });
 
   it('lists the top connection failure reasons, most frequent first', () => {

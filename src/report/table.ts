@@ -72,7 +72,7 @@ function connectionsTable(c: Summary['connections'], paint: Paint): string {
 function failuresTable(errors: Record<string, number>, paint: Paint): string {
   const reasons = Object.entries(errors).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   if (reasons.length === 0) return '';
-  const table = newTable(paint, ['connection failure reason', 'count'], ['left', 'right']);
+  const table = newTable(paint, ['connection problem (failures, losses)', 'count'], ['left', 'right']);
   for (const [reason, count] of reasons.slice(0, TOP_REASONS)) {
     table.push([truncate(reason, MAX_REASON_CHARS), fmtInt(count)]);
   }

@@ -32,7 +32,7 @@ export class Connector {
     if (this.stopping) return false;
     this.recorder.count('connAttempted', true);
     const began = this.clock.now();
-    const ok = await this.attempt(dev);
+    const ok = await this.attempt(dev, 'connect');
     if (ok) this.recorder.latency('connect', this.clock.now() - began, true);
     return ok && (await this.subscribe(dev));
   }
@@ -44,7 +44,7 @@ export class Connector {
     this.timers.clear();
   }
 
-  private async attempt(dev: Device): Promise<boolean> {
+  private async attempt(dev: Device, kind: 'connect' | 'reconnect'): Promise<boolean> {
     const c = dev.group.connect;
     const t = this.target;
     try {
@@ -59,12 +59,14 @@ export class Connector {
         conn.destroy();
         return false;
       }
-      this.recorder.count('connSucceeded', true);
+      if (kind === 'connect') this.recorder.count('connSucceeded', true);
       dev.conn = conn;
       this.open++;
       return true;
     } catch (err) {
-      this.recorder.connectFailed(err instanceof ConnectFailure ? err.reason : err instanceof Error ? err.message : String(err));
+      const reason = err instanceof ConnectFailure ? err.reason : err instanceof Error ? err.message : String(err);
+      if (kind === 'connect') this.recorder.connectFailed(reason);
+      else this.recorder.problem(`reconnect: ${reason}`);
       return false;
     }
   }
@@ -81,11 +83,12 @@ export class Connector {
     return false;
   }
 
-  private lost(dev: Device, _reason: string): void {
+  private lost(dev: Device, reason: string): void {
     if (dev.conn) this.open--;
     dev.conn = null;
     if (this.stopping) return;
     this.recorder.count('connLost', true);
+    this.recorder.problem(`lost: ${reason}`);
     void this.reconnect(dev, this.clock.now(), RECONNECT_MIN_MS);
   }
 
@@ -100,7 +103,7 @@ export class Connector {
     });
     if (this.stopping) return;
     this.recorder.count('reconnectAttempts', true);
-    if (await this.attempt(dev)) {
+    if (await this.attempt(dev, 'reconnect')) {
       this.recorder.count('reconnected', true);
       this.recorder.latency('reconnect', this.clock.now() - lostAt, true);
       await this.subscribe(dev);
