@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseThreshold } from '../metrics/thresholds.js';
 import { parseDuration } from '../scenario/units.js';
 
 export function parseDurationArg(text: string): number {
@@ -15,4 +16,11 @@ export function parseWorkersArg(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
   return n;
+}
+
+/** One --threshold (repeatable): checked now, so a typo is a usage error before anything runs. */
+export function parseThresholdArg(text: string, previous: string[] = []): string[] {
+  const parsed = parseThreshold(text);
+  if (!parsed.ok) throw new InvalidArgumentError(`${parsed.message}${parsed.hint ? ` (hint: ${parsed.hint})` : ''}`);
+  return [...previous, parsed.threshold.expression];
 }

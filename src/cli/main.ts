@@ -5,9 +5,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
+import { compareCommand } from './compare.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
-import { parseDurationArg, parseWorkersArg } from './args.js';
+import { parseDurationArg, parseThresholdArg, parseWorkersArg } from './args.js';
 
 const program = new Command();
 program
@@ -27,6 +28,7 @@ program
   .option('-w, --workers <n>', 'worker threads (default: CPU cores - 1, at least 1)', parseWorkersArg)
   .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
   .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')
+  .option('--threshold <expr>', 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
   .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs']).default('mqttjs'))
   .addHelpText(
     'after',
@@ -34,8 +36,13 @@ program
 Examples:
   $ mqbench run scenarios/fanout.yaml                          # on the embedded broker
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 30s --out r.json
+  $ mqbench run scenarios/fanout.yaml --threshold "endToEnd.p99 < 50ms" --threshold "messages.lost == 0"
 
-Exit codes: 0 ok · 1 run failed (e.g. broker unreachable) · 2 invalid usage or scenario · 130 interrupted (partial results written)`,
+Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|publishAck|endToEnd|
+endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> (us, ms or s; plain = ms), messages.<field>,
+connections.<field>, throughput.<sentPerSec|receivedPerSec> (plain or /s).
+
+Exit codes: 0 ok · 1 run failed (e.g. broker unreachable) · 2 invalid usage or scenario · 3 thresholds failed · 130 interrupted (partial results written)`,
   )
   .action(async (file: string, opts) => {
     process.exitCode = await runCommand(file, opts);
@@ -57,13 +64,35 @@ Exit codes: 0 valid · 2 problems found (one per line: file:line:col path: messa
     process.exitCode = await validateCommand(file);
   });
 
+program
+  .command('compare')
+  .description('compare results files side by side (b/a ratio and the better side for two files)')
+  .argument('<results...>', 'two or more results JSON files; write label=file to name a column')
+  .option('--markdown', 'print a GitHub Markdown table instead of a terminal table')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ mqbench compare results/mosquitto.json results/emqx.json
+  $ mqbench compare mosquitto=results/a.json emqx=results/b.json nanomq=results/c.json --markdown > compare.md
+
+Lower is better for latency, loss and failures; higher for throughput. With more than two files the best
+value in each row is marked with *.
+
+Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`,
+  )
+  .action(async (files: string[], opts: { markdown?: boolean }) => {
+    process.exitCode = await compareCommand(files, opts);
+  });
+
 program.addHelpText(
   'after',
   `
 Examples:
   $ mqbench run scenarios/fanout.yaml
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 10s
-  $ mqbench validate scenarios/fanout.yaml`,
+  $ mqbench validate scenarios/fanout.yaml
+  $ mqbench compare results/a.json results/b.json`,
 );
 
 try {

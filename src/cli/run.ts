@@ -4,11 +4,13 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js'
 import { runPlan } from '../coordinator/coordinator.js';
 import { probeBroker } from '../driver/probe.js';
 import { buildResults } from '../metrics/results.js';
+import { checkThresholds } from '../metrics/thresholds.js';
 import type { Results } from '../metrics/types.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { defaultResultsPath, writeResultsFile } from '../report/json.js';
 import { createProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
+import { thresholdsLine } from '../report/thresholdTable.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
@@ -24,6 +26,8 @@ export interface RunFlags {
   out?: string;
   quiet?: boolean;
   driver: string;
+  /** Extra threshold expressions from --threshold (already validated), checked with the scenario's. */
+  threshold?: string[];
 }
 
 const err = (s: string) => process.stderr.write(s);
@@ -87,11 +91,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.off('SIGTERM', onSignal);
     await embedded?.close();
   }
+  const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  if (thresholds.length > 0) results.thresholds = checkThresholds(results, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
   await writeResultsFile(out, results);
   process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
   err(`results written to ${out}\n`);
-  if (results.status === 'complete') return ExitCode.ok;
+  if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
+  if (results.status === 'complete') return results.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
   if (abort.signal.aborted) return ExitCode.interrupted;
   err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;

@@ -165,6 +165,17 @@ export interface IntervalRow {
 
 export type RunStatus = 'complete' | 'partial' | 'failed';
 
+/** One threshold checked against the summary (see thresholds.ts). */
+export interface ThresholdResult {
+  /** The expression as written, e.g. "endToEnd.p99 < 50ms". */
+  expression: string;
+  /** The summary's figure, in the metric's unit (ms for latency, a count, or per second). */
+  actual: number;
+  ok: boolean;
+  /** Why a threshold failed without a comparison, e.g. "no samples" for a latency nothing measured. */
+  note?: string;
+}
+
 /** The results file (schemaVersion 1, DESIGN.md §6). */
 export interface Results {
   schemaVersion: 1;
@@ -187,4 +198,6 @@ export interface Results {
   };
   environment: { node: string; os: string; cpus: number; cpuModel: string; host: string };
   histograms: EncodedHistograms;
+  /** Thresholds from the scenario and --threshold, checked against `summary`; absent when there were none. */
+  thresholds?: ThresholdResult[];
 }

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import type { HistogramKey, LatencySummary, Results, Summary } from '../metrics/types.js';
 import { createPaint, type Paint } from './ansi.js';
 import { fmtInt, fmtMs, fmtPercent, fmtRate, fmtSec, NONE } from './format.js';
+import { thresholdsTable } from './thresholdTable.js';
 import { deliveryOk, deliveryVerdict } from './verdict.js';
 import { runWarnings } from './warnings.js';
 
@@ -137,6 +138,7 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
   const verdict = deliveryVerdict(summary.messages);
   const failures = failuresTable(summary.connections.errors, paint);
   const byQos = qosTable(summary, paint);
+  const thresholds = thresholdsTable(results.thresholds, paint);
   const lines = [
     headerLine(results, paint),
     '',
@@ -151,6 +153,7 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
     latencyTable(summary.latencyMs, paint),
     '',
     ...(byQos ? [paint.bold('Delivery by QoS'), byQos, ''] : []),
+    ...(thresholds ? [paint.bold('Thresholds'), thresholds, ''] : []),
     deliveryOk(summary.messages) ? paint.green(verdict) : paint.red(verdict),
     ...(summary.verdicts ?? []).map((v) => (v.includes('broken') ? paint.red(v) : v)),
     ...runWarnings(results).map((w) => paint.yellow(`WARNING: ${w}`)),

@@ -126,7 +126,7 @@ const rootShape = {
   drain: field(v.duration()).default(2000),
   workers: field(v.integer(1, 64)).optional(),
   groups: list(obj(groupShape)).min(1, { error: 'needs at least one group' }),
-  thresholds: list(field(v.text())).default([]),
+  thresholds: list(field(v.threshold)).default([]),
 };
 
 /** The whole user-facing scenario document. */

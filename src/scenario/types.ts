@@ -72,7 +72,7 @@ export interface Scenario {
   /** Worker threads; undefined = automatic. */
   workers?: number;
   groups: GroupSpec[];
-  /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (checked by a later issue; kept verbatim). */
+  /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (validated by the loader, kept verbatim; see metrics/thresholds.ts). */
   thresholds: string[];
 }
 

@@ -4,6 +4,7 @@
  * them as zod fields; the cross-field checks reuse them to read values without repeating the rules.
  * Numbers and booleans are also accepted as text ("100", "true") so they can come from `${VAR}`.
  */
+import { parseThreshold } from '../metrics/thresholds.js';
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
@@ -147,4 +148,12 @@ export const brokerUrl: Parse<string> = (v) => {
   }
   if (!url.hostname) fail(`URL ${shown} has no host`, 'e.g. mqtt://localhost:1883');
   return v;
+};
+
+/** A threshold expression ("endToEnd.p99 < 50ms"): checked here, kept verbatim. */
+export const threshold: Parse<string> = (v) => {
+  const expression = text()(v);
+  const parsed = parseThreshold(expression);
+  if (!parsed.ok) fail(parsed.message, parsed.hint);
+  return expression;
 };

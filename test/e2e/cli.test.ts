@@ -97,17 +97,17 @@ describe('mqbench CLI (built, spawned as a user would)', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
-  it('Ctrl-C mid-run: partial results written, exit 130', async () => {
-    const scenario = join(tmp, 'long.yaml');
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: partial results written, exit 130', async (signal) => {
+    const scenario = join(tmp, `long-${signal}.yaml`);
     writeFileSync(scenario, fanoutYaml({ url: mosq.url, duration: '30s', devices: 50, rate: '200/s' }));
-    const out = join(tmp, 'partial.json');
+    const out = join(tmp, `partial-${signal}.json`);
     let sent = false;
     const r = await mqbench(['run', scenario, '--out', out, '--quiet'], {
       onStderr: (text, kill) => {
         // Interrupt once publishing has been going for a moment.
         if (!sent && /measure\]/.test(text)) {
           sent = true;
-          setTimeout(() => kill('SIGINT'), 1500);
+          setTimeout(() => kill(signal), 1500);
         }
       },
     });

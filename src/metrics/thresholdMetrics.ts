@@ -1,0 +1,108 @@
+/**
+ * The metrics a threshold may name ("endToEnd.p99", "messages.lost", "throughput.receivedPerSec"), what kind
+ * of value each is (latency in ms, a count, a rate per second) and how to read it from a Summary.
+ */
+import { didYouMean } from '../scenario/didyoumean.js';
+import { HISTOGRAM_KEYS, type HistogramKey, type Summary } from './types.js';
+
+export type MetricKind = 'latency' | 'count' | 'rate';
+
+export const LATENCY_STATS = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+type LatencyStat = (typeof LATENCY_STATS)[number];
+
+const MESSAGE_FIELDS = [
+  'sent', 'acked', 'received', 'expected', 'lost', 'duplicated', 'outOfOrder',
+  'lateSends', 'missedSends', 'publishErrors', 'foreign',
+] as const satisfies readonly (keyof Summary['messages'])[];
+
+const CONNECTION_FIELDS = [
+  'attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'reconnectAttempts', 'subscribeFailed',
+] as const satisfies readonly (keyof Summary['connections'])[];
+
+const THROUGHPUT_FIELDS = ['sentPerSec', 'receivedPerSec'] as const satisfies readonly (keyof Summary['throughput'])[];
+
+/** What a metric read from a summary: its value and whether there was anything to measure. */
+export interface MetricValue {
+  value: number;
+  /** False for a latency without samples: its figures are placeholders, not measurements. */
+  measured: boolean;
+}
+
+export interface MetricRef {
+  /** The dotted path as the user writes it, e.g. "endToEnd.p99". */
+  path: string;
+  kind: MetricKind;
+  read(summary: Summary): MetricValue;
+}
+
+/** A counter that older results files may not have counts as zero. */
+function numberOr0(x: unknown): number {
+  return typeof x === 'number' && Number.isFinite(x) ? x : 0;
+}
+
+function latencyMetric(key: HistogramKey, stat: LatencyStat): MetricRef {
+  return {
+    path: `${key}.${stat}`,
+    kind: 'latency',
+    read(summary) {
+      const l = summary.latencyMs?.[key];
+      if (!l || !(l.count > 0)) return { value: 0, measured: false };
+      return { value: numberOr0(l[stat]), measured: true };
+    },
+  };
+}
+
+function fieldMetric(section: 'messages' | 'connections' | 'throughput', field: string, kind: MetricKind): MetricRef {
+  return {
+    path: `${section}.${field}`,
+    kind,
+    read(summary) {
+      const values = summary[section] as unknown as Record<string, unknown> | undefined;
+      return { value: numberOr0(values?.[field]), measured: true };
+    },
+  };
+}
+
+const METRICS: ReadonlyMap<string, MetricRef> = new Map(
+  [
+    ...HISTOGRAM_KEYS.flatMap((k) => LATENCY_STATS.map((s) => latencyMetric(k, s))),
+    ...MESSAGE_FIELDS.map((f) => fieldMetric('messages', f, 'count')),
+    ...CONNECTION_FIELDS.map((f) => fieldMetric('connections', f, 'count')),
+    ...THROUGHPUT_FIELDS.map((f) => fieldMetric('throughput', f, 'rate')),
+  ].map((m) => [m.path, m]),
+);
+
+/** Every metric path a threshold may use. */
+export const METRIC_PATHS: readonly string[] = [...METRICS.keys()];
+
+export function findMetric(path: string): MetricRef | undefined {
+  return METRICS.get(path);
+}
+
+const FIELDS_OF: Record<string, readonly string[]> = {
+  ...Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, LATENCY_STATS])),
+  messages: MESSAGE_FIELDS,
+  connections: CONNECTION_FIELDS,
+  throughput: THROUGHPUT_FIELDS,
+};
+
+/**
+ * A hint for an unknown metric: a did-you-mean for the whole path, then for each half on its own
+ * ("endToEnd.p98" → endToEnd.p99, "e2e.p99" no guess), else what the metrics look like.
+ */
+export function metricHint(path: string): string {
+  const whole = didYouMean(path, METRIC_PATHS);
+  if (whole) return `did you mean "${whole}"?`;
+  const dot = path.indexOf('.');
+  const head = dot < 0 ? path : path.slice(0, dot);
+  const tail = dot < 0 ? '' : path.slice(dot + 1);
+  const heads = Object.keys(FIELDS_OF);
+  const knownHead = FIELDS_OF[head] ? head : didYouMean(head, heads);
+  if (knownHead) {
+    const fields = FIELDS_OF[knownHead];
+    const field = fields.includes(tail) ? tail : tail ? didYouMean(tail, fields) : undefined;
+    if (field) return `did you mean "${knownHead}.${field}"?`;
+    return `${knownHead} has: ${fields.join(', ')}`;
+  }
+  return `metrics are <${HISTOGRAM_KEYS.join('|')}>.<${LATENCY_STATS.join('|')}>, messages.<field>, connections.<field> or throughput.<sentPerSec|receivedPerSec>`;
+}
