@@ -40,7 +40,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const { plan, clock } = opts;
   const sc = plan.scenario;
   const startedAt = new Date();
-  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY);
+  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, new SharedArrayBuffer(plan.totals.clients));
   let agg = new Aggregator(clock.now());
   let status: RunStatus = 'complete';
   let reason: string | undefined;
@@ -80,7 +80,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     agg = new Aggregator(connectAt);
     pool.broadcast({ type: 'connect', at: connectAt });
     progressTimer = clock.setTimeout(progress, 1000);
-    const connected = await guard(pool.waitAll('connected'));
+    await guard(pool.waitAll('connected'));
     if (agg.measured.connSucceeded === 0) {
       status = 'failed';
       reason = `no connection to ${redactUrl(sc.target.url)} succeeded (${topReasons(agg.connectErrors)})`;
@@ -88,9 +88,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       publishStart = clock.now() + BARRIER_LEAD_MS;
       measureFrom = publishStart + sc.warmupMs;
       measureEnd = measureFrom + sc.durationMs;
-      const excluded = connected.flatMap((m) => m.failedSubscribers);
       agg.realign(publishStart);
-      pool.broadcast({ type: 'start', t0: publishStart, excluded });
+      pool.broadcast({ type: 'start', t0: publishStart });
       await guard(pool.waitAll('published'));
       await guard(drain(pool, clock, sc.drainMs));
     }

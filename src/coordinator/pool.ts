@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerPlan } from '../plan/plan.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 type Of<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
 
@@ -13,11 +13,12 @@ export class WorkerPool {
   private readonly failed: Promise<never>;
   onSnapshot: (msg: Of<'snapshot'> | Of<'final'>) => void = () => {};
 
-  constructor(plans: WorkerPlan[], driver: string, entry: URL) {
+  constructor(plans: WorkerPlan[], driver: string, entry: URL, receivable: SharedArrayBuffer) {
     this.failed = new Promise<never>((_, reject) => (this.failure = reject));
     this.failed.catch(() => undefined);
     this.workers = plans.map((plan, i) => {
-      const w = new Worker(entry, { workerData: { plan, driver } });
+      const init: WorkerInit = { plan, driver, receivable };
+      const w = new Worker(entry, { workerData: init });
       w.on('message', (msg: FromWorker) => this.onMessage(i, msg));
       w.on('error', (err) => this.failure?.(new Error(`worker ${i} crashed: ${err.message}`)));
       w.on('exit', (code) => {

@@ -1,6 +1,14 @@
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Snapshot } from '../metrics/types.js';
 
+/** What a worker thread starts with (its workerData). */
+export interface WorkerInit {
+  plan: WorkerPlan;
+  driver: string;
+  /** One byte per global client, shared by all threads: see Receivable in metrics/ledger.ts. */
+  receivable: SharedArrayBuffer;
+}
+
 /**
  * The thread protocol: every message between the coordinator and a worker is one of these.
  * Lifecycle: (workerData = plan) → ready → connect → connected → start → published →
@@ -9,11 +17,8 @@ import type { Snapshot } from '../metrics/types.js';
 export type ToWorker =
   /** Begin connecting at this epoch-ms instant (the start barrier for connections). */
   | { type: 'connect'; at: number }
-  /**
-   * Begin publishing at epoch-ms `t0`. `excluded` lists global client indices whose
-   * subscriptions are not active (connect or SUBACK failed): they are not expected to receive.
-   */
-  | { type: 'start'; t0: number; excluded: number[] }
+  /** Begin publishing (and run the scenario's events) from epoch-ms `t0`. */
+  | { type: 'start'; t0: number }
   /** Report cumulative delivery progress now (used while draining). */
   | { type: 'progress?' }
   /** Close every connection, send the final snapshot, end the thread. */
@@ -29,7 +34,7 @@ export interface DeliveryProgress {
 
 export type FromWorker =
   | { type: 'ready'; workerIndex: number }
-  | { type: 'connected'; workerIndex: number; failedSubscribers: number[] }
+  | { type: 'connected'; workerIndex: number }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'published'; workerIndex: number }
   | { type: 'progress'; workerIndex: number; progress: DeliveryProgress }

@@ -12,25 +12,40 @@ export interface PlannedSubscription {
 export type QosCounts = [number, number, number];
 
 /**
+ * Which clients can receive right now, indexed by global client index: 1 while a client's
+ * subscriptions are active (connected and subscribed, or away with a persistent session whose
+ * broker queues for it), 0 otherwise. Shared by all worker threads (a SharedArrayBuffer), so a
+ * publisher in one thread sees a subscriber in another come and go.
+ */
+export type Receivable = Uint8Array;
+
+interface Receivers {
+  clients: number[];
+  qos: QoS[];
+  /** Matching $share groups: members and the group's highest matching QoS. */
+  shares: { members: number[]; qos: QoS }[];
+}
+
+/**
  * Who should receive a message published to a topic, derived from the plan's subscriptions:
  * each client with a matching filter receives it once (overlapping filters of one client count
  * once, at the highest of their QoS, as brokers deliver one copy per client), and each matching
  * `$share` group receives it once, whichever member gets it. The delivery QoS is the lower of
- * the publish QoS and the subscription QoS.
+ * the publish QoS and the subscription QoS. Only receivable clients count.
  */
 export class SubscriptionIndex {
   private exact = new Map<string, Map<number, QoS>>(); // topic → client → qos
   private wildcard: PlannedSubscription[] = [];
-  private shared = new Map<string, { filter: string; qos: QoS }[]>(); // share group → filters
-  private cache = new Map<string, QosCounts>(); // topic → counts by subscription QoS
+  private shared = new Map<string, PlannedSubscription[]>(); // share group → member filters (unwrapped)
+  private cache = new Map<string, Receivers>();
 
   constructor(subs: Iterable<PlannedSubscription>) {
     for (const s of subs) {
       const share = parseShared(s.filter);
       if (share) {
-        const filters = this.shared.get(share.group) ?? [];
-        filters.push({ filter: share.filter, qos: s.qos });
-        this.shared.set(share.group, filters);
+        const members = this.shared.get(share.group) ?? [];
+        members.push({ client: s.client, filter: share.filter, qos: s.qos });
+        this.shared.set(share.group, members);
       } else if (s.filter.includes('+') || s.filter.includes('#')) {
         this.wildcard.push(s);
       } else {
@@ -41,31 +56,35 @@ export class SubscriptionIndex {
     }
   }
 
-  /** Deliveries one message to `topic` at `publishQos` should produce, by delivery QoS. */
-  expectedFor(topic: string, publishQos: QoS): QosCounts {
-    const bySubQos = this.bySubscriptionQos(topic);
+  /** Deliveries one message to `topic` at `publishQos` should produce now, by delivery QoS. */
+  expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts {
+    const r = this.receivers(topic);
     const out: QosCounts = [0, 0, 0];
-    for (let q = 0; q < 3; q++) out[Math.min(q, publishQos)] += bySubQos[q];
+    for (let k = 0; k < r.clients.length; k++) {
+      if (receivable[r.clients[k]] === 1) out[Math.min(r.qos[k], publishQos)]++;
+    }
+    for (const g of r.shares) {
+      if (g.members.some((c) => receivable[c] === 1)) out[Math.min(g.qos, publishQos)]++;
+    }
     return out;
   }
 
-  private bySubscriptionQos(topic: string): QosCounts {
+  private receivers(topic: string): Receivers {
     const hit = this.cache.get(topic);
     if (hit) return hit;
-    const clients = new Map<number, QoS>(this.exact.get(topic) ?? []);
+    const byClient = new Map<number, QoS>(this.exact.get(topic) ?? []);
     for (const s of this.wildcard) {
-      if (topicMatches(s.filter, topic)) clients.set(s.client, Math.max(clients.get(s.client) ?? 0, s.qos) as QoS);
+      if (topicMatches(s.filter, topic)) byClient.set(s.client, Math.max(byClient.get(s.client) ?? 0, s.qos) as QoS);
     }
-    const counts: QosCounts = [0, 0, 0];
-    for (const q of clients.values()) counts[q]++;
-    for (const filters of this.shared.values()) {
-      let best = -1;
-      for (const f of filters) if (f.qos > best && topicMatches(f.filter, topic)) best = f.qos;
-      if (best >= 0) counts[best]++;
+    const shares: Receivers['shares'] = [];
+    for (const members of this.shared.values()) {
+      const matching = members.filter((m) => topicMatches(m.filter, topic));
+      if (matching.length > 0) shares.push({ members: [...new Set(matching.map((m) => m.client))], qos: Math.max(...matching.map((m) => m.qos)) as QoS });
     }
+    const r: Receivers = { clients: [...byClient.keys()], qos: [...byClient.values()], shares };
     if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(topic, counts);
-    return counts;
+    this.cache.set(topic, r);
+    return r;
   }
 }
 

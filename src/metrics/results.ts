@@ -23,7 +23,7 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
   const unique = m.received - m.duplicated;
   const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(o.agg.histograms[k])])) as Record<HistogramKey, LatencySummary>;
   return {
-    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
+    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
     messages: {
       sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
       lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,

@@ -86,21 +86,32 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   throughput: THROUGHPUT_FIELDS,
 };
 
+/** Names for latency statistics that people write out of habit. */
+const STAT_ALIASES: Record<string, LatencyStat> = { median: 'p50', avg: 'mean', average: 'mean', 'p99.9': 'p999', p100: 'max' };
+
+/** The one field that starts with `prefix` ("received" → "receivedPerSec"), if exactly one does. */
+function onlyStartingWith(prefix: string, fields: readonly string[]): string | undefined {
+  const found = fields.filter((f) => f.toLowerCase().startsWith(prefix.toLowerCase()));
+  return found.length === 1 ? found[0] : undefined;
+}
+
 /**
- * A hint for an unknown metric: a did-you-mean for the whole path, then for each half on its own
- * ("endToEnd.p98" → endToEnd.p99, "e2e.p99" no guess), else what the metrics look like.
+ * A hint for an unknown metric: a habitual stat name ("endToEnd.median" → endToEnd.p50), a did-you-mean for
+ * the whole path, then for each half on its own ("throughput.received" → receivedPerSec), else what the
+ * metrics look like.
  */
 export function metricHint(path: string): string {
-  const whole = didYouMean(path, METRIC_PATHS);
-  if (whole) return `did you mean "${whole}"?`;
   const dot = path.indexOf('.');
   const head = dot < 0 ? path : path.slice(0, dot);
   const tail = dot < 0 ? '' : path.slice(dot + 1);
   const heads = Object.keys(FIELDS_OF);
   const knownHead = FIELDS_OF[head] ? head : didYouMean(head, heads);
+  const alias = knownHead && FIELDS_OF[knownHead] === LATENCY_STATS ? STAT_ALIASES[tail.toLowerCase()] : undefined;
+  const guess = alias ? `${knownHead}.${alias}` : didYouMean(path, METRIC_PATHS);
+  if (guess) return `did you mean "${guess}"?`;
   if (knownHead) {
     const fields = FIELDS_OF[knownHead];
-    const field = fields.includes(tail) ? tail : tail ? didYouMean(tail, fields) : undefined;
+    const field = fields.includes(tail) ? tail : tail ? didYouMean(tail, fields) ?? onlyStartingWith(tail, fields) : undefined;
     if (field) return `did you mean "${knownHead}.${field}"?`;
     return `${knownHead} has: ${fields.join(', ')}`;
   }

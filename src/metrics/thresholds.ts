@@ -78,7 +78,7 @@ function applyUnit(metric: { path: string; kind: MetricKind }, value: number, re
   if (metric.kind === 'latency') {
     if (first?.kind !== 'word') return { value, used: 0 }; // a plain number is milliseconds
     const factor = LATENCY_UNITS[first.text];
-    if (factor === undefined) throw new Invalid(`unknown latency unit "${first.text}"`, 'use us, ms or s (a plain number is ms)');
+    if (factor === undefined) throw new Invalid(`unknown latency unit "${first.text}"`, 'use us, ms or s; a plain number is ms');
     return { value: value * factor, used: 1 };
   }
   if (metric.kind === 'rate') {

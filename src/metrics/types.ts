@@ -13,6 +13,9 @@ export interface Counters {
   /** Attempts to reconnect after a loss, and how many of the lost devices came back. */
   reconnectAttempts: number;
   reconnected: number;
+  /** Connections an event dropped on purpose, and how many of them came back. */
+  dropped: number;
+  droppedBack: number;
   sent: number;
   /** QoS 1 PUBACK / QoS 2 PUBCOMP received. */
   acked: number;
@@ -54,7 +57,7 @@ export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' |
 }
 
 export const COUNTER_KEYS: readonly (keyof Counters)[] = [
-  'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'reconnectAttempts', 'reconnected', 'sent', 'acked', 'received', 'expected',
+  'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'reconnectAttempts', 'reconnected', 'dropped', 'droppedBack', 'sent', 'acked', 'received', 'expected',
   'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
   'missedSends', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
@@ -116,6 +119,8 @@ export interface Summary {
     attempted: number; succeeded: number; failed: number; lost: number;
     /** Lost connections that came back (reconnect attempts counted separately). */
     reconnected: number; reconnectAttempts: number;
+    /** Connections dropped on purpose by events, and how many came back. */
+    dropped: number; droppedBack: number;
     /** Clients whose SUBACK refused a filter (or whose subscribe failed): nothing is expected to reach them. */
     subscribeFailed: number;
     errors: Record<string, number>;

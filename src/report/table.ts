@@ -63,9 +63,13 @@ function badCount(paint: Paint): (n: number) => string {
 }
 
 function connectionsTable(c: Summary['connections'], paint: Paint): string {
-  const table = newTable(paint, ['attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'subscribe failed'], Array<Table.HorizontalAlignment>(6).fill('right'));
+  const drops = (c.dropped ?? 0) > 0;
+  const head = ['attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'subscribe failed', ...(drops ? ['dropped by events', 'came back'] : [])];
+  const table = newTable(paint, head, Array<Table.HorizontalAlignment>(head.length).fill('right'));
   const bad = badCount(paint);
-  table.push([fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), fmtInt(c.reconnected ?? 0), bad(c.subscribeFailed)]);
+  const row = [fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), fmtInt(c.reconnected ?? 0), bad(c.subscribeFailed)];
+  if (drops) row.push(fmtInt(c.dropped), c.droppedBack < c.dropped ? paint.red(fmtInt(c.droppedBack)) : fmtInt(c.droppedBack));
+  table.push(row);
   return table.toString();
 }
 

@@ -45,9 +45,38 @@ function usesVar(t: ParsedTemplate | undefined, name: TemplateVar): boolean {
   return !!t && t.parts.some((p) => typeof p !== 'string' && p.var === name);
 }
 
+const EVENT_ACTIONS = ['disconnect', 'pause', 'resume'] as const;
+
+/** Each event does exactly one thing, to a group that exists. */
+function checkEvents(doc: Raw, groupNames: readonly string[]): PathProblem[] {
+  if (!Array.isArray(doc.events)) return [];
+  const problems: PathProblem[] = [];
+  doc.events.forEach((e, i) => {
+    if (!isRecord(e)) return;
+    const actions = EVENT_ACTIONS.filter((a) => e[a] !== undefined);
+    if (actions.length !== 1) {
+      problems.push({
+        path: ['events', i],
+        message: actions.length === 0 ? 'an event needs an action' : `an event does one thing, got ${actions.join(' and ')}`,
+        hint: `use one of ${EVENT_ACTIONS.join(', ')} per event`,
+      });
+    }
+    for (const a of actions) {
+      const action = e[a];
+      const group = isRecord(action) ? read(v.text(), action.group) : undefined;
+      if (group !== undefined && !groupNames.includes(group)) {
+        const guess = didYouMean(group, groupNames);
+        problems.push({ path: ['events', i, a, 'group'], message: `no group named ${show(group)}`, hint: guess ? `did you mean "${guess}"?` : `groups are: ${groupNames.join(', ')}` });
+      }
+    }
+  });
+  return problems;
+}
+
 export function crossCheck(doc: unknown): PathProblem[] {
   const problems: PathProblem[] = [];
   if (!isRecord(doc) || !Array.isArray(doc.groups)) return problems;
+  problems.push(...checkEvents(doc, doc.groups.map((g) => (isRecord(g) ? read(v.text(), g.name) : undefined)).filter((n): n is string => n !== undefined)));
   const groups = doc.groups.map((g) => (isRecord(g) ? g : {}));
   const names = groups.map((g) => read(v.text(), g.name));
   const validNames = names.filter((n): n is string => n !== undefined);

@@ -7,7 +7,7 @@ import { defaultTargets } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { parseTemplate } from './template.js';
-import type { GroupSpec, PublishSpec, Scenario } from './types.js';
+import type { EventSpec, GroupSpec, PublishSpec, Scenario } from './types.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 
@@ -42,6 +42,16 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
   return out;
 }
 
+function resolveEvent(e: ScenarioInput['events'][number]): EventSpec {
+  // crossCheck guarantees exactly one action per event.
+  if (e.disconnect) {
+    const d = e.disconnect;
+    return { atMs: e.at, disconnect: { group: d.group, fraction: d.fraction, abrupt: d.abrupt, reconnectAfterMs: d.reconnectAfter, jitterMs: d.jitter } };
+  }
+  if (e.pause) return { atMs: e.at, pause: { group: e.pause.group } };
+  return { atMs: e.at, resume: { group: e.resume!.group } };
+}
+
 export function resolveScenario(input: ScenarioInput): Scenario {
   const groupNames = input.groups.map((g) => g.name);
   const t = input.target;
@@ -52,6 +62,7 @@ export function resolveScenario(input: ScenarioInput): Scenario {
     durationMs: input.duration,
     drainMs: input.drain,
     groups: input.groups.map((g) => resolveGroup(g, groupNames)),
+    events: input.events.map(resolveEvent),
     thresholds: [...input.thresholds],
   };
   if (input.description !== undefined) out.description = input.description;
@@ -69,6 +80,9 @@ const RENAMES: Record<string, string> = {
   'groups[].connect.keepalive': 'keepaliveSec',
   'groups[].connect.timeout': 'timeoutMs',
   'groups[].publish.every': 'rate',
+  'events[].at': 'atMs',
+  'events[].disconnect.reconnectAfter': 'reconnectAfterMs',
+  'events[].disconnect.jitter': 'jitterMs',
 };
 
 /** The printed Scenario path of the value found at `yamlPath` in the document, e.g. warmup → "warmupMs". */

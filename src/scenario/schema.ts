@@ -117,6 +117,23 @@ const groupShape = {
   publish: obj(publishShape).optional(),
 };
 
+const groupRef = { group: field(groupName) };
+const eventShapes = {
+  disconnect: {
+    group: field(groupName),
+    fraction: field(v.fraction).default(1),
+    abrupt: field(v.bool).default(false),
+    reconnectAfter: field(v.duration()).default(1000),
+    jitter: field(v.duration()).default(1000),
+  },
+};
+const eventShape = {
+  at: field(v.duration()),
+  disconnect: obj(eventShapes.disconnect).optional(),
+  pause: obj(groupRef).optional(),
+  resume: obj(groupRef).optional(),
+};
+
 const rootShape = {
   name: field(v.text(/^[A-Za-z0-9._-]+$/, 'scenario names use letters, digits, ., _ and -')),
   description: field(v.text()).optional(),
@@ -126,6 +143,7 @@ const rootShape = {
   drain: field(v.duration()).default(2000),
   workers: field(v.integer(1, 64)).optional(),
   groups: list(obj(groupShape)).min(1, { error: 'needs at least one group' }),
+  events: list(obj(eventShape)).default([]),
   thresholds: list(field(v.threshold)).default([]),
 };
 
@@ -141,6 +159,10 @@ const KEYS: Record<string, readonly string[]> = {
   'groups[].subscribe[]': Object.keys(shapes.subscription),
   'groups[].publish': Object.keys(publishShape),
   'groups[].publish.payload': Object.keys(shapes.payload),
+  'events[]': Object.keys(eventShape),
+  'events[].disconnect': Object.keys(eventShapes.disconnect),
+  'events[].pause': Object.keys(groupRef),
+  'events[].resume': Object.keys(groupRef),
 };
 
 /** The keys allowed in the mapping at `path` (indices ignored), for did-you-mean hints. */

@@ -59,6 +59,18 @@ export interface GroupSpec {
   publish?: PublishSpec;
 }
 
+/**
+ * Something that happens at a set time after publishing starts (`atMs`), to a group.
+ * disconnect: a share of the group's clients drop (abrupt: socket destroyed, no DISCONNECT) and
+ * come back after `reconnectAfterMs` plus a random 0..`jitterMs` (persistent sessions keep their
+ * subscriptions and queued messages; clean ones miss what was sent while they were away).
+ * pause / resume: the group stops / restarts publishing (its slots in between are skipped).
+ */
+export type EventSpec =
+  | { atMs: number; disconnect: { group: string; fraction: number; abrupt: boolean; reconnectAfterMs: number; jitterMs: number } }
+  | { atMs: number; pause: { group: string } }
+  | { atMs: number; resume: { group: string } };
+
 export interface Scenario {
   name: string;
   description?: string;
@@ -72,6 +84,8 @@ export interface Scenario {
   /** Worker threads; undefined = automatic. */
   workers?: number;
   groups: GroupSpec[];
+  /** Timed events, in the order written (times are relative to the start of publishing). */
+  events: EventSpec[];
   /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (validated by the loader, kept verbatim; see metrics/thresholds.ts). */
   thresholds: string[];
 }

@@ -58,6 +58,15 @@ export const qos: Parse<QoS> = (v) => {
   return n;
 };
 
+/** A share of a group: 0.3 or "30%". */
+export const fraction: Parse<number> = (v) => {
+  required(v);
+  const pct = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
+  const n = pct ? Number(pct[1]) / 100 : toNumber(v);
+  if (n === undefined || !(n > 0 && n <= 1)) fail(`must be a share above 0 and at most 1 (e.g. 0.3 or "30%"), got ${show(v)}`);
+  return n;
+};
+
 export const bool: Parse<boolean> = (v) => {
   required(v);
   if (v === true || v === 'true') return true;

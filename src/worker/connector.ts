@@ -1,4 +1,5 @@
 import { ConnectFailure, type Driver } from '../driver/types.js';
+import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { TargetSpec } from '../scenario/types.js';
 import type { Clock } from '../shared/clock.js';
@@ -25,6 +26,7 @@ export class Connector {
     private readonly recorder: Recorder,
     private readonly receiver: Receiver,
     private readonly target: TargetSpec,
+    private readonly receivable: Receivable,
   ) {}
 
   /** First connection of a device. Resolves false when it has no active subscription (connect or SUBACK failed). */
@@ -75,7 +77,10 @@ export class Connector {
     if (dev.filters.length === 0 || !dev.conn) return dev.filters.length === 0;
     try {
       const granted = await dev.conn.subscribe(dev.group.subscribe.map((s, k) => ({ topic: dev.filters[k], qos: s.qos })));
-      if (!granted.some((q) => q === 128)) return true;
+      if (!granted.some((q) => q === 128)) {
+        this.receivable[dev.global] = 1;
+        return true;
+      }
     } catch {
       // counted below
     }
@@ -83,17 +88,36 @@ export class Connector {
     return false;
   }
 
+  /**
+   * An event drops the device (abrupt: no DISCONNECT) and brings it back after `afterMs`.
+   * A clean session stops being a receiver at once; a persistent one stays one (its broker queues).
+   */
+  async drop(dev: Device, abrupt: boolean, afterMs: number): Promise<void> {
+    const conn = dev.conn;
+    if (!conn || this.stopping) return;
+    if (dev.group.connect.clean) this.receivable[dev.global] = 0;
+    dev.conn = null;
+    this.open--;
+    this.recorder.count('dropped', true);
+    const droppedAt = this.clock.now();
+    if (abrupt) conn.destroy();
+    else await conn.end();
+    void this.reconnect(dev, droppedAt, RECONNECT_MIN_MS, 'droppedBack', afterMs);
+  }
+
   private lost(dev: Device, reason: string): void {
+    if (dev.group.connect.clean) this.receivable[dev.global] = 0;
     if (dev.conn) this.open--;
     dev.conn = null;
     if (this.stopping) return;
     this.recorder.count('connLost', true);
     this.recorder.problem(`lost: ${reason}`);
-    void this.reconnect(dev, this.clock.now(), RECONNECT_MIN_MS);
+    void this.reconnect(dev, this.clock.now(), RECONNECT_MIN_MS, 'reconnected');
   }
 
-  private async reconnect(dev: Device, lostAt: number, backoffMs: number): Promise<void> {
-    const wait = backoffMs * (0.5 + Math.random());
+  /** Reconnect until it works or the run stops; `back` counts the comeback (after a loss or an event drop). */
+  private async reconnect(dev: Device, lostAt: number, backoffMs: number, back: 'reconnected' | 'droppedBack', waitMs?: number): Promise<void> {
+    const wait = waitMs ?? backoffMs * (0.5 + Math.random());
     await new Promise<void>((resolve) => {
       const t = this.clock.setTimeout(() => {
         this.timers.delete(t);
@@ -104,11 +128,11 @@ export class Connector {
     if (this.stopping) return;
     this.recorder.count('reconnectAttempts', true);
     if (await this.attempt(dev, 'reconnect')) {
-      this.recorder.count('reconnected', true);
+      this.recorder.count(back, true);
       this.recorder.latency('reconnect', this.clock.now() - lostAt, true);
       await this.subscribe(dev);
     } else if (!this.stopping) {
-      await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2));
+      await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }
   }
 }

@@ -5,16 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
+import type { FromWorker, ToWorker, WorkerInit } from '../coordinator/protocol.js';
 import { driverByName } from '../driver/registry.js';
-import type { WorkerPlan } from '../plan/plan.js';
 import { systemClock } from '../shared/clock.js';
 import { WorkerRunner } from './runner.js';
-
-interface WorkerInit {
-  plan: WorkerPlan;
-  driver: string;
-}
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -43,6 +37,7 @@ try {
   const runner = new WorkerRunner({
     plan: init.plan,
     driver: driverByName(init.driver),
+    receivable: new Uint8Array(init.receivable),
     clock: systemClock,
     send,
     selfCheck,

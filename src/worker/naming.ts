@@ -31,15 +31,14 @@ export function filtersOf(names: GroupNames, g: GroupSpec, i: number, run: strin
 }
 
 /**
- * Every subscription the plan makes, across all workers, minus the clients listed in
- * `excluded` (their connection or SUBACK failed). Each worker derives the same list from the
- * scenario alone, so publishers know their receivers without asking other threads.
+ * Every subscription the plan makes, across all workers. Each worker derives the same list from
+ * the scenario alone, so publishers know their receivers without asking other threads (whether a
+ * receiver is there right now is in the shared Receivable array).
  */
 export function* plannedSubscriptions(
   scenario: Scenario,
   clientBase: number[],
   run: string,
-  excluded: ReadonlySet<number>,
 ): Generator<PlannedSubscription> {
   for (let gi = 0; gi < scenario.groups.length; gi++) {
     const g = scenario.groups[gi];
@@ -47,7 +46,6 @@ export function* plannedSubscriptions(
     const names = compileGroupNames(scenario, g);
     for (let i = 0; i < g.count; i++) {
       const client = clientBase[gi] + i;
-      if (excluded.has(client)) continue;
       const filters = filtersOf(names, g, i, run);
       for (let k = 0; k < filters.length; k++) yield { client, filter: filters[k], qos: g.subscribe[k].qos };
     }

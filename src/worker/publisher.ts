@@ -1,4 +1,4 @@
-import type { SubscriptionIndex } from '../metrics/ledger.js';
+import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { templateVars } from '../scenario/template.js';
 import type { Clock } from '../shared/clock.js';
@@ -22,14 +22,19 @@ export class Publisher {
     private readonly clock: Clock,
     private readonly recorder: Recorder,
     private readonly index: SubscriptionIndex,
+    private readonly receivable: Receivable,
     private readonly runTag: number,
     private readonly run: string,
     private readonly measureFrom: number,
     private readonly measureEnd: number,
   ) {}
 
+  /** Groups whose publishing is paused by an event: their slots are skipped. */
+  readonly paused = new Set<number>();
+
   /** A slot is due: send it now, or queue it behind a full in-flight window. */
   publish(dev: Device, seq: number, dueMs: number): void {
+    if (this.paused.has(dev.groupIndex)) return;
     const conn = dev.conn;
     if (!conn) {
       this.recorder.count('publishErrors', dueMs >= this.measureFrom);
@@ -52,7 +57,7 @@ export class Publisher {
     const payload = encodePayload(p.payload.size, {
       qos: p.qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs,
     });
-    const [e0, e1, e2] = this.index.expectedFor(topic, p.qos);
+    const [e0, e1, e2] = this.index.expectedFor(topic, p.qos, this.receivable);
     const expected = e0 + e1 + e2;
     rec.count('sent', measured);
     if (sentMs >= this.measureFrom && sentMs < this.measureEnd) rec.count('sentInWindow', true);

@@ -1,7 +1,8 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
 import type { Driver } from '../driver/types.js';
 import { Connector } from './connector.js';
-import { SubscriptionIndex } from '../metrics/ledger.js';
+import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
+import { scheduleEvents } from './events.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
@@ -17,6 +18,8 @@ export interface RunnerDeps {
   driver: Driver;
   clock: Clock;
   send: (msg: FromWorker) => void;
+  /** Shared across threads: which clients can receive right now (see Receivable). */
+  receivable: Receivable;
   selfCheck: () => SelfCheck;
   /** Called once the final snapshot is sent: the thread may end. */
   onFinished: () => void;
@@ -37,6 +40,7 @@ export class WorkerRunner {
   private measureFrom = Infinity;
   private endAt = Infinity;
   private snapshotTimer: unknown = null;
+  private eventTimers: unknown[] = [];
   private stopping = false;
 
   constructor(private readonly d: RunnerDeps) {
@@ -51,13 +55,13 @@ export class WorkerRunner {
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag);
-    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target);
+    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable);
   }
 
   handle(msg: ToWorker): void {
     switch (msg.type) {
       case 'connect': return void this.connectAll(msg.at);
-      case 'start': return this.start(msg.t0, msg.excluded);
+      case 'start': return this.start(msg.t0);
       case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
       case 'stop': return void this.stop();
     }
@@ -66,8 +70,7 @@ export class WorkerRunner {
   private async connectAll(at: number): Promise<void> {
     const { plan, clock } = this.d;
     this.scheduleSnapshots(at);
-    const failed: number[] = [];
-    const pending: Promise<void>[] = [];
+    const pending: Promise<boolean>[] = [];
     this.pacer = new Pacer(
       clock,
       plan.slices.map((s) => {
@@ -76,7 +79,7 @@ export class WorkerRunner {
       }),
       (si, i) => {
         const dev = this.devices[si][i - plan.slices[si].first];
-        pending.push(this.connector.connect(dev).then((ok) => void (!ok && dev.filters.length > 0 && failed.push(dev.global))));
+        pending.push(this.connector.connect(dev));
       },
     );
     this.pacer.start();
@@ -85,10 +88,10 @@ export class WorkerRunner {
     if (this.stopping) return;
     // Connection results go out before 'connected', so the coordinator can judge the phase.
     this.d.send({ type: 'snapshot', snapshot: this.snapshot() });
-    this.d.send({ type: 'connected', workerIndex: plan.workerIndex, failedSubscribers: failed });
+    this.d.send({ type: 'connected', workerIndex: plan.workerIndex });
   }
 
-  private start(t0: number, excluded: number[]): void {
+  private start(t0: number): void {
     const { plan, clock } = this.d;
     const sc = plan.scenario;
     const measureFrom = t0 + sc.warmupMs;
@@ -99,11 +102,12 @@ export class WorkerRunner {
     this.scheduleSnapshots(t0);
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
-    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId, new Set(excluded)));
+    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId));
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
     this.endAt = endAt;
-    this.publisher = new Publisher(clock, this.recorder, index, plan.runTag, plan.runId, measureFrom, endAt);
+    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
+    this.eventTimers = scheduleEvents(sc.events, t0, clock, this.devices.flat(), this.connector, this.publisher);
     this.pacer = new Pacer(
       clock,
       publishing.map(({ s }) => {
@@ -162,6 +166,7 @@ export class WorkerRunner {
     this.stopping = true;
     this.pacer?.stop();
     this.connector.stop();
+    for (const t of this.eventTimers) this.d.clock.clearTimeout(t);
     if (this.snapshotTimer !== null) this.d.clock.clearTimeout(this.snapshotTimer);
     const closing: Promise<void>[] = [];
     for (const ds of this.devices) for (const dev of ds) if (dev.conn) closing.push(dev.conn.end());

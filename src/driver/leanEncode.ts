@@ -1,0 +1,80 @@
+/**
+ * Hand-written encoders for the packets on the lean driver's hot path (PUBLISH and the 4-byte
+ * acks). They write straight into the connection's per-turn output buffer, so a message costs no
+ * packet object and no intermediate buffer. Everything else (CONNECT, SUBSCRIBE, ...) goes
+ * through mqtt-packet's `generate`; the unit tests check these against it byte for byte.
+ */
+
+export const PUBLISH = 0x30;
+export const PUBACK = 0x40;
+export const PUBREC = 0x50;
+/** PUBREL carries the fixed flags 0b0010. */
+export const PUBREL = 0x62;
+export const PUBCOMP = 0x70;
+
+/** PINGREQ and DISCONNECT are constant (an MQTT 5 DISCONNECT with no reason byte means 0x00 Normal). */
+export const PINGREQ_BYTES: Readonly<Buffer> = Buffer.from([0xc0, 0x00]);
+export const DISCONNECT_BYTES: Readonly<Buffer> = Buffer.from([0xe0, 0x00]);
+
+/** MQTT's largest remaining length (four variable-length bytes). */
+export const MAX_REMAINING = 268_435_455;
+
+export function varIntSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4;
+}
+
+/** Remaining length of a PUBLISH (MQTT 5 adds one byte: an empty property list). */
+export function publishRemaining(topicBytes: number, payloadBytes: number, qos: number, v5: boolean): number {
+  return 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payloadBytes;
+}
+
+/** Bytes of a whole packet with this remaining length. */
+export function frameSize(remaining: number): number {
+  return 1 + varIntSize(remaining) + remaining;
+}
+
+function writeVarInt(buf: Buffer, off: number, n: number): number {
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n > 0) b |= 0x80;
+    buf[off++] = b;
+  } while (n > 0);
+  return off;
+}
+
+/** Writes a PUBLISH at `off`; returns the offset after it. `remaining` comes from publishRemaining. */
+export function writePublish(
+  buf: Buffer,
+  off: number,
+  remaining: number,
+  topic: Buffer,
+  payload: Buffer,
+  qos: number,
+  retain: boolean,
+  id: number,
+  v5: boolean,
+): number {
+  buf[off++] = PUBLISH | (qos << 1) | (retain ? 1 : 0);
+  off = writeVarInt(buf, off, remaining);
+  const tl = topic.length;
+  buf[off++] = tl >> 8;
+  buf[off++] = tl & 0xff;
+  off += topic.copy(buf, off);
+  if (qos > 0) {
+    buf[off++] = id >> 8;
+    buf[off++] = id & 0xff;
+  }
+  if (v5) buf[off++] = 0;
+  off += payload.copy(buf, off);
+  return off;
+}
+
+/** Writes a 4-byte PUBACK/PUBREC/PUBREL/PUBCOMP (success: MQTT 5 lets the reason byte be omitted). */
+export function writeAck(buf: Buffer, off: number, type: number, id: number): number {
+  buf[off] = type;
+  buf[off + 1] = 2;
+  buf[off + 2] = id >> 8;
+  buf[off + 3] = id & 0xff;
+  return off + 4;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../shared/errors.js';
+import { parseScenarioText } from './load.js';
+
+const yaml = (thresholds: string) => `name: t
+groups:
+  - name: devices
+    count: 2
+    subscribe: [ "t/{i}" ]
+thresholds:
+${thresholds}
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseScenarioText(text, 's.yaml', {});
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.message.split('\n');
+    throw err;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('scenario thresholds', () => {
+  it('keeps valid expressions verbatim', () => {
+    const { scenario } = parseScenarioText(yaml('  - "endToEnd.p99 < 50ms"\n  - messages.lost == 0'), 's.yaml', {});
+    expect(scenario.thresholds).toEqual(['endToEnd.p99 < 50ms', 'messages.lost == 0']);
+  });
+
+  it('reports each invalid expression at its position, with the hint, all at once', () => {
+    expect(problems(yaml('  - "endToEnd.p99 < 50ms"\n  - "endToEnd.p99.9 < 5ms"\n  - messages.lost = 0\n  - 5'))).toEqual([
+      's.yaml:8:5 thresholds[1]: unknown metric "endToEnd.p99.9" (hint: did you mean "endToEnd.p999"?)',
+      's.yaml:9:5 thresholds[2]: "=" is not a comparison (hint: did you mean "=="?)',
+      's.yaml:10:5 thresholds[3]: expected text, got 5',
+    ]);
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { runYaml } from '../helpers/runScenario.js';
+
+const storm = (url: string, o: { clean: boolean; qos: number; abrupt: boolean; version?: string }) => `
+name: storm
+target: { url: "${url}", mqttVersion: ${o.version ?? '3.1.1'} }
+duration: 4s
+drain: 3s
+groups:
+  - name: devices
+    count: 40
+    clientId: "st-{run}-{i}"
+    connect: { rate: 5000/s, clean: ${o.clean} }
+    subscribe: [ { topic: "st/{run}/{i}", qos: ${o.qos} } ]
+  - name: backend
+    count: 1
+    publish: { topic: "st/{run}/{target}", targets: devices, qos: ${o.qos}, rate: 400/s, payload: { size: 64 } }
+events:
+  - at: 1s
+    disconnect: { group: devices, fraction: 0.5, abrupt: ${o.abrupt}, reconnectAfter: 300ms, jitter: 700ms }
+  - at: 2500ms
+    pause: { group: backend }
+  - at: 3s
+    resume: { group: backend }
+`;
+
+describe('events against mosquitto', () => {
+  let mosq: MosquittoHandle;
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+  });
+  afterAll(async () => {
+    await mosq?.stop();
+  });
+
+  it('reconnect storm with persistent sessions at QoS 1: half the devices drop abruptly, all come back, nothing is lost', async () => {
+    const { results } = await runYaml(storm(mosq.url, { clean: false, qos: 1, abrupt: true }), 2);
+    const c = results.summary.connections;
+    expect(c.dropped).toBe(20);
+    expect(c.droppedBack).toBe(20);
+    expect(results.summary.latencyMs.reconnect.count).toBe(20);
+    expect(results.summary.latencyMs.reconnect.min).toBeGreaterThanOrEqual(300);
+    const m = results.summary.messages;
+    // The broker queued for the absent persistent sessions and delivered after they came back.
+    expect(m.lost).toBe(0);
+    expect(results.summary.byQos['1']?.ok).toBe(true);
+    expect(results.status).toBe('complete');
+    // Publishing paused for 0.5 s of the 4 s: 3.5 s × 400/s were sent.
+    expect(Math.abs(m.sent - 1400)).toBeLessThanOrEqual(2);
+  });
+
+  it('clean sessions that drop gracefully are not expected to receive while away', async () => {
+    const { results } = await runYaml(storm(mosq.url, { clean: true, qos: 1, abrupt: false }), 2);
+    const c = results.summary.connections;
+    expect(c.dropped).toBe(20);
+    expect(c.droppedBack).toBe(20);
+    const m = results.summary.messages;
+    // Messages to absent clean-session devices are not expected: fewer expected than sent.
+    expect(m.expected).toBeLessThan(m.sent);
+    expect(m.lost).toBe(0);
+  });
+});
