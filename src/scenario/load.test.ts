@@ -60,6 +60,7 @@ describe('loadScenario: a valid file', () => {
           publish: { topic: 'telemetry/{clientId}/{seq}', qos: 0, retain: true, rate: 20, payload: { size: 64 } },
         },
       ],
+      events: [],
       thresholds: ['endToEnd.p99 < 50ms', 'messages.lost == 0'],
     };
     expect(loaded.scenario).toEqual(expected);
@@ -86,6 +87,7 @@ describe('loadScenario: a valid file', () => {
           subscribe: [],
         },
       ],
+      events: [],
       thresholds: [],
     });
     expect(Object.keys(scenario)).not.toContain('workers');
