@@ -29,7 +29,7 @@ program
   .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
   .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')
   .option('--threshold <expr>', 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
-  .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs']).default('mqttjs'))
+  .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs', 'lean']).default('mqttjs'))
   .addHelpText(
     'after',
     `

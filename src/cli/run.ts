@@ -48,6 +48,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.broker) scenario.target.url = checkBrokerFlag(flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
+  const insecureTls = scenario.target.tls?.insecure === true;
+  if (insecureTls) err('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
 
   let embedded: EmbeddedBroker | null = null;
   if (scenario.target.url === 'embedded') {
@@ -85,6 +87,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       scenario: { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name },
       targetUrl: redactUrl(scenario.target.url),
       embedded: embedded !== null,
+      insecureTls,
     });
   } finally {
     process.off('SIGINT', onSignal);

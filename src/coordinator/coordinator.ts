@@ -40,7 +40,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const { plan, clock } = opts;
   const sc = plan.scenario;
   const startedAt = new Date();
-  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, new SharedArrayBuffer(plan.totals.clients));
+  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots)));
   let agg = new Aggregator(clock.now());
   let status: RunStatus = 'complete';
   let reason: string | undefined;

@@ -1,6 +1,5 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { isIP } from 'node:net';
 import { generate, parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
 import type { QoS } from '../scenario/types.js';
 import { connackWords, reasonWords } from './leanCodes.js';
@@ -233,12 +232,12 @@ export class LeanConnection implements Connection {
     if (b === null) {
       this.out = Buffer.allocUnsafe(n > this.outHint ? n : this.outHint);
       this.outLen = n;
-      process.nextTick(flushConnection, this);
+      scheduleFlush(this);
       return 0;
     }
     if (len + n > b.length) {
       const grown = Buffer.allocUnsafe(Math.max(b.length * 2, len + n));
-      b.copy(grown, 0, 0, len);
+      grown.set(b.subarray(0, len), 0);
       this.out = b = grown;
     }
     this.outLen = len + n;
@@ -247,7 +246,7 @@ export class LeanConnection implements Connection {
 
   private append(bytes: Buffer): void {
     const off = this.reserve(bytes.length);
-    bytes.copy(this.out!, off);
+    this.out!.set(bytes, off);
   }
 
   private ack(type: number, id: number): void {
@@ -262,9 +261,10 @@ export class LeanConnection implements Connection {
     const len = this.outLen;
     this.out = null;
     this.outLen = 0;
-    if (this.state === CLOSED) return;
+    const s = this.sock;
+    if (this.state === CLOSED || s.destroyed || s.writableEnded) return;
     this.outHint = len < 64 ? 64 : len > 65536 ? 65536 : len;
-    this.sock.write(len === b.length ? b : b.subarray(0, len));
+    s.write(len === b.length ? b : b.subarray(0, len));
     this.sentSinceTick = true;
   }
 
@@ -435,8 +435,23 @@ export class LeanConnection implements Connection {
   }
 }
 
-function flushConnection(c: LeanConnection): void {
-  c.flush();
+/**
+ * Connections with output this turn. One process.nextTick flushes them all: publishes made in the
+ * same callback (a pacer tick, one socket read) leave in one write per connection, with no delay.
+ */
+let dirty: LeanConnection[] = [];
+let spare: LeanConnection[] = [];
+
+function scheduleFlush(c: LeanConnection): void {
+  if (dirty.push(c) === 1) process.nextTick(flushDirty);
+}
+
+function flushDirty(): void {
+  const list = dirty;
+  dirty = spare;
+  for (let k = 0; k < list.length; k++) list[k].flush();
+  list.length = 0;
+  spare = list;
 }
 
 function keepaliveTick(c: LeanConnection): void {

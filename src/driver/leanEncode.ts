@@ -60,14 +60,16 @@ export function writePublish(
   const tl = topic.length;
   buf[off++] = tl >> 8;
   buf[off++] = tl & 0xff;
-  off += topic.copy(buf, off);
+  // TypedArray#set is a plain memcpy; Buffer#copy costs ~0.5 µs of argument checks per call.
+  buf.set(topic, off);
+  off += tl;
   if (qos > 0) {
     buf[off++] = id >> 8;
     buf[off++] = id & 0xff;
   }
   if (v5) buf[off++] = 0;
-  off += payload.copy(buf, off);
-  return off;
+  buf.set(payload, off);
+  return off + payload.length;
 }
 
 /** Writes a 4-byte PUBACK/PUBREC/PUBREL/PUBCOMP (success: MQTT 5 lets the reason byte be omitted). */

@@ -1,6 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { QoS } from '../scenario/types.js';
-import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted } from './types.js';
+import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type TlsOptions } from './types.js';
 
 /** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
 export const mqttjsDriver: Driver = {
@@ -19,6 +19,7 @@ export const mqttjsDriver: Driver = {
         username: opts.username,
         password: opts.password,
       };
+      if (opts.tls && /^(mqtts|wss):/i.test(opts.url)) addTls(options, opts.tls);
       const client = mqtt.connect(opts.url, options);
       noDelay(client);
       let settled = false;
@@ -44,7 +45,7 @@ export const mqttjsDriver: Driver = {
           events.onLost(lastError || 'closed by the broker or network');
         }
       });
-      client.on('message', (topic: string, payload: Buffer) => events.onMessage(topic, payload));
+      client.on('message', (topic: string, payload: Buffer, packet: { retain?: boolean }) => events.onMessage(topic, payload, packet.retain === true));
       client.once('connect', () => {
         if (settled) return;
         settled = true;
@@ -55,13 +56,41 @@ export const mqttjsDriver: Driver = {
   },
 };
 
+/**
+ * CA, client certificate and key, the certificate check and SNI name. mqtts:// hands these to tls.connect;
+ * for wss:// mqtt.js copies ca/cert/key/rejectUnauthorized into the `ws` options but not servername, so that
+ * one goes into wsOptions directly. Unset fields are left out (Node's defaults, e.g. its built-in CA list).
+ */
+function addTls(options: IClientOptions, tls: TlsOptions): void {
+  options.rejectUnauthorized = tls.rejectUnauthorized;
+  if (tls.ca !== undefined) options.ca = tls.ca;
+  if (tls.cert !== undefined) options.cert = tls.cert;
+  if (tls.key !== undefined) options.key = tls.key;
+  if (tls.servername !== undefined) {
+    options.servername = tls.servername;
+    // `ws` passes it on to tls.connect; its option types just do not list it.
+    options.wsOptions = { servername: tls.servername } as IClientOptions['wsOptions'];
+  }
+}
+
+/**
+ * TCP_NODELAY (DESIGN.md §3). mqtt:// and mqtts:// give a net.Socket / tls.TLSSocket here (a TLSSocket passes
+ * it on to its TCP socket). For ws:// and wss:// the stream is a Duplex around a `ws` WebSocket whose socket
+ * is not reachable from here, but `ws` sets no-delay on its socket itself when the upgrade completes.
+ */
 function noDelay(client: MqttClient): void {
   const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => void };
   stream?.setNoDelay?.(true);
 }
 
+/**
+ * The reason of a failed attempt, short and countable: Node's error code (ECONNREFUSED, and for TLS e.g.
+ * SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID), a CONNACK
+ * refusal, or the message when there is neither.
+ */
 function describeError(err: Error & { code?: string | number }): string {
   if (typeof err.code === 'string') return err.code;
+  if (typeof err.code !== 'number') return err.message;
   // CONNACK refusals: mqtt.js puts the return/reason code in `code` and the words in the message.
   const words = err.message.replace(/^Connection refused:\s*/i, '');
   return `CONNACK refused: ${words}`;
@@ -93,6 +122,9 @@ function wrap(client: MqttClient, markClosing: () => void): Connection {
         inflight--;
         done(err ?? undefined);
       });
+    },
+    unsubscribe(topics) {
+      return new Promise<void>((resolve, reject) => client.unsubscribe(topics, (err) => (err ? reject(err) : resolve())));
     },
     inflight: () => inflight,
     end() {

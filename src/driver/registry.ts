@@ -1,7 +1,8 @@
+import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
 import type { Driver } from './types.js';
 
-const drivers: Record<string, Driver> = { mqttjs: mqttjsDriver };
+const drivers: Record<string, Driver> = { mqttjs: mqttjsDriver, lean: leanDriver };
 
 export const DRIVER_NAMES = Object.keys(drivers);
 export const DEFAULT_DRIVER = 'mqttjs';

@@ -13,11 +13,23 @@ export interface ConnectOptions {
   timeoutMs: number;
   username?: string;
   password?: string;
+  /** TLS for mqtts:// and wss:// (ignored by other schemes). */
+  tls?: TlsOptions;
+}
+
+/** PEM texts and checks for a TLS connection; unset fields take Node's defaults (its built-in CA list). */
+export interface TlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** false only when the scenario says `insecure: true`. */
+  rejectUnauthorized: boolean;
+  servername?: string;
 }
 
 export interface ConnectionEvents {
-  /** A PUBLISH arrived. Called synchronously from the socket read path. */
-  onMessage(topic: string, payload: Buffer): void;
+  /** A PUBLISH arrived (`retained`: the broker's retain flag, set on deliveries of stored retained messages). */
+  onMessage(topic: string, payload: Buffer, retained?: boolean): void;
   /** The connection closed without `end()`/`destroy()` being called by us. */
   onLost(reason: string): void;
 }
@@ -27,6 +39,8 @@ export type Granted = QoS | 128;
 
 export interface Connection {
   subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]>;
+  /** Optional: drivers without it cannot run scenarios that unsubscribe. */
+  unsubscribe?(topics: string[]): Promise<void>;
   /**
    * Hand a message to the client. `done` runs on PUBACK (QoS 1), PUBCOMP (QoS 2), or when the
    * packet has been written (QoS 0); with an error when it could not be sent.

@@ -1,9 +1,10 @@
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { QoS } from '../scenario/types.js';
 
-/** One planned, active subscription: which client holds which filter, at which QoS. */
+/** One planned subscription: which client holds which filter at which QoS, and its receivable slot. */
 export interface PlannedSubscription {
   client: number;
+  slot: number;
   filter: string;
   qos: QoS;
 }
@@ -12,31 +13,36 @@ export interface PlannedSubscription {
 export type QosCounts = [number, number, number];
 
 /**
- * Which clients can receive right now, indexed by global client index: 1 while a client's
- * subscriptions are active (connected and subscribed, or away with a persistent session whose
- * broker queues for it), 0 otherwise. Shared by all worker threads (a SharedArrayBuffer), so a
- * publisher in one thread sees a subscriber in another come and go.
+ * Which subscriptions can receive right now, one byte per subscription slot: 1 while it is active
+ * (its client connected and subscribed, or away with a persistent session whose broker queues for
+ * it), 0 otherwise. Shared by all worker threads (a SharedArrayBuffer), so a publisher in one
+ * thread sees a subscriber in another come and go.
  */
 export type Receivable = Uint8Array;
 
-interface Receivers {
-  clients: number[];
+interface Matching {
+  slots: number[];
   qos: QoS[];
-  /** Matching $share groups: members and the group's highest matching QoS. */
-  shares: { members: number[]; qos: QoS }[];
+}
+
+interface Receivers {
+  /** Per client, its matching subscriptions (one delivery per client, at the best active QoS). */
+  clients: Matching[];
+  /** Per matching $share group, the members' matching subscriptions (one delivery per group). */
+  shares: Matching[];
 }
 
 /**
  * Who should receive a message published to a topic, derived from the plan's subscriptions:
- * each client with a matching filter receives it once (overlapping filters of one client count
- * once, at the highest of their QoS, as brokers deliver one copy per client), and each matching
- * `$share` group receives it once, whichever member gets it. The delivery QoS is the lower of
- * the publish QoS and the subscription QoS. Only receivable clients count.
+ * each client with an active matching filter receives it once (overlapping filters of one client
+ * count once, at the highest of their QoS, as brokers deliver one copy per client), and each
+ * matching `$share` group with an active member receives it once. The delivery QoS is the lower
+ * of the publish QoS and the subscription QoS.
  */
 export class SubscriptionIndex {
-  private exact = new Map<string, Map<number, QoS>>(); // topic → client → qos
+  private exact = new Map<string, PlannedSubscription[]>();
   private wildcard: PlannedSubscription[] = [];
-  private shared = new Map<string, PlannedSubscription[]>(); // share group → member filters (unwrapped)
+  private shared = new Map<string, PlannedSubscription[]>(); // share group → members (filters unwrapped)
   private cache = new Map<string, Receivers>();
 
   constructor(subs: Iterable<PlannedSubscription>) {
@@ -44,14 +50,14 @@ export class SubscriptionIndex {
       const share = parseShared(s.filter);
       if (share) {
         const members = this.shared.get(share.group) ?? [];
-        members.push({ client: s.client, filter: share.filter, qos: s.qos });
+        members.push({ ...s, filter: share.filter });
         this.shared.set(share.group, members);
       } else if (s.filter.includes('+') || s.filter.includes('#')) {
         this.wildcard.push(s);
       } else {
-        const clients = this.exact.get(s.filter) ?? new Map<number, QoS>();
-        clients.set(s.client, Math.max(clients.get(s.client) ?? 0, s.qos) as QoS);
-        this.exact.set(s.filter, clients);
+        const list = this.exact.get(s.filter) ?? [];
+        list.push(s);
+        this.exact.set(s.filter, list);
       }
     }
   }
@@ -60,32 +66,40 @@ export class SubscriptionIndex {
   expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts {
     const r = this.receivers(topic);
     const out: QosCounts = [0, 0, 0];
-    for (let k = 0; k < r.clients.length; k++) {
-      if (receivable[r.clients[k]] === 1) out[Math.min(r.qos[k], publishQos)]++;
-    }
-    for (const g of r.shares) {
-      if (g.members.some((c) => receivable[c] === 1)) out[Math.min(g.qos, publishQos)]++;
-    }
+    for (const m of r.clients) add(out, m, publishQos, receivable);
+    for (const m of r.shares) add(out, m, publishQos, receivable);
     return out;
   }
 
   private receivers(topic: string): Receivers {
     const hit = this.cache.get(topic);
     if (hit) return hit;
-    const byClient = new Map<number, QoS>(this.exact.get(topic) ?? []);
-    for (const s of this.wildcard) {
-      if (topicMatches(s.filter, topic)) byClient.set(s.client, Math.max(byClient.get(s.client) ?? 0, s.qos) as QoS);
-    }
-    const shares: Receivers['shares'] = [];
+    const byClient = new Map<number, Matching>();
+    const take = (s: PlannedSubscription) => {
+      const m = byClient.get(s.client) ?? { slots: [], qos: [] };
+      m.slots.push(s.slot);
+      m.qos.push(s.qos);
+      byClient.set(s.client, m);
+    };
+    for (const s of this.exact.get(topic) ?? []) take(s);
+    for (const s of this.wildcard) if (topicMatches(s.filter, topic)) take(s);
+    const shares: Matching[] = [];
     for (const members of this.shared.values()) {
       const matching = members.filter((m) => topicMatches(m.filter, topic));
-      if (matching.length > 0) shares.push({ members: [...new Set(matching.map((m) => m.client))], qos: Math.max(...matching.map((m) => m.qos)) as QoS });
+      if (matching.length > 0) shares.push({ slots: matching.map((m) => m.slot), qos: matching.map((m) => m.qos) });
     }
-    const r: Receivers = { clients: [...byClient.keys()], qos: [...byClient.values()], shares };
+    const r: Receivers = { clients: [...byClient.values()], shares };
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(topic, r);
     return r;
   }
+}
+
+/** One delivery if any of the subscriptions is active, at the best active QoS (capped by the publish QoS). */
+function add(out: QosCounts, m: Matching, publishQos: QoS, receivable: Receivable): void {
+  let best = -1;
+  for (let k = 0; k < m.slots.length; k++) if (receivable[m.slots[k]] === 1 && m.qos[k] > best) best = m.qos[k];
+  if (best >= 0) out[Math.min(best, publishQos)]++;
 }
 
 export type Arrival = 'new' | 'duplicate' | 'outOfOrder';

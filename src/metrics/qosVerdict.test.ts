@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeQos } from './qosVerdict.js';
+import { judgeQos, retainedVerdict } from './qosVerdict.js';
 
 describe('judgeQos', () => {
   it.each([
@@ -16,5 +16,13 @@ describe('judgeQos', () => {
     expect(d.verdict).toBe(verdict);
     expect(d.lost).toBe(Math.max(0, expected - unique));
     expect(d.received).toBe(unique + dup);
+  });
+});
+
+describe('retainedVerdict', () => {
+  it('says nothing without late subscriptions, and names a shortfall as broken', () => {
+    expect(retainedVerdict(0, 0)).toBeNull();
+    expect(retainedVerdict(50, 50)).toBe('Retained: all 50 retained messages reached the late subscriptions');
+    expect(retainedVerdict(50, 47)).toMatch(/^Retained: 3 of 50 .* — retain broken$/);
   });
 });

@@ -36,5 +36,15 @@ export function deliveryByQos(m: Counters): Pick<Summary, 'byQos' | 'verdicts'> 
     byQos[String(q) as '0' | '1' | '2'] = d;
     verdicts.push(d.verdict);
   }
+  const rv = retainedVerdict(m.retainedExpected, m.retainedReceived);
+  if (rv) verdicts.push(rv);
   return { byQos, verdicts };
+}
+
+/** Late subscriptions and the retained messages they should get (one per matching retained topic). */
+export function retainedVerdict(expected: number, received: number): string | null {
+  if (expected === 0 && received === 0) return null;
+  if (received === expected) return `Retained: all ${n(expected)} retained messages reached the late subscriptions`;
+  if (received < expected) return `Retained: ${n(expected - received)} of ${n(expected)} retained messages never reached the late subscriptions — retain broken`;
+  return `Retained: ${n(received)} retained deliveries for ${n(expected)} expected (${n(received - expected)} more than the topics published)`;
 }

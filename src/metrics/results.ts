@@ -12,6 +12,8 @@ export interface ResultsContext {
   targetUrl: string;
   embedded: boolean;
   brokerVersion?: string;
+  /** TLS certificate checks were off (target.tls.insecure: true). */
+  insecureTls?: boolean;
 }
 
 /** A generator thread busier than this while sends fall behind means mqbench, not the broker, was the limit. */
@@ -27,7 +29,7 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
     messages: {
       sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
       lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
-      lateSends: m.lateSends, missedSends: m.missedSends, publishErrors: m.publishErrors, foreign: m.foreign,
+      lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, publishErrors: m.publishErrors, foreign: m.foreign,
     },
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
@@ -52,7 +54,12 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     ...(o.reason && o.status !== 'complete' ? { statusReason: o.reason } : {}),
     mqbenchVersion: ctx.mqbenchVersion,
     scenario: ctx.scenario,
-    target: { url: ctx.targetUrl, embedded: ctx.embedded, ...(ctx.brokerVersion ? { brokerVersion: ctx.brokerVersion } : {}) },
+    target: {
+      url: ctx.targetUrl,
+      embedded: ctx.embedded,
+      ...(ctx.brokerVersion ? { brokerVersion: ctx.brokerVersion } : {}),
+      ...(ctx.insecureTls ? { insecureTls: true } : {}),
+    },
     startedAt: o.startedAt.toISOString(),
     durationSec,
     summary,

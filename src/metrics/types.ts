@@ -19,7 +19,7 @@ export interface Counters {
   sent: number;
   /** QoS 1 PUBACK / QoS 2 PUBCOMP received. */
   acked: number;
-  /** Deliveries that carried this run's header (duplicates included). */
+  /** Deliveries of this run's messages the plan expected (duplicates included; `unexpected` ones not). */
   received: number;
   /** Deliveries the plan's subscriptions promise for the messages sent. */
   expected: number;
@@ -34,6 +34,11 @@ export interface Counters {
   foreign: number;
   /** Scheduled sends never made: the generator was still behind GIVE_UP_MS after the window ended. */
   missedSends: number;
+  /** Deliveries of messages sent while the plan did not count the subscriber (across a subscription change). */
+  unexpected: number;
+  /** Retained messages late subscriptions should get (one per matching retained topic) and got. */
+  retainedExpected: number;
+  retainedReceived: number;
   /** Sends whose actual send time fell inside the measured window (the achieved rate). */
   sentInWindow: number;
   /** Deliveries whose arrival fell inside the measured window. */
@@ -59,7 +64,7 @@ export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' |
 export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'reconnectAttempts', 'reconnected', 'dropped', 'droppedBack', 'sent', 'acked', 'received', 'expected',
   'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
-  'missedSends', 'sentInWindow', 'receivedInWindow',
+  'missedSends', 'unexpected', 'retainedExpected', 'retainedReceived', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
 ];
@@ -129,6 +134,10 @@ export interface Summary {
     sent: number; acked: number; received: number; expected: number;
     lost: number; duplicated: number; outOfOrder: number;
     lateSends: number; missedSends: number; publishErrors: number; foreign: number;
+    /** Deliveries sent while the subscriber was not counted (around subscribe, unsubscribe, clean drops): not in received. */
+    unexpected: number;
+    /** Retained messages that late subscriptions should have received, and did. */
+    retainedExpected: number; retainedReceived: number;
   };
   /** Achieved rates: sends and arrivals whose actual time fell inside the measured window, per second. */
   throughput: { sentPerSec: number; receivedPerSec: number };
@@ -189,7 +198,8 @@ export interface Results {
   statusReason?: string;
   mqbenchVersion: string;
   scenario: Record<string, unknown> & { name: string };
-  target: { url: string; embedded: boolean; brokerVersion?: string };
+  /** insecureTls: the run had TLS certificate checks off (target.tls.insecure: true); absent otherwise. */
+  target: { url: string; embedded: boolean; brokerVersion?: string; insecureTls?: boolean };
   startedAt: string;
   durationSec: number;
   summary: Summary;

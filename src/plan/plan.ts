@@ -17,6 +17,8 @@ export interface WorkerPlan {
   scenario: Scenario;
   /** Global client index of each group's client 0 (index = group order); used as publisher id. */
   clientBase: number[];
+  /** Global subscription slot of each group's client 0, filter 0 (client i, filter k: base + i × filters + k). */
+  slotBase: number[];
   slices: GroupSlice[];
 }
 
@@ -25,7 +27,9 @@ export interface RunPlan {
   runTag: number;
   scenario: Scenario;
   clientBase: number[];
-  totals: { clients: number; publishers: number; publishRate: number };
+  slotBase: number[];
+  /** subscriptionSlots: one per (client, subscription): the size of the shared receivable state. */
+  totals: { clients: number; publishers: number; publishRate: number; subscriptionSlots: number };
   workers: WorkerPlan[];
 }
 
@@ -41,10 +45,14 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
   const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
   const workerCount = Math.max(1, Math.min(opts.workers, clients));
   const clientBase: number[] = [];
+  const slotBase: number[] = [];
   let base = 0;
+  let slots = 0;
   for (const g of scenario.groups) {
     clientBase.push(base);
+    slotBase.push(slots);
     base += g.count;
+    slots += g.count * g.subscribe.length;
   }
   const perGroup = scenario.groups.map((g) => splitRange(g.count, workerCount));
   const workers: WorkerPlan[] = Array.from({ length: workerCount }, (_, w) => ({
@@ -54,6 +62,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     runTag: opts.runTag,
     scenario,
     clientBase,
+    slotBase,
     slices: scenario.groups
       .map((g, gi): GroupSlice => {
         const r = perGroup[gi][w];
@@ -73,7 +82,9 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     runTag: opts.runTag,
     scenario,
     clientBase,
+    slotBase,
     totals: {
+      subscriptionSlots: slots,
       clients,
       publishers: publishing.reduce((n, g) => n + g.count, 0),
       publishRate: publishing.reduce((r, g) => r + (g.publish?.rate ?? 0), 0),

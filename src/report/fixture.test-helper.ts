@@ -32,7 +32,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
       connections: { attempted: 1001, succeeded: 1001, failed: 0, lost: 0, reconnected: 0, reconnectAttempts: 0, dropped: 0, droppedBack: 0, subscribeFailed: 0, errors: {} },
       messages: {
         sent: 60_000, acked: 60_000, received: 60_000, expected: 60_000,
-        lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, publishErrors: 0, foreign: 0,
+        lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, unexpected: 0, retainedExpected: 0, retainedReceived: 0, publishErrors: 0, foreign: 0,
       },
       throughput: { sentPerSec: 2000, receivedPerSec: 1999.6 },
       latencyMs: {

@@ -101,6 +101,7 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['late sends', bad(m.lateSends), 'duplicated', bad(m.duplicated)],
     ['missed sends', bad(m.missedSends ?? 0), 'out-of-order', bad(m.outOfOrder)],
     ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
+    ['', '', 'outside subscription', fmtInt(m.unexpected ?? 0)],
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();

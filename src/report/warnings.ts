@@ -14,6 +14,9 @@ export function runWarnings(results: Results): string[] {
     const reason = results.generator.saturatedReason ? ` (${results.generator.saturatedReason})` : '';
     warnings.push(`the generator was saturated${reason}: the numbers describe mqbench, not the broker`);
   }
+  if (results.target.insecureTls) {
+    warnings.push('TLS certificate checks were off (target.tls.insecure: true): the broker was not verified');
+  }
   if (results.target.embedded) {
     warnings.push('these numbers measure the embedded aedes broker inside mqbench, not a production broker');
   }

@@ -104,6 +104,16 @@ export function crossCheck(doc: unknown): PathProblem[] {
     const idLiterals = clientId ? templateLiterals(clientId) : '';
     const clientIdWildcard = /[+#]/.test(idLiterals);
 
+    if (Array.isArray(g.subscribe)) {
+      g.subscribe.forEach((s, j) => {
+        if (!isRecord(s)) return;
+        const from = read(v.duration(), s.at) ?? 0;
+        const until = read(v.duration(true), s.until);
+        if (until !== undefined && until <= from) {
+          problems.push({ path: [...at, 'subscribe', j, 'until'], message: 'until must be later than at', hint: 'both count from the start of publishing' });
+        }
+      });
+    }
     if (Array.isArray(g.subscribe) && clientIdWildcard) {
       g.subscribe.forEach((s, j) => {
         const topic = readTemplate(isRecord(s) ? s.topic : s, SUBSCRIBE_VARS);

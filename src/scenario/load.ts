@@ -3,6 +3,7 @@
  * Every problem found is collected and thrown as ONE ScenarioError, sorted by line and column.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ScenarioError, UserError, type ScenarioProblem } from '../shared/errors.js';
 import { crossCheck } from './crosscheck.js';
 import { substituteEnv, type Env, type EnvResult } from './env.js';
@@ -13,6 +14,7 @@ import { formatPath, type PathProblem } from './problems.js';
 import { resolveScenario, scenarioPathOf } from './resolve.js';
 import { scenarioSchema } from './schema.js';
 import { scrubText } from './scrub.js';
+import { checkTls } from './tls.js';
 import type { Scenario } from './types.js';
 
 export type { LoadLimits } from './limits.js';
@@ -119,7 +121,8 @@ function versionAsWritten(parsed: ParsedYaml, data: Record<string, unknown>): vo
 }
 
 /**
- * Parses and validates scenario text. `file` is only used in problem positions; `limits` (none by default)
+ * Parses and validates scenario text. `file` is used in problem positions, and files the scenario names
+ * (target.tls) are read relative to its directory; `limits` (none by default)
  * describe the machine, e.g. how many connections one process can hold. Throws ScenarioError.
  */
 export function parseScenarioText(text: string, file: string, env: Env, limits: LoadLimits = {}): LoadedScenario {
@@ -142,13 +145,16 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const subst = substituteEnv(data, env);
   const checked = scenarioSchema.safeParse(subst.value);
   const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
-  found.push(...crossCheck(subst.value), ...checkLimits(subst.value, limits));
+  const tls = checkTls(subst.value, dirname(file));
+  found.push(...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems);
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
   if (all.length || !checked.success) throw new ScenarioError(finish(file, parsed, all, subst));
+  const scenario = resolveScenario(checked.data);
+  if (scenario.target.tls) Object.assign(scenario.target.tls, tls.pem);
   return {
-    scenario: resolveScenario(checked.data),
+    scenario,
     file,
     secretPaths: subst.secretPathSegments.map(scenarioPathOf),
   };

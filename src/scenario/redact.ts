@@ -1,4 +1,6 @@
 /** Secret-free copies of a scenario, for results files and anything else that is written or printed. */
+import { createHash, X509Certificate } from 'node:crypto';
+import { basename } from 'node:path';
 import type { PathSegment } from './problems.js';
 import type { Scenario } from './types.js';
 
@@ -43,10 +45,35 @@ function replaceAt(root: unknown, path: PathSegment[]): void {
   }
 }
 
+/** A short fingerprint of a PEM certificate (its first 8 SHA-256 bytes, as openssl prints them), or of the text. */
+export function pemFingerprint(pem: string): string {
+  let full: string;
+  try {
+    full = new X509Certificate(pem).fingerprint256;
+  } catch {
+    full = createHash('sha256').update(pem).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  }
+  return `SHA-256 ${full.slice(0, 23)}…`;
+}
+
+/** target.tls without PEM texts: ca/cert become "<file name> (SHA-256 …)", key is always "[redacted]". */
+function redactTls(tls: Record<string, unknown>): void {
+  const files = (tls.files ?? {}) as Record<string, unknown>;
+  for (const k of ['ca', 'cert'] as const) {
+    if (typeof tls[k] !== 'string') continue;
+    const file = typeof files[k] === 'string' ? basename(files[k] as string) : 'PEM';
+    tls[k] = `${file} (${pemFingerprint(tls[k] as string)})`;
+  }
+  if (tls.key !== undefined) tls.key = REDACTED;
+  // Full paths say nothing more about the run (and one may have come from a ${VAR}).
+  delete tls.files;
+}
+
 /**
- * A deep copy of `s` that is safe to write out: `target.password` is always "[redacted]", every value at one
- * of `secretPaths` (paths into the Scenario, as the loader reports them) is "[redacted]", and the target URL
- * loses any credentials.
+ * A deep copy of `s` that is safe to write out: `target.password` and `target.tls.key` are always
+ * "[redacted]" (tls ca/cert are shown by file name and fingerprint), every value at one of `secretPaths`
+ * (paths into the Scenario, as the loader reports them) is "[redacted]", and the target URL loses any
+ * credentials.
  */
 export function redactScenario(s: Scenario, secretPaths: readonly string[]): Record<string, unknown> {
   const copy = structuredClone(s) as unknown as Record<string, unknown>;
@@ -54,6 +81,7 @@ export function redactScenario(s: Scenario, secretPaths: readonly string[]): Rec
   if (target) {
     if (typeof target.url === 'string') target.url = redactUrl(target.url);
     if (target.password !== undefined) target.password = REDACTED;
+    if (target.tls !== null && typeof target.tls === 'object') redactTls(target.tls as Record<string, unknown>);
   }
   for (const p of secretPaths) {
     const path = parsePath(p);

@@ -7,7 +7,7 @@ import { defaultTargets } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { parseTemplate } from './template.js';
-import type { EventSpec, GroupSpec, PublishSpec, Scenario } from './types.js';
+import type { EventSpec, GroupSpec, PublishSpec, Scenario, TlsSpec } from './types.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 
@@ -35,7 +35,12 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
       keepaliveSec: g.connect.keepalive,
       timeoutMs: g.connect.timeout,
     },
-    subscribe: g.subscribe.map((s) => ({ topic: s.topic, qos: s.qos })),
+    subscribe: g.subscribe.map((s) => ({
+      topic: s.topic,
+      qos: s.qos,
+      ...(s.at !== undefined ? { atMs: s.at } : {}),
+      ...(s.until !== undefined ? { untilMs: s.until } : {}),
+    })),
   };
   const publish = resolvePublish(g, groupNames);
   if (publish) out.publish = publish;
@@ -50,6 +55,17 @@ function resolveEvent(e: ScenarioInput['events'][number]): EventSpec {
   }
   if (e.pause) return { atMs: e.at, pause: { group: e.pause.group } };
   return { atMs: e.at, resume: { group: e.resume!.group } };
+}
+
+/** The file paths as written; the loader adds the PEM texts it read (see tls.ts). */
+function resolveTls(t: NonNullable<ScenarioInput['target']['tls']>): TlsSpec {
+  const files: TlsSpec['files'] = {};
+  if (t.ca !== undefined) files.ca = t.ca;
+  if (t.cert !== undefined) files.cert = t.cert;
+  if (t.key !== undefined) files.key = t.key;
+  const out: TlsSpec = { insecure: t.insecure, files };
+  if (t.servername !== undefined) out.servername = t.servername;
+  return out;
 }
 
 export function resolveScenario(input: ScenarioInput): Scenario {
@@ -68,6 +84,7 @@ export function resolveScenario(input: ScenarioInput): Scenario {
   if (input.description !== undefined) out.description = input.description;
   if (t.username !== undefined) out.target.username = t.username;
   if (t.password !== undefined) out.target.password = t.password;
+  if (t.tls !== undefined) out.target.tls = resolveTls(t.tls);
   if (input.workers !== undefined) out.workers = input.workers;
   return out;
 }
@@ -81,6 +98,8 @@ const RENAMES: Record<string, string> = {
   'groups[].connect.timeout': 'timeoutMs',
   'groups[].publish.every': 'rate',
   'events[].at': 'atMs',
+  'groups[].subscribe[].at': 'atMs',
+  'groups[].subscribe[].until': 'untilMs',
   'events[].disconnect.reconnectAfter': 'reconnectAfterMs',
   'events[].disconnect.jitter': 'jitterMs',
 };

@@ -73,12 +73,21 @@ const checkPublish = (t: ParsedTemplate) =>
 const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 const groupName = v.text(GROUP_NAME, 'group names use letters, digits, _ and -');
 
+const tlsShape = {
+  ca: field(v.filePath).optional(),
+  cert: field(v.filePath).optional(),
+  key: field(v.filePath).optional(),
+  insecure: field(v.bool).default(false),
+  servername: field(v.hostName).optional(),
+};
+
 const shapes = {
   target: {
     url: field(v.brokerUrl).default('embedded'),
     mqttVersion: field(v.mqttVersion).default(4),
     username: field(v.text()).optional(),
     password: field(v.text()).optional(),
+    tls: obj(tlsShape).optional(),
   },
   connect: {
     rate: field(v.rate).default(1000),
@@ -89,6 +98,8 @@ const shapes = {
   subscription: {
     topic: template(SUBSCRIBE_VARS, checkSubscribe),
     qos: field(v.qos).default(0),
+    at: field(v.duration()).optional(),
+    until: field(v.duration(true)).optional(),
   },
   payload: {
     size: field(v.payloadSize).default(64),
@@ -154,6 +165,7 @@ export type ScenarioInput = z.output<typeof scenarioSchema>;
 const KEYS: Record<string, readonly string[]> = {
   '': Object.keys(rootShape),
   target: Object.keys(shapes.target),
+  'target.tls': Object.keys(tlsShape),
   'groups[]': Object.keys(groupShape),
   'groups[].connect': Object.keys(shapes.connect),
   'groups[].subscribe[]': Object.keys(shapes.subscription),

@@ -15,6 +15,28 @@ export interface TargetSpec {
   mqttVersion: ProtocolLevel;
   username?: string;
   password?: string;
+  /** TLS settings for mqtts:// and wss:// (the loader refuses them on other URLs). */
+  tls?: TlsSpec;
+}
+
+/**
+ * TLS for mqtts:// and wss://. The loader reads the files named in the scenario (relative to its directory)
+ * and keeps their PEM text here, so worker threads get everything in the plan and read no files themselves.
+ * `key` is a secret: redactScenario always replaces it, and ca/cert by their file name and fingerprint.
+ */
+export interface TlsSpec {
+  /** PEM text of the CA certificate(s) to trust instead of Node's built-in list. */
+  ca?: string;
+  /** PEM text of the client certificate (set together with `key`). */
+  cert?: string;
+  /** PEM text of the client certificate's private key (unencrypted). */
+  key?: string;
+  /** true: certificate checks are off (rejectUnauthorized: false). */
+  insecure: boolean;
+  /** Name sent in SNI and checked against the server certificate, when it differs from the URL's host. */
+  servername?: string;
+  /** The file paths as written in the scenario (for messages and results). */
+  files: { ca?: string; cert?: string; key?: string };
 }
 
 export interface ConnectSpec {
@@ -30,6 +52,10 @@ export interface SubscribeSpec {
   /** Template source, e.g. "cmd/{i}" or "$share/ingest/telemetry/#". */
   topic: string;
   qos: QoS;
+  /** Subscribe this long after publishing starts (a late subscriber) instead of right after connecting. */
+  atMs?: number;
+  /** Unsubscribe this long after publishing starts. */
+  untilMs?: number;
 }
 
 export interface PayloadSpec {

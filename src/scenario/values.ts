@@ -4,6 +4,7 @@
  * them as zod fields; the cross-field checks reuse them to read values without repeating the rules.
  * Numbers and booleans are also accepted as text ("100", "true") so they can come from `${VAR}`.
  */
+import { isIP } from 'node:net';
 import { parseThreshold } from '../metrics/thresholds.js';
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import { show } from './problems.js';
@@ -157,6 +158,21 @@ export const brokerUrl: Parse<string> = (v) => {
   }
   if (!url.hostname) fail(`URL ${shown} has no host`, 'e.g. mqtt://localhost:1883');
   return v;
+};
+
+/** A file path (kept as written; tls.ts reads the file relative to the scenario's directory). */
+export const filePath: Parse<string> = (v) => {
+  const path = text()(v);
+  if (path.trim() === '') fail('a file path must not be empty');
+  return path;
+};
+
+/** A DNS host name (for TLS SNI and the certificate check), e.g. broker.example.com; not an IP address. */
+export const hostName: Parse<string> = (v) => {
+  const name = text()(v);
+  if (isIP(name)) fail('servername must be a host name, not an IP address', "leave it out: the URL's address is then checked against the certificate");
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(name)) fail(`${show(name)} is not a host name`, 'e.g. broker.example.com');
+  return name;
 };
 
 /** A threshold expression ("endToEnd.p99 < 50ms"): checked here, kept verbatim. */

@@ -1,4 +1,4 @@
-import { ConnectFailure, type Driver } from '../driver/types.js';
+import { ConnectFailure, type ConnectOptions, type Driver, type TlsOptions } from '../driver/types.js';
 import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { TargetSpec } from '../scenario/types.js';
@@ -19,6 +19,7 @@ export class Connector {
   open = 0;
   private stopping = false;
   private timers = new Set<unknown>();
+  private readonly tls: TlsOptions | undefined;
 
   constructor(
     private readonly driver: Driver,
@@ -27,7 +28,9 @@ export class Connector {
     private readonly receiver: Receiver,
     private readonly target: TargetSpec,
     private readonly receivable: Receivable,
-  ) {}
+  ) {
+    this.tls = tlsOptions(target);
+  }
 
   /** First connection of a device. Resolves false when it has no active subscription (connect or SUBACK failed). */
   async connect(dev: Device): Promise<boolean> {
@@ -49,11 +52,13 @@ export class Connector {
   private async attempt(dev: Device, kind: 'connect' | 'reconnect'): Promise<boolean> {
     const c = dev.group.connect;
     const t = this.target;
+    const opts: ConnectOptions = { url: t.url, clientId: dev.clientId, protocolVersion: t.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, username: t.username, password: t.password };
+    if (this.tls) opts.tls = this.tls;
     try {
       const conn = await this.driver.connect(
-        { url: t.url, clientId: dev.clientId, protocolVersion: t.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, username: t.username, password: t.password },
+        opts,
         {
-          onMessage: (topic, payload) => this.receiver.onMessage(dev, topic, payload),
+          onMessage: (topic, payload, retained) => this.receiver.onMessage(dev, topic, payload, retained),
           onLost: (reason) => this.lost(dev, reason),
         },
       );
@@ -73,19 +78,36 @@ export class Connector {
     }
   }
 
-  private async subscribe(dev: Device): Promise<boolean> {
-    if (dev.filters.length === 0 || !dev.conn) return dev.filters.length === 0;
+  /** Makes the device's active subscriptions (or just filter `only`); marks each granted one receivable. */
+  async subscribe(dev: Device, only?: number): Promise<boolean> {
+    const ks = dev.filters.map((_, k) => k).filter((k) => (only === undefined ? dev.active[k] : k === only));
+    if (ks.length === 0 || !dev.conn) return ks.length === 0;
     try {
-      const granted = await dev.conn.subscribe(dev.group.subscribe.map((s, k) => ({ topic: dev.filters[k], qos: s.qos })));
-      if (!granted.some((q) => q === 128)) {
-        this.receivable[dev.global] = 1;
-        return true;
-      }
+      const granted = await dev.conn.subscribe(ks.map((k) => ({ topic: dev.filters[k], qos: dev.group.subscribe[k].qos })));
+      const now = this.clock.now();
+      ks.forEach((k, n) => {
+        if (granted[n] !== 128) dev.expecting(k, true, now, this.receivable);
+      });
+      if (!granted.some((q) => q === 128)) return true;
     } catch {
       // counted below
     }
     this.recorder.count('subscribeFailed', true);
     return false;
+  }
+
+  /** Ends filter k's subscription: it stops being receivable at once. */
+  async unsubscribe(dev: Device, k: number): Promise<void> {
+    dev.active[k] = false;
+    dev.expecting(k, false, this.clock.now(), this.receivable);
+    await dev.conn?.unsubscribe?.([dev.filters[k]]).catch(() => undefined);
+  }
+
+  /** A clean session's subscriptions end with its connection; a persistent one's stay with the broker. */
+  private away(dev: Device): void {
+    if (!dev.group.connect.clean) return;
+    const now = this.clock.now();
+    for (let k = 0; k < dev.filters.length; k++) dev.expecting(k, false, now, this.receivable);
   }
 
   /**
@@ -95,7 +117,7 @@ export class Connector {
   async drop(dev: Device, abrupt: boolean, afterMs: number): Promise<void> {
     const conn = dev.conn;
     if (!conn || this.stopping) return;
-    if (dev.group.connect.clean) this.receivable[dev.global] = 0;
+    this.away(dev);
     dev.conn = null;
     this.open--;
     this.recorder.count('dropped', true);
@@ -106,7 +128,7 @@ export class Connector {
   }
 
   private lost(dev: Device, reason: string): void {
-    if (dev.group.connect.clean) this.receivable[dev.global] = 0;
+    this.away(dev);
     if (dev.conn) this.open--;
     dev.conn = null;
     if (this.stopping) return;
@@ -135,4 +157,16 @@ export class Connector {
       await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }
   }
+}
+
+/** The driver's TLS options from the scenario's target.tls (PEM texts already read by the loader). */
+function tlsOptions(target: TargetSpec): TlsOptions | undefined {
+  const t = target.tls;
+  if (!t) return undefined;
+  const out: TlsOptions = { rejectUnauthorized: !t.insecure };
+  if (t.ca !== undefined) out.ca = t.ca;
+  if (t.cert !== undefined) out.cert = t.cert;
+  if (t.key !== undefined) out.key = t.key;
+  if (t.servername !== undefined) out.servername = t.servername;
+  return out;
 }

@@ -22,8 +22,41 @@ export class Device {
     readonly global: number,
     readonly clientId: string,
     readonly filters: string[],
+    /** Receivable slot of filter 0 (filter k: slot + k). */
+    readonly slot: number,
   ) {
     this.ledger = filters.length > 0 ? new ArrivalLedger() : null;
+    // Subscriptions without a start time are made on connect; late ones become active at their time.
+    this.active = group.subscribe.map((s) => s.atMs === undefined);
+  }
+
+  /** Per filter: whether the subscription should be in place (made at connect, or late and due). */
+  readonly active: boolean[];
+  /**
+   * Per filter: since when and until when publishers have counted this subscription as a receiver
+   * (epoch ms). A delivery of a message sent outside that window was not expected: it crossed a
+   * subscription change (between the broker acting on SUBSCRIBE and our SUBACK, or after we stopped
+   * counting before an unsubscribe or a clean-session drop took effect).
+   */
+  readonly since: number[] = [];
+  readonly until: number[] = [];
+
+  /** Records that publishers now count (or stop counting) filter k as a receiver. */
+  expecting(k: number, on: boolean, now: number, receivable: Uint8Array): void {
+    receivable[this.slot + k] = on ? 1 : 0;
+    if (on) {
+      this.since[k] = now;
+      this.until[k] = Infinity;
+    } else if (this.until[k] === Infinity) this.until[k] = now;
+  }
+
+  /** Whether a message sent at `sentMs` to `topic` was counted as a delivery to this client. */
+  wasExpected(topic: string, sentMs: number): boolean {
+    for (let k = 0; k < this.filters.length; k++) {
+      if (this.filters.length > 1 && !topicMatches(parseShared(this.filters[k])?.filter ?? this.filters[k], topic)) continue;
+      if (sentMs >= (this.since[k] ?? Infinity) && sentMs <= (this.until[k] ?? Infinity)) return true;
+    }
+    return false;
   }
 
   /** The QoS this client subscribed with for a topic (the highest of its matching filters). */

@@ -3,6 +3,8 @@ import type { Clock } from '../shared/clock.js';
 import type { Connector } from './connector.js';
 import type { Device } from './device.js';
 import type { Publisher } from './publisher.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { RetainedTopics } from './retained.js';
 
 /**
  * Whether client i of a group of `count` is among the `fraction` an event picks: evenly spread
@@ -10,6 +12,33 @@ import type { Publisher } from './publisher.js';
  */
 export function picked(i: number, fraction: number): boolean {
   return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
+}
+
+/**
+ * Arms late subscriptions (`subscribe[].at`) and unsubscriptions (`subscribe[].until`) of this
+ * worker's devices. A late subscription expects the retained messages published so far.
+ */
+export function scheduleSubscriptions(devices: Device[], t0: number, clock: Clock, connector: Connector, retained: RetainedTopics, recorder: Recorder): unknown[] {
+  const timers: unknown[] = [];
+  const groups = new Map<number, Device[]>();
+  for (const d of devices) groups.set(d.groupIndex, [...(groups.get(d.groupIndex) ?? []), d]);
+  for (const devs of groups.values()) {
+    devs[0].group.subscribe.forEach((s, k) => {
+      if (s.atMs !== undefined) {
+        timers.push(clock.setTimeout(() => {
+          for (const dev of devs) {
+            dev.active[k] = true;
+            const expected = retained.expectedFor(dev.filters[k], clock.now());
+            void connector.subscribe(dev, k).then((ok) => ok && expected > 0 && recorder.count('retainedExpected', true, expected));
+          }
+        }, Math.max(0, t0 + s.atMs - clock.now())));
+      }
+      if (s.untilMs !== undefined) {
+        timers.push(clock.setTimeout(() => devs.forEach((dev) => void connector.unsubscribe(dev, k)), Math.max(0, t0 + s.untilMs - clock.now())));
+      }
+    });
+  }
+  return timers;
 }
 
 /** Arms the scenario's events for this worker's devices; returns the timers (cleared on stop). */

@@ -38,6 +38,7 @@ export function filtersOf(names: GroupNames, g: GroupSpec, i: number, run: strin
 export function* plannedSubscriptions(
   scenario: Scenario,
   clientBase: number[],
+  slotBase: number[],
   run: string,
 ): Generator<PlannedSubscription> {
   for (let gi = 0; gi < scenario.groups.length; gi++) {
@@ -47,7 +48,8 @@ export function* plannedSubscriptions(
     for (let i = 0; i < g.count; i++) {
       const client = clientBase[gi] + i;
       const filters = filtersOf(names, g, i, run);
-      for (let k = 0; k < filters.length; k++) yield { client, filter: filters[k], qos: g.subscribe[k].qos };
+      const slot = slotBase[gi] + i * filters.length;
+      for (let k = 0; k < filters.length; k++) yield { client, slot: slot + k, filter: filters[k], qos: g.subscribe[k].qos };
     }
   }
 }

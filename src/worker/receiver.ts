@@ -19,7 +19,7 @@ export class Receiver {
     private readonly runTag: number,
   ) {}
 
-  onMessage(dev: Device, topic: string, payload: Buffer): void {
+  onMessage(dev: Device, topic: string, payload: Buffer, retained = false): void {
     const now = this.clock.now();
     const rec = this.recorder;
     const h = decodePayload(payload, this.runTag);
@@ -27,7 +27,17 @@ export class Receiver {
       rec.count('foreign', true);
       return;
     }
+    if (retained) {
+      // A stored message handed to a new subscription: checked against the retained count, kept
+      // out of the latency figures (it was published long before this subscriber asked).
+      rec.count('retainedReceived', true);
+      return;
+    }
     const measured = h.intendedMs >= this.measureFrom;
+    if (!dev.wasExpected(topic, h.sentMs)) {
+      rec.count('unexpected', measured);
+      return;
+    }
     const q = Math.min(h.qos, dev.subscriptionQos(topic)) as QosClass;
     rec.count('received', measured);
     if (now >= this.measureFrom && now < this.measureEnd) rec.count('receivedInWindow', true);

@@ -2,7 +2,8 @@ import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
 import type { Driver } from '../driver/types.js';
 import { Connector } from './connector.js';
 import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
-import { scheduleEvents } from './events.js';
+import { scheduleEvents, scheduleSubscriptions } from './events.js';
+import { RetainedTopics } from './retained.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
@@ -51,7 +52,9 @@ export class WorkerRunner {
       const names = compileGroupNames(plan.scenario, g);
       return Array.from({ length: s.count }, (_, k) => {
         const i = s.first + k;
-        return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filtersOf(names, g, i, plan.runId));
+        const filters = filtersOf(names, g, i, plan.runId);
+        const slot = plan.slotBase[s.groupIndex] + i * filters.length;
+        return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag);
@@ -102,12 +105,17 @@ export class WorkerRunner {
     this.scheduleSnapshots(t0);
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
-    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.runId));
+    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
     this.endAt = endAt;
     this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
-    this.eventTimers = scheduleEvents(sc.events, t0, clock, this.devices.flat(), this.connector, this.publisher);
+    const devices = this.devices.flat();
+    const retained = new RetainedTopics(sc, plan.runId, t0, endAt);
+    this.eventTimers = [
+      ...scheduleEvents(sc.events, t0, clock, devices, this.connector, this.publisher),
+      ...scheduleSubscriptions(devices, t0, clock, this.connector, retained, this.recorder),
+    ];
     this.pacer = new Pacer(
       clock,
       publishing.map(({ s }) => {

@@ -1,0 +1,316 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { generate, parser as makeParser, type Packet } from 'mqtt-packet';
+import { afterEach, describe, expect, it } from 'vitest';
+import { leanDriver, parseEndpoint } from './lean.js';
+import { connackWords, reasonWords } from './leanCodes.js';
+import {
+  DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
+} from './leanEncode.js';
+import { ConnectFailure, type Connection, type ConnectOptions } from './types.js';
+
+function encodePublish(topic: string, payload: Buffer, qos: 0 | 1 | 2, retain: boolean, id: number, v5: boolean): Buffer {
+  const tb = Buffer.from(topic);
+  const rem = publishRemaining(tb.length, payload.length, qos, v5);
+  const buf = Buffer.alloc(frameSize(rem) + 3, 0xee); // room after it: the encoder must stop exactly at the end
+  const end = writePublish(buf, 0, rem, tb, payload, qos, retain, id, v5);
+  expect(end).toBe(frameSize(rem));
+  expect(buf.subarray(end).every((b) => b === 0xee)).toBe(true);
+  return buf.subarray(0, end);
+}
+
+describe('lean encoders match mqtt-packet byte for byte', () => {
+  for (const protocolVersion of [4, 5] as const) {
+    for (const qos of [0, 1, 2] as const) {
+      for (const size of [0, 100, 200, 20_000, 2_200_000]) {
+        it(`PUBLISH v${protocolVersion} QoS ${qos}, ${size} B payload`, () => {
+          const payload = Buffer.alloc(size, 7);
+          const topic = 'dev/ü/42';
+          const mine = encodePublish(topic, payload, qos, size === 100, qos ? 65_535 : 0, protocolVersion === 5);
+          const ref = generate(
+            { cmd: 'publish', topic, payload, qos, retain: size === 100, dup: false, ...(qos ? { messageId: 65_535 } : {}) },
+            { protocolVersion },
+          );
+          expect(mine.equals(ref)).toBe(true);
+        });
+      }
+    }
+  }
+
+  it('PUBACK/PUBREC/PUBREL/PUBCOMP (MQTT 3.1.1) and what an MQTT 5 parser reads from them', () => {
+    const cases = [
+      [PUBACK, 'puback'],
+      [PUBREC, 'pubrec'],
+      [PUBREL, 'pubrel'],
+      [PUBCOMP, 'pubcomp'],
+    ] as const;
+    for (const [type, cmd] of cases) {
+      const buf = Buffer.alloc(4);
+      writeAck(buf, 0, type, 0x1234);
+      expect(buf.equals(generate({ cmd, messageId: 0x1234 } as Packet))).toBe(true);
+      const p5 = makeParser({ protocolVersion: 5 });
+      const got: Packet[] = [];
+      p5.on('packet', (p: Packet) => got.push(p));
+      p5.parse(buf);
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ cmd, messageId: 0x1234, reasonCode: 0 });
+    }
+  });
+
+  it('PINGREQ and DISCONNECT', () => {
+    expect(PINGREQ_BYTES.equals(generate({ cmd: 'pingreq' }))).toBe(true);
+    expect(DISCONNECT_BYTES.equals(generate({ cmd: 'disconnect' }))).toBe(true);
+  });
+});
+
+describe('lean: words and URLs', () => {
+  it('names CONNACK refusals like the MQTT specs (and mqtt.js for 3.1.1)', () => {
+    expect(connackWords(4, 5)).toBe('Not authorized');
+    expect(connackWords(4, 4)).toBe('Bad username or password');
+    expect(connackWords(4, 2)).toBe('Identifier rejected');
+    expect(connackWords(5, 0x87)).toBe('Not authorized');
+    expect(connackWords(5, 0x86)).toBe('Bad User Name or Password');
+    expect(connackWords(5, 0x9f)).toBe('Connection rate exceeded');
+    expect(connackWords(4, 99)).toBe('code 99');
+    expect(reasonWords(0x97)).toBe('Quota exceeded');
+  });
+
+  it('parses mqtt/mqtts URLs and refuses WebSocket with a pointer to mqttjs', () => {
+    expect(parseEndpoint('mqtt://10.0.0.1')).toEqual({ tls: false, host: '10.0.0.1', port: 1883 });
+    expect(parseEndpoint('mqtts://broker.example:9999')).toEqual({ tls: true, host: 'broker.example', port: 9999 });
+    expect(parseEndpoint('mqtts://b')).toMatchObject({ tls: true, port: 8883 });
+    expect(parseEndpoint('mqtt://[::1]:1884')).toMatchObject({ host: '::1', port: 1884 });
+    expect(parseEndpoint('mqtt://u%40x:p%3Aw@h')).toMatchObject({ username: 'u@x', password: 'p:w' });
+    expect(parseEndpoint('ws://h:8080/mqtt')).toBe('the lean driver does not support ws:// — use driver: mqttjs');
+    expect(parseEndpoint('wss://h/mqtt')).toBe('the lean driver does not support wss:// — use driver: mqttjs');
+    expect(parseEndpoint('http://h')).toMatch(/unsupported URL scheme/);
+  });
+
+  it('rejects ws:// with a ConnectFailure', async () => {
+    const err = await leanDriver.connect(opts('ws://127.0.0.1:1/mqtt'), noEvents()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectFailure);
+    expect((err as ConnectFailure).reason).toBe('the lean driver does not support ws:// — use driver: mqttjs');
+  });
+});
+
+// ---- a scripted broker on a loopback socket: the driver's state machine without mosquitto ----
+
+interface Fake {
+  url: string;
+  server: Server;
+  /** Every packet the driver sent, in order. */
+  got: Packet[];
+  sockets: Socket[];
+  send(p: Packet, s?: Socket): void;
+  close(): Promise<void>;
+}
+
+type Script = (p: Packet, s: Socket, f: Fake) => void;
+
+/** CONNACK on CONNECT (unless the script handles it), everything recorded. */
+async function fakeBroker(script: Script = () => {}, autoConnack = true): Promise<Fake> {
+  const got: Packet[] = [];
+  const sockets: Socket[] = [];
+  let version: 4 | 5 = 4;
+  const server = createServer((s) => {
+    sockets.push(s);
+    const p = makeParser();
+    p.on('packet', (pkt: Packet) => {
+      got.push(pkt);
+      if (pkt.cmd === 'connect') {
+        version = pkt.protocolVersion === 5 ? 5 : 4;
+        if (autoConnack) f.send({ cmd: 'connack', returnCode: 0, reasonCode: 0, sessionPresent: false }, s);
+      }
+      script(pkt, s, f);
+    });
+    s.on('data', (d) => p.parse(d));
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const f: Fake = {
+    url: `mqtt://127.0.0.1:${port}`,
+    server,
+    got,
+    sockets,
+    send: (pkt, s = sockets[sockets.length - 1]) => void s.write(generate(pkt, { protocolVersion: version })),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+  return f;
+}
+
+function opts(url: string, over: Partial<ConnectOptions> = {}): ConnectOptions {
+  return { url, clientId: 'unit', protocolVersion: 4, clean: true, keepaliveSec: 30, timeoutMs: 2000, ...over };
+}
+
+function noEvents() {
+  const lost: string[] = [];
+  const messages: string[] = [];
+  return { lost, messages, onMessage: (t: string, p: Buffer) => void messages.push(`${t}=${p.toString()}`), onLost: (r: string) => void lost.push(r) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+describe('lean driver against a scripted broker', () => {
+  let fake: Fake | null = null;
+  let conn: Connection | null = null;
+  afterEach(async () => {
+    conn?.destroy();
+    conn = null;
+    await fake?.close();
+    fake = null;
+  });
+
+  it('times out without a CONNACK, and never reports the attempt as lost', async () => {
+    fake = await fakeBroker(() => {}, false);
+    const ev = noEvents();
+    const began = Date.now();
+    const err = await leanDriver.connect(opts(fake.url, { timeoutMs: 300 }), ev).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectFailure);
+    expect((err as ConnectFailure).reason).toBe('timeout: no CONNACK within 300 ms');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(290);
+    await sleep(50);
+    expect(ev.lost).toEqual([]);
+  });
+
+  it('sends CONNECT with the options, on a no-delay socket', async () => {
+    fake = await fakeBroker();
+    conn = await leanDriver.connect(opts(fake.url, { clientId: 'c-1', protocolVersion: 5, clean: false, keepaliveSec: 7, username: 'u', password: 'p' }), noEvents());
+    expect(fake.got[0]).toMatchObject({ cmd: 'connect', clientId: 'c-1', protocolVersion: 5, clean: false, keepalive: 7, username: 'u' });
+    expect(String((fake.got[0] as { password?: Buffer }).password)).toBe('p');
+  });
+
+  it('reports a closed-before-CONNACK attempt as a ConnectFailure', async () => {
+    fake = await fakeBroker((p, s) => p.cmd === 'connect' && s.destroy(), false);
+    const err = await leanDriver.connect(opts(fake.url), noEvents()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectFailure);
+  });
+
+  it('cycles packet ids 1..65535, skipping ids still in flight', async () => {
+    fake = await fakeBroker((p, _s, f) => {
+      if (p.cmd === 'publish' && p.messageId === 2) f.send({ cmd: 'puback', messageId: 2 });
+    });
+    conn = await leanDriver.connect(opts(fake.url), noEvents());
+    const acked: number[] = [];
+    for (let k = 0; k < 3; k++) conn.publish('t', Buffer.from('x'), 1, false, () => acked.push(k));
+    expect(conn.inflight()).toBe(3);
+    await until(() => acked.length === 1);
+    expect(conn.inflight()).toBe(2);
+    (conn as unknown as { nextId: number }).nextId = 65_535;
+    for (let k = 0; k < 3; k++) conn.publish('t', Buffer.from('y'), 1, false, () => {});
+    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 6);
+    expect(fake.got.filter((p) => p.cmd === 'publish').map((p) => p.messageId)).toEqual([1, 2, 3, 65_535, 2, 4]);
+  });
+
+  it('QoS 2 out: PUBREC is answered with PUBREL, PUBCOMP completes; an MQTT 5 error reason fails the publish', async () => {
+    fake = await fakeBroker((p, _s, f) => {
+      if (p.cmd === 'publish' && p.topic === 'ok') f.send({ cmd: 'pubrec', messageId: p.messageId });
+      if (p.cmd === 'publish' && p.topic === 'quota') f.send({ cmd: 'pubrec', messageId: p.messageId, reasonCode: 0x97 });
+      if (p.cmd === 'pubrel') f.send({ cmd: 'pubcomp', messageId: p.messageId });
+    });
+    conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5 }), noEvents());
+    const results: string[] = [];
+    conn.publish('ok', Buffer.from('a'), 2, false, (e) => results.push(`ok:${e?.message ?? 'done'}`));
+    conn.publish('quota', Buffer.from('b'), 2, false, (e) => results.push(`quota:${e?.message ?? 'done'}`));
+    await until(() => results.length === 2);
+    expect(results.sort()).toEqual(['ok:done', 'quota:PUBREC: Quota exceeded']);
+    expect(fake.got.filter((p) => p.cmd === 'pubrel').map((p) => p.messageId)).toEqual([1]);
+    expect(conn.inflight()).toBe(0);
+  });
+
+  it('QoS 2 in: delivered once per id until PUBREL; PUBREC for each PUBLISH, PUBCOMP for PUBREL', async () => {
+    fake = await fakeBroker();
+    const ev = noEvents();
+    conn = await leanDriver.connect(opts(fake.url), ev);
+    const pub = (dup: boolean, payload: string): Packet => ({ cmd: 'publish', topic: 'q2', payload, qos: 2, messageId: 7, dup, retain: false });
+    fake.send(pub(false, 'first'));
+    fake.send(pub(true, 'first'));
+    await until(() => fake!.got.filter((p) => p.cmd === 'pubrec').length === 2);
+    fake.send({ cmd: 'pubrel', messageId: 7 });
+    await until(() => fake!.got.some((p) => p.cmd === 'pubcomp'));
+    fake.send(pub(false, 'second'));
+    await until(() => fake!.got.filter((p) => p.cmd === 'pubrec').length === 3);
+    fake.send({ cmd: 'publish', topic: 'q1', payload: 'one', qos: 1, messageId: 8, dup: false, retain: false });
+    await until(() => fake!.got.some((p) => p.cmd === 'puback'));
+    expect(ev.messages).toEqual(['q2=first', 'q2=second', 'q1=one']);
+    expect(fake.got.filter((p) => p.cmd !== 'connect').map((p) => `${p.cmd}:${p.messageId}`)).toEqual(['pubrec:7', 'pubrec:7', 'pubcomp:7', 'pubrec:7', 'puback:8']);
+  });
+
+  it('SUBACK: granted QoS per filter, 0x80 as 128 (3.1.1) and MQTT 5 error reasons as 128', async () => {
+    for (const protocolVersion of [4, 5] as const) {
+      fake = await fakeBroker((p, _s, f) => {
+        if (p.cmd === 'subscribe') f.send({ cmd: 'suback', messageId: p.messageId, granted: [1, 0x80, 2, protocolVersion === 5 ? 0x87 : 0] });
+      });
+      conn = await leanDriver.connect(opts(fake.url, { protocolVersion }), noEvents());
+      const granted = await conn.subscribe([{ topic: 'a', qos: 1 }, { topic: 'b', qos: 2 }, { topic: 'c', qos: 2 }, { topic: 'd', qos: 0 }]);
+      expect(granted).toEqual([1, 128, 2, protocolVersion === 5 ? 128 : 0]);
+      conn.destroy();
+      await fake.close();
+    }
+    fake = null;
+  });
+
+  it('pings when idle and reports "keepalive timeout" when nothing answers', async () => {
+    fake = await fakeBroker(); // answers CONNACK, never PINGRESP
+    const ev = noEvents();
+    const began = Date.now();
+    conn = await leanDriver.connect(opts(fake.url, { keepaliveSec: 1 }), ev);
+    await until(() => ev.lost.length > 0, 4000);
+    const took = Date.now() - began;
+    expect(ev.lost).toEqual(['keepalive timeout']);
+    expect(fake.got.filter((p) => p.cmd === 'pingreq')).toHaveLength(1);
+    // Ping after 0.75-1 s idle, timeout 1.5 s after it.
+    expect(took).toBeGreaterThanOrEqual(2200);
+    expect(took).toBeLessThan(3200);
+    conn = null;
+  });
+
+  it('onLost once when the broker closes; pending publishes fail after it; never after end()/destroy()', async () => {
+    fake = await fakeBroker();
+    const ev = noEvents();
+    conn = await leanDriver.connect(opts(fake.url), ev);
+    const order: string[] = [];
+    const events = { onMessage: ev.onMessage, onLost: (r: string) => order.push(`lost:${r}`) };
+    const c2 = await leanDriver.connect(opts(fake.url), events);
+    c2.publish('t', Buffer.from('x'), 1, false, (e) => order.push(`done:${e?.message}`));
+    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 1);
+    fake.sockets[1].destroy();
+    await until(() => order.length === 2);
+    expect(order).toEqual(['lost:closed by the broker or network', 'done:connection closed before the ack']);
+    expect(c2.inflight()).toBe(0);
+    await c2.end(); // after a loss: resolves at once
+
+    // end(): DISCONNECT, resolves on close, no onLost.
+    const endedAt = Date.now();
+    await conn.end();
+    expect(Date.now() - endedAt).toBeLessThan(1000);
+    expect(fake.got.some((p) => p.cmd === 'disconnect')).toBe(true);
+    const c3 = await leanDriver.connect(opts(fake.url), ev);
+    c3.destroy();
+    await sleep(100);
+    expect(ev.lost).toEqual([]);
+    conn = null;
+  });
+
+  it('end() destroys after 2 s when the broker does not close', async () => {
+    fake = await fakeBroker();
+    conn = await leanDriver.connect(opts(fake.url), noEvents());
+    const began = Date.now();
+    fake.sockets[0].on('end', () => {}); // half-open: the fake never ends its side
+    fake.sockets[0].allowHalfOpen = true;
+    await conn.end();
+    const took = Date.now() - began;
+    expect(took).toBeGreaterThanOrEqual(1900);
+    expect(took).toBeLessThan(2500);
+    conn = null;
+  });
+});
