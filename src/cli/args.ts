@@ -24,3 +24,9 @@ export function parseThresholdArg(text: string, previous: string[] = []): string
   if (!parsed.ok) throw new InvalidArgumentError(`${parsed.message}${parsed.hint ? ` (hint: ${parsed.hint})` : ''}`);
   return [...previous, parsed.threshold.expression];
 }
+
+export function parseScaleArg(text: string): number {
+  const n = Number(text);
+  if (!/^\d*\.?\d+$/.test(text) || !(n > 0) || n > 1000) throw new InvalidArgumentError('expected a factor above 0, e.g. 0.1 or 10');
+  return n;
+}

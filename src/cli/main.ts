@@ -8,7 +8,7 @@ import { VERSION } from '../shared/version.js';
 import { compareCommand } from './compare.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
-import { parseDurationArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { parseDurationArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
 
 const program = new Command();
 program
@@ -25,6 +25,7 @@ program
   .argument('<scenario>', 'scenario YAML file')
   .option('-b, --broker <url>', 'broker URL (mqtt://, mqtts://, ws://, wss://) or "embedded"; overrides target.url')
   .option('-d, --duration <duration>', 'steady-state duration, e.g. 30s or 2m; overrides the scenario', parseDurationArg)
+  .option('--scale <factor>', 'multiply every group\'s client count (and its publish rate) by this factor, e.g. 0.1 or 10', parseScaleArg)
   .option('-w, --workers <n>', 'worker threads (default: CPU cores - 1, at least 1)', parseWorkersArg)
   .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
   .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')

@@ -7,6 +7,7 @@ import { buildResults } from '../metrics/results.js';
 import { checkThresholds } from '../metrics/thresholds.js';
 import type { Results } from '../metrics/types.js';
 import { buildRunPlan } from '../plan/plan.js';
+import { scaleScenario } from '../plan/scale.js';
 import { defaultResultsPath, writeResultsFile } from '../report/json.js';
 import { createProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
@@ -22,6 +23,8 @@ import { VERSION } from '../shared/version.js';
 export interface RunFlags {
   broker?: string;
   duration?: number;
+  /** Multiply client counts (and their publish rates) by this factor. */
+  scale?: number;
   workers?: number;
   out?: string;
   quiet?: boolean;
@@ -44,7 +47,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     }
     throw e;
   }
-  const scenario: Scenario = structuredClone(loaded.scenario);
+  const scenario: Scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
   if (flags.broker) scenario.target.url = checkBrokerFlag(flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);

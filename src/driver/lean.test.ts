@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { leanDriver, parseEndpoint } from './lean.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import {
-  DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
+  ASCII_TOPIC_MAX, asciiLength, DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
 import { ConnectFailure, type Connection, type ConnectOptions } from './types.js';
 
@@ -31,6 +31,12 @@ describe('lean encoders match mqtt-packet byte for byte', () => {
             { protocolVersion },
           );
           expect(mine.equals(ref)).toBe(true);
+          // The same with an ASCII topic given as a string (the fan-out path).
+          const t2 = `cmd/dev-${size}`;
+          const rem = publishRemaining(asciiLength(t2), payload.length, qos, protocolVersion === 5);
+          const buf = Buffer.alloc(frameSize(rem));
+          writePublish(buf, 0, rem, t2, payload, qos, false, 1, protocolVersion === 5);
+          expect(buf.equals(generate({ cmd: 'publish', topic: t2, payload, qos, retain: false, dup: false, ...(qos ? { messageId: 1 } : {}) }, { protocolVersion }))).toBe(true);
         });
       }
     }
@@ -54,6 +60,14 @@ describe('lean encoders match mqtt-packet byte for byte', () => {
       expect(got).toHaveLength(1);
       expect(got[0]).toMatchObject({ cmd, messageId: 0x1234, reasonCode: 0 });
     }
+  });
+
+  it('asciiLength: short ASCII topics only', () => {
+    expect(asciiLength('a/b/c')).toBe(5);
+    expect(asciiLength('')).toBe(0);
+    expect(asciiLength('dev/ü')).toBe(-1);
+    expect(asciiLength('x'.repeat(ASCII_TOPIC_MAX))).toBe(ASCII_TOPIC_MAX);
+    expect(asciiLength('x'.repeat(ASCII_TOPIC_MAX + 1))).toBe(-1);
   });
 
   it('PINGREQ and DISCONNECT', () => {
@@ -193,6 +207,21 @@ describe('lean driver against a scripted broker', () => {
     fake = await fakeBroker((p, s) => p.cmd === 'connect' && s.destroy(), false);
     const err = await leanDriver.connect(opts(fake.url), noEvents()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectFailure);
+  });
+
+  it('topics: new, repeated, non-ASCII and long ones all arrive intact, batched into one write per turn', async () => {
+    fake = await fakeBroker();
+    conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5 }), noEvents());
+    const long = `l/${'x'.repeat(300)}`;
+    const topics = ['a/1', 'a/1', 'dev/ü', 'dev/ü', 'a/2', long, long, 'a/1'];
+    let chunks = 0;
+    fake.sockets[0].on('data', () => chunks++);
+    topics.forEach((t, k) => conn!.publish(t, Buffer.from(String(k)), (k % 3) as 0 | 1 | 2, false, () => {}));
+    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === topics.length);
+    const pubs = fake.got.filter((p) => p.cmd === 'publish') as { topic: string; payload: Buffer; qos: number }[];
+    expect(pubs.map((p) => p.topic)).toEqual(topics);
+    expect(pubs.map((p) => `${p.payload}:${p.qos}`)).toEqual(topics.map((_, k) => `${k}:${k % 3}`));
+    expect(chunks).toBe(1);
   });
 
   it('cycles packet ids 1..65535, skipping ids still in flight', async () => {

@@ -4,7 +4,7 @@ import { generate, parser as makeParser, type Packet, type Parser } from 'mqtt-p
 import type { QoS } from '../scenario/types.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import {
-  DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
+  asciiLength, DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
 import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted } from './types.js';
 
@@ -23,12 +23,27 @@ export const leanDriver: Driver = {
     return new Promise<Connection>((resolve, reject) => {
       const ep = parseEndpoint(opts.url);
       if (typeof ep === 'string') return reject(new ConnectFailure(ep));
+      const o = ep.username !== undefined && opts.username === undefined ? { ...opts, username: ep.username, password: opts.password ?? ep.password } : opts;
+      let connectPacket: Buffer;
+      try {
+        connectPacket = generate({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: o.protocolVersion,
+          clientId: o.clientId,
+          clean: o.clean,
+          keepalive: o.keepaliveSec,
+          username: o.username,
+          password: o.password === undefined ? undefined : Buffer.from(o.password, 'utf8'),
+        });
+      } catch (err) {
+        return reject(new ConnectFailure(`invalid CONNECT: ${(err as Error).message}`));
+      }
       const sock = ep.tls
         ? tlsConnect({ host: ep.host, port: ep.port, servername: isIP(ep.host) ? undefined : ep.host })
         : netConnect({ host: ep.host, port: ep.port });
       sock.setNoDelay(true);
-      const o = ep.username !== undefined && opts.username === undefined ? { ...opts, username: ep.username, password: opts.password ?? ep.password } : opts;
-      new LeanConnection(sock, o, events, resolve, reject);
+      new LeanConnection(sock, o, events, connectPacket, resolve, reject);
     });
   },
 };
@@ -69,7 +84,6 @@ interface SubWait {
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-const EMPTY = Buffer.alloc(0);
 /** Keepalive ticks per keepalive period: a PINGREQ after 3 idle ticks (¾–1 period), a timeout 6 ticks (1.5 periods) after it. */
 const TICKS_PER_PERIOD = 4;
 const PING_AFTER_IDLE_TICKS = 3;
@@ -98,9 +112,9 @@ export class LeanConnection implements Connection {
   /** Incoming QoS 2 ids delivered and not yet released (PUBREL). */
   private q2In: Set<number> | null = null;
 
-  // The last topic published, encoded once.
+  // The last topic published, and its bytes once it was used twice.
   private topicStr = '';
-  private topicBuf = EMPTY;
+  private topicBuf: Buffer | null = null;
 
   // Keepalive.
   private kaTimer: NodeJS.Timeout | null = null;
@@ -122,6 +136,7 @@ export class LeanConnection implements Connection {
     private readonly sock: Socket,
     private readonly opts: ConnectOptions,
     private readonly events: ConnectionEvents,
+    connectPacket: Buffer,
     resolve: (c: Connection) => void,
     reject: (e: Error) => void,
   ) {
@@ -144,31 +159,31 @@ export class LeanConnection implements Connection {
     });
     sock.on('close', () => this.onClose());
     this.connectTimer = setTimeout(() => this.failAttempt(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
-    this.append(
-      generate({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: opts.protocolVersion,
-        clientId: opts.clientId,
-        clean: opts.clean,
-        keepalive: opts.keepaliveSec,
-        username: opts.username,
-        password: opts.password === undefined ? undefined : Buffer.from(opts.password, 'utf8'),
-      }),
-    );
+    this.append(connectPacket);
   }
 
   // ---- Connection ------------------------------------------------------------------------
 
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: Done): void {
     if (this.state !== OPEN || this.closing) return done(new Error('not connected'));
-    if (topic !== this.topicStr) {
+    // A topic used again is copied from its cached bytes; a new short ASCII one is written as is.
+    let tb: Buffer | string;
+    let tl: number;
+    if (topic === this.topicStr) {
+      tb = this.topicBuf ??= Buffer.from(topic, 'utf8');
+      tl = tb.length;
+    } else {
       this.topicStr = topic;
-      this.topicBuf = Buffer.from(topic, 'utf8');
+      this.topicBuf = null;
+      tl = asciiLength(topic);
+      if (tl >= 0) tb = topic;
+      else {
+        tb = this.topicBuf = Buffer.from(topic, 'utf8');
+        tl = tb.length;
+      }
     }
-    const tb = this.topicBuf;
-    const rem = publishRemaining(tb.length, payload.length, qos, this.v5);
-    if (rem > MAX_REMAINING || tb.length > 0xffff) return done(new Error('message too large for MQTT'));
+    const rem = publishRemaining(tl, payload.length, qos, this.v5);
+    if (rem > MAX_REMAINING || tl > 0xffff) return done(new Error('message too large for MQTT'));
     let id = 0;
     if (qos > 0) {
       id = this.allocId();
@@ -189,12 +204,16 @@ export class LeanConnection implements Connection {
     if (this.state !== OPEN || this.closing) return Promise.reject(new Error('not connected'));
     const id = this.allocId();
     if (id === 0) return Promise.reject(new Error('no free packet id'));
-    this.append(
-      generate(
+    let packet: Buffer;
+    try {
+      packet = generate(
         { cmd: 'subscribe', messageId: id, subscriptions: filters.map((f) => ({ topic: f.topic, qos: f.qos })) },
         { protocolVersion: this.opts.protocolVersion },
-      ),
-    );
+      );
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.append(packet);
     return new Promise<Granted[]>((resolve, reject) => {
       (this.subs ??= new Map()).set(id, { resolve, reject, count: filters.length });
     });

@@ -43,12 +43,30 @@ function writeVarInt(buf: Buffer, off: number, n: number): number {
   return off;
 }
 
-/** Writes a PUBLISH at `off`; returns the offset after it. `remaining` comes from publishRemaining. */
+/** Longest topic written char by char; longer ones are encoded natively. */
+export const ASCII_TOPIC_MAX = 128;
+
+/**
+ * The byte length of a short pure-ASCII topic (bytes == chars), else -1. Fan-out publishers
+ * change topic on every message: such topics are written char by char, which costs a fraction
+ * of `Buffer.from` (an allocation and a native call) for the typical 10-40 character topic.
+ */
+export function asciiLength(s: string): number {
+  const n = s.length;
+  if (n > ASCII_TOPIC_MAX) return -1;
+  for (let k = 0; k < n; k++) if (s.charCodeAt(k) > 0x7f) return -1;
+  return n;
+}
+
+/**
+ * Writes a PUBLISH at `off`; returns the offset after it. `remaining` comes from publishRemaining;
+ * `topic` is UTF-8 bytes, or a string for which asciiLength() >= 0.
+ */
 export function writePublish(
   buf: Buffer,
   off: number,
   remaining: number,
-  topic: Buffer,
+  topic: Buffer | string,
   payload: Buffer,
   qos: number,
   retain: boolean,
@@ -60,8 +78,12 @@ export function writePublish(
   const tl = topic.length;
   buf[off++] = tl >> 8;
   buf[off++] = tl & 0xff;
-  // TypedArray#set is a plain memcpy; Buffer#copy costs ~0.5 µs of argument checks per call.
-  buf.set(topic, off);
+  if (typeof topic === 'string') {
+    for (let k = 0; k < tl; k++) buf[off + k] = topic.charCodeAt(k);
+  } else {
+    // TypedArray#set is a plain memcpy; Buffer#copy costs ~0.5 µs of argument checks per call.
+    buf.set(topic, off);
+  }
   off += tl;
   if (qos > 0) {
     buf[off++] = id >> 8;

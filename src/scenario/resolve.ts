@@ -7,7 +7,7 @@ import { defaultTargets } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { parseTemplate } from './template.js';
-import type { EventSpec, GroupSpec, PublishSpec, Scenario, TlsSpec } from './types.js';
+import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './types.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 
@@ -19,7 +19,11 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   const parsed = parseTemplate(p.topic);
   const usesTarget = parsed.ok && parsed.template.parts.some((x) => typeof x !== 'string' && x.var === 'target');
   const targets = p.targets ?? (usesTarget ? defaultTargets(groupNames, g.name) : undefined);
-  const out: PublishSpec = { topic: p.topic, qos: p.qos, retain: p.retain, rate, payload: { size: p.payload.size } };
+  const mix = typeof p.qos === 'object' ? p.qos.mix : undefined;
+  // With a mix, `qos` is the highest QoS the mix uses (what the client must support).
+  const qos = mix ? ((mix[2] > 0 ? 2 : mix[1] > 0 ? 1 : 0) as QoS) : (p.qos as QoS);
+  const out: PublishSpec = { topic: p.topic, qos, retain: p.retain, rate, payload: { size: p.payload.size } };
+  if (mix) out.qosMix = mix;
   if (targets !== undefined) out.targets = targets;
   return out;
 }

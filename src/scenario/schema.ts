@@ -108,7 +108,7 @@ const shapes = {
 
 const publishShape = {
   topic: template(PUBLISH_VARS, checkPublish),
-  qos: field(v.qos).default(0),
+  qos: field(v.publishQos).default(0),
   retain: field(v.bool).default(false),
   rate: field(v.rate).optional(),
   every: field(v.duration(true)).optional(),

@@ -71,6 +71,11 @@ export interface PublishSpec {
   /** Total messages per second for the whole group (a per-client `every` is converted: count / every). */
   rate: number;
   payload: PayloadSpec;
+  /**
+   * A weighted QoS mix, [share of QoS 0, QoS 1, QoS 2] summing to 1 (then `qos` is the highest
+   * used). Each message's QoS follows from its slot, so the shares hold exactly over a run.
+   */
+  qosMix?: [number, number, number];
   /** Group whose client indices `{target}` cycles through (round-robin), when the topic uses `{target}`. */
   targets?: string;
 }

@@ -68,6 +68,25 @@ export const fraction: Parse<number> = (v) => {
   return n;
 };
 
+/**
+ * A publish QoS: 0, 1 or 2, or a weighted mix such as { 0: 70%, 1: 25%, 2: 5% } (weights are
+ * normalised, so { 0: 7, 1: 2.5, 2: 0.5 } is the same mix).
+ */
+export const publishQos: Parse<QoS | { mix: [number, number, number] }> = (v) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return qos(v);
+  const weights: [number, number, number] = [0, 0, 0];
+  for (const [key, w] of Object.entries(v as Record<string, unknown>)) {
+    if (key !== '0' && key !== '1' && key !== '2') fail(`a QoS mix has keys 0, 1 and 2, got ${show(key)}`, 'e.g. qos: { 0: 70%, 1: 25%, 2: 5% }');
+    const pct = typeof w === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(w) : null;
+    const n = pct ? Number(pct[1]) : toNumber(w);
+    if (n === undefined || n < 0) fail(`QoS ${key} weight must be a number or a percentage, got ${show(w)}`);
+    weights[Number(key)] = n;
+  }
+  const total = weights[0] + weights[1] + weights[2];
+  if (!(total > 0)) fail('a QoS mix needs at least one weight above 0', 'e.g. qos: { 0: 70%, 1: 25%, 2: 5% }');
+  return { mix: weights.map((w) => w / total) as [number, number, number] };
+};
+
 export const bool: Parse<boolean> = (v) => {
   required(v);
   if (v === true || v === 'true') return true;

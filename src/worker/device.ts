@@ -43,11 +43,13 @@ export class Device {
 
   /** Records that publishers now count (or stop counting) filter k as a receiver. */
   expecting(k: number, on: boolean, now: number, receivable: Uint8Array): void {
+    const was = receivable[this.slot + k] === 1;
+    if (on === was) return; // e.g. a persistent session subscribing again after a reconnect: nothing changes
     receivable[this.slot + k] = on ? 1 : 0;
     if (on) {
       this.since[k] = now;
       this.until[k] = Infinity;
-    } else if (this.until[k] === Infinity) this.until[k] = now;
+    } else this.until[k] = now;
   }
 
   /** Whether a message sent at `sentMs` to `topic` was counted as a delivery to this client. */

@@ -3,6 +3,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import { templateVars } from '../scenario/template.js';
 import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT } from '../shared/constants.js';
+import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
 import { encodePayload } from './payload.js';
 
@@ -40,7 +41,7 @@ export class Publisher {
       this.recorder.count('publishErrors', dueMs >= this.measureFrom);
       return;
     }
-    if (dev.group.publish!.qos > 0 && (dev.backlog.length > 0 || conn.inflight() >= MAX_INFLIGHT)) {
+    if (qosOf(dev, seq) > 0 && (dev.backlog.length > 0 || conn.inflight() >= MAX_INFLIGHT)) {
       if (dev.backlog.length >= 2 * MAX_BACKLOG) this.recorder.count('publishErrors', dueMs >= this.measureFrom);
       else dev.backlog.push(seq, dueMs);
       return;
@@ -52,12 +53,13 @@ export class Publisher {
     const measured = dueMs >= this.measureFrom;
     const rec = this.recorder;
     const p = dev.group.publish!;
+    const qos = qosOf(dev, seq);
     const topic = this.topic(dev, seq);
     const sentMs = this.clock.now();
     const payload = encodePayload(p.payload.size, {
-      qos: p.qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs,
+      qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs,
     });
-    const [e0, e1, e2] = this.index.expectedFor(topic, p.qos, this.receivable);
+    const [e0, e1, e2] = this.index.expectedFor(topic, qos, this.receivable);
     const expected = e0 + e1 + e2;
     rec.count('sent', measured);
     if (sentMs >= this.measureFrom && sentMs < this.measureEnd) rec.count('sentInWindow', true);
@@ -70,9 +72,9 @@ export class Publisher {
       rec.intendedSecond(dueMs, expected, 0);
     }
     if (sentMs - dueMs > LATE_SEND_MS) rec.count('lateSends', measured);
-    dev.conn!.publish(topic, payload, p.qos, p.retain, (err) => {
+    dev.conn!.publish(topic, payload, qos, p.retain, (err) => {
       if (err) rec.count('publishErrors', measured);
-      else if (p.qos > 0) {
+      else if (qos > 0) {
         rec.count('acked', measured);
         rec.latency('publishAck', this.clock.now() - sentMs, measured);
       }
@@ -100,4 +102,18 @@ export class Publisher {
     if (!vars.has('seq') && !vars.has('target')) this.topicCache.set(dev, topic);
     return topic;
   }
+}
+
+const GOLDEN = 0.6180339887498949;
+
+/**
+ * The QoS of a device's seq-th message: the group's QoS, or for a mix the class that the slot's
+ * point in a low-discrepancy sequence falls into, so any stretch of slots follows the weights
+ * closely (and every thread agrees without coordination).
+ */
+export function qosOf(dev: Device, seq: number): QoS {
+  const p = dev.group.publish!;
+  if (!p.qosMix) return p.qos;
+  const u = ((seq * dev.group.count + dev.index) * GOLDEN) % 1;
+  return u < p.qosMix[0] ? 0 : u < p.qosMix[0] + p.qosMix[1] ? 1 : 2;
 }

@@ -32,6 +32,12 @@ function expectResultsContract(r: Record<string, any>) {
   expect(r.generator.saturated).toBeTypeOf('boolean');
 }
 
+/** fanout.yaml checks one threshold, "messages.lost == 0": it must hold, and the run exits 0. */
+function expectFanoutPassed(code: number | null, json: Record<string, any>) {
+  expect(json.thresholds).toEqual([{ expression: 'messages.lost == 0', actual: 0, ok: true }]);
+  expect(code).toBe(0);
+}
+
 describe('mqbench CLI (built, spawned as a user would)', () => {
   let mosq: MosquittoHandle;
   beforeAll(async () => {
@@ -41,14 +47,14 @@ describe('mqbench CLI (built, spawned as a user would)', () => {
     await mosq?.stop();
   });
 
-  it('runs scenarios/fanout.yaml against mosquitto: exit 0, table, full JSON, nothing lost', async () => {
+  it('runs scenarios/fanout.yaml against mosquitto: table, full JSON, nothing lost, exit 0', async () => {
     const out = join(tmp, 'r.json');
     const r = await mqbench(['run', 'scenarios/fanout.yaml', '--broker', mosq.url, '--duration', '2s', '--out', out]);
     expect(r.stderr).not.toMatch(STACK);
-    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/end-to-end \(from intended send\)/);
     expect(r.stdout).toMatch(/Delivery: all [\d,]+ expected messages received, no duplicates/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
+    expectFanoutPassed(r.code, json);
     expectResultsContract(json);
     expect(json.status).toBe('complete');
     expect(json.target).toMatchObject({ url: mosq.url, embedded: false });
@@ -61,10 +67,10 @@ describe('mqbench CLI (built, spawned as a user would)', () => {
   it('without --broker runs on the embedded broker and says so', async () => {
     const out = join(tmp, 'embedded.json');
     const r = await mqbench(['run', 'scenarios/fanout.yaml', '--duration', '1s', '--out', out, '--quiet']);
-    expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/embedded aedes broker/);
     expect(r.stdout).toMatch(/WARNING: these numbers measure the embedded aedes broker/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
+    expectFanoutPassed(r.code, json);
     expect(json.target.embedded).toBe(true);
     expect(json.summary.messages.lost).toBe(0);
     expect(json.summary.messages.received).toBe(json.summary.messages.expected);
