@@ -1,8 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
 import { runPlan } from '../coordinator/coordinator.js';
-import { probeBroker } from '../driver/probe.js';
 import { buildResults } from '../metrics/results.js';
 import { checkThresholds } from '../metrics/thresholds.js';
 import type { Results } from '../metrics/types.js';
@@ -19,6 +17,7 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
+import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
 
 export interface RunFlags {
   broker?: string;
@@ -54,32 +53,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const insecureTls = scenario.target.tls?.insecure === true;
   if (insecureTls) err('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
 
-  let embedded: EmbeddedBroker | null = null;
-  if (scenario.target.url === 'embedded') {
-    embedded = await startEmbeddedBroker();
-    scenario.target.url = embedded.url;
-    err(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
-      '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
-  } else {
-    const problem = await probeBroker(scenario.target.url);
-    if (problem) {
-      throw new UserError(`cannot reach the broker at ${redactUrl(scenario.target.url)}: ${problem}`, ExitCode.runFailed, 'is the broker running and listening there? Check --broker or target.url');
-    }
-  }
+  const embedded = await prepareTarget(scenario);
 
   const plan = buildRunPlan(scenario, { workers, runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0) });
   err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
 
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    err(`\nmqbench: ${sig}: stopping, closing connections and writing partial results (again to quit at once)\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const releaseSignals = abortOnSignals(abort);
   const progress = createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(flags.quiet), columns: process.stderr.columns });
   let results: Results;
   try {
@@ -93,8 +73,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       insecureTls,
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    releaseSignals();
     await embedded?.close();
   }
   const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
@@ -108,12 +87,4 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (abort.signal.aborted) return ExitCode.interrupted;
   err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;
-}
-
-function checkBrokerFlag(url: string): string {
-  if (url === 'embedded') return url;
-  if (!/^(mqtts?|wss?):\/\/[^/]/.test(url)) {
-    throw new UserError(`--broker: "${redactUrl(url)}" is not a broker URL`, ExitCode.usage, 'use mqtt://host:1883, mqtts://, ws://, wss:// or "embedded"');
-  }
-  return url;
 }

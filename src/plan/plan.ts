@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/types.js';
+import { segmentRanges, WHOLE_RUN, type Segment } from './segment.js';
 import { rateShare, splitRange, type Range } from './split.js';
 
 /** One worker's part of one group: clients [first, first + count) of that group. */
@@ -24,11 +25,16 @@ export interface WorkerPlan {
 
 export interface RunPlan {
   runId: string;
+  /** This process's segment of a distributed run ({ index: 0, count: 1 } for a whole run). */
+  segment: Segment;
   runTag: number;
   scenario: Scenario;
   clientBase: number[];
   slotBase: number[];
-  /** subscriptionSlots: one per (client, subscription): the size of the shared receivable state. */
+  /**
+   * clients/publishers/publishRate: what this process runs (its segment's share). subscriptionSlots: one
+   * per (client, subscription) of the WHOLE run: the size of the shared receivable state.
+   */
   totals: { clients: number; publishers: number; publishRate: number; subscriptionSlots: number };
   workers: WorkerPlan[];
 }
@@ -38,11 +44,15 @@ export interface PlanOptions {
   workers: number;
   runId: string;
   runTag: number;
+  /** Run only this segment's share of every group (default: the whole run). */
+  segment?: Segment;
 }
 
 /** Pure: the same scenario and options always give the same plan. */
 export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
-  const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
+  const segment = opts.segment ?? WHOLE_RUN;
+  const mine = segmentRanges(scenario, segment);
+  const clients = mine.reduce((n, r) => n + r.count, 0);
   const workerCount = Math.max(1, Math.min(opts.workers, clients));
   const clientBase: number[] = [];
   const slotBase: number[] = [];
@@ -54,7 +64,8 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     base += g.count;
     slots += g.count * g.subscribe.length;
   }
-  const perGroup = scenario.groups.map((g) => splitRange(g.count, workerCount));
+  // The segment's range of each group, split over the workers; indices stay the group's global ones.
+  const perGroup = mine.map((m) => splitRange(m.count, workerCount).map((r) => ({ first: m.first + r.first, count: r.count })));
   const workers: WorkerPlan[] = Array.from({ length: workerCount }, (_, w) => ({
     workerIndex: w,
     workerCount,
@@ -76,9 +87,10 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
       })
       .filter((s) => s.count > 0),
   }));
-  const publishing = scenario.groups.filter((g) => g.publish);
+  const publishing = scenario.groups.map((g, gi) => ({ g, r: mine[gi] })).filter(({ g }) => g.publish);
   return {
     runId: opts.runId,
+    segment,
     runTag: opts.runTag,
     scenario,
     clientBase,
@@ -86,8 +98,8 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     totals: {
       subscriptionSlots: slots,
       clients,
-      publishers: publishing.reduce((n, g) => n + g.count, 0),
-      publishRate: publishing.reduce((r, g) => r + (g.publish?.rate ?? 0), 0),
+      publishers: publishing.reduce((n, { r }) => n + r.count, 0),
+      publishRate: publishing.reduce((sum, { g, r }) => sum + rateShare(g.publish!.rate, g.count, r), 0),
     },
     workers,
   };
