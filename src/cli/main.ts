@@ -6,9 +6,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { compareCommand } from './compare.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { parseDurationArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
+import { mergeCommand } from './merge.js';
 
 const program = new Command();
 program
@@ -31,6 +34,10 @@ program
   .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')
   .option('--threshold <expr>', 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
   .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .option('--segment <i/N>', 'run segment i of N (0-based) of every group\'s clients; combine the shards with mqbench merge', parseSegmentArg)
+  .option('--run-id <id>', 'run id shared by all segments ({run} in ids and topics); with --segment, required unless --start-at is given', parseRunIdArg)
+  .option('--start-at <time>', 'begin publishing at this ISO time (e.g. 2030-01-02T03:04:05Z); connect before it', parseStartAtArg)
+  .option('--start-delay <duration>', 'begin publishing this long after start (e.g. 30s)', parseDurationArg)
   .addHelpText(
     'after',
     `
@@ -86,6 +93,47 @@ Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`,
     process.exitCode = await compareCommand(files, opts);
   });
 
+program
+  .command('report')
+  .description('write one self-contained HTML report (tables and charts, no network needed) for results files')
+  .argument('<results...>', 'one or more results JSON files; write label=file to name a run')
+  .option('-o, --out <file>', 'HTML file to write (default: results/report-<UTC timestamp>.html)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ mqbench report results/*.json --out report.html
+  $ mqbench report mosquitto=results/a.json emqx=results/b.json --out compare.html
+
+The page has the summary per run, latency by percentile (from the HDR histograms), throughput, latency and
+connections per second, delivery per QoS, thresholds and, for capacity results, latency versus rate.
+Everything is inline: open it from disk, mail it, attach it to CI.
+
+Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`,
+  )
+  .action(async (files: string[], opts: { out?: string; threshold?: string[] }) => {
+    process.exitCode = await reportCommand(files, opts);
+  });
+
+program
+  .command('merge')
+  .description('merge the results of the segments of one distributed run (--segment i/N) into one exact result')
+  .argument('<shards...>', 'results JSON files, one per segment')
+  .option('-o, --out <file>', 'merged results file (default: results/<scenario>-merged-<run id>.json)')
+  .option('--threshold <expr>', 'pass/fail check on the merged result (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
+  .addHelpText(
+    'after',
+    `
+Example:
+  $ mqbench merge results/shard-*.json -o results/merged.json
+
+Counters and HDR histograms are added; percentiles, loss and verdicts are recomputed from the sums.
+Exit codes: 0 ok · 1 merged run partial or failed · 2 unreadable files, different runs or scenarios · 3 thresholds failed`,
+  )
+  .action(async (files: string[], opts: { out?: string; threshold?: string[] }) => {
+    process.exitCode = await mergeCommand(files, opts);
+  });
+
 program.addHelpText(
   'after',
   `
@@ -93,7 +141,8 @@ Examples:
   $ mqbench run scenarios/fanout.yaml
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 10s
   $ mqbench validate scenarios/fanout.yaml
-  $ mqbench compare results/a.json results/b.json`,
+  $ mqbench compare results/a.json results/b.json
+  $ mqbench report results/*.json --out report.html`,
 );
 
 try {

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { runPlan } from '../coordinator/coordinator.js';
 import { buildResults } from '../metrics/results.js';
 import { checkThresholds } from '../metrics/thresholds.js';
@@ -17,9 +16,10 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
+import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
 import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
 
-export interface RunFlags {
+export interface RunFlags extends DistributedFlags {
   broker?: string;
   duration?: number;
   /** Multiply client counts (and their publish rates) by this factor. */
@@ -50,20 +50,24 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.broker) scenario.target.url = checkBrokerFlag(flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
+  const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
+  const dist = resolveDistributed(flags, scenario, redacted, Date.now());
+  const segmented = dist.segment.count > 1;
   const insecureTls = scenario.target.tls?.insecure === true;
   if (insecureTls) err('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
 
   const embedded = await prepareTarget(scenario);
 
-  const plan = buildRunPlan(scenario, { workers, runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0) });
+  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment });
   err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
+  if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
 
   const abort = new AbortController();
   const releaseSignals = abortOnSignals(abort);
   const progress = createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(flags.quiet), columns: process.stderr.columns });
   let results: Results;
   try {
-    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p) });
+    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p), startAt: dist.startAt });
     progress.done();
     results = buildResults(outcome, {
       mqbenchVersion: VERSION,
@@ -71,13 +75,15 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       targetUrl: redactUrl(scenario.target.url),
       embedded: embedded !== null,
       insecureTls,
+      ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
   } finally {
     releaseSignals();
     await embedded?.close();
   }
   const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
-  if (thresholds.length > 0) results.thresholds = checkThresholds(results, thresholds);
+  if (segmented && thresholds.length > 0) err('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
+  if (thresholds.length > 0 && !segmented) results.thresholds = checkThresholds(results, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
   await writeResultsFile(out, results);
   process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);

@@ -5,6 +5,7 @@ import type { RunPlan } from '../plan/plan.js';
 import type { ProgressInfo } from '../report/progress.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
+import { armRemoteReceivers, segmentStopAt } from './remote.js';
 
 export interface RunOptions {
   plan: RunPlan;
@@ -15,6 +16,11 @@ export interface RunOptions {
   /** Aborting (Ctrl-C) stops the run at once; what was measured is kept, status "partial". */
   signal?: AbortSignal;
   workerEntry?: URL;
+  /**
+   * Epoch ms at which publishing begins (--start-at; shared by the segments of a distributed run).
+   * Connecting starts at once; a connect phase that runs past it fails the run. Default: when connected.
+   */
+  startAt?: number;
 }
 
 export interface RunOutcome {
@@ -40,7 +46,10 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const { plan, clock } = opts;
   const sc = plan.scenario;
   const startedAt = new Date();
-  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots)));
+  const shared = new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots));
+  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, shared);
+  const segmented = plan.segment.count > 1;
+  let remoteTimers: unknown[] = [];
   let agg = new Aggregator(clock.now());
   let status: RunStatus = 'complete';
   let reason: string | undefined;
@@ -84,14 +93,20 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     if (agg.measured.connSucceeded === 0) {
       status = 'failed';
       reason = `no connection to ${redactUrl(sc.target.url)} succeeded (${topReasons(agg.connectErrors)})`;
+    } else if (opts.startAt !== undefined && clock.now() > opts.startAt) {
+      status = 'failed';
+      reason = `the connect phase ran past --start-at ${new Date(opts.startAt).toISOString()} by ${Math.round(clock.now() - opts.startAt)} ms: start later, or connect faster (connect.rate, fewer clients per segment)`;
     } else {
-      publishStart = clock.now() + BARRIER_LEAD_MS;
+      if (opts.startAt !== undefined) await guard(sleepUntil(clock, opts.startAt - BARRIER_LEAD_MS));
+      publishStart = opts.startAt ?? clock.now() + BARRIER_LEAD_MS;
       measureFrom = publishStart + sc.warmupMs;
       measureEnd = measureFrom + sc.durationMs;
       agg.realign(publishStart);
+      remoteTimers = armRemoteReceivers(plan, new Uint8Array(shared), publishStart, clock);
       pool.broadcast({ type: 'start', t0: publishStart });
       await guard(pool.waitAll('published'));
-      await guard(drain(pool, clock, sc.drainMs));
+      if (segmented) await guard(sleepUntil(clock, segmentStopAt(measureEnd, sc.drainMs)));
+      else await guard(drain(pool, clock, sc.drainMs));
     }
   } catch (err) {
     status = publishStart ? 'partial' : 'failed';
@@ -99,6 +114,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     if (measureEnd) measureEnd = Math.min(measureEnd, clock.now());
   } finally {
     if (progressTimer !== null) clock.clearTimeout(progressTimer);
+    for (const t of remoteTimers) clock.clearTimeout(t);
   }
   // Stop: close connections, collect final snapshots, end the threads.
   pool.broadcast({ type: 'stop', reason: reason ?? 'done' });
@@ -126,6 +142,10 @@ async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<v
     if (got >= expected && inflight === 0) return;
     await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
   }
+}
+
+function sleepUntil(clock: Clock, at: number): Promise<void> {
+  return new Promise((r) => clock.setTimeout(() => r(), Math.max(0, at - clock.now())));
 }
 
 export function topReasons(errors: Record<string, number>): string {

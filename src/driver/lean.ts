@@ -35,12 +35,21 @@ export const leanDriver: Driver = {
           keepalive: o.keepaliveSec,
           username: o.username,
           password: o.password === undefined ? undefined : Buffer.from(o.password, 'utf8'),
+          ...(o.protocolVersion === 5 && o.sessionExpirySec !== undefined ? { properties: { sessionExpiryInterval: o.sessionExpirySec } } : {}),
         });
       } catch (err) {
         return reject(new ConnectFailure(`invalid CONNECT: ${(err as Error).message}`));
       }
       const sock = ep.tls
-        ? tlsConnect({ host: ep.host, port: ep.port, servername: isIP(ep.host) ? undefined : ep.host })
+        ? tlsConnect({
+            host: ep.host,
+            port: ep.port,
+            servername: o.tls?.servername ?? (isIP(ep.host) ? undefined : ep.host),
+            rejectUnauthorized: o.tls?.rejectUnauthorized ?? true,
+            ...(o.tls?.ca !== undefined ? { ca: o.tls.ca } : {}),
+            ...(o.tls?.cert !== undefined ? { cert: o.tls.cert } : {}),
+            ...(o.tls?.key !== undefined ? { key: o.tls.key } : {}),
+          })
         : netConnect({ host: ep.host, port: ep.port });
       sock.setNoDelay(true);
       new LeanConnection(sock, o, events, connectPacket, resolve, reject);

@@ -19,6 +19,7 @@ export const mqttjsDriver: Driver = {
         username: opts.username,
         password: opts.password,
       };
+      if (opts.protocolVersion === 5 && opts.sessionExpirySec !== undefined) options.properties = { sessionExpiryInterval: opts.sessionExpirySec };
       if (opts.tls && /^(mqtts|wss):/i.test(opts.url)) addTls(options, opts.tls);
       const client = mqtt.connect(opts.url, options);
       noDelay(client);

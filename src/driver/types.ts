@@ -11,6 +11,8 @@ export interface ConnectOptions {
   clean: boolean;
   keepaliveSec: number;
   timeoutMs: number;
+  /** MQTT 5: how long the broker keeps the session after the connection ends (sent when set). */
+  sessionExpirySec?: number;
   username?: string;
   password?: string;
   /** TLS for mqtts:// and wss:// (ignored by other schemes). */

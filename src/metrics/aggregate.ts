@@ -99,13 +99,18 @@ export class Aggregator {
     return this.row(key, this.buckets.get(key)!, 0);
   }
 
-  /** One row per second; t = seconds since `origin` at the end of the interval (≤ 0 while connecting). */
-  intervals(): IntervalRow[] {
+  /**
+   * One row per second; t = seconds since `origin` at the end of the interval (≤ 0 while connecting).
+   * `mergeable`: also the second's encoded e2e histogram and raw loss counts (for `mqbench merge`).
+   */
+  intervals(mergeable = false): IntervalRow[] {
     let lostSoFar = 0;
     return [...this.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([key, b]) => {
       const row = this.row(key, b, lostSoFar);
       lostSoFar = row.lostSoFar;
-      return row;
+      if (!mergeable) return row;
+      const [intendedExpected, intendedUnique] = this.intended.get(key - 1) ?? [0, 0];
+      return { ...row, endToEndHdr: encodeHistogram(b.endToEnd), intendedExpected, intendedUnique };
     });
   }
 

@@ -2,6 +2,7 @@ import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from '../coordinator/coordinator.js';
 import { summarize } from './histogram.js';
 import { deliveryByQos } from './qosVerdict.js';
+import type { SegmentInfo } from './segmentTypes.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -14,6 +15,8 @@ export interface ResultsContext {
   brokerVersion?: string;
   /** TLS certificate checks were off (target.tls.insecure: true). */
   insecureTls?: boolean;
+  /** A segment of a distributed run: recorded, and the intervals carry what `merge` needs to add them up. */
+  segment?: SegmentInfo;
 }
 
 /** A generator thread busier than this while sends fall behind means mqbench, not the broker, was the limit. */
@@ -63,7 +66,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     startedAt: o.startedAt.toISOString(),
     durationSec,
     summary,
-    intervals: o.agg.intervals(),
+    intervals: o.agg.intervals(ctx.segment !== undefined),
     generator: {
       workers: o.workers,
       maxEventLoopDelayMs: round3(o.agg.maxEventLoopDelayMs),
@@ -75,6 +78,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     },
     environment: describeEnvironment(),
     histograms: o.agg.encodedHistograms(),
+    ...(ctx.segment ? { segment: ctx.segment } : {}),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
+
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
  * Latencies are recorded as integer microseconds in HDR histograms and reported in milliseconds.
@@ -175,6 +177,13 @@ export interface IntervalRow {
   lost: number;
   /** Running total of `lost` up to and including this second. */
   lostSoFar: number;
+  /**
+   * Segment runs only (so `merge` can add seconds up exactly): this second's end-to-end HDR histogram
+   * (compressed base64) and the raw expected / unique received counts behind `lost`.
+   */
+  endToEndHdr?: string;
+  intendedExpected?: number;
+  intendedUnique?: number;
 }
 
 export type RunStatus = 'complete' | 'partial' | 'failed';
@@ -215,4 +224,8 @@ export interface Results {
   histograms: EncodedHistograms;
   /** Thresholds from the scenario and --threshold, checked against `summary`; absent when there were none. */
   thresholds?: ThresholdResult[];
+  /** A segment of a distributed run (--segment, --run-id, --start-at): see segmentTypes.ts. */
+  segment?: SegmentInfo;
+  /** Written by `mqbench merge`: the shards it added up and how far cross-machine latency can be trusted. */
+  merged?: MergeInfo;
 }

@@ -123,7 +123,7 @@ export function capacityCharts(items: readonly ComparisonItem[]): ChartSpec[] {
       ...(cap.knee !== undefined ? [{ x: cap.knee, label: `knee: ${cap.knee}/s`, color: '#e69f00' }] : []),
     ];
     return [{
-      id: `chart-capacity-${i}`, title: `Capacity: p99 latency versus offered rate — ${it.label}`, xLabel: 'offered rate (messages / s)',
+      id: `chart-capacity-${i}`, title: `p99 latency versus offered rate (${it.label})`, xLabel: 'offered rate (messages / s)',
       yLabel: 'p99 latency (ms)', xKind: 'linear', x: steps.map((s) => s.rate), xText: steps.map((s) => `${s.rate}/s`), series, markers,
     }];
   });

@@ -51,8 +51,8 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
       const v = row.read(r);
       if (row.label === 'status') return v === 'complete' ? 'ok' : 'bad';
       if (row.label === 'generator saturated') return v === 'yes' ? 'bad' : '';
-      if ((row.label === 'messages lost' || row.label === 'messages duplicated' || row.label === 'connection failures') && typeof v === 'number') return v > 0 ? 'bad' : '';
-      return 'num';
+      const badWhenAboveZero = row.label === 'messages lost' || row.label === 'messages duplicated' || row.label === 'connection failures';
+      return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
     }));
   }
   rows.push(text('delivery', (r) => (r.summary?.messages ? deliveryVerdict(r.summary.messages).replace(/^Delivery: /, '') : NONE)));
@@ -108,7 +108,7 @@ export function capacityTables(items: readonly ComparisonItem[]): string[] {
     const cap = capacityOf(it.results);
     if (!cap) return '';
     const slo = cap.slo.length > 0 ? cap.slo.map(esc).join(' · ') : 'none given';
-    const found = cap.maxRate === null ? 'no step met the SLO' : `highest rate within the SLO: ${fmtRate(cap.maxRate)}`;
+    const found = cap.maxRate === null ? 'No step met the SLO' : `Highest rate within the SLO: ${fmtRate(cap.maxRate)}`;
     const knee = cap.knee !== undefined ? `; knee at ${fmtRate(cap.knee)}` : '';
     const rows = cap.steps.map((s) => [
       cell(fmtRate(s.rate), 'num'), cell(fmtMs(s.p99), 'num'), cell(fmtInt(s.lost), s.lost > 0 ? 'num bad' : 'num'), cell(s.ok ? 'met' : 'missed', s.ok ? 'ok' : 'bad'),

@@ -36,7 +36,7 @@ export async function writeResultsFile(path: string, results: Results): Promise<
 }
 
 /** "2025-03-04T05:06:07Z" → "20250304-050607" (UTC). */
-function utcStamp(d: Date): string {
+export function utcStamp(d: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   const date = `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}`;
   return `${date}-${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;

@@ -36,7 +36,7 @@ describe('loadScenario: a valid file', () => {
           name: 'devices',
           count: 2000,
           clientId: 'dev-{i}',
-          connect: { rate: 500, clean: false, keepaliveSec: 30, timeoutMs: 5000 },
+          connect: { rate: 500, clean: false, keepaliveSec: 30, sessionExpirySec: 3600, timeoutMs: 5000 },
           subscribe: [
             { topic: 'cmd/{i}', qos: 1 },
             { topic: 'broadcast/#', qos: 0 },

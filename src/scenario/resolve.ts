@@ -37,6 +37,11 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
       rate: g.connect.rate,
       clean: g.connect.clean,
       keepaliveSec: g.connect.keepalive,
+      ...(g.connect.sessionExpiry !== undefined
+        ? { sessionExpirySec: Math.round(g.connect.sessionExpiry / 1000) }
+        : !g.connect.clean
+          ? { sessionExpirySec: 3600 }
+          : {}),
       timeoutMs: g.connect.timeout,
     },
     subscribe: g.subscribe.map((s) => ({
@@ -100,6 +105,7 @@ const RENAMES: Record<string, string> = {
   drain: 'drainMs',
   'groups[].connect.keepalive': 'keepaliveSec',
   'groups[].connect.timeout': 'timeoutMs',
+  'groups[].connect.sessionExpiry': 'sessionExpirySec',
   'groups[].publish.every': 'rate',
   'events[].at': 'atMs',
   'groups[].subscribe[].at': 'atMs',

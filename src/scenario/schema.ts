@@ -93,6 +93,7 @@ const shapes = {
     rate: field(v.rate).default(1000),
     clean: field(v.bool).default(true),
     keepalive: field(v.keepaliveSec).default(60),
+    sessionExpiry: field(v.duration()).optional(),
     timeout: field(v.duration(true)).default(10_000),
   },
   subscription: {

@@ -44,6 +44,12 @@ export interface ConnectSpec {
   rate: number;
   clean: boolean;
   keepaliveSec: number;
+  /**
+   * MQTT 5 session expiry in seconds: how long the broker keeps a session (subscriptions, queued
+   * messages) after its connection ends. Default for clean: false on MQTT 5: 1 hour (without it an
+   * MQTT 5 session ends with its connection). Ignored for MQTT 3.1.1.
+   */
+  sessionExpirySec?: number;
   /** Give up on a connection attempt (TCP + CONNACK) after this long. */
   timeoutMs: number;
 }

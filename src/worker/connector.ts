@@ -17,6 +17,8 @@ const RECONNECT_MAX_MS = 5000;
  */
 export class Connector {
   open = 0;
+  /** Called when a device is connected again (its publisher may have slots waiting). */
+  onBack: (dev: Device) => void = () => {};
   private stopping = false;
   private timers = new Set<unknown>();
   private readonly tls: TlsOptions | undefined;
@@ -52,7 +54,7 @@ export class Connector {
   private async attempt(dev: Device, kind: 'connect' | 'reconnect'): Promise<boolean> {
     const c = dev.group.connect;
     const t = this.target;
-    const opts: ConnectOptions = { url: t.url, clientId: dev.clientId, protocolVersion: t.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, username: t.username, password: t.password };
+    const opts: ConnectOptions = { url: t.url, clientId: dev.clientId, protocolVersion: t.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, sessionExpirySec: c.sessionExpirySec, username: t.username, password: t.password };
     if (this.tls) opts.tls = this.tls;
     try {
       const conn = await this.driver.connect(
@@ -153,6 +155,7 @@ export class Connector {
       this.recorder.count(back, true);
       this.recorder.latency('reconnect', this.clock.now() - lostAt, true);
       await this.subscribe(dev);
+      this.onBack(dev);
     } else if (!this.stopping) {
       await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }

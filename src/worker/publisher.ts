@@ -82,8 +82,8 @@ export class Publisher {
     });
   }
 
-  /** An ack made room in the window: send what waits, oldest first. */
-  private release(dev: Device): void {
+  /** An ack made room in the window, or the device is connected again: send what waits, oldest first. */
+  release(dev: Device): void {
     while (dev.backlog.length > 0 && dev.conn && dev.conn.inflight() < MAX_INFLIGHT) {
       const seq = dev.backlog.shift()!;
       const due = dev.backlog.shift()!;

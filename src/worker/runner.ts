@@ -109,6 +109,7 @@ export class WorkerRunner {
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
     this.endAt = endAt;
+    this.connector.onBack = (dev) => this.publisher?.release(dev);
     this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
     const devices = this.devices.flat();
     const retained = new RetainedTopics(sc, plan.runId, t0, endAt);

@@ -100,3 +100,21 @@ groups:
     expect(m.received).toBe(m.expected);
   });
 });
+
+describe('MQTT 5 persistent sessions', () => {
+  let mosq: MosquittoHandle;
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+  });
+  afterAll(async () => {
+    await mosq?.stop();
+  });
+
+  it.each(['mqttjs', 'lean'])('%s: clean: false on MQTT 5 sends a session expiry, so an abrupt drop loses nothing at QoS 1', async (driver) => {
+    const { results } = await runYaml(storm(mosq.url, { clean: false, qos: 1, abrupt: true, version: '5' }), 2, { driver });
+    expect(results.summary.connections.dropped).toBe(20);
+    expect(results.summary.connections.droppedBack).toBe(20);
+    expect(results.summary.messages.lost).toBe(0);
+    expect(results.summary.messages.publishErrors).toBe(0);
+  });
+});

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { renderHtmlReport } from '../report/html.js';
+import { loadChartLibrary } from '../report/htmlAssets.js';
+import { utcStamp } from '../report/json.js';
+import { ExitCode } from '../shared/errors.js';
+import { labelled, parseSource, readSources } from './sources.js';
+
+/** Default report location: `results/report-<YYYYMMDD-HHMMSS>.html`, timestamp in UTC. */
+export function defaultReportPath(at: Date, dir = 'results'): string {
+  return join(dir, `report-${utcStamp(at)}.html`);
+}
+
+/** Writes through a temporary file in the same folder, so a reader never sees half a report. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** `mqbench report`: returns the exit code. Every unreadable file is named before exiting with 2. */
+export async function reportCommand(args: string[], flags: { out?: string }): Promise<number> {
+  if (args.length === 0) {
+    process.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
+    return ExitCode.usage;
+  }
+  const sources = args.map((a) => parseSource(a, 'report'));
+  const { results, problems } = await readSources(sources);
+  if (problems.length > 0) {
+    process.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
+    return ExitCode.usage;
+  }
+  const now = new Date();
+  const out = flags.out ?? defaultReportPath(now);
+  const html = renderHtmlReport(labelled(sources, results), { library: await loadChartLibrary(), generatedAt: now });
+  try {
+    await writeAtomically(out, html);
+  } catch (err) {
+    process.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
+    return ExitCode.usage;
+  }
+  process.stdout.write(`Report (${results.length === 1 ? '1 run' : `${results.length} runs`}): ${out}\n`);
+  return ExitCode.ok;
+}

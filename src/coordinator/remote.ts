@@ -1,0 +1,38 @@
+/**
+ * Subscribers of other segments, as this process's publishers see them. A segment only knows its own
+ * subscribers; those of the other segments are assumed receivable from the start of publishing (late
+ * `subscribe[].at` ones from their time, until `subscribe[].until`). What this cannot see: other
+ * segments' subscribers that failed to connect or subscribe, or that an event drops with a clean
+ * session — their deliveries are counted as expected here and show up as lost after `merge`.
+ */
+import type { RunPlan } from '../plan/plan.js';
+import { markSlots, remoteSubscriptionSlots } from '../plan/segment.js';
+import type { Clock } from '../shared/clock.js';
+
+/**
+ * Marks the remote slots due at publishing start now (call just before broadcasting `start`) and arms
+ * timers for the late ones and for unsubscriptions; returns the timers (cleared on stop).
+ */
+export function armRemoteReceivers(plan: RunPlan, receivable: Uint8Array, t0: number, clock: Clock): unknown[] {
+  const timers: unknown[] = [];
+  for (const r of remoteSubscriptionSlots(plan.scenario, plan.slotBase, plan.segment)) {
+    if (r.fromMs === 0) markSlots(receivable, r, true);
+    else timers.push(clock.setTimeout(() => markSlots(receivable, r, true), Math.max(0, t0 + r.fromMs - clock.now())));
+    if (r.untilMs !== undefined) {
+      timers.push(clock.setTimeout(() => markSlots(receivable, r, false), Math.max(0, t0 + r.untilMs - clock.now())));
+    }
+  }
+  return timers;
+}
+
+/**
+ * When a segment stops. It cannot see the other segments' progress (their publishers' sends to its
+ * subscribers, its publishers' deliveries to theirs), so instead of draining until everything arrived
+ * it waits the scenario's whole `drain` after the shared schedule ends (plus the second a generator
+ * that fell behind may still send: runner.ts GIVE_UP_MS). Every segment stops at the same instant.
+ */
+export const SEGMENT_STRAGGLER_MS = 1000;
+
+export function segmentStopAt(measureEnd: number, drainMs: number): number {
+  return measureEnd + SEGMENT_STRAGGLER_MS + drainMs;
+}

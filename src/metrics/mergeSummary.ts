@@ -1,0 +1,76 @@
+/**
+ * Exact merge of the summaries of a distributed run's segments. Counts add up; loss is recomputed from
+ * the totals (lost = total expected − total unique received: publishers count what is expected, wherever
+ * its subscribers run, and subscribers count what arrived, wherever its publisher ran); percentiles come
+ * from the added HDR histograms; the per-QoS verdicts are judged again on the added per-QoS counts.
+ */
+import { zeroCounters } from './counters.js';
+import { summarize, type Histogram } from './histogram.js';
+import { deliveryByQos } from './qosVerdict.js';
+import { HISTOGRAM_KEYS, qosKey, type HistogramKey, type LatencySummary, type Summary } from './types.js';
+
+type Numeric = Record<string, number>;
+
+/** Adds every numeric field (fields a newer version added are added too; others are left out). */
+export function sumFields<T extends object>(items: T[]): Numeric {
+  const out: Numeric = {};
+  for (const item of items) {
+    for (const [k, v] of Object.entries(item)) if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+  }
+  return out;
+}
+
+function addMaps(maps: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of maps) for (const [k, v] of Object.entries(m ?? {})) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+export interface ShardSummary {
+  summary: Summary;
+  durationSec: number;
+}
+
+/** `histograms`: the shards' measured histograms, already added; `durationSec`: the merged window. */
+export function mergeSummaries(shards: ShardSummary[], histograms: Record<HistogramKey, Histogram>, durationSec: number): Summary {
+  const summaries = shards.map((s) => s.summary);
+  const conn = sumFields(summaries.map((s) => s.connections));
+  const msg = sumFields(summaries.map((s) => s.messages));
+  const unique = msg.received - msg.duplicated;
+  const messages = { ...msg, lost: Math.max(0, msg.expected - unique) } as Summary['messages'];
+  // Achieved rates: each shard's count in its window, added, over the merged window.
+  const inWindow = (pick: (s: Summary) => number) => shards.reduce((n, s) => n + Math.round(pick(s.summary) * s.durationSec), 0);
+  const throughput = {
+    sentPerSec: durationSec > 0 ? inWindow((s) => s.throughput.sentPerSec) / durationSec : 0,
+    receivedPerSec: durationSec > 0 ? inWindow((s) => s.throughput.receivedPerSec) / durationSec : 0,
+  };
+  const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(histograms[k])])) as Record<HistogramKey, LatencySummary>;
+  return {
+    connections: { ...conn, errors: addMaps(summaries.map((s) => s.connections.errors)) } as Summary['connections'],
+    messages,
+    throughput,
+    latencyMs,
+    ...deliveryByQos(qosCounters(summaries, messages)),
+  };
+}
+
+/**
+ * The raw per-QoS counters behind each shard's `byQos` (expected, unique = received − duplicated,
+ * duplicated, out of order; an absent class is all zeros), added up, as the Counters deliveryByQos reads.
+ */
+function qosCounters(summaries: Summary[], messages: Summary['messages']) {
+  const c = zeroCounters();
+  for (const s of summaries) {
+    for (const q of [0, 1, 2] as const) {
+      const d = s.byQos?.[String(q) as '0' | '1' | '2'];
+      if (!d) continue;
+      c[qosKey(q, 'Expected')] += d.expected;
+      c[qosKey(q, 'Unique')] += d.received - d.duplicated;
+      c[qosKey(q, 'Duplicated')] += d.duplicated;
+      c[qosKey(q, 'OutOfOrder')] += d.outOfOrder;
+    }
+  }
+  c.retainedExpected = messages.retainedExpected ?? 0;
+  c.retainedReceived = messages.retainedReceived ?? 0;
+  return c;
+}
