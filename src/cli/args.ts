@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseThreshold } from '../metrics/thresholds.js';
-import { parseDuration } from '../scenario/units.js';
+import { parseDuration, parseRate } from '../scenario/units.js';
 
 export function parseDurationArg(text: string): number {
   try {
@@ -29,4 +29,14 @@ export function parseScaleArg(text: string): number {
   const n = Number(text);
   if (!/^\d*\.?\d+$/.test(text) || !(n > 0) || n > 1000) throw new InvalidArgumentError('expected a factor above 0, e.g. 0.1 or 10');
   return n;
+}
+
+/** A load for capacity search: a rate ("1000/s") or a plain count of connections ("5000"). */
+export function parseLoadArg(text: string): number {
+  if (/^\d+$/.test(text.trim())) return Number(text);
+  try {
+    return parseRate(text);
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message} (e.g. 1000/s, or a connection count like 5000)`);
+  }
 }

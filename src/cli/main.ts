@@ -9,7 +9,8 @@ import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
-import { parseDurationArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { capacityCommand } from './capacity.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { mergeCommand } from './merge.js';
 
@@ -132,6 +133,33 @@ Exit codes: 0 ok · 1 merged run partial or failed · 2 unreadable files, differ
   )
   .action(async (files: string[], opts: { out?: string; threshold?: string[] }) => {
     process.exitCode = await mergeCommand(files, opts);
+  });
+
+program
+  .command('capacity')
+  .description('find the highest load that meets an SLO: step the publish rate (or connections) up, then bisect')
+  .argument('<scenario>', 'scenario YAML file (its publishing groups keep their shares of the rate)')
+  .requiredOption('--slo <expressions>', 'comma-separated threshold expressions that must all hold, e.g. "endToEnd.p99<20ms,messages.lost==0"')
+  .option('--from <load>', 'first step: a rate like 1000/s (or a connection count for scenarios without publishers)', parseLoadArg)
+  .option('--to <load>', 'ceiling for the search', parseLoadArg)
+  .option('-b, --broker <url>', 'broker URL or "embedded"; overrides target.url')
+  .option('--step-duration <duration>', 'measured time of each step', parseDurationArg, 5000)
+  .option('-w, --workers <n>', 'worker threads', parseWorkersArg)
+  .option('-o, --out <file>', 'results file (default: results/<scenario>-capacity-<timestamp>.json)')
+  .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ mqbench capacity scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --slo "endToEnd.p99<20ms,messages.lost==0"
+  $ mqbench capacity scenarios/connections.yaml --slo "connections.failed==0" --from 1000 --to 19000
+
+Each step is a full run (connect, warm-up, --step-duration). The load doubles while the SLO holds, then
+bisects between the last pass and the first failure. A step where mqbench itself saturates stops the search
+with that message instead of a wrong answer. Exit codes: 0 a max found · 1 none · 2 usage · 130 interrupted`,
+  )
+  .action(async (file: string, opts) => {
+    process.exitCode = await capacityCommand(file, opts);
   });
 
 program.addHelpText(

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mqbench } from '../helpers/cli.js';
+import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { fanoutYaml } from '../helpers/scenario.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mqbench-capacity-'));
+
+describe('mqbench capacity (built CLI against mosquitto)', () => {
+  let mosq: MosquittoHandle;
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+  });
+  afterAll(async () => {
+    await mosq?.stop();
+  });
+
+  it('steps the rate up to the ceiling when the SLO holds, and writes every step to the results', async () => {
+    const file = join(tmp, 's.yaml');
+    writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 20, rate: '100/s', warmup: '0s' }));
+    const out = join(tmp, 'cap.json');
+    const r = await mqbench(['capacity', file, '--slo', 'messages.lost==0,connections.failed==0', '--from', '100/s', '--to', '400/s', '--step-duration', '1s', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Max sustainable: 400 msg\/s with e2e p99 [\d.]+ ms \(the SLO held up to the ceiling 400\)/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.capacity.steps.map((s: { rate: number }) => s.rate)).toEqual([100, 200, 400]);
+    expect(json.capacity.maxRate).toBe(400);
+    expect(json.capacity.slo).toEqual(['messages.lost==0', 'connections.failed==0']);
+    // The results of the best step: 400 msg/s for 1 s.
+    expect(Math.abs(json.summary.messages.sent - 400)).toBeLessThanOrEqual(2);
+  });
+
+  it('an SLO that fails at the first step: no max, exit 1', async () => {
+    const file = join(tmp, 's2.yaml');
+    writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 5, rate: '50/s', warmup: '0s' }));
+    const r = await mqbench(['capacity', file, '--slo', 'endToEnd.p50<0.0001ms', '--from', '100/s', '--step-duration', '1s', '--out', join(tmp, 'cap2.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/No sustainable msg\/s found: the SLO already failed at 100/);
+  });
+
+  it('a bad --slo is a usage error', async () => {
+    const r = await mqbench(['capacity', 'scenarios/fanout.yaml', '--slo', 'endToEnd.p100<5ms']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--slo: /);
+  });
+});
