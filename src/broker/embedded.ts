@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createRequire } from 'node:module';
 import { Aedes } from 'aedes';
 
 /**
@@ -8,6 +9,8 @@ import { Aedes } from 'aedes';
  */
 export interface EmbeddedBroker {
   url: string;
+  /** The aedes package version. */
+  version: string;
   port: number;
   close(): Promise<void>;
 }
@@ -29,6 +32,7 @@ export async function startEmbeddedBroker(host = '127.0.0.1'): Promise<EmbeddedB
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `mqtt://${host}:${port}`,
+    version: aedesVersion(),
     port,
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -36,4 +40,12 @@ export async function startEmbeddedBroker(host = '127.0.0.1'): Promise<EmbeddedB
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
     },
   };
+}
+
+function aedesVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('aedes/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -16,6 +16,8 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
+import { brokerVersion } from '../driver/brokerInfo.js';
+import { driverByName } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
 import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
 
@@ -57,6 +59,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (insecureTls) err('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
 
   const embedded = await prepareTarget(scenario);
+  const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
 
   const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment });
   err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
@@ -74,6 +77,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       scenario: { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name },
       targetUrl: redactUrl(scenario.target.url),
       embedded: embedded !== null,
+      brokerVersion: version,
       insecureTls,
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from '../coordinator/coordinator.js';
 import { summarize } from './histogram.js';
@@ -76,7 +77,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
         ? { saturatedReason: saturationReason(summary, o.agg.maxBusyPercent, o.agg.maxEventLoopDelayMs) }
         : {}),
     },
-    environment: describeEnvironment(),
+    environment: { ...describeEnvironment(), scenarioHash: createHash('sha256').update(JSON.stringify(ctx.scenario)).digest('hex') },
     histograms: o.agg.encodedHistograms(),
     ...(ctx.segment ? { segment: ctx.segment } : {}),
   };

@@ -220,7 +220,11 @@ export interface Results {
     saturated: boolean;
     saturatedReason?: string;
   };
-  environment: { node: string; os: string; cpus: number; cpuModel: string; host: string };
+  environment: {
+    node: string; os: string; cpus: number; cpuModel: string; host: string;
+    /** SHA-256 of the resolved scenario as recorded here (secrets redacted): equal hashes, same workload. */
+    scenarioHash?: string;
+  };
   histograms: EncodedHistograms;
   /** Thresholds from the scenario and --threshold, checked against `summary`; absent when there were none. */
   thresholds?: ThresholdResult[];

@@ -1,4 +1,5 @@
-import { ConnectFailure, type ConnectOptions, type Driver, type TlsOptions } from '../driver/types.js';
+import { ConnectFailure, type Driver, type TlsOptions } from '../driver/types.js';
+import { connectOptions, tlsOptions } from '../driver/options.js';
 import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { TargetSpec } from '../scenario/types.js';
@@ -52,10 +53,7 @@ export class Connector {
   }
 
   private async attempt(dev: Device, kind: 'connect' | 'reconnect'): Promise<boolean> {
-    const c = dev.group.connect;
-    const t = this.target;
-    const opts: ConnectOptions = { url: t.url, clientId: dev.clientId, protocolVersion: t.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec, timeoutMs: c.timeoutMs, sessionExpirySec: c.sessionExpirySec, username: t.username, password: t.password };
-    if (this.tls) opts.tls = this.tls;
+    const opts = connectOptions(this.target, dev.clientId, dev.group.connect, this.tls);
     try {
       const conn = await this.driver.connect(
         opts,
@@ -160,16 +158,4 @@ export class Connector {
       await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }
   }
-}
-
-/** The driver's TLS options from the scenario's target.tls (PEM texts already read by the loader). */
-function tlsOptions(target: TargetSpec): TlsOptions | undefined {
-  const t = target.tls;
-  if (!t) return undefined;
-  const out: TlsOptions = { rejectUnauthorized: !t.insecure };
-  if (t.ca !== undefined) out.ca = t.ca;
-  if (t.cert !== undefined) out.cert = t.cert;
-  if (t.key !== undefined) out.key = t.key;
-  if (t.servername !== undefined) out.servername = t.servername;
-  return out;
 }

@@ -58,6 +58,8 @@ describe('mqbench CLI (built, spawned as a user would)', () => {
     expectResultsContract(json);
     expect(json.status).toBe('complete');
     expect(json.target).toMatchObject({ url: mosq.url, embedded: false });
+    expect(json.target.brokerVersion).toMatch(/^mosquitto version 2\./); // from $SYS/broker/version
+    expect(json.environment.scenarioHash).toMatch(/^[0-9a-f]{64}$/);
     expect(json.summary.connections.succeeded).toBe(1001);
     expect(json.summary.messages.received).toBe(json.summary.messages.expected);
     expect(json.summary.messages.expected).toBeGreaterThan(3900);
@@ -72,6 +74,7 @@ describe('mqbench CLI (built, spawned as a user would)', () => {
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expectFanoutPassed(r.code, json);
     expect(json.target.embedded).toBe(true);
+    expect(json.target.brokerVersion).toMatch(/^aedes \d+\.\d+\.\d+ \(embedded\)$/);
     expect(json.summary.messages.lost).toBe(0);
     expect(json.summary.messages.received).toBe(json.summary.messages.expected);
   });

@@ -1,0 +1,24 @@
+import type { ConnectSpec, TargetSpec } from '../scenario/types.js';
+import type { ConnectOptions, TlsOptions } from './types.js';
+
+/** The driver's TLS options from the scenario's target.tls (PEM texts already read by the loader). */
+export function tlsOptions(target: TargetSpec): TlsOptions | undefined {
+  const t = target.tls;
+  if (!t) return undefined;
+  const out: TlsOptions = { rejectUnauthorized: !t.insecure };
+  if (t.ca !== undefined) out.ca = t.ca;
+  if (t.cert !== undefined) out.cert = t.cert;
+  if (t.key !== undefined) out.key = t.key;
+  if (t.servername !== undefined) out.servername = t.servername;
+  return out;
+}
+
+/** Everything a driver needs to connect one client to the scenario's target. */
+export function connectOptions(target: TargetSpec, clientId: string, c: ConnectSpec, tls = tlsOptions(target)): ConnectOptions {
+  const opts: ConnectOptions = {
+    url: target.url, clientId, protocolVersion: target.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec,
+    timeoutMs: c.timeoutMs, sessionExpirySec: c.sessionExpirySec, username: target.username, password: target.password,
+  };
+  if (tls) opts.tls = tls;
+  return opts;
+}
