@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Aedes } from 'aedes';
 
 /**
@@ -44,7 +46,9 @@ export async function startEmbeddedBroker(host = '127.0.0.1'): Promise<EmbeddedB
 
 function aedesVersion(): string {
   try {
-    return (createRequire(import.meta.url)('aedes/package.json') as { version: string }).version;
+    // aedes' package.json is not in its exports: read it next to its entry file.
+    const entry = createRequire(import.meta.url).resolve('aedes');
+    return (JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
