@@ -13,6 +13,8 @@ export interface RunOptions {
   clock: Clock;
   /** Called about once a second with live figures. */
   onProgress?: (p: ProgressInfo) => void;
+  /** Called about once a second with the live aggregate (cumulative counters and histograms), e.g. for metrics exporters. */
+  onAggregate?: (agg: Aggregator) => void;
   /** Aborting (Ctrl-C) stops the run at once; what was measured is kept, status "partial". */
   signal?: AbortSignal;
   workerEntry?: URL;
@@ -80,6 +82,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       lateSends: agg.all.lateSends,
       endToEndP99Ms: row?.endToEndP99 ?? null,
     });
+    opts.onAggregate?.(agg);
     progressTimer = clock.setTimeout(progress, 1000);
   };
 
