@@ -53,7 +53,9 @@ describe('HTML report', () => {
     const data = dataOf(renderHtmlReport(twoRuns(), { library, generatedAt: AT }));
     const e2e = data.charts[0];
     expect(e2e.xKind).toBe('percentile');
-    expect(e2e.ticks?.labels).toEqual(['50%', '90%', '99%', '99.9%', '99.99%', '99.999%']);
+    expect(e2e.ticks?.labels).toEqual(['50%', '90%', '99%', '99.9%', '99.99%']);
+    expect(e2e.x.at(-1)).toBeGreaterThanOrEqual(20_000);
+    expect(e2e.series[0].values.at(-1)).toBeGreaterThan(5);
     expect(e2e.series.map((s) => s.label)).toEqual(['mosquitto', 'emqx']);
     const at50 = e2e.x.findIndex((x) => x >= 2);
     expect(e2e.series[0].values[at50]).toBeGreaterThan(0.3);

@@ -29,6 +29,8 @@ const PERCENTILE_NOTE =
   'The x axis is 1/(1 − p) on a log scale, so each additional "nine" of the tail gets the same width. ' +
   'Curves come from the HDR histograms of the measured window; a curve ends where the run ran out of samples (at its maximum).';
 
+const LOG_TOGGLE = '<label class="toggle"><input type="checkbox" id="pct-log" checked> log latency axis (body and tail both visible)</label>';
+
 /** The page body's sections, in reading order, with the chart specs they place. */
 function sections(items: readonly ComparisonItem[]): { html: string[]; charts: ChartSpec[] } {
   const pct = percentileCharts(items);
@@ -37,7 +39,7 @@ function sections(items: readonly ComparisonItem[]): { html: string[]; charts: C
   const html = [
     section('summary', 'Summary', `${summaryTable(items)}<h3>Warnings</h3>${warningsList(items)}`),
     section('latency', 'Latency by percentile', pct.length > 0
-      ? `<p class="note">${esc(PERCENTILE_NOTE)}</p>${pct.map((c) => chartBlock(c)).join('')}`
+      ? `<p class="note">${esc(PERCENTILE_NOTE)}</p>${LOG_TOGGLE}${pct.map((c) => chartBlock(c)).join('')}`
       : '<p>No run has readable latency histograms.</p>'),
     section('timeline', 'Over time', time.map((c) => chartBlock(c)).join('')),
     section('delivery', 'Delivery by QoS', qosTables(items)),

@@ -36,6 +36,8 @@ export function reportClient(dataElementId: string): void {
       ctx.lineTo(px, top + height);
       ctx.stroke();
       ctx.font = `${12 * dpr}px system-ui, sans-serif`;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'alphabetic';
       const textWidth = ctx.measureText(m.label).width;
       const right = u.bbox.left + u.bbox.width;
       const tx = px + 6 * dpr + textWidth > right ? px - 6 * dpr - textWidth : px + 6 * dpr;
@@ -44,12 +46,13 @@ export function reportClient(dataElementId: string): void {
     });
   }
 
-  function options(c: ChartSpec, width: number): UPlot.Options {
+  function options(c: ChartSpec, width: number, logLatency: boolean): UPlot.Options {
     const ticks = c.ticks;
     const tickLabel = new Map<number, string>((ticks?.at ?? []).map((x, i) => [x, ticks?.labels[i] ?? String(x)]));
     const xAxis: UPlot.Axis = { label: c.xLabel };
     if (ticks) {
       xAxis.splits = () => ticks.at;
+      xAxis.filter = (_u, splits) => splits;
       xAxis.values = (_u, splits) => splits.map((v) => tickLabel.get(v) ?? '');
     }
     const series: UPlot.Series[] = [
@@ -58,27 +61,43 @@ export function reportClient(dataElementId: string): void {
     for (const s of c.series) {
       const one: UPlot.Series = { label: s.label, stroke: s.color, width: 2, spanGaps: false };
       if (s.dash) one.dash = [8, 5];
+      if (s.noPoints || c.xKind === 'percentile') one.points = { show: false };
       if (s.pointsOnly) {
         one.paths = () => null;
         one.points = { show: true, size: 10, fill: s.color, stroke: s.color };
       }
       series.push(one);
     }
+    const logY = c.xKind === 'percentile' && logLatency;
     return {
       width,
       height: HEIGHT,
       scales: {
-        x: c.xKind === 'percentile' ? { time: false, distr: 3, log: 10 } : { time: false },
-        y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.08 : 1] },
+        x: c.xKind === 'percentile' ? { time: false, distr: 3, log: 10, range: () => [c.x[0], c.x[c.x.length - 1]] } : { time: false },
+        y: logY ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.08 : 1] },
       },
-      axes: [xAxis, { label: c.yLabel, size: 64 }],
+      axes: [xAxis, { label: logY ? `${c.yLabel}, log scale` : c.yLabel, size: 64 }],
       series,
       legend: { live: true },
       hooks: c.markers && c.markers.length > 0 ? { draw: [(u) => drawMarkers(c, u)] } : {},
     };
   }
 
-  const plots: { host: HTMLElement; plot: UPlot }[] = [];
+  const logToggle = document.getElementById('pct-log') as HTMLInputElement | null;
+  const logLatency = (): boolean => logToggle?.checked ?? true;
+  const plots: { host: HTMLElement; spec: ChartSpec; plot: UPlot }[] = [];
+
+  function draw(c: ChartSpec, host: HTMLElement): UPlot | undefined {
+    try {
+      const columns = [c.x, ...c.series.map((s) => s.values)] as UPlot.AlignedData;
+      return new uPlot(options(c, widthOf(host), logLatency()), columns, host);
+    } catch (err) {
+      host.textContent = `This chart could not be drawn: ${String(err)}`;
+      console.error(err);
+      return undefined;
+    }
+  }
+
   for (const c of data.charts) {
     const host = document.getElementById(c.id);
     if (!host) continue;
@@ -87,14 +106,18 @@ export function reportClient(dataElementId: string): void {
       host.className += ' empty';
       continue;
     }
-    try {
-      const columns = [c.x, ...c.series.map((s) => s.values)] as UPlot.AlignedData;
-      plots.push({ host, plot: new uPlot(options(c, widthOf(host)), columns, host) });
-    } catch (err) {
-      host.textContent = `This chart could not be drawn: ${String(err)}`;
-      console.error(err);
-    }
+    const plot = draw(c, host);
+    if (plot) plots.push({ host, spec: c, plot });
   }
+
+  logToggle?.addEventListener('change', () => {
+    for (const p of plots) {
+      if (p.spec.xKind !== 'percentile') continue;
+      p.plot.destroy();
+      const again = draw(p.spec, p.host);
+      if (again) p.plot = again;
+    }
+  });
 
   let pending = 0;
   window.addEventListener('resize', () => {

@@ -6,6 +6,7 @@ import { parseThreshold } from '../metrics/thresholds.js';
 import type { HistogramKey, IntervalRow } from '../metrics/types.js';
 import { capacityOf } from './capacityShape.js';
 import type { ComparisonItem } from './compare.js';
+import { fmtRate } from './format.js';
 import { percentileCurve, percentileGrid, percentileLabel, percentileTicks, tryDecode } from './percentileCurve.js';
 
 export interface SeriesSpec {
@@ -15,6 +16,8 @@ export interface SeriesSpec {
   dash?: boolean;
   /** Points only, no line (e.g. the capacity steps that missed the SLO). */
   pointsOnly?: boolean;
+  /** A line without point markers (e.g. the SLO limit). */
+  noPoints?: boolean;
 }
 
 export interface ChartSpec {
@@ -23,7 +26,7 @@ export interface ChartSpec {
   title: string;
   xLabel: string;
   yLabel: string;
-  /** 'percentile': x is 1/(1−p) on a log axis, ticked at `ticks`. */
+  /** 'percentile': x is 1/(1−p) on a log axis, ticked at `ticks`; y (latency) may be shown on a log axis. */
   xKind: 'percentile' | 'linear';
   x: number[];
   /** How the legend shows each x value (same length as x). */
@@ -117,14 +120,14 @@ export function capacityCharts(items: readonly ComparisonItem[]): ChartSpec[] {
       { label: `${it.label} p99`, color: colorOf(i), values: steps.map((s) => s.p99) },
       { label: 'SLO missed', color: BAD, pointsOnly: true, values: steps.map((s) => (s.ok ? null : s.p99)) },
     ];
-    if (limit !== undefined) series.push({ label: `SLO p99 ${limit} ms`, color: BAD, dash: true, values: steps.map(() => limit) });
+    if (limit !== undefined) series.push({ label: `SLO p99 ${limit} ms`, color: BAD, dash: true, noPoints: true, values: steps.map(() => limit) });
     const markers = [
-      ...(cap.maxRate !== null ? [{ x: cap.maxRate, label: `max rate within SLO: ${cap.maxRate}/s`, color: GOOD }] : []),
-      ...(cap.knee !== undefined ? [{ x: cap.knee, label: `knee: ${cap.knee}/s`, color: '#e69f00' }] : []),
+      ...(cap.maxRate !== null ? [{ x: cap.maxRate, label: `max rate within SLO: ${fmtRate(cap.maxRate)}`, color: GOOD }] : []),
+      ...(cap.knee !== undefined ? [{ x: cap.knee, label: `knee: ${fmtRate(cap.knee)}`, color: '#e69f00' }] : []),
     ];
     return [{
       id: `chart-capacity-${i}`, title: `p99 latency versus offered rate (${it.label})`, xLabel: 'offered rate (messages / s)',
-      yLabel: 'p99 latency (ms)', xKind: 'linear', x: steps.map((s) => s.rate), xText: steps.map((s) => `${s.rate}/s`), series, markers,
+      yLabel: 'p99 latency (ms)', xKind: 'linear', x: steps.map((s) => s.rate), xText: steps.map((s) => fmtRate(s.rate)), series, markers,
     }];
   });
 }

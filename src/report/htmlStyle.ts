@@ -24,6 +24,7 @@ ul.warnings li { color: #8a4b00; }
 .chart-box { margin: 14px 0 22px; }
 .chart-box figcaption { font-weight: 600; margin-bottom: 4px; }
 .chart { width: 100%; min-height: 40px; }
+.toggle { display: inline-block; margin: 2px 0 4px; user-select: none; }
 .chart.empty { color: var(--muted); font-style: italic; }
 footer { padding: 12px 28px 24px; border-top: 1px solid var(--line); }
 @media print { .chart-box { break-inside: avoid; } }

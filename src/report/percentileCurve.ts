@@ -22,13 +22,15 @@ export function percentileLabel(x: number): string {
 }
 
 /**
- * x positions shared by every curve of a chart: log-spaced from 1 (p = 0) to the first power of ten at or
- * above the largest sample count (no percentile beyond 1 − 1/count says anything new), at least 10².
+ * x positions shared by every curve of a chart: log-spaced from 1 (p = 0) to the first grid point at or
+ * beyond the largest sample count (no percentile past 1 − 1/count says anything new), at least 10², at
+ * most 10⁷.
  */
 export function percentileGrid(maxCount: number, perDecade = POINTS_PER_DECADE): number[] {
-  const decades = Math.min(MAX_DECADES, Math.max(2, Math.ceil(Math.log10(Math.max(1, maxCount)) - 1e-9)));
+  const decades = Math.min(MAX_DECADES, Math.max(2, Math.log10(Math.max(1, maxCount))));
+  const last = Math.ceil(decades * perDecade - 1e-9);
   const grid: number[] = [];
-  for (let i = 0; i <= decades * perDecade; i++) grid.push(Number((10 ** (i / perDecade)).toPrecision(6)));
+  for (let i = 0; i <= last; i++) grid.push(Number((10 ** (i / perDecade)).toPrecision(6)));
   return grid;
 }
 
