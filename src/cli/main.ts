@@ -13,6 +13,7 @@ import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parse
 import { capacityCommand } from './capacity.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { mergeCommand } from './merge.js';
+import { parsePortArg } from './prometheus.js';
 
 const program = new Command();
 program
@@ -39,6 +40,7 @@ program
   .option('--run-id <id>', 'run id shared by all segments ({run} in ids and topics); with --segment, required unless --start-at is given', parseRunIdArg)
   .option('--start-at <time>', 'begin publishing at this ISO time (e.g. 2030-01-02T03:04:05Z); connect before it', parseStartAtArg)
   .option('--start-delay <duration>', 'begin publishing this long after start (e.g. 30s)', parseDurationArg)
+  .option('--prometheus <port>', 'serve live metrics for Prometheus on http://127.0.0.1:<port>/metrics while the run lasts', parsePortArg)
   .addHelpText(
     'after',
     `

@@ -20,6 +20,7 @@ import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
 import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
+import { startLiveMetrics } from './prometheus.js';
 
 export interface RunFlags extends DistributedFlags {
   broker?: string;
@@ -32,6 +33,8 @@ export interface RunFlags extends DistributedFlags {
   driver: string;
   /** Extra threshold expressions from --threshold (already validated), checked with the scenario's. */
   threshold?: string[];
+  /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
+  prometheus?: number;
 }
 
 const err = (s: string) => process.stderr.write(s);
@@ -58,6 +61,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const insecureTls = scenario.target.tls?.insecure === true;
   if (insecureTls) err('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
 
+  const live = flags.prometheus ? await startLiveMetrics(flags.prometheus, { scenario: scenario.name, target: redactUrl(scenario.target.url), version: VERSION }) : null;
+  if (live) err(`mqbench: live metrics at ${live.url}\n`);
   const embedded = await prepareTarget(scenario);
   const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
 
@@ -70,8 +75,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const progress = createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(flags.quiet), columns: process.stderr.columns });
   let results: Results;
   try {
-    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p), startAt: dist.startAt });
+    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p), onAggregate: live?.onAggregate, startAt: dist.startAt });
     progress.done();
+    live?.finish(outcome.agg);
     results = buildResults(outcome, {
       mqbenchVersion: VERSION,
       scenario: { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name },
@@ -90,6 +96,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (thresholds.length > 0 && !segmented) results.thresholds = checkThresholds(results, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
   await writeResultsFile(out, results);
+  await live?.close();
   process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
   err(`results written to ${out}\n`);
   if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);

@@ -76,6 +76,13 @@ function checkEvents(doc: Raw, groupNames: readonly string[]): PathProblem[] {
 export function crossCheck(doc: unknown): PathProblem[] {
   const problems: PathProblem[] = [];
   if (!isRecord(doc) || !Array.isArray(doc.groups)) return problems;
+  if (Array.isArray(doc.stages)) {
+    if (doc.duration !== undefined) problems.push({ path: ['duration'], message: 'set either duration or stages, not both', hint: 'with stages, the run lasts as long as the stages together' });
+    const total = doc.stages.reduce((ms: number, st) => ms + (isRecord(st) ? read(v.duration(), st.duration) ?? 0 : 0), 0);
+    const warmup = read(v.duration(), doc.warmup) ?? 0;
+    if (doc.stages.length === 0) problems.push({ path: ['stages'], message: 'needs at least one stage', hint: 'e.g. - { duration: 30s, rate: 100% }' });
+    else if (total <= warmup) problems.push({ path: ['stages'], message: 'the stages must last longer than the warm-up', hint: 'warm-up is the first part of the stages' });
+  }
   problems.push(...checkEvents(doc, doc.groups.map((g) => (isRecord(g) ? read(v.text(), g.name) : undefined)).filter((n): n is string => n !== undefined)));
   const groups = doc.groups.map((g) => (isRecord(g) ? g : {}));
   const names = groups.map((g) => read(v.text(), g.name));

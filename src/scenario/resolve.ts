@@ -84,10 +84,12 @@ export function resolveScenario(input: ScenarioInput): Scenario {
     name: input.name,
     target: { url: t.url, mqttVersion: t.mqttVersion },
     warmupMs: input.warmup,
-    durationMs: input.duration,
+    // With stages, the publishing timeline is the stages: what warm-up leaves of it is measured.
+    durationMs: input.stages ? input.stages.reduce((ms, st) => ms + st.duration, 0) - input.warmup : input.duration,
     drainMs: input.drain,
     groups: input.groups.map((g) => resolveGroup(g, groupNames)),
     events: input.events.map(resolveEvent),
+    ...(input.stages ? { stages: input.stages.map((st) => ({ durationMs: st.duration, level: st.rate })) } : {}),
     thresholds: [...input.thresholds],
   };
   if (input.description !== undefined) out.description = input.description;
@@ -108,6 +110,8 @@ const RENAMES: Record<string, string> = {
   'groups[].connect.sessionExpiry': 'sessionExpirySec',
   'groups[].publish.every': 'rate',
   'events[].at': 'atMs',
+  'stages[].duration': 'durationMs',
+  'stages[].rate': 'level',
   'groups[].subscribe[].at': 'atMs',
   'groups[].subscribe[].until': 'untilMs',
   'events[].disconnect.reconnectAfter': 'reconnectAfterMs',

@@ -146,6 +146,11 @@ const eventShape = {
   resume: obj(groupRef).optional(),
 };
 
+const stageShape = {
+  duration: field(v.duration()),
+  rate: field(v.level),
+};
+
 const rootShape = {
   name: field(v.text(/^[A-Za-z0-9._-]+$/, 'scenario names use letters, digits, ., _ and -')),
   description: field(v.text()).optional(),
@@ -156,6 +161,7 @@ const rootShape = {
   workers: field(v.integer(1, 64)).optional(),
   groups: list(obj(groupShape)).min(1, { error: 'needs at least one group' }),
   events: list(obj(eventShape)).default([]),
+  stages: list(obj(stageShape)).optional(),
   thresholds: list(field(v.threshold)).default([]),
 };
 
@@ -173,6 +179,7 @@ const KEYS: Record<string, readonly string[]> = {
   'groups[].publish': Object.keys(publishShape),
   'groups[].publish.payload': Object.keys(shapes.payload),
   'events[]': Object.keys(eventShape),
+  'stages[]': Object.keys(stageShape),
   'events[].disconnect': Object.keys(eventShapes.disconnect),
   'events[].pause': Object.keys(groupRef),
   'events[].resume': Object.keys(groupRef),

@@ -121,6 +121,11 @@ export interface Scenario {
   /** Worker threads; undefined = automatic. */
   workers?: number;
   groups: GroupSpec[];
+  /**
+   * Publish-rate stages (ramp up, hold, ramp down): each moves the rate linearly from the previous
+   * level (0 at the start) to `level` × each group's rate. When set, warm-up + duration = the stages.
+   */
+  stages?: { durationMs: number; level: number }[];
   /** Timed events, in the order written (times are relative to the start of publishing). */
   events: EventSpec[];
   /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (validated by the loader, kept verbatim; see metrics/thresholds.ts). */

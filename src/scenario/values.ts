@@ -87,6 +87,15 @@ export const publishQos: Parse<QoS | { mix: [number, number, number] }> = (v) =>
   return { mix: weights.map((w) => w / total) as [number, number, number] };
 };
 
+/** A stage's rate level: "150%" or a factor such as 1.5 (0 to 1000%). */
+export const level: Parse<number> = (v) => {
+  required(v);
+  const pct = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
+  const n = pct ? Number(pct[1]) / 100 : toNumber(v);
+  if (n === undefined || n < 0 || n > 10) fail(`must be a level from 0% to 1000% of each group's rate, got ${show(v)}`, 'e.g. rate: 100% (or 1.0)');
+  return n;
+};
+
 export const bool: Parse<boolean> = (v) => {
   required(v);
   if (v === true || v === 'true') return true;

@@ -1,3 +1,4 @@
+import type { RateProfile } from '../plan/profile.js';
 import type { Clock } from '../shared/clock.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ScheduleSpec {
    * reported as missed instead of being sent after the run should have ended. Default: never.
    */
   giveUpAt?: number;
+  /** Rate stages: slot times follow the profile's area instead of a constant rate. */
+  profile?: RateProfile;
 }
 
 class Schedule {
@@ -37,7 +40,8 @@ class Schedule {
   }
   private compute(): number {
     const s = this.spec;
-    return s.t0 + ((this.cycle * s.groupCount + this.j) * 1000) / s.rate;
+    const k = this.cycle * s.groupCount + this.j;
+    return s.t0 + (s.profile ? s.profile.timeFor(k / s.rate) : (k * 1000) / s.rate);
   }
   advance(): void {
     const s = this.spec;

@@ -4,6 +4,7 @@ import { Connector } from './connector.js';
 import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
 import { scheduleEvents, scheduleSubscriptions } from './events.js';
 import { RetainedTopics } from './retained.js';
+import { RateProfile } from '../plan/profile.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
@@ -106,6 +107,7 @@ export class WorkerRunner {
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
+    const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
     this.endAt = endAt;
@@ -121,7 +123,7 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS };
+        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS, profile };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { buildRunPlan } from '../plan/plan.js';
+import { parseScenarioText } from '../scenario/load.js';
+import { FakeClock } from '../shared/fakeClock.js';
+import { armRemoteReceivers, segmentStopAt } from './remote.js';
+
+const scenario = parseScenarioText(
+  `
+name: remote-test
+groups:
+  - name: devices
+    count: 6
+    subscribe: [ "cmd/{i}", { topic: "late/#", at: 2s, until: 4s } ]
+  - name: backend
+    count: 1
+    publish: { topic: "cmd/{target}", targets: devices, rate: 10/s }
+`,
+  'r.yaml',
+  {},
+).scenario;
+
+describe('armRemoteReceivers', () => {
+  it('other segments’ subscriptions: initial ones at once, late ones at their time, until their end', () => {
+    const plan = buildRunPlan(scenario, { workers: 1, runId: 'r', runTag: 1, segment: { index: 1, count: 3 } });
+    const clock = new FakeClock(0);
+    const receivable = new Uint8Array(plan.totals.subscriptionSlots);
+    const t0 = 500;
+    armRemoteReceivers(plan, receivable, t0, clock);
+    // Segment 1 holds devices 2 and 3 (slots 4..7); the others are remote.
+    const filter = (k: number) => [0, 1, 2, 3, 4, 5].map((c) => receivable[c * 2 + k]);
+    expect(filter(0)).toEqual([1, 1, 0, 0, 1, 1]);
+    expect(filter(1)).toEqual([0, 0, 0, 0, 0, 0]);
+    clock.advance(t0 + 2000);
+    expect(filter(1)).toEqual([1, 1, 0, 0, 1, 1]);
+    clock.advance(2000);
+    expect(filter(1)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(filter(0)).toEqual([1, 1, 0, 0, 1, 1]);
+  });
+
+  it('a whole run marks nothing', () => {
+    const plan = buildRunPlan(scenario, { workers: 1, runId: 'r', runTag: 1 });
+    const receivable = new Uint8Array(plan.totals.subscriptionSlots);
+    expect(armRemoteReceivers(plan, receivable, 0, new FakeClock(0))).toEqual([]);
+    expect([...receivable].every((b) => b === 0)).toBe(true);
+  });
+
+  it('every segment stops at the same instant: schedule end + straggler second + drain', () => {
+    expect(segmentStopAt(10_000, 2000)).toBe(13_000);
+  });
+});

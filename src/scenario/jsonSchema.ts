@@ -1,0 +1,170 @@
+/**
+ * The JSON Schema (draft-07, what yaml-language-server supports) of the scenario YAML, for editors: completion,
+ * hover text and squiggles. It is built here and written to schema/scenario.schema.json by `npm run schema`;
+ * schema.ts (zod) stays the truth. jsonSchema.test.ts keeps the two in step: the same keys at the same places,
+ * the same required keys and defaults, examples the loader accepts, and a committed file that is not stale.
+ */
+import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
+import * as j from './jsonSchemaValues.js';
+import type { JsonSchema } from './jsonSchemaValues.js';
+
+const groupRef = (what: string) =>
+  j.text({ description: `Name of the group ${what}.`, examples: ['devices'] }, '[A-Za-z0-9_-]+');
+
+const tls = j.object(
+  { description: 'TLS for mqtts:// and wss:// URLs (an error with any other URL). File paths are relative to the scenario file.' },
+  {
+    ca: j.filePath({ description: "PEM file of the CA certificate(s) to trust instead of Node's built-in list.", examples: ['certs/ca.pem'] }),
+    cert: j.filePath({ description: 'PEM file of the client certificate (set together with key).', examples: ['certs/client.pem'] }),
+    key: j.filePath({ description: "PEM file of the client certificate's private key (unencrypted; never written to results).", examples: ['certs/client-key.pem'] }),
+    insecure: j.bool({ description: 'true turns certificate checks off (warned about, recorded in results). Default: false.', default: false }),
+    servername: j.hostName({ description: "Host name for SNI and the certificate check, when it differs from the URL's host (not an IP address).", examples: ['broker.internal'] }),
+  },
+);
+
+const target = j.object(
+  { description: 'The broker under test. `--broker` on the command line overrides url.' },
+  {
+    url: j.brokerUrl({
+      description: 'mqtt:// (1883), mqtts:// (8883), ws:// (80), wss:// (443) URL, or "embedded" for an in-process aedes broker. Default: embedded.',
+      default: 'embedded',
+      examples: ['mqtt://127.0.0.1:1883', 'mqtts://broker.example.com:8883', 'wss://broker.example.com/mqtt', 'embedded'],
+    }),
+    mqttVersion: j.mqttVersion({ description: 'MQTT protocol version: 3.1.1 or 5. Default: 3.1.1.', default: '3.1.1', examples: ['3.1.1', 5] }),
+    username: j.text({ description: 'MQTT username. Use ${VAR} to read it from the environment.', examples: ['${MQTT_USER}'] }),
+    password: j.text({ description: 'MQTT password. Use ${VAR} to read it from the environment; never written to results.', examples: ['${MQTT_PASSWORD}'] }),
+    tls,
+  },
+);
+
+const connect = j.object(
+  { description: 'How the clients of the group connect.' },
+  {
+    rate: j.rate({ description: 'New connections per second for the whole group (split exactly over workers). Default: 1000/s.', default: '1000/s' }),
+    clean: j.bool({ description: 'Clean session (MQTT 3.1.1) / clean start (MQTT 5). false keeps subscriptions and queued messages across reconnects. Default: true.', default: true }),
+    keepalive: j.duration({ description: 'MQTT keepalive, whole seconds from 0s (off) to 65535s. Default: 60s.', default: '60s', examples: ['60s', '30s'] }),
+    sessionExpiry: j.duration({ description: 'MQTT 5 session expiry: how long the broker keeps the session after the connection ends. Default with clean: false on MQTT 5: 1h. Ignored for 3.1.1.', examples: ['1h', '10m'] }),
+    timeout: j.duration({ description: 'Give up on a connection attempt (TCP + CONNACK) after this long; more than 0s. Default: 10s.', default: '10s', examples: ['10s', '20s'] }),
+  },
+);
+
+const subscriptionObject = j.object(
+  { description: 'A subscription made by every client of the group.' },
+  {
+    topic: j.template({ description: 'Topic filter; + and # wildcards and $share/<group>/<filter> are allowed.', examples: ['cmd/{run}/{i}', '$share/ingest/telemetry/{run}/#'] }, SUBSCRIBE_VARS),
+    qos: j.qos({ description: 'Maximum QoS of the subscription: 0, 1 or 2. Default: 0.', default: 0, examples: [0, 1, 2] }),
+    at: j.duration({ description: 'Subscribe this long after publishing starts (a late subscriber) instead of right after connecting.', examples: ['15s'] }),
+    until: j.duration({ description: 'Unsubscribe this long after publishing starts (later than at).', examples: ['45s'] }),
+  },
+  ['topic'],
+);
+
+const subscription: JsonSchema = {
+  description: 'A subscription: a topic filter string (QoS 0) or a mapping with topic, qos, at and until.',
+  anyOf: [
+    j.template({ description: 'Topic filter subscribed at QoS 0.', examples: ['broadcast/#'] }, SUBSCRIBE_VARS),
+    subscriptionObject,
+  ],
+};
+
+const payload = j.object(
+  { description: 'The published payload.' },
+  {
+    size: j.size({
+      description: 'Payload size in bytes, including the 32-byte mqbench header: 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB". Default: 64.',
+      default: 64,
+      examples: [128, '1KB', '4KiB'],
+    }),
+  },
+);
+
+const publish: JsonSchema = {
+  ...j.object(
+    { description: 'What the clients of the group publish. Set exactly one of rate (for the whole group) or every (per client).' },
+    {
+      topic: j.template({ description: 'Topic to publish to (no + or # wildcards).', examples: ['telemetry/{run}/{i}/state', 'cmd/{run}/{target}'] }, PUBLISH_VARS, { noWildcards: true }),
+      qos: j.publishQos({ description: 'QoS 0, 1 or 2, or a weighted mix such as { 0: 70%, 1: 25%, 2: 5% }. Default: 0.', default: 0, examples: [0, 1, 2, { 0: '70%', 1: '25%', 2: '5%' }] }),
+      retain: j.bool({ description: 'Publish with the retain flag (the broker keeps the last message per topic for late subscribers). Default: false.', default: false }),
+      rate: j.rate({ description: 'Messages per second for the whole group, split exactly over clients and workers (open model: the k-th message is due at start + k / rate).' }),
+      every: j.duration({ description: 'Per client: each client publishes once per this interval (the group rate is count / every). More than 0s.', examples: ['5s', '500ms'] }),
+      payload,
+      targets: groupRef('whose clients {target} cycles through (round robin); the only other group by default'),
+    },
+    ['topic'],
+  ),
+  oneOf: [{ required: ['rate'] }, { required: ['every'] }],
+};
+
+const group = j.object(
+  { description: 'A group of identical clients.' },
+  {
+    name: j.text({ description: 'Group name, unique in the scenario: letters, digits, _ and -.', examples: ['devices', 'backend'] }, '[A-Za-z0-9_-]+'),
+    count: j.groupCount({ description: 'Number of clients in the group (1 to 10,000,000).', examples: [1000, 1] }),
+    clientId: j.template(
+      { description: `MQTT client id; must use {i} when count > 1. Default: "${DEFAULT_CLIENT_ID}".`, default: DEFAULT_CLIENT_ID, examples: ['dev-{run}-{i}'] },
+      CLIENT_ID_VARS,
+    ),
+    connect,
+    subscribe: j.array({ description: 'Subscriptions every client of the group makes. Default: none.', default: [] }, subscription),
+    publish,
+  },
+  ['name', 'count'],
+);
+
+const disconnect = j.object(
+  { description: 'A share of the group drops and reconnects after reconnectAfter plus a random 0..jitter.' },
+  {
+    group: groupRef('whose clients drop'),
+    fraction: j.fraction({ description: 'Share of the group that drops: above 0 and at most 1, e.g. 0.3 or "30%". Default: 1.', default: 1, examples: ['30%', 0.3] }),
+    abrupt: j.bool({ description: 'true: the socket is destroyed without DISCONNECT (as when a network fails). Default: false.', default: false }),
+    reconnectAfter: j.duration({ description: 'Wait this long before reconnecting. Default: 1s.', default: '1s', examples: ['0s', '1s'] }),
+    jitter: j.duration({ description: 'Plus a random delay up to this long, per client. Default: 1s.', default: '1s', examples: ['5s'] }),
+  },
+  ['group'],
+);
+
+const event: JsonSchema = {
+  ...j.object(
+    { description: 'Something that happens at a set time after publishing starts: exactly one of disconnect, pause or resume.' },
+    {
+      at: j.duration({ description: 'When, counted from the start of publishing.', examples: ['20s'] }),
+      disconnect,
+      pause: j.object({ description: 'The group stops publishing (its slots until resume are skipped).' }, { group: groupRef('that pauses') }, ['group']),
+      resume: j.object({ description: 'The group starts publishing again.' }, { group: groupRef('that resumes') }, ['group']),
+    },
+    ['at'],
+  ),
+  oneOf: [{ required: ['disconnect'] }, { required: ['pause'] }, { required: ['resume'] }],
+};
+
+/** The whole schema, as an object. */
+export function scenarioJsonSchema(): JsonSchema {
+  const root = j.object(
+    { description: 'An mqbench scenario: the broker, groups of simulated clients, timed events and pass/fail thresholds. Check it with `mqbench validate <file>`.' },
+    {
+      name: j.text({ description: 'Scenario name, used in result file names: letters, digits, ., _ and -.', examples: ['fanout-commands'] }, '[A-Za-z0-9._-]+'),
+      description: j.text({ description: 'One line about what the scenario models.' }),
+      target,
+      warmup: j.duration({ description: 'Published and measured, but left out of the summary. Default: 0s.', default: '0s', examples: ['2s'] }),
+      duration: j.duration({ description: 'Steady-state publishing time after every group has connected; more than 0s; --duration overrides it. Default: 10s.', default: '10s', examples: ['30s', '2m'] }),
+      drain: j.duration({ description: 'After the last send, wait this long for in-flight messages before counting them lost. Default: 2s.', default: '2s', examples: ['5s'] }),
+      workers: j.integer({ description: 'Worker threads, 1 to 64 (default: CPU cores - 1, at least 1); --workers overrides it.', examples: [4] }, 1, 64),
+      groups: j.array({ description: 'The groups of simulated clients (at least one).' }, group, 1),
+      events: j.array({ description: 'Timed events (disconnect, pause, resume), in order. Default: none.', default: [] }, event),
+      thresholds: j.array(
+        { description: 'Pass/fail checks on the summary; a failure makes the run exit 3. Default: none.', default: [] },
+        j.threshold({
+          description: 'A check "<metric> <op> <value>": latency <connect|publishAck|endToEnd|endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> in us, ms or s (plain = ms); messages.<sent|acked|received|expected|lost|duplicated|outOfOrder|…>; connections.<attempted|succeeded|failed|lost|reconnected|…>; throughput.<sentPerSec|receivedPerSec>. Operators: < <= > >= == !=.',
+          examples: ['endToEnd.p99 < 50ms', 'messages.lost == 0', 'throughput.receivedPerSec >= 1000/s'],
+        }),
+      ),
+    },
+    ['name', 'groups'],
+  );
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'mqbench scenario', ...root };
+}
+
+/** The text of schema/scenario.schema.json (what `npm run schema` writes). */
+export function renderScenarioJsonSchema(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
