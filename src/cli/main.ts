@@ -13,6 +13,9 @@ import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parse
 import { capacityCommand } from './capacity.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { mergeCommand } from './merge.js';
+import { initCommand } from './init.js';
+import { listKinds } from '../scenario/starters.js';
+import { doctorCommand, parseConnectionsArg } from './doctor.js';
 import { parsePortArg } from './prometheus.js';
 
 const program = new Command();
@@ -164,6 +167,55 @@ with that message instead of a wrong answer. Exit codes: 0 a max found · 1 none
     process.exitCode = await capacityCommand(file, opts);
   });
 
+program
+  .command('doctor')
+  .description('preflight: machine limits against the planned load, and what the broker supports')
+  .option('-b, --broker <url>', 'broker to probe (mqtt://, mqtts://, ws://, wss://); overrides the scenario\'s target.url')
+  .option('-c, --connections <n>', 'connections you plan to open from this machine (default: the scenario\'s clients)', parseConnectionsArg)
+  .option('-s, --scenario <file>', 'scenario YAML: its clients, target and features (QoS, retain, $share) are checked')
+  .addOption(new Option('--driver <name>', 'driver the run will use (for the memory estimate)').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ mqbench doctor --connections 20000
+  $ mqbench doctor --broker mqtt://127.0.0.1:1883
+  $ mqbench doctor --scenario scenarios/fanout.yaml --broker mqtt://broker:1883
+
+One line per check (ok, WARN or FAIL), the command that fixes each problem under it, then a summary.
+Machine: open files, ephemeral ports, somaxconn, memory, CPU cores. Broker (when one is given): TCP reachability,
+MQTT 3.1.1 and 5 connects, max QoS, retain, shared subscriptions, $SYS version, a TCP no-delay latency hint.
+Every probe is bounded to a few seconds and uses unique topics under mqbench-doctor-<id>/.
+
+Exit codes: 0 no FAIL · 1 a check failed · 2 invalid usage or scenario`,
+  )
+  .action(async (opts) => {
+    process.exitCode = await doctorCommand(opts);
+  });
+
+program
+  .command('init')
+  .description('write a commented starter scenario (with a $schema line for editor completion and checks)')
+  .argument('[kind]', 'which starter (default: fanout)')
+  .option('-o, --out <file>', 'file to write (default: ./<kind>.yaml; a folder: <folder>/<kind>.yaml)')
+  .option('-f, --force', 'overwrite the file if it exists')
+  .addHelpText(
+    'after',
+    `
+Kinds (each is the shipped scenario of that name, with its explaining comments):
+${listKinds()}
+
+Examples:
+  $ mqbench init                                  # ./fanout.yaml
+  $ mqbench init qos-mix --out scenarios/mix.yaml
+  $ mqbench validate scenarios/mix.yaml && mqbench run scenarios/mix.yaml --broker mqtt://127.0.0.1:1883
+
+Exit codes: 0 written · 2 unknown kind, or the file exists (add --force)`,
+  )
+  .action(async (kind: string | undefined, opts: { out?: string; force?: boolean }) => {
+    process.exitCode = await initCommand(kind, opts);
+  });
+
 program.addHelpText(
   'after',
   `
@@ -172,7 +224,8 @@ Examples:
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 10s
   $ mqbench validate scenarios/fanout.yaml
   $ mqbench compare results/a.json results/b.json
-  $ mqbench report results/*.json --out report.html`,
+  $ mqbench report results/*.json --out report.html
+  $ mqbench doctor --broker mqtt://127.0.0.1:1883 --connections 10000`,
 );
 
 try {

@@ -71,9 +71,11 @@ export class ProbeClient {
 }
 
 /** The probes' shared state: where the broker is, a unique id for topics and client ids, and the open clients. */
+/** Numbers client ids across sessions, so no two probe clients of one run share an id. */
+let clientSeq = 0;
+
 export class ProbeSession {
   readonly open = new Set<ProbeClient>();
-  private n = 0;
 
   constructor(readonly driver: Driver, readonly target: TargetSpec, readonly id: string) {}
 
@@ -85,7 +87,7 @@ export class ProbeSession {
   /** Connects a client with `version`; rejects with the driver's ConnectFailure words. */
   async connect(version: ProtocolLevel = this.target.mqttVersion): Promise<ProbeClient> {
     const client = new ProbeClient();
-    const clientId = `mqbench-doctor-${this.id}-${this.n++}`;
+    const clientId = `mqbench-doctor-${this.id}-${clientSeq++}`;
     const opts = connectOptions({ ...this.target, mqttVersion: version }, clientId, PROBE_CONNECT);
     client.conn = await bounded(
       this.driver.connect(opts, {

@@ -27,26 +27,43 @@ export function emptyBuckets(bounds: readonly number[]): BucketCounts {
 }
 
 /**
+ * Lowest and median value of each counts-array index, per histogram layout. hdr-histogram-js computes
+ * them with Math.pow on every call (~1 µs each: 15 ms for a wide histogram, every second, per key); the
+ * mapping depends only on the layout, so it is worked out once, with the library's own functions.
+ */
+const layouts = new Map<string, { low: number[]; mid: number[] }>();
+
+function indexValues(h: hdr.JsHistogram): { low: number[]; mid: number[] } {
+  const key = `${h.unitMagnitude}/${h.subBucketHalfCountMagnitude}`;
+  let t = layouts.get(key);
+  if (!t) layouts.set(key, (t = { low: [], mid: [] }));
+  for (let i = t.low.length; i < h.countsArrayLength; i++) {
+    t.low.push(h.valueFromIndex(i));
+    t.mid.push(h.medianEquivalentValue(t.low[i]));
+  }
+  return t;
+}
+
+/**
  * Distributes an HDR histogram over `boundsSec`. A recorded value goes to the first bucket whose bound
  * is at or above the lowest value it stands for (HDR keeps 3 significant digits, so a value within 0.1 %
  * of a bound may land on either side of it); the sum uses each value's median equivalent, as HDR's mean.
+ * A plain walk over the counts array (hdr-histogram-js's RecordedValuesIterator is ~50x slower).
  */
 export function hdrBuckets(h: Histogram, boundsSec: readonly number[]): BucketCounts {
   const out = emptyBuckets(boundsSec);
   if (h.totalCount === 0) return out;
   if (!(h instanceof hdr.JsHistogram)) throw new Error('hdrBuckets needs a JavaScript HDR histogram (useWebAssembly: false)');
   const boundsUs = boundsSec.map((b) => Math.round(b * 1e6));
-  const it = h.recordedValuesIterator;
-  it.reset();
-  let i = 0;
-  while (it.hasNext()) {
-    const step = it.next();
-    const n = step.countAtValueIteratedTo;
-    const low = h.lowestEquivalentValue(step.valueIteratedTo);
-    while (i < boundsUs.length && low > boundsUs[i]) i++; // values come in ascending order
-    out.counts[i] += n;
+  const { low, mid } = indexValues(h);
+  let b = 0;
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const n = h.getCountAtIndex(i);
+    if (n === 0) continue;
+    while (b < boundsUs.length && low[i] > boundsUs[b]) b++; // indices ascend in value
+    out.counts[b] += n;
     out.count += n;
-    out.sumUs += h.medianEquivalentValue(step.valueIteratedTo) * n;
+    out.sumUs += mid[i] * n;
   }
   return out;
 }
@@ -97,7 +114,7 @@ export class HdrFedHistogram {
       s.counts.forEach((c, i) => {
         cumulative += c;
         const le = i < this.bounds.length ? this.bounds[i] : '+Inf';
-        values.push({ metricName: `${this.name}_bucket`, labels: { le, [this.labelName]: labelValue }, value: cumulative });
+        values.push({ metricName: `${this.name}_bucket`, labels: { [this.labelName]: labelValue, le }, value: cumulative });
       });
       values.push({ metricName: `${this.name}_sum`, labels: { [this.labelName]: labelValue }, value: s.sumUs / 1e6 });
       values.push({ metricName: `${this.name}_count`, labels: { [this.labelName]: labelValue }, value: s.count });

@@ -11,7 +11,7 @@ import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Aggregator } from '../metrics/aggregate.js';
 import { zeroCounters } from '../metrics/counters.js';
 import { HISTOGRAM_KEYS, type Counters, type HistogramKey, type Phase } from '../metrics/types.js';
-import { bucketDelta, HdrFedHistogram, hdrBuckets, type BucketCounts } from './promHistogram.js';
+import { bucketDelta, emptyBuckets, HdrFedHistogram, hdrBuckets, type BucketCounts } from './promHistogram.js';
 
 export type RunPhase = 'starting' | Phase | 'done';
 export const RUN_PHASES: readonly RunPhase[] = ['starting', 'connect', 'warmup', 'measure', 'drain', 'close', 'done'];
@@ -93,6 +93,7 @@ export class PrometheusExporter {
       'kind',
     );
     this.registry.registerMetric(this.latency as unknown as Metric);
+    for (const key of HISTOGRAM_KEYS) this.latency.add(LATENCY_KINDS[key], emptyBuckets(this.latency.bounds)); // series exist from the start
     this.setPhase('starting');
   }
 

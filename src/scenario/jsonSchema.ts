@@ -146,11 +146,23 @@ export function scenarioJsonSchema(): JsonSchema {
       description: j.text({ description: 'One line about what the scenario models.' }),
       target,
       warmup: j.duration({ description: 'Published and measured, but left out of the summary. Default: 0s.', default: '0s', examples: ['2s'] }),
-      duration: j.duration({ description: 'Steady-state publishing time after every group has connected; more than 0s; --duration overrides it. Default: 10s.', default: '10s', examples: ['30s', '2m'] }),
+      duration: j.duration({ description: 'Steady-state publishing time after every group has connected; more than 0s; --duration overrides it; not with stages. Default: 10s.', default: '10s', examples: ['30s', '2m'] }),
       drain: j.duration({ description: 'After the last send, wait this long for in-flight messages before counting them lost. Default: 2s.', default: '2s', examples: ['5s'] }),
       workers: j.integer({ description: 'Worker threads, 1 to 64 (default: CPU cores - 1, at least 1); --workers overrides it.', examples: [4] }, 1, 64),
       groups: j.array({ description: 'The groups of simulated clients (at least one).' }, group, 1),
       events: j.array({ description: 'Timed events (disconnect, pause, resume), in order. Default: none.', default: [] }, event),
+      stages: j.array(
+        { description: 'Publish-rate stages instead of duration (ramp up, hold, ramp down): each moves every group\'s rate linearly from the previous level (0 at the start) to its own; warm-up is the first part of the stages.' },
+        j.object(
+          { description: 'One stage: how long it lasts and the rate level it reaches at its end.' },
+          {
+            duration: j.duration({ description: 'How long the stage lasts.', examples: ['30s', '2m'] }),
+            rate: j.level({ description: "Level reached at the end of the stage, as a share of each group's rate: \"100%\" or 1.0 (0% to 1000%).", examples: ['100%', '150%', 0.5] }),
+          },
+          ['duration', 'rate'],
+        ),
+        1,
+      ),
       thresholds: j.array(
         { description: 'Pass/fail checks on the summary; a failure makes the run exit 3. Default: none.', default: [] },
         j.threshold({

@@ -114,6 +114,11 @@ export function fraction(d: Doc): JsonSchema {
   return doc(d, { type: ['number', 'string'], exclusiveMinimum: 0, maximum: 1, pattern: whole(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`) });
 }
 
+/** A stage's rate level: "150%" or a factor such as 1.5, from 0 to 1000%. */
+export function level(d: Doc): JsonSchema {
+  return doc(d, { type: ['number', 'string'], minimum: 0, maximum: 10, pattern: whole(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`) });
+}
+
 /** 3.1.1 or 5 (4, "5.0" are accepted too). */
 export function mqttVersion(d: Doc): JsonSchema {
   return doc(d, { anyOf: [{ enum: ['3.1.1', 5, 4, '4', '5', '5.0'] }, { type: 'string', pattern: ENV_REF }] });

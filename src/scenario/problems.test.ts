@@ -46,7 +46,7 @@ describe('unknown keys', () => {
   it('lists the allowed keys when nothing is close', () => {
     const p = only('name: s\nextras: []\ngroups: [ { name: a, count: 1 } ]\n');
     expect(p).toMatchObject({ line: 2, col: 1, path: 'extras', message: 'unknown key' });
-    expect(p.hint).toBe('allowed keys: name, description, target, warmup, duration, drain, workers, groups, events, thresholds');
+    expect(p.hint).toBe('allowed keys: name, description, target, warmup, duration, drain, workers, groups, events, stages, thresholds');
   });
 });
 

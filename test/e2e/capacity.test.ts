@@ -37,7 +37,8 @@ describe('mqbench capacity (built CLI against mosquitto)', () => {
     writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 5, rate: '50/s', warmup: '0s' }));
     const r = await mqbench(['capacity', file, '--slo', 'endToEnd.p50<0.0001ms', '--from', '100/s', '--step-duration', '1s', '--out', join(tmp, 'cap2.json')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/No sustainable msg\/s found: the SLO already failed at 100/);
+    // On an overloaded machine the step may also be flagged as generator-saturated: either way, no max.
+    expect(r.stdout).toMatch(/No sustainable msg\/s found: (the SLO already failed at 100|the generator saturated at 100)/);
   });
 
   it('a bad --slo is a usage error', async () => {

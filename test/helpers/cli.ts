@@ -11,11 +11,11 @@ export interface CliResult {
   ms: number;
 }
 
-/** Runs the built CLI as a user would; `onStderr` can react to output (e.g. send Ctrl-C). */
-export function mqbench(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs the built CLI as a user would (in the repository root unless `cwd`); `onStderr` can react to output (e.g. send Ctrl-C). */
+export function mqbench(args: string[], opts: { env?: Record<string, string>; cwd?: string; onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void; timeoutMs?: number } = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const kill = (sig: NodeJS.Signals) => child.kill(sig);

@@ -199,7 +199,6 @@ describe('lean driver: refusals and losses', () => {
     const tlsPort = await freePort();
     const m = await startMosquitto([`listener ${tlsPort} 127.0.0.1`, `certfile ${cert}`, `keyfile ${key}`]);
     const url = `mqtts://localhost:${tlsPort}`;
-    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     try {
       let err: unknown = null;
       for (let k = 0; k < 20; k++) {
@@ -209,16 +208,15 @@ describe('lean driver: refusals and losses', () => {
       }
       expect(err).toBeInstanceOf(ConnectFailure);
       expect((err as ConnectFailure).reason).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
-      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // read by node:tls at each connect
-      const sub = await client(url, { protocolVersion: 5 });
+      // The scenario's `tls.insecure: true` reaches the driver as rejectUnauthorized: false.
+      const insecure = { rejectUnauthorized: false };
+      const sub = await client(url, { protocolVersion: 5, tls: insecure });
       await sub.conn.subscribe([{ topic: 'tls/#', qos: 1 }]);
-      const pub = await client(url);
+      const pub = await client(url, { tls: insecure });
       const out = publishNumbered(pub.conn, 'tls/x', 1, 200);
       await until(() => sub.messages.length === 200 && out.acked() === 200);
       await Promise.all([pub.conn.end(), sub.conn.end()]);
     } finally {
-      if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
       await m.stop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -31,7 +31,8 @@ groups:
     const perSecond = results.intervals.filter((r) => r.t >= 1 && r.t <= 6).map((r) => r.sent);
     // Area under the profile per second × 400/s: 0.25, 0.75, 1, 1, 0.75, 0.25.
     const want = [100, 300, 400, 400, 300, 100];
-    perSecond.forEach((n, i) => expect(Math.abs(n - want[i])).toBeLessThanOrEqual(3));
+    // A snapshot that fires a few ms late moves a few sends into the next row: allow 2% of the peak.
+    perSecond.forEach((n, i) => expect(Math.abs(n - want[i])).toBeLessThanOrEqual(8));
     expect(Math.abs(results.summary.messages.sent - 1600)).toBeLessThanOrEqual(1);
     expect(results.summary.messages.lost).toBe(0);
     expect(results.durationSec).toBeCloseTo(6, 1);
