@@ -149,6 +149,8 @@ async function idle() {
   const errors = {};
   let failed = 0;
   let i = 0;
+  const half = Math.ceil(cfg.connections / 2);
+  let tHalf = null;
   // At most `concurrency` handshakes at a time (0 = all at once).
   const limit = cfg.concurrency > 0 ? cfg.concurrency : cfg.connections;
   await new Promise((resolve) => {
@@ -157,7 +159,9 @@ async function idle() {
     const launch = () => {
       while (pending < limit && i < cfg.connections) {
         pending++;
-        openClient(cfg.port, `raw-${tag}-${i++}`, 60).then((c) => clients.push(c), (err) => {
+        openClient(cfg.port, `raw-${tag}-${i++}`, 60).then((c) => {
+          if (clients.push(c) === half) tHalf = now();
+        }, (err) => {
           failed++;
           errors[err.code ?? err.message] = (errors[err.code ?? err.message] ?? 0) + 1;
         }).finally(() => {
@@ -180,6 +184,7 @@ async function idle() {
   return {
     connections: cfg.connections, succeeded: clients.length, failed, errors, openAfterHold: open,
     connectPhaseSec: sec, connectsPerSec: clients.length / sec, cpuConnectSec: cpuConnect,
+    firstHalfSec: tHalf === null ? null : (tHalf - t0) / 1000, firstHalfPerSec: tHalf === null ? null : half / ((tHalf - t0) / 1000),
     rssBefore, rssAfter, rssPerConnBytes: (rssAfter - rssBefore) / Math.max(1, clients.length),
     rssPeak: Math.max(...sampler.samples.map((s) => s.rss)),
   };

@@ -2,14 +2,15 @@ import type { Connection } from '../driver/types.js';
 import { ArrivalLedger } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { GroupSpec, QoS } from '../scenario/types.js';
+import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
 
 /** One simulated client: its identity, its connection (when up) and its receive-side ledger. */
 export class Device {
   conn: Connection | null = null;
   readonly ledger: ArrivalLedger | null;
-  /** QoS 1/2 slots waiting for room in the in-flight window: [seq, dueMs] pairs, flattened. */
-  backlog: number[] = [];
+  /** QoS 1/2 slots waiting for room in the in-flight window. */
+  readonly backlog = new Backlog();
   private qosCache: Map<string, QoS> | null = null;
 
   constructor(

@@ -41,8 +41,8 @@ export class Publisher {
       this.recorder.count('publishErrors', dueMs >= this.measureFrom);
       return;
     }
-    if (qosOf(dev, seq) > 0 && (dev.backlog.length > 0 || conn.inflight() >= MAX_INFLIGHT)) {
-      if (dev.backlog.length >= 2 * MAX_BACKLOG) this.recorder.count('publishErrors', dueMs >= this.measureFrom);
+    if (qosOf(dev, seq) > 0 && (dev.backlog.size > 0 || conn.inflight() >= MAX_INFLIGHT)) {
+      if (dev.backlog.size >= MAX_BACKLOG) this.recorder.count('publishErrors', dueMs >= this.measureFrom);
       else dev.backlog.push(seq, dueMs);
       return;
     }
@@ -84,10 +84,8 @@ export class Publisher {
 
   /** An ack made room in the window, or the device is connected again: send what waits, oldest first. */
   release(dev: Device): void {
-    while (dev.backlog.length > 0 && dev.conn && dev.conn.inflight() < MAX_INFLIGHT) {
-      const seq = dev.backlog.shift()!;
-      const due = dev.backlog.shift()!;
-      this.send(dev, seq, due);
+    while (dev.backlog.size > 0 && dev.conn && dev.conn.inflight() < MAX_INFLIGHT) {
+      dev.backlog.take((seq, due) => this.send(dev, seq, due));
     }
   }
 

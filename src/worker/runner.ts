@@ -141,7 +141,7 @@ export class WorkerRunner {
 
   private progress() {
     let inflight = 0;
-    for (const ds of this.devices) for (const d of ds) inflight += (d.conn?.inflight() ?? 0) + d.backlog.length / 2;
+    for (const ds of this.devices) for (const d of ds) inflight += (d.conn?.inflight() ?? 0) + d.backlog.size;
     return { expected: this.publisher?.expectedMeasured ?? 0, uniqueReceived: this.receiver.uniqueMeasured, inflight };
   }
 

@@ -1,0 +1,94 @@
+// The four measurements, their configuration for each contender, and how their runs become figures:
+// medians over runs, the ratio of mqbench to the raw baseline, and each target met or missed.
+import { availableParallelism } from 'node:os';
+
+/** The CLI's default worker count on this machine (cores − 1, at least 1). */
+const WORKERS = Math.max(1, availableParallelism() - 1);
+const PAYLOAD = 64;
+
+const f0 = (n) => (n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+const f2 = (n) => (n === null || n === undefined ? '—' : n.toFixed(2));
+const f3 = (n) => (n === null || n === undefined ? '—' : n.toFixed(3));
+
+export const FIGURES = [
+  {
+    id: 'qos0',
+    title: '(a) QoS 0 throughput, 10 publishers, 64-byte payloads',
+    raw: (o) => ({ mode: 'qos0', clients: 10, payloadSize: PAYLOAD, batch: 100, warmupMs: 0, durationMs: o.quick ? 2000 : 5000 }),
+    mqbench: (o) => ({ mode: 'qos0', clients: 10, payloadSize: PAYLOAD, rate: 1_000_000, warmupMs: 0, durationMs: o.quick ? 2000 : 5000, workers: WORKERS }),
+    timeoutMs: () => 60_000,
+    brief: (r) => `${f0(r.sentPerSec)} msg/s, ${f3(r.cpuPer100k)} CPU-s/100k`,
+    metrics: [
+      { key: 'sentPerSec', label: 'throughput', unit: 'msg/s', fmt: f0, target: { text: '≥ 95% of baseline', check: (v, raw) => (raw ? v / raw >= 0.95 : null) } },
+      { key: 'cpuPer100k', label: 'generator CPU per 100k msgs', unit: 'CPU-s', fmt: f3, target: { text: '≤ 0.15', check: (v) => v <= 0.15 } },
+    ],
+  },
+  {
+    id: 'qos1',
+    title: '(b) QoS 1 throughput, 10 publishers, 20 in flight each',
+    raw: (o) => ({ mode: 'qos1', clients: 10, payloadSize: PAYLOAD, window: 20, warmupMs: 0, durationMs: o.quick ? 2000 : 5000 }),
+    mqbench: (o) => ({ mode: 'qos1', clients: 10, payloadSize: PAYLOAD, rate: 110_000, warmupMs: 0, durationMs: o.quick ? 2000 : 5000, workers: WORKERS }),
+    timeoutMs: () => 60_000,
+    brief: (r) => `${f0(r.sentPerSec)} msg/s, ${f3(r.cpuPer100k)} CPU-s/100k`,
+    metrics: [
+      { key: 'sentPerSec', label: 'throughput', unit: 'msg/s', fmt: f0, target: { text: '≥ 55,000', check: (v) => v >= 55_000 } },
+      { key: 'cpuPer100k', label: 'generator CPU per 100k msgs', unit: 'CPU-s', fmt: f3, target: { text: '≤ 1.5', check: (v) => v <= 1.5 } },
+    ],
+  },
+  {
+    id: 'idle',
+    title: '(c) idle connections, keepalive 60 s',
+    raw: (o) => ({ mode: 'idle', connections: o.connections, concurrency: 100, holdMs: o.quick ? 1000 : 3000 }),
+    mqbench: (o) => ({ mode: 'idle', connections: o.connections, connectRate: 10_000, holdMs: o.quick ? 1000 : 3000, workers: WORKERS }),
+    timeoutMs: (o) => 60_000 + o.connections * 10,
+    brief: (r) => `${f0(r.succeeded)} connected, ${f0(r.connectsPerSec)} conn/s, ${f2(r.rssPerConnBytes / 1024)} KB RSS/conn`,
+    metrics: [
+      { key: 'connectsPerSec', label: 'connect rate', unit: 'conn/s', fmt: f0, target: { text: '≥ 5,000', check: (v) => v >= 5000 } },
+      { key: 'rssPerConnKB', label: 'RSS per connection', unit: 'KB', fmt: f2, derive: (r) => (r.rssPerConnBytes == null ? null : r.rssPerConnBytes / 1024), target: { text: '≤ 6', check: (v) => v <= 6 } },
+      { key: 'cpuPer1kConn', label: 'generator CPU per 1,000 connections, connect phase', unit: 'CPU-s', fmt: f3, derive: (r) => (r.cpuConnectSec == null || !r.succeeded ? null : (r.cpuConnectSec * 1000) / r.succeeded) },
+      { key: 'succeeded', label: 'connections held', unit: '', fmt: f0 },
+    ],
+  },
+  {
+    id: 'latency',
+    title: '(d) end-to-end latency, 1,000 msg/s QoS 1, 1 publisher → 10 subscribers round-robin',
+    raw: (o) => ({ mode: 'latency', subscribers: 10, payloadSize: PAYLOAD, window: 20, rate: 1000, warmupMs: o.quick ? 500 : 1000, durationMs: o.quick ? 2000 : 5000 }),
+    mqbench: (o) => ({ mode: 'latency', subscribers: 10, payloadSize: PAYLOAD, rate: 1000, warmupMs: o.quick ? 500 : 1000, durationMs: o.quick ? 2000 : 5000, workers: WORKERS }),
+    timeoutMs: () => 60_000,
+    brief: (r) => `e2e p50 ${f3(r.endToEnd?.p50)} ms (uncorrected ${f3(r.endToEndUncorrected?.p50)}), p99 ${f3(r.endToEnd?.p99)} ms (uncorrected ${f3(r.endToEndUncorrected?.p99)})`,
+    metrics: [
+      { key: 'e2eP50', label: 'e2e p50, corrected (from intended send)', unit: 'ms', fmt: f3, derive: (r) => r.endToEnd?.p50 ?? null, target: { text: '≤ 0.12', check: (v) => v <= 0.12 } },
+      { key: 'e2eP50u', label: 'e2e p50, uncorrected (from actual send)', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p50 ?? null, target: { text: '≤ 0.12', check: (v) => v <= 0.12 } },
+      { key: 'e2eP99', label: 'e2e p99, corrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEnd?.p99 ?? null },
+      { key: 'e2eP99u', label: 'e2e p99, uncorrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p99 ?? null },
+    ],
+  },
+];
+
+export function median(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** Medians per contender, ratios to the baseline and target checks for one figure. */
+export function evaluate(fig, runsByContender, drivers, opts) {
+  const valueOf = (metric, r) => (r.error ? null : metric.derive ? metric.derive(r) : r[metric.key]);
+  const rows = fig.metrics.map((m) => {
+    const raw = median(runsByContender.raw.map((r) => valueOf(m, r)));
+    const perRun = Object.fromEntries(Object.entries(runsByContender).map(([c, rs]) => [c, rs.map((r) => valueOf(m, r))]));
+    const values = {};
+    const ratios = {};
+    const checks = [];
+    for (const d of drivers) {
+      const v = median(perRun[d]);
+      values[d] = v;
+      ratios[d] = v !== null && raw ? v / raw : null;
+      if (m.target) checks.push({ driver: d, met: v === null ? null : m.target.check(v, raw) });
+    }
+    return { key: m.key, label: m.label, unit: m.unit, raw, rawText: m.fmt(raw), values, valueText: Object.fromEntries(drivers.map((d) => [d, m.fmt(values[d])])), ratios, perRun, target: m.target?.text ?? null, checks };
+  });
+  const failures = Object.fromEntries(Object.entries(runsByContender).map(([c, rs]) => [c, rs.filter((r) => r.error).map((r) => r.error)]));
+  return { id: fig.id, title: fig.title, configs: { raw: fig.raw(opts), mqbench: fig.mqbench(opts) }, rows, failures };
+}
