@@ -31,7 +31,9 @@ program
   .command('run')
   .description('run a scenario against a broker and write a results JSON')
   .argument('<scenario>', 'scenario YAML file')
-  .option('-b, --broker <url>', 'broker URL (mqtt://, mqtts://, ws://, wss://) or "embedded"; overrides target.url')
+  .option('-b, --broker <url>', 'broker URL (mqtt://, mqtts://, ws://, wss://) or "embedded"; overrides target.url. Repeat it (name=url) to compare brokers', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--repeat <n>', 'with several brokers: run each this many times, interleaved (A B A B …), and print medians', parseWorkersArg)
+  .option('--markdown', 'with several brokers: print the comparison as a Markdown table')
   .option('-d, --duration <duration>', 'steady-state duration, e.g. 30s or 2m; overrides the scenario', parseDurationArg)
   .option('--scale <factor>', 'multiply every group\'s client count (and its publish rate) by this factor, e.g. 0.1 or 10', parseScaleArg)
   .option('-w, --workers <n>', 'worker threads (default: CPU cores - 1, at least 1)', parseWorkersArg)
@@ -50,6 +52,8 @@ program
 Examples:
   $ mqbench run scenarios/fanout.yaml                          # on the embedded broker
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --duration 30s --out r.json
+  $ mqbench run scenarios/fanout.yaml --broker mosquitto=mqtt://127.0.0.1:1883 --broker emqx=mqtt://127.0.0.1:1884 --repeat 3 --markdown
+                                   # compare: each run's JSON goes to --out (a folder, default results/)
   $ mqbench run scenarios/fanout.yaml --threshold "endToEnd.p99 < 50ms" --threshold "messages.lost == 0"
 
 Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|publishAck|endToEnd|

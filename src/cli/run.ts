@@ -20,10 +20,17 @@ import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
 import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
+import { parseNamedBroker, runComparison } from './runMany.js';
+import { basename } from 'node:path';
 import { startLiveMetrics } from './prometheus.js';
 
 export interface RunFlags extends DistributedFlags {
-  broker?: string;
+  /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
+  broker?: string | string[];
+  repeat?: number;
+  markdown?: boolean;
+  /** Print the summary table (off for each run of a comparison). */
+  summary?: boolean;
   duration?: number;
   /** Multiply client counts (and their publish rates) by this factor. */
   scale?: number;
@@ -41,6 +48,14 @@ const err = (s: string) => process.stderr.write(s);
 
 /** `mqbench run`: returns the exit code. */
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const brokers = flags.broker === undefined ? [] : Array.isArray(flags.broker) ? flags.broker : [flags.broker];
+  if (brokers.length > 1 || (flags.repeat ?? 1) > 1 || brokers.some((b) => /^[A-Za-z0-9_.-]+=/.test(b))) {
+    const named = (brokers.length ? brokers : ['embedded']).map(parseNamedBroker);
+    const dir = flags.out ?? 'results';
+    return runComparison(basename(file).replace(/\.ya?ml$/i, ''), { brokers: named, repeat: flags.repeat ?? 1, markdown: Boolean(flags.markdown), dir }, (b, out) =>
+      runCommand(file, { ...flags, broker: b.url, repeat: 1, out, quiet: true, summary: false }), (t) => void process.stdout.write(t));
+  }
+  flags = { ...flags, broker: brokers[0] };
   let loaded;
   try {
     loaded = await loadScenario(file, process.env, connectionLimits());
@@ -52,7 +67,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     throw e;
   }
   const scenario: Scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
-  if (flags.broker) scenario.target.url = checkBrokerFlag(flags.broker);
+  if (typeof flags.broker === 'string') scenario.target.url = checkBrokerFlag(flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
   const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
@@ -97,7 +112,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
   await writeResultsFile(out, results);
   await live?.close();
-  process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
+  if (flags.summary !== false) process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
   err(`results written to ${out}\n`);
   if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
   if (results.status === 'complete') return results.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
