@@ -18,6 +18,14 @@ import { listKinds } from '../scenario/starters.js';
 import { doctorCommand, parseConnectionsArg } from './doctor.js';
 import { parsePortArg } from './prometheus.js';
 
+// `mqbench … | head` closes the pipe early: that is the reader's choice, not an error to report.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const program = new Command();
 program
   .name('mqbench')

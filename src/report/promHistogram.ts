@@ -1,8 +1,8 @@
 /**
  * A Prometheus histogram fed from HDR histograms (integer microseconds) instead of one observe() per
  * value: prom-client's Histogram has no weighted observe, and calling it once per message would cost
- * the coordinator ~200k calls a second at 50k msg/s. Here each update walks the HDR's recorded values
- * once (a few thousand distinct values at most) and adds whole counts to fixed `le` buckets.
+ * the coordinator ~200k calls a second at 50k msg/s. Here each update walks the HDR's counts array once
+ * (~1 ms for one spanning 20 µs to seconds, whatever the message rate) and adds whole counts to `le` buckets.
  *
  * The metric object follows prom-client's registry contract (name, help, type, get(), reset()), so it is
  * rendered by the same Registry as the library's own counters and gauges.

@@ -9,7 +9,9 @@ import { scenarioSchema } from './schema.js';
 
 export function newAjv(): Ajv {
   // strictRequired is off: `oneOf: [{ required: [rate] }, …]` names keys defined by the enclosing object.
-  return new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, strictRequired: false });
+  const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, strictRequired: false });
+  // yaml-language-server's message for a value that does not match `pattern`: an annotation for ajv.
+  return ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
 }
 
 const asSchema = (x: unknown) => x as JsonSchema | undefined;

@@ -127,7 +127,7 @@ describe('scenario JSON Schema: the shipped scenarios', () => {
 
 describe('schema/scenario.schema.json', () => {
   it('is what `npm run schema` writes (run it after changing src/scenario/jsonSchema*.ts)', () => {
-    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(renderScenarioJsonSchema());
+    expect(readFileSync(SCHEMA_FILE, 'utf8'), 'schema/scenario.schema.json is stale: run npm run schema').toBe(renderScenarioJsonSchema());
   });
 
   it('is draft-07, the newest draft yaml-language-server supports', () => {

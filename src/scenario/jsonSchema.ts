@@ -8,8 +8,10 @@ import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from 
 import * as j from './jsonSchemaValues.js';
 import type { JsonSchema } from './jsonSchemaValues.js';
 
+const GROUP_NAME = j.match('[A-Za-z0-9_-]+', 'group names use letters, digits, _ and -');
+
 const groupRef = (what: string) =>
-  j.text({ description: `Name of the group ${what}.`, examples: ['devices'] }, '[A-Za-z0-9_-]+');
+  j.text({ description: `Name of the group ${what}.`, examples: ['devices'] }, GROUP_NAME);
 
 const tls = j.object(
   { description: 'TLS for mqtts:// and wss:// URLs (an error with any other URL). File paths are relative to the scenario file.' },
@@ -98,7 +100,7 @@ const publish: JsonSchema = {
 const group = j.object(
   { description: 'A group of identical clients.' },
   {
-    name: j.text({ description: 'Group name, unique in the scenario: letters, digits, _ and -.', examples: ['devices', 'backend'] }, '[A-Za-z0-9_-]+'),
+    name: j.text({ description: 'Group name, unique in the scenario: letters, digits, _ and -.', examples: ['devices', 'backend'] }, GROUP_NAME),
     count: j.groupCount({ description: 'Number of clients in the group (1 to 10,000,000).', examples: [1000, 1] }),
     clientId: j.template(
       { description: `MQTT client id; must use {i} when count > 1. Default: "${DEFAULT_CLIENT_ID}".`, default: DEFAULT_CLIENT_ID, examples: ['dev-{run}-{i}'] },
@@ -142,7 +144,7 @@ export function scenarioJsonSchema(): JsonSchema {
   const root = j.object(
     { description: 'An mqbench scenario: the broker, groups of simulated clients, timed events and pass/fail thresholds. Check it with `mqbench validate <file>`.' },
     {
-      name: j.text({ description: 'Scenario name, used in result file names: letters, digits, ., _ and -.', examples: ['fanout-commands'] }, '[A-Za-z0-9._-]+'),
+      name: j.text({ description: 'Scenario name, used in result file names: letters, digits, ., _ and -.', examples: ['fanout-commands'] }, j.match('[A-Za-z0-9._-]+', 'scenario names use letters, digits, ., _ and -')),
       description: j.text({ description: 'One line about what the scenario models.' }),
       target,
       warmup: j.duration({ description: 'Published and measured, but left out of the summary. Default: 0s.', default: '0s', examples: ['2s'] }),

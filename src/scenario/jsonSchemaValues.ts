@@ -20,9 +20,12 @@ export interface Doc {
 /** A `${VAR}` reference anywhere in a string. */
 export const ENV_REF = '\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}';
 
-/** A pattern matching the whole string, or any string that uses `${VAR}`. */
-function whole(re: string): string {
-  return `^(?:${re})$|${ENV_REF}`;
+/**
+ * A pattern matching the whole string, or any string that uses `${VAR}`, with the message editors show when a
+ * value does not match (yaml-language-server's `patternErrorMessage`; the raw pattern would be shown otherwise).
+ */
+export function match(re: string, message: string): JsonSchema {
+  return { pattern: `^(?:${re})$|${ENV_REF}`, patternErrorMessage: message };
 }
 
 /** A case-insensitive word for a pattern (JSON Schema patterns take no flags). */
@@ -40,9 +43,9 @@ function doc(d: Doc, more: JsonSchema = {}): JsonSchema {
   return out;
 }
 
-/** Text, optionally matching `pattern` (a regular expression for the whole value). */
-export function text(d: Doc, pattern?: string, minLength?: number): JsonSchema {
-  return doc(d, { type: 'string', ...(minLength ? { minLength } : {}), ...(pattern ? { pattern: whole(pattern) } : {}) });
+/** Text, optionally matching a pattern made by match(). */
+export function text(d: Doc, pattern?: JsonSchema, minLength?: number): JsonSchema {
+  return doc(d, { type: 'string', ...(minLength ? { minLength } : {}), ...pattern });
 }
 
 /** Durations: 500ms, 30s, 2m, 1h, 1.5s, 1m30s (each unit once, largest first). A bare number is refused. */
@@ -50,7 +53,7 @@ const DURATION = `\\s*(?=\\d)(?:${NUM}\\s*h *)?(?:${NUM}\\s*m *)?(?:${NUM}\\s*s 
 export function duration(d: Doc): JsonSchema {
   return doc({ examples: ['500ms', '30s', '2m', '1m30s'], ...d, description: `${d.description} A duration: 500ms, 30s, 2m, 1h or 1m30s (a unit is required).` }, {
     type: 'string',
-    pattern: whole(DURATION),
+    ...match(DURATION, 'expected a duration with a unit, e.g. 500ms, 30s, 2m or 1m30s'),
   });
 }
 
@@ -59,7 +62,7 @@ const RATE_UNITS = ['second', 'sec', 's', 'minute', 'min', 'm', 'hour', 'hr', 'h
 export function rate(d: Doc): JsonSchema {
   return doc({ examples: ['500/s', '10/m', '2/h'], ...d, description: `${d.description} A rate: 500/s, 10/m or 2/h (a unit is required; at most 10,000,000/s).` }, {
     type: 'string',
-    pattern: whole(`\\s*${NUM}\\s*/\\s*(?:${RATE_UNITS})\\s*`),
+    ...match(`\\s*${NUM}\\s*/\\s*(?:${RATE_UNITS})\\s*`, 'expected a rate with a unit, e.g. 500/s, 10/m or 2/h'),
   });
 }
 
@@ -70,31 +73,31 @@ export function size(d: Doc): JsonSchema {
     type: ['integer', 'string'],
     minimum: PAYLOAD_HEADER_BYTES,
     maximum: MAX_PAYLOAD_BYTES,
-    pattern: whole(`\\s*${NUM}\\s*(?:${units})?\\s*`),
+    ...match(`\\s*${NUM}\\s*(?:${units})?\\s*`, 'expected a size in bytes, e.g. 128, 512B, 4KB or 1MB'),
   });
 }
 
 /** A whole number from min to max (also accepted as text, e.g. from ${VAR}). */
 export function integer(d: Doc, minimum: number, maximum: number): JsonSchema {
-  return doc(d, { type: ['integer', 'string'], minimum, maximum, pattern: whole('\\s*\\d+(?:\\.0+)?\\s*') });
+  return doc(d, { type: ['integer', 'string'], minimum, maximum, ...match('\\s*\\d+(?:\\.0+)?\\s*', `expected a whole number from ${minimum} to ${maximum}`) });
 }
 
 export const groupCount = (d: Doc) => integer(d, 1, MAX_GROUP_COUNT);
 
 /** true or false (also as text). YAML 1.2 reads yes/no/on/off as text, so they are refused. */
 export function bool(d: Doc): JsonSchema {
-  return doc(d, { type: ['boolean', 'string'], pattern: whole('true|false') });
+  return doc(d, { type: ['boolean', 'string'], ...match('true|false', 'expected true or false (YAML 1.2 reads yes/no/on/off as text)') });
 }
 
 /** A QoS level 0, 1 or 2. */
 export function qos(d: Doc): JsonSchema {
-  return doc(d, { type: ['integer', 'string'], minimum: 0, maximum: 2, pattern: whole('\\s*[012](?:\\.0+)?\\s*') });
+  return doc(d, { type: ['integer', 'string'], minimum: 0, maximum: 2, ...match('\\s*[012](?:\\.0+)?\\s*', 'expected 0, 1 or 2') });
 }
 
 const mixWeight = (level: number): JsonSchema =>
   doc(
     { description: `Weight of QoS ${level}: a percentage ("25%") or a plain number (weights are normalised).`, examples: ['25%', 2.5] },
-    { type: ['number', 'string'], minimum: 0, pattern: whole(`\\s*${NUM}(?:\\s*%)?\\s*`) },
+    { type: ['number', 'string'], minimum: 0, ...match(`\\s*${NUM}(?:\\s*%)?\\s*`, 'expected a percentage like 25% or a number') },
   );
 
 /** A publish QoS: 0, 1, 2, or a weighted mix { 0: 70%, 1: 25%, 2: 5% }. */
@@ -111,12 +114,12 @@ export function publishQos(d: Doc): JsonSchema {
 
 /** A share of a group: 0.3 or "30%". */
 export function fraction(d: Doc): JsonSchema {
-  return doc(d, { type: ['number', 'string'], exclusiveMinimum: 0, maximum: 1, pattern: whole(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`) });
+  return doc(d, { type: ['number', 'string'], exclusiveMinimum: 0, maximum: 1, ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a share above 0 and at most 1, e.g. 0.3 or 30%') });
 }
 
 /** A stage's rate level: "150%" or a factor such as 1.5, from 0 to 1000%. */
 export function level(d: Doc): JsonSchema {
-  return doc(d, { type: ['number', 'string'], minimum: 0, maximum: 10, pattern: whole(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`) });
+  return doc(d, { type: ['number', 'string'], minimum: 0, maximum: 10, ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a level from 0% to 1000%, e.g. 100% or 1.5') });
 }
 
 /** 3.1.1 or 5 (4, "5.0" are accepted too). */
@@ -126,7 +129,7 @@ export function mqttVersion(d: Doc): JsonSchema {
 
 /** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */
 export function brokerUrl(d: Doc): JsonSchema {
-  return text({ ...d, description: d.description + ENV_NOTE }, `embedded|(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`);
+  return text({ ...d, description: d.description + ENV_NOTE }, match(`embedded|(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected "embedded" or a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'));
 }
 
 /** A name template: literal text and {var} references from `vars`; {{ and }} are literal braces. */
@@ -134,20 +137,20 @@ export function template(d: Doc, vars: readonly TemplateVar[], opts: { noWildcar
   const literal = opts.noWildcards ? '[^{}+#]' : '[^{}]';
   const names = vars.map((v) => `{${v}}`).join(', ');
   const description = `${d.description} Template variables: ${names}; write {{ or }} for a literal brace.${ENV_NOTE}`;
-  return text({ ...d, description }, `(?:${literal}|\\{\\{|\\}\\}|\\{(?:${vars.join('|')})\\})*`, 1);
+  return text({ ...d, description }, match(`(?:${literal}|\\{\\{|\\}\\}|\\{(?:${vars.join('|')})\\})*`, `template variables here: ${names}${opts.noWildcards ? '; no + or #' : ''} ({{ and }} for literal braces)`), 1);
 }
 
 /** A DNS host name (not an IP address). */
 export function hostName(d: Doc): JsonSchema {
-  return text(d, '(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?');
+  return text(d, match('(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?', 'expected a host name such as broker.example.com (not an IP address)'));
 }
 
 /** A file path that is not blank. */
-export const filePath = (d: Doc) => text(d, '[\\s\\S]*\\S[\\s\\S]*');
+export const filePath = (d: Doc) => text(d, match('[\\s\\S]*\\S[\\s\\S]*', 'a file path must not be empty'));
 
 /** A threshold: <metric> <op> <number>[unit]. The loader checks the metric names. */
 export function threshold(d: Doc): JsonSchema {
-  return text(d, `\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*(?:<=|>=|==|!=|<|>)\\s*${NUM}\\s*(?:[a-zA-Zµ]+|/\\s*[a-zA-Z]+)?\\s*`);
+  return text(d, match(`\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*(?:<=|>=|==|!=|<|>)\\s*${NUM}\\s*(?:[a-zA-Zµ]+|/\\s*[a-zA-Z]+)?\\s*`, 'expected <metric> <op> <value>, e.g. "endToEnd.p99 < 50ms" or "messages.lost == 0"'));
 }
 
 /** An object whose keys are exactly `properties` (unknown keys are refused, as the loader does). */

@@ -1,0 +1,42 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mqbench } from '../helpers/cli.js';
+import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { fanoutYaml } from '../helpers/scenario.js';
+
+describe('mqbench run with several brokers: interleaved repeats, medians side by side', () => {
+  let mosq: MosquittoHandle;
+  const tmp = mkdtempSync(join(tmpdir(), 'mqbench-cmp-'));
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+    writeFileSync(join(tmp, 's.yaml'), fanoutYaml({ url: 'embedded', devices: 10, rate: '100/s', duration: '1s', warmup: '0s' }));
+  });
+  afterAll(async () => {
+    await mosq?.stop();
+  });
+
+  it.each([false, true])('mosquitto vs embedded aedes, --repeat 3 (markdown: %s)', async (markdown) => {
+    const dir = join(tmp, markdown ? 'md' : 'term');
+    const r = await mqbench(['run', join(tmp, 's.yaml'), '--broker', `mosquitto=${mosq.url}`, '--broker', 'aedes=embedded', '--repeat', '3', '--out', dir, ...(markdown ? ['--markdown'] : [])], { timeoutMs: 120_000 });
+    if (r.code !== 0) console.error(r.stderr.slice(-2000));
+    expect(r.code).toBe(0);
+    // Interleaved: A B A B A B.
+    const order = [...r.stdout.matchAll(/== run (\d) of 3 against (\w+)/g)].map((m) => `${m[2]}${m[1]}`);
+    expect(order).toEqual(['mosquitto1', 'aedes1', 'mosquitto2', 'aedes2', 'mosquitto3', 'aedes3']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(6);
+    // Every run delivered everything: the medians and spreads of sent and received agree.
+    const row = (name: string) => r.stdout.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(row('mosquitto (median, min–max of 3)')).toBeTruthy();
+    expect(row('messages lost')).toMatch(/0 \(0–0\).*0 \(0–0\)/);
+    expect(row('messages received')).toMatch(/100 \(100–100\).*100 \(100–100\)/);
+    expect(row("end-to-end p99 (ms)")).toMatch(/(mosquitto|aedes)\s*[│|]?\s*$/);
+    if (markdown) {
+      expect(r.stdout).toMatch(/^\| figure \| mosquitto \(median, min–max of 3\) \| aedes \(median, min–max of 3\) \| aedes\/mosquitto \| better \|$/m);
+      expect(r.stdout).toMatch(/^\| --- \| ---: \| ---: \| ---: \| ---: \|$/m);
+    } else {
+      expect(r.stdout).toMatch(/┌/);
+    }
+  });
+});
