@@ -17,7 +17,7 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
+import { abortOnSignals, overrideBroker, prepareTarget } from './session.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -63,7 +63,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     return ExitCode.usage;
   }
   const base = structuredClone(loaded.scenario);
-  if (flags.broker) base.target.url = checkBrokerFlag(flags.broker);
+  if (flags.broker) overrideBroker(base, flags.broker);
   const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const unit = mode === 'rate' ? 'msg/s' : 'connections';

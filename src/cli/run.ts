@@ -9,17 +9,16 @@ import { defaultResultsPath, writeResultsFile } from '../report/json.js';
 import { createProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
-import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
 import { systemClock } from '../shared/clock.js';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
-import { connectionLimits } from '../shared/fdlimit.js';
+import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
-import { driverByName } from '../driver/registry.js';
+import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, checkBrokerFlag, prepareTarget } from './session.js';
+import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { runProcesses } from './processes.js';
 import { parseNamedBroker, runComparison } from './runMany.js';
 import { basename } from 'node:path';
 import { startLiveMetrics } from './prometheus.js';
@@ -42,6 +41,8 @@ export interface RunFlags extends DistributedFlags {
   threshold?: string[];
   /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
   prometheus?: number;
+  /** --processes N: run the scenario as N local segment processes and merge their results. */
+  processes?: number;
 }
 
 const err = (s: string) => process.stderr.write(s);
@@ -56,20 +57,15 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       runCommand(file, { ...flags, broker: b.url, repeat: 1, out, quiet: true, summary: false }), (t) => void process.stdout.write(t));
   }
   flags = { ...flags, broker: brokers[0] };
-  let loaded;
-  try {
-    loaded = await loadScenario(file, process.env, connectionLimits());
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
-      return ExitCode.usage;
-    }
-    throw e;
-  }
+  if ((flags.processes ?? 1) > 1) return runProcesses(file, flags);
+  const loaded = await loadRunScenario(file, flags.segment?.count ?? 1);
+  if (typeof loaded === 'number') return loaded;
   const scenario: Scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
-  if (typeof flags.broker === 'string') scenario.target.url = checkBrokerFlag(flags.broker);
+  if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
+  const cannot = driverCannot(flags.driver, scenario);
+  if (cannot) throw new UserError(`--driver ${flags.driver}: ${cannot}`, ExitCode.usage, 'use --driver mqttjs for this scenario');
   const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
   const dist = resolveDistributed(flags, scenario, redacted, Date.now());
   const segmented = dist.segment.count > 1;
@@ -97,6 +93,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       mqbenchVersion: VERSION,
       scenario: { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name },
       targetUrl: redactUrl(scenario.target.url),
+      ...(scenario.target.urls ? { targetUrls: scenario.target.urls.map(redactUrl) } : {}),
       embedded: embedded !== null,
       brokerVersion: version,
       insecureTls,

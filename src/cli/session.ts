@@ -1,10 +1,26 @@
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { connectionLimits } from '../shared/fdlimit.js';
 import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
-import { ExitCode, UserError } from '../shared/errors.js';
+import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 
 const err = (s: string) => process.stderr.write(s);
+
+/**
+ * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
+ * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
+ */
+export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | number> {
+  try {
+    return await loadScenario(file, process.env, { ...connectionLimits(), processes });
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
+    return ExitCode.usage;
+  }
+}
 
 export function checkBrokerFlag(url: string): string {
   if (url === 'embedded') return url;
@@ -12,6 +28,33 @@ export function checkBrokerFlag(url: string): string {
     throw new UserError(`--broker: "${redactUrl(url)}" is not a broker URL`, ExitCode.usage, 'use mqtt://host:1883, mqtts://, ws://, wss:// or "embedded"');
   }
   return url;
+}
+
+/** --broker: one URL replaces the scenario's url and urls (a WebSocket URL cannot go with sourceAddresses). */
+export function overrideBroker(scenario: Scenario, url: string): void {
+  scenario.target.url = checkBrokerFlag(url);
+  delete scenario.target.urls;
+  if (scenario.target.sourceAddresses && /^wss?:/i.test(url)) {
+    throw new UserError(`--broker ${redactUrl(url)}: target.sourceAddresses cannot be used with a WebSocket URL`, ExitCode.usage, 'use an mqtt:// or mqtts:// URL, or remove sourceAddresses from the scenario');
+  }
+}
+
+/**
+ * Every broker URL must answer, and every source address must reach the first of them: one line per
+ * problem, all at once, before any worker starts.
+ */
+async function probeTargets(scenario: Scenario): Promise<void> {
+  const urls = scenario.target.urls ?? [scenario.target.url];
+  const lines: string[] = [];
+  const probes = await Promise.all(urls.map((u) => probeBroker(u)));
+  probes.forEach((problem, i) => problem && lines.push(`cannot reach the broker at ${redactUrl(urls[i])}: ${problem}`));
+  const sources = scenario.target.sourceAddresses ?? [];
+  if (lines.length === 0 && sources.length > 0) {
+    const bound = await Promise.all(sources.map((a) => probeBroker(urls[0], 3000, a)));
+    bound.forEach((problem, i) => problem && lines.push(`cannot connect from source address ${sources[i]} to ${redactUrl(urls[0])}: ${problem}`));
+    if (lines.length) throw new UserError(lines.join('\n'), ExitCode.runFailed, 'is each address assigned to this machine (ip addr; all of 127.0.0.0/8 is loopback on Linux) and of the broker\'s family (IPv4 / IPv6)?');
+  }
+  if (lines.length) throw new UserError(lines.join('\n'), ExitCode.runFailed, 'is the broker running and listening there? Check --broker, target.url or target.urls');
 }
 
 /**
@@ -27,10 +70,7 @@ export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker 
       '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
     return embedded;
   }
-  const problem = await probeBroker(scenario.target.url);
-  if (problem) {
-    throw new UserError(`cannot reach the broker at ${redactUrl(scenario.target.url)}: ${problem}`, ExitCode.runFailed, 'is the broker running and listening there? Check --broker or target.url');
-  }
+  await probeTargets(scenario);
   return null;
 }
 

@@ -49,8 +49,9 @@ export const leanDriver: Driver = {
             ...(o.tls?.ca !== undefined ? { ca: o.tls.ca } : {}),
             ...(o.tls?.cert !== undefined ? { cert: o.tls.cert } : {}),
             ...(o.tls?.key !== undefined ? { key: o.tls.key } : {}),
+            ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
           })
-        : netConnect({ host: ep.host, port: ep.port });
+        : netConnect({ host: ep.host, port: ep.port, ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}) });
       sock.setNoDelay(true);
       new LeanConnection(sock, o, events, connectPacket, resolve, reject);
     });

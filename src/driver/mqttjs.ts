@@ -1,4 +1,5 @@
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { openMqttjsClient } from './mqttjsStream.js';
 import type { QoS } from '../scenario/types.js';
 import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type TlsOptions } from './types.js';
 
@@ -20,8 +21,14 @@ export const mqttjsDriver: Driver = {
         password: opts.password,
       };
       if (opts.protocolVersion === 5 && opts.sessionExpirySec !== undefined) options.properties = { sessionExpiryInterval: opts.sessionExpirySec };
+      if (opts.protocolVersion === 5 && opts.topicAliases) options.autoAssignTopicAlias = true;
       if (opts.tls && /^(mqtts|wss):/i.test(opts.url)) addTls(options, opts.tls);
-      const client = mqtt.connect(opts.url, options);
+      let client: MqttClient;
+      try {
+        client = openMqttjsClient(opts, options);
+      } catch (err) {
+        return reject(new ConnectFailure((err as Error).message));
+      }
       noDelay(client);
       let settled = false;
       let closing = false;
@@ -110,16 +117,17 @@ function wrap(client: MqttClient, markClosing: () => void): Connection {
         });
       });
     },
-    publish(topic, payload, qos: QoS, retain, done) {
+    publish(topic, payload, qos: QoS, retain, done, props) {
+      const opts = props ? { qos, retain, properties: props } : { qos, retain };
       if (qos === 0) {
         // No callback for QoS 0: with one, mqtt.js adds a 'drain' listener per message whenever the
         // corked socket buffer is over its high-water mark, and removing thousands of listeners is
         // quadratic (it cost 30% of a worker's CPU at 10k msg/s). Write errors close the client.
-        client.publish(topic, payload, { qos, retain });
+        client.publish(topic, payload, opts);
         return done();
       }
       inflight++;
-      client.publish(topic, payload, { qos, retain }, (err) => {
+      client.publish(topic, payload, opts, (err) => {
         inflight--;
         done(err ?? undefined);
       });

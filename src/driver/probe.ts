@@ -21,14 +21,14 @@ export function probeAddress(url: string): { host: string; port: number } | null
  * A TCP reachability check before any worker starts, so "broker not running" is one clear
  * line within seconds instead of thousands of failed connections. It only opens a TCP connection
  * (no TLS handshake, no WebSocket upgrade): certificate problems show up as connection failures.
- * Resolves null when the port accepts a connection, else the reason.
+ * Resolves null when the port accepts a connection, else the reason. `localAddress`: bind to it first.
  */
-export function probeBroker(url: string, timeoutMs = 3000): Promise<string | null> {
+export function probeBroker(url: string, timeoutMs = 3000, localAddress?: string): Promise<string | null> {
   const addr = probeAddress(url);
   if (!addr) return Promise.resolve(`not a valid URL`);
   const { host, port } = addr;
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, ...(localAddress !== undefined ? { localAddress } : {}) });
     const done = (reason: string | null) => {
       clearTimeout(timer);
       socket.destroy();

@@ -15,8 +15,12 @@ export interface ConnectOptions {
   sessionExpirySec?: number;
   username?: string;
   password?: string;
+  /** MQTT 5: let the client assign topic aliases (repeated topics are sent as a 2-byte alias). */
+  topicAliases?: boolean;
   /** TLS for mqtts:// and wss:// (ignored by other schemes). */
   tls?: TlsOptions;
+  /** Local IP address to bind the socket to (mqtt:// and mqtts:// only; the loader refuses it with ws/wss). */
+  localAddress?: string;
 }
 
 /** PEM texts and checks for a TLS connection; unset fields take Node's defaults (its built-in CA list). */
@@ -27,6 +31,13 @@ export interface TlsOptions {
   /** false only when the scenario says `insecure: true`. */
   rejectUnauthorized: boolean;
   servername?: string;
+}
+
+/** MQTT 5 PUBLISH properties (drivers without them refuse scenarios that set them: see registry). */
+export interface PublishProperties {
+  messageExpiryInterval?: number;
+  contentType?: string;
+  userProperties?: Record<string, string>;
 }
 
 export interface ConnectionEvents {
@@ -47,7 +58,7 @@ export interface Connection {
    * Hand a message to the client. `done` runs on PUBACK (QoS 1), PUBCOMP (QoS 2), or when the
    * packet has been written (QoS 0); with an error when it could not be sent.
    */
-  publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: (err?: Error) => void): void;
+  publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: (err?: Error) => void, props?: PublishProperties): void;
   /** QoS 1/2 publishes waiting for their ack. */
   inflight(): number;
   /** Graceful: DISCONNECT, then close. */

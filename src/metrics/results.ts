@@ -12,6 +12,8 @@ export interface ResultsContext {
   scenario: Record<string, unknown> & { name: string };
   /** Target URL without credentials. */
   targetUrl: string;
+  /** With several brokers (target.urls): all of them, without credentials (`targetUrl` is the first). */
+  targetUrls?: string[];
   embedded: boolean;
   brokerVersion?: string;
   /** TLS certificate checks were off (target.tls.insecure: true). */
@@ -60,6 +62,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     scenario: ctx.scenario,
     target: {
       url: ctx.targetUrl,
+      ...(ctx.targetUrls && ctx.targetUrls.length > 1 ? { urls: ctx.targetUrls } : {}),
       embedded: ctx.embedded,
       ...(ctx.brokerVersion ? { brokerVersion: ctx.brokerVersion } : {}),
       ...(ctx.insecureTls ? { insecureTls: true } : {}),

@@ -207,8 +207,11 @@ export interface Results {
   statusReason?: string;
   mqbenchVersion: string;
   scenario: Record<string, unknown> & { name: string };
-  /** insecureTls: the run had TLS certificate checks off (target.tls.insecure: true); absent otherwise. */
-  target: { url: string; embedded: boolean; brokerVersion?: string; insecureTls?: boolean };
+  /**
+   * insecureTls: the run had TLS certificate checks off (target.tls.insecure: true); absent otherwise.
+   * urls: every broker of a run with several (target.urls), additive; `url` is then the first.
+   */
+  target: { url: string; urls?: string[]; embedded: boolean; brokerVersion?: string; insecureTls?: boolean };
   startedAt: string;
   durationSec: number;
   summary: Summary;

@@ -47,7 +47,7 @@ function headerLine(results: Results, paint: Paint): string {
   const broker = results.target.brokerVersion ? ` (${results.target.brokerVersion})` : '';
   const embedded = results.target.embedded ? ' [embedded]' : '';
   return [
-    `${paint.bold(results.scenario.name)} → ${results.target.url}${broker}${embedded}`,
+    `${paint.bold(results.scenario.name)} → ${results.target.url}${results.target.urls ? ` (+${results.target.urls.length - 1} more)` : ''}${broker}${embedded}`,
     `status ${statusText(results, paint)}`,
     `duration ${fmtSec(results.durationSec)}`,
   ].join(' | ');

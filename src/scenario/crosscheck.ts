@@ -83,6 +83,15 @@ export function crossCheck(doc: unknown): PathProblem[] {
     if (doc.stages.length === 0) problems.push({ path: ['stages'], message: 'needs at least one stage', hint: 'e.g. - { duration: 30s, rate: 100% }' });
     else if (total <= warmup) problems.push({ path: ['stages'], message: 'the stages must last longer than the warm-up', hint: 'warm-up is the first part of the stages' });
   }
+  const version = isRecord(doc.target) ? read(v.mqttVersion, doc.target.mqttVersion) : undefined;
+  if (version !== 5) {
+    doc.groups.forEach((g, i) => {
+      const p = isRecord(g) && isRecord(g.publish) ? g.publish : undefined;
+      for (const key of ['properties', 'topicAlias'] as const) {
+        if (p && p[key] !== undefined) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
+      }
+    });
+  }
   problems.push(...checkEvents(doc, doc.groups.map((g) => (isRecord(g) ? read(v.text(), g.name) : undefined)).filter((n): n is string => n !== undefined)));
   const groups = doc.groups.map((g) => (isRecord(g) ? g : {}));
   const names = groups.map((g) => read(v.text(), g.name));

@@ -25,13 +25,23 @@ const tls = j.object(
 );
 
 const target = j.object(
-  { description: 'The broker under test. `--broker` on the command line overrides url.' },
+  { description: 'The broker under test. `--broker` on the command line overrides url (and urls).' },
   {
     url: j.brokerUrl({
       description: 'mqtt:// (1883), mqtts:// (8883), ws:// (80), wss:// (443) URL, or "embedded" for an in-process aedes broker. Default: embedded.',
       default: 'embedded',
       examples: ['mqtt://127.0.0.1:1883', 'mqtts://broker.example.com:8883', 'wss://broker.example.com/mqtt', 'embedded'],
     }),
+    urls: j.array(
+      { description: 'Several brokers instead of url, e.g. the nodes of a cluster: client g (counted over all groups) connects to urls[g % n]. Results name the first and list them all.', examples: [['mqtt://10.0.0.1:1883', 'mqtt://10.0.0.2:1883']] },
+      j.clusterUrl({ description: 'mqtt://, mqtts://, ws:// or wss:// URL of one broker.', examples: ['mqtt://10.0.0.1:1883'] }),
+      1,
+    ),
+    sourceAddresses: j.array(
+      { description: 'Local IP addresses to bind client sockets to: client g binds sourceAddresses[g % n]. Each local address gives another ~28,000 ephemeral ports towards one broker address. Not with ws:// or wss://.', examples: [['127.0.0.2', '127.0.0.3']] },
+      j.ipAddress({ description: 'An IPv4 or IPv6 address of this machine (127.0.0.0/8 is all loopback on Linux).', examples: ['127.0.0.2'] }),
+      1,
+    ),
     mqttVersion: j.mqttVersion({ description: 'MQTT protocol version: 3.1.1 or 5. Default: 3.1.1.', default: '3.1.1', examples: ['3.1.1', 5] }),
     username: j.text({ description: 'MQTT username. Use ${VAR} to read it from the environment.', examples: ['${MQTT_USER}'] }),
     password: j.text({ description: 'MQTT password. Use ${VAR} to read it from the environment; never written to results.', examples: ['${MQTT_PASSWORD}'] }),
@@ -73,10 +83,23 @@ const payload = j.object(
   { description: 'The published payload.' },
   {
     size: j.size({
-      description: 'Payload size in bytes, including the 32-byte mqbench header: 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB". Default: 64.',
+      description: 'Payload size in bytes, including the 32-byte mqbench header: 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
       default: 64,
-      examples: [128, '1KB', '4KiB'],
+      examples: [128, '1KB', '4KiB', '64..512'],
     }),
+    json: j.text({
+      description: 'A JSON object template instead of binary filler: placeholders {i} {group} {clientId} {run} {seq} {ts} and generated {int:1..9} {float:15..30} {choice:on|off}; mqbench adds a "_mqb" field. size is then ignored.',
+      examples: ['{"device": "{clientId}", "temp": {float:15..30}, "state": "{choice:on|off}"}'],
+    }),
+  },
+);
+
+const publishProperties = j.object(
+  { description: 'MQTT 5 properties sent with every message (needs mqttVersion: 5).' },
+  {
+    messageExpiry: j.duration({ description: 'Message expiry interval: the broker drops the message if not delivered by then.', examples: ['60s'] }),
+    contentType: j.text({ description: 'Content type, e.g. application/json.', examples: ['application/json'] }),
+    userProperties: { type: 'object', description: 'User properties: name → value (text).', additionalProperties: { type: 'string' } } as JsonSchema,
   },
 );
 
@@ -91,6 +114,8 @@ const publish: JsonSchema = {
       every: j.duration({ description: 'Per client: each client publishes once per this interval (the group rate is count / every). More than 0s.', examples: ['5s', '500ms'] }),
       payload,
       targets: groupRef('whose clients {target} cycles through (round robin); the only other group by default'),
+      properties: publishProperties,
+      topicAlias: j.bool({ description: 'MQTT 5: send repeated topics as topic aliases (the client assigns them up to the broker\'s maximum). Default: false.', default: false }),
     },
     ['topic'],
   ),

@@ -66,14 +66,15 @@ export function rate(d: Doc): JsonSchema {
   });
 }
 
-/** A payload size in bytes: 128, "512B", "4KB" / "4KiB" (x1024), "1MB" / "1MiB" (x1024²). */
+/** A payload size in bytes: 128, "512B", "4KB" / "4KiB" (x1024), "1MB" / "1MiB" (x1024²), or a range "64..1KB". */
 export function size(d: Doc): JsonSchema {
   const units = ['kib', 'kb', 'mib', 'mb', 'b'].map(ci).join('|');
+  const one = `\\s*${NUM}\\s*(?:${units})?\\s*`;
   return doc(d, {
     type: ['integer', 'string'],
     minimum: PAYLOAD_HEADER_BYTES,
     maximum: MAX_PAYLOAD_BYTES,
-    ...match(`\\s*${NUM}\\s*(?:${units})?\\s*`, 'expected a size in bytes, e.g. 128, 512B, 4KB or 1MB'),
+    ...match(`${one}(?:\\.\\.${one})?`, 'expected a size in bytes, e.g. 128, 512B, 4KB, 1MB, or a range like 64..1KB'),
   });
 }
 
@@ -130,6 +131,17 @@ export function mqttVersion(d: Doc): JsonSchema {
 /** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */
 export function brokerUrl(d: Doc): JsonSchema {
   return text({ ...d, description: d.description + ENV_NOTE }, match(`embedded|(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected "embedded" or a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'));
+}
+
+/** One of several broker URLs: an mqtt://, mqtts://, ws:// or wss:// URL ("embedded" is not one). */
+export function clusterUrl(d: Doc): JsonSchema {
+  return text({ ...d, description: d.description + ENV_NOTE }, match(`(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'));
+}
+
+/** An IPv4 address (four numbers 0-255) or an IPv6 address (hex groups and colons). The loader checks it fully. */
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+export function ipAddress(d: Doc): JsonSchema {
+  return text(d, match(`\\s*(?:${OCTET}(?:\\.${OCTET}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)\\s*`, 'expected an IPv4 or IPv6 address, e.g. 127.0.0.2 or fd00::5'));
 }
 
 /** A name template: literal text and {var} references from `vars`; {{ and }} are literal braces. */

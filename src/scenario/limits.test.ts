@@ -20,8 +20,15 @@ describe('checkLimits: more connections than one process can hold', () => {
     expect(p).toEqual({
       path: ['groups', 1, 'count'],
       message: 'the scenario opens 25,001 connections but one mqbench process can hold about 19,900 (open-files limit 20,000)',
-      hint: 'split across machines with segments, or raise ulimit -n',
+      hint: 'run it as 2 or more processes (--processes N on one machine, --segment i/N across machines), or raise ulimit -n',
     });
+  });
+
+  it('split over processes, each holds a share of every group (rounded up)', () => {
+    expect(checkLimits(doc(51_000), { maxConnections: 19_900, processes: 3 })).toEqual([]);
+    const [p] = checkLimits(doc(50_000, 10_001), { maxConnections: 19_900, processes: 3 });
+    expect(p.message).toBe('split over 3 processes, one opens up to 20,001 connections but one mqbench process can hold about 19,900');
+    expect(p.hint).toMatch(/^run it as 4 or more processes/);
   });
 
   it('ignores counts that are invalid (the schema reports those) and says nothing of an unknown file limit', () => {

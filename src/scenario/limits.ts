@@ -11,6 +11,8 @@ export interface LoadLimits {
   maxConnections?: number;
   /** The open-files limit `maxConnections` was derived from; only used to explain a problem. */
   openFiles?: number;
+  /** The run is split over this many processes (--processes, --segment i/N): each holds its share. Default 1. */
+  processes?: number;
 }
 
 const readable = (n: number) => n.toLocaleString('en-US');
@@ -35,17 +37,20 @@ function countOf(group: unknown): number {
 export function checkLimits(doc: unknown, limits: LoadLimits): PathProblem[] {
   const max = limits.maxConnections;
   if (max === undefined || !isRecord(doc) || !Array.isArray(doc.groups)) return [];
-  const counts = doc.groups.map(countOf);
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total <= max) return [];
+  const n = Math.max(1, limits.processes ?? 1);
+  // A process runs a contiguous share of every group: at most ceil(count / n) of each.
+  const counts = doc.groups.map((g) => Math.ceil(countOf(g) / n));
+  const perProcess = counts.reduce((a, b) => a + b, 0);
+  if (perProcess <= max) return [];
   let running = 0;
-  const at = counts.findIndex((n) => (running += n) > max);
+  const at = counts.findIndex((c) => (running += c) > max);
   const files = limits.openFiles !== undefined ? ` (open-files limit ${readable(limits.openFiles)})` : '';
+  const opens = n === 1 ? `the scenario opens ${readable(perProcess)} connections` : `split over ${n} processes, one opens up to ${readable(perProcess)} connections`;
   return [
     {
       path: ['groups', at, 'count'],
-      message: `the scenario opens ${readable(total)} connections but one mqbench process can hold about ${readable(Math.max(0, max))}${files}`,
-      hint: 'split across machines with segments, or raise ulimit -n',
+      message: `${opens} but one mqbench process can hold about ${readable(Math.max(0, max))}${files}`,
+      hint: `run it as ${Math.ceil(perProcess * n / Math.max(1, max))} or more processes (--processes N on one machine, --segment i/N across machines), or raise ulimit -n`,
     },
   ];
 }

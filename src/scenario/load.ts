@@ -14,6 +14,7 @@ import { formatPath, type PathProblem } from './problems.js';
 import { resolveScenario, scenarioPathOf } from './resolve.js';
 import { scenarioSchema } from './schema.js';
 import { scrubText } from './scrub.js';
+import { checkTarget } from './targetCheck.js';
 import { checkTls } from './tls.js';
 import type { Scenario } from './types.js';
 
@@ -146,7 +147,7 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const checked = scenarioSchema.safeParse(subst.value);
   const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
   const tls = checkTls(subst.value, dirname(file));
-  found.push(...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems);
+  found.push(...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems, ...checkTarget(subst.value));
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];

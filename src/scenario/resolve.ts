@@ -22,7 +22,18 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   const mix = typeof p.qos === 'object' ? p.qos.mix : undefined;
   // With a mix, `qos` is the highest QoS the mix uses (what the client must support).
   const qos = mix ? ((mix[2] > 0 ? 2 : mix[1] > 0 ? 1 : 0) as QoS) : (p.qos as QoS);
-  const out: PublishSpec = { topic: p.topic, qos, retain: p.retain, rate, payload: { size: p.payload.size } };
+  const out: PublishSpec = { topic: p.topic, qos, retain: p.retain, rate, payload: { size: p.payload.size.min } };
+  if (p.payload.size.max !== p.payload.size.min) out.payload.maxSize = p.payload.size.max;
+  if (p.payload.json !== undefined) out.payload.json = p.payload.json;
+  if (p.properties) {
+    const pr = p.properties;
+    out.properties = {
+      ...(pr.messageExpiry !== undefined ? { messageExpirySec: Math.round(pr.messageExpiry / 1000) } : {}),
+      ...(pr.contentType !== undefined ? { contentType: pr.contentType } : {}),
+      ...(pr.userProperties !== undefined ? { userProperties: { ...pr.userProperties } } : {}),
+    };
+  }
+  if (p.topicAlias) out.topicAlias = true;
   if (mix) out.qosMix = mix;
   if (targets !== undefined) out.targets = targets;
   return out;
@@ -82,7 +93,7 @@ export function resolveScenario(input: ScenarioInput): Scenario {
   const t = input.target;
   const out: Scenario = {
     name: input.name,
-    target: { url: t.url, mqttVersion: t.mqttVersion },
+    target: { url: t.urls?.[0] ?? t.url, mqttVersion: t.mqttVersion },
     warmupMs: input.warmup,
     // With stages, the publishing timeline is the stages: what warm-up leaves of it is measured.
     durationMs: input.stages ? input.stages.reduce((ms, st) => ms + st.duration, 0) - input.warmup : input.duration,
@@ -93,6 +104,8 @@ export function resolveScenario(input: ScenarioInput): Scenario {
     thresholds: [...input.thresholds],
   };
   if (input.description !== undefined) out.description = input.description;
+  if (t.urls !== undefined && t.urls.length > 1) out.target.urls = [...t.urls];
+  if (t.sourceAddresses !== undefined) out.target.sourceAddresses = [...t.sourceAddresses];
   if (t.username !== undefined) out.target.username = t.username;
   if (t.password !== undefined) out.target.password = t.password;
   if (t.tls !== undefined) out.target.tls = resolveTls(t.tls);
@@ -108,6 +121,7 @@ const RENAMES: Record<string, string> = {
   'groups[].connect.keepalive': 'keepaliveSec',
   'groups[].connect.timeout': 'timeoutMs',
   'groups[].connect.sessionExpiry': 'sessionExpirySec',
+  'groups[].publish.properties.messageExpiry': 'messageExpirySec',
   'groups[].publish.every': 'rate',
   'events[].at': 'atMs',
   'stages[].duration': 'durationMs',

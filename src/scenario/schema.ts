@@ -84,6 +84,10 @@ const tlsShape = {
 const shapes = {
   target: {
     url: field(v.brokerUrl).default('embedded'),
+    // Several brokers (a cluster's nodes): client g connects to urls[g % n]. Instead of url (crosscheck.ts).
+    urls: list(field(v.clusterUrl)).min(1, { error: 'needs at least one broker URL' }).optional(),
+    // Local addresses to bind client sockets to: client g binds sourceAddresses[g % n].
+    sourceAddresses: list(field(v.ipAddress)).min(1, { error: 'needs at least one address' }).optional(),
     mqttVersion: field(v.mqttVersion).default(4),
     username: field(v.text()).optional(),
     password: field(v.text()).optional(),
@@ -103,8 +107,15 @@ const shapes = {
     until: field(v.duration(true)).optional(),
   },
   payload: {
-    size: field(v.payloadSize).default(64),
+    size: field(v.payloadSizeRange).default({ min: 64, max: 64 }),
+    json: field(v.payloadJson).optional(),
   },
+};
+
+const publishProperties = {
+  messageExpiry: field(v.duration()).optional(),
+  contentType: field(v.text()).optional(),
+  userProperties: z.record(z.string(), field(v.text())).optional(),
 };
 
 const publishShape = {
@@ -115,6 +126,8 @@ const publishShape = {
   every: field(v.duration(true)).optional(),
   payload: obj(shapes.payload).prefault({}),
   targets: field(groupName).optional(),
+  properties: obj(publishProperties).optional(),
+  topicAlias: field(v.bool).optional(),
 };
 
 /** A subscription written as a bare string is shorthand for { topic: <string> } (QoS 0). */
@@ -178,6 +191,7 @@ const KEYS: Record<string, readonly string[]> = {
   'groups[].subscribe[]': Object.keys(shapes.subscription),
   'groups[].publish': Object.keys(publishShape),
   'groups[].publish.payload': Object.keys(shapes.payload),
+  'groups[].publish.properties': Object.keys(publishProperties),
   'events[]': Object.keys(eventShape),
   'stages[]': Object.keys(stageShape),
   'events[].disconnect': Object.keys(eventShapes.disconnect),

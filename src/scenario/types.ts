@@ -12,6 +12,13 @@ export type ProtocolLevel = 4 | 5;
 export interface TargetSpec {
   /** mqtt://, mqtts://, ws://, wss:// URL, or the literal "embedded". */
   url: string;
+  /**
+   * Several brokers (target.urls, e.g. a cluster's nodes): client g (global index) connects to urls[g % n].
+   * `url` is then urls[0] (what messages and results name). Absent with a single URL.
+   */
+  urls?: string[];
+  /** Local addresses to bind client sockets to: client g binds sourceAddresses[g % n] (past ~28k ports per pair). */
+  sourceAddresses?: string[];
   mqttVersion: ProtocolLevel;
   username?: string;
   password?: string;
@@ -65,8 +72,15 @@ export interface SubscribeSpec {
 }
 
 export interface PayloadSpec {
-  /** Total payload bytes, header included (must be >= PAYLOAD_HEADER_BYTES). */
+  /** Total payload bytes, header included (must be >= PAYLOAD_HEADER_BYTES); the lower end of a range. */
   size: number;
+  /** With a range ("64..512"), the upper end: each message gets a size in [size, maxSize]. */
+  maxSize?: number;
+  /**
+   * A JSON template (see scenario/payloadTemplate.ts) instead of binary filler: the payload is the
+   * filled-in JSON object with mqbench's header added as a field "_mqb" (base64). `size` is ignored.
+   */
+  json?: string;
 }
 
 export interface PublishSpec {
@@ -82,6 +96,10 @@ export interface PublishSpec {
    * used). Each message's QoS follows from its slot, so the shares hold exactly over a run.
    */
   qosMix?: [number, number, number];
+  /** MQTT 5 PUBLISH properties sent with every message (message expiry in seconds). */
+  properties?: { messageExpirySec?: number; contentType?: string; userProperties?: Record<string, string> };
+  /** MQTT 5: send repeated topics as topic aliases. */
+  topicAlias?: boolean;
   /** Group whose client indices `{target}` cycles through (round-robin), when the topic uses `{target}`. */
   targets?: string;
 }

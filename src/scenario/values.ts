@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { parseThreshold } from '../metrics/thresholds.js';
+import { parsePayloadTemplate } from './payloadTemplate.js';
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
@@ -157,6 +158,27 @@ export const payloadSize: Parse<number> = (v) => {
   return bytes;
 };
 
+/** A payload size, or a range "64..512" (each message gets a size in it, header included). */
+export const payloadSizeRange: Parse<{ min: number; max: number }> = (v) => {
+  if (typeof v === 'string' && v.includes('..')) {
+    const [a, b] = v.split('..');
+    const min = payloadSize(a.trim());
+    const max = payloadSize(b.trim());
+    if (max < min) fail(`the size range ${show(v)} ends below its start`, 'e.g. 64..512');
+    return { min, max };
+  }
+  const n = payloadSize(v);
+  return { min: n, max: n };
+};
+
+/** A JSON payload template (see payloadTemplate.ts): parsed here, so every mistake is positioned. */
+export const payloadJson: Parse<string> = (v) => {
+  const src = text()(v);
+  const p = parsePayloadTemplate(src);
+  if (!p.ok) fail(p.message, p.hint);
+  return src;
+};
+
 export const mqttVersion: Parse<ProtocolLevel> = (v) => {
   required(v);
   if (v === '3.1.1' || v === 4 || v === '4') return 4;
@@ -186,6 +208,20 @@ export const brokerUrl: Parse<string> = (v) => {
   }
   if (!url.hostname) fail(`URL ${shown} has no host`, 'e.g. mqtt://localhost:1883');
   return v;
+};
+
+/** One of several broker URLs (target.urls): like `url`, but "embedded" has no place in a list of brokers. */
+export const clusterUrl: Parse<string> = (v) => {
+  const url = brokerUrl(v);
+  if (url === 'embedded') fail('"embedded" cannot be one of several broker URLs', 'list mqtt://, mqtts://, ws:// or wss:// URLs, or use url: embedded alone');
+  return url;
+};
+
+/** A local IPv4 or IPv6 address to bind client sockets to (target.sourceAddresses), e.g. 127.0.0.2 or ::1. */
+export const ipAddress: Parse<string> = (v) => {
+  const address = text()(v).trim();
+  if (!isIP(address)) fail(`${show(v)} is not an IPv4 or IPv6 address`, 'e.g. 127.0.0.2, 10.0.0.5 or fd00::5 (no host names, no ports)');
+  return address;
 };
 
 /** A file path (kept as written; tls.ts reads the file relative to the scenario's directory). */

@@ -26,13 +26,17 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * A short hash of a (redacted, resolved) scenario as written in results. The broker URL is left out:
- * segments on different machines may reach the same broker by different addresses.
+ * A short hash of a (redacted, resolved) scenario as written in results. The broker URL(s) and local source
+ * addresses are left out: segments on different machines may reach the same broker by different addresses.
  */
 export function scenarioHash(scenario: Record<string, unknown>): string {
   const copy = JSON.parse(canonicalJson(scenario)) as Record<string, unknown>;
   const target = copy.target as Record<string, unknown> | undefined;
-  if (target && typeof target === 'object') delete target.url;
+  if (target && typeof target === 'object') {
+    delete target.url;
+    delete target.urls;
+    delete target.sourceAddresses;
+  }
   return createHash('sha256').update(canonicalJson(copy)).digest('hex').slice(0, 16);
 }
 

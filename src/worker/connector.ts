@@ -53,7 +53,8 @@ export class Connector {
   }
 
   private async attempt(dev: Device, kind: 'connect' | 'reconnect'): Promise<boolean> {
-    const opts = connectOptions(this.target, dev.clientId, dev.group.connect, this.tls);
+    const opts = connectOptions(this.target, dev.clientId, dev.group.connect, this.tls, dev.global);
+    if (dev.group.publish?.topicAlias) opts.topicAliases = true;
     try {
       const conn = await this.driver.connect(
         opts,

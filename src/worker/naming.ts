@@ -1,4 +1,7 @@
+import { parsePayloadTemplate, type PayloadPart } from '../scenario/payloadTemplate.js';
 import { compileTemplate, type ParsedTemplate } from '../scenario/template.js';
+import type { PublishProperties } from '../driver/types.js';
+import type { PublishSpec } from '../scenario/types.js';
 import type { GroupSpec, Scenario } from '../scenario/types.js';
 import type { PlannedSubscription } from '../metrics/ledger.js';
 
@@ -9,6 +12,10 @@ export interface GroupNames {
   publishTopic?: ParsedTemplate;
   /** Client count of the group `{target}` cycles through (0 when the topic has no {target}). */
   targetCount: number;
+  /** The parsed JSON payload template, when the group publishes JSON. */
+  payloadParts?: PayloadPart[];
+  /** MQTT 5 properties sent with each of the group's messages. */
+  publishProps?: PublishProperties;
 }
 
 export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames {
@@ -18,6 +25,8 @@ export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames 
     subscribe: g.subscribe.map((s) => compileTemplate(s.topic)),
     publishTopic: g.publish ? compileTemplate(g.publish.topic) : undefined,
     targetCount: targets?.count ?? 0,
+    payloadParts: g.publish?.payload.json ? compilePayload(g.publish.payload.json) : undefined,
+    publishProps: g.publish?.properties ? toDriverProps(g.publish.properties) : undefined,
   };
 }
 
@@ -52,4 +61,18 @@ export function* plannedSubscriptions(
       for (let k = 0; k < filters.length; k++) yield { client, slot: slot + k, filter: filters[k], qos: g.subscribe[k].qos };
     }
   }
+}
+
+function compilePayload(src: string): PayloadPart[] {
+  const p = parsePayloadTemplate(src);
+  if (!p.ok) throw new Error(`invalid payload template: ${p.message}`); // the loader checked it
+  return p.parts;
+}
+
+function toDriverProps(p: NonNullable<PublishSpec['properties']>): PublishProperties {
+  return {
+    ...(p.messageExpirySec !== undefined ? { messageExpiryInterval: p.messageExpirySec } : {}),
+    ...(p.contentType !== undefined ? { contentType: p.contentType } : {}),
+    ...(p.userProperties !== undefined ? { userProperties: p.userProperties } : {}),
+  };
 }

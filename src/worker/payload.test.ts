@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePayload, encodePayload } from './payload.js';
+import { decodePayload, encodeJsonPayload, encodePayload } from './payload.js';
 
 describe('payload header', () => {
   const h = { qos: 1 as const, runTag: 0xdeadbeef, publisher: 70_000, seq: 4_000_000_000, intendedMs: 1_795_000_000_123.456, sentMs: 1_795_000_000_124.5 };
@@ -25,5 +25,24 @@ describe('payload header', () => {
 
   it('refuses a size below the header', () => {
     expect(() => encodePayload(31, h)).toThrow(/smaller than the 32-byte header/);
+  });
+});
+
+describe('JSON payloads', () => {
+  const h = { qos: 2 as const, runTag: 77, publisher: 3, seq: 9, intendedMs: 1_795_000_000_001.25, sentMs: 1_795_000_000_002.5 };
+
+  it('stay valid JSON objects and carry the header in "_mqb"', () => {
+    const buf = encodeJsonPayload('{"temp": 21.5, "state": "on"}', h);
+    const obj = JSON.parse(buf.toString('utf8'));
+    expect(obj).toMatchObject({ temp: 21.5, state: 'on' });
+    expect(typeof obj._mqb).toBe('string');
+    expect(decodePayload(buf, 77)).toEqual(h);
+    expect(decodePayload(buf, 78)).toBeNull();
+  });
+
+  it('works for an empty object and is not confused by other JSON', () => {
+    expect(JSON.parse(encodeJsonPayload('{ }', h).toString()).hasOwnProperty('_mqb')).toBe(true);
+    expect(decodePayload(encodeJsonPayload('{}', h), 77)).toEqual(h);
+    expect(decodePayload(Buffer.from('{"temperature": 21.5, "humidity": 40, "battery": 99, "x": 1}'), 77)).toBeNull();
   });
 });

@@ -37,8 +37,12 @@ export function encodePayload(size: number, h: Header): Buffer {
   return buf;
 }
 
-/** Returns null for anything that is not an mqbench payload of the given run. */
+/** Returns null for anything that is not an mqbench payload (binary or JSON) of the given run. */
 export function decodePayload(buf: Buffer, runTag: number): Header | null {
+  return decodeBinary(buf, runTag) ?? decodeJsonHeader(buf, runTag);
+}
+
+function decodeBinary(buf: Buffer, runTag: number): Header | null {
   if (buf.length < PAYLOAD_HEADER_BYTES) return null;
   if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== VERSION) return null;
   if (buf.readUInt32LE(4) !== runTag >>> 0) return null;
@@ -50,4 +54,29 @@ export function decodePayload(buf: Buffer, runTag: number): Header | null {
     intendedMs: buf.readDoubleLE(16),
     sentMs: buf.readDoubleLE(24),
   };
+}
+
+const JSON_FIELD = '"_mqb":"';
+
+/**
+ * A JSON payload: the filled-in template object with the header added as a last field
+ * "_mqb": "<base64 of the 32 header bytes>", so brokers and consumers that parse JSON see a
+ * valid object and mqbench still checks every message.
+ */
+export function encodeJsonPayload(json: string, h: Header): Buffer {
+  const header = encodePayload(PAYLOAD_HEADER_BYTES, h).toString('base64');
+  const body = json.trimEnd();
+  const inner = body.slice(0, -1).trimEnd();
+  const sep = inner.endsWith('{') ? '' : ',';
+  return Buffer.from(`${inner}${sep}${JSON_FIELD}${header}"}`, 'utf8');
+}
+
+/** The header of a JSON payload (its "_mqb" field), or null. */
+function decodeJsonHeader(buf: Buffer, runTag: number): Header | null {
+  if (buf.length < 50 || buf[buf.length - 1] !== 0x7d) return null;
+  const tail = buf.subarray(Math.max(0, buf.length - 60)).toString('latin1');
+  const at = tail.lastIndexOf(JSON_FIELD);
+  if (at < 0) return null;
+  const b64 = tail.slice(at + JSON_FIELD.length, at + JSON_FIELD.length + 44);
+  return decodeBinary(Buffer.from(b64, 'base64'), runTag);
 }

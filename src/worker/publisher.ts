@@ -5,7 +5,8 @@ import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT } from '../shared/constants.js';
 import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
-import { encodePayload } from './payload.js';
+import { encodeJsonPayload, encodePayload, type Header } from './payload.js';
+import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
 
 /**
  * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered.
@@ -56,9 +57,8 @@ export class Publisher {
     const qos = qosOf(dev, seq);
     const topic = this.topic(dev, seq);
     const sentMs = this.clock.now();
-    const payload = encodePayload(p.payload.size, {
-      qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs,
-    });
+    const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
+    const payload = this.payload(dev, seq, dueMs, header);
     const [e0, e1, e2] = this.index.expectedFor(topic, qos, this.receivable);
     const expected = e0 + e1 + e2;
     rec.count('sent', measured);
@@ -79,7 +79,7 @@ export class Publisher {
         rec.latency('publishAck', this.clock.now() - sentMs, measured);
       }
       this.release(dev);
-    });
+    }, dev.names.publishProps);
   }
 
   /** An ack made room in the window, or the device is connected again: send what waits, oldest first. */
@@ -87,6 +87,18 @@ export class Publisher {
     while (dev.backlog.size > 0 && dev.conn && dev.conn.inflight() < MAX_INFLIGHT) {
       dev.backlog.take((seq, due) => this.send(dev, seq, due));
     }
+  }
+
+  /** Binary filler of the fixed (or per-message, within a range) size, or the filled-in JSON template. */
+  private payload(dev: Device, seq: number, dueMs: number, header: Header): Buffer {
+    const spec = dev.group.publish!.payload;
+    const seed = Math.imul(dev.global + 1, 0x9e3779b1) ^ seq;
+    if (dev.names.payloadParts) {
+      const json = renderPayloadTemplate(dev.names.payloadParts, { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) }, seed);
+      return encodeJsonPayload(json, header);
+    }
+    const size = spec.maxSize === undefined ? spec.size : spec.size + ((seed >>> 0) % (spec.maxSize - spec.size + 1));
+    return encodePayload(size, header);
   }
 
   /** Topics that depend only on the client are rendered once; {seq}/{target} ones per message. */
