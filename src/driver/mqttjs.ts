@@ -53,7 +53,10 @@ export const mqttjsDriver: Driver = {
           events.onLost(lastError || 'closed by the broker or network');
         }
       });
-      client.on('message', (topic: string, payload: Buffer, packet: { retain?: boolean }) => events.onMessage(topic, payload, packet.retain === true));
+      client.on('message', (topic: string, payload: Buffer, packet: { retain?: boolean; properties?: { responseTopic?: string; correlationData?: Buffer } }) => {
+        const p = packet.properties;
+        events.onMessage(topic, payload, packet.retain === true, p?.responseTopic ? { responseTopic: p.responseTopic, correlationData: p.correlationData } : undefined);
+      });
       client.once('connect', () => {
         if (settled) return;
         settled = true;

@@ -30,7 +30,8 @@ export function openMqttjsClient(opts: ConnectOptions, options: IClientOptions):
       ? tlsConnect({
           host,
           port,
-          localAddress,
+          // tls.connect hands it to the socket's connect; Node's types list it only for net.
+          ...{ localAddress },
           servername: o.servername ?? (isIP(host) ? undefined : host),
           rejectUnauthorized: o.rejectUnauthorized !== false,
           ...(o.ca !== undefined ? { ca: o.ca } : {}),

@@ -19,7 +19,7 @@ export function driverCannot(name: string, scenario: Scenario): string | null {
   if (name !== 'lean') return null;
   const urls = scenario.target.urls ?? [scenario.target.url];
   if (urls.some((u) => /^wss?:/i.test(u))) return 'the lean driver does not support ws:// or wss://';
-  const g = scenario.groups.find((x) => x.publish?.properties || x.publish?.topicAlias);
-  if (g) return `the lean driver does not send MQTT 5 publish properties or topic aliases (group ${g.name})`;
+  const g = scenario.groups.find((x) => x.publish?.properties || x.publish?.topicAlias || x.publish?.responseTopic || x.respond);
+  if (g) return `the lean driver does not do MQTT 5 publish properties, topic aliases or request/response (group ${g.name})`;
   return null;
 }

@@ -33,16 +33,24 @@ export interface TlsOptions {
   servername?: string;
 }
 
+/** MQTT 5 request/response properties of a received PUBLISH. */
+export interface MessageMeta {
+  responseTopic?: string;
+  correlationData?: Buffer;
+}
+
 /** MQTT 5 PUBLISH properties (drivers without them refuse scenarios that set them: see registry). */
 export interface PublishProperties {
   messageExpiryInterval?: number;
   contentType?: string;
   userProperties?: Record<string, string>;
+  responseTopic?: string;
+  correlationData?: Buffer;
 }
 
 export interface ConnectionEvents {
   /** A PUBLISH arrived (`retained`: the broker's retain flag, set on deliveries of stored retained messages). */
-  onMessage(topic: string, payload: Buffer, retained?: boolean): void;
+  onMessage(topic: string, payload: Buffer, retained?: boolean, meta?: MessageMeta): void;
   /** The connection closed without `end()`/`destroy()` being called by us. */
   onLost(reason: string): void;
 }

@@ -47,6 +47,19 @@ export class Recorder {
     if (measured) this.measured[key] += n;
   }
 
+  /**
+   * The hot path of a send, in one call with plain property access (several `count` calls per
+   * message showed up in CPU profiles): sent, expected by delivery QoS, in-window, late.
+   */
+  sentMessage(measured: boolean, inWindow: boolean, late: boolean, e0: number, e1: number, e2: number): void {
+    bumpSent(this.all, late, e0, e1, e2);
+    if (measured) bumpSent(this.measured, late, e0, e1, e2);
+    if (inWindow) {
+      this.all.sentInWindow++;
+      this.measured.sentInWindow++;
+    }
+  }
+
   latency(key: HistogramKey, ms: number, measured: boolean): void {
     recordMs(this.allH[key], ms);
     if (measured) recordMs(this.measuredH[key], ms);
@@ -93,4 +106,13 @@ export class Recorder {
     this.connectErrors = {};
     return snap;
   }
+}
+
+function bumpSent(c: Counters, late: boolean, e0: number, e1: number, e2: number): void {
+  c.sent++;
+  c.expected += e0 + e1 + e2;
+  c.q0Expected += e0;
+  c.q1Expected += e1;
+  c.q2Expected += e2;
+  if (late) c.lateSends++;
 }

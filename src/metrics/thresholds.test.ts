@@ -3,6 +3,7 @@ import { makeResults } from '../report/fixture.test-helper.js';
 import { METRIC_PATHS } from './thresholdMetrics.js';
 import { checkThresholds, parseThreshold, type ParsedThreshold } from './thresholds.js';
 import { tokenize } from './thresholdTokens.js';
+import { HISTOGRAM_KEYS } from './types.js';
 
 function ok(text: string) {
   const p = parseThreshold(text);
@@ -54,7 +55,7 @@ describe('parseThreshold', () => {
     expect(METRIC_PATHS).toContain('connections.subscribeFailed');
     expect(METRIC_PATHS).toContain('messages.outOfOrder');
     expect(METRIC_PATHS).not.toContain('connections.errors');
-    expect(METRIC_PATHS).toHaveLength(5 * 7 + 11 + 7 + 2);
+    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 11 + 7 + 2);
   });
 
   it('suggests the metric that was meant', () => {

@@ -38,6 +38,9 @@ export interface Counters {
   missedSends: number;
   /** Deliveries of messages sent while the plan did not count the subscriber (across a subscription change). */
   unexpected: number;
+  /** MQTT 5 request/response: responses sent by responders, and received back by requesters. */
+  responsesSent: number;
+  responsesReceived: number;
   /** Retained messages late subscriptions should get (one per matching retained topic) and got. */
   retainedExpected: number;
   retainedReceived: number;
@@ -66,12 +69,12 @@ export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' |
 export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'connAttempted', 'connSucceeded', 'connFailed', 'connLost', 'reconnectAttempts', 'reconnected', 'dropped', 'droppedBack', 'sent', 'acked', 'received', 'expected',
   'duplicated', 'outOfOrder', 'lateSends', 'publishErrors', 'subscribeFailed', 'foreign',
-  'missedSends', 'unexpected', 'retainedExpected', 'retainedReceived', 'sentInWindow', 'receivedInWindow',
+  'missedSends', 'unexpected', 'responsesSent', 'responsesReceived', 'retainedExpected', 'retainedReceived', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
 ];
 
-export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected', 'reconnect'] as const;
+export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected', 'reconnect', 'requestResponse'] as const;
 export type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
 /** Compressed base64 HDR histograms, one per key. */
 export type EncodedHistograms = Record<HistogramKey, string>;
@@ -140,6 +143,8 @@ export interface Summary {
     unexpected: number;
     /** Retained messages that late subscriptions should have received, and did. */
     retainedExpected: number; retainedReceived: number;
+    /** MQTT 5 request/response: responses sent and received back (their latency: latencyMs.requestResponse). */
+    responsesSent: number; responsesReceived: number;
   };
   /** Achieved rates: sends and arrivals whose actual time fell inside the measured window, per second. */
   throughput: { sentPerSec: number; receivedPerSec: number };

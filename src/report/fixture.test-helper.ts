@@ -32,7 +32,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
       connections: { attempted: 1001, succeeded: 1001, failed: 0, lost: 0, reconnected: 0, reconnectAttempts: 0, dropped: 0, droppedBack: 0, subscribeFailed: 0, errors: {} },
       messages: {
         sent: 60_000, acked: 60_000, received: 60_000, expected: 60_000,
-        lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, unexpected: 0, retainedExpected: 0, retainedReceived: 0, publishErrors: 0, foreign: 0,
+        lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, unexpected: 0, retainedExpected: 0, retainedReceived: 0, responsesSent: 0, responsesReceived: 0, publishErrors: 0, foreign: 0,
       },
       throughput: { sentPerSec: 2000, receivedPerSec: 1999.6 },
       latencyMs: {
@@ -41,6 +41,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
         endToEnd: latency(60_000, { min: 0.101, mean: 0.4, p50: 0.3111, p90: 0.72, p99: 1.2449, p999: 12.34, max: 123.456 }),
         endToEndUncorrected: latency(60_000, { min: 0.099, mean: 0.38, p50: 0.301, p90: 0.7, p99: 1.19, p999: 11.9, max: 121.7 }),
         reconnect: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
+        requestResponse: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
       },
       byQos: {},
       verdicts: [],

@@ -41,6 +41,7 @@ export const LATENCY_KINDS: Record<HistogramKey, string> = {
   endToEnd: 'end_to_end',
   endToEndUncorrected: 'end_to_end_uncorrected',
   reconnect: 'reconnect',
+  requestResponse: 'request_response',
 };
 
 const QUANTILES: [string, number][] = [['0.5', 50], ['0.9', 90], ['0.99', 99], ['0.999', 99.9]];

@@ -28,6 +28,7 @@ export const LATENCY_ROWS: readonly [HistogramKey, string][] = [
   ['endToEnd', 'end-to-end (from intended send)'],
   ['endToEndUncorrected', 'end-to-end (uncorrected)'],
   ['reconnect', 'reconnect (loss → CONNACK)'],
+  ['requestResponse', 'request → response'],
 ];
 
 function newTable(paint: Paint, head: string[], colAligns: Table.HorizontalAlignment[]): Table.Table {
@@ -117,7 +118,7 @@ function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   const table = newTable(paint, head, ['left', ...Array<Table.HorizontalAlignment>(7).fill('right')]);
   for (const [key, label] of LATENCY_ROWS) {
     const l = latency[key];
-    if (key === 'reconnect' && (!l || l.count === 0)) continue; // only runs with reconnects show it
+    if ((key === 'reconnect' || key === 'requestResponse') && (!l || l.count === 0)) continue; // only when used
     table.push([label, ...latencyCells(l)]);
   }
   return table.toString();

@@ -87,9 +87,10 @@ export function crossCheck(doc: unknown): PathProblem[] {
   if (version !== 5) {
     doc.groups.forEach((g, i) => {
       const p = isRecord(g) && isRecord(g.publish) ? g.publish : undefined;
-      for (const key of ['properties', 'topicAlias'] as const) {
+      for (const key of ['properties', 'topicAlias', 'responseTopic'] as const) {
         if (p && p[key] !== undefined) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
       }
+      if (isRecord(g) && g.respond === true) problems.push({ path: ['groups', i, 'respond'], message: 'respond needs MQTT 5 (response topics)', hint: 'set target.mqttVersion: 5' });
     });
   }
   problems.push(...checkEvents(doc, doc.groups.map((g) => (isRecord(g) ? read(v.text(), g.name) : undefined)).filter((n): n is string => n !== undefined)));

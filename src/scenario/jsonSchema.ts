@@ -115,6 +115,7 @@ const publish: JsonSchema = {
       payload,
       targets: groupRef('whose clients {target} cycles through (round robin); the only other group by default'),
       properties: publishProperties,
+      responseTopic: j.template({ description: 'MQTT 5 request/response: each message carries this response topic (and its header as correlation data); a group with respond: true answers there, and the request → response time is measured. Subscribe the publishing group to it.', examples: ['resp/{run}/{clientId}'] }, SUBSCRIBE_VARS, { noWildcards: true }),
       topicAlias: j.bool({ description: 'MQTT 5: send repeated topics as topic aliases (the client assigns them up to the broker\'s maximum). Default: false.', default: false }),
     },
     ['topic'],
@@ -134,6 +135,7 @@ const group = j.object(
     connect,
     subscribe: j.array({ description: 'Subscriptions every client of the group makes. Default: none.', default: [] }, subscription),
     publish,
+    respond: j.bool({ description: 'MQTT 5: answer every received request (a message with a response topic) on its response topic, with its correlation data. Default: false.', default: false }),
   },
   ['name', 'count'],
 );

@@ -34,6 +34,7 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
     };
   }
   if (p.topicAlias) out.topicAlias = true;
+  if (p.responseTopic !== undefined) out.responseTopic = p.responseTopic;
   if (mix) out.qosMix = mix;
   if (targets !== undefined) out.targets = targets;
   return out;
@@ -64,6 +65,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
   };
   const publish = resolvePublish(g, groupNames);
   if (publish) out.publish = publish;
+  if (g.respond) out.respond = true;
   return out;
 }
 

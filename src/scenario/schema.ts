@@ -70,6 +70,9 @@ const checkSubscribe = (t: ParsedTemplate) => checkTopicFilter(templateShape(t))
 const checkPublish = (t: ParsedTemplate) =>
   /[+#]/.test(templateLiterals(t)) ? 'cannot publish to a wildcard topic (+ or #)' : checkTopicName(templateShape(t));
 
+const checkResponseTopic = (t: ParsedTemplate) =>
+  /[+#]/.test(templateLiterals(t)) ? 'a response topic cannot have wildcards' : checkTopicName(templateShape(t));
+
 const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 const groupName = v.text(GROUP_NAME, 'group names use letters, digits, _ and -');
 
@@ -127,6 +130,7 @@ const publishShape = {
   payload: obj(shapes.payload).prefault({}),
   targets: field(groupName).optional(),
   properties: obj(publishProperties).optional(),
+  responseTopic: template(SUBSCRIBE_VARS, checkResponseTopic).optional(),
   topicAlias: field(v.bool).optional(),
 };
 
@@ -140,6 +144,7 @@ const groupShape = {
   connect: obj(shapes.connect).prefault({}),
   subscribe: list(subscription).default([]),
   publish: obj(publishShape).optional(),
+  respond: field(v.bool).default(false),
 };
 
 const groupRef = { group: field(groupName) };

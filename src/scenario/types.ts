@@ -98,6 +98,11 @@ export interface PublishSpec {
   qosMix?: [number, number, number];
   /** MQTT 5 PUBLISH properties sent with every message (message expiry in seconds). */
   properties?: { messageExpirySec?: number; contentType?: string; userProperties?: Record<string, string> };
+  /**
+   * MQTT 5 request/response: each message carries this response topic and its own header as
+   * correlation data; responders answer there and the request → response time is measured.
+   */
+  responseTopic?: string;
   /** MQTT 5: send repeated topics as topic aliases. */
   topicAlias?: boolean;
   /** Group whose client indices `{target}` cycles through (round-robin), when the topic uses `{target}`. */
@@ -112,6 +117,8 @@ export interface GroupSpec {
   connect: ConnectSpec;
   subscribe: SubscribeSpec[];
   publish?: PublishSpec;
+  /** MQTT 5: answer every received request (a message with a response topic) on its response topic. */
+  respond?: boolean;
 }
 
 /**

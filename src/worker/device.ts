@@ -8,6 +8,8 @@ import type { GroupNames } from './naming.js';
 /** One simulated client: its identity, its connection (when up) and its receive-side ledger. */
 export class Device {
   conn: Connection | null = null;
+  /** The rendered response topic of this client's requests (MQTT 5 request/response), once known. */
+  responseTopic?: string;
   readonly ledger: ArrivalLedger | null;
   /** QoS 1/2 slots waiting for room in the in-flight window. */
   readonly backlog = new Backlog();

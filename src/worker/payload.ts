@@ -19,6 +19,8 @@ export interface Header {
   seq: number;
   intendedMs: number;
   sentMs: number;
+  /** Set on MQTT 5 responses: the header of the request, sent back by a responder (flags bit 2). */
+  response?: true;
 }
 
 export function encodePayload(size: number, h: Header): Buffer {
@@ -28,7 +30,7 @@ export function encodePayload(size: number, h: Header): Buffer {
   const buf = Buffer.alloc(size);
   buf.writeUInt16LE(MAGIC, 0);
   buf.writeUInt8(VERSION, 2);
-  buf.writeUInt8(h.qos & 3, 3);
+  buf.writeUInt8((h.qos & 3) | (h.response ? 4 : 0), 3);
   buf.writeUInt32LE(h.runTag >>> 0, 4);
   buf.writeUInt32LE(h.publisher >>> 0, 8);
   buf.writeUInt32LE(h.seq >>> 0, 12);
@@ -46,8 +48,10 @@ function decodeBinary(buf: Buffer, runTag: number): Header | null {
   if (buf.length < PAYLOAD_HEADER_BYTES) return null;
   if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== VERSION) return null;
   if (buf.readUInt32LE(4) !== runTag >>> 0) return null;
+  const flags = buf.readUInt8(3);
   return {
-    qos: (buf.readUInt8(3) & 3) as QoS,
+    ...(flags & 4 ? { response: true as const } : {}),
+    qos: (flags & 3) as QoS,
     runTag: runTag >>> 0,
     publisher: buf.readUInt32LE(8),
     seq: buf.readUInt32LE(12),
@@ -79,4 +83,12 @@ function decodeJsonHeader(buf: Buffer, runTag: number): Header | null {
   if (at < 0) return null;
   const b64 = tail.slice(at + JSON_FIELD.length, at + JSON_FIELD.length + 44);
   return decodeBinary(Buffer.from(b64, 'base64'), runTag);
+}
+
+/** A responder's answer: the request's header (its correlation data) marked as a response. */
+export function responsePayload(correlationData: Buffer): Buffer | null {
+  if (correlationData.length !== PAYLOAD_HEADER_BYTES || correlationData.readUInt16LE(0) !== MAGIC) return null;
+  const out = Buffer.from(correlationData);
+  out.writeUInt8(out.readUInt8(3) | 4, 3);
+  return out;
 }

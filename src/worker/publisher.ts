@@ -2,10 +2,12 @@ import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { templateVars } from '../scenario/template.js';
 import type { Clock } from '../shared/clock.js';
-import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT } from '../shared/constants.js';
+import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
-import { encodeJsonPayload, encodePayload, type Header } from './payload.js';
+import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
+import type { PublishProperties } from '../driver/types.js';
+import { compileTemplate } from '../scenario/template.js';
 import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
 
 /**
@@ -61,25 +63,22 @@ export class Publisher {
     const payload = this.payload(dev, seq, dueMs, header);
     const [e0, e1, e2] = this.index.expectedFor(topic, qos, this.receivable);
     const expected = e0 + e1 + e2;
-    rec.count('sent', measured);
-    if (sentMs >= this.measureFrom && sentMs < this.measureEnd) rec.count('sentInWindow', true);
-    rec.count('expected', measured, expected);
-    if (e0) rec.count('q0Expected', measured, e0);
-    if (e1) rec.count('q1Expected', measured, e1);
-    if (e2) rec.count('q2Expected', measured, e2);
+    rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, sentMs - dueMs > LATE_SEND_MS, e0, e1, e2);
     if (measured) {
       this.expectedMeasured += expected;
       rec.intendedSecond(dueMs, expected, 0);
     }
-    if (sentMs - dueMs > LATE_SEND_MS) rec.count('lateSends', measured);
     dev.conn!.publish(topic, payload, qos, p.retain, (err) => {
-      if (err) rec.count('publishErrors', measured);
+      if (err) {
+        rec.count('publishErrors', measured);
+        rec.problem(`publish: ${err.message}`); // MQTT 5 PUBACK/PUBREC reason codes by name
+      }
       else if (qos > 0) {
         rec.count('acked', measured);
         rec.latency('publishAck', this.clock.now() - sentMs, measured);
       }
       this.release(dev);
-    }, dev.names.publishProps);
+    }, this.props(dev, payload));
   }
 
   /** An ack made room in the window, or the device is connected again: send what waits, oldest first. */
@@ -87,6 +86,15 @@ export class Publisher {
     while (dev.backlog.size > 0 && dev.conn && dev.conn.inflight() < MAX_INFLIGHT) {
       dev.backlog.take((seq, due) => this.send(dev, seq, due));
     }
+  }
+
+  /** The group's MQTT 5 properties, plus (for requests) the response topic and this message's header as correlation data. */
+  private props(dev: Device, payload: Buffer): PublishProperties | undefined {
+    const rt = dev.group.publish!.responseTopic;
+    if (!rt) return dev.names.publishProps;
+    const responseTopic = (dev.responseTopic ??= compileTemplate(rt).render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run }));
+    const header = dev.names.payloadParts ? encodePayload(PAYLOAD_HEADER_BYTES, decodePayload(payload, this.runTag)!) : payload.subarray(0, PAYLOAD_HEADER_BYTES);
+    return { ...dev.names.publishProps, responseTopic, correlationData: Buffer.from(header) };
   }
 
   /** Binary filler of the fixed (or per-message, within a range) size, or the filled-in JSON template. */

@@ -2,7 +2,9 @@ import type { Recorder } from '../metrics/recorder.js';
 import { qosKey, type QosClass } from '../metrics/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
-import { decodePayload } from './payload.js';
+import { decodePayload, responsePayload } from './payload.js';
+import type { MessageMeta } from '../driver/types.js';
+import type { QoS } from '../scenario/types.js';
 
 /** Handles every delivery: checks the header, the stream ledger, and records end-to-end latency. */
 export class Receiver {
@@ -19,7 +21,7 @@ export class Receiver {
     private readonly runTag: number,
   ) {}
 
-  onMessage(dev: Device, topic: string, payload: Buffer, retained = false): void {
+  onMessage(dev: Device, topic: string, payload: Buffer, retained = false, meta?: MessageMeta): void {
     const now = this.clock.now();
     const rec = this.recorder;
     const h = decodePayload(payload, this.runTag);
@@ -27,6 +29,14 @@ export class Receiver {
       rec.count('foreign', true);
       return;
     }
+    if (h.response) {
+      // A responder's answer to one of our requests: the request's own header came back.
+      const measured = h.intendedMs >= this.measureFrom;
+      rec.count('responsesReceived', measured);
+      rec.latency('requestResponse', now - h.intendedMs, measured);
+      return;
+    }
+    if (dev.group.respond && meta?.responseTopic && meta.correlationData) this.respond(dev, h.qos, meta.responseTopic, meta.correlationData);
     if (retained) {
       // A stored message handed to a new subscription: checked against the retained count, kept
       // out of the latency figures (it was published long before this subscriber asked).
@@ -58,5 +68,13 @@ export class Receiver {
     }
     rec.latency('endToEnd', now - h.intendedMs, measured);
     rec.latency('endToEndUncorrected', now - h.sentMs, measured);
+  }
+
+  /** A responder answers on the request's response topic with its correlation data (the request's header). */
+  private respond(dev: Device, qos: QoS, topic: string, correlationData: Buffer): void {
+    const body = responsePayload(correlationData);
+    if (!body || !dev.conn) return;
+    dev.conn.publish(topic, body, qos, false, () => {}, { correlationData });
+    this.recorder.count('responsesSent', true);
   }
 }

@@ -15,6 +15,8 @@ export interface MosquittoHandle {
   /** Kill it and start it again on the same port with the same configuration. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** What the running broker wrote to stderr (its log, with `log_dest stderr`). */
+  log(): string;
 }
 
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
@@ -59,6 +61,7 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
   );
   let proc = await launch(conf, port);
   return {
+    log: () => logs.get(proc) ?? '',
     url: `mqtt://127.0.0.1:${port}`,
     port,
     get process() {
@@ -88,10 +91,15 @@ async function kill(proc: ChildProcess): Promise<void> {
   }
 }
 
+const logs = new WeakMap<ChildProcess, string>();
+
 async function launch(conf: string, port: number): Promise<ChildProcess> {
   const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr?.on('data', (d) => (stderr += String(d)));
+  proc.stderr?.on('data', (d) => {
+    stderr += String(d);
+    logs.set(proc, stderr);
+  });
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
     if (proc.exitCode !== null) throw new Error(`mosquitto exited (${proc.exitCode}): ${stderr}`);

@@ -92,6 +92,13 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
     expectDelivered(results);
   });
 
+  it.each(['mqttjs', 'lean'])('%s: mqtts:// with a client certificate from a source address (bound: a foreign one fails)', async (driver) => {
+    const tls = `{ ca: "${pki.ca}", cert: "${pki.clientCert}", key: "${pki.clientKey}", servername: localhost }`;
+    const from = (addr: string) => fanout(`mqtts://127.0.0.1:${port.mtls}`, tls).replace('  mqttVersion: 3.1.1\n', `  mqttVersion: 3.1.1\n  sourceAddresses: [ ${addr} ]\n`);
+    expectDelivered((await runYaml(from('127.0.0.5'), 1, { driver })).results);
+    expectAllFailed((await runYaml(from('192.0.2.1'), 1, { driver })).results, 'EADDRNOTAVAIL');
+  });
+
   it('ws:// (with a path)', async () => {
     const { results } = await runYaml(fanout(`ws://127.0.0.1:${port.ws}/mqtt`), 2);
     expectDelivered(results);

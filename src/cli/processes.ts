@@ -1,0 +1,128 @@
+/**
+ * `mqbench run --processes N`: one run as N generator processes on this machine, to go past one process's
+ * open-files limit (each socket is a file descriptor) and onto more cores. Child k is `mqbench run
+ * --segment k/N` with a shared --run-id and --start-at, writing its segment into a temporary folder; the
+ * results are then merged exactly (metrics/merge.ts, as `mqbench merge` does) into one results file, and the
+ * summary is printed as for a single run.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mergeResults, type Shard } from '../metrics/merge.js';
+import { checkThresholds } from '../metrics/thresholds.js';
+import { segmentClients } from '../plan/segment.js';
+import { scaleScenario } from '../plan/scale.js';
+import { defaultResultsPath, readResultsFile, writeResultsFile } from '../report/json.js';
+import { renderSummary } from '../report/table.js';
+import { thresholdsLine } from '../report/thresholdTable.js';
+import type { Scenario } from '../scenario/types.js';
+import { ExitCode, UserError } from '../shared/errors.js';
+import { forwardSignals, startChild } from './children.js';
+import type { RunFlags } from './run.js';
+import { loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+
+const err = (s: string) => process.stderr.write(s);
+const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);
+
+/**
+ * How far ahead publishing starts: time for N Node processes to start and probe the broker, plus the
+ * slowest group's connect time at its planned rate with half again as margin. --start-delay / --start-at
+ * override it (the run fails with a clear reason when connecting takes longer than the lead).
+ */
+export function startLead(scenario: Scenario, processes: number): number {
+  const connectMs = Math.max(0, ...scenario.groups.map((g) => (g.count / g.connect.rate) * 1000));
+  return Math.ceil((3000 + 1500 * processes + 1.5 * connectMs) / 1000) * 1000;
+}
+
+/** The arguments of child k: the parent's run options that shape the run, plus its segment. */
+export function childArgs(file: string, flags: RunFlags, k: number, n: number, runId: string, startAt: number, out: string): string[] {
+  const args = ['run', file, '--segment', `${k}/${n}`, '--run-id', runId, '--start-at', new Date(startAt).toISOString(), '--out', out, '--quiet', '--driver', flags.driver];
+  if (typeof flags.broker === 'string') args.push('--broker', flags.broker);
+  if (flags.duration) args.push('--duration', `${flags.duration}ms`);
+  if (flags.scale) args.push('--scale', String(flags.scale));
+  if (flags.workers) args.push('--workers', String(flags.workers));
+  return args;
+}
+
+/** Options that cannot be shared by N processes, and scenarios that cannot be split N ways. */
+function refuse(flags: RunFlags, scenario: Scenario, n: number): void {
+  if (flags.segment) throw usage('--processes and --segment exclude each other', 'across machines, give each process of every machine its own --segment i/N of the total');
+  if (flags.prometheus !== undefined) throw usage('--prometheus cannot be used with --processes', 'run the processes as segments (--segment i/N), each with its own --prometheus port');
+  if (scenario.target.url === 'embedded') throw usage('--processes needs a real broker that every process connects to, not "embedded"', 'use --broker mqtt://host:1883, target.url or target.urls');
+  for (let k = 0; k < n; k++) {
+    if (segmentClients(scenario, { index: k, count: n }) === 0) throw usage(`--processes ${n}: process ${k} would have no clients (the scenario has fewer clients than processes)`);
+  }
+}
+
+export async function runProcesses(file: string, flags: RunFlags): Promise<number> {
+  const n = flags.processes ?? 1;
+  const loaded = await loadRunScenario(file, n);
+  if (typeof loaded === 'number') return loaded;
+  const scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
+  if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
+  if (flags.duration) scenario.durationMs = flags.duration;
+  refuse(flags, scenario, n);
+  if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
+  await prepareTarget(scenario); // every broker URL answers: one line for each that does not, before N processes start
+
+  const now = Date.now();
+  const startAt = flags.startAt ?? now + (flags.startDelay ?? startLead(scenario, n));
+  if (startAt <= now) throw usage(`--start-at ${new Date(startAt).toISOString()} is in the past`);
+  const runId = flags.runId ?? randomBytes(4).toString('hex');
+  const dir = await mkdtemp(join(tmpdir(), 'mqbench-processes-'));
+  const outs = Array.from({ length: n }, (_, k) => join(dir, `segment-${k}-of-${n}.json`));
+  err(`mqbench: ${n} processes, run ${runId}: publishing starts at ${new Date(startAt).toISOString()} (in ${((startAt - now) / 1000).toFixed(0)} s); segment results in ${dir}\n`);
+
+  const children = outs.map((out, k) => startChild(`${k}/${n}`, childArgs(file, flags, k, n, runId, startAt, out), err));
+  const signals = forwardSignals(children, err);
+  let codes: (number | null)[];
+  try {
+    codes = await Promise.all(children.map((c) => c.exited));
+  } finally {
+    signals.release();
+  }
+  return finish(scenario, flags, { outs, codes, dir, interrupted: signals.interrupted() });
+}
+
+interface Finished {
+  outs: string[];
+  codes: (number | null)[];
+  dir: string;
+  interrupted: boolean;
+}
+
+/** Merge what the processes wrote, check thresholds on the totals, write and print like a single run. */
+async function finish(scenario: Scenario, flags: RunFlags, f: Finished): Promise<number> {
+  const shards: Shard[] = [];
+  for (const [k, path] of f.outs.entries()) {
+    if (existsSync(path)) {
+      try {
+        shards.push({ path, results: await readResultsFile(path) });
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        err(`mqbench: process ${k}/${f.outs.length}: ${e.message}\n`);
+      }
+    } else err(`mqbench: process ${k}/${f.outs.length} wrote no results (exit code ${f.codes[k] ?? 'none: killed'})\n`);
+  }
+  if (shards.length === 0) {
+    err(`mqbench: no process wrote results; nothing to merge (kept ${f.dir})\n`);
+    if (f.interrupted) return ExitCode.interrupted;
+    return f.codes.every((c) => c === ExitCode.usage) ? ExitCode.usage : ExitCode.runFailed;
+  }
+  const merged = mergeResults(shards);
+  const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  if (thresholds.length > 0) merged.thresholds = checkThresholds(merged, thresholds);
+  const out = flags.out ?? defaultResultsPath(scenario.name, new Date(merged.startedAt));
+  await writeResultsFile(out, merged);
+  if (shards.length === f.outs.length) await rm(f.dir, { recursive: true, force: true });
+  else err(`mqbench: the segment results are kept in ${f.dir}\n`);
+  if (flags.summary !== false) process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);
+  err(`results of ${shards.length} of ${f.outs.length} processes merged and written to ${out}\n`);
+  if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
+  if (merged.status === 'complete') return merged.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+  if (f.interrupted) return ExitCode.interrupted;
+  err(`mqbench: run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
+  return ExitCode.runFailed;
+}
