@@ -88,7 +88,7 @@ export function crossCheck(doc: unknown): PathProblem[] {
     doc.groups.forEach((g, i) => {
       const p = isRecord(g) && isRecord(g.publish) ? g.publish : undefined;
       for (const key of ['properties', 'topicAlias', 'responseTopic'] as const) {
-        if (p && p[key] !== undefined) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
+        if (p && p[key] !== undefined && p[key] !== false) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
       }
       if (isRecord(g) && g.respond === true) problems.push({ path: ['groups', i, 'respond'], message: 'respond needs MQTT 5 (response topics)', hint: 'set target.mqttVersion: 5' });
     });

@@ -15,7 +15,8 @@ import { allowedKeysAt } from './schema.js';
 
 const root = scenarioJsonSchema();
 /** Mappings that are one value read by a parser in values.ts (not a zod object with its own keys). */
-const VALUE_OBJECTS = ['groups[].publish.qos'];
+// Mappings whose keys are data, not fixed keys: a QoS mix, and user properties (name → value).
+const VALUE_OBJECTS = ['groups[].publish.qos', 'groups[].publish.properties.userProperties'];
 const places = locations(root, VALUE_OBJECTS);
 const SCHEMA_FILE = new URL('../../schema/scenario.schema.json', import.meta.url);
 const SCENARIOS = new URL('../../scenarios/', import.meta.url);
@@ -48,11 +49,18 @@ describe('scenario JSON Schema: in step with the zod schema', () => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
       if (node === null || typeof node !== 'object') return;
       const n = node as JsonSchema;
-      if (n.type === 'object' || n.properties) expect(n.additionalProperties, at).toBe(false);
+      // A record (keys are data, values typed: user properties) says what its values are instead.
+      const record = typeof n.additionalProperties === 'object' && n.additionalProperties !== null;
+      if ((n.type === 'object' || n.properties) && !record) expect(n.additionalProperties, at).toBe(false);
       for (const [key, prop] of Object.entries((n.properties ?? {}) as Record<string, JsonSchema>)) {
         expect(typeof prop.description === 'string' && prop.description.length > 10, `${at}/properties/${key} has a description`).toBe(true);
       }
-      for (const [key, child] of Object.entries(n)) if (key !== 'examples' && key !== 'default') walk(child, `${at}/${key}`);
+      for (const [key, child] of Object.entries(n)) {
+        if (key === 'examples' || key === 'default') continue;
+        // `properties` maps names to schemas (a property may itself be called "properties").
+        if (key === 'properties') for (const [k, c] of Object.entries(child as Record<string, unknown>)) walk(c, `${at}/properties/${k}`);
+        else walk(child, `${at}/${key}`);
+      }
     };
     walk(root, '#');
   });

@@ -131,7 +131,7 @@ const publishShape = {
   targets: field(groupName).optional(),
   properties: obj(publishProperties).optional(),
   responseTopic: template(SUBSCRIBE_VARS, checkResponseTopic).optional(),
-  topicAlias: field(v.bool).optional(),
+  topicAlias: field(v.bool).default(false),
 };
 
 /** A subscription written as a bare string is shorthand for { topic: <string> } (QoS 0). */

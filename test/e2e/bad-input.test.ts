@@ -53,7 +53,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["unknown-key-connect.yaml", ":5:28 groups[0].connect.keepAlive: unknown key (hint: did you mean \"keepalive\"?)"],
   ["unknown-key-group.yaml", ":4:5 groups[0].cuont: unknown key (hint: did you mean \"count\"?)"],
   ["unknown-key-merge.yaml", ":6:5 groups[0][\"<<\"]: unknown key (hint: YAML merge keys (<<: *anchor) are not supported"],
-  ["unknown-key-payload.yaml", ":8:18 groups[0].publish.payload.bytes: unknown key (hint: allowed keys: size)"],
+  ["unknown-key-payload.yaml", ":8:18 groups[0].publish.payload.bytes: unknown key (hint: allowed keys: size, json)"],
   ["unknown-key-proto.yaml", ":2:1 __proto__: unknown key"],
   ["unknown-key-publish.yaml", ":8:7 groups[0].publish.retian: unknown key (hint: did you mean \"retain\"?)"],
   ["unknown-key-root.yaml", ":2:1 duraton: unknown key (hint: did you mean \"duration\"?)"],
