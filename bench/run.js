@@ -1,23 +1,26 @@
 // `npm run bench`: mqbench against a raw baseline, side by side, on a private mosquitto.
 //
-//   node bench/run.js [--quick] [--runs N] [--connections N] [--only qos0,qos1,idle,latency]
-//                     [--drivers mqttjs,lean] [--no-profile]
+//   node bench/run.js [--quick] [--runs N] [--connections N]
+//                     [--only qos0,qos1,idle,latency,connections50k,soak] [--drivers mqttjs,lean] [--no-profile]
 //
 // Every measurement runs in its own child process (so CPU time and RSS belong to one contender) against a
 // fresh mosquitto on a free loopback port. Figures are medians over the runs. A full run writes
 // BENCHMARKS.md and bench/results/latest.json; --quick (1 run, short durations) writes
 // bench/results/quick.md and bench/results/quick.json instead, so development runs never overwrite the record.
+// The scale figures (bench/lib/scale.js) run the CLI once each and are kept in bench/results/scale.json:
+// (e) connections50k is in the default set; (f) soak (~11 minutes) runs only with --only soak.
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, relative } from 'node:path';
-import { runChild } from './lib/child.js';
-import { mosquittoVersion, openFilesOf, startMosquitto } from './lib/mosquitto.js';
-import { readingOf, summarizeProfiles } from './lib/profile.js';
+import { measureFigures } from './lib/measure.js';
+import { mosquittoVersion } from './lib/mosquitto.js';
 import { renderMarkdown } from './lib/report.js';
-import { FIGURES, evaluate } from './lib/figures.js';
+import { FIGURES } from './lib/figures.js';
+import { readScale, runScaleFigures, scaleFile, SCALE_FIGURES, SCALE_IDS } from './lib/scale.js';
+import { renderScaleSection, withScaleSection } from './lib/scaleReport.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -100,23 +103,6 @@ function snapshotDist() {
   return { dir, distDir: join(dir, 'dist'), sha256: hash.digest('hex').slice(0, 16), version };
 }
 
-async function measure(figure, contender, cfg, opts, build, execArgv = []) {
-  const broker = await startMosquitto();
-  try {
-    const script = contender === 'raw' ? join(here, 'raw.js') : join(here, 'mqbench.js');
-    const extra = contender === 'raw' ? {} : { driver: contender, url: broker.url, distDir: build.distDir };
-    const r = await runChild(script, { ...cfg, ...extra, port: broker.port }, { timeoutMs: figure.timeoutMs(opts), execArgv });
-    if (r.ok) r.result.brokerOpenFiles = openFilesOf(broker.pid);
-    // A run that mqbench itself reports as failed or partial is a failed measurement, not a zero.
-    if (r.ok && r.result.status && r.result.status !== 'complete') {
-      return { ok: false, error: `mqbench run ${r.result.status}: ${r.result.statusReason ?? 'no reason given'}` };
-    }
-    return r;
-  } finally {
-    await broker.stop();
-  }
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const build = snapshotDist();
@@ -135,8 +121,11 @@ async function run(opts, build) {
   const drivers = wanted.filter((d) => DRIVER_NAMES.includes(d));
   const missingDrivers = wanted.filter((d) => !DRIVER_NAMES.includes(d));
   if (drivers.length === 0) throw new Error(`none of the drivers ${wanted.join(', ')} is available (have: ${DRIVER_NAMES.join(', ')})`);
+  const known = [...FIGURES.map((f) => f.id), ...SCALE_IDS];
+  const unknown = (opts.only ?? []).filter((id) => !known.includes(id));
+  if (unknown.length) throw new Error(`--only: no such figure ${unknown.join(', ')} (have: ${known.join(', ')})`);
   const figures = FIGURES.filter((f) => !opts.only || opts.only.includes(f.id));
-  if (figures.length === 0) throw new Error(`--only: no such figure (have: ${FIGURES.map((f) => f.id).join(', ')})`);
+  const scaleIds = SCALE_FIGURES.filter((f) => (opts.only ? opts.only.includes(f.id) : f.inDefaultSet)).map((f) => f.id);
   const contenders = ['raw', ...drivers];
 
   const started = new Date();
@@ -151,77 +140,32 @@ async function run(opts, build) {
     ephemeralPorts: readText('/proc/sys/net/ipv4/ip_local_port_range').replace(/\s+/g, '–'),
   };
   log(`mqbench ${build.version}, dist/ sha256 ${build.sha256} (copied to bench/.snapshot for this run)`);
-  log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
+  if (figures.length) log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
+  if (scaleIds.length) log(`mqbench bench: scale figures ${scaleIds.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (missingDrivers.length) log(`  drivers not available in dist/driver/registry.js, skipped: ${missingDrivers.join(', ')}`);
-
-  const runs = {};
-  for (const f of figures) {
-    runs[f.id] = {};
-    for (const c of contenders) runs[f.id][c] = [];
-  }
-  for (let run = 1; run <= opts.runs; run++) {
-    for (const f of figures) {
-      for (const c of contenders) {
-        const cfg = c === 'raw' ? f.raw(opts) : f.mqbench(opts);
-        const t = Date.now();
-        const r = await measure(f, c, cfg, opts, build);
-        runs[f.id][c].push(r.ok ? r.result : { error: r.error });
-        log(`  run ${run}/${opts.runs} ${f.id.padEnd(7)} ${c.padEnd(7)} ${r.ok ? f.brief(r.result) : `FAILED: ${r.error.split('\n')[0]}`} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-      }
-    }
-  }
-
-  const evaluated = figures.map((f) => evaluate(f, runs[f.id], drivers, opts));
-
-  // A CPU profile of the mqbench side, once, for every figure where a target was missed.
-  const profiles = [];
-  if (opts.profile) {
-    const profRoot = join(here, 'results', 'profiles');
-    for (const ev of evaluated) {
-      for (const d of drivers) {
-        if (!ev.rows.some((row) => row.checks.some((ch) => ch.driver === d && ch.met === false))) continue;
-        const f = figures.find((x) => x.id === ev.id);
-        const dir = join(profRoot, `${f.id}-${d}`);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        const r = await measure(f, d, f.mqbench(opts), opts, build, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-        const files = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).map((x) => join(dir, x));
-        if (!r.ok || files.length === 0) {
-          profiles.push({ figure: f.id, title: f.title, driver: d, error: r.ok ? 'no profile written' : r.error });
-          log(`  profile ${f.id} ${d}: FAILED`);
-          continue;
-        }
-        const summary = summarizeProfiles(files, 12);
-        profiles.push({ figure: f.id, title: f.title, driver: d, dir: relative(root, dir), run: f.brief(r.result), summary, reading: readingOf(summary) });
-        log(`  profile ${f.id} ${d}: ${readingOf(summary)}`);
-      }
-    }
-  }
-
-  machine.loadAvgEnd = loadavg();
-  const report = {
-    generatedAt: started.toISOString(),
-    finishedAt: new Date().toISOString(),
-    command: commandLine(),
-    quick: opts.quick,
-    runsPerFigure: opts.runs,
-    machine,
-    build: { version: build.version, distSha256: build.sha256 },
-    drivers,
-    driversSkipped: missingDrivers,
-    figures: evaluated,
-    runs,
-    profiles,
-  };
   const resultsDir = join(here, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const jsonPath = join(resultsDir, opts.quick ? 'quick.json' : 'latest.json');
   const mdPath = opts.quick ? join(resultsDir, 'quick.md') : join(root, 'BENCHMARKS.md');
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  const md = renderMarkdown(report);
+  // Figures (a)-(d) not run this time keep their last record (and their text in BENCHMARKS.md).
+  const report = figures.length ? await measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, jsonPath, command: commandLine() }) : readReport(jsonPath);
+  let scale = readScale(scaleFile(resultsDir, opts.quick));
+  if (scaleIds.length) {
+    const { loadAvgStart, loadAvgEnd, ...machineInfo } = machine;
+    scale = (await runScaleFigures(scaleIds, { opts, build, machine: machineInfo, command: commandLine(), resultsDir, drivers })).scale;
+  }
+  const md = report ? withScaleSection(renderMarkdown(report), scale) : `# mqbench benchmarks\n\n${renderScaleSection(scale)}`;
   writeFileSync(mdPath, md);
   process.stdout.write(`${md.split('\n## Machine')[0]}\n`);
-  log(`\nwritten: ${relative(root, mdPath)}, ${relative(root, jsonPath)}`);
+  log(`\nwritten: ${relative(root, mdPath)}${figures.length ? `, ${relative(root, jsonPath)}` : ''}${scaleIds.length ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`);
+}
+
+function readReport(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 main().catch((err) => {

@@ -17,8 +17,16 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function startChild(label: string, args: string[], write: (text: string) => void): Child {
-  const proc = spawn(process.execPath, [CLI_ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env });
+/** In a child's environment: publishing waits for the parent's start message (see ipcStartGate). */
+export const START_GATE_ENV = 'MQBENCH_START_GATE';
+
+/** `gated`: the child gets an IPC channel and waits at the start barrier (startBarrier) instead of a --start-at. */
+export function startChild(label: string, args: string[], write: (text: string) => void, gated: boolean): Child {
+  const proc = spawn(process.execPath, [CLI_ENTRY, ...args], {
+    stdio: gated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: gated ? { ...process.env, [START_GATE_ENV]: 'ipc' } : process.env,
+  });
   proc.stdout?.resume();
   let partial = '';
   proc.stderr?.setEncoding('utf8');
@@ -69,4 +77,62 @@ export function forwardSignals(children: Child[], say: (text: string) => void): 
       process.off('exit', onExit);
     },
   };
+}
+
+const isStart = (m: unknown): m is { type: 'start'; at: number } =>
+  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'start' && typeof (m as { at?: unknown }).at === 'number';
+
+/**
+ * Parent side of the start barrier: once every child has said 'connected' (or has exited), each connected one
+ * is told to start publishing `leadMs` from now, all at the same epoch ms. Resolves with that time, or null
+ * when none connected.
+ */
+export function startBarrier(children: Child[], leadMs: number): Promise<{ at: number; connected: number } | null> {
+  const connected = new Set<Child>();
+  const alive = (c: Child) => c.process.exitCode === null && c.process.signalCode === null;
+  return new Promise((resolve) => {
+    let released = false;
+    const check = () => {
+      if (released || children.some((c) => !connected.has(c) && alive(c))) return;
+      released = true;
+      const ready = [...connected].filter(alive);
+      if (ready.length === 0) return resolve(null);
+      const at = Date.now() + leadMs;
+      for (const c of ready) c.process.send?.({ type: 'start', at });
+      resolve({ at, connected: ready.length });
+    };
+    for (const c of children) {
+      c.process.on('message', (m: unknown) => {
+        if ((m as { type?: unknown })?.type !== 'connected') return;
+        connected.add(c);
+        check();
+      });
+      void c.exited.then(check);
+    }
+  });
+}
+
+/**
+ * Child side: in a process started by startChild(…, gated), the start gate for the coordinator — it tells the
+ * parent 'connected' and resolves with the start time the parent sends back. undefined in any other process.
+ * `close` drops the channel so it does not keep the process alive once the run is over.
+ */
+export function ipcStartGate(): { gate: () => Promise<number>; close: () => void } | undefined {
+  if (process.env[START_GATE_ENV] !== 'ipc' || !process.send) return undefined;
+  let listener: ((m: unknown) => void) | null = null;
+  const close = () => {
+    if (listener) process.off('message', listener);
+    listener = null;
+    if (process.connected) process.disconnect();
+  };
+  const gate = () =>
+    new Promise<number>((resolve, reject) => {
+      listener = (m: unknown) => {
+        if (isStart(m)) resolve(m.at);
+      };
+      process.on('message', listener);
+      process.once('disconnect', () => reject(new Error('the parent process (run --processes) went away before the start')));
+      process.send!({ type: 'connected' });
+    });
+  return { gate, close };
 }

@@ -80,6 +80,7 @@ program
   .command('validate')
   .description('check a scenario file and print every problem with file:line:col')
   .argument('<scenario>', 'scenario YAML file')
+  .option('--processes <n>', 'check the open-files limit per process as `run --processes N` splits the clients', parseWorkersArg)
   .addHelpText(
     'after',
     `
@@ -88,8 +89,8 @@ Example:
 
 Exit codes: 0 valid · 2 problems found (one per line: file:line:col path: message)`,
   )
-  .action(async (file: string) => {
-    process.exitCode = await validateCommand(file);
+  .action(async (file: string, opts: { processes?: number }) => {
+    process.exitCode = await validateCommand(file, opts.processes);
   });
 
 program

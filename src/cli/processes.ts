@@ -1,14 +1,20 @@
 /**
  * `mqbench run --processes N`: one run as N generator processes on this machine, to go past one process's
  * open-files limit (each socket is a file descriptor) and onto more cores. Child k is `mqbench run
- * --segment k/N` with a shared --run-id and --start-at, writing its segment into a temporary folder; the
- * results are then merged exactly (metrics/merge.ts, as `mqbench merge` does) into one results file, and the
- * summary is printed as for a single run.
+ * --segment k/N` with a shared --run-id, writing its segment into a temporary folder; the results are then
+ * merged exactly (metrics/merge.ts, as `mqbench merge` does) into one results file, and the summary is
+ * printed as for a single run.
+ *
+ * When publishing starts: by default at a start barrier (children.ts) — every child connects at its own pace,
+ * and once all have connected they are told one start time 1 s ahead. A start time fixed in advance (what
+ * segments on several machines need) fails the whole run when connecting takes longer than foreseen, and on
+ * a small machine connecting is often far slower than the planned rate (measured here: ~1,200/s for a planned
+ * 3,000/s). With --start-at or --start-delay the children get that time as --start-at instead.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeResults, type Shard } from '../metrics/merge.js';
 import { checkThresholds } from '../metrics/thresholds.js';
@@ -19,26 +25,20 @@ import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import type { Scenario } from '../scenario/types.js';
 import { ExitCode, UserError } from '../shared/errors.js';
-import { forwardSignals, startChild } from './children.js';
+import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
 import { loadRunScenario, overrideBroker, prepareTarget } from './session.js';
 
 const err = (s: string) => process.stderr.write(s);
 const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);
 
-/**
- * How far ahead publishing starts: time for N Node processes to start and probe the broker, plus the
- * slowest group's connect time at its planned rate with half again as margin. --start-delay / --start-at
- * override it (the run fails with a clear reason when connecting takes longer than the lead).
- */
-export function startLead(scenario: Scenario, processes: number): number {
-  const connectMs = Math.max(0, ...scenario.groups.map((g) => (g.count / g.connect.rate) * 1000));
-  return Math.ceil((3000 + 1500 * processes + 1.5 * connectMs) / 1000) * 1000;
-}
+/** After the barrier, publishing starts this long after the start message is sent (it reaches every child first). */
+const BARRIER_LEAD_MS = 1000;
 
-/** The arguments of child k: the parent's run options that shape the run, plus its segment. */
-export function childArgs(file: string, flags: RunFlags, k: number, n: number, runId: string, startAt: number, out: string): string[] {
-  const args = ['run', file, '--segment', `${k}/${n}`, '--run-id', runId, '--start-at', new Date(startAt).toISOString(), '--out', out, '--quiet', '--driver', flags.driver];
+/** The arguments of child k: the parent's run options that shape the run, plus its segment (and --start-at if fixed). */
+export function childArgs(file: string, flags: RunFlags, k: number, n: number, runId: string, startAt: number | undefined, out: string): string[] {
+  const args = ['run', file, '--segment', `${k}/${n}`, '--run-id', runId, '--out', out, '--quiet', '--driver', flags.driver];
+  if (startAt !== undefined) args.push('--start-at', new Date(startAt).toISOString());
   if (typeof flags.broker === 'string') args.push('--broker', flags.broker);
   if (flags.duration) args.push('--duration', `${flags.duration}ms`);
   if (flags.scale) args.push('--scale', String(flags.scale));
@@ -68,15 +68,24 @@ export async function runProcesses(file: string, flags: RunFlags): Promise<numbe
   await prepareTarget(scenario); // every broker URL answers: one line for each that does not, before N processes start
 
   const now = Date.now();
-  const startAt = flags.startAt ?? now + (flags.startDelay ?? startLead(scenario, n));
-  if (startAt <= now) throw usage(`--start-at ${new Date(startAt).toISOString()} is in the past`);
+  const startAt = flags.startAt ?? (flags.startDelay !== undefined ? now + flags.startDelay : undefined);
+  if (startAt !== undefined && startAt <= now) throw usage(`--start-at ${new Date(startAt).toISOString()} is in the past`);
   const runId = flags.runId ?? randomBytes(4).toString('hex');
   const dir = await mkdtemp(join(tmpdir(), 'mqbench-processes-'));
   const outs = Array.from({ length: n }, (_, k) => join(dir, `segment-${k}-of-${n}.json`));
-  err(`mqbench: ${n} processes, run ${runId}: publishing starts at ${new Date(startAt).toISOString()} (in ${((startAt - now) / 1000).toFixed(0)} s); segment results in ${dir}\n`);
+  const when = startAt === undefined ? 'publishing starts once all have connected' : `publishing starts at ${new Date(startAt).toISOString()}`;
+  err(`mqbench: ${n} processes, run ${runId}: ${when}; segment results in ${dir}\n`);
 
-  const children = outs.map((out, k) => startChild(`${k}/${n}`, childArgs(file, flags, k, n, runId, startAt, out), err));
+  const gated = startAt === undefined;
+  // The machine's worker threads are shared out: (cores − 1) / N per process, at least 1, unless set.
+  const workers = flags.workers ?? scenario.workers ?? Math.max(1, Math.floor((availableParallelism() - 1) / n));
+  const children = outs.map((out, k) => startChild(`${k}/${n}`, childArgs(file, { ...flags, workers }, k, n, runId, startAt, out), err, gated));
   const signals = forwardSignals(children, err);
+  if (gated) {
+    void startBarrier(children, BARRIER_LEAD_MS).then((b) => {
+      if (b) err(`mqbench: ${b.connected} of ${n} processes connected after ${((Date.now() - now) / 1000).toFixed(1)} s; publishing starts at ${new Date(b.at).toISOString()}\n`);
+    });
+  }
   let codes: (number | null)[];
   try {
     codes = await Promise.all(children.map((c) => c.exited));

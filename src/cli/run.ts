@@ -19,6 +19,7 @@ import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
 import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget } from './session.js';
 import { runProcesses } from './processes.js';
+import { ipcStartGate } from './children.js';
 import { parseNamedBroker, runComparison } from './runMany.js';
 import { basename } from 'node:path';
 import { startLiveMetrics } from './prometheus.js';
@@ -78,15 +79,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
 
   const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment });
-  err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
+  const more = scenario.target.urls ? ` (+${scenario.target.urls.length - 1} more)` : '';
+  err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
   if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
 
   const abort = new AbortController();
   const releaseSignals = abortOnSignals(abort);
+  const gate = dist.startAt === undefined ? ipcStartGate() : undefined; // a child of run --processes
   const progress = createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(flags.quiet), columns: process.stderr.columns });
   let results: Results;
   try {
-    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p), onAggregate: live?.onAggregate, startAt: dist.startAt });
+    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p), onAggregate: live?.onAggregate, startAt: dist.startAt, startGate: gate?.gate });
     progress.done();
     live?.finish(outcome.agg);
     results = buildResults(outcome, {
@@ -100,6 +103,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
   } finally {
+    gate?.close();
     releaseSignals();
     await embedded?.close();
   }

@@ -2,10 +2,10 @@ import { loadScenario } from '../scenario/load.js';
 import { ExitCode, ScenarioError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 
-/** `mqbench validate`: every problem on its own line, exit 2 if any. */
-export async function validateCommand(file: string): Promise<number> {
+/** `mqbench validate`: every problem on its own line, exit 2 if any. `processes`: as `run --processes` would split it. */
+export async function validateCommand(file: string, processes = 1): Promise<number> {
   try {
-    const { scenario } = await loadScenario(file, process.env, connectionLimits());
+    const { scenario } = await loadScenario(file, process.env, { ...connectionLimits(), processes });
     const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
     process.stdout.write(`${file}: valid (${scenario.name}: ${scenario.groups.length} group(s), ${clients} clients)\n`);
     return ExitCode.ok;

@@ -23,6 +23,11 @@ export interface RunOptions {
    * Connecting starts at once; a connect phase that runs past it fails the run. Default: when connected.
    */
   startAt?: number;
+  /**
+   * A start barrier shared with other processes (`run --processes`): called once every worker is connected,
+   * resolves with the epoch ms at which publishing begins. Instead of startAt.
+   */
+  startGate?: () => Promise<number>;
 }
 
 export interface RunOutcome {
@@ -100,8 +105,9 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       status = 'failed';
       reason = `the connect phase ran past --start-at ${new Date(opts.startAt).toISOString()} by ${Math.round(clock.now() - opts.startAt)} ms: start later, or connect faster (connect.rate, fewer clients per segment)`;
     } else {
-      if (opts.startAt !== undefined) await guard(sleepUntil(clock, opts.startAt - BARRIER_LEAD_MS));
-      publishStart = opts.startAt ?? clock.now() + BARRIER_LEAD_MS;
+      const at = opts.startGate ? await guard(opts.startGate()) : opts.startAt;
+      if (at !== undefined) await guard(sleepUntil(clock, at - BARRIER_LEAD_MS));
+      publishStart = at ?? clock.now() + BARRIER_LEAD_MS;
       measureFrom = publishStart + sc.warmupMs;
       measureEnd = measureFrom + sc.durationMs;
       agg.realign(publishStart);

@@ -36,4 +36,9 @@ describe('probeBroker', () => {
       expect(await probeBroker(`${scheme}://127.0.0.1:${port}/mqtt`)).toBeNull();
     }
   });
+
+  it('binds a local source address first when given one', async () => {
+    expect(await probeBroker(`mqtt://127.0.0.1:${port}`, 3000, '127.0.0.2')).toBeNull();
+    expect(await probeBroker(`mqtt://127.0.0.1:${port}`, 3000, '192.0.2.1')).toBe('EADDRNOTAVAIL');
+  });
 });

@@ -59,7 +59,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["unknown-key-root.yaml", ":2:1 duraton: unknown key (hint: did you mean \"duration\"?)"],
   ["unknown-key-spaces.yaml", ":5:5 groups[0][\"client id\"]: unknown key (hint: did you mean \"clientId\"?)"],
   ["unknown-key-subscribe.yaml", ":6:27 groups[0].subscribe[0].qso: unknown key (hint: did you mean \"qos\"?)"],
-  ["unknown-key-target.yaml", ":4:3 target.host: unknown key (hint: allowed keys: url, mqttVersion, username, password, tls)"],
+  ["unknown-key-target.yaml", ":4:3 target.host: unknown key (hint: allowed keys: url, urls, sourceAddresses, mqttVersion, username, password, tls)"],
   // Zero, negative and absurd numbers
   ["connect-rate-zero.yaml", ":6:22 groups[0].connect.rate: rate must be more than 0/s"],
   ["count-absurd.yaml", ":3:29 groups[0].count: must be a whole number from 1 to 10000000, got 1000000000000"],
@@ -149,7 +149,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["target-url-number.yaml", ":3:8 target.url: expected a broker URL like mqtt://localhost:1883, got 1883"],
   // Machine limits and many errors at once
   ["multi-error.yaml", ":16:14 groups[1].publish.topic: unknown template variable {targt}"],
-  ["too-many-connections.yaml", ":4:30 groups[1].count: the scenario opens 25,001 connections but one mqbench process can hold about 19,900 (open-files limit 20,000) (hint: split across machines with segments, or raise ulimit -n)"],
+  ["too-many-connections.yaml", ":4:30 groups[1].count: the scenario opens 25,001 connections but one mqbench process can hold about 19,900 (open-files limit 20,000) (hint: run it as 2 or more processes (--processes N on one machine, --segment i/N across machines), or raise ulimit -n)"],
 ];
 
 const HUGE_TEXT = `name: big\n# ${'x'.repeat(10 * 1024 * 1024)}\n`;

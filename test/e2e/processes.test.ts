@@ -72,6 +72,21 @@ describe('mqbench run --processes', () => {
     expect(m.thresholds).toEqual([expect.objectContaining({ expression: 'messages.lost == 0', ok: true })]);
   });
 
+  it('--start-delay: the processes get one fixed --start-at instead of the start barrier', async () => {
+    const file = join(tmp, 'delay.yaml');
+    writeFileSync(file, scenarioYaml(mosq.url, '1s'));
+    const out = join(tmp, 'delay.json');
+    const r = await mqbench(['run', file, '--processes', '2', '--start-delay', '8s', '--out', out, '--quiet'], { timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const at = /mqbench: 2 processes, run \S+: publishing starts at (\S+);/.exec(r.stderr)?.[1];
+    expect(at).toBeDefined();
+    expect(r.stderr).toContain(`[1/2] mqbench: segment 1/2 of run`);
+    expect(r.stderr).toContain(`publishing starts at ${at}`);
+    const m = read(out);
+    expect(m.merged.segments.map((s: { startAt: string }) => s.startAt)).toEqual([at, at]);
+    expect(m.summary.messages.lost).toBe(0);
+  });
+
   it('Ctrl-C: forwarded once to every process, what they wrote is merged (partial), exit 130', async () => {
     const file = join(tmp, 'long.yaml');
     writeFileSync(file, scenarioYaml(mosq.url, '60s'));
@@ -117,6 +132,8 @@ describe('mqbench run --processes', () => {
     const one = await mqbench(['run', file, '--broker', `mqtt://127.0.0.1:${port}`]);
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/run it as 2 or more processes \(--processes N/);
+    expect((await mqbench(['validate', file])).code).toBe(2);
+    expect((await mqbench(['validate', file, '--processes', '2'])).code).toBe(0);
     const two = await mqbench(['run', file, '--processes', '2', '--broker', `mqtt://127.0.0.1:${port}`]);
     expect(two.code, two.stderr).toBe(1);
     expect(two.stderr).toMatch(/cannot reach the broker at mqtt:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);

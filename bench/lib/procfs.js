@@ -1,0 +1,46 @@
+// Reading other processes from /proc (Linux): RSS, open file descriptors, children. Every reader returns
+// null when the process is gone, so a sampler racing a process's exit records a gap, not a crash.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Resident set size in bytes (VmRSS), or null. */
+export function rssOf(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Open file descriptors (entries of /proc/<pid>/fd): sockets, pipes, files, epoll, eventfds …, or null. */
+export function fdCount(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return null;
+  }
+}
+
+/** Pids whose parent is `pid` (from /proc/<p>/stat; the command name may contain spaces and parentheses). */
+export function childrenOf(pid) {
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+export function readText(path) {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}

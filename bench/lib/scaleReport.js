@@ -1,0 +1,103 @@
+// Renders the scale figures section of BENCHMARKS.md from bench/results/scale.json. Like report.js it only
+// formats what was measured; a figure never run says so and gives the command.
+
+const f0 = (n) => (n == null ? '—' : Math.round(n).toLocaleString('en-US'));
+const mib = (b) => (b == null ? '—' : (b / 2 ** 20).toFixed(1));
+const kb = (b) => (b == null ? '—' : (b / 1024).toFixed(2));
+const la = (a) => (a ? a.map((x) => x.toFixed(2)).join(' / ') : '—');
+
+function header(entry) {
+  const m = entry.machine;
+  return [
+    `Run ${entry.generatedAt} → ${entry.finishedAt} with \`${entry.command}\`${entry.quick ? ' (**--quick**: smaller and shorter, not the figure of record)' : ''}; ` +
+      `mqbench ${entry.build.version}, dist sha256 \`${entry.build.distSha256}\`; ${m.cores} cores, ${m.ramGiB.toFixed(1)} GiB, ${m.os}, Node ${m.node}, mosquitto ${m.mosquitto}; ` +
+      `load average ${la(m.loadAvgStart)} at start, ${la(m.loadAvgEnd)} at end.`,
+  ];
+}
+
+function connections50k(entry) {
+  if (!entry) return ['Not run yet: `npm run bench -- --only connections50k`.'];
+  const rec = entry.record;
+  const c = rec.cfg;
+  const r = rec.result;
+  const out = [...header(entry), ''];
+  if (!r) return [...out, `**Failed:** \`${rec.error}\``];
+  if (!rec.ok) out.push(`**Failed:** \`${rec.error}\``, '');
+  const perBroker = r.heldByBrokersEach.map(f0).join(' / ');
+  const procs = r.perProcess.map((p) => `${mib(p.rssBefore)} → ${mib(p.rssEnd)} MiB, peak ${mib(p.rssPeak)}${p.fdsEnd ? `, ${f0(p.fdsEnd)} descriptors` : ''}`).join('; ');
+  out.push(
+    '| Metric | Value |',
+    '| --- | --- |',
+    `| connections held at the end of the hold (sum of the brokers' clients) | **${f0(r.heldByBrokers)}** (${perBroker}) |`,
+    `| connections mqbench opened (merged result: attempted / succeeded / failed / lost) | ${f0(r.attempted)} / ${f0(r.succeeded)} / ${f0(r.failed)} / ${f0(r.lost)} |`,
+    `| connect rate (planned ${f0(c.connectRate)}/s) | **${f0(r.connectsPerSec)} conn/s** (all ${f0(r.succeeded)} in ${r.connectPhaseSec?.toFixed(1) ?? '—'} s) |`,
+    `| RSS per connection across the ${c.processes} generator processes | **${kb(r.rssPerConnBytes)} KB** ((RSS at the end of the hold − RSS before connecting) ÷ held); ${kb(r.rssGrossPerConnBytes)} KB gross (all RSS ÷ held) |`,
+    `| generator RSS, sum over processes (before connecting → end of hold) | ${mib(r.rssBefore)} → ${mib(r.rssEnd)} MiB (per process: ${procs}); the parent that merges: ${mib(r.parentRssEnd)} MiB |`,
+    `| connect latency p50 / p99 / max | ${r.connectMs.p50?.toFixed(0) ?? '—'} / ${r.connectMs.p99?.toFixed(0) ?? '—'} / ${r.connectMs.max?.toFixed(0) ?? '—'} ms |`,
+    `| time | ${r.wallSec.toFixed(1)} s for the whole command (start-up, connect, ${r.holdSec} s hold, close, merge) |`,
+    `| status | ${r.status}${r.statusReason ? ` (${r.statusReason})` : ''}; ${r.segments} segments merged; generator saturated: ${r.saturated ? 'yes' : 'no'} |`,
+    '',
+    `Set-up: ${c.brokers} mosquittos on 127.0.0.1 (one port each; \`ulimit -n 20000\`, \`max_connections -1\`; open-files limit seen: ${rec.brokerOpenFiles.join(', ')}), ` +
+      `\`${rec.command}\` (${c.processes} generator processes, ${c.workersPerProcess} worker thread each), scenario: one group of ${f0(c.connections)} clients, ` +
+      `\`connect: { rate: ${c.connectRate}/s, keepalive: ${c.keepaliveSec}s }\`, \`target.urls\` listing the ${c.brokers} brokers (client g → urls[g % 3]), held ${c.holdMs / 1000} s. ` +
+      `Ephemeral ports: ${f0(rec.preflight.ephemeralPorts)} per source→destination pair; ${f0(rec.preflight.perBroker)} connections per broker port, ${f0(rec.preflight.perProcess)} per generator process. ` +
+      'Sampled from outside every second: each mosquitto\'s open descriptors minus its count before the run (= its clients), each generator\'s VmRSS. ' +
+      'Connect rate = connections ÷ time from the last sample with ≤ 100 clients on the brokers to the first with all of them (±1 s). "Before connecting" is each generator\'s RSS at its last sample before its own descriptors grew by 100 (worker thread already up). KB = 1024 bytes.',
+  );
+  const errs = Object.entries(r.errors);
+  if (errs.length) out.push('', `Connect errors: ${errs.map(([k, v]) => `${k} ×${v}`).join(', ')}.`);
+  return out;
+}
+
+function soak(entry) {
+  if (!entry) return ['Not run yet: `npm run bench -- --only soak` (about 11 minutes; not in the default set).'];
+  const out = [...header(entry), ''];
+  for (const [driver, rec] of Object.entries(entry.byDriver)) {
+    const c = rec.cfg;
+    const v = rec.result;
+    out.push(`**${driver} driver** — \`${rec.command}\`: ${f0(c.connections)} idle clients + 1 publishing 1 msg/s, keepalive ${c.keepaliveSec} s, one worker thread.`, '');
+    if (!v) {
+      out.push(`**Failed:** \`${rec.error}\``, '');
+      continue;
+    }
+    out.push(
+      '| | first sample | last sample | min | max | growth | target | result |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+      `| RSS (MiB) | ${mib(v.rssFirst)} | ${mib(v.rssLast)} | ${mib(v.rssMin)} | ${mib(v.rssMax)} | ${v.rssGrowthPercent.toFixed(2)}% | < ${c.rssGrowthLimitPercent}% | **${v.rssPass ? 'pass' : 'fail'}** |`,
+      `| open handles (/proc/<pid>/fd) | ${f0(v.fdsFirst)} | ${f0(v.fdsLast)} | — | ${f0(v.fdsMax)} | ${v.fdGrowth >= 0 ? '+' : ''}${v.fdGrowth} | no growth | **${v.fdPass ? 'pass' : 'fail'}** |`,
+      '',
+      `Soak ${v.soakSec} s after all connections were up (${rec.samples.length} samples, every ${c.sampleEveryMs / 1000} s); the broker held at least ${f0(v.brokerClientsMin)} clients at every sample. ` +
+        `mqbench's result: status ${v.status ?? '—'}${v.statusReason ? ` (${v.statusReason})` : ''}${v.connections ? `; connections succeeded ${f0(v.connections.succeeded)}, failed ${f0(v.connections.failed)}, lost ${f0(v.connections.lost)}, reconnected ${f0(v.connections.reconnected)}` : ''}. ` +
+        `Whole command ${rec.wallSec.toFixed(0)} s. Verdict: **${v.pass ? 'PASS' : 'FAIL'}** (RSS first → last, handles first → last). ` +
+        `Stricter, for information: RSS grew ${v.rssGrowthFromMinPercent.toFixed(2)}% from its lowest sample to the last (the first sample still holds the connect phase's garbage).`,
+      '',
+      `Samples (s: RSS MiB / handles): ${rec.samples.map((x) => `${x.t}: ${mib(x.rss)}/${x.fds}`).join(', ')}.`,
+      '',
+    );
+  }
+  return out;
+}
+
+export function renderScaleSection(scale) {
+  return [
+    '## Scale figures',
+    '',
+    'Measured with the `mqbench` CLI itself and no raw baseline; each figure is recorded on its own (`bench/results/scale.json`), with its own date and load, and a bench run replaces only the figures it ran.',
+    '',
+    '### (e) 51,000 idle connections: 3 generator processes → 3 mosquittos (`--only connections50k`, in the default set)',
+    '',
+    ...connections50k(scale.connections50k),
+    '',
+    '### (f) soak: 10,000 idle connections for 10 minutes (`--only soak`, not in the default set)',
+    '',
+    ...soak(scale.soak),
+    '',
+  ].join('\n');
+}
+
+/** BENCHMARKS.md with the scale section placed after the figures of (a)-(d), before "## Machine". */
+export function withScaleSection(md, scale) {
+  const section = renderScaleSection(scale);
+  const at = md.indexOf('\n## Machine\n');
+  return at < 0 ? `${md}\n${section}` : `${md.slice(0, at)}\n${section}${md.slice(at)}`;
+}
