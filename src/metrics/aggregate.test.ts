@@ -55,3 +55,15 @@ describe('Aggregator', () => {
     expect(rows.map((r) => [r.t, r.lost, r.lostSoFar])).toEqual([[1, 2, 2], [2, 0, 2]]);
   });
 });
+
+describe('Aggregator open connections', () => {
+  it('carries a worker\'s last level into seconds where its snapshot landed next door', () => {
+    const agg = new Aggregator(0);
+    const at = (w: number, ms: number, open: number) => ({ ...snap(w, ms, 'measure', {}), openConnections: open });
+    agg.add(at(0, 1000, 150));
+    agg.add(at(1, 1000, 150));
+    agg.add(at(0, 2000, 150));
+    agg.add(at(1, 2760, 150)); // worker 1's final snapshot falls into the next second
+    expect(agg.intervals().map((r) => r.connections)).toEqual([300, 300, 300]);
+  });
+});

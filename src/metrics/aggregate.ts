@@ -105,8 +105,12 @@ export class Aggregator {
    */
   intervals(mergeable = false): IntervalRow[] {
     let lostSoFar = 0;
+    // Open connections are a level: a worker whose snapshot landed in a neighbouring second still has
+    // its connections open in this one, so its last known level carries forward.
+    const level = new Map<number, number>();
     return [...this.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([key, b]) => {
-      const row = this.row(key, b, lostSoFar);
+      for (const [w, n] of b.open) level.set(w, n);
+      const row = this.row(key, b, lostSoFar, level);
       lostSoFar = row.lostSoFar;
       if (!mergeable) return row;
       const [intendedExpected, intendedUnique] = this.intended.get(key - 1) ?? [0, 0];
@@ -114,12 +118,12 @@ export class Aggregator {
     });
   }
 
-  private row(key: number, b: Bucket, lostBefore: number): IntervalRow {
+  private row(key: number, b: Bucket, lostBefore: number, level: Map<number, number> = b.open): IntervalRow {
     const e2e = b.endToEnd.totalCount > 0 ? summarize(b.endToEnd) : null;
     const [expected, unique] = this.intended.get(key - 1) ?? [0, 0];
     const lost = Math.max(0, expected - unique);
     let open = 0;
-    for (const v of b.open.values()) open += v;
+    for (const v of level.values()) open += v;
     return {
       t: key,
       phase: b.phase,

@@ -46,8 +46,8 @@ describe('runtime faults against a real mosquitto', () => {
     expect(results.status).toBe('complete');
     // While the broker was down, messages could not be sent (publish errors) or were lost on the way:
     // either way the run says so.
-    const m = results.summary.messages;
-    expect(m.publishErrors + m.lost).toBeGreaterThan(0);
+    const msgs = results.summary.messages;
+    expect(msgs.publishErrors + msgs.lost).toBeGreaterThan(0);
     // Publishing went on after the restart.
     const after = results.intervals.filter((r) => r.t >= 3 && r.phase === 'measure');
     expect(after.some((r) => r.received > 0)).toBe(true);
