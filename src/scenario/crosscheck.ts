@@ -10,21 +10,10 @@ import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from 
 import { parseTemplate, templateLiterals, type ParsedTemplate } from './template.js';
 import type { TemplateVar } from './types.js';
 import * as v from './values.js';
+import { isRecord, read, type Raw } from './raw.js';
 
-type Raw = Record<string, unknown>;
 
-function isRecord(x: unknown): x is Raw {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
-/** The parsed value, or undefined when the field is invalid (the schema reports it). */
-function read<T>(parse: v.Parse<T>, value: unknown): T | undefined {
-  try {
-    return parse(value);
-  } catch {
-    return undefined;
-  }
-}
 
 function readTemplate(value: unknown, allowed: readonly TemplateVar[]): ParsedTemplate | undefined {
   if (typeof value !== 'string') return undefined;

@@ -6,17 +6,9 @@
 import type { PathProblem } from './problems.js';
 import { redactUrl } from './redact.js';
 import * as v from './values.js';
+import { isRecord, read, type Raw } from './raw.js';
 
-type Raw = Record<string, unknown>;
-const isRecord = (x: unknown): x is Raw => x !== null && typeof x === 'object' && !Array.isArray(x);
 
-function read<T>(parse: v.Parse<T>, value: unknown): T | undefined {
-  try {
-    return parse(value);
-  } catch {
-    return undefined;
-  }
-}
 
 const isWebSocket = (url: string) => /^wss?:/i.test(url);
 

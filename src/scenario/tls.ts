@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { PathProblem } from './problems.js';
 import { redactUrl } from './redact.js';
 import * as v from './values.js';
+import { isRecord, read, type Raw } from './raw.js';
 
 /** The PEM texts read from the files (set only for files that were read and are valid). */
 export interface PemTexts {
@@ -30,16 +31,7 @@ type Kind = keyof PemTexts;
 const KINDS: readonly Kind[] = ['ca', 'cert', 'key'];
 const WHAT: Record<Kind, string> = { ca: 'CA certificate', cert: 'client certificate', key: 'private key' };
 
-type Raw = Record<string, unknown>;
-const isRecord = (x: unknown): x is Raw => x !== null && typeof x === 'object' && !Array.isArray(x);
 
-function read<T>(parse: v.Parse<T>, value: unknown): T | undefined {
-  try {
-    return parse(value);
-  } catch {
-    return undefined;
-  }
-}
 
 function fileReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
