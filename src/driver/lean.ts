@@ -1,4 +1,5 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { DEFAULT_PORTS } from './probe.js';
 import { connect as tlsConnect } from 'node:tls';
 import { generate, parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
 import type { QoS } from '../scenario/types.js';
@@ -78,7 +79,7 @@ export function parseEndpoint(url: string): Endpoint | string {
   if (scheme === 'ws' || scheme === 'wss') return `the lean driver does not support ${scheme}:// — use driver: mqttjs`;
   const tls = scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls';
   if (!tls && scheme !== 'mqtt' && scheme !== 'tcp') return `unsupported URL scheme "${scheme}://"`;
-  const ep: Endpoint = { tls, host: u.hostname.replace(/^\[|\]$/g, '') || 'localhost', port: u.port ? Number(u.port) : tls ? 8883 : 1883 };
+  const ep: Endpoint = { tls, host: u.hostname.replace(/^\[|\]$/g, '') || 'localhost', port: u.port ? Number(u.port) : DEFAULT_PORTS[tls ? 'mqtts:' : 'mqtt:'] };
   if (u.username) ep.username = decodeURIComponent(u.username);
   if (u.password) ep.password = decodeURIComponent(u.password);
   return ep;

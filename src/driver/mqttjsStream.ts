@@ -1,4 +1,5 @@
 import { isIP, connect as netConnect } from 'node:net';
+import { DEFAULT_PORTS } from './probe.js';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import type { ConnectOptions } from './types.js';
@@ -18,7 +19,7 @@ export function openMqttjsClient(opts: ConnectOptions, options: IClientOptions):
   if (scheme !== 'mqtt' && scheme !== 'mqtts') throw new Error(`a source address needs an mqtt:// or mqtts:// URL, not ${scheme}://`);
   const tls = scheme === 'mqtts';
   const host = u.hostname.replace(/^\[|\]$/g, '') || 'localhost';
-  const port = u.port ? Number(u.port) : tls ? 8883 : 1883;
+  const port = u.port ? Number(u.port) : DEFAULT_PORTS[tls ? 'mqtts:' : 'mqtt:'];
   const o: IClientOptions = { ...options, protocol: scheme, host, port };
   // Credentials in the URL apply when the scenario gives none (as in the lean driver).
   if (u.username && o.username === undefined) {
