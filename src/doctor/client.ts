@@ -91,7 +91,7 @@ export class ProbeSession {
     const opts = connectOptions({ ...this.target, mqttVersion: version }, clientId, PROBE_CONNECT);
     client.conn = await bounded(
       this.driver.connect(opts, {
-        onMessage: (topic, payload, retained) => client.onMessage(topic, payload, retained),
+        onMessage: (topic, payload, _qos, retained) => client.onMessage(topic, payload, retained),
         onLost: (reason) => (client.lost = reason),
       }),
       STEP_MS + 500,

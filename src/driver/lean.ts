@@ -7,7 +7,7 @@ import { connackWords, reasonWords } from './leanCodes.js';
 import {
   asciiLength, DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
-import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted } from './types.js';
+import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './types.js';
 
 /**
  * The lean driver: MQTT 3.1.1 and 5 over plain `node:net` / `node:tls` sockets, with mqtt-packet
@@ -85,7 +85,7 @@ export function parseEndpoint(url: string): Endpoint | string {
   return ep;
 }
 
-type Done = (err?: Error) => void;
+type Done = PublishDone;
 interface SubWait {
   resolve: (granted: Granted[]) => void;
   reject: (err: Error) => void;
@@ -103,6 +103,7 @@ const END_FALLBACK_MS = 2000;
 
 export class LeanConnection implements Connection {
   private state = CONNECTING;
+  sessionPresent = false;
   /** We ended or destroyed it (or the attempt failed): never report it lost. */
   private closing = false;
   /** end() was called: pending publishes are left alone, as mqtt.js's end(false) does. */
@@ -316,18 +317,19 @@ export class LeanConnection implements Connection {
     switch (p.cmd) {
       case 'publish': {
         const qos = p.qos;
-        if (qos === 0) return this.events.onMessage(p.topic, p.payload as Buffer);
+        const retain = p.retain === true;
+        if (qos === 0) return this.events.onMessage(p.topic, p.payload as Buffer, 0, retain);
         const id = p.messageId!;
         if (qos === 1) {
           this.ack(PUBACK, id);
-          return this.events.onMessage(p.topic, p.payload as Buffer);
+          return this.events.onMessage(p.topic, p.payload as Buffer, 1, retain);
         }
         // QoS 2: deliver on the first PUBLISH of an id; a resend before PUBREL is a duplicate.
         this.ack(PUBREC, id);
         const seen = (this.q2In ??= new Set());
         if (seen.has(id)) return;
         seen.add(id);
-        return this.events.onMessage(p.topic, p.payload as Buffer);
+        return this.events.onMessage(p.topic, p.payload as Buffer, 2, retain);
       }
       case 'puback':
         return this.complete(p.messageId!, p.reasonCode ?? 0, 'PUBACK');
@@ -346,6 +348,7 @@ export class LeanConnection implements Connection {
       case 'pingresp':
         return;
       case 'connack':
+        this.sessionPresent = p.sessionPresent === true;
         return this.onConnack(p.returnCode ?? p.reasonCode ?? 0, p.properties?.serverKeepAlive);
       case 'disconnect':
         // MQTT 5: the broker says why before it closes.
@@ -362,7 +365,7 @@ export class LeanConnection implements Connection {
     this.pending.delete(id);
     this.inflightCount--;
     if (rc >= 0x80) done(new Error(`${what}: ${reasonWords(rc)}`));
-    else done();
+    else done(undefined, what === 'PUBCOMP' ? 'pubcomp' : 'puback');
   }
 
   private onSuback(id: number, granted: number[]): void {

@@ -1,7 +1,7 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { openMqttjsClient } from './mqttjsStream.js';
 import type { QoS } from '../scenario/types.js';
-import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type TlsOptions } from './types.js';
+import { ConnectFailure, type AckKind, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type TlsOptions } from './types.js';
 
 /** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
 export const mqttjsDriver: Driver = {
@@ -53,15 +53,15 @@ export const mqttjsDriver: Driver = {
           events.onLost(lastError || 'closed by the broker or network');
         }
       });
-      client.on('message', (topic: string, payload: Buffer, packet: { retain?: boolean; properties?: { responseTopic?: string; correlationData?: Buffer } }) => {
+      client.on('message', (topic: string, payload: Buffer, packet: { qos?: QoS; retain?: boolean; properties?: { responseTopic?: string; correlationData?: Buffer } }) => {
         const p = packet.properties;
-        events.onMessage(topic, payload, packet.retain === true, p?.responseTopic ? { responseTopic: p.responseTopic, correlationData: p.correlationData } : undefined);
+        events.onMessage(topic, payload, packet.qos ?? 0, packet.retain === true, p?.responseTopic ? { responseTopic: p.responseTopic, correlationData: p.correlationData } : undefined);
       });
-      client.once('connect', () => {
+      client.once('connect', (connack: { sessionPresent?: boolean }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(wrap(client, () => (closing = true)));
+        resolve(wrap(client, () => (closing = true), connack?.sessionPresent === true));
       });
     });
   },
@@ -107,9 +107,15 @@ function describeError(err: Error & { code?: string | number }): string {
   return `CONNACK refused: ${words}`;
 }
 
-function wrap(client: MqttClient, markClosing: () => void): Connection {
+function wrap(client: MqttClient, markClosing: () => void, sessionPresent: boolean): Connection {
   let inflight = 0;
+  // Which packet completed each QoS 1/2 publish (mqtt.js calls back the same way for PUBACK and PUBCOMP).
+  const acks = new Map<number, AckKind>();
+  client.on('packetreceive', (p: { cmd: string; messageId?: number }) => {
+    if ((p.cmd === 'puback' || p.cmd === 'pubcomp') && p.messageId !== undefined) acks.set(p.messageId, p.cmd);
+  });
   return {
+    sessionPresent,
     subscribe(filters) {
       return new Promise<Granted[]>((resolve, reject) => {
         const map: Record<string, { qos: QoS }> = {};
@@ -130,9 +136,12 @@ function wrap(client: MqttClient, markClosing: () => void): Connection {
         return done();
       }
       inflight++;
-      client.publish(topic, payload, opts, (err) => {
+      client.publish(topic, payload, opts, (err, packet) => {
         inflight--;
-        done(err ?? undefined);
+        const id = (packet as { messageId?: number } | undefined)?.messageId;
+        const ack = id === undefined ? undefined : acks.get(id);
+        if (id !== undefined) acks.delete(id);
+        done(err ?? undefined, err ? undefined : ack ?? (qos === 2 ? 'pubcomp' : 'puback'));
       });
     },
     unsubscribe(topics) {

@@ -49,8 +49,11 @@ export interface PublishProperties {
 }
 
 export interface ConnectionEvents {
-  /** A PUBLISH arrived (`retained`: the broker's retain flag, set on deliveries of stored retained messages). */
-  onMessage(topic: string, payload: Buffer, retained?: boolean, meta?: MessageMeta): void;
+  /**
+   * A PUBLISH arrived: `qos` is the QoS it actually arrived with (what the broker granted, not what
+   * was asked for); `retained` is the broker's retain flag, set on deliveries of stored retained messages.
+   */
+  onMessage(topic: string, payload: Buffer, qos: QoS, retained: boolean, meta?: MessageMeta): void;
   /** The connection closed without `end()`/`destroy()` being called by us. */
   onLost(reason: string): void;
 }
@@ -58,7 +61,18 @@ export interface ConnectionEvents {
 /** The granted QoS per filter, or 128 (0x80) for a refused subscription. */
 export type Granted = QoS | 128;
 
+/**
+ * How a QoS 1/2 publish was completed: a PUBACK (the QoS 1 flow) or a PUBCOMP (the QoS 2 flow).
+ * A QoS 2 publish completed by a PUBACK means the broker ran it as QoS 1 (e.g. RabbitMQ).
+ */
+export type AckKind = 'puback' | 'pubcomp';
+
+/** `done` of a publish: an error when it could not be sent or was refused, else how it was acknowledged (QoS 1/2). */
+export type PublishDone = (err?: Error, ack?: AckKind) => void;
+
 export interface Connection {
+  /** CONNACK's session-present flag: the broker resumed a session it kept for this client id. */
+  readonly sessionPresent: boolean;
   subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]>;
   /** Optional: drivers without it cannot run scenarios that unsubscribe. */
   unsubscribe?(topics: string[]): Promise<void>;
@@ -66,7 +80,7 @@ export interface Connection {
    * Hand a message to the client. `done` runs on PUBACK (QoS 1), PUBCOMP (QoS 2), or when the
    * packet has been written (QoS 0); with an error when it could not be sent.
    */
-  publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: (err?: Error) => void, props?: PublishProperties): void;
+  publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void;
   /** QoS 1/2 publishes waiting for their ack. */
   inflight(): number;
   /** Graceful: DISCONNECT, then close. */

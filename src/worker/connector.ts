@@ -59,7 +59,7 @@ export class Connector {
       const conn = await this.driver.connect(
         opts,
         {
-          onMessage: (topic, payload, retained, meta) => this.receiver.onMessage(dev, topic, payload, retained, meta),
+          onMessage: (topic, payload, qos, retained, meta) => this.receiver.onMessage(dev, topic, payload, qos, retained, meta),
           onLost: (reason) => this.lost(dev, reason),
         },
       );

@@ -21,7 +21,7 @@ export class Receiver {
     private readonly runTag: number,
   ) {}
 
-  onMessage(dev: Device, topic: string, payload: Buffer, retained = false, meta?: MessageMeta): void {
+  onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
     const now = this.clock.now();
     const rec = this.recorder;
     const h = decodePayload(payload, this.runTag);
