@@ -17,7 +17,7 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget } from './session.js';
+import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -70,6 +70,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
   const from = flags.from ?? Math.max(1, Math.round(current / 10));
   const to = flags.to ?? current * 100;
+  printScenarioWarnings(loaded, atLoad(base, mode, from, flags.stepDuration));
   const embedded = await prepareTarget(base);
   const abort = new AbortController();
   const release = abortOnSignals(abort);

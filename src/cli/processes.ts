@@ -27,7 +27,7 @@ import type { Scenario } from '../scenario/types.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
-import { loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
 
 const err = (s: string) => process.stderr.write(s);
 const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);
@@ -63,6 +63,7 @@ export async function runProcesses(file: string, flags: RunFlags): Promise<numbe
   const scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
   if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
+  printScenarioWarnings(loaded, scenario);
   refuse(flags, scenario, n);
   if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
   await prepareTarget(scenario); // every broker URL answers: one line for each that does not, before N processes start

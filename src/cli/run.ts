@@ -17,7 +17,7 @@ import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
 import { runProcesses } from './processes.js';
 import { ipcStartGate } from './children.js';
 import { parseNamedBroker, runComparison } from './runMany.js';
@@ -64,6 +64,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const scenario: Scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
   if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
+  // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
+  if (flags.summary !== false && !(flags.quiet && flags.segment)) printScenarioWarnings(loaded, scenario);
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
   const cannot = driverCannot(flags.driver, scenario);
   if (cannot) throw new UserError(`--driver ${flags.driver}: ${cannot}`, ExitCode.usage, 'use --driver mqttjs for this scenario');
