@@ -9,7 +9,7 @@ import type { Summary } from '../metrics/types.js';
 import { fmtInt } from './format.js';
 
 /** Reasons (as the drivers word them) that mean the broker itself ended the connection. */
-const BY_BROKER = /DISCONNECT|closed by the broker/i;
+const BY_BROKER = /DISCONNECT|closed by the broker(?! or network)/i;
 
 export interface ClosedConnections {
   lost: number;

@@ -89,6 +89,7 @@ describe('connections the broker closed', () => {
   });
 
   it('losses with other reasons are named as lost, not as closed by the broker', () => {
+    expect(runWarnings(closed(2, 2, { 'lost: closed by the broker or network': 2 }))[0]).toMatch(/^2 connections were lost during the run: closed by the broker or network ×2;/);
     const r = closed(31, 31, { 'lost: ECONNRESET': 31 });
     expect(runWarnings(r)).toContain('31 connections were lost during the run: ECONNRESET ×31; all came back. Deliveries missing around those closes may be messages the broker never accepted, not messages it lost');
   });
