@@ -9,7 +9,8 @@ import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { scaleScenario } from '../plan/scale.js';
 import type { CapacityResult } from '../report/capacityShape.js';
-import { defaultResultsPath, writeResultsFile } from '../report/json.js';
+import { defaultResultsPath } from '../report/json.js';
+import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
@@ -17,7 +18,7 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget } from './session.js';
+import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -64,12 +65,14 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   const base = structuredClone(loaded.scenario);
   if (flags.broker) overrideBroker(base, flags.broker);
+  await checkOutBeforeRun(flags.out);
   const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const unit = mode === 'rate' ? 'msg/s' : 'connections';
   const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
   const from = flags.from ?? Math.max(1, Math.round(current / 10));
   const to = flags.to ?? current * 100;
+  printScenarioWarnings(loaded, atLoad(base, mode, from, flags.stepDuration));
   const embedded = await prepareTarget(base);
   const abort = new AbortController();
   const release = abortOnSignals(abort);
@@ -124,8 +127,9 @@ async function report(
   const source = best?.results ?? figures.at(-1)?.results;
   if (source) {
     const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
-    await writeResultsFile(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
-    err(`results written to ${out}\n`);
+    const saved = await saveResultsOrRescue(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
+    if (saved.ok) err(`results written to ${out}\n`);
+    if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
   }
   if (aborted) return ExitCode.interrupted;
   return verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;

@@ -70,7 +70,10 @@ Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|p
 endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> (us, ms or s; plain = ms), messages.<field>,
 connections.<field>, throughput.<sentPerSec|receivedPerSec> (plain or /s).
 
-Exit codes: 0 ok · 1 run failed (e.g. broker unreachable) · 2 invalid usage or scenario · 3 thresholds failed · 130 interrupted (partial results written)`,
+--out is checked before anything connects. If the results still cannot be written there at the end, the
+summary is printed anyway and the results go to a file in the temporary folder, whose path is printed.
+
+Exit codes: 0 ok · 1 run failed (e.g. broker unreachable), or the results could not be written to --out · 2 invalid usage or scenario · 3 thresholds failed · 130 interrupted (partial results written)`,
   )
   .action(async (file: string, opts) => {
     process.exitCode = await runCommand(file, opts);

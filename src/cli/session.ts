@@ -3,8 +3,10 @@ import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
+import { UnitError } from '../scenario/units.js';
+import { brokerUrl } from '../scenario/values.js';
 import type { Scenario } from '../scenario/types.js';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { ExitCode, formatProblem, ScenarioError, UserError } from '../shared/errors.js';
 
 const err = (s: string) => process.stderr.write(s);
 
@@ -22,12 +24,23 @@ export async function loadRunScenario(file: string, processes: number): Promise<
   }
 }
 
+/** A --broker value, checked as target.url is (a URL that does not parse, e.g. 'mqtt://[::1', is a usage error). */
+/** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
+export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
+  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+}
+
 export function checkBrokerFlag(url: string): string {
   if (url === 'embedded') return url;
   if (!/^(mqtts?|wss?):\/\/[^/]/.test(url)) {
     throw new UserError(`--broker: "${redactUrl(url)}" is not a broker URL`, ExitCode.usage, 'use mqtt://host:1883, mqtts://, ws://, wss:// or "embedded"');
   }
-  return url;
+  try {
+    return brokerUrl(url);
+  } catch (e) {
+    if (!(e instanceof UnitError)) throw e;
+    throw new UserError(`--broker: ${e.message}`, ExitCode.usage, e.hint ?? 'e.g. mqtt://127.0.0.1:1883 or mqtt://[::1]:1883');
+  }
 }
 
 /** --broker: one URL replaces the scenario's url and urls (a WebSocket URL cannot go with sourceAddresses). */

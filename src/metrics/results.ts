@@ -89,7 +89,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
 function saturationReason(s: Summary, busyPercent: number, delayMs: number): string {
   const m = s.messages;
   const load = busyPercent >= SATURATED_BUSY_PERCENT ? `a worker was ${Math.round(busyPercent)}% busy` : `a worker stalled ${Math.round(delayMs)} ms`;
-  const late = `${pct(m.lateSends, Math.max(1, m.sent))} of sends were late while ${load}`;
+  const late = m.sent === 0 ? `no message due in the measured window was sent while ${load}` : `${pct(m.lateSends, m.sent)} of sends were late while ${load}`;
   return m.missedSends > 0 ? `${m.missedSends.toLocaleString('en-US')} scheduled sends were never made; ${late}` : late;
 }
 

@@ -55,7 +55,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
       return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
     }));
   }
-  rows.push(text('delivery', (r) => (r.summary?.messages ? deliveryVerdict(r.summary.messages).replace(/^Delivery: /, '') : NONE)));
+  rows.push(text('delivery', (r) => (r.summary?.messages ? deliveryVerdict(r.summary.messages, r).replace(/^Delivery: /, '') : NONE)));
   rows.push(text('thresholds', (r) => thresholdsSummary(r).text, (r) => thresholdsSummary(r).cls));
   return table(['', ...items.map((it) => it.label)], rows, 'summary');
 }

@@ -108,6 +108,20 @@ function messagesTable(summary: Summary, paint: Paint): string {
   return table.toString();
 }
 
+/**
+ * The counts (sent, expected, …) are of messages *due* in the measured window; the rates are of sends and
+ * receipts *made* during it. When the generator runs late the two differ (even "sent 0" beside a high send
+ * rate): then a note says what each figure is, with the counts behind the rates.
+ */
+export function windowNote(results: Results): string {
+  const { messages: m, throughput: t } = results.summary;
+  const sentInWindow = Math.round(t.sentPerSec * results.durationSec);
+  const receivedInWindow = Math.round(t.receivedPerSec * results.durationSec);
+  const apart = (a: number, b: number) => Math.abs(a - b) > Math.max(1, 0.01 * Math.max(a, b));
+  if (!apart(m.sent, sentInWindow) && !apart(m.received, receivedInWindow)) return '';
+  return `Counts are of messages due in the measured window (${fmtSec(results.durationSec)}); the rates are of what was actually sent (${fmtInt(sentInWindow)}) and received (${fmtInt(receivedInWindow)}) during it, whenever it was due.`;
+}
+
 function latencyCells(l: LatencySummary): string[] {
   if (l.count === 0) return [fmtInt(0), NONE, NONE, NONE, NONE, NONE, NONE];
   return [fmtInt(l.count), ...[l.min, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtMs)];
@@ -141,7 +155,8 @@ function qosTable(summary: Summary, paint: Paint): string {
 export function renderSummary(results: Results, opts: RenderOptions = {}): string {
   const paint = createPaint(opts.color ?? false);
   const { summary } = results;
-  const verdict = deliveryVerdict(summary.messages);
+  const verdict = deliveryVerdict(summary.messages, results);
+  const windows = windowNote(results);
   const failures = failuresTable(summary.connections.errors, paint);
   const byQos = qosTable(summary, paint);
   const thresholds = thresholdsTable(results.thresholds, paint);
@@ -154,6 +169,7 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
     '',
     paint.bold('Messages'),
     messagesTable(summary, paint),
+    ...(windows ? [windows] : []),
     '',
     paint.bold('Latency'),
     latencyTable(summary.latencyMs, paint),
