@@ -90,7 +90,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
       const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null });
       if (abort.signal.aborted) break;
       const checks = checkThresholds(results, slo);
-      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (was ${fmt(c.actual)})`);
+      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
       if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
       const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
       steps.push(step);

@@ -4,11 +4,12 @@ import { defaultResultsPath, readResultsFile, writeResultsFile } from '../report
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import { completeExitCode } from './exitCode.js';
 
 const err = (s: string) => process.stderr.write(s);
 
 /** `mqbench merge`: returns the exit code. Unreadable files and shards of different runs exit with 2. */
-export async function mergeCommand(files: string[], flags: { out?: string; threshold?: string[] }): Promise<number> {
+export async function mergeCommand(files: string[], flags: { out?: string; threshold?: string[]; verdictFail?: boolean }): Promise<number> {
   const shards: Shard[] = [];
   const problems: string[] = [];
   for (const path of files) {
@@ -35,7 +36,7 @@ export async function mergeCommand(files: string[], flags: { out?: string; thres
   process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);
   err(`merged ${shards.length} segment${shards.length === 1 ? '' : 's'} of run ${m.runId} into ${out}\n`);
   if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
-  if (merged.status === 'complete') return merged.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+  if (merged.status === 'complete') return completeExitCode(merged, flags.verdictFail !== false, (l) => err(`${l}\n`));
   err(`mqbench: merged run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;
 }

@@ -24,6 +24,7 @@ import { defaultResultsPath, readResultsFile, writeResultsFile } from '../report
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import type { Scenario } from '../scenario/types.js';
+import { completeExitCode } from './exitCode.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
@@ -130,7 +131,7 @@ async function finish(scenario: Scenario, flags: RunFlags, f: Finished): Promise
   if (flags.summary !== false) process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);
   err(`results of ${shards.length} of ${f.outs.length} processes merged and written to ${out}\n`);
   if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
-  if (merged.status === 'complete') return merged.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+  if (merged.status === 'complete') return completeExitCode(merged, flags.verdictFail !== false, (l) => err(`${l}\n`));
   if (f.interrupted) return ExitCode.interrupted;
   err(`mqbench: run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;

@@ -17,7 +17,9 @@ import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget, probeRunCapabilities } from './session.js';
+import { completeExitCode } from './exitCode.js';
+import { offersFrom } from '../metrics/capabilities.js';
 import { runProcesses } from './processes.js';
 import { ipcStartGate } from './children.js';
 import { parseNamedBroker, runComparison } from './runMany.js';
@@ -44,6 +46,8 @@ export interface RunFlags extends DistributedFlags {
   prometheus?: number;
   /** --processes N: run the scenario as N local segment processes and merge their results. */
   processes?: number;
+  /** false (--no-verdict-fail): a broken delivery promise does not fail the run (exit 3). */
+  verdictFail?: boolean;
 }
 
 const err = (s: string) => process.stderr.write(s);
@@ -77,8 +81,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (live) err(`mqbench: live metrics at ${live.url}\n`);
   const embedded = await prepareTarget(scenario);
   const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
+  const probed = await probeRunCapabilities(scenario, driverByName(flags.driver));
 
-  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment });
+  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, offers: offersFrom(probed) });
   const more = scenario.target.urls ? ` (+${scenario.target.urls.length - 1} more)` : '';
   err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
   if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
@@ -100,6 +105,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       embedded: embedded !== null,
       brokerVersion: version,
       insecureTls,
+      probed,
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
   } finally {
@@ -116,7 +122,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.summary !== false) process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
   err(`results written to ${out}\n`);
   if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
-  if (results.status === 'complete') return results.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+  if (results.status === 'complete') return completeExitCode(results, flags.verdictFail !== false && !segmented, (l) => err(`${l}\n`));
   if (abort.signal.aborted) return ExitCode.interrupted;
   err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;

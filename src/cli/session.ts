@@ -5,6 +5,9 @@ import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
+import type { Driver } from '../driver/types.js';
+import type { ProbedCapability } from '../metrics/types.js';
 
 const err = (s: string) => process.stderr.write(s);
 
@@ -72,6 +75,20 @@ export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker 
   }
   await probeTargets(scenario);
   return null;
+}
+
+/**
+ * Probes the (reachable) broker for what the scenario uses ($share, retained messages for late wildcard
+ * subscriptions, QoS 2) and says what it does not offer: those deliveries are counted apart, not expected.
+ */
+export async function probeRunCapabilities(scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
+  if (!needsProbe(scenario)) return [];
+  const probed = await probeCapabilities(scenario, driver);
+  for (const p of probed) {
+    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): judged as not offered, not as loss\n`);
+    else if (p.offered === null) err(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
+  }
+  return probed;
 }
 
 /**

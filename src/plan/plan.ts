@@ -1,3 +1,4 @@
+import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Scenario } from '../scenario/types.js';
 import { segmentRanges, WHOLE_RUN, type Segment } from './segment.js';
 import { rateShare, splitRange, type Range } from './split.js';
@@ -21,6 +22,8 @@ export interface WorkerPlan {
   /** Global subscription slot of each group's client 0, filter 0 (client i, filter k: base + i × filters + k). */
   slotBase: number[];
   slices: GroupSlice[];
+  /** What the broker offers (probed before the run): deliveries it does not offer are not expected. */
+  offers: BrokerOffers;
 }
 
 export interface RunPlan {
@@ -37,6 +40,7 @@ export interface RunPlan {
    */
   totals: { clients: number; publishers: number; publishRate: number; subscriptionSlots: number };
   workers: WorkerPlan[];
+  offers: BrokerOffers;
 }
 
 export interface PlanOptions {
@@ -46,11 +50,14 @@ export interface PlanOptions {
   runTag: number;
   /** Run only this segment's share of every group (default: the whole run). */
   segment?: Segment;
+  /** What the broker offers (default: everything the scenario uses). */
+  offers?: BrokerOffers;
 }
 
 /** Pure: the same scenario and options always give the same plan. */
 export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
   const segment = opts.segment ?? WHOLE_RUN;
+  const offers = opts.offers ?? OFFERS_ALL;
   const mine = segmentRanges(scenario, segment);
   const clients = mine.reduce((n, r) => n + r.count, 0);
   const workerCount = Math.max(1, Math.min(opts.workers, clients));
@@ -74,6 +81,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     scenario,
     clientBase,
     slotBase,
+    offers,
     slices: scenario.groups
       .map((g, gi): GroupSlice => {
         const r = perGroup[gi][w];
@@ -102,5 +110,6 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
       publishRate: publishing.reduce((sum, { g, r }) => sum + rateShare(g.publish!.rate, g.count, r), 0),
     },
     workers,
+    offers,
   };
 }
