@@ -84,8 +84,13 @@ export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker 
 export async function probeRunCapabilities(scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
   if (!needsProbe(scenario)) return [];
   const probed = await probeCapabilities(scenario, driver);
+  const consequence: Record<ProbedCapability['feature'], string> = {
+    'shared subscriptions': 'deliveries to $share filters are counted as not offered, not expected',
+    'retained messages to wildcard filters': 'retained messages for late wildcard subscriptions are counted as not offered, not expected',
+    'QoS 2': 'deliveries are judged at the QoS the broker grants',
+  };
   for (const p of probed) {
-    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): judged as not offered, not as loss\n`);
+    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
     else if (p.offered === null) err(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
   }
   return probed;
