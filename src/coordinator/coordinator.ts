@@ -1,4 +1,5 @@
 import { Aggregator } from '../metrics/aggregate.js';
+import { SeqBitmap } from '../metrics/seqBitmap.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { RunStatus } from '../metrics/types.js';
 import type { RunPlan } from '../plan/plan.js';
@@ -40,6 +41,8 @@ export interface RunOutcome {
   measureFrom: number;
   measureEnd: number;
   workers: number;
+  /** Which messages reached at least one subscriber (all threads of this process wrote it). */
+  delivered: SeqBitmap;
 }
 
 const DEFAULT_ENTRY = new URL('../worker/entry.js', import.meta.url);
@@ -54,7 +57,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const sc = plan.scenario;
   const startedAt = new Date();
   const shared = new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots));
-  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, shared);
+  const delivered = new SeqBitmap(plan.seqLayout);
+  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, { receivable: shared, delivered: delivered.buffer as SharedArrayBuffer });
   const segmented = plan.segment.count > 1;
   let remoteTimers: unknown[] = [];
   let agg = new Aggregator(clock.now());
@@ -136,7 +140,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     status = 'partial';
     reason = `${notBack} connection${notBack === 1 ? ' was' : 's were'} lost during the run and did not come back (broker down or refusing?)`;
   }
-  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size };
+  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered };
 }
 
 async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {

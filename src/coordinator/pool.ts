@@ -13,11 +13,11 @@ export class WorkerPool {
   private readonly failed: Promise<never>;
   onSnapshot: (msg: Of<'snapshot'> | Of<'final'>) => void = () => {};
 
-  constructor(plans: WorkerPlan[], driver: string, entry: URL, receivable: SharedArrayBuffer) {
+  constructor(plans: WorkerPlan[], driver: string, entry: URL, shared: Pick<WorkerInit, 'receivable' | 'delivered'>) {
     this.failed = new Promise<never>((_, reject) => (this.failure = reject));
     this.failed.catch(() => undefined);
     this.workers = plans.map((plan, i) => {
-      const init: WorkerInit = { plan, driver, receivable };
+      const init: WorkerInit = { plan, driver, ...shared };
       const w = new Worker(entry, { workerData: init });
       w.on('message', (msg: FromWorker) => this.onMessage(i, msg));
       w.on('error', (err) => this.failure?.(new Error(`worker ${i} crashed: ${err.message}`)));

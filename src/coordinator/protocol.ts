@@ -7,6 +7,8 @@ export interface WorkerInit {
   driver: string;
   /** One byte per global client, shared by all threads: see Receivable in metrics/ledger.ts. */
   receivable: SharedArrayBuffer;
+  /** One bit per (publisher, seq) of the run, set on a message's first delivery to any subscriber: see SeqBitmap. */
+  delivered: SharedArrayBuffer;
 }
 
 /**

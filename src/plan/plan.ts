@@ -2,6 +2,8 @@ import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Scenario } from '../scenario/types.js';
 import { segmentRanges, WHOLE_RUN, type Segment } from './segment.js';
 import { rateShare, splitRange, type Range } from './split.js';
+import { seqLayout } from './seqSpace.js';
+import type { SeqLayout } from '../metrics/seqBitmap.js';
 
 /** One worker's part of one group: clients [first, first + count) of that group. */
 export interface GroupSlice extends Range {
@@ -21,6 +23,8 @@ export interface WorkerPlan {
   clientBase: number[];
   /** Global subscription slot of each group's client 0, filter 0 (client i, filter k: base + i × filters + k). */
   slotBase: number[];
+  /** Where each publisher's sequence numbers live in the run-wide shared bitmaps (see SeqBitmap). */
+  seqLayout: SeqLayout;
   slices: GroupSlice[];
   /** What the broker offers (probed before the run): deliveries it does not offer are not expected. */
   offers: BrokerOffers;
@@ -34,6 +38,7 @@ export interface RunPlan {
   scenario: Scenario;
   clientBase: number[];
   slotBase: number[];
+  seqLayout: SeqLayout;
   /**
    * clients/publishers/publishRate: what this process runs (its segment's share). subscriptionSlots: one
    * per (client, subscription) of the WHOLE run: the size of the shared receivable state.
@@ -71,6 +76,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     base += g.count;
     slots += g.count * g.subscribe.length;
   }
+  const seqs = seqLayout(scenario, clientBase);
   // The segment's range of each group, split over the workers; indices stay the group's global ones.
   const perGroup = mine.map((m) => splitRange(m.count, workerCount).map((r) => ({ first: m.first + r.first, count: r.count })));
   const workers: WorkerPlan[] = Array.from({ length: workerCount }, (_, w) => ({
@@ -82,6 +88,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     clientBase,
     slotBase,
     offers,
+    seqLayout: seqs,
     slices: scenario.groups
       .map((g, gi): GroupSlice => {
         const r = perGroup[gi][w];
@@ -103,6 +110,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     scenario,
     clientBase,
     slotBase,
+    seqLayout: seqs,
     totals: {
       subscriptionSlots: slots,
       clients,

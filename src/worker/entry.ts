@@ -9,6 +9,7 @@ import type { FromWorker, ToWorker, WorkerInit } from '../coordinator/protocol.j
 import { driverByName } from '../driver/registry.js';
 import { systemClock } from '../shared/clock.js';
 import { WorkerRunner } from './runner.js';
+import { SeqBitmap } from '../metrics/seqBitmap.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -38,6 +39,7 @@ try {
     plan: init.plan,
     driver: driverByName(init.driver),
     receivable: new Uint8Array(init.receivable),
+    delivered: new SeqBitmap(init.plan.seqLayout, init.delivered),
     clock: systemClock,
     send,
     selfCheck,

@@ -5,6 +5,7 @@ import type { Device } from './device.js';
 import { decodePayload, responsePayload } from './payload.js';
 import type { MessageMeta } from '../driver/types.js';
 import type { QoS } from '../scenario/types.js';
+import type { SeqBitmap } from '../metrics/seqBitmap.js';
 
 /** Handles every delivery: checks the header, the stream ledger, and records end-to-end latency. */
 export class Receiver {
@@ -19,6 +20,8 @@ export class Receiver {
     private readonly clock: Clock,
     private readonly recorder: Recorder,
     private readonly runTag: number,
+    /** Run-wide: set on the first delivery of each message to any subscriber of this process. */
+    private readonly delivered: SeqBitmap,
   ) {}
 
   onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
@@ -58,6 +61,7 @@ export class Receiver {
       rec.count(qosKey(q, 'Duplicated'), measured);
       return;
     }
+    this.delivered.testAndSet(h.publisher, h.seq);
     if (measured) {
       this.uniqueMeasured++;
       rec.intendedSecond(h.intendedMs, 0, 1);

@@ -6,6 +6,7 @@ import { scheduleEvents, scheduleSubscriptions } from './events.js';
 import { RetainedTopics } from './retained.js';
 import { RateProfile } from '../plan/profile.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
+import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
@@ -22,6 +23,8 @@ export interface RunnerDeps {
   send: (msg: FromWorker) => void;
   /** Shared across threads: which clients can receive right now (see Receivable). */
   receivable: Receivable;
+  /** Shared across threads: which messages reached at least one subscriber (see SeqBitmap). */
+  delivered: SeqBitmap;
   selfCheck: () => SelfCheck;
   /** Called once the final snapshot is sent: the thread may end. */
   onFinished: () => void;
@@ -58,7 +61,7 @@ export class WorkerRunner {
         return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
       });
     });
-    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag);
+    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
   }
 
