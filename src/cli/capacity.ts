@@ -18,7 +18,9 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
+import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { offersFrom } from '../metrics/capabilities.js';
+import { driverByName } from '../driver/registry.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -74,6 +76,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const to = flags.to ?? current * 100;
   printScenarioWarnings(loaded, atLoad(base, mode, from, flags.stepDuration));
   const embedded = await prepareTarget(base);
+  const probed = await probeRunCapabilities(base, driverByName(flags.driver));
   const abort = new AbortController();
   const release = abortOnSignals(abort);
   const steps: CapacityStep[] = [];
@@ -88,12 +91,12 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
         break;
       }
       const s = atLoad(base, mode, next.load, flags.stepDuration);
-      const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0) });
+      const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0), offers: offersFrom(probed) });
       const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal });
-      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null });
+      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null, probed });
       if (abort.signal.aborted) break;
       const checks = checkThresholds(results, slo);
-      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (was ${fmt(c.actual)})`);
+      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
       if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
       const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
       steps.push(step);

@@ -5,11 +5,12 @@ import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import { completeExitCode } from './exitCode.js';
 
 const err = (s: string) => process.stderr.write(s);
 
 /** `mqbench merge`: returns the exit code. Unreadable files and shards of different runs exit with 2. */
-export async function mergeCommand(files: string[], flags: { out?: string; threshold?: string[] }): Promise<number> {
+export async function mergeCommand(files: string[], flags: { out?: string; threshold?: string[]; verdictFail?: boolean }): Promise<number> {
   await checkOutBeforeRun(flags.out);
   const shards: Shard[] = [];
   const problems: string[] = [];
@@ -37,7 +38,7 @@ export async function mergeCommand(files: string[], flags: { out?: string; thres
   const saved = await saveResultsOrRescue(out, merged);
   err(`merged ${shards.length} segment${shards.length === 1 ? '' : 's'} of run ${m.runId}${saved.ok ? ` into ${out}` : ''}\n`);
   if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
-  if (merged.status === 'complete') return exitAfterSave(saved, merged.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok);
+  if (merged.status === 'complete') return exitAfterSave(saved, completeExitCode(merged, flags.verdictFail !== false, (l) => err(`${l}\n`)));
   err(`mqbench: merged run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;
 }

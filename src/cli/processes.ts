@@ -25,6 +25,7 @@ import type { Results } from '../metrics/types.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import type { Scenario } from '../scenario/types.js';
+import { completeExitCode } from './exitCode.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
@@ -135,11 +136,11 @@ async function finish(scenario: Scenario, flags: RunFlags, f: Finished): Promise
   else err(`mqbench: the segment results are kept in ${f.dir}\n`);
   if (saved.ok) err(`results of ${shards.length} of ${f.outs.length} processes merged and written to ${out}\n`);
   if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
-  return exitAfterSave(saved, mergedExitCode(merged, f.interrupted));
+  return exitAfterSave(saved, mergedExitCode(merged, f.interrupted, flags.verdictFail !== false));
 }
 
-function mergedExitCode(merged: Results, interrupted: boolean): number {
-  if (merged.status === 'complete') return merged.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+function mergedExitCode(merged: Results, interrupted: boolean, verdictFail: boolean): number {
+  if (merged.status === 'complete') return completeExitCode(merged, verdictFail, (l) => err(`${l}\n`));
   if (interrupted) return ExitCode.interrupted;
   err(`mqbench: run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;

@@ -17,7 +17,9 @@ import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
+import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { completeExitCode } from './exitCode.js';
+import { offersFrom } from '../metrics/capabilities.js';
 import { runProcesses } from './processes.js';
 import { ipcStartGate } from './children.js';
 import { parseNamedBroker, runComparison } from './runMany.js';
@@ -45,6 +47,8 @@ export interface RunFlags extends DistributedFlags {
   prometheus?: number;
   /** --processes N: run the scenario as N local segment processes and merge their results. */
   processes?: number;
+  /** false (--no-verdict-fail): a broken delivery promise does not fail the run (exit 3). */
+  verdictFail?: boolean;
 }
 
 const err = (s: string) => process.stderr.write(s);
@@ -82,8 +86,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (live) err(`mqbench: live metrics at ${live.url}\n`);
   const embedded = await prepareTarget(scenario);
   const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
+  const probed = await probeRunCapabilities(scenario, driverByName(flags.driver));
 
-  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment });
+  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, offers: offersFrom(probed) });
   const more = scenario.target.urls ? ` (+${scenario.target.urls.length - 1} more)` : '';
   err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
   if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
@@ -105,6 +110,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       embedded: embedded !== null,
       brokerVersion: version,
       insecureTls,
+      probed,
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
   } finally {
@@ -122,11 +128,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   await live?.close();
   if (saved.ok) err(`results written to ${out}\n`);
   if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
-  return exitAfterSave(saved, runExitCode(results, abort.signal.aborted));
+  return exitAfterSave(saved, runExitCode(results, abort.signal.aborted, flags.verdictFail !== false && !segmented));
 }
 
-function runExitCode(results: Results, aborted: boolean): number {
-  if (results.status === 'complete') return results.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+function runExitCode(results: Results, aborted: boolean, verdictFail: boolean): number {
+  if (results.status === 'complete') return completeExitCode(results, verdictFail, (l) => err(`${l}\n`));
   if (aborted) return ExitCode.interrupted;
   err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;

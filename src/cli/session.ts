@@ -7,6 +7,9 @@ import { UnitError } from '../scenario/units.js';
 import { brokerUrl } from '../scenario/values.js';
 import type { Scenario } from '../scenario/types.js';
 import { ExitCode, formatProblem, ScenarioError, UserError } from '../shared/errors.js';
+import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
+import type { Driver } from '../driver/types.js';
+import type { ProbedCapability } from '../metrics/types.js';
 
 const err = (s: string) => process.stderr.write(s);
 
@@ -85,6 +88,25 @@ export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker 
   }
   await probeTargets(scenario);
   return null;
+}
+
+/**
+ * Probes the (reachable) broker for what the scenario uses ($share, retained messages for late wildcard
+ * subscriptions, QoS 2) and says what it does not offer: those deliveries are counted apart, not expected.
+ */
+export async function probeRunCapabilities(scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
+  if (!needsProbe(scenario)) return [];
+  const probed = await probeCapabilities(scenario, driver);
+  const consequence: Record<ProbedCapability['feature'], string> = {
+    'shared subscriptions': 'deliveries to $share filters are counted as not offered, not expected',
+    'retained messages to wildcard filters': 'retained messages for late wildcard subscriptions are counted as not offered, not expected',
+    'QoS 2': 'deliveries are judged at the QoS the broker grants',
+  };
+  for (const p of probed) {
+    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
+    else if (p.offered === null) err(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
+  }
+  return probed;
 }
 
 /**

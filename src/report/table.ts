@@ -103,6 +103,7 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['missed sends', bad(m.missedSends ?? 0), 'out-of-order', bad(m.outOfOrder)],
     ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
     ['', '', 'outside subscription', fmtInt(m.unexpected ?? 0)],
+    ...notOfferedRows(m),
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();
@@ -122,6 +123,14 @@ export function windowNote(results: Results): string {
   return `Counts are of messages due in the measured window (${fmtSec(results.durationSec)}); the rates are of what was actually sent (${fmtInt(sentInWindow)}) and received (${fmtInt(receivedInWindow)}) during it, whenever it was due.`;
 }
 
+/** Deliveries the broker does not offer (e.g. $share on a broker without shared subscriptions): shown only when there are any. */
+function notOfferedRows(m: Summary['messages']): string[][] {
+  const rows: string[][] = [];
+  if ((m.notOffered ?? 0) > 0) rows.push(['', '', 'not offered by the broker', fmtInt(m.notOffered)]);
+  if ((m.retainedNotOffered ?? 0) > 0) rows.push(['', '', 'retained not offered', fmtInt(m.retainedNotOffered)]);
+  return rows;
+}
+
 function latencyCells(l: LatencySummary): string[] {
   if (l.count === 0) return [fmtInt(0), NONE, NONE, NONE, NONE, NONE, NONE];
   return [fmtInt(l.count), ...[l.min, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtMs)];
@@ -138,6 +147,8 @@ function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   return table.toString();
 }
 
+const PROMISES = ['at most once', 'at least once', 'exactly once'];
+
 /** Delivery per QoS class with its verdict, or "" when nothing was expected or received. */
 function qosTable(summary: Summary, paint: Paint): string {
   const classes = Object.entries(summary.byQos ?? {});
@@ -145,7 +156,7 @@ function qosTable(summary: Summary, paint: Paint): string {
   const table = newTable(paint, ['QoS', 'expected', 'received', 'lost', 'duplicated', 'out-of-order', 'promise'], ['left', 'right', 'right', 'right', 'right', 'right', 'left']);
   for (const [q, d] of classes) {
     if (!d) continue;
-    const promise = q === '0' ? 'at most once' : q === '1' ? 'at least once' : 'exactly once';
+    const promise = PROMISES[d.ranAs ?? Number(q)] + (d.ranAs !== undefined ? ` (QoS ${q} run as QoS ${d.ranAs})` : '');
     table.push([q, fmtInt(d.expected), fmtInt(d.received), fmtInt(d.lost), fmtInt(d.duplicated), fmtInt(d.outOfOrder), d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`)]);
   }
   return table.toString();
