@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Table from 'cli-table3';
 import { runPlan } from '../coordinator/coordinator.js';
-import { checkThresholds, parseThreshold } from '../metrics/thresholds.js';
+import { checkThresholds } from '../thresholds/evaluate.js';
+import { parseThreshold, type Threshold } from '../thresholds/parse.js';
 import { buildResults } from '../metrics/results.js';
 import type { Results } from '../metrics/types.js';
 import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
@@ -51,11 +52,11 @@ function atLoad(base: Scenario, mode: 'rate' | 'connections', load: number, step
 
 /** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
 export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
-  const slo = flags.slo.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const expr of slo) {
+  const slo: Threshold[] = flags.slo.split(',').map((x) => x.trim()).filter(Boolean).map((expr) => {
     const p = parseThreshold(expr);
     if (!p.ok) throw new UserError(`--slo: ${p.message}`, ExitCode.usage, p.hint);
-  }
+    return p.threshold;
+  });
   if (slo.length === 0) throw new UserError('--slo needs at least one expression', ExitCode.usage, 'e.g. --slo "endToEnd.p99<20ms,messages.lost==0"');
   let loaded;
   try {
@@ -81,7 +82,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const release = abortOnSignals(abort);
   const steps: CapacityStep[] = [];
   const figures: { load: number; p99: number; lost: number; results: Results }[] = [];
-  err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.join(', ')}\n`);
+  err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
   let verdict: { maxLoad: number | null; reason: string } = { maxLoad: null, reason: 'interrupted' };
   try {
     for (;;) {
@@ -112,7 +113,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
 }
 
 async function report(
-  base: Scenario, flags: CapacityFlags, slo: string[], unit: string, steps: CapacityStep[],
+  base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
   figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
 ): Promise<number> {
   const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
@@ -120,7 +121,7 @@ async function report(
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
   const capacity: CapacityResult & Record<string, unknown> = {
-    slo, steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
+    slo: slo.map((t) => t.expression), steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
     maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
   };
   const headline = verdict.maxLoad === null

@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeResults, type Shard } from '../metrics/merge.js';
-import { checkThresholds } from '../metrics/thresholds.js';
+import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
 import { segmentClients } from '../plan/segment.js';
 import { scaleScenario } from '../plan/scale.js';
 import { defaultResultsPath, readResultsFile } from '../report/json.js';
@@ -126,7 +126,7 @@ async function finish(scenario: Scenario, flags: RunFlags, f: Finished): Promise
     return f.codes.every((c) => c === ExitCode.usage) ? ExitCode.usage : ExitCode.runFailed;
   }
   const merged = mergeResults(shards);
-  const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  const thresholds = combineThresholds(scenario.thresholds, flags.threshold ?? []);
   if (thresholds.length > 0) merged.thresholds = checkThresholds(merged, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(merged.startedAt));
   if (flags.summary !== false) process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { runPlan } from '../coordinator/coordinator.js';
 import { buildResults } from '../metrics/results.js';
-import { checkThresholds } from '../metrics/thresholds.js';
+import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
+import type { Threshold } from '../thresholds/parse.js';
 import type { Results } from '../metrics/types.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { scaleScenario } from '../plan/scale.js';
@@ -41,8 +42,8 @@ export interface RunFlags extends DistributedFlags {
   out?: string;
   quiet?: boolean;
   driver: string;
-  /** Extra threshold expressions from --threshold (already validated), checked with the scenario's. */
-  threshold?: string[];
+  /** Extra thresholds from --threshold (parsed by the flag), checked with the scenario's. */
+  threshold?: Threshold[];
   /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
   prometheus?: number;
   /** --processes N: run the scenario as N local segment processes and merge their results. */
@@ -118,7 +119,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     releaseSignals();
     await embedded?.close();
   }
-  const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  const thresholds = combineThresholds(scenario.thresholds, flags.threshold ?? []);
   if (segmented && thresholds.length > 0) err('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
   if (thresholds.length > 0 && !segmented) results.thresholds = checkThresholds(results, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));

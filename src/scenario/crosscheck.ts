@@ -4,7 +4,7 @@
  * are reported together with every field-level one. Values that fail their own field check are skipped here:
  * the schema already reports them.
  */
-import { didYouMean } from './didyoumean.js';
+import { didYouMean } from '../shared/didyoumean.js';
 import { show, type PathProblem } from './problems.js';
 import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
 import { parseTemplate, templateLiterals, type ParsedTemplate } from './template.js';

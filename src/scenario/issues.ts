@@ -1,6 +1,6 @@
 /** Turns zod issues into short human problems: one per unknown key, with a did-you-mean hint. */
 import type { z } from 'zod';
-import { didYouMean } from './didyoumean.js';
+import { didYouMean } from '../shared/didyoumean.js';
 import type { PathProblem, PathSegment } from './problems.js';
 import { RESERVED_KEYS, reservedKeyProblem } from './reservedKeys.js';
 import { allowedKeysAt } from './schema.js';

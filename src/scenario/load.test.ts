@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { loadScenario, parseScenarioText } from './load.js';
 import type { Scenario } from './types.js';
+import { parsed } from '../thresholds/parsed.test-helper.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const ENV = { MQTT_USER: 'bench', MQTT_PASSWORD: 'pa55word!' };
@@ -61,7 +62,7 @@ describe('loadScenario: a valid file', () => {
         },
       ],
       events: [],
-      thresholds: ['endToEnd.p99 < 50ms', 'messages.lost == 0'],
+      thresholds: parsed(['endToEnd.p99 < 50ms', 'messages.lost == 0']),
     };
     expect(loaded.scenario).toEqual(expected);
     expect(loaded.file).toBe(fixture('full.yaml'));

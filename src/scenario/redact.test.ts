@@ -3,6 +3,7 @@ import { parseScenarioText } from './load.js';
 import { parsePath, REDACTED, redactScenario, redactUrl } from './redact.js';
 import { scenarioPathOf } from './resolve.js';
 import type { Scenario } from './types.js';
+import { parsed } from '../thresholds/parsed.test-helper.js';
 
 const scenario: Scenario = {
   name: 's',
@@ -47,6 +48,11 @@ describe('redactScenario', () => {
     expect(group.publish.rate).toBe(REDACTED);
     expect(group.publish.topic).toBe('t/{i}');
     expect(JSON.stringify(out)).not.toMatch(/pw|secret-site/);
+  });
+
+  it('records thresholds as their expression texts', () => {
+    const out = redactScenario({ ...scenario, thresholds: parsed(['endToEnd.p99 < 50ms', ' messages.lost == 0']) }, []);
+    expect(out.thresholds).toEqual(['endToEnd.p99 < 50ms', 'messages.lost == 0']);
   });
 
   it('is a deep copy: the scenario is untouched', () => {

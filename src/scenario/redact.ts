@@ -77,6 +77,8 @@ function redactTls(tls: Record<string, unknown>): void {
  */
 export function redactScenario(s: Scenario, secretPaths: readonly string[]): Record<string, unknown> {
   const copy = structuredClone(s) as unknown as Record<string, unknown>;
+  // The results record the expressions as text.
+  copy.thresholds = s.thresholds.map((t) => t.expression);
   const target = copy.target as Record<string, unknown> | undefined;
   if (target) {
     if (typeof target.url === 'string') target.url = redactUrl(target.url);

@@ -3,7 +3,7 @@
  * Templates are parsed into literal and variable parts, never evaluated as code. Write "{{" or "}}" for a
  * literal brace.
  */
-import { didYouMean } from './didyoumean.js';
+import { didYouMean } from '../shared/didyoumean.js';
 import { TEMPLATE_VARS, type TemplateVar } from './types.js';
 
 export type TemplateValues = Partial<Record<TemplateVar, string | number>>;

@@ -22,9 +22,12 @@ function problems(text: string): string[] {
 }
 
 describe('scenario thresholds', () => {
-  it('keeps valid expressions verbatim', () => {
+  it('parses valid expressions once, keeping their text', () => {
     const { scenario } = parseScenarioText(yaml('  - "endToEnd.p99 < 50ms"\n  - messages.lost == 0'), 's.yaml', {});
-    expect(scenario.thresholds).toEqual(['endToEnd.p99 < 50ms', 'messages.lost == 0']);
+    expect(scenario.thresholds).toEqual([
+      { expression: 'endToEnd.p99 < 50ms', metric: 'endToEnd.p99', kind: 'latency', op: '<', value: 50 },
+      { expression: 'messages.lost == 0', metric: 'messages.lost', kind: 'count', op: '==', value: 0 },
+    ]);
   });
 
   it('reports each invalid expression at its position, with the hint, all at once', () => {

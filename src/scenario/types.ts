@@ -4,6 +4,8 @@
  * template is kept as its source text (already checked by the loader; compile with template.ts).
  * It is plain data (structured-clone safe) so it can cross into worker threads.
  */
+import type { Threshold } from '../thresholds/parse.js';
+
 export type QoS = 0 | 1 | 2;
 
 /** MQTT protocol level on the wire: 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
@@ -153,8 +155,8 @@ export interface Scenario {
   stages?: { durationMs: number; level: number }[];
   /** Timed events, in the order written (times are relative to the start of publishing). */
   events: EventSpec[];
-  /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (validated by the loader, kept verbatim; see metrics/thresholds.ts). */
-  thresholds: string[];
+  /** Pass/fail thresholds, e.g. "endToEnd.p99 < 50ms", parsed by the loader (see thresholds/parse.ts). */
+  thresholds: Threshold[];
 }
 
 /** Variables a template may use. */

@@ -5,7 +5,7 @@
  * Numbers and booleans are also accepted as text ("100", "true") so they can come from `${VAR}`.
  */
 import { isIP } from 'node:net';
-import { parseThreshold } from '../metrics/thresholds.js';
+import { parseThreshold, type Threshold } from '../thresholds/parse.js';
 import { parsePayloadTemplate } from './payloadTemplate.js';
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import { checkMqttString } from './mqttText.js';
@@ -253,10 +253,9 @@ export const hostName: Parse<string> = (v) => {
   return name;
 };
 
-/** A threshold expression ("endToEnd.p99 < 50ms"): checked here, kept verbatim. */
-export const threshold: Parse<string> = (v) => {
-  const expression = text()(v);
-  const parsed = parseThreshold(expression);
+/** A threshold expression ("endToEnd.p99 < 50ms"), parsed once here; the Threshold keeps its text. */
+export const threshold: Parse<Threshold> = (v) => {
+  const parsed = parseThreshold(text()(v));
   if (!parsed.ok) fail(parsed.message, parsed.hint);
-  return expression;
+  return parsed.threshold;
 };
