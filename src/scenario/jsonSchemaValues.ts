@@ -5,7 +5,7 @@
  * jsonSchema.test.ts checks these patterns against the parsers on a table of values.
  */
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { TemplateVar } from './types.js';
+import type { TemplateVar } from '../mqtt/template.js';
 import { MAX_GROUP_COUNT } from './values.js';
 
 export type JsonSchema = { [keyword: string]: unknown };

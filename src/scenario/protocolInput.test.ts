@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, ScenarioError } from '../shared/errors.js';
 import { parseScenarioText } from './load.js';
-import { isNonCharacter, checkMqttString, forbiddenCharacter } from './mqttText.js';
+import { isNonCharacter, checkMqttString, forbiddenCharacter } from '../mqtt/mqttText.js';
 
 const FILE = '/tmp/s.yaml';
 

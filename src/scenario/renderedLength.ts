@@ -4,12 +4,12 @@
  * number. Each client id, subscription and topic is rendered for its longest case and measured. Like
  * crosscheck.ts it runs on the raw document; values that fail their own check are skipped (reported there).
  */
-import { MAX_MQTT_STRING_BYTES } from './mqttText.js';
+import { MAX_MQTT_STRING_BYTES } from '../mqtt/mqttText.js';
 import type { PathProblem, PathSegment } from './problems.js';
 import { isRecord, read, type Raw } from './raw.js';
 import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
-import { parseTemplate, templateShape, type ParsedTemplate } from './template.js';
-import type { TemplateVar } from './types.js';
+import { parseTemplate, templateShape, type ParsedTemplate } from '../mqtt/template.js';
+import type { TemplateVar } from '../mqtt/template.js';
 import * as v from './values.js';
 
 /** The longest run id `--run-id` accepts (shared/runIdentity.ts). */

@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { show, type PathSegment } from './problems.js';
-import { templateLiterals, templateShape, parseTemplate, type ParsedTemplate } from './template.js';
-import { checkMqttString, forbiddenCharacter } from './mqttText.js';
-import { checkTopicFilter, checkTopicName } from './topic.js';
-import type { TemplateVar } from './types.js';
+import { templateLiterals, templateShape, parseTemplate, type ParsedTemplate } from '../mqtt/template.js';
+import { checkMqttString, forbiddenCharacter } from '../mqtt/mqttText.js';
+import { checkTopicFilter, checkTopicName } from '../mqtt/topic.js';
+import type { TemplateVar } from '../mqtt/template.js';
 import { UnitError } from './units.js';
 import * as v from './values.js';
 

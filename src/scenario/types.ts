@@ -1,15 +1,13 @@
 /**
  * The validated, resolved scenario: what the loader produces and the planner consumes.
  * Every unit is normalised (durations in ms, rates per second, sizes in bytes) and every
- * template is kept as its source text (already checked by the loader; compile with template.ts).
+ * template is kept as its source text (already checked by the loader; compile with mqtt/template.ts).
  * It is plain data (structured-clone safe) so it can cross into worker threads.
  */
+import type { ProtocolLevel, QoS } from '../mqtt/protocol.js';
 import type { Threshold } from '../thresholds/parse.js';
 
-export type QoS = 0 | 1 | 2;
-
-/** MQTT protocol level on the wire: 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
-export type ProtocolLevel = 4 | 5;
+export type { ProtocolLevel, QoS } from '../mqtt/protocol.js';
 
 export interface TargetSpec {
   /** mqtt://, mqtts://, ws://, wss:// URL, or the literal "embedded". */
@@ -79,7 +77,7 @@ export interface PayloadSpec {
   /** With a range ("64..512"), the upper end: each message gets a size in [size, maxSize]. */
   maxSize?: number;
   /**
-   * A JSON template (see scenario/payloadTemplate.ts) instead of binary filler: the payload is the
+   * A JSON template (see mqtt/payloadTemplate.ts) instead of binary filler: the payload is the
    * filled-in JSON object with mqbench's header added as a field "_mqb" (base64). `size` is ignored.
    */
   json?: string;
@@ -159,6 +157,3 @@ export interface Scenario {
   thresholds: Threshold[];
 }
 
-/** Variables a template may use. */
-export const TEMPLATE_VARS = ['i', 'group', 'clientId', 'target', 'seq', 'run'] as const;
-export type TemplateVar = (typeof TEMPLATE_VARS)[number];

@@ -6,9 +6,9 @@
  */
 import { isIP } from 'node:net';
 import { parseThreshold, type Threshold } from '../thresholds/parse.js';
-import { parsePayloadTemplate } from './payloadTemplate.js';
+import { parsePayloadTemplate } from '../mqtt/payloadTemplate.js';
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import { checkMqttString } from './mqttText.js';
+import { checkMqttString } from '../mqtt/mqttText.js';
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
 import { PERCENT_HINT, urlCredentials } from '../shared/urlCredentials.js';

@@ -1,14 +1,14 @@
 import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { templateVars } from '../scenario/template.js';
+import { templateVars } from '../mqtt/template.js';
 import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
 import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
 import type { PublishProperties } from '../driver/types.js';
-import { compileTemplate } from '../scenario/template.js';
-import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
+import { compileTemplate } from '../mqtt/template.js';
+import { renderPayloadTemplate } from '../mqtt/payloadTemplate.js';
 
 /**
  * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered.

@@ -1,4 +1,4 @@
-import { parseShared, topicMatches } from '../scenario/topic.js';
+import { parseShared, topicMatches } from '../mqtt/topic.js';
 import type { Scenario } from '../scenario/types.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import { compileGroupNames } from './naming.js';

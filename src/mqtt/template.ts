@@ -4,7 +4,10 @@
  * literal brace.
  */
 import { didYouMean } from '../shared/didyoumean.js';
-import { TEMPLATE_VARS, type TemplateVar } from './types.js';
+
+/** Variables a template may use. */
+export const TEMPLATE_VARS = ['i', 'group', 'clientId', 'target', 'seq', 'run'] as const;
+export type TemplateVar = (typeof TEMPLATE_VARS)[number];
 
 export type TemplateValues = Partial<Record<TemplateVar, string | number>>;
 
