@@ -14,7 +14,7 @@ import { defaultResultsPath } from '../report/json.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';

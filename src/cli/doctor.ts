@@ -8,7 +8,7 @@ import { probeAddress } from '../driver/probe.js';
 import { driverByName } from '../driver/registry.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactUrl } from '../scenario/redact.js';
-import type { TargetSpec } from '../scenario/types.js';
+import type { TargetSpec } from '../scenario/model.js';
 import { ExitCode, ScenarioError } from '../shared/errors.js';
 import { checkBrokerFlag } from './session.js';
 

@@ -24,7 +24,7 @@ import { defaultResultsPath, readResultsFile } from '../report/json.js';
 import type { Results } from '../metrics/types.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { completeExitCode } from './exitCode.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';

@@ -11,7 +11,7 @@ import { createProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { systemClock } from '../shared/clock.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';

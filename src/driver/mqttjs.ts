@@ -1,6 +1,6 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { openMqttjsClient } from './mqttjsStream.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import { ConnectFailure, type AckKind, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type TlsOptions } from './types.js';
 
 /** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */

@@ -1,5 +1,5 @@
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { segmentRanges, WHOLE_RUN, type Segment } from './segment.js';
 import { rateShare, splitRange, type Range } from './split.js';
 import { seqLayout } from './seqSpace.js';

@@ -1,4 +1,4 @@
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 
 /**
  * The same scenario with every group's client count multiplied by `factor` (at least 1 client) and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seqLayout } from './seqSpace.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 
 const scenario = (groups: { count: number; rate?: number }[], extra: Partial<Scenario> = {}) =>
   ({ warmupMs: 1000, durationMs: 4000, groups: groups.map((g) => ({ count: g.count, publish: g.rate === undefined ? undefined : { rate: g.rate } })), ...extra }) as unknown as Scenario;

@@ -1,4 +1,4 @@
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import type { SeqLayout } from '../metrics/seqBitmap.js';
 import { RateProfile } from './profile.js';
 

@@ -9,7 +9,7 @@ import { show, type PathProblem } from './problems.js';
 import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
 import { parseTemplate, templateLiterals, type ParsedTemplate } from '../mqtt/template.js';
 import type { TemplateVar } from '../mqtt/template.js';
-import * as v from './values.js';
+import * as v from './fieldParsers.js';
 import { isRecord, read, type Raw } from './raw.js';
 
 

@@ -14,7 +14,7 @@ import type { PathSegment } from './problems.js';
 import { allowedKeysAt } from './schema.js';
 
 const root = scenarioJsonSchema();
-/** Mappings that are one value read by a parser in values.ts (not a zod object with its own keys). */
+/** Mappings that are one value read by a parser in fieldParsers.ts (not a zod object with its own keys). */
 // Mappings whose keys are data, not fixed keys: a QoS mix, and user properties (name → value).
 const VALUE_OBJECTS = ['groups[].publish.qos', 'groups[].publish.properties.userProperties'];
 const places = locations(root, VALUE_OBJECTS);

@@ -4,7 +4,7 @@
  * checks stay pure and testable, and no limit means no check.
  */
 import type { PathProblem } from './problems.js';
-import * as v from './values.js';
+import * as v from './fieldParsers.js';
 
 export interface LoadLimits {
   /** Connections one mqbench process can hold (its open-files limit minus some headroom). */

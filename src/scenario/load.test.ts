@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { loadScenario, parseScenarioText } from './load.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
 import { parsed } from '../thresholds/parsed.test-helper.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));

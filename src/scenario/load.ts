@@ -19,7 +19,7 @@ import { scenarioSchema } from './schema.js';
 import { scrubText } from './scrub.js';
 import { checkTarget } from './targetCheck.js';
 import { checkTls } from './tls.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
 
 export type { LoadLimits } from './limits.js';
 

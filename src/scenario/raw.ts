@@ -1,5 +1,5 @@
 /** Helpers for the rules that look at the raw document (after ${VAR} substitution, before the schema). */
-import type { Parse } from './values.js';
+import type { Parse } from './fieldParsers.js';
 
 export type Raw = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from './load.js';
 import { parsePath, REDACTED, redactScenario, redactUrl } from './redact.js';
 import { scenarioPathOf } from './resolve.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
 import { parsed } from '../thresholds/parsed.test-helper.js';
 
 const scenario: Scenario = {

@@ -2,7 +2,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { basename } from 'node:path';
 import type { PathSegment } from './problems.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
 
 export const REDACTED = '[redacted]';
 

@@ -10,7 +10,7 @@ import { isRecord, read, type Raw } from './raw.js';
 import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
 import { parseTemplate, templateShape, type ParsedTemplate } from '../mqtt/template.js';
 import type { TemplateVar } from '../mqtt/template.js';
-import * as v from './values.js';
+import * as v from './fieldParsers.js';
 
 /** The longest run id `--run-id` accepts (shared/runIdentity.ts). */
 const LONGEST_RUN = 'r'.repeat(32);

@@ -7,7 +7,7 @@ import { defaultTargets } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { parseTemplate } from '../mqtt/template.js';
-import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './types.js';
+import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 

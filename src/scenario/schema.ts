@@ -1,6 +1,6 @@
 /**
  * The zod schema of the user-facing scenario YAML. Objects are strict (unknown keys are rejected and reported
- * one by one by issues.ts); single values are checked by the plain parsers in values.ts so every message is
+ * one by one by issues.ts); single values are checked by the plain parsers in fieldParsers.ts so every message is
  * short and human. Defaults are filled here; units are normalised (ms, per second, bytes).
  */
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { checkMqttString, forbiddenCharacter } from '../mqtt/mqttText.js';
 import { checkTopicFilter, checkTopicName } from '../mqtt/topic.js';
 import type { TemplateVar } from '../mqtt/template.js';
 import { UnitError } from './units.js';
-import * as v from './values.js';
+import * as v from './fieldParsers.js';
 
 export const CLIENT_ID_VARS: readonly TemplateVar[] = ['i', 'group', 'run'];
 export const SUBSCRIBE_VARS: readonly TemplateVar[] = ['i', 'group', 'clientId', 'run'];

@@ -5,7 +5,7 @@
  */
 import type { PathProblem } from './problems.js';
 import { redactUrl } from './redact.js';
-import * as v from './values.js';
+import * as v from './fieldParsers.js';
 import { isRecord, read, type Raw } from './raw.js';
 
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { ReadProblem, readRegularFileSync } from '../shared/readLimited.js';
 import type { PathProblem } from './problems.js';
 import { redactUrl } from './redact.js';
-import * as v from './values.js';
+import * as v from './fieldParsers.js';
 import { isRecord, read, type Raw } from './raw.js';
 
 /** The PEM texts read from the files (set only for files that were read and are valid). */

@@ -1,7 +1,7 @@
 import type { Connection } from '../driver/types.js';
 import { ArrivalLedger, isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../mqtt/topic.js';
-import type { GroupSpec, QoS } from '../scenario/types.js';
+import type { GroupSpec, QoS } from '../scenario/model.js';
 import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
 

@@ -1,4 +1,4 @@
-import type { EventSpec } from '../scenario/types.js';
+import type { EventSpec } from '../scenario/model.js';
 import type { Clock } from '../shared/clock.js';
 import type { Connector } from './connector.js';
 import type { Device } from './device.js';

@@ -1,5 +1,5 @@
 import { PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 
 /**
  * The mqbench header at the start of every payload (little-endian, 32 bytes):

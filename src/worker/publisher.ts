@@ -3,7 +3,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import { templateVars } from '../mqtt/template.js';
 import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import type { Device } from './device.js';
 import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
 import type { PublishProperties } from '../driver/types.js';

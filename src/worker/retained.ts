@@ -1,5 +1,5 @@
 import { parseShared, topicMatches } from '../mqtt/topic.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import { compileGroupNames } from './naming.js';
 

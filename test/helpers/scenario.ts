@@ -1,5 +1,5 @@
 import { parseScenarioText } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import type { Scenario } from '../../src/scenario/model.js';
 
 /** A small QoS fan-out: `devices` subscribers on their own topics, one back end cycling through them. */
 export function fanoutYaml(o: { url: string; devices?: number; rate?: string; qos?: 0 | 1 | 2; duration?: string; warmup?: string; workers?: number }): string {

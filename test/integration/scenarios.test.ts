@@ -5,7 +5,7 @@ import type { Results } from '../../src/metrics/types.js';
 import { buildRunPlan } from '../../src/plan/plan.js';
 import { scaleScenario } from '../../src/plan/scale.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import type { Scenario } from '../../src/scenario/model.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { workerEntry } from '../helpers/runScenario.js';

@@ -12,7 +12,7 @@ import { checkMqttString } from '../mqtt/mqttText.js';
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
 import { PERCENT_HINT, urlCredentials } from '../shared/urlCredentials.js';
-import type { ProtocolLevel, QoS } from './types.js';
+import type { ProtocolLevel, QoS } from './model.js';
 import { formatDuration, parseDuration, parseRate, parseSize, UnitError } from './units.js';
 
 export type Parse<T> = (value: unknown) => T;
