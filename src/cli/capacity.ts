@@ -14,7 +14,7 @@ import { defaultResultsPath } from '../report/json.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
-import type { Scenario } from '../scenario/model.js';
+import { groupPublishRate, type GroupSpec, type Scenario } from '../scenario/model.js';
 import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
@@ -40,15 +40,13 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The scenario at one load: total publish rate spread over the publishing groups as written, or a client count. */
 function atLoad(base: Scenario, mode: 'rate' | 'connections', load: number, stepMs: number): Scenario {
   const clients = base.groups.reduce((n, g) => n + g.count, 0);
-  const s = mode === 'connections' ? scaleScenario(base, load / clients) : structuredClone(base);
-  if (mode === 'rate') {
-    const total = s.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
-    for (const g of s.groups) if (g.publish) g.publish.rate = (g.publish.rate * load) / total;
-  }
-  s.durationMs = stepMs;
-  s.warmupMs = Math.min(s.warmupMs, 2000);
-  return s;
+  const s = mode === 'connections' ? scaleScenario(base, load / clients) : base;
+  const total = totalPublishRate(s);
+  const atRate = (g: GroupSpec): GroupSpec => (g.publish ? { ...g, publish: { ...g.publish, rate: { kind: 'rate', perSec: (groupPublishRate(g) * load) / total } } } : g);
+  return { ...s, groups: mode === 'rate' ? s.groups.map(atRate) : s.groups, durationMs: stepMs, warmupMs: Math.min(s.warmupMs, 2000) };
 }
+
+const totalPublishRate = (s: Scenario) => s.groups.reduce((r, g) => r + groupPublishRate(g), 0);
 
 /** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
 export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
@@ -69,7 +67,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const base = structuredClone(loaded.scenario);
   if (flags.broker) overrideBroker(base, flags.broker);
   await checkOutBeforeRun(flags.out);
-  const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
+  const publishRate = totalPublishRate(base);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const unit = mode === 'rate' ? 'msg/s' : 'connections';
   const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);

@@ -50,7 +50,7 @@ describe('loadScenario: a valid file', () => {
           clientId: 'mqb-{run}-{group}-{i}',
           connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
           subscribe: [],
-          publish: { topic: 'cmd/{target}', qos: 1, retain: false, rate: 2000, payload: { size: 1024 }, targets: 'devices' },
+          publish: { topic: 'cmd/{target}', qos: 1, retain: false, rate: { kind: 'rate', perSec: 2000 }, payload: { size: 1024 }, targets: 'devices' },
         },
         {
           name: 'sensors',
@@ -58,7 +58,7 @@ describe('loadScenario: a valid file', () => {
           clientId: 'mqb-{run}-{group}-{i}',
           connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
           subscribe: [],
-          publish: { topic: 'telemetry/{clientId}/{seq}', qos: 0, retain: true, rate: 20, payload: { size: 64 } },
+          publish: { topic: 'telemetry/{clientId}/{seq}', qos: 0, retain: true, rate: { kind: 'every', everyMs: 5000 }, payload: { size: 64 } },
         },
       ],
       events: [],
@@ -130,7 +130,7 @@ describe('loadScenario: a valid file', () => {
       '  - { name: backend, count: 1, publish: { topic: "cmd/{target}", every: 500ms } }',
     ].join('\n');
     const publish = parseScenarioText(text, 't.yaml', {}).scenario.groups[1].publish;
-    expect(publish).toMatchObject({ targets: 'devices', rate: 2 });
+    expect(publish).toMatchObject({ targets: 'devices', rate: { kind: 'every', everyMs: 500 } });
   });
 
   it('accepts a BOM and Windows line endings', () => {

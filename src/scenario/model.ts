@@ -5,6 +5,7 @@
  * It is plain data (structured-clone safe) so it can cross into worker threads.
  */
 import type { ProtocolLevel, QoS } from '../mqtt/protocol.js';
+import { assertNever } from '../shared/assertNever.js';
 import type { Threshold } from '../thresholds/parse.js';
 
 export type { ProtocolLevel, QoS } from '../mqtt/protocol.js';
@@ -83,13 +84,16 @@ export interface PayloadSpec {
   json?: string;
 }
 
+/** `rate: 100/s` (messages per second for the whole group) or `every: 5s` (one message per client per period). */
+export type PublishRate = { kind: 'rate'; perSec: number } | { kind: 'every'; everyMs: number };
+
 export interface PublishSpec {
   /** Template source, e.g. "cmd/{target}" or "telemetry/{i}". */
   topic: string;
   qos: QoS;
   retain: boolean;
-  /** Total messages per second for the whole group (a per-client `every` is converted: count / every). */
-  rate: number;
+  /** How often the group publishes, as written: a rate for the whole group, or every so often per client. */
+  rate: PublishRate;
   payload: PayloadSpec;
   /**
    * A weighted QoS mix, [share of QoS 0, QoS 1, QoS 2] summing to 1 (then `qos` is the highest
@@ -129,9 +133,11 @@ export interface GroupSpec {
  * pause / resume: the group stops / restarts publishing (its slots in between are skipped).
  */
 export type EventSpec =
-  | { atMs: number; disconnect: { group: string; fraction: number; abrupt: boolean; reconnectAfterMs: number; jitterMs: number } }
-  | { atMs: number; pause: { group: string } }
-  | { atMs: number; resume: { group: string } };
+  | { kind: 'disconnect'; atMs: number; group: string; fraction: number; abrupt: boolean; reconnectAfterMs: number; jitterMs: number }
+  | { kind: 'pause'; atMs: number; group: string }
+  | { kind: 'resume'; atMs: number; group: string };
+
+export type EventKind = EventSpec['kind'];
 
 export interface Scenario {
   name: string;
@@ -157,3 +163,16 @@ export interface Scenario {
   thresholds: Threshold[];
 }
 
+/** Messages per second the whole group publishes (0 when it does not publish). */
+export function groupPublishRate(g: Pick<GroupSpec, 'count' | 'publish'>): number {
+  const rate = g.publish?.rate;
+  if (rate === undefined) return 0;
+  switch (rate.kind) {
+    case 'rate':
+      return rate.perSec;
+    case 'every':
+      return g.count / (rate.everyMs / 1000);
+    default:
+      return assertNever(rate);
+  }
+}

@@ -18,9 +18,10 @@ const scenario: Scenario = {
       clientId: 'c-{i}',
       connect: { rate: 10, clean: true, keepaliveSec: 60, timeoutMs: 1000 },
       subscribe: [{ topic: 'site/secret-site/{i}', qos: 1 }],
-      publish: { topic: 't/{i}', qos: 0, retain: false, rate: 5, payload: { size: 64 } },
+      publish: { topic: 't/{i}', qos: 0, retain: false, rate: { kind: 'rate', perSec: 5 }, payload: { size: 64 } },
     },
   ],
+  events: [],
   thresholds: [],
 };
 

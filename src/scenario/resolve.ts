@@ -7,7 +7,7 @@ import { defaultTargets } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { parseTemplate } from '../mqtt/template.js';
-import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
+import type { EventSpec, GroupSpec, PublishRate, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 
@@ -15,7 +15,7 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   const p = g.publish;
   if (!p) return undefined;
   // The schema and crossCheck guarantee exactly one of rate / every.
-  const rate = p.rate ?? g.count / ((p.every as number) / 1000);
+  const rate: PublishRate = p.rate !== undefined ? { kind: 'rate', perSec: p.rate } : { kind: 'every', everyMs: p.every ?? invariant('publish has rate or every') };
   const parsed = parseTemplate(p.topic);
   const usesTarget = parsed.ok && parsed.template.parts.some((x) => typeof x !== 'string' && x.var === 'target');
   const targets = p.targets ?? (usesTarget ? defaultTargets(groupNames, g.name) : undefined);
@@ -73,10 +73,15 @@ function resolveEvent(e: ScenarioInput['events'][number]): EventSpec {
   // crossCheck guarantees exactly one action per event.
   if (e.disconnect) {
     const d = e.disconnect;
-    return { atMs: e.at, disconnect: { group: d.group, fraction: d.fraction, abrupt: d.abrupt, reconnectAfterMs: d.reconnectAfter, jitterMs: d.jitter } };
+    return { kind: 'disconnect', atMs: e.at, group: d.group, fraction: d.fraction, abrupt: d.abrupt, reconnectAfterMs: d.reconnectAfter, jitterMs: d.jitter };
   }
-  if (e.pause) return { atMs: e.at, pause: { group: e.pause.group } };
-  return { atMs: e.at, resume: { group: e.resume!.group } };
+  if (e.pause) return { kind: 'pause', atMs: e.at, group: e.pause.group };
+  if (e.resume) return { kind: 'resume', atMs: e.at, group: e.resume.group };
+  return invariant('an event has an action');
+}
+
+function invariant(what: string): never {
+  throw new Error(`scenario invariant broken: ${what}`);
 }
 
 /** The file paths as written; the loader adds the PEM texts it read (see tls.ts). */

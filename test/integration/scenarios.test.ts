@@ -44,7 +44,7 @@ describe('shipped scenarios at small scale against mosquitto', () => {
 
   it('fanin.yaml: each report reaches exactly one member of the shared subscription', async () => {
     const r = await runShipped('fanin.yaml', mosq.url, 0.05, (s) => {
-      s.groups[0].publish!.rate = s.groups[0].count; // every 1 s instead of 5 s, to have traffic in 3 s
+      s.groups[0].publish!.rate = { kind: 'every', everyMs: 1000 }; // every 1 s instead of 5 s, to have traffic in 3 s
     });
     const m = r.summary.messages;
     expect(m.expected).toBe(m.sent);
@@ -67,7 +67,7 @@ describe('shipped scenarios at small scale against mosquitto', () => {
 
   it('reconnect-storm.yaml: dropped == came back, persistent sessions lose nothing at QoS 1', async () => {
     const r = await runShipped('reconnect-storm.yaml', mosq.url, 0.1, (s) => {
-      s.events = [{ atMs: 1000, disconnect: { group: 'devices', fraction: 0.3, abrupt: true, reconnectAfterMs: 0, jitterMs: 1000 } }];
+      s.events = [{ kind: 'disconnect', atMs: 1000, group: 'devices', fraction: 0.3, abrupt: true, reconnectAfterMs: 0, jitterMs: 1000 }];
     });
     const c = r.summary.connections;
     expect(c.dropped).toBe(60);
@@ -86,7 +86,7 @@ describe('shipped scenarios at small scale against mosquitto', () => {
 
   it('retained.yaml: late dashboards get one retained message per sensor', async () => {
     const r = await runShipped('retained.yaml', mosq.url, 0.1, (s) => {
-      s.groups[0].publish!.rate = s.groups[0].count; // every 1 s
+      s.groups[0].publish!.rate = { kind: 'every', everyMs: 1000 }; // every 1 s
       s.groups[1].subscribe[0].atMs = 1500;
     });
     expect(r.summary.messages.retainedExpected).toBe(50 * 2);
