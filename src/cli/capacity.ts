@@ -12,14 +12,14 @@ import { scaleScenario } from '../plan/scale.js';
 import type { CapacityResult } from '../report/capacityShape.js';
 import { defaultResultsPath } from '../report/json.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
 import { groupPublishRate, type GroupSpec, type Scenario } from '../scenario/model.js';
 import { systemClock } from '../shared/clock.js';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { ExitCode, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { abortOnSignals, overrideBroker, prepareTarget, probeRunCapabilities } from './session.js';
+import { loadScenarioFile, printScenarioWarnings } from './scenarioFile.js';
 import { offersFrom } from '../metrics/capabilities.js';
 import { driverByName } from '../driver/registry.js';
 
@@ -56,14 +56,8 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     return p.threshold;
   });
   if (slo.length === 0) throw new UserError('--slo needs at least one expression', ExitCode.usage, 'e.g. --slo "endToEnd.p99<20ms,messages.lost==0"');
-  let loaded;
-  try {
-    loaded = await loadScenario(file, process.env, connectionLimits());
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    err(`${e.message}\n`);
-    return ExitCode.usage;
-  }
+  const loaded = await loadScenarioFile(file, connectionLimits());
+  if (typeof loaded === 'number') return loaded;
   const base = structuredClone(loaded.scenario);
   if (flags.broker) overrideBroker(base, flags.broker);
   await checkOutBeforeRun(flags.out);

@@ -30,7 +30,8 @@ import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
+import { loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { printScenarioWarnings } from './scenarioFile.js';
 
 const err = (s: string) => process.stderr.write(s);
 const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);

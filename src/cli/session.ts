@@ -1,12 +1,13 @@
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
-import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import type { LoadedScenario } from '../scenario/load.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
 import { UnitError } from '../scenario/units.js';
 import { brokerUrl } from '../scenario/fieldParsers.js';
 import type { Scenario } from '../scenario/model.js';
-import { ExitCode, formatProblem, ScenarioError, UserError } from '../shared/errors.js';
+import { ExitCode, UserError } from '../shared/errors.js';
+import { loadScenarioFile } from './scenarioFile.js';
 import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
 import type { Driver } from '../driver/types.js';
 import type { ProbedCapability } from '../metrics/types.js';
@@ -17,22 +18,11 @@ const err = (s: string) => process.stderr.write(s);
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | number> {
-  try {
-    return await loadScenario(file, process.env, { ...connectionLimits(), processes });
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
-    return ExitCode.usage;
-  }
+export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | ExitCode> {
+  return loadScenarioFile(file, { ...connectionLimits(), processes });
 }
 
 /** A --broker value, checked as target.url is (a URL that does not parse, e.g. 'mqtt://[::1', is a usage error). */
-/** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
-export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
-  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
-}
-
 export function checkBrokerFlag(url: string): string {
   if (url === 'embedded') return url;
   if (!/^(mqtts?|wss?):\/\/[^/]/.test(url)) {

@@ -1,9 +1,10 @@
 /**
  * Loads a scenario file: YAML with positions → ${VAR} substitution → schema → cross-field rules → Scenario.
- * Every problem found is collected and thrown as ONE ScenarioError, sorted by line and column.
+ * Every problem found is collected and returned together, sorted by line and column; nothing is thrown for a
+ * scenario that is wrong (only a file that cannot be read is a UserError).
  */
 import { dirname } from 'node:path';
-import { ExitCode, ScenarioError, UserError, type ScenarioProblem } from '../shared/errors.js';
+import { ExitCode, UserError, type ScenarioProblem } from '../shared/errors.js';
 import { ReadProblem, readRegularFile } from '../shared/readLimited.js';
 import { crossCheck } from './crosscheck.js';
 import { substituteEnv, type Env, type EnvResult } from './env.js';
@@ -34,6 +35,11 @@ export interface LoadedScenario {
    */
   warnings: (changed?: Scenario) => ScenarioProblem[];
 }
+
+/** A loaded scenario, or every problem found in it (positioned, sorted, at least one). */
+export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; problems: ScenarioProblem[] };
+
+const refused = (...problems: ScenarioProblem[]): LoadResult => ({ ok: false, problems });
 
 /** Scenario files larger than this are refused (they are hand-written configuration, not data). */
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
@@ -93,24 +99,20 @@ function tooDeep(node: unknown, depth = 0): boolean {
 }
 
 /** The document as plain data, or a problem when it is empty, not a mapping, or an alias bomb. */
-function toData(file: string, parsed: ParsedYaml): Record<string, unknown> {
+function toData(file: string, parsed: ParsedYaml): { data: Record<string, unknown> } | { problem: ScenarioProblem } {
   let data: unknown;
   try {
     data = parsed.doc.toJS({ maxAliasCount: 100 });
   } catch {
-    throw new ScenarioError([atStart(file, 'the YAML uses too many aliases (*name) to expand')]);
+    return { problem: atStart(file, 'the YAML uses too many aliases (*name) to expand') };
   }
-  if (tooDeep(data)) {
-    throw new ScenarioError([atStart(file, `the YAML is nested more than ${MAX_DEPTH} levels deep (or an alias refers to itself)`)]);
-  }
-  if (data === null || data === undefined) {
-    throw new ScenarioError([atStart(file, 'the scenario file is empty', 'start with "name:" and "groups:"')]);
-  }
+  if (tooDeep(data)) return { problem: atStart(file, `the YAML is nested more than ${MAX_DEPTH} levels deep (or an alias refers to itself)`) };
+  if (data === null || data === undefined) return { problem: atStart(file, 'the scenario file is empty', 'start with "name:" and "groups:"') };
   if (typeof data !== 'object' || Array.isArray(data)) {
     const got = Array.isArray(data) ? 'a list' : 'a single value';
-    throw new ScenarioError([atStart(file, `a scenario must be a mapping of keys (name:, groups:, …), got ${got}`)]);
+    return { problem: atStart(file, `a scenario must be a mapping of keys (name:, groups:, …), got ${got}`) };
   }
-  return data as Record<string, unknown>;
+  return { data: data as Record<string, unknown> };
 }
 
 /**
@@ -129,24 +131,26 @@ function versionAsWritten(parsed: ParsedYaml, data: Record<string, unknown>): vo
 /**
  * Parses and validates scenario text. `file` is used in problem positions, and files the scenario names
  * (target.tls) are read relative to its directory; `limits` (none by default)
- * describe the machine, e.g. how many connections one process can hold. Throws ScenarioError.
+ * describe the machine, e.g. how many connections one process can hold.
  */
-export function parseScenarioText(text: string, file: string, env: Env, limits: LoadLimits = {}): LoadedScenario {
+export function parseScenarioText(text: string, file: string, env: Env, limits: LoadLimits = {}): LoadResult {
   const bad = binaryAt(text);
   if (bad >= 0) {
     const before = text.slice(0, bad).split('\n');
     const line = before.length;
     const col = before[before.length - 1].length + 1;
     const message = 'this is not a text file (it contains binary data)';
-    throw new ScenarioError([{ file, line, col, path: '', message, hint: 'a scenario is a YAML file' }]);
+    return refused({ file, line, col, path: '', message, hint: 'a scenario is a YAML file' });
   }
   const parsed = parseYaml(text);
   if (parsed.problems.length) {
     // After a syntax error the document is a guess: report the syntax errors only.
     const problems = parsed.problems.map((p) => ({ file, ...p, path: '' }));
-    throw new ScenarioError(problems.sort(byPosition));
+    return refused(...problems.sort(byPosition));
   }
-  const data = toData(file, parsed);
+  const doc = toData(file, parsed);
+  if ('problem' in doc) return refused(doc.problem);
+  const data = doc.data;
   versionAsWritten(parsed, data);
   const subst = substituteEnv(data, env);
   const checked = scenarioSchema.safeParse(subst.value);
@@ -156,26 +160,27 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
-  if (all.length || !checked.success) throw new ScenarioError(finish(file, parsed, all, subst));
+  if (all.length || !checked.success) return refused(...finish(file, parsed, all, subst));
   const scenario = resolveScenario(checked.data);
   if (scenario.target.tls) Object.assign(scenario.target.tls, tls.pem);
-  return {
+  const loaded: LoadedScenario = {
     scenario,
     file,
     secretPaths: subst.secretPathSegments.map(scenarioPathOf),
     warnings: (changed = scenario) => finish(file, parsed, timelineWarnings(changed), subst),
   };
+  return { ok: true, loaded };
 }
 
-/** Reads and loads a scenario file. Unreadable → UserError (exit 2); invalid → ScenarioError (exit 2). */
-export async function loadScenario(file: string, env: Env, limits: LoadLimits = {}): Promise<LoadedScenario> {
+/** Reads and loads a scenario file. Unreadable → UserError (exit 2); invalid → the problems, returned. */
+export async function loadScenario(file: string, env: Env, limits: LoadLimits = {}): Promise<LoadResult> {
   let bytes: Buffer;
   try {
     // Only a regular file, and at most 1 MB of it: /dev/zero or a FIFO is refused at once, not read forever.
     bytes = await readRegularFile(file, MAX_SCENARIO_BYTES);
   } catch (err) {
     if (err instanceof ReadProblem && err.kind === 'tooBig') {
-      throw new ScenarioError([atStart(file, `the scenario file is ${err.size} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`)]);
+      return refused(atStart(file, `the scenario file is ${err.size} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`));
     }
     const hint = err instanceof ReadProblem && err.kind === 'notRegular' ? 'a scenario is a YAML file' : undefined;
     throw new UserError(`cannot read scenario file ${file}: ${readReason(err)}`, ExitCode.usage, hint);
@@ -186,7 +191,7 @@ export async function loadScenario(file: string, env: Env, limits: LoadLimits = 
   } catch {
     const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
     const hint = utf16 ? 'the file looks like UTF-16: save it as UTF-8' : 'a scenario is a YAML file';
-    throw new ScenarioError([atStart(file, 'this is not a UTF-8 text file', hint)]);
+    return refused(atStart(file, 'this is not a UTF-8 text file', hint));
   }
   return parseScenarioText(text, file, env, limits);
 }

@@ -4,21 +4,14 @@
  * the end of the run.
  */
 import { describe, expect, it } from 'vitest';
-import { formatProblem, ScenarioError } from '../shared/errors.js';
+import { formatProblem } from '../shared/errors.js';
+import { loaded, problemLines } from '../../test/helpers/scenario.js';
 import { parseScenarioText } from './load.js';
 import { isNonCharacter, checkMqttString, forbiddenCharacter } from '../mqtt/mqttText.js';
 
 const FILE = '/tmp/s.yaml';
 
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, FILE, { SECRET_TOPIC: 'x\u0001y' });
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const problems = (text: string): string[] => problemLines(parseScenarioText(text, FILE, { SECRET_TOPIC: 'x\u0001y' }));
 
 const group = (extra: string) => `name: s\ntarget: { mqttVersion: 5 }\ngroups:\n  - name: devices\n    count: 3\n${extra}`;
 
@@ -122,7 +115,8 @@ describe('credentials in a broker URL', () => {
   });
 
   it('valid escapes pass, in url and in urls', () => {
-    expect(() => parseScenarioText('name: s\ntarget: { urls: ["mqtt://u%40x:50%25@h", "mqtt://u:p%3Aw@h2"] }\ngroups: [{ name: d, count: 1 }]\n', FILE, {})).not.toThrow();
+    const result = parseScenarioText('name: s\ntarget: { urls: ["mqtt://u%40x:50%25@h", "mqtt://u:p%3Aw@h2"] }\ngroups: [{ name: d, count: 1 }]\n', FILE, {});
+    expect(loaded(result).scenario.target.urls).toHaveLength(2);
   });
 });
 
@@ -146,8 +140,8 @@ describe('warnings for times after the end of the run', () => {
   ].join('\n');
 
   it('a subscription that never starts or ends after the run, an event that never happens: positioned; nothing else', () => {
-    const loaded = parseScenarioText(text, FILE, {});
-    expect(loaded.warnings().map(formatProblem)).toEqual([
+    const l = loaded(parseScenarioText(text, FILE, {}));
+    expect(l.warnings().map(formatProblem)).toEqual([
       `${FILE}:8:27 groups[0].subscribe[0].at: at 12s is not before the run ends at 12s (warm-up 2s + duration 10s): this subscription never starts (hint: make at earlier, or the run longer with duration or --duration)`,
       `${FILE}:10:30 groups[0].subscribe[2].until: until 13s is after the run ends at 12s (warm-up 2s + duration 10s): the subscription simply lasts to the end (hint: leave until out to subscribe to the end, or make the run longer)`,
       `${FILE}:13:11 events[0].at: this event at 12s is not before the run ends at 12s (warm-up 2s + duration 10s): it never happens (hint: make at earlier, or the run longer with duration or --duration)`,
@@ -155,8 +149,8 @@ describe('warnings for times after the end of the run', () => {
   });
 
   it('judges the scenario as it will run (e.g. after --duration)', () => {
-    const loaded = parseScenarioText(text, FILE, {});
-    expect(loaded.warnings({ ...loaded.scenario, durationMs: 60_000 })).toEqual([]);
-    expect(loaded.warnings({ ...loaded.scenario, durationMs: 5_000 })).toHaveLength(6);
+    const l = loaded(parseScenarioText(text, FILE, {}));
+    expect(l.warnings({ ...l.scenario, durationMs: 60_000 })).toEqual([]);
+    expect(l.warnings({ ...l.scenario, durationMs: 5_000 })).toHaveLength(6);
   });
 });

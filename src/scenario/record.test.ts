@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from './load.js';
 import { scenarioRecord } from './record.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 const yaml = `name: rec
 groups:
@@ -21,7 +22,7 @@ thresholds: [ "endToEnd.p99 < 50ms" ]
 `;
 
 describe('scenarioRecord: the scenario as results files have always recorded it', () => {
-  const { scenario } = parseScenarioText(yaml, 'rec.yaml', {});
+  const { scenario } = loaded(parseScenarioText(yaml, 'rec.yaml', {}));
   const record = scenarioRecord(scenario);
 
   it('keys events by their action', () => {

@@ -4,6 +4,7 @@ import { parsePath, REDACTED, redactScenario, redactUrl } from './redact.js';
 import { scenarioPathOf } from './resolve.js';
 import type { Scenario } from './model.js';
 import { parsed } from '../thresholds/parsed.test-helper.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 const scenario: Scenario = {
   name: 's',
@@ -82,15 +83,15 @@ describe('redactScenario', () => {
       '    publish: { topic: "t", every: "${E}" }',
     ].join('\n');
     const env = { URL: 'mqtt://u:p@h:1', PW: 'hunter2', W: '1s', SITE: 'hq-berlin', E: '2s' };
-    const loaded = parseScenarioText(text, 's.yaml', env);
-    expect(loaded.secretPaths).toEqual([
+    const l = loaded(parseScenarioText(text, 's.yaml', env));
+    expect(l.secretPaths).toEqual([
       'target.url',
       'target.password',
       'warmupMs',
       'groups[0].subscribe[0].topic',
       'groups[0].publish.rate',
     ]);
-    const json = JSON.stringify(redactScenario(loaded.scenario, loaded.secretPaths));
+    const json = JSON.stringify(redactScenario(l.scenario, l.secretPaths));
     for (const v of Object.values(env)) expect(json).not.toContain(v);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, opensslIn, type TestPki } from '../../test/helpers/certs.js';
-import { ScenarioError } from '../shared/errors.js';
+import { loaded, problems as problemsOf } from '../../test/helpers/scenario.js';
 import { loadScenario, parseScenarioText } from './load.js';
 import { REDACTED, redactScenario } from './redact.js';
 
@@ -21,21 +21,13 @@ function scenarioFile(target: string): string {
   return file;
 }
 
-async function problems(target: string, env: Record<string, string> = {}) {
-  try {
-    await loadScenario(scenarioFile(target), env);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const problems = async (target: string, env: Record<string, string> = {}) => problemsOf(await loadScenario(scenarioFile(target), env));
 
 const pem = (file: string) => readFileSync(join(pki.dir, file), 'utf8');
 
 describe('target.tls: a valid mapping', () => {
   it('reads the files relative to the scenario file and keeps their PEM text (and the paths)', async () => {
-    const { scenario } = await loadScenario(scenarioFile('  url: mqtts://127.0.0.1:8883\n  tls: { ca: ca.crt, cert: client.crt, key: client.key }'), {});
+    const { scenario } = loaded(await loadScenario(scenarioFile('  url: mqtts://127.0.0.1:8883\n  tls: { ca: ca.crt, cert: client.crt, key: client.key }'), {}));
     expect(scenario.target.tls).toEqual({
       ca: pem('ca.crt'),
       cert: pem('client.crt'),
@@ -48,20 +40,20 @@ describe('target.tls: a valid mapping', () => {
 
   it('accepts absolute paths, insecure and servername, and tls on wss://', () => {
     const yaml = `name: t\ntarget:\n  url: wss://127.0.0.1/mqtt\n  tls: { ca: "${pki.ca}", insecure: true, servername: broker.example.com }\ngroups: [ { name: a, count: 1 } ]\n`;
-    const { scenario } = parseScenarioText(yaml, 't.yaml', {});
+    const { scenario } = loaded(parseScenarioText(yaml, 't.yaml', {}));
     expect(scenario.target.tls).toEqual({ ca: pem('ca.crt'), insecure: true, servername: 'broker.example.com', files: { ca: pki.ca } });
   });
 
   it('leaves tls out when there is none, and allows it when the URL is left to --broker', () => {
-    const none = parseScenarioText('name: t\ntarget: { url: mqtts://h }\ngroups: [ { name: a, count: 1 } ]\n', 't.yaml', {});
+    const none = loaded(parseScenarioText('name: t\ntarget: { url: mqtts://h }\ngroups: [ { name: a, count: 1 } ]\n', 't.yaml', {}));
     expect(none.scenario.target.tls).toBeUndefined();
-    const later = parseScenarioText('name: t\ntarget: { tls: { insecure: true } }\ngroups: [ { name: a, count: 1 } ]\n', 't.yaml', {});
+    const later = loaded(parseScenarioText('name: t\ntarget: { tls: { insecure: true } }\ngroups: [ { name: a, count: 1 } ]\n', 't.yaml', {}));
     expect(later.scenario.target.tls).toEqual({ insecure: true, files: {} });
   });
 
   it('a key path from ${VAR} is a secret path', async () => {
-    const loaded = await loadScenario(scenarioFile('  url: mqtts://h\n  tls: { cert: client.crt, key: "${MQB_KEY}" }'), { MQB_KEY: 'client.key' });
-    expect(loaded.secretPaths).toEqual(['target.tls.key']);
+    const l = loaded(await loadScenario(scenarioFile('  url: mqtts://h\n  tls: { cert: client.crt, key: "${MQB_KEY}" }'), { MQB_KEY: 'client.key' }));
+    expect(l.secretPaths).toEqual(['target.tls.key']);
   });
 });
 
@@ -117,7 +109,7 @@ describe('target.tls: problems', () => {
 
 describe('redactScenario with tls', () => {
   it('the key is always redacted; ca and cert become file name and fingerprint', async () => {
-    const { scenario } = await loadScenario(scenarioFile('  url: mqtts://h\n  tls: { ca: ca.crt, cert: client.crt, key: client.key }'), {});
+    const { scenario } = loaded(await loadScenario(scenarioFile('  url: mqtts://h\n  tls: { ca: ca.crt, cert: client.crt, key: client.key }'), {}));
     const out = redactScenario(scenario, []);
     const tls = (out.target as Record<string, unknown>).tls as Record<string, unknown>;
     expect(tls.key).toBe(REDACTED);
@@ -130,8 +122,8 @@ describe('redactScenario with tls', () => {
   });
 
   it('a ca path from ${VAR} is redacted whole', async () => {
-    const loaded = await loadScenario(scenarioFile('  url: mqtts://h\n  tls: { ca: "${MQB_CA}" }'), { MQB_CA: 'ca.crt' });
-    const out = redactScenario(loaded.scenario, loaded.secretPaths);
+    const l = loaded(await loadScenario(scenarioFile('  url: mqtts://h\n  tls: { ca: "${MQB_CA}" }'), { MQB_CA: 'ca.crt' }));
+    const out = redactScenario(l.scenario, l.secretPaths);
     expect((out.target as Record<string, any>).tls).toEqual({ ca: REDACTED, insecure: false });
   });
 });

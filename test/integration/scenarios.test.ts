@@ -9,14 +9,15 @@ import type { Scenario } from '../../src/scenario/model.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { workerEntry } from '../helpers/runScenario.js';
+import { loaded } from '../helpers/scenario.js';
 
 /**
  * Every shipped scenario, as written, at a small scale (a few hundred clients, seconds) against a
  * real mosquitto, with its verdict checked. `adjust` shortens the timeline the same way for each.
  */
 async function runShipped(file: string, url: string, scale: number, adjust: (s: Scenario) => void = () => {}): Promise<Results> {
-  const { scenario: loaded } = await loadScenario(`scenarios/${file}`, {});
-  const s = scaleScenario(loaded, scale);
+  const { scenario: shipped } = loaded(await loadScenario(`scenarios/${file}`, {}));
+  const s = scaleScenario(shipped, scale);
   s.target.url = url;
   s.warmupMs = Math.min(s.warmupMs, 500);
   s.durationMs = 3000;
