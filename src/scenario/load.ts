@@ -34,6 +34,8 @@ export interface LoadedScenario {
    * the file: for `scenario`, or for a copy changed by the command line (e.g. --duration).
    */
   warnings: (changed?: Scenario) => ScenarioProblem[];
+  /** Positions problems found later (e.g. by loadTlsMaterial) in the file, scrubbed like the loader's own. */
+  locate: (problems: PathProblem[]) => ScenarioProblem[];
 }
 
 /** A loaded scenario, or every problem found in it (positioned, sorted, at least one). */
@@ -130,7 +132,7 @@ function versionAsWritten(parsed: ParsedYaml, data: Record<string, unknown>): vo
 
 /**
  * Parses and validates scenario text. `file` is used in problem positions, and files the scenario names
- * (target.tls) are read relative to its directory; `limits` (none by default)
+ * (target.tls) are looked for relative to its directory (loadTlsMaterial reads them); `limits` (none by default)
  * describe the machine, e.g. how many connections one process can hold.
  */
 export function parseScenarioText(text: string, file: string, env: Env, limits: LoadLimits = {}): LoadResult {
@@ -155,19 +157,18 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const subst = substituteEnv(data, env);
   const checked = scenarioSchema.safeParse(subst.value);
   const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
-  const tls = checkTls(subst.value, dirname(file));
-  found.push(...findReservedKeys(data), ...checkRenderedLengths(subst.value), ...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems, ...checkTarget(subst.value));
+  found.push(...findReservedKeys(data), ...checkRenderedLengths(subst.value), ...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...checkTls(subst.value, dirname(file)), ...checkTarget(subst.value));
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
   if (all.length || !checked.success) return refused(...finish(file, parsed, all, subst));
   const scenario = resolveScenario(checked.data);
-  if (scenario.target.tls) Object.assign(scenario.target.tls, tls.pem);
   const loaded: LoadedScenario = {
     scenario,
     file,
     secretPaths: subst.secretPathSegments.map(scenarioPathOf),
     warnings: (changed = scenario) => finish(file, parsed, timelineWarnings(changed), subst),
+    locate: (problems) => finish(file, parsed, problems, subst),
   };
   return { ok: true, loaded };
 }

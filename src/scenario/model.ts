@@ -28,8 +28,9 @@ export interface TargetSpec {
 }
 
 /**
- * TLS for mqtts:// and wss://. The loader reads the files named in the scenario (relative to its directory)
- * and keeps their PEM text here, so worker threads get everything in the plan and read no files themselves.
+ * TLS for mqtts:// and wss://. The loader checks the files named in the scenario (relative to its directory);
+ * loadTlsMaterial (tlsMaterial.ts) then reads their PEM texts into ca / cert / key, so worker threads get
+ * everything in the plan and read no files themselves. Until then only `files` is set.
  * `key` is a secret: redactScenario always replaces it, and ca/cert by their file name and fingerprint.
  */
 export interface TlsSpec {
