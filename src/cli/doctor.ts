@@ -9,8 +9,7 @@ import { driverByName } from '../driver/registry.js';
 import { loadScenarioFile } from './scenarioFile.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { TargetSpec } from '../scenario/model.js';
-import { ExitCode } from '../shared/errors.js';
-import { checkBrokerFlag } from './session.js';
+import { checkBrokerFlag } from './overrides.js';
 
 export interface DoctorFlags {
   broker?: string;

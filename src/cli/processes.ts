@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { mergeResults, type Shard } from '../metrics/merge.js';
 import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
 import { segmentClients } from '../plan/segment.js';
-import { scaleScenario } from '../plan/scale.js';
 import { defaultResultsPath, readResultsFile } from '../report/json.js';
 import type { Results } from '../metrics/types.js';
 import { renderSummary } from '../report/table.js';
@@ -30,7 +29,8 @@ import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { loadRunScenario, prepareTarget } from './session.js';
+import { scenarioAsRun } from './overrides.js';
 import { printScenarioWarnings } from './scenarioFile.js';
 
 const err = (s: string) => process.stderr.write(s);
@@ -64,9 +64,7 @@ export async function runProcesses(file: string, flags: RunFlags): Promise<numbe
   const n = flags.processes ?? 1;
   const loaded = await loadRunScenario(file, n);
   if (typeof loaded === 'number') return loaded;
-  const scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
-  if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
-  if (flags.duration) scenario.durationMs = flags.duration;
+  const scenario = scenarioAsRun(loaded.scenario, flags);
   await checkOutBeforeRun(flags.out);
   printScenarioWarnings(loaded, scenario);
   refuse(flags, scenario, n);
