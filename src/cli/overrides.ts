@@ -3,7 +3,7 @@
  * scenario: the loaded one is never changed.
  */
 import { scaleScenario } from '../plan/scale.js';
-import { brokerUrl } from '../scenario/fieldParsers.js';
+import { brokerUrl } from '../scenario/addressParsers.js';
 import type { Scenario } from '../scenario/model.js';
 import { withDuration, withTargetUrl } from '../scenario/overrides.js';
 import { redactUrl } from '../scenario/redact.js';

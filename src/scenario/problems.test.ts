@@ -58,7 +58,7 @@ describe('several errors in one file', () => {
     expect(problems[1].hint).toBe('durations look like 500ms, 30s, 2m, 1h or 1m30s');
   });
 
-  it('each problem prints as one formatted line, no stack, no zod dump', () => {
+  it('each problem prints as one formatted line, no stack, no internal dump', () => {
     expect(problems(parseScenarioText('name: s\nduration: 5\ngroups: [ { name: a, count: 0 } ]\n', 'e.yaml', {})).map(formatProblem)).toEqual([
       "e.yaml:2:11 duration: expected a duration like 30s, got 5 (hint: add a unit, e.g. 30s)",
       'e.yaml:3:29 groups[0].count: must be a whole number from 1 to 10000000, got 0',

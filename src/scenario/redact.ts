@@ -81,7 +81,7 @@ export function redactScenario(s: Scenario, secretPaths: readonly string[]): Rec
   const target = copy.target as Record<string, unknown> | undefined;
   if (target) {
     if (typeof target.url === 'string') target.url = redactUrl(target.url);
-    if (Array.isArray(target.urls)) target.urls = target.urls.map((u) => (typeof u === 'string' ? redactUrl(u) : u));
+    if (Array.isArray(target.urls)) target.urls = (target.urls as unknown[]).map((u) => (typeof u === 'string' ? redactUrl(u) : u));
     if (target.password !== undefined) target.password = REDACTED;
     if (target.tls !== null && typeof target.tls === 'object') redactTls(target.tls as Record<string, unknown>);
   }

@@ -7,10 +7,10 @@
  */
 import { resolve } from 'node:path';
 import { checkRegularFile, ReadProblem } from '../shared/readLimited.js';
+import { validOr } from './decode.js';
 import type { PathProblem, PathSegment } from './problems.js';
 import { redactUrl } from './redact.js';
-import * as v from './fieldParsers.js';
-import { isRecord, read } from './raw.js';
+import type { CheckedScenario } from './schema.js';
 
 /** A PEM file is a few KB (a CA bundle a few hundred); anything far larger is not one. */
 export const MAX_PEM_BYTES = 1024 * 1024;
@@ -32,22 +32,22 @@ export function fileProblem(kind: PemKind, written: string, baseDir: string, err
   return { path, message: `cannot read the ${PEM_WHAT[kind]} file ${name}: ${err instanceof ReadProblem ? err.reason : 'unreadable'}`, hint };
 }
 
-/** The target.tls rules on the raw document; files are looked for relative to `baseDir`. */
-export function checkTls(doc: unknown, baseDir: string): PathProblem[] {
+/** The target.tls rules on the checked document; files are looked for relative to `baseDir`. */
+export function checkTls(doc: CheckedScenario, baseDir: string): PathProblem[] {
   const problems: PathProblem[] = [];
-  const target = isRecord(doc) ? doc.target : undefined;
-  if (!isRecord(target) || !isRecord(target.tls)) return problems;
-  const tls = target.tls;
+  const target = validOr(doc.target);
+  const tls = validOr(target?.tls);
+  if (target === undefined || tls === undefined) return problems;
 
   // Only a URL written in the scenario is judged: without one, --broker may still supply an mqtts:// URL.
-  const url = target.url === undefined ? undefined : read(v.brokerUrl, target.url);
+  const url = validOr(target.url);
   if (url !== undefined && !/^(mqtts|wss):/i.test(url)) {
     const what = url === 'embedded' ? 'the embedded broker does not use TLS' : `the target URL '${redactUrl(url)}' does not use TLS`;
     problems.push({ path: tlsPath(), atKey: true, message: `tls is set, but ${what}`, hint: 'use an mqtts:// or wss:// URL, or remove tls' });
   }
 
   for (const kind of PEM_KINDS) {
-    const written = read(v.filePath, tls[kind]);
+    const written = validOr(tls[kind]);
     if (written === undefined) continue;
     const problem = checkRegularFile(resolve(baseDir, written), MAX_PEM_BYTES);
     if (problem) problems.push(fileProblem(kind, written, baseDir, problem));
