@@ -20,6 +20,8 @@ import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOpt
  */
 export const leanDriver: Driver = {
   name: 'lean',
+  // Interface first (issue 11): the real session (resend after reconnect) follows.
+  newSession: () => ({ pending: () => 0, abandon: () => {} }),
   connect(opts, events) {
     return new Promise<Connection>((resolve, reject) => {
       const ep = parseEndpoint(opts.url);
@@ -210,6 +212,10 @@ export class LeanConnection implements Connection {
 
   inflight(): number {
     return this.inflightCount;
+  }
+
+  writable(): boolean {
+    return true;
   }
 
   subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]> {

@@ -6,6 +6,8 @@ import { ConnectFailure, type AckKind, type Connection, type ConnectionEvents, t
 /** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
 export const mqttjsDriver: Driver = {
   name: 'mqttjs',
+  // Interface first (issue 11): the real session (resend after reconnect) follows.
+  newSession: () => ({ pending: () => 0, abandon: () => {} }),
   connect(opts, events) {
     return new Promise<Connection>((resolve, reject) => {
       const options: IClientOptions = {
@@ -148,6 +150,7 @@ function wrap(client: MqttClient, markClosing: () => void, sessionPresent: boole
       return new Promise<void>((resolve, reject) => client.unsubscribe(topics, (err) => (err ? reject(err) : resolve())));
     },
     inflight: () => inflight,
+    writable: () => true,
     end() {
       markClosing();
       return new Promise<void>((resolve) => {
