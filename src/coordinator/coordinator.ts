@@ -1,5 +1,7 @@
 import { Aggregator } from '../metrics/aggregate.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
+import { settleUnacked } from '../metrics/unacked.js';
+import { expectedDeliveries } from '../metrics/accounting.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { RunStatus } from '../metrics/types.js';
 import type { RunPlan } from '../plan/plan.js';
@@ -75,7 +77,11 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   });
   aborted.catch(() => undefined);
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, pool.failedPromise]);
-  pool.onSnapshot = (m) => agg.add(m.snapshot);
+  const unacked: Float64Array[] = [];
+  pool.onSnapshot = (m) => {
+    agg.add(m.snapshot);
+    if (m.type === 'final' && m.unacked) unacked.push(m.unacked);
+  };
 
   const progress = () => {
     const row = agg.latest();
@@ -87,7 +93,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       connections: { open: agg.openConnections(), planned: plan.totals.clients, failed: agg.measured.connFailed },
       sentPerSec: row?.sent ?? 0,
       receivedPerSec: row?.received ?? 0,
-      awaiting: Math.max(0, agg.all.expected - (agg.all.received - agg.all.duplicated)),
+      awaiting: Math.max(0, expectedDeliveries(agg.all) - (agg.all.received - agg.all.duplicated)),
       lateSends: agg.all.lateSends,
       endToEndP99Ms: row?.endToEndP99 ?? null,
     });
@@ -134,6 +140,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const finals = pool.waitAll('final');
   await Promise.race([finals, new Promise((r) => setTimeout(r, 10_000).unref())]);
   await pool.close(3000);
+  // Every connection is closed now: whether an unacknowledged message reached a subscriber is final.
+  for (const rows of unacked) settleUnacked(rows, delivered, agg);
   if (reason === 'interrupted by the user' && status === 'failed') status = 'partial';
   const notBack = agg.measured.connLost - agg.measured.reconnected;
   if (status === 'complete' && notBack > 0) {

@@ -40,6 +40,10 @@ export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'published'; workerIndex: number }
   | { type: 'progress'; workerIndex: number; progress: DeliveryProgress }
-  | { type: 'final'; snapshot: Snapshot }
+  /**
+   * `unacked`: the QoS 1/2 publishes this worker wrote that were never acknowledged, UNACKED_FIELDS numbers per
+   * message (metrics/unacked.ts), at most MAX_UNACKED_ROWS: the coordinator settles them once every worker is done.
+   */
+  | { type: 'final'; snapshot: Snapshot; unacked?: Float64Array }
   /** A fatal error inside the worker: the coordinator aborts the run. */
   | { type: 'error'; workerIndex: number; message: string };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from '../coordinator/coordinator.js';
 import { summarize } from './histogram.js';
-import { deliveryByQos } from './qosVerdict.js';
+import { backPressureOf, expectedDeliveries, publishAccounting, writtenMessages } from './accounting.js';
+import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type Results, type Summary } from './types.js';
 
@@ -30,26 +31,35 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
   const m = o.agg.measured;
   const unique = m.received - m.duplicated;
   const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(o.agg.histograms[k])])) as Record<HistogramKey, LatencySummary>;
+  const expected = expectedDeliveries(m);
+  const delivery = deliveryByQos(m);
+  const messages: Summary['messages'] = {
+    sent: writtenMessages(m), acked: m.acked, received: m.received, expected,
+    lost: Math.max(0, expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
+    lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
+    ...publishAccounting(m, o.agg.inflightWindow),
+  };
+  const publishing = publishVerdict(messages, delivery.byQos);
+  const backPressure = backPressureOf(messages, latencyMs.unsentWait);
   return {
     connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
-    messages: {
-      sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
-      lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
-      lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
-    },
+    messages,
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
       receivedPerSec: durationSec > 0 ? m.receivedInWindow / durationSec : 0,
     },
     latencyMs,
-    ...deliveryByQos(m),
+    byQos: delivery.byQos,
+    verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts,
+    ...(backPressure ? { backPressure } : {}),
   };
 }
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
   const summary = buildSummary(o, durationSec);
-  const behind = summary.messages.sent > 0 && summary.messages.lateSends / summary.messages.sent > 0.01;
+  // Sends late because they waited for the broker (window, socket) say nothing about the generator.
+  const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;
   const stalled = o.agg.maxEventLoopDelayMs >= SATURATED_LOOP_DELAY_MS;
   const missed = summary.messages.missedSends;
@@ -89,9 +99,11 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
 function saturationReason(s: Summary, busyPercent: number, delayMs: number): string {
   const m = s.messages;
   const load = busyPercent >= SATURATED_BUSY_PERCENT ? `a worker was ${Math.round(busyPercent)}% busy` : `a worker stalled ${Math.round(delayMs)} ms`;
-  const late = `${pct(m.lateSends, Math.max(1, m.sent))} of sends were late while ${load}`;
+  const late = `${pct(generatorLate(m), Math.max(1, m.sent))} of sends were late while ${load}`;
   return m.missedSends > 0 ? `${m.missedSends.toLocaleString('en-US')} scheduled sends were never made; ${late}` : late;
 }
 
+/** Late sends the generator caused: all late sends but those that waited for room (broker back-pressure). */
+const generatorLate = (m: Summary['messages']) => Math.max(0, m.lateSends - (m.waitedSends ?? 0));
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;

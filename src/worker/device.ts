@@ -1,4 +1,4 @@
-import type { Connection } from '../driver/types.js';
+import type { Connection, OutboundSession } from '../driver/types.js';
 import { ArrivalLedger } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { GroupSpec, QoS } from '../scenario/types.js';
@@ -11,8 +11,10 @@ export class Device {
   /** The rendered response topic of this client's requests (MQTT 5 request/response), once known. */
   responseTopic?: string;
   readonly ledger: ArrivalLedger | null;
-  /** QoS 1/2 slots waiting for room in the in-flight window. */
+  /** Slots waiting for room in the in-flight window (QoS 1/2) or the socket (any QoS). */
   readonly backlog = new Backlog();
+  /** A persistent session's unacknowledged QoS 1/2 publishes, kept across connections (clean: false only). */
+  session?: OutboundSession;
   private qosCache: Map<string, QoS> | null = null;
 
   constructor(
