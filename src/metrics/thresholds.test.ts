@@ -54,8 +54,9 @@ describe('parseThreshold', () => {
     expect(METRIC_PATHS).toContain('reconnect.p999');
     expect(METRIC_PATHS).toContain('connections.subscribeFailed');
     expect(METRIC_PATHS).toContain('messages.outOfOrder');
+    expect(METRIC_PATHS).toEqual(expect.arrayContaining(['messages.planned', 'messages.unsent', 'messages.unconfirmed', 'messages.accepted', 'unsentWait.max']));
     expect(METRIC_PATHS).not.toContain('connections.errors');
-    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 11 + 7 + 2);
+    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 19 + 7 + 2);
   });
 
   it('suggests the metric that was meant', () => {

@@ -14,6 +14,8 @@ export function runWarnings(results: Results): string[] {
     const reason = results.generator.saturatedReason ? ` (${results.generator.saturatedReason})` : '';
     warnings.push(`the generator was saturated${reason}: the numbers describe mqbench, not the broker`);
   }
+  // The broker, not the generator, held the rate down: the figures are the broker's, at a lower rate than planned.
+  if (results.summary?.backPressure) warnings.push(results.summary.backPressure.reason);
   if (results.target.insecureTls) {
     warnings.push('TLS certificate checks were off (target.tls.insecure: true): the broker was not verified');
   }
