@@ -51,10 +51,10 @@ export function backPressureOf(m: Summary['messages'], unsentWait: LatencySummar
   if (waiting === 0 && waited <= WAITED_SHARE * Math.max(1, m.sent)) return undefined;
   const window = m.inflightWindow ? ` (${n(m.inflightWindow)})` : '';
   const parts: string[] = [];
-  if (waited > 0) parts.push(`${n(waited)} sends left late because they waited for room in the in-flight window${window} or the socket`);
+  if (waited > 0) parts.push(`${n(waited)} ${waited === 1 ? 'send' : 'sends'} left late because they waited for room in the in-flight window${window} or the socket`);
   if (waiting > 0) {
     const longest = unsentWait && unsentWait.count > 0 ? `, the longest for ${n(Math.round(unsentWait.max))} ms` : '';
-    parts.push(`${n(waiting)} messages were still waiting when the run or their connection ended${longest}`);
+    parts.push(`${n(waiting)} ${waiting === 1 ? 'message was' : 'messages were'} still waiting when the run or their connection ended${longest}`);
   }
   return { reason: `planned rate not reached (broker back-pressure): ${parts.join('; ')}` };
 }

@@ -3,6 +3,7 @@ import { qosKey, type Counters, type QosClass, type QosDelivery, type Summary } 
 
 const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, one: string, many = `${one}s`) => `${n(x)} ${x === 1 ? one : many}`;
+const were = (x: number) => plural(x, 'was', 'were');
 
 /**
  * What each QoS promises, checked against what happened: QoS 0 (at most once) may lose but not
@@ -67,13 +68,13 @@ export function publishVerdict(m: Summary['messages'], byQos: Summary['byQos']):
   const head = qos0 === 0
     ? `Publishing: the broker accepted ${n(accepted)} of ${plural(planned, 'planned message')}`
     : accepted + unconfirmed + refused === 0
-      ? `Publishing: ${n(qos0)} of ${plural(planned, 'planned message')} were sent (QoS 0)`
-      : `Publishing: of ${plural(planned, 'planned message')}, ${n(qos0)} were sent at QoS 0 and the broker accepted ${n(accepted)}`;
+      ? `Publishing: ${n(qos0)} of ${plural(planned, 'planned message')} ${qos0 === 1 ? 'was' : 'were'} sent (QoS 0)`
+      : `Publishing: of ${plural(planned, 'planned message')}, ${were(qos0)} sent at QoS 0 and the broker accepted ${n(accepted)}`;
   const why: string[] = [];
   if (waiting > 0) why.push(`it ${atLeastOnce ? 'acknowledged' : 'read'} more slowly than the planned rate (${n(waiting)} still waiting for room when the run or their connection ended)`);
-  if (unsent > waiting) why.push(`${n(unsent - waiting)} were due while their client was not connected (or its backlog was full)`);
-  if (unconfirmed > 0) why.push(`${n(unconfirmed)} were written but never acknowledged (the connection or session ended) and reached no subscriber`);
-  if (refused > 0) why.push(`${n(refused)} were refused (reasons under connection problems)`);
+  if (unsent > waiting) why.push(`${were(unsent - waiting)} due while their client was not connected (or its backlog was full)`);
+  if (unconfirmed > 0) why.push(`${were(unconfirmed)} written but never acknowledged (the connection or session ended) and reached no subscriber`);
+  if (refused > 0) why.push(`${were(refused)} refused (reasons under connection problems)`);
   if (missed > 0) why.push(`the generator missed ${plural(missed, 'slot')}`);
   const lost = (byQos['1']?.lost ?? 0) + (byQos['2']?.lost ?? 0);
   const tail = !atLeastOnce ? [] : [lost === 0 ? 'nothing it accepted was lost' : `${plural(lost, 'delivery', 'deliveries')} of messages it accepted were lost`];
