@@ -93,6 +93,9 @@ export function parseEndpoint(url: string): Endpoint | string {
 type Done = PublishDone;
 /** A close this soon after our last PUBLISH reached the kernel is reported as a close "right after a PUBLISH". */
 const AFTER_PUBLISH_MS = 50;
+// Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
+const NOT_CONNECTED = new NotSent('not sent: not connected');
+const BUFFER_FULL = new NotSent('not sent: the socket send buffer is full');
 interface SubWait {
   resolve: (granted: Granted[]) => void;
   reject: (err: Error) => void;
@@ -185,7 +188,7 @@ export class LeanConnection implements Connection {
   // ---- Connection ------------------------------------------------------------------------
 
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: Done): void {
-    if (this.state !== OPEN || this.closing) return done(new NotSent('not sent: not connected'));
+    if (this.state !== OPEN || this.closing) return done(NOT_CONNECTED);
     // A topic used again is copied from its cached bytes; a new short ASCII one is written as is.
     let tb: Buffer | string;
     let tl: number;
@@ -206,7 +209,7 @@ export class LeanConnection implements Connection {
     if (rem > MAX_REMAINING || tl > 0xffff) return done(new Error('message too large for MQTT'));
     const o = this.output;
     // A caller that ignores writable() still cannot make the output grow without bound.
-    if (o.length > 0 && o.queued() > MAX_QUEUED_BYTES) return done(new NotSent('not sent: the socket send buffer is full'));
+    if (o.queued() > MAX_QUEUED_BYTES) return done(BUFFER_FULL);
     let id = 0;
     if (qos > 0) {
       id = this.session.allocId(this.subs);
