@@ -2,16 +2,14 @@ import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { UnackedLog } from '../metrics/unacked.js';
-import { templateVars } from '../scenario/template.js';
 import type { Clock } from '../shared/clock.js';
-import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { PublishSpec, QoS } from '../scenario/types.js';
+import { LATE_SEND_MS, MAX_BACKLOG } from '../shared/constants.js';
+import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
-import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
-import { NotSent, SessionEnded, type Connection, type PublishProperties } from '../driver/types.js';
-import { compileTemplate } from '../scenario/template.js';
-import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
+import { NotSent, SessionEnded, type Connection } from '../driver/types.js';
+import { MessageBuilder } from './message.js';
 import { OpenList, Outgoing } from './outgoing.js';
+import { inflightWindow, qosOf } from './slot.js';
 
 /**
  * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered, and
@@ -25,7 +23,7 @@ import { OpenList, Outgoing } from './outgoing.js';
 export class Publisher {
   /** Deliveries expected for measured messages, cumulative (drain progress). */
   expectedMeasured = 0;
-  private topicCache = new WeakMap<Device, string>();
+  private readonly message: MessageBuilder;
   /** QoS 1/2 messages handed to a connection and not settled yet. */
   private readonly open = new OpenList();
   private readonly unacked: UnackedLog;
@@ -38,12 +36,13 @@ export class Publisher {
     private readonly index: SubscriptionIndex,
     private readonly receivable: Receivable,
     private readonly runTag: number,
-    private readonly run: string,
+    run: string,
     private readonly measureFrom: number,
     private readonly measureEnd: number,
     delivered: SeqBitmap,
   ) {
     this.unacked = new UnackedLog(delivered, recorder);
+    this.message = new MessageBuilder(runTag, run);
   }
 
   /** Groups whose publishing is paused by an event: their slots are skipped. */
@@ -90,10 +89,10 @@ export class Publisher {
     const rec = this.recorder;
     const p = dev.group.publish!;
     const qos = qosOf(dev, seq);
-    const topic = this.topic(dev, seq);
+    const topic = this.message.topic(dev, seq);
     const sentMs = this.clock.now();
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
-    const payload = this.payload(dev, seq, dueMs, header);
+    const payload = this.message.payload(dev, seq, dueMs, header);
     const [e0, e1, e2] = this.index.expectedFor(topic, qos, this.receivable);
     const expected = e0 + e1 + e2;
     const late = sentMs - dueMs > LATE_SEND_MS;
@@ -105,7 +104,7 @@ export class Publisher {
     }
     const o = new Outgoing(dev, seq, qos, dueMs, sentMs, measured, e0, e1, e2, this.settle);
     if (qos > 0) this.open.add(o);
-    dev.conn!.publish(topic, payload, qos, p.retain, o.done, this.props(dev, payload));
+    dev.conn!.publish(topic, payload, qos, p.retain, o.done, this.message.props(dev, payload));
   }
 
   /** The driver's verdict on one message (exactly once per message; see Connection.publish). */
@@ -183,61 +182,4 @@ export class Publisher {
     for (let o = this.open.first(); o; o = this.open.first()) this.settle(o, ended);
     return this.unacked.take();
   }
-
-  /** The group's MQTT 5 properties, plus (for requests) the response topic and this message's header as correlation data. */
-  private props(dev: Device, payload: Buffer): PublishProperties | undefined {
-    const rt = dev.group.publish!.responseTopic;
-    if (!rt) return dev.names.publishProps;
-    const responseTopic = (dev.responseTopic ??= compileTemplate(rt).render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run }));
-    const header = dev.names.payloadParts ? encodePayload(PAYLOAD_HEADER_BYTES, decodePayload(payload, this.runTag)!) : payload.subarray(0, PAYLOAD_HEADER_BYTES);
-    return { ...dev.names.publishProps, responseTopic, correlationData: Buffer.from(header) };
-  }
-
-  /** Binary filler of the fixed (or per-message, within a range) size, or the filled-in JSON template. */
-  private payload(dev: Device, seq: number, dueMs: number, header: Header): Buffer {
-    const spec = dev.group.publish!.payload;
-    const seed = Math.imul(dev.global + 1, 0x9e3779b1) ^ seq;
-    if (dev.names.payloadParts) {
-      const json = renderPayloadTemplate(dev.names.payloadParts, { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) }, seed);
-      return encodeJsonPayload(json, header);
-    }
-    const size = spec.maxSize === undefined ? spec.size : spec.size + ((seed >>> 0) % (spec.maxSize - spec.size + 1));
-    return encodePayload(size, header);
-  }
-
-  /** Topics that depend only on the client are rendered once; {seq}/{target} ones per message. */
-  private topic(dev: Device, seq: number): string {
-    const cached = this.topicCache.get(dev);
-    if (cached !== undefined) return cached;
-    const t = dev.names.publishTopic!;
-    const vars = templateVars(t);
-    const target = dev.names.targetCount > 0 ? (seq * dev.group.count + dev.index) % dev.names.targetCount : 0;
-    const topic = t.render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, target });
-    if (!vars.has('seq') && !vars.has('target')) this.topicCache.set(dev, topic);
-    return topic;
-  }
-}
-
-const GOLDEN = 0.6180339887498949;
-
-/**
- * The QoS of a device's seq-th message: the group's QoS, or for a mix the class that the slot's
- * point in a low-discrepancy sequence falls into, so any stretch of slots follows the weights
- * closely (and every thread agrees without coordination).
- */
-export function qosOf(dev: Device, seq: number): QoS {
-  const p = dev.group.publish!;
-  if (!p.qosMix) return p.qos;
-  const u = ((seq * dev.group.count + dev.index) * GOLDEN) % 1;
-  return u < p.qosMix[0] ? 0 : u < p.qosMix[0] + p.qosMix[1] ? 1 : 2;
-}
-
-/**
- * A client's QoS 1/2 in-flight window: `publish.inflight`, else the broker's MQTT 5 Receive Maximum, else
- * MAX_INFLIGHT; never more than the Receive Maximum (exceeding it is a protocol error).
- */
-export function inflightWindow(p: PublishSpec, conn: Connection): number {
-  const max = conn.receiveMaximum;
-  const w = p.inflight ?? max ?? MAX_INFLIGHT;
-  return max !== undefined && max > 0 && max < w ? max : w;
 }
