@@ -92,6 +92,8 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
       const checks = checkThresholds(results, slo);
       const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (was ${fmt(c.actual)})`);
       if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
+      // A step the broker did not accept at the planned rate is not sustained, whatever the SLO says about loss.
+      if (results.summary.backPressure) failed.push(results.summary.backPressure.reason);
       const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
       steps.push(step);
       const p99 = results.summary.latencyMs.endToEnd.count > 0 ? results.summary.latencyMs.endToEnd.p99 : results.summary.latencyMs.connect.p99;
