@@ -177,4 +177,40 @@ describe('publish accounting against a fault proxy and an independent observer (
     expect(results.summary.byQos['2']).toMatchObject({ lost: 0, duplicated: 0, ok: true });
     expect(m.planned).toBe(400);
   });
+
+  it('lean, QoS 0: a broker that stops reading for 2 s fills the socket; the slots wait for the drain (late, never buffered without bound) and sent is exactly what the broker got', async () => {
+    const run = runId();
+    const witness = await observe(mosq.url, `acc/${run}/#`);
+    let stalled = false;
+    // 2,000 × 8 KB/s = 16 MB/s: a 2 s stall is far more than the socket buffers hold (~10 MB on loopback).
+    const yaml = scenario(proxy.url, { qos: 1, rate: 2000, duration: '5s', drain: '2s' })
+      .replace(/qos: 1 \}/, 'qos: 0 }').replace('qos: 1, rate', 'qos: 0, rate').replace('size: 64', 'size: 8KB');
+    const { results } = await runYaml(yaml, 1, {
+      runId: run,
+      driver: 'lean',
+      onProgress: (p) => {
+        if (stalled || p.phase !== 'measure' || p.elapsedSec < 1) return;
+        stalled = true;
+        proxy.setRules({ stall: true });
+        setTimeout(() => proxy.setRules({}), 2000);
+      },
+    });
+    proxy.setRules({});
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = witness.count();
+    await witness.close();
+    const m = results.summary.messages;
+    expect(stalled).toBe(true);
+    expect(m.planned).toBe(10_000);
+    expect(seen).toBe(m.sent);
+    expect(m.waitedSends).toBeGreaterThan(500);
+    expect(m.unsent).toBe(m.planned! - m.sent - m.missedSends);
+    expect(m.unsent).toBe(m.waitingAtEnd);
+    expect(m.expected).toBe(m.sent);
+    // QoS 0 may lose on the way out to slow subscribers (mosquitto drops what it cannot queue); never on the way in.
+    expect(results.summary.byQos['0']).toMatchObject({ expected: m.sent, ok: true });
+    // The wait is in the corrected latency, and the run says the broker held the rate down.
+    expect(results.summary.latencyMs.endToEnd.max).toBeGreaterThan(300);
+    expect(results.summary.backPressure?.reason).toMatch(/^planned rate not reached \(broker back-pressure\)/);
+  });
 });
