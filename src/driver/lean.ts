@@ -440,7 +440,7 @@ export class LeanConnection implements Connection {
 
   /** A close without an error or DISCONNECT: right after our PUBLISH (a broker refusing it closes), or plain. */
   private closeWords(): string {
-    if (performance.now() - this.output.lastPublishWrittenAt <= AFTER_PUBLISH_MS) return 'closed by the broker right after a PUBLISH';
+    if (performance.now() - this.output.ledger.lastPublishWrittenAt <= AFTER_PUBLISH_MS) return 'closed by the broker right after a PUBLISH';
     return 'closed by the broker or network';
   }
 }
