@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import { NotSent, type PublishDone } from './types.js';
 
+/** A close this soon after our last PUBLISH reached the kernel is reported as a close "right after a PUBLISH". */
+const AFTER_PUBLISH_MS = 50;
 /** Per mark: [QoS 0 dones it covers, last publish seq it covers, 1 if its write completed at once]. */
 const MARK_FIELDS = 3;
 
@@ -123,4 +125,13 @@ export class WriteLedger {
 function describe(err: Error | null | undefined): string {
   if (!err) return 'the connection was destroyed while it was being written';
   return (err as NodeJS.ErrnoException).code ?? err.message;
+}
+
+/**
+ * Why a connection closed when there was no error and no DISCONNECT: right after our PUBLISH (a broker
+ * refusing one, e.g. mosquitto for an invalid topic under MQTT 3.1.1, closes at once), or plainly.
+ */
+export function closeWords(ledger: WriteLedger): string {
+  if (performance.now() - ledger.lastPublishWrittenAt <= AFTER_PUBLISH_MS) return 'closed by the broker right after a PUBLISH';
+  return 'closed by the broker or network';
 }
