@@ -1,5 +1,4 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { DEFAULT_PORTS } from './probe.js';
 import { connect as tlsConnect } from 'node:tls';
 import { generate, parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
@@ -10,6 +9,7 @@ import {
 } from './leanEncode.js';
 import { LeanOutput, MAX_QUEUED_BYTES } from './leanOutput.js';
 import { LeanSession } from './leanSession.js';
+import { closeWords } from './writeLedger.js';
 import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './types.js';
 
 /**
@@ -91,8 +91,6 @@ export function parseEndpoint(url: string): Endpoint | string {
 }
 
 type Done = PublishDone;
-/** A close this soon after our last PUBLISH reached the kernel is reported as a close "right after a PUBLISH". */
-const AFTER_PUBLISH_MS = 50;
 // Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
 const NOT_CONNECTED = new NotSent('not sent: not connected');
 const BUFFER_FULL = new NotSent('not sent: the socket send buffer is full');
@@ -422,7 +420,7 @@ export class LeanConnection implements Connection {
     if (this.attempt) this.failAttempt(this.lastError || 'connection closed before CONNACK');
     else if (wasOpen && !this.closing) {
       this.closing = true;
-      this.events.onLost(this.lostReason || this.lastError || this.closeWords());
+      this.events.onLost(this.lostReason || this.lastError || closeWords(this.output.ledger));
     }
     // Whatever still waits for an answer will not get one (after onLost, so the device no
     // longer holds this connection when the callbacks run).
@@ -436,12 +434,6 @@ export class LeanConnection implements Connection {
     this.session.detach(this.output);
     if (!this.resumable) this.session.end('the connection closed (clean session)');
     this.endResolve?.();
-  }
-
-  /** A close without an error or DISCONNECT: right after our PUBLISH (a broker refusing it closes), or plain. */
-  private closeWords(): string {
-    if (performance.now() - this.output.lastPublishWrittenAt <= AFTER_PUBLISH_MS) return 'closed by the broker right after a PUBLISH';
-    return 'closed by the broker or network';
   }
 }
 

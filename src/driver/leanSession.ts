@@ -11,7 +11,7 @@ class Held {
   rec = false;
   constructor(
     readonly done: PublishDone,
-    /** Its number in the output of the connection that last wrote it (see LeanOutput.writtenSeq). */
+    /** Its number in the output of the connection that last wrote it (see WriteLedger.writtenSeq). */
     public seq: number,
     /** The encoded PUBLISH, kept for a resend (only when the session can be resumed). */
     readonly frame: Buffer | null,
@@ -121,7 +121,7 @@ export class LeanSession implements OutboundSession {
   private markWritten(): void {
     const o = this.output;
     if (o === null) return;
-    const w = o.writtenSeq;
+    const w = o.ledger.writtenSeq;
     for (const h of this.held.values()) if (!h.written && h.seq <= w) h.written = true;
   }
 }

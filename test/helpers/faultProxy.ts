@@ -42,8 +42,10 @@ import { performance } from 'node:perf_hooks';
  * - stall: while set, the proxy stops reading client→broker bytes on every connection (new ones
  *   too), so the client's socket send buffer fills up (back-pressure); clearing it resumes reading.
  *
+ * Client→broker bytes are forwarded unchanged, but split into frames to count them: `clientPublishes`
+ * (PUBLISH frames), `clientDups` (of those, with the DUP flag: re-sends), `clientPubrels` (PUBREL).
  * Connections are known by the client id of their CONNECT (the first client→broker frame; the
- * proxy decodes it, nothing after it). `kill(clientId?)` closes that client's connections (every
+ * proxy decodes it and nothing else of what clients send). `kill(clientId?)` closes that client's connections (every
  * connection without an argument) abruptly: both sockets are reset (TCP RST), nothing queued is
  * delivered, the broker sees the client vanish without DISCONNECT (its session and will stay as for
  * a network failure). `killed` counts connections killed that way.
@@ -93,6 +95,10 @@ export interface FaultCounts {
   acksDelayed: number;
   /** Connections closed by kill(). */
   killed: number;
+  /** Client→broker PUBLISH frames, those of them with DUP = 1, and PUBREL frames. */
+  clientPublishes: number;
+  clientDups: number;
+  clientPubrels: number;
 }
 
 export interface FaultProxy {
@@ -116,6 +122,7 @@ export interface FaultProxy {
 export const SWAP_HOLD_MS = 250;
 
 const PUBLISH = 3;
+const PUBREL = 6;
 const ACK_NAMES: Record<number, AckName> = { 4: 'puback', 5: 'pubrec', 7: 'pubcomp' };
 
 // ---------------------------------------------------------------------------------------------
@@ -326,7 +333,7 @@ function endGracefully(s: Socket): void {
 
 export async function startFaultProxy(upstream: { host: string; port: number }, rules?: FaultRules): Promise<FaultProxy> {
   let current = normalizeRules(rules);
-  const counts: FaultCounts = { publishes: 0, dropped: 0, duplicated: 0, swapped: 0, delayed: 0, connections: 0, acksHeld: 0, acksDelayed: 0, killed: 0 };
+  const counts: FaultCounts = { publishes: 0, dropped: 0, duplicated: 0, swapped: 0, delayed: 0, connections: 0, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 };
   const heldAcks: HeldAck[] = [];
   const conns = new Set<Conn>();
   const teardowns = new Set<() => void>();
@@ -376,8 +383,9 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     };
     teardowns.add(teardown);
 
-    // The client id comes from the CONNECT; until it is complete, client bytes also go through a splitter.
-    let connectSplitter: FrameSplitter | null = new FrameSplitter();
+    // Client bytes also go through a splitter: the CONNECT's client id, PUBLISH/DUP/PUBREL counts.
+    let clientSplitter: FrameSplitter | null = new FrameSplitter();
+    let connected = false;
     let stalled = false;
     const conn: Conn = {
       clientId: '',
@@ -521,16 +529,23 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     broker.on('data', onBrokerData);
     client.on('data', (chunk: Buffer) => {
       if (broker.destroyed) return;
-      if (connectSplitter) {
+      if (clientSplitter) {
         let frames: Buffer[] = [];
         try {
-          frames = connectSplitter.push(chunk);
+          frames = clientSplitter.push(chunk);
         } catch {
-          connectSplitter = null;
+          clientSplitter = null; // not MQTT: forwarded, not counted
         }
-        if (frames.length > 0) {
-          conn.clientId = connectClientId(frames[0]) ?? '';
-          connectSplitter = null;
+        for (const f of frames) {
+          if (!connected) {
+            conn.clientId = connectClientId(f) ?? '';
+            connected = true;
+          }
+          const t = packetType(f);
+          if (t === PUBLISH) {
+            counts.clientPublishes++;
+            if ((f[0] & 0x08) !== 0) counts.clientDups++;
+          } else if (t === PUBREL) counts.clientPubrels++;
         }
       }
       if (!broker.write(chunk) && !clientPaused) {

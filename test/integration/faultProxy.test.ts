@@ -277,7 +277,7 @@ describe('fault proxy', () => {
     // duplicated: 70, 140, …, 490 except 350 (dropped)    → 6
     // swapped:    45, 90, …, 495 except 450 (dropped)     → 10 (none is followed by a dropped seq)
     const c = proxy.counts();
-    expect(c).toEqual({ publishes: 500, dropped: 10, duplicated: 6, swapped: 10, delayed: 0, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0 });
+    expect(c).toEqual({ publishes: 500, dropped: 10, duplicated: 6, swapped: 10, delayed: 0, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 });
     expect(received.length).toBe(500 - c.dropped + c.duplicated);
 
     const seen = new Map<number, number>();
@@ -328,7 +328,7 @@ describe('fault proxy', () => {
     await phase(n);
 
     expect(received.map((r) => r.seq)).toEqual([...Array(2 * n).keys()]);
-    expect(proxy.counts()).toEqual({ publishes: 2 * n, dropped: 0, duplicated: 0, swapped: 0, delayed: n, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0 });
+    expect(proxy.counts()).toEqual({ publishes: 2 * n, dropped: 0, duplicated: 0, swapped: 0, delayed: n, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 });
     const base = median(latency(0, n));
     const delayed = median(latency(n, 2 * n));
     expect(Math.min(...latency(n, 2 * n))).toBeGreaterThanOrEqual(20);
@@ -385,7 +385,7 @@ describe('fault proxy', () => {
     await new Promise<void>((resolve, reject) => client.publish('fp/ack', 'b', { qos: 2 }, (e) => (e ? reject(e) : resolve())));
     expect(acks.map((a) => a.cmd)).toEqual(['puback', 'pubrec', 'pubcomp']);
     expect(acks[2].at - acks[1].at).toBeGreaterThanOrEqual(80); // PUBREL → PUBCOMP waited too
-    expect(proxy.counts()).toMatchObject({ acksDelayed: 3, acksHeld: 0, publishes: 0 });
+    expect(proxy.counts()).toMatchObject({ acksDelayed: 3, acksHeld: 0, publishes: 0, clientPublishes: 2, clientDups: 0, clientPubrels: 1 });
 
     // Hold PUBCOMP only: the QoS 2 flow stops between PUBREC and PUBCOMP; QoS 1 passes.
     proxy.setRules({ holdAcks: ['pubcomp'] });
@@ -455,6 +455,11 @@ describe('fault proxy', () => {
     proxy.setRules({});
     await drained;
     expect(sock.writableLength).toBe(0);
+    // A re-send (DUP = 1) and a PUBREL are counted as such.
+    sock.write(generate({ cmd: 'publish', topic: 'fp/stall', payload: Buffer.from('x'), qos: 1, messageId: 9, dup: true, retain: false }));
+    sock.write(generate({ cmd: 'pubrel', messageId: 9 }));
+    await sleep(100);
+    expect(proxy.counts()).toMatchObject({ clientPublishes: 1001, clientDups: 1, clientPubrels: 1 });
     sock.destroy();
   });
 
