@@ -8,6 +8,7 @@
 import { zeroCounters } from './counters.js';
 import { summarize, type Histogram } from './histogram.js';
 import { backPressureOf } from './accounting.js';
+import { capabilitiesOf, capabilityCounters, withCapabilities } from './capabilities.js';
 import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import { HISTOGRAM_KEYS, qosKey, type HistogramKey, type LatencySummary, type Summary } from './types.js';
 
@@ -49,7 +50,7 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     receivedPerSec: durationSec > 0 ? inWindow((s) => s.throughput.receivedPerSec) / durationSec : 0,
   };
   const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(histograms[k])])) as Record<HistogramKey, LatencySummary>;
-  const delivery = deliveryByQos(qosCounters(summaries, messages));
+  const delivery = mergedVerdicts(summaries, messages);
   const publishing = publishVerdict(messages, delivery.byQos);
   const backPressure = backPressureOf(messages, latencyMs.unsentWait);
   return {
@@ -57,10 +58,22 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     messages,
     throughput,
     latencyMs,
-    byQos: delivery.byQos,
+    ...delivery,
     verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts,
     ...(backPressure ? { backPressure } : {}),
   };
+}
+
+/** Verdicts judged again on the added counters, and the capabilities added up (the probe results of the first shard that has them). */
+function mergedVerdicts(summaries: Summary[], messages: Summary['messages']) {
+  const c = qosCounters(summaries, messages);
+  for (const s of summaries) {
+    for (const [k, v] of Object.entries(capabilityCounters(s.capabilities))) c[k as keyof typeof c] += v ?? 0;
+  }
+  c.notOffered = messages.notOffered ?? 0;
+  c.retainedNotOffered = messages.retainedNotOffered ?? 0;
+  const probed = summaries.find((s) => s.capabilities?.probed.length)?.capabilities?.probed ?? [];
+  return withCapabilities(deliveryByQos(c), capabilitiesOf(c, probed));
 }
 
 /**

@@ -77,6 +77,14 @@ export interface Counters {
   q0Unsent: number; q1Unsent: number; q2Unsent: number;
   q0Unconfirmed: number; q1Unconfirmed: number; q2Unconfirmed: number;
   q0Refused: number; q1Refused: number; q2Refused: number;
+  /**
+   * What the broker offers (capabilities.ts). SUBACK downgrades by asked→granted QoS; refused $share filters;
+   * QoS 2 publishes completed by a PUBACK (run as QoS 1); deliveries whose PUBLISH arrived below the QoS in
+   * effect; deliveries (and retained messages of late wildcard subscriptions) not expected because the broker
+   * does not offer the feature they need.
+   */
+  sub2to1: number; sub2to0: number; sub1to0: number; subRefusedShared: number;
+  pubQos2AsQos1: number; arrivedBelowQos: number; notOffered: number; retainedNotOffered: number;
 }
 
 export type QosClass = 0 | 1 | 2;
@@ -96,6 +104,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
   'planned', 'unsent', 'notWritten', 'waitingAtEnd', 'waitedSends', 'unconfirmed', 'deliveredUnacked', 'refused',
   'q0Unsent', 'q1Unsent', 'q2Unsent', 'q0Unconfirmed', 'q1Unconfirmed', 'q2Unconfirmed', 'q0Refused', 'q1Refused', 'q2Refused',
+  'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
 ];
 
 /** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
@@ -188,6 +197,8 @@ export interface Summary {
     waitedSends?: number;
     /** The largest QoS 1/2 in-flight window in effect (publish.inflight, else Receive Maximum, else 20); 0: none. */
     inflightWindow?: number;
+    /** Deliveries (retained messages) the plan would expect but the broker does not offer: not in expected, never lost (see capabilities). */
+    notOffered: number; retainedNotOffered: number;
   };
   /** Present when the planned rate was not reached because the broker pushed back (not the generator). */
   backPressure?: { reason: string };
@@ -198,6 +209,31 @@ export interface Summary {
   byQos: Partial<Record<'0' | '1' | '2', QosDelivery>>;
   /** One sentence per QoS class: what its promise was and whether it held. */
   verdicts: string[];
+  /** What the broker offers of what the scenario uses: probed before the run and seen during it. */
+  capabilities?: Capabilities;
+}
+
+/** A feature the scenario uses, probed before the run with doctor's probes. */
+export interface ProbedCapability {
+  feature: 'shared subscriptions' | 'retained messages to wildcard filters' | 'QoS 2';
+  /** false: not offered (its deliveries count as notOffered, not expected); null: the probe could not tell (treated as offered). */
+  offered: boolean | null;
+  /** What the probe saw (doctor's finding). */
+  finding: string;
+}
+
+export interface Capabilities {
+  probed: ProbedCapability[];
+  /** SUBACK granted a lower QoS than asked, by "asked→granted", e.g. { "2→1": 200 } (only those that happened). */
+  subscriptionsDowngraded: Record<string, number>;
+  /** $share filters the broker refused (SUBACK 0x80). */
+  sharedRefused: number;
+  /** QoS 2 publishes completed by a PUBACK: the broker ran them as QoS 1. */
+  qos2PublishedAsQos1: number;
+  /** Deliveries whose PUBLISH arrived with a lower QoS than the subscription's granted QoS and the publish allowed. */
+  deliveriesDowngraded: number;
+  /** One sentence per feature the broker does not offer, with counts: "the broker does not offer …". */
+  notOffered: string[];
 }
 
 export interface QosDelivery {
@@ -213,6 +249,8 @@ export interface QosDelivery {
   /** Whether the QoS promise held: QoS 0 may lose, QoS 1 may duplicate, QoS 2 may do neither. */
   ok: boolean;
   verdict: string;
+  /** The QoS the broker ran this class with when lower (QoS 2 publishes acknowledged with PUBACK): the promise judged. */
+  ranAs?: QosClass;
 }
 
 export interface IntervalRow {

@@ -1,4 +1,4 @@
-import type { PublishDone } from '../driver/types.js';
+import type { AckKind, PublishDone } from '../driver/types.js';
 import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
 
@@ -26,9 +26,9 @@ export class Outgoing {
     readonly e0: number,
     readonly e1: number,
     readonly e2: number,
-    settle: (o: Outgoing, err?: Error) => void,
+    settle: (o: Outgoing, err?: Error, ack?: AckKind) => void,
   ) {
-    this.done = (err) => settle(this, err);
+    this.done = (err, ack) => settle(this, err, ack);
   }
 }
 

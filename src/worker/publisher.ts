@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG } from '../shared/constants.js';
 import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
-import { NotSent, SessionEnded, type Connection } from '../driver/types.js';
+import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/types.js';
 import { MessageBuilder } from './message.js';
 import { OpenList, Outgoing } from './outgoing.js';
 import { inflightWindow, qosOf } from './slot.js';
@@ -93,7 +93,8 @@ export class Publisher {
     const sentMs = this.clock.now();
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
     const payload = this.message.payload(dev, seq, dueMs, header);
-    const [e0, e1, e2] = this.index.expectedFor(topic, qos, this.receivable);
+    const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
+    if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
     const late = sentMs - dueMs > LATE_SEND_MS;
     rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, late, e0, e1, e2);
@@ -108,7 +109,7 @@ export class Publisher {
   }
 
   /** The driver's verdict on one message (exactly once per message; see Connection.publish). */
-  private readonly settle = (o: Outgoing, err?: Error): void => {
+  private readonly settle = (o: Outgoing, err?: Error, ack?: AckKind): void => {
     if (o.settled) return;
     o.settled = true;
     if (o.qos > 0) this.open.remove(o);
@@ -116,6 +117,7 @@ export class Publisher {
     if (!err) {
       if (o.qos > 0) {
         rec.count('acked', o.measured);
+        if (o.qos === 2 && ack === 'puback') rec.count('pubQos2AsQos1', o.measured); // the broker ran it as QoS 1
         rec.latency('publishAck', this.clock.now() - o.sentMs, o.measured);
       }
     } else if (err instanceof NotSent) {
