@@ -144,13 +144,13 @@ describe('publish accounting against a fault proxy and an independent observer (
     expect(m.planned).toBe(300);
   });
 
-  it('lean: a persistent-session publisher killed while its QoS 2 PUBRECs are held back resends them on reconnect: none unconfirmed, exactly once kept', async () => {
+  it.each(['lean', 'mqttjs'])('%s: a persistent-session publisher killed while its QoS 2 PUBRECs are held back resends them on reconnect: none unconfirmed, exactly once kept', async (driver) => {
     const run = runId();
     const witness = await observe(mosq.url, `acc/${run}/#`);
     let held = false;
     const { results } = await runYaml(scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s', clean: false }), 1, {
       runId: run,
-      driver: 'lean',
+      driver,
       onProgress: (p) => {
         if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
         held = true;
@@ -178,7 +178,7 @@ describe('publish accounting against a fault proxy and an independent observer (
     expect(m.planned).toBe(400);
   });
 
-  it('lean, QoS 0: a broker that stops reading for 2 s fills the socket; the slots wait for the drain (late, never buffered without bound) and sent is exactly what the broker got', async () => {
+  it.each(['lean', 'mqttjs'])('%s, QoS 0: a broker that stops reading for 2 s fills the socket; the slots wait for the drain (late, never buffered without bound) and sent is exactly what the broker got', async (driver) => {
     const run = runId();
     const witness = await observe(mosq.url, `acc/${run}/#`);
     let stalled = false;
@@ -187,7 +187,7 @@ describe('publish accounting against a fault proxy and an independent observer (
       .replace(/qos: 1 \}/, 'qos: 0 }').replace('qos: 1, rate', 'qos: 0, rate').replace('size: 64', 'size: 8KB');
     const { results } = await runYaml(yaml, 1, {
       runId: run,
-      driver: 'lean',
+      driver,
       onProgress: (p) => {
         if (stalled || p.phase !== 'measure' || p.elapsedSec < 1) return;
         stalled = true;
