@@ -11,8 +11,8 @@ class Held {
   rec = false;
   constructor(
     readonly done: PublishDone,
-    /** Its number in the output of the connection that last wrote it (see WriteLedger.writtenSeq). */
-    public seq: number,
+    /** Its position in the output of the connection that last wrote it (see WriteLedger.writtenPos). */
+    public pos: number,
     /** The encoded PUBLISH, kept for a resend (only when the session can be resumed). */
     readonly frame: Buffer | null,
   ) {}
@@ -49,8 +49,8 @@ export class LeanSession implements OutboundSession {
     return 0;
   }
 
-  add(id: number, done: PublishDone, seq: number, frame: Buffer | null): void {
-    this.held.set(id, new Held(done, seq, frame));
+  add(id: number, done: PublishDone, pos: number, frame: Buffer | null): void {
+    this.held.set(id, new Held(done, pos, frame));
   }
 
   /** PUBACK / PUBCOMP (or a refusing PUBREC) for `id`; unknown ids (abandoned, or not ours) are ignored. */
@@ -98,7 +98,7 @@ export class LeanSession implements OutboundSession {
         this.held.delete(id);
         continue;
       }
-      h.seq = out.published(null);
+      h.pos = out.published(null);
     }
     if (lost) for (const h of lost) h.done(h.written ? new SessionEnded() : new NotSent());
   }
@@ -121,7 +121,7 @@ export class LeanSession implements OutboundSession {
   private markWritten(): void {
     const o = this.output;
     if (o === null) return;
-    const w = o.ledger.writtenSeq;
-    for (const h of this.held.values()) if (!h.written && h.seq <= w) h.written = true;
+    const w = o.ledger.writtenPos;
+    for (const h of this.held.values()) if (!h.written && h.pos <= w) h.written = true;
   }
 }

@@ -14,8 +14,8 @@ class Held {
     /** The PUBLISH as mqtt.js stored it, then the PUBREL that replaced it once PUBREC came. */
     public packet: Packet,
     readonly cb: MqttCb,
-    /** Its number in the ledger of the connection that sent it (written once that ledger's writtenSeq reaches it). */
-    public seq: number,
+    /** Its position in the output of the connection that sent it (written once that ledger's writtenPos reaches it). */
+    public pos: number,
   ) {}
 }
 
@@ -84,7 +84,7 @@ export class MqttjsSession implements OutboundSession, IStore, IdProvider {
     const h = this.held.get(id);
     if (h !== undefined) h.packet = packet; // the PUBREL after PUBREC (a Map keeps the first place)
     else {
-      const n = new Held(packet, (this.client?.outgoing[id]?.cb as MqttCb | undefined) ?? noop, Infinity); // its seq follows (takeLast)
+      const n = new Held(packet, (this.client?.outgoing[id]?.cb as MqttCb | undefined) ?? noop, Infinity); // its position follows (takeLast)
       this.held.set(id, n);
       this.last = n;
     }
@@ -179,7 +179,7 @@ export class MqttjsSession implements OutboundSession, IStore, IdProvider {
   private markWritten(): void {
     const l = this.ledger;
     if (l === null) return;
-    for (const h of this.held.values()) if (!h.written && h.seq <= l.writtenSeq) h.written = true;
+    for (const h of this.held.values()) if (!h.written && h.pos <= l.writtenPos) h.written = true;
   }
 }
 
