@@ -50,6 +50,15 @@ describe('summary accounting', () => {
     expect(r.generator.saturated).toBe(false);
   });
 
+  it('back-pressure seen by a busy generator says the waits may be its own', () => {
+    const agg = new Aggregator(0);
+    addCounters(agg.measured, { ...zeroCounters(), ...pressed });
+    agg.maxBusyPercent = 95;
+    const o = { status: 'complete', agg, startedAt: new Date(0), publishStart: 1, measureFrom: 1000, measureEnd: 6000, workers: 1 } as RunOutcome;
+    const busy = buildResults(o, { mqbenchVersion: 't', scenario: { name: 'acc' }, targetUrl: 'mqtt://a:1883', embedded: false });
+    expect(busy.summary.backPressure?.reason).toMatch(/^planned rate not reached \(broker back-pressure\): .* \(but a worker was busy or stalled: some of the waits may be the generator's\)$/);
+  });
+
   it('a NotSent message is unsent, not sent, and its deliveries are not expected', () => {
     const n = results({ planned: 10, sent: 10, notWritten: 2, unsent: 0, waitingAtEnd: 2, expected: 10, q0Expected: 10, q0Unsent: 2, received: 8, q0Unique: 8 }).summary;
     expect(n.messages).toMatchObject({ planned: 10, sent: 8, unsent: 2, expected: 8, lost: 0 });

@@ -67,6 +67,8 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const stalled = o.agg.maxEventLoopDelayMs >= SATURATED_LOOP_DELAY_MS;
   const missed = summary.messages.missedSends;
   const saturated = missed > 0 || (behind && (busy || stalled));
+  // A busy generator reads its acks late too: the window waits may then be its own, not the broker's.
+  if (summary.backPressure && (busy || stalled)) summary.backPressure = { reason: `${summary.backPressure.reason} (but a worker was busy or stalled: some of the waits may be the generator's)` };
   return {
     schemaVersion: 1,
     status: o.status,
