@@ -2,6 +2,7 @@
  * Derived costs and the cross-check of counts. Pure: table-tested in costs.test.ts.
  */
 import { counterDelta } from './derive.js';
+import { windowEdges, type Increase } from './window.js';
 import type { CounterName, CountCrossCheck, CpuPerMessages, MemoryPerConnection, SourceKind, TimedReading } from './types.js';
 
 export interface LineFit {
@@ -57,14 +58,6 @@ export function memoryPerConnection(points: { connections: number; rssBytes: num
   };
 }
 
-/** A counter's increase over a span of time. */
-export interface Increase {
-  delta: number;
-  spanSec: number;
-  fromT: number;
-  toT: number;
-}
-
 /**
  * Broker CPU-ms per 1,000 messages in (received by the broker) and out (sent by it). CPU and messages may be
  * read by different sources at different moments, so each is made a rate over its own span first.
@@ -73,29 +66,7 @@ export function cpuPerMessages(cpu: Increase, messages: { in: number; out: numbe
   if (cpu.spanSec <= 0 || messages.spanSec <= 0) return null;
   const cpuMsPerSec = (cpu.delta * 1000) / cpu.spanSec;
   const per1k = (n: number) => (n > 0 ? (cpuMsPerSec / (n / messages.spanSec)) * 1000 : null);
-  return { in: per1k(messages.in), out: per1k(messages.out), cpuMs: cpu.delta * 1000, messagesIn: messages.in, messagesOut: messages.out, basis, fromT: cpu.fromT, toT: cpu.toT };
-}
-
-/**
- * The two readings that bound a window of interval seconds [fromT, toT] for a counter: the last one
- * before the window (else the first inside it) and the first one after it (else the last inside it).
- */
-export function windowEdges(readings: TimedReading[], fromT: number, toT: number, counter: CounterName): [TimedReading, TimedReading] | null {
-  const has = readings.filter((r) => r.counters[counter] !== undefined);
-  const before = has.filter((r) => r.t < fromT);
-  const inside = has.filter((r) => r.t >= fromT && r.t <= toT);
-  const after = has.filter((r) => r.t > toT);
-  const start = before[before.length - 1] ?? inside[0];
-  const end = after[0] ?? inside[inside.length - 1];
-  return start && end && end !== start ? [start, end] : null;
-}
-
-/** Increase of a counter over a window; null without two bounding readings or across a restart. */
-export function windowDelta(readings: TimedReading[], fromT: number, toT: number, counter: CounterName): Increase | null {
-  const e = windowEdges(readings, fromT, toT, counter);
-  if (!e) return null;
-  const d = counterDelta(e[0], e[1], counter);
-  return d === null ? null : { delta: d, spanSec: (e[1].atMs - e[0].atMs) / 1000, fromT: e[0].t, toT: e[1].t };
+  return { in: per1k(messages.in), out: per1k(messages.out), cpuMs: cpu.delta * 1000, messagesIn: messages.in, messagesOut: messages.out, basis, seconds: cpu.spanSec };
 }
 
 /** The broker's received/sent deltas over the window against mqbench's sent/received; null when the source lacks either counter. */

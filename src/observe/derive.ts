@@ -1,12 +1,12 @@
 /**
  * From readings to the run's seconds. Pure.
  *
- * Gauges are taken as read; counters become rates between consecutive readings of the same source
- * (a counter that went down means the broker restarted: no rate across it). A rate covers the span
- * between its two readings: it is given to each second that span covers (a 2 s $SYS period fills two
- * seconds with the same average), placed by the caller's `intervalOf` (epoch ms → interval t). Several
- * values for one second of one source are averaged; across sources, each field comes from the first
- * source (in the observer's order: pid, prometheus, $SYS) that has it.
+ * Gauges belong to the second they were read in; counters become rates between consecutive readings of
+ * the same source (a counter that went down means the broker restarted: no rate across it), given to each
+ * second their span covers (a 2 s $SYS period fills two seconds with the same average). Seconds are the
+ * caller's `intervalOf` (epoch ms → interval t). Several values for one field, source and second are
+ * averaged; across sources, each field comes from the first source (observer order: pid, prometheus,
+ * $SYS) that has it.
  */
 import type { CounterName, GaugeName, IntervalBroker, IntervalField, Reading } from './types.js';
 
@@ -18,7 +18,6 @@ const GAUGES: [GaugeName, keyof Values][] = [
   ['threads', 'threads'],
   ['fds', 'fds'],
   ['connections', 'connections'],
-  ['maxThreadCpuCores', 'maxThreadCpuCores'],
   ['heapBytes', 'heapBytes'],
   ['hostCpus', 'hostCpus'],
   ['hostCpuPercent', 'hostCpuPercent'],
@@ -51,6 +50,8 @@ function gaugesOf(r: Reading): Values {
 function ratesBetween(a: Reading, b: Reading, v: Values): void {
   const sec = (b.atMs - a.atMs) / 1000;
   if (sec <= 0) return;
+  // Read as a gauge, but it is the busiest thread's rate since the previous reading: it goes with the rates.
+  if (b.gauges.maxThreadCpuCores !== undefined) v.maxThreadCpuCores = b.gauges.maxThreadCpuCores;
   for (const [from, to] of RATES) {
     const d = counterDelta(a, b, from);
     if (d !== null) v[to] = d / sec;
@@ -87,7 +88,10 @@ function average(list: Values[]): Values {
   return out as Values;
 }
 
-/** One source's readings → values per interval t. */
+/**
+ * One source's readings → values per interval t: a reading's gauges go to the second it was read in; a rate
+ * goes to each second its span covers (the middle of each 1 s slice of the span).
+ */
 export function sourceIntervals(readings: Reading[], intervalOf: (epochMs: number) => number): Map<number, Values> {
   const byT = new Map<number, Values[]>();
   const put = (t: number, v: Values) => {
@@ -96,17 +100,21 @@ export function sourceIntervals(readings: Reading[], intervalOf: (epochMs: numbe
     else byT.set(t, [v]);
   };
   readings.forEach((r, i) => {
-    const v = gaugesOf(r);
-    if (i === 0) return put(intervalOf(r.atMs), v);
+    const g = gaugesOf(r);
+    if (Object.keys(g).length > 0) put(intervalOf(r.atMs), g);
+    if (i === 0) return;
     const prev = readings[i - 1];
-    ratesBetween(prev, r, v);
+    const rates: Values = {};
+    ratesBetween(prev, r, rates);
+    if (Object.keys(rates).length === 0) return;
     const span = r.atMs - prev.atMs;
     const slots = Math.max(1, Math.round(span / 1000));
     const seconds = new Set<number>();
     for (let k = 0; k < slots; k++) seconds.add(intervalOf(prev.atMs + ((k + 0.5) * span) / slots));
-    for (const t of seconds) put(t, v);
+    for (const t of seconds) put(t, rates);
   });
-  return new Map([...byT].map(([t, list]) => [t, average(list)]));
+  const merged = [...byT].map(([t, list]) => [t, average(list)] as const);
+  return new Map(merged.sort((a, b) => a[0] - b[0]));
 }
 
 /** Every source's values merged per second (first source wins per field), sorted by t; cpuPercentOfHost added. */

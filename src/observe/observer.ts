@@ -22,12 +22,13 @@
  * const observation = await obs.stop();                 // raw readings per source + merged per-second values
  * const { broker, intervals } = brokerResults(observation, facts);   // summary.ts: results.broker, intervals[i].broker
  * ```
- * `intervalOf(epochMs) → t` places readings in the run's seconds; it is only called in stop(), so it may
- * depend on times fixed after the observer started.
+ * `intervalOf(epochMs) → t` is the run's clock of seconds (a non-decreasing step function, called from the
+ * start): polled sources are read just after each second begins, so a rate covers one second of the run.
  */
 import type { Clock } from '../shared/clock.js';
 import { redactUrl } from '../scenario/redact.js';
 import { mergeIntervals, sourceIntervals } from './derive.js';
+import { startOfInterval } from './window.js';
 import { pidSource } from './pidSource.js';
 import { promSource, type PromSourceOptions } from './promSource.js';
 import { sysSource, type SysSourceOptions } from './sysSource.js';
@@ -41,8 +42,6 @@ export interface ObserverOptions {
   sys?: Omit<SysSourceOptions, 'clock'>;
   clock: Clock;
   intervalOf: (epochMs: number) => number;
-  /** Sampling period, default 1,000 ms. */
-  periodMs?: number;
   /** How long startObserver waits for each source's first values (a baseline before the run), default 3,000 ms. */
   readyWithinMs?: number;
   /** How long stop() waits for each source's last values (e.g. the next $SYS batch), default 3,000 ms. */
@@ -69,12 +68,14 @@ interface State {
   busy: Promise<void> | null;
 }
 
+/** Reads are placed this long after each second starts (timers never fire early, but may fire late). */
+const AFTER_START_MS = 5;
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Starts every configured source and its 1 Hz sampling; resolves once each gave first values or failed (or readyWithinMs passed). */
 export async function startObserver(opts: ObserverOptions): Promise<BrokerObserver> {
   const { clock } = opts;
-  const period = opts.periodMs ?? 1000;
   const states: State[] = [];
   const failed = (kind: SourceKind, target: string, err: unknown) =>
     states.push({ source: null, kind, target, readings: [], costs: [], failures: 1, skipped: 0, error: message(err), busy: null });
@@ -122,11 +123,11 @@ export async function startObserver(opts: ObserverOptions): Promise<BrokerObserv
 
   let stopped = false;
   let timer: unknown = null;
-  const startMs = clock.now();
-  let tick = 0;
   const schedule = () => {
-    tick++;
-    timer = clock.setTimeout(run, Math.max(0, startMs + tick * period - clock.now()));
+    const now = clock.now();
+    const t = opts.intervalOf(now);
+    const next = startOfInterval(opts.intervalOf, t + 1, { atMs: now, t }) + AFTER_START_MS;
+    timer = clock.setTimeout(run, Number.isFinite(next) ? Math.max(1, next - now) : 1000);
   };
   const run = () => {
     if (stopped) return;
@@ -139,7 +140,7 @@ export async function startObserver(opts: ObserverOptions): Promise<BrokerObserv
     const deadline = clock.now() + withinMs;
     for (const st of states) {
       while (st.source && !done(st) && clock.now() < deadline) {
-        await (st.busy ?? new Promise<void>((r) => clock.setTimeout(r, Math.min(100, period))));
+        await (st.busy ?? new Promise<void>((r) => clock.setTimeout(r, 100)));
         if (!st.busy && !done(st)) await readOnce(st);
       }
     }
@@ -194,5 +195,6 @@ function observation(states: State[], intervalOf: (ms: number) => number, broker
     intervals,
     ...(brokerVersion ? { brokerVersion } : {}),
     notes: [],
+    intervalOf,
   };
 }

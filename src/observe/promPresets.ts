@@ -71,6 +71,7 @@ export const PRESETS: Record<string, Preset> = {
     notes: [
       USER_TIME_ONLY,
       'messages are RabbitMQ\'s global counters over every protocol (received from publishers, delivered to consumers); RabbitMQ 3.10 counts MQTT under protocol="amqp091"',
+      'no byte counters: rabbitmq_connection_incoming/outgoing_bytes_total stay 0 for MQTT connections on RabbitMQ 3.10',
     ],
     extract(index) {
       const gauges: Partial<Gauges> = {};
@@ -84,10 +85,6 @@ export const PRESETS: Record<string, Preset> = {
         ['cpuSeconds', ERLANG_RUNTIME, 1 / 1000],
         ['messagesReceived', 'rabbitmq_global_messages_received_total'],
         ['messagesSent', 'rabbitmq_global_messages_delivered_total'],
-        ['bytesReceived', 'rabbitmq_connection_incoming_bytes_total'],
-        ['bytesSent', 'rabbitmq_connection_outgoing_bytes_total'],
-        ['packetsReceived', 'rabbitmq_connection_incoming_packets_total'],
-        ['packetsSent', 'rabbitmq_connection_outgoing_packets_total'],
         ['diskReadBytes', 'rabbitmq_io_read_bytes_total'],
         ['diskWriteBytes', 'rabbitmq_io_write_bytes_total'],
       ]);

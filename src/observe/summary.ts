@@ -2,9 +2,10 @@
  * BrokerObservation + what the run knows → the results fields of DESIGN.md §6 additions: `broker`
  * and `intervals[i].broker`. Pure.
  */
+import { cpuPerMessages, crossCheck, memoryPerConnection } from './costs.js';
 import { counterDelta } from './derive.js';
-import { cpuPerMessages, crossCheck, memoryPerConnection, windowDelta, windowEdges, type Increase } from './costs.js';
 import type { AvgMax, BrokerObservation, BrokerResults, CounterName, CpuPerMessages, IntervalBroker, IntervalField, SourceKind, TimedReading } from './types.js';
+import { increaseOver, startOfInterval, windowEdges } from './window.js';
 
 export interface RunFacts {
   /** The measured window in interval seconds, both ends included: resources and costs are taken over it. */
@@ -48,6 +49,13 @@ function cadenceNotes(obs: BrokerObservation): string[] {
   return notes;
 }
 
+/** [start, end) of a window of interval seconds in epoch ms; null before any reading. */
+function windowMs(obs: BrokerObservation, w: { fromT: number; toT: number }): [number, number] | null {
+  const near = obs.readings.flat()[0];
+  if (!near) return null;
+  return [startOfInterval(obs.intervalOf, w.fromT, near), startOfInterval(obs.intervalOf, w.toT + 1, near)];
+}
+
 function resources(obs: BrokerObservation, rows: BrokerObservation['intervals'], window: RunFacts['measured']): BrokerResults['resources'] {
   const out: BrokerResults['resources'] = { window: { ...window, seconds: rows.length } };
   for (const f of FIELDS) {
@@ -56,41 +64,48 @@ function resources(obs: BrokerObservation, rows: BrokerObservation['intervals'],
   }
   const extraNames = [...new Set(rows.flatMap((r) => Object.keys(r.extra ?? {})))];
   if (extraNames.length > 0) out.extra = Object.fromEntries(extraNames.map((n) => [n, avgMax(rows.flatMap((r) => (r.extra?.[n] === undefined ? [] : [r.extra[n]])))!]));
-  for (const [counter, field] of [['diskReadBytes', 'diskReadBytes'], ['diskWriteBytes', 'diskWriteBytes']] as const) {
+  const ms = windowMs(obs, window);
+  for (const counter of ['diskReadBytes', 'diskWriteBytes'] as const) {
     const src = firstWith(obs, counter);
-    const d = src && windowDelta(src.readings, window.fromT, window.toT, counter);
-    if (d) out[field] = d.delta;
+    const d = src && ms && increaseOver(src.readings, counter, ms[0], ms[1]);
+    if (d) out[counter] = Math.round(d.delta);
   }
   return out;
 }
 
-/** Messages in/out over the measured window from the broker's own counters ($SYS deliveries to the observer taken out). */
-function brokerMessages(obs: BrokerObservation, w: RunFacts['measured']): { in: number; out: number; spanSec: number } | null {
-  const src = firstWith(obs, 'messagesReceived');
-  const e = src && windowEdges(src.readings, w.fromT, w.toT, 'messagesReceived');
-  if (!e) return null;
-  const inn = counterDelta(e[0], e[1], 'messagesReceived');
-  const out = counterDelta(e[0], e[1], 'messagesSent');
-  if (inn === null || out === null) return null;
-  return { in: inn, out: out - (counterDelta(e[0], e[1], 'observerDeliveries') ?? 0), spanSec: (e[1].atMs - e[0].atMs) / 1000 };
-}
-
+/**
+ * CPU per 1,000 messages. With the broker's own counters: its messages between the readings just outside the
+ * measured window (exact counts; $SYS deliveries to the observer taken out) and the CPU over exactly that span
+ * (interpolated between the CPU source's own readings). Without them: mqbench's counts over `counted` and the
+ * CPU over those seconds.
+ */
 function cpuCost(obs: BrokerObservation, facts: RunFacts, notes: string[]): CpuPerMessages | null {
   const cpuSrc = firstWith(obs, 'cpuSeconds');
   if (!cpuSrc) {
     notes.push('CPU per 1,000 messages: no source gives the broker process\'s CPU time');
     return null;
   }
-  const fromBroker = brokerMessages(obs, facts.measured);
-  const w = fromBroker ? facts.measured : (facts.counted ?? facts.measured);
-  const cpu: Increase | null = windowDelta(cpuSrc.readings, w.fromT, w.toT, 'cpuSeconds');
-  if (!cpu) {
-    notes.push('CPU per 1,000 messages: not enough CPU readings around the window');
+  const msgSrc = obs.readings.find((rs) => rs.some((r) => r.counters.messagesReceived !== undefined && r.counters.messagesSent !== undefined));
+  const edges = msgSrc && windowEdges(msgSrc, facts.measured.fromT, facts.measured.toT, 'messagesReceived');
+  let span: [number, number] | null;
+  let messages: { in: number; out: number } | null = null;
+  if (edges) {
+    const [a, b] = edges;
+    const inn = counterDelta(a, b, 'messagesReceived');
+    const out = counterDelta(a, b, 'messagesSent');
+    if (inn !== null && out !== null) messages = { in: inn, out: out - (counterDelta(a, b, 'observerDeliveries') ?? 0) };
+    span = [a.atMs, b.atMs];
+  } else {
+    span = windowMs(obs, facts.counted ?? facts.measured);
+  }
+  const cpu = span && increaseOver(cpuSrc.readings, 'cpuSeconds', span[0], span[1]);
+  if (!span || !cpu || (edges && !messages)) {
+    notes.push('CPU per 1,000 messages: the CPU or message readings do not cover the window (or the broker restarted in it)');
     return null;
   }
-  if (fromBroker) return cpuPerMessages(cpu, fromBroker, 'broker');
-  const mq = { in: facts.mqbench.sent, out: facts.mqbench.received, spanSec: w.toT - w.fromT + 1 };
-  return cpuPerMessages(cpu, mq, 'mqbench');
+  const spanSec = (span[1] - span[0]) / 1000;
+  if (messages) return cpuPerMessages(cpu, { ...messages, spanSec }, 'broker');
+  return cpuPerMessages(cpu, { in: facts.mqbench.sent, out: facts.mqbench.received, spanSec }, 'mqbench');
 }
 
 export function brokerResults(obs: BrokerObservation, facts: RunFacts): { broker: BrokerResults; intervals: Map<number, IntervalBroker> } {

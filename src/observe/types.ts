@@ -129,9 +129,8 @@ export interface CpuPerMessages {
   messagesOut: number;
   /** Whose message counts: the broker's own counters, or mqbench's (when no source gives the broker's). */
   basis: 'broker' | 'mqbench';
-  /** The interval seconds whose readings bound the CPU figure. */
-  fromT: number;
-  toT: number;
+  /** How many seconds of the window the CPU readings covered (all of it unless the observer started late or stopped early). */
+  seconds: number;
 }
 
 /** Memory per connection: least-squares slope of RSS against open connections over the connect phase. */
@@ -195,4 +194,6 @@ export interface BrokerObservation {
   /** From $SYS/broker/version when the $SYS source read it. */
   brokerVersion?: string;
   notes: string[];
+  /** The run's epoch ms → interval t, as given to the observer (summary.ts finds window boundaries with it). */
+  intervalOf: (epochMs: number) => number;
 }
