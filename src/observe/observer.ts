@@ -152,9 +152,10 @@ export async function startObserver(opts: ObserverOptions): Promise<BrokerObserv
       stopped = true;
       if (timer !== null) clock.clearTimeout(timer);
       await Promise.all(states.map((st) => st.busy));
-      const before = states.map((st) => st.readings.length);
+      // The last values must be read after stop() was called ($SYS: a batch the broker published since).
+      const stopAt = clock.now();
       for (const st of states) await readOnce(st);
-      await waitFor((st) => st.readings.length > before[states.indexOf(st)] || st.failures > 0, opts.finalWithinMs ?? 3000);
+      await waitFor((st) => st.readings.some((r) => r.atMs >= stopAt) || st.failures > 0, opts.finalWithinMs ?? 3000);
       await Promise.all(states.map((st) => st.source?.close().catch(() => {})));
       return observation(states, opts.intervalOf, sys?.version());
     },

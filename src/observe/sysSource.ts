@@ -3,7 +3,9 @@
  * on the coordinator's thread. The broker publishes them every sys_interval (mosquitto 2.0 with
  * `sys_interval 1` publishes every 2 s): a read returns the newest values, or null when nothing new came.
  *
- * Retained $SYS messages delivered at subscribe time are old values of unknown age: they are not used.
+ * mosquitto publishes a value only when it changed, retained: the retained copies delivered at subscribe
+ * time are the current values (as of the last $SYS update), and a value missing from a later batch has not
+ * changed. So values accumulate, and the first reading (the retained batch) is the baseline of every counter.
  * The broker counts its $SYS deliveries to this connection as publishes sent: every reading carries how
  * many this connection had received when `publish/messages/sent` was published (observerDeliveries),
  * so the cross-check can take them out exactly.
@@ -52,7 +54,6 @@ export async function sysSource(opts: SysSourceOptions): Promise<Source & { vers
   const conn: Connection = await opts.driver.connect(connectOpts, {
     onMessage(topic, payload, _qos, retained) {
       deliveries++;
-      if (retained) return;
       const f = sysField(topic);
       if (!f) return;
       if (f.where === 'version') {
@@ -62,8 +63,9 @@ export async function sysSource(opts: SysSourceOptions): Promise<Source & { vers
       const v = sysNumber(payload.toString('utf8'));
       if (v === null) return;
       (values[f.where] as Record<string, number>)[f.name] = v;
-      // The broker's sent counter already counts every delivery to us before this one.
-      if (f.where === 'counters' && f.name === 'messagesSent') values.counters.observerDeliveries = deliveries - 1;
+      // A live sent counter already counts every delivery to us before this one; a retained one was
+      // published before we subscribed, so none of ours.
+      if (f.where === 'counters' && f.name === 'messagesSent') values.counters.observerDeliveries = retained ? 0 : deliveries - 1;
       updatedAt = opts.clock.now();
     },
     onLost(reason) {
