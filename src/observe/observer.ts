@@ -147,19 +147,20 @@ export async function startObserver(opts: ObserverOptions): Promise<BrokerObserv
   };
   await waitFor((st) => st.readings.length > 0 || st.failures > 0, opts.readyWithinMs ?? 3000);
 
-  return {
-    async stop() {
-      stopped = true;
-      if (timer !== null) clock.clearTimeout(timer);
-      await Promise.all(states.map((st) => st.busy));
-      // The last values must be read after stop() was called ($SYS: a batch the broker published since).
-      const stopAt = clock.now();
-      for (const st of states) await readOnce(st);
-      await waitFor((st) => st.readings.some((r) => r.atMs >= stopAt) || st.failures > 0, opts.finalWithinMs ?? 3000);
-      await Promise.all(states.map((st) => st.source?.close().catch(() => {})));
-      return observation(states, opts.intervalOf, sys?.version());
-    },
+  let stopping: Promise<BrokerObservation> | null = null;
+  const stop = async (): Promise<BrokerObservation> => {
+    stopped = true;
+    if (timer !== null) clock.clearTimeout(timer);
+    await Promise.all(states.map((st) => st.busy));
+    // The last values must be read after stop() was called ($SYS: a batch the broker published since).
+    const stopAt = clock.now();
+    const failed = new Map(states.map((st) => [st, st.failures]));
+    for (const st of states) await readOnce(st);
+    await waitFor((st) => st.readings.some((r) => r.atMs >= stopAt) || st.failures > failed.get(st)!, opts.finalWithinMs ?? 3000);
+    await Promise.all(states.map((st) => st.source?.close().catch(() => {})));
+    return observation(states, opts.intervalOf, sys?.version());
   };
+  return { stop: () => (stopping ??= stop()) };
 }
 
 function report(st: State): SourceReport {

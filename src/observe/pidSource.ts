@@ -9,7 +9,7 @@
  * `tid` is for the embedded aedes broker, which runs on the main thread of mqbench's own process: its CPU
  * is that thread's; RSS, fds and I/O can only be had for the whole process, load generator included.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Clock } from '../shared/clock.js';
@@ -24,6 +24,9 @@ export interface PidSourceOptions {
   /** Where procfs is mounted (tests). */
   procRoot?: string;
 }
+
+/** statfs(2) f_type of procfs. */
+const PROC_SUPER_MAGIC = 0x9fa0;
 
 const errText = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 
@@ -55,10 +58,18 @@ export function pidSource(opts: PidSourceOptions): Source {
   }
 
   let fdNote = false;
+  // On procfs, Linux ≥ 6.2 reports the number of open fds as the size of /proc/<pid>/fd (0 before): no
+  // 100k-entry listing each second. Elsewhere (a test's look-alike) a directory's size means nothing.
+  const onProcfs = (() => {
+    try {
+      return statfsSync(opts.procRoot ?? '/proc').type === PROC_SUPER_MAGIC;
+    } catch {
+      return false;
+    }
+  })();
   async function openFds(): Promise<number | undefined> {
     try {
-      // Linux ≥ 6.2 reports the number of open fds as the size of /proc/<pid>/fd: no 100k-entry listing each second.
-      const size = statSync(`${proc}/fd`).size;
+      const size = onProcfs ? statSync(`${proc}/fd`).size : 0;
       return size > 0 ? size : (await readdir(`${proc}/fd`)).length;
     } catch (err) {
       if (!fdNote) notes.push(`open fds left out: cannot read ${proc}/fd (${errText(err)})`);

@@ -79,8 +79,10 @@ describe('observing through Prometheus exporters', () => {
     const { broker, intervals } = brokerResults(o, { measured: { fromT: 1, toT: 3 }, mqbench: { sent: 0, received: 0 } });
     for (const t of [1, 2, 3]) {
       const row = intervals.get(t)!;
+      // A rate between two scrapes stamped when they answered: the exporter read /proc/stat a few ms apart
+      // from those stamps, so a fully busy host may read slightly over 100 %.
       expect(row.hostCpuPercent).toBeGreaterThanOrEqual(0);
-      expect(row.hostCpuPercent).toBeLessThanOrEqual(100);
+      expect(row.hostCpuPercent).toBeLessThanOrEqual(105);
       expect(row.hostMemUsedBytes).toBeGreaterThan(0);
       expect(row.rssBytes).toBeGreaterThan(0);
       expect(row.cpuPercentOfHost).toBeCloseTo((row.cpuCores! / hostNow().cpus) * 100, 9);
