@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import mqtt, { type MqttClient } from 'mqtt';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driverByName } from '../../src/driver/registry.js';
@@ -39,6 +40,13 @@ const connect = (id) => new Promise((res, rej) => { const c = mqtt.connect(url, 
   console.log(JSON.stringify({ sent, received, seconds }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
+
+const connect = (url: string, id: string): Promise<MqttClient> =>
+  new Promise((resolve, reject) => {
+    const c = mqtt.connect(url, { clientId: id, reconnectPeriod: 0 });
+    c.once('connect', () => resolve(c));
+    c.once('error', reject);
+  });
 
 function loadInChild(url: string): Promise<{ sent: number; received: number; seconds: number }> {
   return new Promise((resolve, reject) => {
@@ -132,6 +140,42 @@ describe('observing mosquitto', () => {
     expect(broker.counters).toMatchObject({ receivedDelta: load.sent, sentDelta: load.received, difference: { received: 0, sent: 0 }, source: 'sys' });
     expect(broker.counters!.observerDeliveries).toBeGreaterThan(0);
     expect(broker.costs.cpuMsPer1kMessages).toMatchObject({ basis: 'broker', messagesIn: load.sent, messagesOut: load.received });
+  });
+
+  it('memory per connection: RSS against open connections over a connect phase of 1,500 connections in 5 bursts', async () => {
+    const pid = mosq.process.pid!;
+    const t0 = Date.now();
+    const intervalOf = (ms: number) => Math.floor((ms - t0) / 1000);
+    const obs = await startObserver({ pid, sys: { url: mosq.url, driver: driverByName('mqttjs') }, clock: systemClock, intervalOf });
+    const clients: MqttClient[] = [];
+    const connectPhase: { t: number; connections: number }[] = [];
+    // Each burst opens mid-second, so the count is settled when the next second starts and RSS is read.
+    for (let burst = 0; burst < 5; burst++) {
+      const next = t0 + (intervalOf(Date.now()) + 1) * 1000;
+      connectPhase.push({ t: intervalOf(next), connections: clients.length });
+      await new Promise((r) => setTimeout(r, next + 400 - Date.now()));
+      clients.push(...(await Promise.all(Array.from({ length: 300 }, (_, i) => connect(mosq.url, `mem-${burst}-${i}`)))));
+    }
+    const last = t0 + (intervalOf(Date.now()) + 1) * 1000;
+    connectPhase.push({ t: intervalOf(last), connections: clients.length });
+    await new Promise((r) => setTimeout(r, last + 300 - Date.now()));
+    const o = await obs.stop();
+    await Promise.all(clients.map((c) => new Promise<void>((r) => c.end(true, {}, () => r()))));
+
+    const { broker } = brokerResults(o, { measured: { fromT: 0, toT: connectPhase[connectPhase.length - 1].t }, mqbench: { sent: 0, received: 0 }, connectPhase });
+    const fit = broker.costs.bytesPerConnection!;
+    const heap = o.intervals.filter((r) => r.heapBytes !== undefined);
+    const heapPerConn = (heap[heap.length - 1].heapBytes! - heap[0].heapBytes!) / 1500;
+    console.log(`mosquitto memory per connection: RSS slope ${Math.round(fit.bytesPerConnection)} B (R² ${fit.r2.toFixed(3)}, ${fit.points} points, ${fit.fromConnections}..${fit.toConnections}); $SYS heap grew ${Math.round(heapPerConn)} B per connection`);
+    expect(fit.points).toBeGreaterThanOrEqual(5);
+    expect(fit.fromConnections).toBe(0);
+    expect(fit.toConnections).toBe(1500);
+    expect(fit.bytesPerConnection).toBeGreaterThan(0);
+    expect(fit.bytesPerConnection).toBeLessThan(100_000);
+    expect(fit.r2).toBeGreaterThan(0.9);
+    // mosquitto's own allocation counter grew too: RSS per connection is at least a good part of it.
+    expect(heapPerConn).toBeGreaterThan(0);
+    expect(fit.bytesPerConnection).toBeGreaterThan(heapPerConn * 0.5);
   });
 
   it('an embedded-broker style source (pid + main thread) counts that thread\'s CPU only', async () => {
