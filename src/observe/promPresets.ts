@@ -72,6 +72,7 @@ export const PRESETS: Record<string, Preset> = {
       USER_TIME_ONLY,
       'messages are RabbitMQ\'s global counters over every protocol (received from publishers, delivered to consumers); RabbitMQ 3.10 counts MQTT under protocol="amqp091"',
       'no byte counters: rabbitmq_connection_incoming/outgoing_bytes_total stay 0 for MQTT connections on RabbitMQ 3.10',
+      'RabbitMQ refreshes its memory and fd figures only every few seconds: for per-second values add the broker\'s pid on its host',
     ],
     extract(index) {
       const gauges: Partial<Gauges> = {};

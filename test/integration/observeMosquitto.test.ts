@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import mqtt, { type MqttClient } from 'mqtt';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,38 +8,12 @@ import { pidSource } from '../../src/observe/pidSource.js';
 import { brokerResults } from '../../src/observe/summary.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { loadInChild } from '../helpers/mqttLoad.js';
+import { procTicks } from '../helpers/procfs.js';
+
+const ticksOf = (path: number | string) => procTicks(path).total;
 
 /** Broker observation against a real mosquitto, each figure checked against an independent reading. */
-
-/**
- * A bounded load in a child process (plain mqtt.js): one subscriber, one publisher sending 64 B QoS 0 messages
- * as fast as mosquitto takes them for 3 s (400,000 at most), then waiting until the subscriber has them all.
- */
-const LOAD = `
-const mqtt = require('mqtt');
-const url = process.argv[1];
-const connect = (id) => new Promise((res, rej) => { const c = mqtt.connect(url, { clientId: id, reconnectPeriod: 0 }); c.once('connect', () => res(c)); c.once('error', rej); });
-(async () => {
-  const sub = await connect('obs-test-sub');
-  let received = 0;
-  sub.on('message', () => received++);
-  await new Promise((r, j) => sub.subscribe('obs/load', { qos: 0 }, (e) => (e ? j(e) : r())));
-  const pub = await connect('obs-test-pub');
-  const start = Date.now();
-  const payload = Buffer.alloc(64);
-  let sent = 0;
-  while (Date.now() - start < 3000 && sent < 400000) {
-    for (let i = 0; i < 200; i++, sent++) pub.publish('obs/load', payload, { qos: 0 });
-    await new Promise((r) => (pub.stream.writableNeedDrain ? pub.stream.once('drain', r) : setImmediate(r)));
-  }
-  const seconds = (Date.now() - start) / 1000;
-  const deadline = Date.now() + 10000;
-  while (received < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => pub.end(false, {}, r));
-  await new Promise((r) => sub.end(false, {}, r));
-  console.log(JSON.stringify({ sent, received, seconds }));
-})().catch((e) => { console.error(e); process.exit(1); });
-`;
 
 const connect = (url: string, id: string): Promise<MqttClient> =>
   new Promise((resolve, reject) => {
@@ -47,19 +21,6 @@ const connect = (url: string, id: string): Promise<MqttClient> =>
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
-
-function loadInChild(url: string): Promise<{ sent: number; received: number; seconds: number }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', LOAD, url], { timeout: 30_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`load process failed: ${err.message} ${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-  });
-}
-/** utime + stime of /proc/<path>/stat, read here independently of src/observe. */
-const ticksOf = (pid: number | string) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 
 describe('observing mosquitto', () => {
   let mosq: MosquittoHandle;
@@ -105,7 +66,7 @@ describe('observing mosquitto', () => {
     const ticksAtStart = ticksOf(pid);
     const obs = await startObserver({ pid, sys: { url: mosq.url, driver: driverByName('mqttjs') }, clock: systemClock, intervalOf });
     // The load runs in its own process, as mqbench's workers run off the coordinator's thread.
-    const load = await loadInChild(mosq.url);
+    const load = await loadInChild(mosq.url, { topic: 'obs/load', qos: 0, seconds: 3, max: 400_000 });
     const o = await obs.stop();
     const ticksAtEnd = ticksOf(pid);
 
