@@ -117,7 +117,7 @@ describe('startObserver', () => {
     await advance(clock, 600);
     const obs = await started;
     const stopping = obs.stop();
-    await advance(clock, 600);
+    await advance(clock, 1000);
     const o = await stopping;
     expect(o.sources[0]).toMatchObject({ ok: false, readings: 0, failures: 0 });
     expect(o.sources[0].error).toMatch(/gave no values \(does the broker publish \$SYS topics/);

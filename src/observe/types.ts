@@ -119,9 +119,12 @@ export interface SourceReport {
   notes: string[];
 }
 
-/** CPU spent by the broker per 1,000 messages, over the measured window. */
+/**
+ * CPU spent by the broker per 1,000 messages. With the broker's counters: over the span between its readings
+ * just outside the measured window (exact counts, the CPU of that same span); else over mqbench's counted window.
+ */
 export interface CpuPerMessages {
-  /** Per 1,000 messages the broker received (publishes in) and sent (deliveries out); null without messages. */
+  /** All of the broker's CPU in the span per 1,000 messages it received (in), or sent (out); null without messages. */
   in: number | null;
   out: number | null;
   cpuMs: number;
@@ -129,7 +132,7 @@ export interface CpuPerMessages {
   messagesOut: number;
   /** Whose message counts: the broker's own counters, or mqbench's (when no source gives the broker's). */
   basis: 'broker' | 'mqbench';
-  /** How many seconds of the window the CPU readings covered (all of it unless the observer started late or stopped early). */
+  /** The span the CPU figure covers, in seconds (shorter than asked when the CPU readings do not cover all of it). */
   seconds: number;
 }
 
