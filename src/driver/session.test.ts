@@ -106,25 +106,33 @@ for (const driver of [leanDriver, mqttjsDriver]) describe(`${driver.name} outbou
     });
   }
 
-  it('session present = 0 after a reconnect: SessionEnded for what was written, NotSent for what never left', async () => {
+  /**
+   * A persistent session whose broker stops reading: 512 KB QoS 1 publishes until the socket is full, 3 more
+   * surely still in Node's buffer, then the broker resets the connection: a prefix was written, the rest not.
+   */
+  async function halfWritten() {
     const sb = await silentBroker();
     fake = sb.fake;
     const session = driver.newSession();
-    const o = opts(fake.url, { clean: false, session });
+    const o = opts(sb.fake.url, { clean: false, session });
     const ev = noEvents();
     const c1 = await driver.connect(o, ev);
     conns.push(c1);
-    fake.sockets[0].pause();
+    sb.fake.sockets[0].pause();
     const { got, done } = outcomes();
     const big = Buffer.alloc(512 * 1024, 1);
     let n = 0;
     await fill(c1, () => c1.publish('big', big, 1, false, done(`m${n++}`)), () => n);
-    for (let k = 0; k < 3; k++) c1.publish('big', big, 1, false, done(`m${n++}`)); // surely still in Node's buffer
+    for (let k = 0; k < 3; k++) c1.publish('big', big, 1, false, done(`m${n++}`));
     await sleep(100);
-    fake.sockets[0].destroy(); // unread data: a reset
+    sb.fake.sockets[0].destroy(); // unread data: a reset
     await until(() => ev.lost.length === 1);
     expect(session.pending()).toBe(n);
+    return { sb, session, o, got, n };
+  }
 
+  it('session present = 0 after a reconnect: SessionEnded for what was written, NotSent for what never left', async () => {
+    const { session, o, got, n } = await halfWritten();
     const c2 = await driver.connect(o, noEvents()); // fake.sessionPresent is false
     conns.push(c2);
     await until(() => got.size === n);
@@ -137,29 +145,13 @@ for (const driver of [leanDriver, mqttjsDriver]) describe(`${driver.name} outbou
   });
 
   it('a resumed session re-sends never-written publishes with DUP = 0', async () => {
-    const sb = await silentBroker();
-    fake = sb.fake;
-    const session = driver.newSession();
-    const o = opts(fake.url, { clean: false, session });
-    const ev = noEvents();
-    const c1 = await driver.connect(o, ev);
-    conns.push(c1);
-    fake.sockets[0].pause();
-    const { got, done } = outcomes();
-    const big = Buffer.alloc(512 * 1024, 1);
-    let n = 0;
-    await fill(c1, () => c1.publish('big', big, 1, false, done(`m${n++}`)), () => n);
-    for (let k = 0; k < 3; k++) c1.publish('big', big, 1, false, done(`m${n++}`));
-    await sleep(100);
-    fake.sockets[0].destroy();
-    await until(() => ev.lost.length === 1);
-
-    fake.sessionPresent = true;
+    const { sb, o, got, n } = await halfWritten();
+    sb.fake.sessionPresent = true;
     sb.b.acking = true;
     const c2 = await driver.connect(o, noEvents());
     conns.push(c2);
     await until(() => got.size === n, 10_000);
-    const resent = sinceConnect(fake, 2).filter((p) => p.cmd === 'publish') as Pub[];
+    const resent = sinceConnect(sb.fake, 2).filter((p) => p.cmd === 'publish') as Pub[];
     expect(resent.length).toBe(n);
     const dups = resent.map((p) => p.dup);
     const firstFresh = dups.indexOf(false);
