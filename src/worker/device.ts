@@ -1,5 +1,5 @@
 import type { Connection } from '../driver/types.js';
-import { ArrivalLedger } from '../metrics/ledger.js';
+import { ArrivalLedger, isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { GroupSpec, QoS } from '../scenario/types.js';
 import { Backlog } from './backlog.js';
@@ -31,7 +31,11 @@ export class Device {
     this.ledger = filters.length > 0 ? new ArrivalLedger() : null;
     // Subscriptions without a start time are made on connect; late ones become active at their time.
     this.active = group.subscribe.map((s) => s.atMs === undefined);
+    this.granted = group.subscribe.map((s) => s.qos);
   }
+
+  /** Per filter: the QoS the broker granted (SUBACK); the planned QoS until then. */
+  readonly granted: QoS[];
 
   /** Per filter: whether the subscription should be in place (made at connect, or late and due). */
   readonly active: boolean[];
@@ -44,12 +48,21 @@ export class Device {
   readonly since: number[] = [];
   readonly until: number[] = [];
 
-  /** Records that publishers now count (or stop counting) filter k as a receiver. */
-  expecting(k: number, on: boolean, now: number, receivable: Uint8Array): void {
-    const was = receivable[this.slot + k] === 1;
-    if (on === was) return; // e.g. a persistent session subscribing again after a reconnect: nothing changes
-    receivable[this.slot + k] = on ? 1 : 0;
-    if (on) {
+  /**
+   * Records whether publishers count filter k as a receiver: `granted` (the QoS the broker granted, for an
+   * active subscription), 'notOffered' (subscribed, but the broker does not offer what it needs) or false.
+   */
+  expecting(k: number, state: QoS | 'notOffered' | false, now: number, receivable: Uint8Array): void {
+    const b = state === false ? 0 : state === 'notOffered' ? NOT_OFFERED : receivableAt(state);
+    if (typeof state === 'number' && state !== this.granted[k]) {
+      this.granted[k] = Math.min(state, this.group.subscribe[k].qos) as QoS;
+      this.qosCache = null;
+    }
+    const was = receivable[this.slot + k];
+    if (b === was) return; // e.g. a persistent session subscribing again after a reconnect: nothing changes
+    receivable[this.slot + k] = b;
+    if (isReceiving(b) === isReceiving(was)) return;
+    if (isReceiving(b)) {
       this.since[k] = now;
       this.until[k] = Infinity;
     } else this.until[k] = now;
@@ -64,17 +77,17 @@ export class Device {
     return false;
   }
 
-  /** The QoS this client subscribed with for a topic (the highest of its matching filters). */
+  /** The QoS in effect for this client's deliveries on a topic: the highest its matching filters were granted. */
   subscriptionQos(topic: string): QoS {
     const subs = this.group.subscribe;
-    if (subs.length === 1) return subs[0].qos;
+    if (subs.length === 1) return this.granted[0];
     this.qosCache ??= new Map();
     let q = this.qosCache.get(topic);
     if (q === undefined) {
       q = 0;
       for (let k = 0; k < subs.length; k++) {
         const f = parseShared(this.filters[k])?.filter ?? this.filters[k];
-        if (subs[k].qos > q && topicMatches(f, topic)) q = subs[k].qos;
+        if (this.granted[k] > q && topicMatches(f, topic)) q = this.granted[k];
       }
       if (this.qosCache.size > 10_000) this.qosCache.clear();
       this.qosCache.set(topic, q);

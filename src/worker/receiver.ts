@@ -52,6 +52,7 @@ export class Receiver {
       return;
     }
     const q = Math.min(h.qos, dev.subscriptionQos(topic)) as QosClass;
+    if (arrivedQos < q) rec.count('arrivedBelowQos', measured); // a capability the broker did not keep (capabilities.ts)
     rec.count('received', measured);
     if (now >= this.measureFrom && now < this.measureEnd) rec.count('receivedInWindow', true);
     const arrival = dev.ledger ? dev.ledger.arrive(h.publisher, h.seq) : 'new';

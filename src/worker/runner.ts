@@ -62,7 +62,7 @@ export class WorkerRunner {
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered);
-    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable);
+    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
   }
 
   handle(msg: ToWorker): void {
@@ -117,7 +117,7 @@ export class WorkerRunner {
     this.connector.onBack = (dev) => this.publisher?.release(dev);
     this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
     const devices = this.devices.flat();
-    const retained = new RetainedTopics(sc, plan.runId, t0, endAt);
+    const retained = new RetainedTopics(sc, plan.runId, t0, endAt, plan.offers);
     this.eventTimers = [
       ...scheduleEvents(sc.events, t0, clock, devices, this.connector, this.publisher),
       ...scheduleSubscriptions(devices, t0, clock, this.connector, retained, this.recorder),
