@@ -1,5 +1,6 @@
 import { reasonWords } from './leanCodes.js';
 import { PUBREL, writeAck } from './leanEncode.js';
+import { failHeld, markWritten } from './held.js';
 import type { LeanOutput } from './leanOutput.js';
 import { NotSent, SessionEnded, type OutboundSession, type PublishDone } from './types.js';
 
@@ -110,18 +111,10 @@ export class LeanSession implements OutboundSession {
 
   /** Fails everything held: `err` for what was written, NotSent for what never left. */
   private fail(err: Error): void {
-    if (this.held.size === 0) return;
-    this.markWritten();
-    const all = [...this.held.values()];
-    this.held.clear();
-    let notSent: NotSent | null = null;
-    for (const h of all) h.done(h.written ? err : (notSent ??= new NotSent()));
+    failHeld(this.held, this.output?.ledger ?? null, err, (h, e) => h.done(e));
   }
 
   private markWritten(): void {
-    const o = this.output;
-    if (o === null) return;
-    const w = o.ledger.writtenPos;
-    for (const h of this.held.values()) if (!h.written && h.pos <= w) h.written = true;
+    markWritten(this.held.values(), this.output?.ledger ?? null);
   }
 }

@@ -309,3 +309,27 @@ describe('publish truth: a broker that lost the session (restart) → SessionEnd
     });
   }
 });
+
+describe('close reasons name the cause (mosquitto refuses a PUBLISH to a wildcard topic)', () => {
+  let mosq: MosquittoHandle;
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+  });
+  afterAll(async () => {
+    await mosq?.stop();
+  });
+
+  for (const driver of DRIVERS) {
+    for (const protocolVersion of [4, 5] as const) {
+      it(`${driver.name}, MQTT ${protocolVersion === 5 ? '5' : '3.1.1'}: ${protocolVersion === 5 ? 'the DISCONNECT reason' : '"closed by the broker right after a PUBLISH"'}`, async () => {
+        const { ev, e } = events();
+        const conn = await driver.connect({ url: mosq.url, clientId: `bad-${rand()}`, protocolVersion, clean: true, keepaliveSec: 30, timeoutMs: 5000 }, e);
+        await sleep(100); // nothing published for a while: a close now would not follow a PUBLISH
+        conn.publish('a/+/b', Buffer.from('x'), 0, false, () => {});
+        await until(() => ev.lost.length === 1, 5000, 'onLost');
+        // mosquitto 2.0 answers a wildcard in a PUBLISH topic with DISCONNECT 0x82 under MQTT 5, a bare close under 3.1.1.
+        expect(ev.lost[0]).toBe(protocolVersion === 5 ? 'broker sent DISCONNECT: Protocol Error' : 'closed by the broker right after a PUBLISH');
+      });
+    }
+  }
+});
