@@ -8,6 +8,7 @@ import type { RunPlan } from '../plan/plan.js';
 import type { ProgressInfo } from '../report/progress.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
+import type { DeliveryProgress } from './protocol.js';
 import { armRemoteReceivers, segmentStopAt } from './remote.js';
 
 export interface RunOptions {
@@ -127,7 +128,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       // A run lasts the duration it reports: workers without publishers (an idle-connections scenario) are
       // "published" at once, but their connections are held until the measured window has ended.
       await guard(sleepUntil(clock, measureEnd));
-      if (segmented) await guard(sleepUntil(clock, segmentStopAt(measureEnd, sc.drainMs)));
+      if (segmented) await guard(quiesceAt(pool, clock, segmentStopAt(measureEnd, sc.drainMs), sc.drainMs));
       else await guard(drain(pool, clock, sc.drainMs));
     }
   } catch (err) {
@@ -154,18 +155,39 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered };
 }
 
+/** After the drain time: how long what was already written may still take to reach the subscribers. */
+const QUIESCE_MS = 1000;
+
 async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {
-  const until = clock.now() + drainMs;
-  while (clock.now() < until) {
+  const poll = async () => {
     const replies = pool.waitAll('progress');
     pool.broadcast({ type: 'progress?' });
     const ps = (await replies).map((m) => m.progress);
-    const expected = ps.reduce((n, p) => n + p.expected, 0);
-    const got = ps.reduce((n, p) => n + p.uniqueReceived, 0);
-    const inflight = ps.reduce((n, p) => n + p.inflight, 0);
-    if (got >= expected && inflight === 0) return;
+    const sum = (f: (p: DeliveryProgress) => number) => ps.reduce((n, p) => n + f(p), 0);
+    return { got: sum((p) => p.uniqueReceived), expected: sum((p) => p.expected), inflight: sum((p) => p.inflight) };
+  };
+  const until = clock.now() + drainMs;
+  while (clock.now() < until) {
+    const p = await poll();
+    if (p.got >= p.expected && p.inflight === 0) return;
     await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
   }
+  // Publishes still waiting (a slow broker) or unacknowledged: stop publishing, then give what was written a
+  // moment to arrive, so subscribers closing at the same instant as publishers cannot turn it into loss.
+  pool.broadcast({ type: 'quiesce' });
+  const grace = clock.now() + Math.min(QUIESCE_MS, drainMs);
+  while (clock.now() < grace) {
+    const p = await poll();
+    if (p.got >= p.expected) return;
+    await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
+  }
+}
+
+/** A segment stops at a fixed instant (every segment the same): publishing stops a moment before it (see drain). */
+async function quiesceAt(pool: WorkerPool, clock: Clock, stopAt: number, drainMs: number): Promise<void> {
+  await sleepUntil(clock, stopAt - Math.min(QUIESCE_MS, drainMs));
+  pool.broadcast({ type: 'quiesce' });
+  await sleepUntil(clock, stopAt);
 }
 
 function sleepUntil(clock: Clock, at: number): Promise<void> {

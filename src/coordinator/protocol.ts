@@ -23,6 +23,11 @@ export type ToWorker =
   | { type: 'start'; t0: number }
   /** Report cumulative delivery progress now (used while draining). */
   | { type: 'progress?' }
+  /**
+   * The drain time is up with publishes still waiting: stop publishing (what waits becomes unsent) but keep every
+   * connection open, so that what was written can still reach the subscribers before anything closes.
+   */
+  | { type: 'quiesce' }
   /** Close every connection, send the final snapshot, end the thread. */
   | { type: 'stop'; reason: string };
 

@@ -88,6 +88,19 @@ describe('publish accounting of a worker (fake broker, fake clock)', () => {
     expect(results.intervals.every((row) => row.lost === 0)).toBe(true);
   });
 
+  it('quiesce (the drain is over): nothing more is written, what waits is unsent, acks still in flight complete before the stop', async () => {
+    const { results, run } = await runOnFake(yaml(), { ackDelayMs: 250 }, { quiesceMs: 300 });
+    const m = results.summary.messages;
+    expectIdentity(results);
+    expect(run.broker.written).toBe(run.writtenAtQuiesce);
+    expect(m.sent).toBe(run.broker.written);
+    expect(m.unsent).toBe(m.waitingAtEnd);
+    expect(m.unsent).toBe(PLANNED - m.sent);
+    // The 20 in flight at the quiesce were acknowledged during the grace, not cut off by the stop.
+    expect(m.acked).toBe(m.sent);
+    expect(m.lost).toBe(0);
+  });
+
   it('a clean-session connection killed with acks held back: the held-back messages are unconfirmed, not lost', async () => {
     let killed = false;
     const { results, run } = await runOnFake(yaml(), { ackDelayMs: 1 }, {

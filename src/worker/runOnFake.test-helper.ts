@@ -25,6 +25,8 @@ export interface FakeRun {
   /** Epoch ms of publishing start. */
   t0: number;
   messages: FromWorker[];
+  /** broker.written when `quiesce` was sent. */
+  writtenAtQuiesce?: number;
 }
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
@@ -41,6 +43,8 @@ async function step(clock: FakeClock, ms: number, each?: () => void): Promise<vo
 export interface FakeRunOptions {
   /** Fake ms between the end of the measured window and `stop` (the coordinator's drain). Default 0. */
   drainMs?: number;
+  /** Send `quiesce` when the drain ends and wait this long before `stop` (as the coordinator does with slow brokers). */
+  quiesceMs?: number;
   /** Called every fake ms from publishing start on, with the elapsed ms (faults go here). */
   script?: (run: FakeRun, elapsedMs: number) => void;
 }
@@ -72,6 +76,11 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
   const measureFrom = t0 + scenario.warmupMs;
   const measureEnd = measureFrom + scenario.durationMs;
   await step(clock, measureEnd + (o.drainMs ?? 0) - clock.now(), () => o.script?.(run, clock.now() - t0));
+  if (o.quiesceMs !== undefined) {
+    runner.handle({ type: 'quiesce' });
+    run.writtenAtQuiesce = broker.written;
+    await step(clock, o.quiesceMs, () => o.script?.(run, clock.now() - t0));
+  }
   runner.handle({ type: 'stop', reason: 'done' });
   for (let i = 0; i < 5000 && !got('final'); i++) await step(clock, 1);
   const final = messages.find((m) => m.type === 'final');

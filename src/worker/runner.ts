@@ -70,6 +70,7 @@ export class WorkerRunner {
       case 'connect': return void this.connectAll(msg.at);
       case 'start': return this.start(msg.t0);
       case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
+      case 'quiesce': return this.publisher?.stop(this.devices.flat());
       case 'stop': return void this.stop();
     }
   }
