@@ -68,6 +68,8 @@ function qosCounters(summaries: Summary[], messages: Summary['messages']) {
       c[qosKey(q, 'Unique')] += d.received - d.duplicated;
       c[qosKey(q, 'Duplicated')] += d.duplicated;
       c[qosKey(q, 'OutOfOrder')] += d.outOfOrder;
+      c[qosKey(q, 'NotEntitled')] += d.notEntitled ?? 0;
+      c[qosKey(q, 'AwayAtEnd')] += d.awayAtEnd ?? 0;
     }
   }
   c.retainedExpected = messages.retainedExpected ?? 0;

@@ -36,6 +36,7 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
       sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
       lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
       lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
+      notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
     },
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,

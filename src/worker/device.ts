@@ -1,19 +1,19 @@
 import type { Connection } from '../driver/types.js';
-import { ArrivalLedger } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
-import type { GroupSpec, QoS } from '../scenario/types.js';
+import type { GroupSpec } from '../scenario/types.js';
 import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
+import type { DeviceArrivals } from './arrivals.js';
 
 /** One simulated client: its identity, its connection (when up) and its receive-side ledger. */
 export class Device {
   conn: Connection | null = null;
   /** The rendered response topic of this client's requests (MQTT 5 request/response), once known. */
   responseTopic?: string;
-  readonly ledger: ArrivalLedger | null;
+  /** Its receive-side ledger (made by the Receiver on the first delivery). */
+  ledger: DeviceArrivals | null = null;
   /** QoS 1/2 slots waiting for room in the in-flight window. */
   readonly backlog = new Backlog();
-  private qosCache: Map<string, QoS> | null = null;
 
   constructor(
     readonly groupIndex: number,
@@ -28,7 +28,6 @@ export class Device {
     /** Receivable slot of filter 0 (filter k: slot + k). */
     readonly slot: number,
   ) {
-    this.ledger = filters.length > 0 ? new ArrivalLedger() : null;
     // Subscriptions without a start time are made on connect; late ones become active at their time.
     this.active = group.subscribe.map((s) => s.atMs === undefined);
   }
@@ -62,23 +61,5 @@ export class Device {
       if (sentMs >= (this.since[k] ?? Infinity) && sentMs <= (this.until[k] ?? Infinity)) return true;
     }
     return false;
-  }
-
-  /** The QoS this client subscribed with for a topic (the highest of its matching filters). */
-  subscriptionQos(topic: string): QoS {
-    const subs = this.group.subscribe;
-    if (subs.length === 1) return subs[0].qos;
-    this.qosCache ??= new Map();
-    let q = this.qosCache.get(topic);
-    if (q === undefined) {
-      q = 0;
-      for (let k = 0; k < subs.length; k++) {
-        const f = parseShared(this.filters[k])?.filter ?? this.filters[k];
-        if (subs[k].qos > q && topicMatches(f, topic)) q = subs[k].qos;
-      }
-      if (this.qosCache.size > 10_000) this.qosCache.clear();
-      this.qosCache.set(topic, q);
-    }
-    return q;
   }
 }
