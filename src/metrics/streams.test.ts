@@ -5,7 +5,7 @@ import { ArrivalLedger, type Arrival, type ShareTarget } from './streams.js';
 
 const NO_SHARES: ShareTarget[] = [];
 /** A client with one plain subscription: the common case. */
-const one = (l: ArrivalLedger, publisher: number, seq: number): Arrival => l.arrive(publisher, seq, 1, true, NO_SHARES, 0);
+const one = (l: ArrivalLedger, publisher: number, seq: number): Arrival => l.arrive(publisher, seq, 1, true, true, NO_SHARES, 0);
 
 describe('ArrivalLedger: one stream per publisher, exact over the whole run', () => {
   it.each<[string, [number, number][], Arrival[]]>([
@@ -40,7 +40,7 @@ describe('ArrivalLedger: overlapping subscriptions (MQTT allows one copy per mat
   ];
   it.each(cases)('%s', (_name, tops, want) => {
     const l = new ArrivalLedger(new ChunkSlab());
-    expect(tops.map((top) => l.arrive(0, 9, 2, top, NO_SHARES, 0))).toEqual(want);
+    expect(tops.map((top) => l.arrive(0, 9, 2, true, top, NO_SHARES, 0))).toEqual(want);
   });
 });
 
@@ -55,32 +55,32 @@ describe('ArrivalLedger: $share groups', () => {
     const memberB = new ArrivalLedger(new ChunkSlab());
     const viaA: ShareTarget[] = [{ record: a, local: -1 }];
     const viaB: ShareTarget[] = [{ record: b, local: -1 }];
-    expect(memberA.arrive(0, 1, 0, true, viaA, 1)).toBe('new');
-    expect(memberB.arrive(0, 2, 0, true, viaB, 1)).toBe('new');
-    expect(memberB.arrive(0, 1, 0, true, viaB, 1)).toBe('duplicate'); // the group already had it through A
-    expect(memberA.arrive(0, 1, 0, true, viaA, 1)).toBe('duplicate');
+    expect(memberA.arrive(0, 1, 0, true, true, viaA, 1)).toBe('new');
+    expect(memberB.arrive(0, 2, 0, true, true, viaB, 1)).toBe('new');
+    expect(memberB.arrive(0, 1, 0, true, true, viaB, 1)).toBe('duplicate'); // the group already had it through A
+    expect(memberA.arrive(0, 1, 0, true, true, viaA, 1)).toBe('duplicate');
     // > 20,000 messages later, an old one delivered again to the group is still a duplicate.
-    for (let s = 3; s < 25_000; s++) (s % 2 ? memberA : memberB).arrive(0, s, 0, true, s % 2 ? viaA : viaB, 1);
-    expect(memberB.arrive(0, 3, 0, true, viaB, 1)).toBe('duplicate');
+    for (let s = 3; s < 25_000; s++) (s % 2 ? memberA : memberB).arrive(0, s, 0, true, true, s % 2 ? viaA : viaB, 1);
+    expect(memberB.arrive(0, 3, 0, true, true, viaB, 1)).toBe('duplicate');
   });
 
   it('a client with its own subscription and a $share one matching the topic: one copy each, a third is a duplicate', () => {
     const rec = new SeqBitmap(layout);
     const l = new ArrivalLedger(new ChunkSlab());
     const shares: ShareTarget[] = [{ record: rec, local: -1 }];
-    expect([l.arrive(0, 5, 1, true, shares, 1), l.arrive(0, 5, 1, true, shares, 1), l.arrive(0, 5, 1, true, shares, 1)]).toEqual(['new', 'new', 'duplicate']);
+    expect([l.arrive(0, 5, 1, true, true, shares, 1), l.arrive(0, 5, 1, true, true, shares, 1), l.arrive(0, 5, 1, true, true, shares, 1)]).toEqual(['new', 'new', 'duplicate']);
   });
 
   it('a group with this client as its only member is checked in its own stream', () => {
     const l = new ArrivalLedger(new ChunkSlab());
     const local: ShareTarget[] = [{ record: null, local: 0 }];
-    expect([l.arrive(0, 5, 0, true, local, 1), l.arrive(0, 6, 0, true, local, 1), l.arrive(0, 5, 0, true, local, 1)]).toEqual(['new', 'new', 'duplicate']);
+    expect([l.arrive(0, 5, 0, true, true, local, 1), l.arrive(0, 6, 0, true, true, local, 1), l.arrive(0, 5, 0, true, true, local, 1)]).toEqual(['new', 'new', 'duplicate']);
   });
 
   it('a group without a record, or a message its record does not cover, is unverifiable (never new)', () => {
     const l = new ArrivalLedger(new ChunkSlab());
-    expect(l.arrive(0, 5, 0, true, [{ record: null, local: -1 }], 1)).toBe('unverifiable');
-    expect(l.arrive(0, 30_000, 0, true, [{ record: new SeqBitmap(layout), local: -1 }], 1)).toBe('unverifiable');
+    expect(l.arrive(0, 5, 0, true, true, [{ record: null, local: -1 }], 1)).toBe('unverifiable');
+    expect(l.arrive(0, 30_000, 0, true, true, [{ record: new SeqBitmap(layout), local: -1 }], 1)).toBe('unverifiable');
   });
 });
 

@@ -52,12 +52,13 @@ export class ArrivalLedger {
 
   /**
    * One delivery of message (publisher, seq) to this client.
-   * `copies`: how many copies the client may get as its own (its counted non-shared subscriptions
-   * matching the topic; 0 when only `$share` ones match). `top`: the delivery arrived at the QoS the
-   * publishers counted it under (the highest of those subscriptions'): it can be the owed copy.
+   * `copies`: how many copies the client may get as its own (its non-shared subscriptions matching the
+   * topic; 0 when only `$share` ones match). `owes`: publishers counted one of them (else every own copy
+   * is extra). `top`: the delivery arrived at (at least) the QoS publishers counted it under: it can be
+   * the owed copy (with a single subscription, the first copy is the owed one at any QoS).
    * `shares[0 … nShares)`: the matching `$share` subscriptions, tried once the own copies are used up.
    */
-  arrive(publisher: number, seq: number, copies: number, top: boolean, shares: readonly ShareTarget[], nShares: number): Arrival {
+  arrive(publisher: number, seq: number, copies: number, owes: boolean, top: boolean, shares: readonly ShareTarget[], nShares: number): Arrival {
     const s = this.stream(publisher);
     if (s === null) return 'unverifiable';
     for (let r = 0; r < copies; r++) {
@@ -66,6 +67,7 @@ export class ArrivalLedger {
       const a = set.add(seq, this.slab);
       if (a === NO_MEMORY) return 'unverifiable';
       if (a !== ADDED) continue;
+      if (!owes) return 'extra';
       if (copies === 1) return order(s, seq);
       if (!top) return 'extra';
       s.owed ??= this.slab.reserve(SET_BYTES) ? new SeqSet() : null;

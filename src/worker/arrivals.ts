@@ -29,24 +29,33 @@ export class DeviceArrivals {
     this.plain = dev.filters.map((f) => parseShared(f)?.filter ?? f);
   }
 
+  /** The QoS class the last arrival counts under: the QoS it arrived with, capped at the one publishers counted. */
+  qos: QoS = 0;
+
   arrive(topic: string, publisher: number, seq: number, publishQos: QoS, sentMs: number, arrivedQos: QoS): Arrival {
     const dev = this.dev;
     const ks = dev.filters.length === 1 ? ONLY_FIRST : this.matching(topic);
-    let copies = 0;
-    let owedQos = -1;
+    let copies = 0; // own subscriptions a copy may come through
+    let owedQos = -1; // the highest QoS among those publishers counted (-1: none owes a copy)
+    let countedQos = -1;
     let nShares = 0;
     for (let n = 0; n < ks.length; n++) {
       const k = ks[n];
-      if (!(sentMs >= (dev.since[k] ?? Infinity) && sentMs <= (dev.until[k] ?? Infinity))) continue;
+      const counted = sentMs >= (dev.since[k] ?? Infinity) && sentMs <= (dev.until[k] ?? Infinity);
+      // A subscription being made (SUBSCRIBE sent, no SUBACK yet) or ended (until, no UNSUBACK yet) may bring a copy too.
+      if (!counted && !(sentMs >= (dev.asked[k] ?? Infinity) && sentMs <= (dev.released[k] ?? dev.until[k] ?? Infinity))) continue;
+      const q = Math.min(publishQos, filterQos(dev, k));
+      if (counted && q > countedQos) countedQos = q;
       const share = this.shared[k];
-      if (share !== null) this.scratch[nShares++] = share;
-      else {
+      if (share !== null) {
+        if (counted) this.scratch[nShares++] = share;
+      } else {
         copies++;
-        const q = Math.min(publishQos, filterQos(dev, k));
-        if (q > owedQos) owedQos = q;
+        if (counted && q > owedQos) owedQos = q;
       }
     }
-    return this.ledger.arrive(publisher, seq, copies, arrivedQos >= owedQos, this.scratch, nShares);
+    this.qos = (countedQos >= 0 && arrivedQos > countedQos ? countedQos : arrivedQos) as QoS;
+    return this.ledger.arrive(publisher, seq, copies, owedQos >= 0, arrivedQos >= owedQos, this.scratch, nShares);
   }
 
   /** Indices of the filters matching a topic (cached per topic). */

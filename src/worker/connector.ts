@@ -86,6 +86,7 @@ export class Connector {
   async subscribe(dev: Device, only?: number): Promise<boolean> {
     const ks = dev.filters.map((_, k) => k).filter((k) => (only === undefined ? dev.active[k] : k === only));
     if (ks.length === 0 || !dev.conn) return ks.length === 0;
+    for (const k of ks) dev.asked[k] = this.clock.now();
     try {
       const granted = await dev.conn.subscribe(ks.map((k) => ({ topic: dev.filters[k], qos: dev.group.subscribe[k].qos })));
       const now = this.clock.now();
@@ -104,7 +105,9 @@ export class Connector {
   async unsubscribe(dev: Device, k: number): Promise<void> {
     dev.active[k] = false;
     dev.expecting(k, false, this.clock.now(), this.receivable);
+    dev.released[k] = Infinity; // copies may still come through it until UNSUBACK
     await dev.conn?.unsubscribe?.([dev.filters[k]]).catch(() => undefined);
+    dev.released[k] = this.clock.now();
   }
 
   /** A clean session's subscriptions end with its connection; a persistent one's stay with the broker. */

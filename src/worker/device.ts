@@ -42,6 +42,12 @@ export class Device {
    */
   readonly since: number[] = [];
   readonly until: number[] = [];
+  /**
+   * Per filter: when SUBSCRIBE was last sent, and when UNSUBSCRIBE completed (Infinity while it is under
+   * way): around since/until, a copy may come through the filter without publishers having counted it.
+   */
+  readonly asked: number[] = [];
+  readonly released: number[] = [];
 
   /** Records that publishers now count (or stop counting) filter k as a receiver. */
   expecting(k: number, on: boolean, now: number, receivable: Uint8Array): void {

@@ -123,6 +123,47 @@ groups:
   });
 });
 
+describe('Receiver: a subscription being made or ended (between SUBSCRIBE and SUBACK, until and UNSUBACK)', () => {
+  const yaml = `
+name: transitions
+target: { url: "mqtt://127.0.0.1:1" }
+duration: 1s
+groups:
+  - name: sub
+    count: 1
+    subscribe: [ { topic: "o/{run}/#", qos: 0 }, { topic: "o/{run}/x", qos: 1, at: 300ms, until: 600ms } ]
+  - name: pub
+    count: 1
+    publish: { topic: "o/{run}/x", qos: 1, rate: 10/s }
+`;
+  it.each([
+    ['one copy at the higher QoS (MQTT 3.1.1 style)', [1], { q0Unique: 1, q1Unique: 0, extraCopies: 0, duplicated: 0 }],
+    ['a copy per subscription (MQTT 5 style)', [0, 1], { q0Unique: 1, q1Unique: 0, extraCopies: 1, duplicated: 0 }],
+    ['a copy per subscription and one more', [1, 0, 0], { q0Unique: 1, q1Unique: 0, extraCopies: 1, duplicated: 1 }],
+  ] as [string, QoS[], Partial<Counters>][])('%s: owed at QoS 0 as publishers counted it, not lost, not a duplicate', (_name, copies, want) => {
+    for (const phase of ['subscribing', 'unsubscribing'] as const) {
+      const h = harness(yaml);
+      const [sub] = h.devices;
+      const expected = zero();
+      h.subscribe(sub, 0, true);
+      if (phase === 'subscribing') sub.asked[1] = h.clock.now(); // SUBSCRIBE sent, no SUBACK yet
+      else {
+        sub.asked[1] = h.clock.now();
+        h.subscribe(sub, 1, true);
+        h.clock.advance(10);
+        h.subscribe(sub, 1, false); // `until`: publishers stop counting it; UNSUBACK not yet in
+        sub.released[1] = Infinity;
+      }
+      h.clock.advance(1);
+      const p = h.publish(1, 'o/r1/x', 1, expected);
+      for (const q of copies) h.receivers[0].onMessage(sub, 'o/r1/x', p, q, false);
+      const c = h.totals();
+      expect([expected.q0Expected, expected.q1Expected]).toEqual([1, 0]);
+      expect(c).toMatchObject(want);
+    }
+  });
+});
+
 describe('Receiver: $share groups across threads', () => {
   const yaml = `
 name: share

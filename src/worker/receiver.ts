@@ -62,9 +62,9 @@ export class Receiver {
       rec.count('unexpected', measured);
       return;
     }
-    const q = arrivedQos as QosClass;
     const ledger = (dev.ledger ??= new DeviceArrivals(dev, this.slab, this.shares));
     const arrival = ledger.arrive(topic, h.publisher, h.seq, h.qos, h.sentMs, arrivedQos);
+    const q = ledger.qos as QosClass;
     this.delivered.testAndSet(h.publisher, h.seq);
     if (arrival === 'extra' || arrival === 'unverifiable') {
       // Not in `received`: a further copy MQTT allows, or one the ledger could not check (never "new").
