@@ -13,6 +13,7 @@ type LatencyStat = (typeof LATENCY_STATS)[number];
 const MESSAGE_FIELDS = [
   'sent', 'acked', 'received', 'expected', 'lost', 'duplicated', 'outOfOrder',
   'lateSends', 'missedSends', 'publishErrors', 'foreign',
+  'notEntitled', 'awayAtEnd', 'extraCopies', 'unverifiable',
 ] as const satisfies readonly (keyof Summary['messages'])[];
 
 const CONNECTION_FIELDS = [

@@ -103,9 +103,21 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['missed sends', bad(m.missedSends ?? 0), 'out-of-order', bad(m.outOfOrder)],
     ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
     ['', '', 'outside subscription', fmtInt(m.unexpected ?? 0)],
+    ...ledgerRows(m, bad),
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();
+}
+
+/** Receive-side ledger figures, shown only when not zero (deliveries counted apart from expected and received). */
+function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[][] {
+  const rows: [string, number | undefined, (n: number) => string][] = [
+    ['not entitled (session ended)', m.notEntitled, fmtInt],
+    ['queued for away sessions at end', m.awayAtEnd, fmtInt],
+    ['extra copies (overlapping subs)', m.extraCopies, fmtInt],
+    ['unverifiable (ledger bound)', m.unverifiable, bad],
+  ];
+  return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }
 
 function latencyCells(l: LatencySummary): string[] {
