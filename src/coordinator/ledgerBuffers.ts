@@ -16,7 +16,7 @@ export interface LedgerBuffers {
 export function allocateLedger(plan: RunPlan): LedgerBuffers {
   const groups = shareGroups(plannedSubscriptions(plan.scenario, plan.clientBase, plan.slotBase, plan.runId));
   return {
-    shares: allocateShareRecords(groups, plan.seqLayout),
+    shares: allocateShareRecords(groups, plan.seqLayout, plan.segment.count > 1),
     sessions: new SessionBoard(plan.totals.subscriptionSlots).buffer as SharedArrayBuffer,
   };
 }

@@ -31,11 +31,15 @@ export interface ShardSummary {
   durationSec: number;
 }
 
-/** `histograms`: the shards' measured histograms, already added; `durationSec`: the merged window. */
-export function mergeSummaries(shards: ShardSummary[], histograms: Record<HistogramKey, Histogram>, durationSec: number): Summary {
+/**
+ * `histograms`: the shards' measured histograms, already added; `durationSec`: the merged window;
+ * `crossDuplicates`: per class, deliveries a `$share` group got in several segments beyond the first (shareMerge.ts).
+ */
+export function mergeSummaries(shards: ShardSummary[], histograms: Record<HistogramKey, Histogram>, durationSec: number, crossDuplicates: [number, number, number] = [0, 0, 0]): Summary {
   const summaries = shards.map((s) => s.summary);
   const conn = sumFields(summaries.map((s) => s.connections));
   const msg = sumFields(summaries.map((s) => s.messages));
+  msg.duplicated = (msg.duplicated ?? 0) + crossDuplicates[0] + crossDuplicates[1] + crossDuplicates[2];
   const unique = msg.received - msg.duplicated;
   const messages = { ...msg, lost: Math.max(0, msg.expected - unique) } as Summary['messages'];
   // Achieved rates: each shard's count in its window, added, over the merged window.
@@ -50,7 +54,7 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     messages,
     throughput,
     latencyMs,
-    ...deliveryByQos(qosCounters(summaries, messages)),
+    ...deliveryByQos(qosCounters(summaries, messages, crossDuplicates)),
   };
 }
 
@@ -58,8 +62,12 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
  * The raw per-QoS counters behind each shard's `byQos` (expected, unique = received − duplicated,
  * duplicated, out of order; an absent class is all zeros), added up, as the Counters deliveryByQos reads.
  */
-function qosCounters(summaries: Summary[], messages: Summary['messages']) {
+function qosCounters(summaries: Summary[], messages: Summary['messages'], crossDuplicates: [number, number, number]) {
   const c = zeroCounters();
+  for (const q of [0, 1, 2] as const) {
+    c[qosKey(q, 'Duplicated')] += crossDuplicates[q];
+    c[qosKey(q, 'Unique')] -= crossDuplicates[q];
+  }
   for (const s of summaries) {
     for (const q of [0, 1, 2] as const) {
       const d = s.byQos?.[String(q) as '0' | '1' | '2'];

@@ -4,6 +4,7 @@ import type { RunOutcome } from '../coordinator/coordinator.js';
 import { summarize } from './histogram.js';
 import { deliveryByQos } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
+import { dumpShareLedger } from './shareMerge.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -84,6 +85,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     environment: { ...describeEnvironment(), scenarioHash: createHash('sha256').update(JSON.stringify(ctx.scenario)).digest('hex') },
     histograms: o.agg.encodedHistograms(),
     ...(ctx.segment ? { segment: ctx.segment } : {}),
+    ...(ctx.segment && o.ledger ? { shareLedger: dumpShareLedger(o.ledger.shares, o.delivered.layout) } : {}),
   };
 }
 

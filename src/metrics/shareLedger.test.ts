@@ -13,7 +13,7 @@ describe('share groups', () => {
 
   it('get a shared record only with several members, within the byte budget and a layout; the rest are unverifiable', () => {
     const groups = new Map([['$share/a/x', 3], ['$share/b/x', 1], ['$share/c/x', 2], ['$share/d/x', 2]]);
-    const b = allocateShareRecords(groups, layout, 16); // room for two 8-byte bitmaps
+    const b = allocateShareRecords(groups, layout, false, 16); // room for two 8-byte bitmaps
     expect(b.recorded.map((r) => r.key)).toEqual(['$share/a/x', '$share/c/x']);
     expect(b.unrecorded).toEqual(['$share/d/x']);
     const ledger = new ShareLedger(b, layout);

@@ -18,6 +18,8 @@ export type Arrival = 'new' | 'outOfOrder' | 'duplicate' | 'extra' | 'unverifiab
 export interface ShareRecord {
   /** Marks (publisher, seq) as received by the group: true if it was already, null when not covered. */
   testAndSet(publisher: number, seq: number): boolean | null;
+  /** The group's first delivery of a measured message came at class q (kept for `merge`; see shareLedger.ts). */
+  measured?(publisher: number, seq: number, q: number): void;
 }
 
 /**
@@ -47,6 +49,8 @@ const SET_BYTES = 96;
 
 export class ArrivalLedger {
   private streams = new Map<number, Stream>();
+  /** The shared group record that took the last arrival as new (null: the client's own copy, or a local group). */
+  lastShare: ShareRecord | null = null;
 
   constructor(private readonly slab: ChunkSlab) {}
 
@@ -60,6 +64,7 @@ export class ArrivalLedger {
    */
   arrive(publisher: number, seq: number, copies: number, owes: boolean, top: boolean, shares: readonly ShareTarget[], nShares: number): Arrival {
     const s = this.stream(publisher);
+    this.lastShare = null;
     if (s === null) return 'unverifiable';
     for (let r = 0; r < copies; r++) {
       const set = s.copies[r] ?? this.newSet(s.copies);
@@ -80,7 +85,10 @@ export class ArrivalLedger {
       if (t.record !== null) {
         const seen = t.record.testAndSet(publisher, seq);
         if (seen === null) return 'unverifiable';
-        if (!seen) return order(s, seq);
+        if (!seen) {
+          this.lastShare = t.record;
+          return order(s, seq);
+        }
       } else if (t.local >= 0) {
         while (s.local.length <= t.local) if (this.newSet(s.local) === null) return 'unverifiable';
         const a = s.local[t.local].add(seq, this.slab);

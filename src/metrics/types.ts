@@ -1,4 +1,5 @@
 import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
+import type { SegmentShareLedger } from './shareMerge.js';
 
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
@@ -254,4 +255,6 @@ export interface Results {
   segment?: SegmentInfo;
   /** Written by `mqbench merge`: the shards it added up and how far cross-machine latency can be trusted. */
   merged?: MergeInfo;
+  /** A segment's `$share` group records, for `merge` to find duplicates across segments (see shareMerge.ts). */
+  shareLedger?: SegmentShareLedger;
 }

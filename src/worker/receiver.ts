@@ -81,6 +81,7 @@ export class Receiver {
     if (measured) {
       this.uniqueMeasured++;
       rec.intendedSecond(h.intendedMs, 0, 1);
+      ledger.ledger.lastShare?.measured?.(h.publisher, h.seq, q);
     }
     rec.count(qosKey(q, 'Unique'), measured);
     if (arrival === 'outOfOrder') {

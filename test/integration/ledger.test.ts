@@ -1,7 +1,7 @@
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { injector } from '../helpers/injector.js';
 import { observe } from '../helpers/observer.js';
 import { runYaml } from '../helpers/runScenario.js';
 
@@ -10,36 +10,6 @@ import { runYaml } from '../helpers/runScenario.js';
  * captured mqbench payloads (each one a duplicate for every subscriber that receives it), a fault proxy
  * that duplicates frames and counts them, and an observer that counts what the broker carried.
  */
-
-/** Payload header offsets (see src/worker/payload.ts), read here without mqbench's code. */
-const seqOf = (p: Buffer) => p.readUInt32LE(12);
-
-/**
- * A raw client that subscribes to `topic`, keeps the payloads of the sequence numbers asked for, and once
- * it has seen `after` messages re-publishes them (QoS 1) to the same topic: returns how many it re-published.
- */
-async function injector(url: string, topic: string, seqs: number[], after: number): Promise<{ done: Promise<number>; close: () => Promise<void> }> {
-  const client = mqtt.connect(url, { clientId: `injector-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, protocolVersion: 5 });
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => client.subscribe(topic, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
-    client.once('error', reject);
-  });
-  const captured = new Map<number, Buffer>();
-  let seen = 0;
-  let fired = false;
-  const done = new Promise<number>((resolve, reject) => {
-    client.on('message', (_t, payload) => {
-      seen++;
-      const seq = seqOf(payload);
-      if (seqs.includes(seq) && !captured.has(seq)) captured.set(seq, Buffer.from(payload));
-      if (fired || seen < after) return;
-      fired = true;
-      const all = [...captured.values()];
-      Promise.all(all.map((p) => client.publishAsync(topic, p, { qos: 1 }))).then(() => resolve(all.length), reject);
-    });
-  });
-  return { done, close: () => new Promise((r) => client.end(false, {}, () => r())) };
-}
 
 describe('duplicates against a second client that re-publishes captured payloads (mosquitto)', () => {
   let mosq: MosquittoHandle;
