@@ -9,7 +9,8 @@ import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { scaleScenario } from '../plan/scale.js';
 import type { CapacityResult } from '../report/capacityShape.js';
-import { defaultResultsPath, writeResultsFile } from '../report/json.js';
+import { defaultResultsPath } from '../report/json.js';
+import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
@@ -17,7 +18,9 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget } from './session.js';
+import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { offersFrom } from '../metrics/capabilities.js';
+import { driverByName } from '../driver/registry.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -64,13 +67,16 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   const base = structuredClone(loaded.scenario);
   if (flags.broker) overrideBroker(base, flags.broker);
+  await checkOutBeforeRun(flags.out);
   const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const unit = mode === 'rate' ? 'msg/s' : 'connections';
   const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
   const from = flags.from ?? Math.max(1, Math.round(current / 10));
   const to = flags.to ?? current * 100;
+  printScenarioWarnings(loaded, atLoad(base, mode, from, flags.stepDuration));
   const embedded = await prepareTarget(base);
+  const probed = await probeRunCapabilities(base, driverByName(flags.driver));
   const abort = new AbortController();
   const release = abortOnSignals(abort);
   const steps: CapacityStep[] = [];
@@ -85,12 +91,12 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
         break;
       }
       const s = atLoad(base, mode, next.load, flags.stepDuration);
-      const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0) });
+      const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0), offers: offersFrom(probed) });
       const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal });
-      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null });
+      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null, probed });
       if (abort.signal.aborted) break;
       const checks = checkThresholds(results, slo);
-      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (was ${fmt(c.actual)})`);
+      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
       if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
       const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
       steps.push(step);
@@ -124,8 +130,9 @@ async function report(
   const source = best?.results ?? figures.at(-1)?.results;
   if (source) {
     const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
-    await writeResultsFile(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
-    err(`results written to ${out}\n`);
+    const saved = await saveResultsOrRescue(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
+    if (saved.ok) err(`results written to ${out}\n`);
+    if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
   }
   if (aborted) return ExitCode.interrupted;
   return verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;

@@ -55,6 +55,7 @@ program
   .option('--start-delay <duration>', 'begin publishing this long after start (e.g. 30s)', parseDurationArg)
   .option('--processes <n>', 'run as N generator processes on this machine (segments k/N, merged into one result): past one process\'s open-files limit', parseWorkersArg)
   .option('--prometheus <port>', 'serve live metrics for Prometheus on http://127.0.0.1:<port>/metrics while the run lasts', parsePortArg)
+  .option('--no-verdict-fail', 'report a broken delivery promise (loss at QoS 1/2, duplicates at QoS 2, missing retained messages) without exit 3')
   .addHelpText(
     'after',
     `
@@ -68,9 +69,17 @@ Examples:
 
 Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|publishAck|endToEnd|
 endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> (us, ms or s; plain = ms), messages.<field>,
-connections.<field>, throughput.<sentPerSec|receivedPerSec> (plain or /s).
+connections.<field>, throughput.<sentPerSec|receivedPerSec> (plain or /s). A threshold on a metric with no data
+(e.g. messages.lost when nothing was expected) fails with "no data".
 
-Exit codes: 0 ok · 1 run failed (e.g. broker unreachable) · 2 invalid usage or scenario · 3 thresholds failed · 130 interrupted (partial results written)`,
+--out is checked before anything connects. If the results still cannot be written there at the end, the
+summary is printed anyway and the results go to a file in the temporary folder, whose path is printed.
+
+Verdicts: what a QoS promises is judged at the QoS the broker granted (SUBACK) and ran (PUBACK for QoS 2). A
+broken promise fails the run (exit 3) unless --no-verdict-fail. Features the broker does not offer ($share,
+retained messages for wildcard filters: probed before the run) are reported and counted apart, not as loss.
+
+Exit codes: 0 ok · 1 run failed (e.g. broker unreachable), or the results could not be written to --out · 2 invalid usage or scenario · 3 thresholds or delivery verdicts failed · 130 interrupted (partial results written)`,
   )
   .action(async (file: string, opts) => {
     process.exitCode = await runCommand(file, opts);
@@ -142,6 +151,7 @@ program
   .argument('<shards...>', 'results JSON files, one per segment')
   .option('-o, --out <file>', 'merged results file (default: results/<scenario>-merged-<run id>.json)')
   .option('--threshold <expr>', 'pass/fail check on the merged result (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
+  .option('--no-verdict-fail', 'report a broken delivery promise without exit 3')
   .addHelpText(
     'after',
     `
@@ -149,9 +159,9 @@ Example:
   $ mqbench merge results/shard-*.json -o results/merged.json
 
 Counters and HDR histograms are added; percentiles, loss and verdicts are recomputed from the sums.
-Exit codes: 0 ok · 1 merged run partial or failed · 2 unreadable files, different runs or scenarios · 3 thresholds failed`,
+Exit codes: 0 ok · 1 merged run partial or failed · 2 unreadable files, different runs or scenarios · 3 thresholds or delivery verdicts failed`,
   )
-  .action(async (files: string[], opts: { out?: string; threshold?: string[] }) => {
+  .action(async (files: string[], opts: { out?: string; threshold?: string[]; verdictFail?: boolean }) => {
     process.exitCode = await mergeCommand(files, opts);
   });
 

@@ -20,14 +20,17 @@ import { mergeResults, type Shard } from '../metrics/merge.js';
 import { checkThresholds } from '../metrics/thresholds.js';
 import { segmentClients } from '../plan/segment.js';
 import { scaleScenario } from '../plan/scale.js';
-import { defaultResultsPath, readResultsFile, writeResultsFile } from '../report/json.js';
+import { defaultResultsPath, readResultsFile } from '../report/json.js';
+import type { Results } from '../metrics/types.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import type { Scenario } from '../scenario/types.js';
+import { completeExitCode } from './exitCode.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
-import { loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
+import { loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
 
 const err = (s: string) => process.stderr.write(s);
 const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);
@@ -63,6 +66,8 @@ export async function runProcesses(file: string, flags: RunFlags): Promise<numbe
   const scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
   if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
+  await checkOutBeforeRun(flags.out);
+  printScenarioWarnings(loaded, scenario);
   refuse(flags, scenario, n);
   if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
   await prepareTarget(scenario); // every broker URL answers: one line for each that does not, before N processes start
@@ -124,14 +129,19 @@ async function finish(scenario: Scenario, flags: RunFlags, f: Finished): Promise
   const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
   if (thresholds.length > 0) merged.thresholds = checkThresholds(merged, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(merged.startedAt));
-  await writeResultsFile(out, merged);
-  if (shards.length === f.outs.length) await rm(f.dir, { recursive: true, force: true });
-  else err(`mqbench: the segment results are kept in ${f.dir}\n`);
   if (flags.summary !== false) process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);
-  err(`results of ${shards.length} of ${f.outs.length} processes merged and written to ${out}\n`);
+  const saved = await saveResultsOrRescue(out, merged);
+  // The segments are the last copy when the merged file did not reach --out: keep them then.
+  if (shards.length === f.outs.length && saved.ok) await rm(f.dir, { recursive: true, force: true });
+  else err(`mqbench: the segment results are kept in ${f.dir}\n`);
+  if (saved.ok) err(`results of ${shards.length} of ${f.outs.length} processes merged and written to ${out}\n`);
   if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
-  if (merged.status === 'complete') return merged.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
-  if (f.interrupted) return ExitCode.interrupted;
+  return exitAfterSave(saved, mergedExitCode(merged, f.interrupted, flags.verdictFail !== false));
+}
+
+function mergedExitCode(merged: Results, interrupted: boolean, verdictFail: boolean): number {
+  if (merged.status === 'complete') return completeExitCode(merged, verdictFail, (l) => err(`${l}\n`));
+  if (interrupted) return ExitCode.interrupted;
   err(`mqbench: run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;
 }

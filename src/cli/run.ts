@@ -5,7 +5,7 @@ import { checkThresholds } from '../metrics/thresholds.js';
 import type { Results } from '../metrics/types.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { scaleScenario } from '../plan/scale.js';
-import { defaultResultsPath, writeResultsFile } from '../report/json.js';
+import { defaultResultsPath } from '../report/json.js';
 import { createProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
@@ -17,12 +17,15 @@ import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget } from './session.js';
+import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { completeExitCode } from './exitCode.js';
+import { offersFrom } from '../metrics/capabilities.js';
 import { runProcesses } from './processes.js';
 import { ipcStartGate } from './children.js';
 import { parseNamedBroker, runComparison } from './runMany.js';
 import { basename } from 'node:path';
 import { startLiveMetrics } from './prometheus.js';
+import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 
 export interface RunFlags extends DistributedFlags {
   /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
@@ -44,6 +47,8 @@ export interface RunFlags extends DistributedFlags {
   prometheus?: number;
   /** --processes N: run the scenario as N local segment processes and merge their results. */
   processes?: number;
+  /** false (--no-verdict-fail): a broken delivery promise does not fail the run (exit 3). */
+  verdictFail?: boolean;
 }
 
 const err = (s: string) => process.stderr.write(s);
@@ -54,6 +59,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (brokers.length > 1 || (flags.repeat ?? 1) > 1 || brokers.some((b) => /^[A-Za-z0-9_.-]+=/.test(b))) {
     const named = (brokers.length ? brokers : ['embedded']).map(parseNamedBroker);
     const dir = flags.out ?? 'results';
+    await checkOutBeforeRun(dir, 'results', { folder: true });
     return runComparison(basename(file).replace(/\.ya?ml$/i, ''), { brokers: named, repeat: flags.repeat ?? 1, markdown: Boolean(flags.markdown), dir }, (b, out) =>
       runCommand(file, { ...flags, broker: b.url, repeat: 1, out, quiet: true, summary: false }), (t) => void process.stdout.write(t));
   }
@@ -61,9 +67,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if ((flags.processes ?? 1) > 1) return runProcesses(file, flags);
   const loaded = await loadRunScenario(file, flags.segment?.count ?? 1);
   if (typeof loaded === 'number') return loaded;
+  await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
   const scenario: Scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
   if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
   if (flags.duration) scenario.durationMs = flags.duration;
+  // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
+  if (flags.summary !== false && !(flags.quiet && flags.segment)) printScenarioWarnings(loaded, scenario);
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
   const cannot = driverCannot(flags.driver, scenario);
   if (cannot) throw new UserError(`--driver ${flags.driver}: ${cannot}`, ExitCode.usage, 'use --driver mqttjs for this scenario');
@@ -77,8 +86,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (live) err(`mqbench: live metrics at ${live.url}\n`);
   const embedded = await prepareTarget(scenario);
   const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
+  const probed = await probeRunCapabilities(scenario, driverByName(flags.driver));
 
-  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment });
+  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, offers: offersFrom(probed) });
   const more = scenario.target.urls ? ` (+${scenario.target.urls.length - 1} more)` : '';
   err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
   if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
@@ -100,6 +110,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       embedded: embedded !== null,
       brokerVersion: version,
       insecureTls,
+      probed,
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
   } finally {
@@ -111,13 +122,18 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (segmented && thresholds.length > 0) err('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
   if (thresholds.length > 0 && !segmented) results.thresholds = checkThresholds(results, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
-  await writeResultsFile(out, results);
-  await live?.close();
+  // The summary first: it is printed whatever happens to the file.
   if (flags.summary !== false) process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
-  err(`results written to ${out}\n`);
+  const saved = await saveResultsOrRescue(out, results);
+  await live?.close();
+  if (saved.ok) err(`results written to ${out}\n`);
   if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
-  if (results.status === 'complete') return results.thresholds?.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
-  if (abort.signal.aborted) return ExitCode.interrupted;
+  return exitAfterSave(saved, runExitCode(results, abort.signal.aborted, flags.verdictFail !== false && !segmented));
+}
+
+function runExitCode(results: Results, aborted: boolean, verdictFail: boolean): number {
+  if (results.status === 'complete') return completeExitCode(results, verdictFail, (l) => err(`${l}\n`));
+  if (aborted) return ExitCode.interrupted;
   err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
   return ExitCode.runFailed;
 }

@@ -3,8 +3,13 @@ import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
+import { UnitError } from '../scenario/units.js';
+import { brokerUrl } from '../scenario/values.js';
 import type { Scenario } from '../scenario/types.js';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { ExitCode, formatProblem, ScenarioError, UserError } from '../shared/errors.js';
+import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
+import type { Driver } from '../driver/types.js';
+import type { ProbedCapability } from '../metrics/types.js';
 
 const err = (s: string) => process.stderr.write(s);
 
@@ -22,12 +27,23 @@ export async function loadRunScenario(file: string, processes: number): Promise<
   }
 }
 
+/** A --broker value, checked as target.url is (a URL that does not parse, e.g. 'mqtt://[::1', is a usage error). */
+/** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
+export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
+  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+}
+
 export function checkBrokerFlag(url: string): string {
   if (url === 'embedded') return url;
   if (!/^(mqtts?|wss?):\/\/[^/]/.test(url)) {
     throw new UserError(`--broker: "${redactUrl(url)}" is not a broker URL`, ExitCode.usage, 'use mqtt://host:1883, mqtts://, ws://, wss:// or "embedded"');
   }
-  return url;
+  try {
+    return brokerUrl(url);
+  } catch (e) {
+    if (!(e instanceof UnitError)) throw e;
+    throw new UserError(`--broker: ${e.message}`, ExitCode.usage, e.hint ?? 'e.g. mqtt://127.0.0.1:1883 or mqtt://[::1]:1883');
+  }
 }
 
 /** --broker: one URL replaces the scenario's url and urls (a WebSocket URL cannot go with sourceAddresses). */
@@ -72,6 +88,25 @@ export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker 
   }
   await probeTargets(scenario);
   return null;
+}
+
+/**
+ * Probes the (reachable) broker for what the scenario uses ($share, retained messages for late wildcard
+ * subscriptions, QoS 2) and says what it does not offer: those deliveries are counted apart, not expected.
+ */
+export async function probeRunCapabilities(scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
+  if (!needsProbe(scenario)) return [];
+  const probed = await probeCapabilities(scenario, driver);
+  const consequence: Record<ProbedCapability['feature'], string> = {
+    'shared subscriptions': 'deliveries to $share filters are counted as not offered, not expected',
+    'retained messages to wildcard filters': 'retained messages for late wildcard subscriptions are counted as not offered, not expected',
+    'QoS 2': 'deliveries are judged at the QoS the broker grants',
+  };
+  for (const p of probed) {
+    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
+    else if (p.offered === null) err(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
+  }
+  return probed;
 }
 
 /**

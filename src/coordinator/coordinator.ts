@@ -122,6 +122,9 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       remoteTimers = armRemoteReceivers(plan, new Uint8Array(shared), publishStart, clock);
       pool.broadcast({ type: 'start', t0: publishStart });
       await guard(pool.waitAll('published'));
+      // A run lasts the duration it reports: workers without publishers (an idle-connections scenario) are
+      // "published" at once, but their connections are held until the measured window has ended.
+      await guard(sleepUntil(clock, measureEnd));
       if (segmented) await guard(sleepUntil(clock, segmentStopAt(measureEnd, sc.drainMs)));
       else await guard(drain(pool, clock, sc.drainMs));
     }

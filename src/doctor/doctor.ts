@@ -19,26 +19,30 @@ export interface Needs {
   version: boolean;
   qos: number;
   retain: boolean;
+  /** Late subscriptions (subscribe[].at) with a wildcard filter expect retained messages. */
+  retainWildcard: boolean;
   shared: boolean;
 }
 
-export const NO_NEEDS: Needs = { version: false, qos: 0, retain: false, shared: false };
+export const NO_NEEDS: Needs = { version: false, qos: 0, retain: false, retainWildcard: false, shared: false };
 
 export function scenarioNeeds(s: Scenario): Needs {
   let qos = 0;
   let retain = false;
   let shared = false;
+  let lateWildcard = false;
   for (const g of s.groups) {
     for (const sub of g.subscribe) {
       qos = Math.max(qos, sub.qos);
       shared ||= sub.topic.startsWith('$share/');
+      lateWildcard ||= sub.atMs !== undefined && !sub.topic.startsWith('$share/') && /[+#]/.test(sub.topic);
     }
     if (g.publish) {
-      qos = Math.max(qos, g.publish.qos);
+      qos = Math.max(qos, g.publish.qos, g.publish.qosMix?.[2] ? 2 : 0);
       retain ||= g.publish.retain;
     }
   }
-  return { version: true, qos, retain, shared };
+  return { version: true, qos, retain, retainWildcard: retain && lateWildcard, shared };
 }
 
 /** Clients the scenario opens in total (one connection each). */
@@ -84,6 +88,7 @@ export async function runBrokerChecks(target: TargetSpec, needs: Needs, driver: 
   const s = new ProbeSession(driver, { ...target, mqttVersion: version }, id);
   emit(await probeMaxQos(s, needs.qos));
   emit(await probeRetain(s, needs.retain));
+  emit(await probeRetain(s, needs.retainWildcard, true));
   emit(await probeShared(s, needs.shared));
   emit(await probeBrokerVersion(s));
   emit(await probeLatency(s, addr !== null && isLoopback(addr.host)));

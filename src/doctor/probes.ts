@@ -8,7 +8,7 @@ import { ConnectFailure } from '../driver/types.js';
 import type { ProtocolLevel } from '../scenario/types.js';
 import { warn, type Check } from './check.js';
 import { bounded, sleep, type ProbeSession } from './client.js';
-import { judgeBrokerVersion, judgeConnect, judgeLatency, judgeMaxQos, judgeRetain, judgeShared, type RetainObservation } from './verdicts.js';
+import { judgeBrokerVersion, judgeConnect, judgeLatency, judgeMaxQos, judgeRetain, judgeShared, RETAIN_WILDCARD, type RetainObservation } from './verdicts.js';
 
 /** The longest any one probe may take. */
 export const PROBE_MS = 6000;
@@ -55,11 +55,17 @@ export function probeMaxQos(s: ProbeSession, neededQos: number): Promise<Check> 
   });
 }
 
-export function probeRetain(s: ProbeSession, needed: boolean): Promise<Check> {
-  return guarded(s, 'retain', async () => {
-    const topic = s.topic('retain');
+/**
+ * A retained message, then a new subscription to its topic: the stored message should arrive with the retain
+ * flag. `wildcard`: subscribe with a `+` filter that matches the topic instead (some brokers match retained
+ * messages only against exact topics).
+ */
+export function probeRetain(s: ProbeSession, needed: boolean, wildcard = false): Promise<Check> {
+  return guarded(s, wildcard ? RETAIN_WILDCARD : 'retain', async () => {
+    const topic = s.topic(wildcard ? 'retain-w/t' : 'retain');
+    const filter = wildcard ? s.topic('retain-w/+') : topic;
     const c = await s.connect();
-    const o: RetainObservation = { arrived: false, retainFlag: false, cleared: false };
+    const o: RetainObservation = { arrived: false, retainFlag: false, cleared: false, ...(wildcard ? { filter } : {}) };
     try {
       await c.publish(topic, Buffer.from('mqbench doctor retain test'), 1, true);
     } catch (e) {
@@ -67,7 +73,7 @@ export function probeRetain(s: ProbeSession, needed: boolean): Promise<Check> {
     }
     try {
       // A subscription made after the publish gets the stored message, flagged as retained.
-      await c.subscribe(topic, 1);
+      await c.subscribe(filter, 1);
       o.arrived = await c.until(() => c.received.some((m) => m.topic === topic && m.payload.length > 0), ARRIVAL_MS);
       o.retainFlag = c.received.some((m) => m.topic === topic && m.payload.length > 0 && m.retained);
     } finally {

@@ -32,6 +32,9 @@ describe('broker verdicts', () => {
     expect(judgeRetain({ arrived: false, retainFlag: false, cleared: true }, true).status).toBe('FAIL');
     expect(judgeRetain({ arrived: true, retainFlag: false, cleared: true }, false).finding).toMatch(/without the retain flag/);
     expect(judgeRetain({ arrived: true, retainFlag: true, cleared: false }, false).status).toBe('WARN');
+    const wildcard = judgeRetain({ arrived: false, retainFlag: false, cleared: true, filter: 'd/retain-w/+' }, true);
+    expect(wildcard).toMatchObject({ status: 'FAIL', what: 'retain to wildcards', finding: 'a retained message was not delivered to a new subscription to d/retain-w/+' });
+    expect(wildcard.note).toMatch(/only against exact topics/);
   });
 
   it('shared subscriptions: each message exactly once across the two', () => {
@@ -95,7 +98,7 @@ groups:
     publish: { topic: "t/{i}", qos: 2, retain: true, rate: 10/s, payload: { size: 64 } }
 `;
     const { scenario } = parseScenarioText(yaml, 'n.yaml', {});
-    expect(scenarioNeeds(scenario)).toEqual({ version: true, qos: 2, retain: true, shared: true });
+    expect(scenarioNeeds(scenario)).toEqual({ version: true, qos: 2, retain: true, retainWildcard: false, shared: true });
   });
 
   it('loopback and local addresses', () => {

@@ -57,16 +57,26 @@ export interface RetainObservation {
   arrived: boolean;
   retainFlag: boolean;
   cleared: boolean;
+  /** The wildcard filter subscribed with (absent: the message's own topic). */
+  filter?: string;
 }
 
+/** The check of retained messages for a subscription with a wildcard filter. */
+export const RETAIN_WILDCARD = 'retain to wildcards';
+
 export function judgeRetain(o: RetainObservation, needed: boolean): Check {
-  const what = 'retain';
+  const what = o.filter ? RETAIN_WILDCARD : 'retain';
   const bad = needed ? fail : warn;
+  const sub = o.filter ? `a new subscription to ${o.filter}` : 'a new subscription';
   if (o.refused) return bad(what, `could not publish a retained message: ${o.refused}`);
-  if (!o.arrived) return bad(what, 'a retained message was not delivered to a new subscription', [], 'retain may be off (mosquitto: retain_available false)');
-  if (!o.retainFlag) return warn(what, 'a retained message arrived without the retain flag on a new subscription');
+  if (!o.arrived) {
+    return bad(what, `a retained message was not delivered to ${sub}`, [], o.filter
+      ? 'the broker matches retained messages only against exact topics (RabbitMQ 3.10 does): late wildcard subscriptions get none'
+      : 'retain may be off (mosquitto: retain_available false)');
+  }
+  if (!o.retainFlag) return warn(what, `a retained message arrived without the retain flag on ${sub}`);
   const clear = o.cleared ? 'test message cleared' : 'clearing the test message was not acknowledged';
-  return (o.cleared ? ok : warn)(what, `retained message delivered to a new subscription with the retain flag; ${clear}`);
+  return (o.cleared ? ok : warn)(what, `retained message delivered to ${sub} with the retain flag; ${clear}`);
 }
 
 export interface SharedObservation {

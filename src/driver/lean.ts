@@ -1,5 +1,6 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { DEFAULT_PORTS } from './probe.js';
+import { urlCredentials } from '../shared/urlCredentials.js';
 import { connect as tlsConnect } from 'node:tls';
 import { generate, parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
 import type { QoS } from '../scenario/types.js';
@@ -80,8 +81,9 @@ export function parseEndpoint(url: string): Endpoint | string {
   const tls = scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls';
   if (!tls && scheme !== 'mqtt' && scheme !== 'tcp') return `unsupported URL scheme "${scheme}://"`;
   const ep: Endpoint = { tls, host: u.hostname.replace(/^\[|\]$/g, '') || 'localhost', port: u.port ? Number(u.port) : DEFAULT_PORTS[tls ? 'mqtts:' : 'mqtt:'] };
-  if (u.username) ep.username = decodeURIComponent(u.username);
-  if (u.password) ep.password = decodeURIComponent(u.password);
+  const credentials = urlCredentials(u);
+  if (typeof credentials === 'string') return credentials;
+  Object.assign(ep, credentials);
   return ep;
 }
 

@@ -3,6 +3,7 @@ import { DEFAULT_PORTS } from './probe.js';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import type { ConnectOptions } from './types.js';
+import { urlCredentials } from '../shared/urlCredentials.js';
 
 /**
  * The mqtt.js client for one connection. Without a local address it is `mqtt.connect`. With one
@@ -13,19 +14,23 @@ import type { ConnectOptions } from './types.js';
  */
 export function openMqttjsClient(opts: ConnectOptions, options: IClientOptions): MqttClient {
   const localAddress = opts.localAddress;
-  if (localAddress === undefined) return mqtt.connect(opts.url, options);
+  if (localAddress === undefined) {
+    // mqtt.js splits "user:pass" itself after decoding, so an escaped ":" in a password breaks it: the URL's
+    // credentials are decoded here as the lean driver does (urlCredentials) and passed as options.
+    const u = new URL(opts.url);
+    if (!u.username && !u.password) return mqtt.connect(opts.url, options);
+    const o = withUrlCredentials(u, options);
+    u.username = '';
+    u.password = '';
+    return mqtt.connect(u.toString(), o);
+  }
   const u = new URL(opts.url);
   const scheme = u.protocol.slice(0, -1).toLowerCase();
   if (scheme !== 'mqtt' && scheme !== 'mqtts') throw new Error(`a source address needs an mqtt:// or mqtts:// URL, not ${scheme}://`);
   const tls = scheme === 'mqtts';
   const host = u.hostname.replace(/^\[|\]$/g, '') || 'localhost';
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[tls ? 'mqtts:' : 'mqtt:'];
-  const o: IClientOptions = { ...options, protocol: scheme, host, port };
-  // Credentials in the URL apply when the scenario gives none (as in the lean driver).
-  if (u.username && o.username === undefined) {
-    o.username = decodeURIComponent(u.username);
-    if (u.password && o.password === undefined) o.password = decodeURIComponent(u.password);
-  }
+  const o: IClientOptions = { ...withUrlCredentials(u, options), protocol: scheme, host, port };
   const build = () =>
     tls
       ? tlsConnect({
@@ -44,4 +49,12 @@ export function openMqttjsClient(opts: ConnectOptions, options: IClientOptions):
   // As mqtt.connect does: an 'error' without a listener would throw; the driver adds its own at once.
   client.on('error', () => {});
   return client;
+}
+
+/** Credentials in the URL apply when the scenario gives none (as in the lean driver); invalid escapes throw. */
+function withUrlCredentials(u: URL, options: IClientOptions): IClientOptions {
+  const c = urlCredentials(u);
+  if (typeof c === 'string') throw new Error(c);
+  if (c.username === undefined || options.username !== undefined) return options;
+  return { ...options, username: c.username, password: options.password ?? c.password };
 }

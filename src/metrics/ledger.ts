@@ -10,16 +10,28 @@ export interface PlannedSubscription {
   qos: QoS;
 }
 
-/** Expected deliveries of one message by delivery QoS class: [QoS 0, QoS 1, QoS 2]. */
-export type QosCounts = [number, number, number];
+/**
+ * Expected deliveries of one message by delivery QoS class [QoS 0, QoS 1, QoS 2], then the deliveries
+ * not expected because the broker does not offer what their subscriptions need (NOT_OFFERED).
+ */
+export type QosCounts = [number, number, number, number];
 
 /**
- * Which subscriptions can receive right now, one byte per subscription slot: 1 while it is active
- * (its client connected and subscribed, or away with a persistent session whose broker queues for
- * it), 0 otherwise. Shared by all worker threads (a SharedArrayBuffer), so a publisher in one
- * thread sees a subscriber in another come and go.
+ * Which subscriptions can receive right now, one byte per subscription slot: 1 + the QoS the broker
+ * granted while it is active (its client connected and subscribed, or away with a persistent session
+ * whose broker queues for it), NOT_RECEIVABLE otherwise, NOT_OFFERED when the client subscribed but the
+ * broker does not offer what the subscription needs (e.g. shared subscriptions). Shared by all worker
+ * threads (a SharedArrayBuffer), so a publisher in one thread sees a subscriber in another come and go.
  */
 export type Receivable = Uint8Array;
+
+export const NOT_RECEIVABLE = 0;
+export const NOT_OFFERED = 255;
+/** The byte of an active subscription the broker granted `qos` (AS_PLANNED: granted what was asked). */
+export const receivableAt = (qos: QoS): number => qos + 1;
+export const AS_PLANNED = receivableAt(2);
+/** Whether a Receivable byte counts its subscription as a receiver. */
+export const isReceiving = (b: number): boolean => b !== NOT_RECEIVABLE && b !== NOT_OFFERED;
 
 interface Matching {
   slots: number[];
@@ -37,8 +49,8 @@ interface Receivers {
  * Who should receive a message published to a topic, derived from the plan's subscriptions:
  * each client with an active matching filter receives it once (overlapping filters of one client
  * count once, at the highest of their QoS, as brokers deliver one copy per client), and each
- * matching `$share` group with an active member receives it once. The delivery QoS is the lower
- * of the publish QoS and the subscription QoS.
+ * matching `$share` group with an active member receives it once. The delivery QoS is the lowest
+ * of the publish QoS, the subscription's QoS and the QoS the broker granted it (SUBACK).
  */
 export class SubscriptionIndex {
   private exact = new Map<string, PlannedSubscription[]>();
@@ -68,7 +80,7 @@ export class SubscriptionIndex {
   /** Deliveries one message to `topic` at `publishQos` should produce now, by delivery QoS. */
   expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts {
     const r = this.receivers(topic);
-    const out: QosCounts = [0, 0, 0];
+    const out: QosCounts = [0, 0, 0, 0];
     for (const m of r.clients) add(out, m, publishQos, receivable, this.away);
     for (const m of r.shares) add(out, m, publishQos, receivable, null);
     return out;
@@ -98,18 +110,27 @@ export class SubscriptionIndex {
   }
 }
 
-/** One delivery if any of the subscriptions is active, at the best active QoS (capped by the publish QoS). */
+/**
+ * One delivery if any of the subscriptions is active, at the best active QoS (each capped by what the
+ * broker granted, all by the publish QoS); else one not-offered delivery if any is NOT_OFFERED.
+ * `away` is told which slot the delivery was counted for (sessions that are away: metrics/sessions.ts).
+ */
 function add(out: QosCounts, m: Matching, publishQos: QoS, receivable: Receivable, away: AwayNotes | null): void {
   let best = -1;
   let at = -1;
+  let notOffered = false;
   for (let k = 0; k < m.slots.length; k++) {
-    if (receivable[m.slots[k]] === 1 && m.qos[k] > best) {
-      best = m.qos[k];
+    const b = receivable[m.slots[k]];
+    if (b === NOT_RECEIVABLE) continue;
+    if (b === NOT_OFFERED) notOffered = true;
+    else if (Math.min(m.qos[k], b - 1) > best) {
+      best = Math.min(m.qos[k], b - 1);
       at = m.slots[k];
     }
   }
-  if (best < 0) return;
-  const q = Math.min(best, publishQos);
-  out[q]++;
-  away?.note(at, q);
+  if (best >= 0) {
+    const q = Math.min(best, publishQos);
+    out[q]++;
+    away?.note(at, q);
+  } else if (notOffered) out[3]++;
 }

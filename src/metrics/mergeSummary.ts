@@ -6,6 +6,7 @@
  */
 import { zeroCounters } from './counters.js';
 import { summarize, type Histogram } from './histogram.js';
+import { capabilitiesOf, capabilityCounters, withCapabilities } from './capabilities.js';
 import { deliveryByQos } from './qosVerdict.js';
 import { HISTOGRAM_KEYS, qosKey, type HistogramKey, type LatencySummary, type Summary } from './types.js';
 
@@ -54,8 +55,20 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     messages,
     throughput,
     latencyMs,
-    ...deliveryByQos(qosCounters(summaries, messages, crossDuplicates)),
+    ...mergedVerdicts(summaries, messages, crossDuplicates),
   };
+}
+
+/** Verdicts judged again on the added counters, and the capabilities added up (the probe results of the first shard that has them). */
+function mergedVerdicts(summaries: Summary[], messages: Summary['messages'], crossDuplicates: [number, number, number]) {
+  const c = qosCounters(summaries, messages, crossDuplicates);
+  for (const s of summaries) {
+    for (const [k, v] of Object.entries(capabilityCounters(s.capabilities))) c[k as keyof typeof c] += v ?? 0;
+  }
+  c.notOffered = messages.notOffered ?? 0;
+  c.retainedNotOffered = messages.retainedNotOffered ?? 0;
+  const probed = summaries.find((s) => s.capabilities?.probed.length)?.capabilities?.probed ?? [];
+  return withCapabilities(deliveryByQos(c), capabilitiesOf(c, probed));
 }
 
 /**

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from '../coordinator/coordinator.js';
 import { summarize } from './histogram.js';
+import { capabilitiesOf, withCapabilities } from './capabilities.js';
 import { deliveryByQos } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
-import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type Results, type Summary } from './types.js';
+import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
   mqbenchVersion: string;
@@ -21,13 +22,15 @@ export interface ResultsContext {
   insecureTls?: boolean;
   /** A segment of a distributed run: recorded, and the intervals carry what `merge` needs to add them up. */
   segment?: SegmentInfo;
+  /** What the broker probe before the run found about the features the scenario uses. */
+  probed?: ProbedCapability[];
 }
 
 /** A generator thread busier than this while sends fall behind means mqbench, not the broker, was the limit. */
 const SATURATED_BUSY_PERCENT = 90;
 const SATURATED_LOOP_DELAY_MS = 100;
 
-export function buildSummary(o: RunOutcome, durationSec: number): Summary {
+export function buildSummary(o: RunOutcome, durationSec: number, probed: readonly ProbedCapability[] = []): Summary {
   const m = o.agg.measured;
   const unique = m.received - m.duplicated;
   const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(o.agg.histograms[k])])) as Record<HistogramKey, LatencySummary>;
@@ -37,6 +40,7 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
       sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
       lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
       lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
+      notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
       notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
     },
     throughput: {
@@ -44,13 +48,13 @@ export function buildSummary(o: RunOutcome, durationSec: number): Summary {
       receivedPerSec: durationSec > 0 ? m.receivedInWindow / durationSec : 0,
     },
     latencyMs,
-    ...deliveryByQos(m),
+    ...withCapabilities(deliveryByQos(m), capabilitiesOf(m, probed)),
   };
 }
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
-  const summary = buildSummary(o, durationSec);
+  const summary = buildSummary(o, durationSec, ctx.probed);
   const behind = summary.messages.sent > 0 && summary.messages.lateSends / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;
   const stalled = o.agg.maxEventLoopDelayMs >= SATURATED_LOOP_DELAY_MS;
@@ -92,7 +96,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
 function saturationReason(s: Summary, busyPercent: number, delayMs: number): string {
   const m = s.messages;
   const load = busyPercent >= SATURATED_BUSY_PERCENT ? `a worker was ${Math.round(busyPercent)}% busy` : `a worker stalled ${Math.round(delayMs)} ms`;
-  const late = `${pct(m.lateSends, Math.max(1, m.sent))} of sends were late while ${load}`;
+  const late = m.sent === 0 ? `no message due in the measured window was sent while ${load}` : `${pct(m.lateSends, m.sent)} of sends were late while ${load}`;
   return m.missedSends > 0 ? `${m.missedSends.toLocaleString('en-US')} scheduled sends were never made; ${late}` : late;
 }
 

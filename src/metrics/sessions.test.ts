@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
-import { SubscriptionIndex } from './ledger.js';
+import { AS_PLANNED, SubscriptionIndex } from './ledger.js';
 import { Recorder } from './recorder.js';
 import { AwayLog, SessionBoard } from './sessions.js';
 import type { QoS } from '../scenario/types.js';
@@ -43,7 +43,7 @@ function world(t0 = 100_000) {
   ]);
   const log = new AwayLog(board, rec);
   index.away = log;
-  const receivable = new Uint8Array([1, 1]);
+  const receivable = new Uint8Array([AS_PLANNED, AS_PLANNED]);
   const publish = (n: number, qos: QoS, dueMs: number, measured = true) => {
     for (let i = 0; i < n; i++) {
       const [e0, e1, e2] = index.expectedFor('t/x', qos, receivable);

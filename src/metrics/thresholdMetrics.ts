@@ -13,6 +13,7 @@ type LatencyStat = (typeof LATENCY_STATS)[number];
 const MESSAGE_FIELDS = [
   'sent', 'acked', 'received', 'expected', 'lost', 'duplicated', 'outOfOrder',
   'lateSends', 'missedSends', 'publishErrors', 'foreign',
+  'notOffered', 'retainedNotOffered',
   'notEntitled', 'awayAtEnd', 'extraCopies', 'unverifiable',
 ] as const satisfies readonly (keyof Summary['messages'])[];
 
@@ -25,8 +26,10 @@ const THROUGHPUT_FIELDS = ['sentPerSec', 'receivedPerSec'] as const satisfies re
 /** What a metric read from a summary: its value and whether there was anything to measure. */
 export interface MetricValue {
   value: number;
-  /** False for a latency without samples: its figures are placeholders, not measurements. */
+  /** False for a latency without samples, or a count with no data behind it: its figure proves nothing. */
   measured: boolean;
+  /** Why there is no data, in words (e.g. "nothing was expected to arrive"). */
+  noData?: string;
 }
 
 export interface MetricRef {
@@ -53,13 +56,38 @@ function latencyMetric(key: HistogramKey, stat: LatencyStat): MetricRef {
   };
 }
 
+/**
+ * When a count or rate has no data behind it, and why: "messages.lost == 0" proves nothing when nothing was
+ * expected to arrive (a failed TLS handshake, a crashed broker, a subscriber that never subscribed), and
+ * "messages.publishErrors == 0" nothing when no publish was ever due.
+ */
+function noData(summary: Summary, section: 'messages' | 'connections' | 'throughput', field: string): string | undefined {
+  const m = (summary.messages ?? {}) as unknown as Record<string, unknown>;
+  const c = (summary.connections ?? {}) as unknown as Record<string, unknown>;
+  if (numberOr0(c.attempted) === 0) return 'no connection was attempted';
+  if (section === 'connections') return undefined;
+  if (numberOr0(c.succeeded) === 0) return 'no connection succeeded';
+  const expected = numberOr0(m.expected);
+  const received = numberOr0(m.received);
+  const due = numberOr0(m.sent) + numberOr0(m.missedSends) + numberOr0(m.publishErrors) + numberOr0(m.unsent);
+  if (DELIVERY_FIELDS.has(`${section}.${field}`)) {
+    if (field === 'lost' ? expected === 0 : expected === 0 && received === 0) return 'nothing was expected to arrive (nothing sent, or no subscription in place)';
+  } else if (PUBLISH_FIELDS.has(`${section}.${field}`) && due === 0) return 'no publish was due';
+  else if (field === 'sentPerSec' && numberOr0(m.sent) === 0) return 'nothing was sent';
+  return undefined;
+}
+
+const DELIVERY_FIELDS = new Set(['messages.received', 'messages.expected', 'messages.lost', 'messages.duplicated', 'messages.outOfOrder', 'throughput.receivedPerSec']);
+const PUBLISH_FIELDS = new Set(['messages.sent', 'messages.acked', 'messages.lateSends', 'messages.missedSends', 'messages.publishErrors']);
+
 function fieldMetric(section: 'messages' | 'connections' | 'throughput', field: string, kind: MetricKind): MetricRef {
   return {
     path: `${section}.${field}`,
     kind,
     read(summary) {
       const values = summary[section] as unknown as Record<string, unknown> | undefined;
-      return { value: numberOr0(values?.[field]), measured: true };
+      const why = noData(summary, section, field);
+      return why ? { value: numberOr0(values?.[field]), measured: false, noData: why } : { value: numberOr0(values?.[field]), measured: true };
     },
   };
 }

@@ -54,9 +54,10 @@ describe('parseThreshold', () => {
     expect(METRIC_PATHS).toContain('reconnect.p999');
     expect(METRIC_PATHS).toContain('connections.subscribeFailed');
     expect(METRIC_PATHS).toContain('messages.outOfOrder');
+    expect(METRIC_PATHS).toContain('messages.notOffered');
     expect(METRIC_PATHS).toContain('messages.unverifiable');
     expect(METRIC_PATHS).not.toContain('connections.errors');
-    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 11 + 4 + 7 + 2); // + 4: the receive-side ledger's
+    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 13 + 4 + 7 + 2); // + 4: the receive-side ledger's
   });
 
   it('suggests the metric that was meant', () => {
@@ -105,7 +106,7 @@ describe('parseThreshold', () => {
 });
 
 describe('checkThresholds', () => {
-  const results = makeResults({ messages: { lost: 3, duplicated: 0 } });
+  const results = makeResults({ messages: { sent: 60_000, expected: 60_000, received: 59_997, lost: 3, duplicated: 0 } });
 
   it('compares each expression with the summary, in the metric unit', () => {
     expect(checkThresholds(results, [
@@ -135,6 +136,28 @@ describe('checkThresholds', () => {
     expect(checkThresholds(results, ['reconnect.p99 < 1s'])).toEqual([
       { expression: 'reconnect.p99 < 1s', actual: 0, ok: false, note: 'no samples' },
     ]);
+  });
+
+  it('fails a count threshold with no data behind it ("no data") rather than passing it on zeros', () => {
+    const nothingExpected = makeResults({ messages: { sent: 500, acked: 0, expected: 0, received: 0, lost: 0, duplicated: 0 } });
+    expect(checkThresholds(nothingExpected, ['messages.lost == 0', 'messages.duplicated == 0', 'throughput.receivedPerSec >= 0/s', 'messages.publishErrors == 0'])).toEqual([
+      { expression: 'messages.lost == 0', actual: 0, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
+      { expression: 'messages.duplicated == 0', actual: 0, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
+      { expression: 'throughput.receivedPerSec >= 0/s', actual: 1999.6, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
+      { expression: 'messages.publishErrors == 0', actual: 0, ok: true }, // 500 publishes were due
+    ]);
+    // A broker that refused every connection (failed TLS, crashed broker): no message metric has data.
+    const noConnection = makeResults({ connections: { attempted: 10, succeeded: 0, failed: 10 }, messages: { sent: 0, expected: 0, received: 0, lost: 0 } });
+    expect(checkThresholds(noConnection, ['messages.lost == 0', 'messages.publishErrors == 0', 'connections.failed <= 10'])).toEqual([
+      { expression: 'messages.lost == 0', actual: 0, ok: false, note: 'no data: no connection succeeded' },
+      { expression: 'messages.publishErrors == 0', actual: 0, ok: false, note: 'no data: no connection succeeded' },
+      { expression: 'connections.failed <= 10', actual: 10, ok: true },
+    ]);
+    const noPublisher = makeResults({ messages: { sent: 0, missedSends: 0, publishErrors: 0, expected: 0, received: 0 } });
+    expect(checkThresholds(noPublisher, ['messages.sent == 0'])[0]).toMatchObject({ ok: false, note: 'no data: no publish was due' });
+    // Received something although nothing was expected (e.g. only "unexpected" deliveries): duplicates can be judged, loss cannot.
+    const someReceived = makeResults({ messages: { sent: 5, expected: 0, received: 5, duplicated: 0, lost: 0 } });
+    expect(checkThresholds(someReceived, ['messages.duplicated == 0', 'messages.lost == 0']).map((t) => t.ok)).toEqual([true, false]);
   });
 
   it('reads a counter an older results file lacks as 0', () => {

@@ -116,12 +116,15 @@ export function parseThreshold(text: string): ParsedThreshold {
   }
 }
 
-/** Checks a parsed threshold against a results file. A latency without samples fails: it proves nothing. */
+/**
+ * Checks a parsed threshold against a results file. A latency without samples, or a count with no data behind
+ * it (messages.lost when nothing was expected), fails: it proves nothing.
+ */
 export function evaluateThreshold(threshold: Threshold, results: Results): ThresholdResult {
   const metric = findMetric(threshold.metric);
   if (!metric) throw new Error(`unknown metric ${threshold.metric}`);
-  const { value, measured } = metric.read(results.summary);
-  if (!measured) return { expression: threshold.expression, actual: value, ok: false, note: 'no samples' };
+  const { value, measured, noData } = metric.read(results.summary);
+  if (!measured) return { expression: threshold.expression, actual: value, ok: false, note: noData ? `no data: ${noData}` : 'no samples' };
   return { expression: threshold.expression, actual: value, ok: COMPARE[threshold.op](value, threshold.value) };
 }
 

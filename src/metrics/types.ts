@@ -57,6 +57,14 @@ export interface Counters {
   q0Unique: number; q1Unique: number; q2Unique: number;
   q0Duplicated: number; q1Duplicated: number; q2Duplicated: number;
   q0OutOfOrder: number; q1OutOfOrder: number; q2OutOfOrder: number;
+  /**
+   * What the broker offers (capabilities.ts). SUBACK downgrades by asked→granted QoS; refused $share filters;
+   * QoS 2 publishes completed by a PUBACK (run as QoS 1); deliveries whose PUBLISH arrived below the QoS in
+   * effect; deliveries (and retained messages of late wildcard subscriptions) not expected because the broker
+   * does not offer the feature they need.
+   */
+  sub2to1: number; sub2to0: number; sub1to0: number; subRefusedShared: number;
+  pubQos2AsQos1: number; arrivedBelowQos: number; notOffered: number; retainedNotOffered: number;
   /** Receive-side ledger (H2): deliveries owed to no one because the subscriber's session had ended (moved out of expected), per class. */
   notEntitled: number; q0NotEntitled: number; q1NotEntitled: number; q2NotEntitled: number;
   /** Deliveries queued for persistent sessions still away when the run ended (moved out of expected), per class. */
@@ -81,6 +89,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'missedSends', 'unexpected', 'responsesSent', 'responsesReceived', 'retainedExpected', 'retainedReceived', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
+  'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
   'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
 ];
 
@@ -155,6 +164,8 @@ export interface Summary {
     retainedExpected: number; retainedReceived: number;
     /** MQTT 5 request/response: responses sent and received back (their latency: latencyMs.requestResponse). */
     responsesSent: number; responsesReceived: number;
+    /** Deliveries (retained messages) the plan would expect but the broker does not offer: not in expected, never lost (see capabilities). */
+    notOffered: number; retainedNotOffered: number;
     /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
     notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
   };
@@ -165,6 +176,31 @@ export interface Summary {
   byQos: Partial<Record<'0' | '1' | '2', QosDelivery>>;
   /** One sentence per QoS class: what its promise was and whether it held. */
   verdicts: string[];
+  /** What the broker offers of what the scenario uses: probed before the run and seen during it. */
+  capabilities?: Capabilities;
+}
+
+/** A feature the scenario uses, probed before the run with doctor's probes. */
+export interface ProbedCapability {
+  feature: 'shared subscriptions' | 'retained messages to wildcard filters' | 'QoS 2';
+  /** false: not offered (its deliveries count as notOffered, not expected); null: the probe could not tell (treated as offered). */
+  offered: boolean | null;
+  /** What the probe saw (doctor's finding). */
+  finding: string;
+}
+
+export interface Capabilities {
+  probed: ProbedCapability[];
+  /** SUBACK granted a lower QoS than asked, by "asked→granted", e.g. { "2→1": 200 } (only those that happened). */
+  subscriptionsDowngraded: Record<string, number>;
+  /** $share filters the broker refused (SUBACK 0x80). */
+  sharedRefused: number;
+  /** QoS 2 publishes completed by a PUBACK: the broker ran them as QoS 1. */
+  qos2PublishedAsQos1: number;
+  /** Deliveries whose PUBLISH arrived with a lower QoS than the subscription's granted QoS and the publish allowed. */
+  deliveriesDowngraded: number;
+  /** One sentence per feature the broker does not offer, with counts: "the broker does not offer …". */
+  notOffered: string[];
 }
 
 export interface QosDelivery {
@@ -179,6 +215,8 @@ export interface QosDelivery {
   /** Whether the QoS promise held: QoS 0 may lose, QoS 1 may duplicate, QoS 2 may do neither. */
   ok: boolean;
   verdict: string;
+  /** The QoS the broker ran this class with when lower (QoS 2 publishes acknowledged with PUBACK): the promise judged. */
+  ranAs?: QosClass;
 }
 
 export interface IntervalRow {

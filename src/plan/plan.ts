@@ -1,3 +1,4 @@
+import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Scenario } from '../scenario/types.js';
 import { segmentRanges, WHOLE_RUN, type Segment } from './segment.js';
 import { rateShare, splitRange, type Range } from './split.js';
@@ -25,6 +26,8 @@ export interface WorkerPlan {
   /** Where each publisher's sequence numbers live in the run-wide shared bitmaps (see SeqBitmap). */
   seqLayout: SeqLayout;
   slices: GroupSlice[];
+  /** What the broker offers (probed before the run): deliveries it does not offer are not expected. */
+  offers: BrokerOffers;
 }
 
 export interface RunPlan {
@@ -42,6 +45,7 @@ export interface RunPlan {
    */
   totals: { clients: number; publishers: number; publishRate: number; subscriptionSlots: number };
   workers: WorkerPlan[];
+  offers: BrokerOffers;
 }
 
 export interface PlanOptions {
@@ -51,11 +55,14 @@ export interface PlanOptions {
   runTag: number;
   /** Run only this segment's share of every group (default: the whole run). */
   segment?: Segment;
+  /** What the broker offers (default: everything the scenario uses). */
+  offers?: BrokerOffers;
 }
 
 /** Pure: the same scenario and options always give the same plan. */
 export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
   const segment = opts.segment ?? WHOLE_RUN;
+  const offers = opts.offers ?? OFFERS_ALL;
   const mine = segmentRanges(scenario, segment);
   const clients = mine.reduce((n, r) => n + r.count, 0);
   const workerCount = Math.max(1, Math.min(opts.workers, clients));
@@ -80,6 +87,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
     scenario,
     clientBase,
     slotBase,
+    offers,
     seqLayout: seqs,
     slices: scenario.groups
       .map((g, gi): GroupSlice => {
@@ -110,5 +118,6 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
       publishRate: publishing.reduce((sum, { g, r }) => sum + rateShare(g.publish!.rate, g.count, r), 0),
     },
     workers,
+    offers,
   };
 }

@@ -96,7 +96,7 @@ describe('remoteSubscriptionSlots', () => {
       const remote = remoteSubscriptionSlots(sc, slotBase, seg);
       const initial = new Uint8Array(20);
       const late = new Uint8Array(20);
-      for (const r of remote) markSlots(r.fromMs === 0 ? initial : late, r, true);
+      for (const r of remote) markSlots(r.fromMs === 0 ? initial : late, r, 1);
       const p = buildRunPlan(sc, { workers: 1, runId: 'r', runTag: 1, segment: seg });
       const local = p.workers[0].slices.find((s) => s.groupIndex === 0)!;
       for (let c = 0; c < 10; c++) {

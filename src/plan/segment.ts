@@ -53,6 +53,8 @@ export interface RemoteSlots {
   count: number;
   fromMs: number;
   untilMs?: number;
+  /** A `$share` filter (its slots are NOT_OFFERED when the broker does not offer shared subscriptions). */
+  shared?: true;
 }
 
 export function remoteSubscriptionSlots(scenario: Scenario, slotBase: number[], seg: Segment): RemoteSlots[] {
@@ -75,6 +77,7 @@ export function remoteSubscriptionSlots(scenario: Scenario, slotBase: number[], 
           count: r.count,
           fromMs: s.atMs ?? 0,
           ...(s.untilMs !== undefined ? { untilMs: s.untilMs } : {}),
+          ...(s.topic.startsWith('$share/') ? { shared: true as const } : {}),
         });
       });
     }
@@ -82,7 +85,7 @@ export function remoteSubscriptionSlots(scenario: Scenario, slotBase: number[], 
   return out;
 }
 
-/** Sets (1) or clears (0) every slot of a RemoteSlots range in the shared receivable array. */
-export function markSlots(receivable: Uint8Array, r: RemoteSlots, on: boolean): void {
-  for (let n = 0; n < r.count; n++) receivable[r.first + n * r.stride] = on ? 1 : 0;
+/** Sets every slot of a RemoteSlots range in the shared receivable array to `value` (a Receivable byte). */
+export function markSlots(receivable: Uint8Array, r: RemoteSlots, value: number): void {
+  for (let n = 0; n < r.count; n++) receivable[r.first + n * r.stride] = value;
 }

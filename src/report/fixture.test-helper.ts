@@ -33,6 +33,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
       messages: {
         sent: 60_000, acked: 60_000, received: 60_000, expected: 60_000,
         lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, unexpected: 0, retainedExpected: 0, retainedReceived: 0, responsesSent: 0, responsesReceived: 0, publishErrors: 0, foreign: 0,
+        notOffered: 0, retainedNotOffered: 0,
       },
       throughput: { sentPerSec: 2000, receivedPerSec: 1999.6 },
       latencyMs: {

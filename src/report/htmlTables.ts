@@ -55,7 +55,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
       return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
     }));
   }
-  rows.push(text('delivery', (r) => (r.summary?.messages ? deliveryVerdict(r.summary.messages).replace(/^Delivery: /, '') : NONE)));
+  rows.push(text('delivery', (r) => (r.summary?.messages ? deliveryVerdict(r.summary.messages, r).replace(/^Delivery: /, '') : NONE)));
   rows.push(text('thresholds', (r) => thresholdsSummary(r).text, (r) => thresholdsSummary(r).cls));
   return table(['', ...items.map((it) => it.label)], rows, 'summary');
 }
@@ -89,7 +89,7 @@ export function qosTables(items: readonly ComparisonItem[]): string {
     const byQos = it.results.summary?.byQos ?? {};
     const entries = (['0', '1', '2'] as const).flatMap((q) => (byQos[q] ? [[q, byQos[q]] as [string, QosDelivery]] : []));
     const rows = entries.map(([q, d]) => [
-      cell(`QoS ${q}`), cell(PROMISE[q]), cell(fmtInt(d.expected), 'num'), cell(fmtInt(d.received), 'num'),
+      cell(`QoS ${q}`), cell(PROMISE[String(d.ranAs ?? q)]), cell(fmtInt(d.expected), 'num'), cell(fmtInt(d.received), 'num'),
       cell(fmtInt(d.lost), d.lost > 0 ? 'num bad' : 'num'), cell(fmtInt(d.duplicated), d.duplicated > 0 ? 'num bad' : 'num'),
       cell(fmtInt(d.outOfOrder), 'num'), cell(d.ok ? 'kept' : 'BROKEN', d.ok ? 'ok' : 'bad'), cell(d.verdict),
     ]);

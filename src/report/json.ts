@@ -2,10 +2,11 @@
  * The results file (DESIGN.md §6): written atomically, read back with a schema version check.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Results } from '../metrics/types.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import { ReadProblem, readRegularFile } from '../shared/readLimited.js';
 
 /** The only results schema this version reads and writes. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -53,14 +54,19 @@ export function defaultResultsPath(scenarioName: string, startedAt: Date, dir = 
   return join(dir, `${fileSafe(scenarioName)}-${utcStamp(startedAt)}.json`);
 }
 
+/**
+ * Results files grow with the run (one interval row a second, histograms per row for segments): a week-long run
+ * stays far below this. Past it (or for a device or FIFO) the file is refused instead of read without end.
+ */
+export const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
+
 /** Reads and checks a results file; throws a UserError naming the file and the problem. */
 export async function readResultsFile(path: string): Promise<Results> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, MAX_RESULTS_BYTES)).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why = err instanceof ReadProblem ? err.reason : (err as Error).message;
     throw new UserError(`cannot read results file ${path}: ${why}`, ExitCode.usage);
   }
   let data: unknown;

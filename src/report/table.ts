@@ -103,10 +103,33 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['missed sends', bad(m.missedSends ?? 0), 'out-of-order', bad(m.outOfOrder)],
     ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
     ['', '', 'outside subscription', fmtInt(m.unexpected ?? 0)],
+    ...notOfferedRows(m),
     ...ledgerRows(m, bad),
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();
+}
+
+/**
+ * The counts (sent, expected, …) are of messages *due* in the measured window; the rates are of sends and
+ * receipts *made* during it. When the generator runs late the two differ (even "sent 0" beside a high send
+ * rate): then a note says what each figure is, with the counts behind the rates.
+ */
+export function windowNote(results: Results): string {
+  const { messages: m, throughput: t } = results.summary;
+  const sentInWindow = Math.round(t.sentPerSec * results.durationSec);
+  const receivedInWindow = Math.round(t.receivedPerSec * results.durationSec);
+  const apart = (a: number, b: number) => Math.abs(a - b) > Math.max(1, 0.01 * Math.max(a, b));
+  if (!apart(m.sent, sentInWindow) && !apart(m.received, receivedInWindow)) return '';
+  return `Counts are of messages due in the measured window (${fmtSec(results.durationSec)}); the rates are of what was actually sent (${fmtInt(sentInWindow)}) and received (${fmtInt(receivedInWindow)}) during it, whenever it was due.`;
+}
+
+/** Deliveries the broker does not offer (e.g. $share on a broker without shared subscriptions): shown only when there are any. */
+function notOfferedRows(m: Summary['messages']): string[][] {
+  const rows: string[][] = [];
+  if ((m.notOffered ?? 0) > 0) rows.push(['', '', 'not offered by the broker', fmtInt(m.notOffered)]);
+  if ((m.retainedNotOffered ?? 0) > 0) rows.push(['', '', 'retained not offered', fmtInt(m.retainedNotOffered)]);
+  return rows;
 }
 
 /** Receive-side ledger figures, shown only when not zero (deliveries counted apart from expected and received). */
@@ -136,6 +159,8 @@ function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   return table.toString();
 }
 
+const PROMISES = ['at most once', 'at least once', 'exactly once'];
+
 /** Delivery per QoS class with its verdict, or "" when nothing was expected or received. */
 function qosTable(summary: Summary, paint: Paint): string {
   const classes = Object.entries(summary.byQos ?? {});
@@ -143,7 +168,7 @@ function qosTable(summary: Summary, paint: Paint): string {
   const table = newTable(paint, ['QoS', 'expected', 'received', 'lost', 'duplicated', 'out-of-order', 'promise'], ['left', 'right', 'right', 'right', 'right', 'right', 'left']);
   for (const [q, d] of classes) {
     if (!d) continue;
-    const promise = q === '0' ? 'at most once' : q === '1' ? 'at least once' : 'exactly once';
+    const promise = PROMISES[d.ranAs ?? Number(q)] + (d.ranAs !== undefined ? ` (QoS ${q} run as QoS ${d.ranAs})` : '');
     table.push([q, fmtInt(d.expected), fmtInt(d.received), fmtInt(d.lost), fmtInt(d.duplicated), fmtInt(d.outOfOrder), d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`)]);
   }
   return table.toString();
@@ -153,7 +178,8 @@ function qosTable(summary: Summary, paint: Paint): string {
 export function renderSummary(results: Results, opts: RenderOptions = {}): string {
   const paint = createPaint(opts.color ?? false);
   const { summary } = results;
-  const verdict = deliveryVerdict(summary.messages);
+  const verdict = deliveryVerdict(summary.messages, results);
+  const windows = windowNote(results);
   const failures = failuresTable(summary.connections.errors, paint);
   const byQos = qosTable(summary, paint);
   const thresholds = thresholdsTable(results.thresholds, paint);
@@ -166,6 +192,7 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
     '',
     paint.bold('Messages'),
     messagesTable(summary, paint),
+    ...(windows ? [windows] : []),
     '',
     paint.bold('Latency'),
     latencyTable(summary.latencyMs, paint),

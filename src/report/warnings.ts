@@ -2,6 +2,7 @@
  * Conditions under which the numbers of a run must not be read at face value.
  */
 import type { Results } from '../metrics/types.js';
+import { closedConnections, closedConnectionsWarning } from './closedConnections.js';
 
 /** The warnings for a run, without the "WARNING:" prefix, most fundamental first. */
 export function runWarnings(results: Results): string[] {
@@ -10,6 +11,8 @@ export function runWarnings(results: Results): string[] {
     const reason = results.statusReason ? `: ${results.statusReason}` : '';
     warnings.push(`run is ${results.status}${reason}`);
   }
+  const closed = closedConnections(results.summary?.connections);
+  if (closed) warnings.push(closedConnectionsWarning(closed));
   if (results.generator.saturated) {
     const reason = results.generator.saturatedReason ? ` (${results.generator.saturatedReason})` : '';
     warnings.push(`the generator was saturated${reason}: the numbers describe mqbench, not the broker`);

@@ -2,9 +2,12 @@
 import type { z } from 'zod';
 import { didYouMean } from './didyoumean.js';
 import type { PathProblem, PathSegment } from './problems.js';
+import { RESERVED_KEYS, reservedKeyProblem } from './reservedKeys.js';
 import { allowedKeysAt } from './schema.js';
 
 function unknownKey(parent: PathSegment[], key: string): PathProblem {
+  // The same problem the reserved-key walk reports (the loader keeps one of the two).
+  if (RESERVED_KEYS.has(key)) return reservedKeyProblem([...parent, key]);
   const allowed = allowedKeysAt(parent);
   const guess = didYouMean(key, allowed);
   const hint =
@@ -39,6 +42,10 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[]): PathProbl
     const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push(unknownKey(path, key));
+    } else if (issue.code === 'invalid_key') {
+      // A record key that failed its own check (user property names): reported at the key, with its reason.
+      const inner = issue.issues[0];
+      out.push({ path, message: inner ? messageOf(inner) : 'is not a valid key', hint: inner ? hintOf(inner) : undefined, atKey: true });
     } else if (issue.code === 'invalid_union') {
       // Not produced by our schema; report the first branch's first issue rather than a dump.
       const first = issue.errors[0]?.[0];

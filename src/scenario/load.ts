@@ -2,16 +2,19 @@
  * Loads a scenario file: YAML with positions → ${VAR} substitution → schema → cross-field rules → Scenario.
  * Every problem found is collected and thrown as ONE ScenarioError, sorted by line and column.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ScenarioError, UserError, type ScenarioProblem } from '../shared/errors.js';
+import { ExitCode, ScenarioError, UserError, type ScenarioProblem } from '../shared/errors.js';
+import { ReadProblem, readRegularFile } from '../shared/readLimited.js';
 import { crossCheck } from './crosscheck.js';
 import { substituteEnv, type Env, type EnvResult } from './env.js';
 import { issuesToProblems } from './issues.js';
 import { checkLimits, type LoadLimits } from './limits.js';
 import { locate, parseYaml, scalarDepth, writtenText, type ParsedYaml } from './positions.js';
 import { formatPath, type PathProblem } from './problems.js';
+import { findReservedKeys } from './reservedKeys.js';
+import { checkRenderedLengths } from './renderedLength.js';
 import { resolveScenario, scenarioPathOf } from './resolve.js';
+import { timelineWarnings } from './timeline.js';
 import { scenarioSchema } from './schema.js';
 import { scrubText } from './scrub.js';
 import { checkTarget } from './targetCheck.js';
@@ -25,6 +28,11 @@ export interface LoadedScenario {
   file: string;
   /** Paths into `scenario` (e.g. "target.password") whose value came from the environment: never echo them. */
   secretPaths: string[];
+  /**
+   * Things that will not happen as written (a subscription or event after the end of the run), positioned in
+   * the file: for `scenario`, or for a copy changed by the command line (e.g. --duration).
+   */
+  warnings: (changed?: Scenario) => ScenarioProblem[];
 }
 
 /** Scenario files larger than this are refused (they are hand-written configuration, not data). */
@@ -46,10 +54,7 @@ function position(file: string, parsed: ParsedYaml, p: PathProblem): ScenarioPro
 }
 
 function readReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
+  if (err instanceof ReadProblem) return err.kind === 'notRegular' && err.reason.startsWith('it is a directory') ? 'it is a directory' : err.reason;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -147,7 +152,7 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const checked = scenarioSchema.safeParse(subst.value);
   const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
   const tls = checkTls(subst.value, dirname(file));
-  found.push(...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems, ...checkTarget(subst.value));
+  found.push(...findReservedKeys(data), ...checkRenderedLengths(subst.value), ...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems, ...checkTarget(subst.value));
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
@@ -158,24 +163,23 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
     scenario,
     file,
     secretPaths: subst.secretPathSegments.map(scenarioPathOf),
+    warnings: (changed = scenario) => finish(file, parsed, timelineWarnings(changed), subst),
   };
 }
 
 /** Reads and loads a scenario file. Unreadable → UserError (exit 2); invalid → ScenarioError (exit 2). */
 export async function loadScenario(file: string, env: Env, limits: LoadLimits = {}): Promise<LoadedScenario> {
-  const tooBig = (size: number) =>
-    new ScenarioError([atStart(file, `the scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`)]);
   let bytes: Buffer;
   try {
-    // Check the size first so a huge file is refused without being read into memory.
-    const info = await stat(file);
-    if (info.isFile() && info.size > MAX_SCENARIO_BYTES) throw tooBig(info.size);
-    bytes = await readFile(file);
+    // Only a regular file, and at most 1 MB of it: /dev/zero or a FIFO is refused at once, not read forever.
+    bytes = await readRegularFile(file, MAX_SCENARIO_BYTES);
   } catch (err) {
-    if (err instanceof ScenarioError) throw err;
-    throw new UserError(`cannot read scenario file ${file}: ${readReason(err)}`);
+    if (err instanceof ReadProblem && err.kind === 'tooBig') {
+      throw new ScenarioError([atStart(file, `the scenario file is ${err.size} bytes; the limit is ${MAX_SCENARIO_BYTES} (1 MB)`)]);
+    }
+    const hint = err instanceof ReadProblem && err.kind === 'notRegular' ? 'a scenario is a YAML file' : undefined;
+    throw new UserError(`cannot read scenario file ${file}: ${readReason(err)}`, ExitCode.usage, hint);
   }
-  if (bytes.length > MAX_SCENARIO_BYTES) throw tooBig(bytes.length);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { show, type PathSegment } from './problems.js';
 import { templateLiterals, templateShape, parseTemplate, type ParsedTemplate } from './template.js';
+import { checkMqttString, forbiddenCharacter } from './mqttText.js';
 import { checkTopicFilter, checkTopicName } from './topic.js';
 import type { TemplateVar } from './types.js';
 import { UnitError } from './units.js';
@@ -29,8 +30,10 @@ function field<T>(parse: v.Parse<T>) {
   });
 }
 
+type TemplateCheck = (t: ParsedTemplate) => string | { message: string; hint?: string } | null;
+
 /** A template field: every template problem is reported, then `check` looks at the parsed template. */
-function template(allowed: readonly TemplateVar[], check: (t: ParsedTemplate) => string | null) {
+function template(allowed: readonly TemplateVar[], check: TemplateCheck) {
   return z.unknown().transform((input, ctx): string => {
     try {
       const source = v.text()(input);
@@ -39,8 +42,9 @@ function template(allowed: readonly TemplateVar[], check: (t: ParsedTemplate) =>
         for (const p of parsed.problems) ctx.issues.push({ code: 'custom', message: p.message, params: { hint: p.hint }, input });
         return z.NEVER;
       }
-      const problem = check(parsed.template);
-      if (problem) ctx.issues.push({ code: 'custom', message: problem, input });
+      const found = check(parsed.template);
+      const problem = typeof found === 'string' ? { message: found } : found;
+      if (problem) ctx.issues.push({ code: 'custom', message: problem.message, params: { hint: problem.hint }, input });
       return source;
     } catch (err) {
       if (!(err instanceof UnitError)) throw err;
@@ -65,13 +69,24 @@ function list<T extends z.ZodType>(item: T) {
   return z.array(item, { error: typeError('a list') });
 }
 
-const checkClientId = (t: ParsedTemplate) => (t.source === '' ? 'clientId must not be empty' : null);
-const checkSubscribe = (t: ParsedTemplate) => checkTopicFilter(templateShape(t));
-const checkPublish = (t: ParsedTemplate) =>
-  /[+#]/.test(templateLiterals(t)) ? 'cannot publish to a wildcard topic (+ or #)' : checkTopicName(templateShape(t));
+// Templates are checked on their literal text with a placeholder for each variable (templateShape): the
+// variables ({i}, {group}, {run}, …) only ever render letters, digits, _ and -. Lengths once rendered are
+// checked on the longest example by crosscheck.ts.
+// Forbidden characters are looked for in the template as written, so the position given is the one the user sees.
+const charsOf = (t: ParsedTemplate, what: string) => (forbiddenCharacter(t.source) ? checkMqttString(t.source, what) : null);
+const checkClientId: TemplateCheck = (t) => (t.source === '' ? 'clientId must not be empty' : charsOf(t, 'clientId') ?? checkMqttString(templateShape(t), 'clientId'));
+const checkSubscribe: TemplateCheck = (t) => charsOf(t, 'topic filter') ?? checkTopicFilter(templateShape(t));
+const checkPublish: TemplateCheck = (t) =>
+  charsOf(t, 'topic') ?? (/[+#]/.test(templateLiterals(t)) ? 'cannot publish to a wildcard topic (+ or #)' : checkTopicName(templateShape(t)));
 
-const checkResponseTopic = (t: ParsedTemplate) =>
-  /[+#]/.test(templateLiterals(t)) ? 'a response topic cannot have wildcards' : checkTopicName(templateShape(t));
+const checkResponseTopic: TemplateCheck = (t) =>
+  charsOf(t, 'response topic') ?? (/[+#]/.test(templateLiterals(t)) ? 'a response topic cannot have wildcards' : checkTopicName(templateShape(t), 'response topic'));
+
+/** A user property name: an MQTT string (reported at the key). */
+const userPropertyKey = z.string().superRefine((key, ctx) => {
+  const p = checkMqttString(key, 'user property name');
+  if (p) ctx.addIssue({ code: 'custom', message: p.message, params: { hint: p.hint } });
+});
 
 const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 const groupName = v.text(GROUP_NAME, 'group names use letters, digits, _ and -');
@@ -92,7 +107,7 @@ const shapes = {
     // Local addresses to bind client sockets to: client g binds sourceAddresses[g % n].
     sourceAddresses: list(field(v.ipAddress)).min(1, { error: 'needs at least one address' }).optional(),
     mqttVersion: field(v.mqttVersion).default(4),
-    username: field(v.text()).optional(),
+    username: field(v.mqttText('username')).optional(),
     password: field(v.text()).optional(),
     tls: obj(tlsShape).optional(),
   },
@@ -117,8 +132,8 @@ const shapes = {
 
 const publishProperties = {
   messageExpiry: field(v.duration()).optional(),
-  contentType: field(v.text()).optional(),
-  userProperties: z.record(z.string(), field(v.text())).optional(),
+  contentType: field(v.mqttText('contentType')).optional(),
+  userProperties: z.record(userPropertyKey, field(v.mqttText('user property value'))).optional(),
 };
 
 const publishShape = {

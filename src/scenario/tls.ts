@@ -5,8 +5,8 @@
  * problems are reported together with every other one. Problems name a file, never its contents.
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ReadProblem, readRegularFileSync } from '../shared/readLimited.js';
 import type { PathProblem } from './problems.js';
 import { redactUrl } from './redact.js';
 import * as v from './values.js';
@@ -34,11 +34,7 @@ const WHAT: Record<Kind, string> = { ca: 'CA certificate', cert: 'client certifi
 
 
 function fileReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
-  return code ?? 'unreadable';
+  return err instanceof ReadProblem ? err.reason : 'unreadable';
 }
 
 interface Problem {
@@ -54,11 +50,10 @@ function readPem(baseDir: string, written: string, kind: Kind): Parsed | Problem
   const where = `looked for ${full} (paths are relative to the scenario file)`;
   let bytes: Buffer;
   try {
-    const info = statSync(full);
-    if (!info.isFile()) return { message: `the ${WHAT[kind]} file ${name} is not a regular file`, hint: where };
-    if (info.size > MAX_PEM_BYTES) return { message: `the ${WHAT[kind]} file ${name} is ${info.size} bytes: too large for a PEM file` };
-    bytes = readFileSync(full);
+    bytes = readRegularFileSync(full, MAX_PEM_BYTES);
   } catch (err) {
+    if (err instanceof ReadProblem && err.kind === 'notRegular') return { message: `the ${WHAT[kind]} file ${name} is not a regular file`, hint: where };
+    if (err instanceof ReadProblem && err.kind === 'tooBig') return { message: `the ${WHAT[kind]} file ${name} is ${err.size} bytes: too large for a PEM file` };
     return { message: `cannot read the ${WHAT[kind]} file ${name}: ${fileReason(err)}`, hint: where };
   }
   const text = bytes.toString('utf8');

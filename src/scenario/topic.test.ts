@@ -14,11 +14,30 @@ describe('checkTopicName', () => {
     ['a/+/b', 'cannot publish to a wildcard topic (+ or #)'],
     ['a/#', 'cannot publish to a wildcard topic (+ or #)'],
     ['a+b', 'cannot publish to a wildcard topic (+ or #)'],
-    ['a\u0000b', 'topic must not contain the NUL character'],
-    ['a'.repeat(65_536), 'topic is longer than 65535 bytes'],
-    ['é'.repeat(40_000), 'topic is longer than 65535 bytes'],
+    ['a\u0000b', 'topic contains the NUL character (U+0000) at character 2'],
+    ['a\tb', 'topic contains the control character U+0009 at character 2'],
+    ['dev/\u001f', 'topic contains the control character U+001F at character 5'],
+    ['x\u007f', 'topic contains the control character U+007F at character 2'],
+    ['x\u0085y', 'topic contains the control character U+0085 at character 2'],
+    ['x\u009f', 'topic contains the control character U+009F at character 2'],
+    ['a/\uffff', 'topic contains the Unicode non-character U+FFFF at character 3'],
+    ['\ufffe', 'topic contains the Unicode non-character U+FFFE at character 1'],
+    ['a\ufdd0', 'topic contains the Unicode non-character U+FDD0 at character 2'],
+    ['✓\u{1fffe}', 'topic contains the Unicode non-character U+1FFFE at character 2'],
+    ['\u{10ffff}', 'topic contains the Unicode non-character U+10FFFF at character 1'],
+    ['a\ud800b', 'topic contains a lone UTF-16 surrogate U+D800 (not valid UTF-8) at character 2'],
+    ['a'.repeat(65_536), 'topic is 65,536 bytes in UTF-8; MQTT allows at most 65,535'],
+    ['é'.repeat(40_000), 'topic is 80,000 bytes in UTF-8; MQTT allows at most 65,535'],
   ])('rejects %j', (topic, message) => {
-    expect(checkTopicName(topic)).toBe(message);
+    expect(checkTopicName(topic)?.message).toBe(message);
+  });
+
+  it('explains why a forbidden character is refused', () => {
+    expect(checkTopicName('a\u0001')?.hint).toMatch(/^MQTT forbids NUL, control characters .* a broker may close the connection$/);
+  });
+
+  it.each(['\u00a0', '\u00a0x', 'emoji/\u{1f600}', '\ufffd', '\ufdcf', '\ufdf0', '\u{1fffd}'])('accepts the allowed neighbour %j', (topic) => {
+    expect(checkTopicName(topic)).toBeNull();
   });
 });
 
@@ -49,7 +68,9 @@ describe('checkTopicFilter', () => {
     ['#/', '# must be the whole last level of a topic filter, e.g. sensors/#'],
     ['a+/b', '+ must be a whole level of a topic filter, e.g. sensors/+/temp'],
     ['a/+b', '+ must be a whole level of a topic filter, e.g. sensors/+/temp'],
-    ['a\u0000', 'topic filter must not contain the NUL character'],
+    ['a\u0000', 'topic filter contains the NUL character (U+0000) at character 2'],
+    ['a/\n/#', 'topic filter contains the control character U+000A at character 3'],
+    ['$share/g\uffff/a', 'topic filter contains the Unicode non-character U+FFFF at character 9'],
     ['$share//a', '$share needs a group name: $share/<group>/<filter>'],
     ['$share/', '$share needs a group name: $share/<group>/<filter>'],
     ['$share/g', '$share needs a topic filter after the group: $share/<group>/<filter>'],
@@ -58,7 +79,7 @@ describe('checkTopicFilter', () => {
     ['$share/#/a', 'the $share group name must not contain + or #'],
     ['$share/g/a/#/b', '# must be the whole last level of a topic filter, e.g. sensors/#'],
   ])('rejects %j', (filter, message) => {
-    expect(checkTopicFilter(filter)).toBe(message);
+    expect(checkTopicFilter(filter)?.message).toBe(message);
   });
 });
 

@@ -3,21 +3,31 @@
  * and 5.0 §4.7-4.8, including shared subscriptions "$share/<group>/<filter>".
  */
 
-const MAX_TOPIC_BYTES = 65_535;
+import { checkMqttString } from './mqttText.js';
+
 const SHARE_PREFIX = '$share/';
 
-function checkCommon(text: string, what: string): string | null {
-  if (text.length === 0) return `${what} must not be empty`;
-  if (text.includes('\u0000')) return `${what} must not contain the NUL character`;
-  if (Buffer.byteLength(text, 'utf8') > MAX_TOPIC_BYTES) return `${what} is longer than ${MAX_TOPIC_BYTES} bytes`;
-  return null;
+/** A topic problem: a short message and, for characters MQTT forbids, why. */
+export interface TopicProblem {
+  message: string;
+  hint?: string;
 }
 
-/** Checks a topic name for PUBLISH: non-empty, no wildcards, no NUL, at most 65535 bytes. Null when valid. */
-export function checkTopicName(topic: string): string | null {
-  const common = checkCommon(topic, 'topic');
+const problem = (message: string | null): TopicProblem | null => (message === null ? null : { message });
+
+function checkCommon(text: string, what: string): TopicProblem | null {
+  if (text.length === 0) return { message: `${what} must not be empty` };
+  return checkMqttString(text, what);
+}
+
+/**
+ * Checks a topic name for PUBLISH: non-empty, no wildcards, no character MQTT forbids (NUL, control
+ * characters, non-characters), at most 65535 bytes. Null when valid.
+ */
+export function checkTopicName(topic: string, what = 'topic'): TopicProblem | null {
+  const common = checkCommon(topic, what);
   if (common) return common;
-  if (topic.includes('+') || topic.includes('#')) return 'cannot publish to a wildcard topic (+ or #)';
+  if (topic.includes('+') || topic.includes('#')) return { message: 'cannot publish to a wildcard topic (+ or #)' };
   return null;
 }
 
@@ -48,15 +58,15 @@ function checkLevels(filter: string): string | null {
  * Checks a topic filter for SUBSCRIBE: `#` only as the whole last level, `+` only as a whole level, and for
  * "$share/<group>/<filter>" a non-empty group without + # / and a valid non-empty filter. Null when valid.
  */
-export function checkTopicFilter(filter: string): string | null {
+export function checkTopicFilter(filter: string): TopicProblem | null {
   const common = checkCommon(filter, 'topic filter');
   if (common) return common;
   const shared = parseShared(filter);
-  if (!shared) return checkLevels(filter);
-  if (shared.group === '') return '$share needs a group name: $share/<group>/<filter>';
-  if (/[+#]/.test(shared.group)) return 'the $share group name must not contain + or #';
-  if (shared.filter === '') return '$share needs a topic filter after the group: $share/<group>/<filter>';
-  return checkLevels(shared.filter);
+  if (!shared) return problem(checkLevels(filter));
+  if (shared.group === '') return problem('$share needs a group name: $share/<group>/<filter>');
+  if (/[+#]/.test(shared.group)) return problem('the $share group name must not contain + or #');
+  if (shared.filter === '') return problem('$share needs a topic filter after the group: $share/<group>/<filter>');
+  return problem(checkLevels(shared.filter));
 }
 
 /**

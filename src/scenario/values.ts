@@ -8,8 +8,10 @@ import { isIP } from 'node:net';
 import { parseThreshold } from '../metrics/thresholds.js';
 import { parsePayloadTemplate } from './payloadTemplate.js';
 import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import { checkMqttString } from './mqttText.js';
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
+import { PERCENT_HINT, urlCredentials } from '../shared/urlCredentials.js';
 import type { ProtocolLevel, QoS } from './types.js';
 import { formatDuration, parseDuration, parseRate, parseSize, UnitError } from './units.js';
 
@@ -29,6 +31,16 @@ export function text(pattern?: RegExp, patternHint?: string): Parse<string> {
     if (typeof v !== 'string') fail(`expected text, got ${show(v)}`);
     if (pattern && !pattern.test(v)) fail(`${show(v)} is not a valid name`, patternHint);
     return v;
+  };
+}
+
+/** Text that goes into an MQTT UTF-8 string (user name, content type, user properties): see mqttText.ts. */
+export function mqttText(what: string): Parse<string> {
+  return (v) => {
+    const s = text()(v);
+    const p = checkMqttString(s, what);
+    if (p) fail(p.message, p.hint);
+    return s;
   };
 }
 
@@ -207,6 +219,8 @@ export const brokerUrl: Parse<string> = (v) => {
     fail(`unsupported URL scheme ${show(url.protocol.replace(/:$/, ''))}`, 'use mqtt://, mqtts://, ws:// or wss://');
   }
   if (!url.hostname) fail(`URL ${shown} has no host`, 'e.g. mqtt://localhost:1883');
+  const credentials = urlCredentials(url);
+  if (typeof credentials === 'string') fail(credentials, PERCENT_HINT);
   return v;
 };
 

@@ -31,6 +31,8 @@ export class DeviceArrivals {
 
   /** The QoS class the last arrival counts under: the QoS it arrived with, capped at the one publishers counted. */
   qos: QoS = 0;
+  /** The QoS publishers counted the last arrival under (-1: none of its subscriptions was counted). */
+  countedQos = -1;
 
   arrive(topic: string, publisher: number, seq: number, publishQos: QoS, sentMs: number, arrivedQos: QoS): Arrival {
     const dev = this.dev;
@@ -54,6 +56,7 @@ export class DeviceArrivals {
         if (counted && q > owedQos) owedQos = q;
       }
     }
+    this.countedQos = countedQos;
     this.qos = (countedQos >= 0 && arrivedQos > countedQos ? countedQos : arrivedQos) as QoS;
     return this.ledger.arrive(publisher, seq, copies, owedQos >= 0, arrivedQos >= owedQos, this.scratch, nShares);
   }
@@ -72,10 +75,7 @@ export class DeviceArrivals {
   }
 }
 
-/**
- * The QoS a client's k-th subscription delivers at (before the publish QoS caps it): as planned.
- * With SUBACK's granted QoS recorded per filter, that is the one to use (the broker may grant less).
- */
+/** The QoS a client's k-th subscription delivers at (before the publish QoS caps it): what SUBACK granted. */
 export function filterQos(dev: Device, k: number): QoS {
-  return dev.group.subscribe[k].qos;
+  return dev.granted[k];
 }

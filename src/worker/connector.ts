@@ -1,5 +1,6 @@
-import { ConnectFailure, type Driver, type TlsOptions } from '../driver/types.js';
+import { ConnectFailure, type Driver, type Granted, type TlsOptions } from '../driver/types.js';
 import { connectOptions, tlsOptions } from '../driver/options.js';
+import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SessionBoard } from '../metrics/sessions.js';
@@ -34,6 +35,7 @@ export class Connector {
     private readonly receiver: Receiver,
     private readonly target: TargetSpec,
     private readonly receivable: Receivable,
+    private readonly offers: BrokerOffers = OFFERS_ALL,
   ) {
     this.tls = tlsOptions(target);
   }
@@ -82,7 +84,11 @@ export class Connector {
     }
   }
 
-  /** Makes the device's active subscriptions (or just filter `only`); marks each granted one receivable. */
+  /**
+   * Makes the device's active subscriptions (or just filter `only`); marks each granted one receivable at the
+   * QoS the broker granted. A $share filter the broker refuses, or takes as a plain topic (the probe before the
+   * run found out), is marked not offered: its deliveries are counted apart, never expected.
+   */
   async subscribe(dev: Device, only?: number): Promise<boolean> {
     const ks = dev.filters.map((_, k) => k).filter((k) => (only === undefined ? dev.active[k] : k === only));
     if (ks.length === 0 || !dev.conn) return ks.length === 0;
@@ -90,15 +96,27 @@ export class Connector {
     try {
       const granted = await dev.conn.subscribe(ks.map((k) => ({ topic: dev.filters[k], qos: dev.group.subscribe[k].qos })));
       const now = this.clock.now();
-      ks.forEach((k, n) => {
-        if (granted[n] !== 128) dev.expecting(k, true, now, this.receivable);
-      });
+      ks.forEach((k, n) => this.granted(dev, k, granted[n], now));
       if (!granted.some((q) => q === 128)) return true;
     } catch {
       // counted below
     }
     this.recorder.count('subscribeFailed', true);
     return false;
+  }
+
+  private granted(dev: Device, k: number, g: Granted, now: number): void {
+    const shared = dev.group.subscribe[k].topic.startsWith('$share/');
+    if (g === 128) {
+      if (!shared) return;
+      this.recorder.count('subRefusedShared', true);
+      return dev.expecting(k, 'notOffered', now, this.receivable);
+    }
+    if (shared && !this.offers.shared) return dev.expecting(k, 'notOffered', now, this.receivable);
+    const asked = dev.group.subscribe[k].qos;
+    // Counted once per subscription: when first seen below what was asked (re-subscribing after a reconnect is not another).
+    if (g < asked && dev.granted[k] === asked) this.recorder.count(asked === 1 ? 'sub1to0' : g === 1 ? 'sub2to1' : 'sub2to0', true);
+    dev.expecting(k, g, now, this.receivable);
   }
 
   /** Ends filter k's subscription: it stops being receivable at once. */

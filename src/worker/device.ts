@@ -1,6 +1,7 @@
 import type { Connection } from '../driver/types.js';
+import { isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
-import type { GroupSpec } from '../scenario/types.js';
+import type { GroupSpec, QoS } from '../scenario/types.js';
 import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
 import type { DeviceArrivals } from './arrivals.js';
@@ -30,7 +31,11 @@ export class Device {
   ) {
     // Subscriptions without a start time are made on connect; late ones become active at their time.
     this.active = group.subscribe.map((s) => s.atMs === undefined);
+    this.granted = group.subscribe.map((s) => s.qos);
   }
+
+  /** Per filter: the QoS the broker granted (SUBACK); the planned QoS until then. */
+  readonly granted: QoS[];
 
   /** Per filter: whether the subscription should be in place (made at connect, or late and due). */
   readonly active: boolean[];
@@ -49,12 +54,20 @@ export class Device {
   readonly asked: number[] = [];
   readonly released: number[] = [];
 
-  /** Records that publishers now count (or stop counting) filter k as a receiver. */
-  expecting(k: number, on: boolean, now: number, receivable: Uint8Array): void {
-    const was = receivable[this.slot + k] === 1;
-    if (on === was) return; // e.g. a persistent session subscribing again after a reconnect: nothing changes
-    receivable[this.slot + k] = on ? 1 : 0;
-    if (on) {
+  /**
+   * Records whether publishers count filter k as a receiver: `granted` (the QoS the broker granted, for an
+   * active subscription), 'notOffered' (subscribed, but the broker does not offer what it needs) or false.
+   */
+  expecting(k: number, state: QoS | 'notOffered' | false, now: number, receivable: Uint8Array): void {
+    const b = state === false ? 0 : state === 'notOffered' ? NOT_OFFERED : receivableAt(state);
+    if (typeof state === 'number' && state !== this.granted[k]) {
+      this.granted[k] = Math.min(state, this.group.subscribe[k].qos) as QoS;
+    }
+    const was = receivable[this.slot + k];
+    if (b === was) return; // e.g. a persistent session subscribing again after a reconnect: nothing changes
+    receivable[this.slot + k] = b;
+    if (isReceiving(b) === isReceiving(was)) return;
+    if (isReceiving(b)) {
       this.since[k] = now;
       this.until[k] = Infinity;
     } else this.until[k] = now;

@@ -29,7 +29,8 @@ export function scheduleSubscriptions(devices: Device[], t0: number, clock: Cloc
           for (const dev of devs) {
             dev.active[k] = true;
             const expected = retained.expectedFor(dev.filters[k], clock.now());
-            void connector.subscribe(dev, k).then((ok) => ok && expected > 0 && recorder.count('retainedExpected', true, expected));
+            const key = retained.offeredTo(dev.filters[k]) ? 'retainedExpected' : 'retainedNotOffered';
+            void connector.subscribe(dev, k).then((ok) => ok && expected > 0 && recorder.count(key, true, expected));
           }
         }, Math.max(0, t0 + s.atMs - clock.now())));
       }

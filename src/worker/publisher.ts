@@ -61,21 +61,23 @@ export class Publisher {
     const sentMs = this.clock.now();
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
     const payload = this.payload(dev, seq, dueMs, header);
-    const [e0, e1, e2] = this.index.expectedFor(topic, qos, this.receivable);
+    const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
     this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
+    if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
     rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, sentMs - dueMs > LATE_SEND_MS, e0, e1, e2);
     if (measured) {
       this.expectedMeasured += expected;
       rec.intendedSecond(dueMs, expected, 0);
     }
-    dev.conn!.publish(topic, payload, qos, p.retain, (err) => {
+    dev.conn!.publish(topic, payload, qos, p.retain, (err, ack) => {
       if (err) {
         rec.count('publishErrors', measured);
         rec.problem(`publish: ${err.message}`); // MQTT 5 PUBACK/PUBREC reason codes by name
       }
       else if (qos > 0) {
         rec.count('acked', measured);
+        if (qos === 2 && ack === 'puback') rec.count('pubQos2AsQos1', measured); // the broker ran it as QoS 1
         rec.latency('publishAck', this.clock.now() - sentMs, measured);
       }
       this.release(dev);

@@ -55,7 +55,7 @@ function harness(yaml: string, threads = 1) {
     expected.q2Expected += e2;
     return encodePayload(64, { qos, runTag: RUN_TAG, publisher, seq, intendedMs: now, sentMs: now });
   };
-  const subscribe = (dev: Device, k: number, on: boolean) => dev.expecting(k, on, clock.now(), receivable);
+  const subscribe = (dev: Device, k: number, on: boolean) => dev.expecting(k, on ? dev.granted[k] : false, clock.now(), receivable);
   const totals = () => {
     const c = recorders.map((r) => r.snapshot(clock, 'measure', 0, SELF).measured);
     return Object.fromEntries(Object.keys(c[0]).map((k) => [k, c.reduce((n, x) => n + x[k as keyof Counters], 0)])) as unknown as Counters;

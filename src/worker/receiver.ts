@@ -71,6 +71,7 @@ export class Receiver {
       rec.count(arrival === 'extra' ? 'extraCopies' : 'unverifiable', measured);
       return;
     }
+    if (arrivedQos < ledger.countedQos) rec.count('arrivedBelowQos', measured); // a capability the broker did not keep (capabilities.ts)
     rec.count('received', measured);
     if (now >= this.measureFrom && now < this.measureEnd) rec.count('receivedInWindow', true);
     if (arrival === 'duplicate') {

@@ -1,5 +1,6 @@
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { Scenario } from '../scenario/types.js';
+import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import { compileGroupNames } from './naming.js';
 
 /** Topics of one cycle are enough: beyond that a group publishes to topics it used before. */
@@ -18,7 +19,13 @@ export class RetainedTopics {
     private readonly run: string,
     private readonly t0: number,
     private readonly endAt: number,
+    private readonly offers: BrokerOffers = OFFERS_ALL,
   ) {}
+
+  /** Whether the broker delivers retained messages to `filter` (not to wildcard filters, when the probe found so). */
+  offeredTo(filter: string): boolean {
+    return this.offers.retainedToWildcards || !(filter.includes('+') || filter.includes('#'));
+  }
 
   expectedFor(filter: string, now: number): number {
     if (parseShared(filter)) return 0;

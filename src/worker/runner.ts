@@ -68,7 +68,7 @@ export class WorkerRunner {
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares);
-    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable);
+    this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
     this.connector.sessions = d.sessions;
   }
 
@@ -125,7 +125,7 @@ export class WorkerRunner {
     this.connector.onBack = (dev) => this.publisher?.release(dev);
     this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
     const devices = this.devices.flat();
-    const retained = new RetainedTopics(sc, plan.runId, t0, endAt);
+    const retained = new RetainedTopics(sc, plan.runId, t0, endAt, plan.offers);
     this.eventTimers = [
       ...scheduleEvents(sc.events, t0, clock, devices, this.connector, this.publisher),
       ...scheduleSubscriptions(devices, t0, clock, this.connector, retained, this.recorder),

@@ -4,6 +4,7 @@
  * process through loadScenario (fast); a handful are run through the built CLI as a user would.
  * Binary garbage and a 10 MB file are generated into a temp dir, never committed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["unknown-key-group.yaml", ":4:5 groups[0].cuont: unknown key (hint: did you mean \"count\"?)"],
   ["unknown-key-merge.yaml", ":6:5 groups[0][\"<<\"]: unknown key (hint: YAML merge keys (<<: *anchor) are not supported"],
   ["unknown-key-payload.yaml", ":8:18 groups[0].publish.payload.bytes: unknown key (hint: allowed keys: size, json)"],
-  ["unknown-key-proto.yaml", ":2:1 __proto__: unknown key"],
+  ["unknown-key-proto.yaml", ":2:1 __proto__: \"__proto__\" cannot be used as a key (hint: __proto__, constructor and prototype are reserved names"],
   ["unknown-key-publish.yaml", ":8:7 groups[0].publish.retian: unknown key (hint: did you mean \"retain\"?)"],
   ["unknown-key-root.yaml", ":2:1 duraton: unknown key (hint: did you mean \"duration\"?)"],
   ["unknown-key-spaces.yaml", ":5:5 groups[0][\"client id\"]: unknown key (hint: did you mean \"clientId\"?)"],
@@ -102,6 +103,15 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["publish-wildcard-plus.yaml", ":5:23 groups[0].publish.topic: cannot publish to a wildcard topic (+ or #)"],
   ["share-no-filter.yaml", ":7:18 groups[0].subscribe[0].topic: $share needs a topic filter after the group: $share/<group>/<filter>"],
   ["share-no-group.yaml", ":6:18 groups[0].subscribe[0]: $share needs a group name: $share/<group>/<filter>"],
+  // Characters and text MQTT forbids in strings (control characters, non-characters, NUL), reserved keys, URL escapes
+  ["topic-control-char.yaml", ":5:23 groups[0].publish.topic: topic contains the control character U+0001 at character 9 (hint: MQTT forbids NUL, control characters"],
+  ["topic-tab.yaml", ":6:14 groups[0].publish.topic: topic contains the control character U+0009 at character 8"],
+  ["filter-noncharacter.yaml", ":6:9 groups[0].subscribe[0]: topic filter contains the Unicode non-character U+FFFE at character 5"],
+  ["clientid-c1-control.yaml", ":5:15 groups[0].clientId: clientId contains the control character U+0085 at character 5"],
+  ["clientid-delete-char.yaml", ":5:15 groups[0].clientId: clientId contains the control character U+007F at character 4"],
+  ["username-control-char.yaml", ":4:13 target.username: username contains the NUL character (U+0000) at character 6"],
+  ["reserved-key-user-property.yaml", ":12:11 groups[0].publish.properties.userProperties.__proto__: \"__proto__\" cannot be used as a key"],
+  ["url-password-percent.yaml", ":3:8 target.url: the password in the URL has a % that does not start a valid escape (hint: in a URL, write a literal % as %25"],
   // QoS
   ["qos-3.yaml", ":5:50 groups[0].publish.qos: must be 0, 1 or 2"],
   ["qos-negative.yaml", ":6:32 groups[0].subscribe[0].qos: must be 0, 1 or 2"],
@@ -248,6 +258,12 @@ describe('every broken file is reported in process: positioned, no stack trace, 
     expect(report).not.toContain('bench:');
   });
 
+  it('a password with a bad % escape is not echoed', async () => {
+    const report = await loadReport(join(ROOT, BAD_DIR, 'url-password-percent.yaml'));
+    expect(report).not.toContain('50%off');
+    expect(report).not.toContain('bench:');
+  });
+
   it('the multi-error file reports every problem, one per line, in file order', async () => {
     const file = join(ROOT, BAD_DIR, 'multi-error.yaml');
     const lines = (await loadReport(file)).split('\n');
@@ -308,5 +324,29 @@ describe('the built CLI on a representative handful (spawned in parallel)', () =
     const lines = r.stderr.split('\n').filter((l) => l.startsWith(`${BAD_DIR}/multi-error.yaml:`));
     expect(lines.length).toBeGreaterThanOrEqual(15);
     expect(r.stderr).toContain(`${lines.length} problems in ${BAD_DIR}/multi-error.yaml`);
+  });
+});
+
+describe('the built CLI refuses what is not a scenario file at once, and a malformed --broker as usage', () => {
+  const fifo = () => join(tmp, 'scenario.fifo');
+  beforeAll(() => {
+    execFileSync('mkfifo', [fifo()]);
+  });
+
+  it.each([
+    ['validate /dev/zero', () => ['validate', '/dev/zero'], 'cannot read scenario file /dev/zero: it is a character device (like /dev/zero), not a regular file'],
+    ['run /dev/zero', () => ['run', '/dev/zero'], 'cannot read scenario file /dev/zero: it is a character device (like /dev/zero), not a regular file'],
+    ['validate a FIFO', () => ['validate', fifo()], 'it is a FIFO (named pipe), not a regular file'],
+    ['validate a directory', () => ['validate', 'test/fixtures'], 'cannot read scenario file test/fixtures: it is a directory'],
+    ['compare with a device', () => ['compare', '/dev/zero', '/dev/null'], 'cannot read results file /dev/zero: it is a character device'],
+    ['run --broker mqtt://[::1', () => ['run', 'scenarios/fanout.yaml', '--broker', 'mqtt://[::1'], "--broker: expected \"embedded\" or a URL like mqtt://localhost:1883, got 'mqtt://[::1'"],
+    ['run --broker with a bad % in the password', () => ['run', 'scenarios/fanout.yaml', '--broker', 'mqtt://u:100%sure@127.0.0.1:1'], '--broker: the password in the URL has a % that does not start a valid escape'],
+  ])('%s: exit 2 within seconds, a clear line, no stack trace', async (_label, args, expected) => {
+    const r = await mqbench(args(), { timeoutMs: 20_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.stderr).toContain(expected);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.stderr).not.toContain('100%sure');
   });
 });

@@ -32,6 +32,7 @@ describe('mqbench doctor (built CLI)', () => {
     expect(line(stdout, 'MQTT 5')).toBe('ok    MQTT 5: connect accepted');
     expect(line(stdout, 'max QoS')).toMatch(/^ok {4}max QoS: subscribe at QoS 2 → granted QoS 2; CONNACK Maximum QoS not read/);
     expect(line(stdout, 'retain')).toMatch(/^ok {4}retain: retained message delivered .* with the retain flag; test message cleared$/);
+    expect(line(stdout, 'retain to wildcards')).toMatch(/^ok {4}retain to wildcards: retained message delivered to a new subscription to mqbench-doctor-[0-9a-f]+\/retain-w\/\+ with the retain flag; test message cleared$/);
     expect(line(stdout, 'shared subscriptions')).toMatch(/^ok {4}shared subscriptions: \$share\/doctor\/mqbench-doctor-[0-9a-f]+\/t: 10 messages, each delivered exactly once across 2 subscribers \(\d+ \+ \d+\)$/);
     expect(line(stdout, 'broker version')).toBe('ok    broker version: mosquitto version 2.0.11 ($SYS/broker/version)');
     // The test broker sets set_tcp_nodelay true; on a busy machine the hint may still say "slow", never Nagle.
