@@ -225,4 +225,26 @@ events:
     expect(m.expected).toBe(m.sent);
     expect(m.received - m.duplicated).toBe(m.expected);
   });
+
+  it('still away when the run ends (MQTT 3.1.1, session kept): what the broker queued for it is awayAtEnd, not lost', async () => {
+    const runId = Math.random().toString(16).slice(2, 8);
+    const watch = await observe(mosq.url, `se/${runId}/+`);
+    const away = yaml(mosq.url, '1h')
+      .replace('mqttVersion: 5', 'mqttVersion: 3.1.1')
+      .replace('reconnectAfter: 2s', 'reconnectAfter: 60s')
+      .replace(/ {2}- at: 2500ms\n {4}pause: \{ group: backend \}\n {2}- at: 3500ms\n {4}resume: \{ group: backend \}\n/, '');
+    const { results } = await runYaml(away, 2, { runId });
+    const carried = watch.count();
+    await watch.close();
+    const m = results.summary.messages;
+    expect(results.summary.connections).toMatchObject({ dropped: 10, droppedBack: 0 });
+    expect([m.lost, m.notEntitled]).toEqual([0, 0]);
+    // 10 of 20 devices away from 1.1 s to the end of 4 s of sending at 400/s: about 580 messages.
+    expect(m.awayAtEnd).toBeGreaterThan(450);
+    expect(m.awayAtEnd).toBeLessThan(700);
+    expect(results.summary.byQos['1']?.awayAtEnd).toBe(m.awayAtEnd);
+    expect(carried).toBe(m.sent);
+    expect(m.expected + m.awayAtEnd).toBe(m.sent);
+    expect(m.received - m.duplicated).toBe(m.expected);
+  });
 });
