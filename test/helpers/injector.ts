@@ -10,7 +10,8 @@ const seqOf = (p: Buffer) => p.readUInt32LE(12);
 
 /**
  * A raw client that subscribes to `topic`, keeps the payloads of the sequence numbers asked for, and once
- * it has seen `after` messages re-publishes them (QoS 1) to the same topic: returns how many it re-published.
+ * it sees a message with sequence number `after` or later re-publishes them (QoS 1) to the same topic:
+ * returns how many it re-published.
  */
 export async function injector(url: string, topic: string, seqs: number[], after: number): Promise<{ done: Promise<number>; close: () => Promise<void> }> {
   const client = mqtt.connect(url, { clientId: `injector-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, protocolVersion: 5 });
@@ -19,14 +20,12 @@ export async function injector(url: string, topic: string, seqs: number[], after
     client.once('error', reject);
   });
   const captured = new Map<number, Buffer>();
-  let seen = 0;
   let fired = false;
   const done = new Promise<number>((resolve, reject) => {
     client.on('message', (_t, payload) => {
-      seen++;
       const seq = seqOf(payload);
       if (seqs.includes(seq) && !captured.has(seq)) captured.set(seq, Buffer.from(payload));
-      if (fired || seen < after) return;
+      if (fired || seq < after) return;
       fired = true;
       const all = [...captured.values()];
       Promise.all(all.map((p) => client.publishAsync(topic, p, { qos: 1 }))).then(() => resolve(all.length), reject);
