@@ -95,6 +95,7 @@ describe('publishVerdict', () => {
   const base: Summary['messages'] = {
     sent: 0, acked: 0, received: 0, expected: 0, lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, publishErrors: 0, foreign: 0,
     unexpected: 0, retainedExpected: 0, retainedReceived: 0, responsesSent: 0, responsesReceived: 0,
+    notOffered: 0, retainedNotOffered: 0, notEntitled: 0, awayAtEnd: 0, extraCopies: 0, unverifiable: 0,
   };
   it('is silent when everything planned went out (and was accepted), or when nothing was planned', () => {
     expect(publishVerdict({ ...base, planned: 10, sent: 10, accepted: 10, unsent: 0, unconfirmed: 0, refused: 0 }, {})).toBeNull();

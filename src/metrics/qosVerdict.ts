@@ -38,14 +38,26 @@ export function deliveryByQos(m: Counters): Pick<Summary, 'byQos' | 'verdicts'> 
     const unique = m[qosKey(q, 'Unique')];
     const dup = m[qosKey(q, 'Duplicated')];
     const withdrawn = { unsent: m[qosKey(q, 'Unsent')], unconfirmed: m[qosKey(q, 'Unconfirmed')], refused: m[qosKey(q, 'Refused')] };
-    if (expected === 0 && unique === 0 && dup === 0 && withdrawn.unsent + withdrawn.unconfirmed + withdrawn.refused === 0) continue;
-    const d = { ...judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')], q === 2 && m.pubQos2AsQos1 > 0 ? 1 : q), ...withdrawn };
+    const sessions = m[qosKey(q, 'NotEntitled')] + m[qosKey(q, 'AwayAtEnd')];
+    if (expected === 0 && unique === 0 && dup === 0 && sessions + withdrawn.unsent + withdrawn.unconfirmed + withdrawn.refused === 0) continue;
+    const judged = judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')], q === 2 && m.pubQos2AsQos1 > 0 ? 1 : q);
+    const d = { ...withSessions(judged, m[qosKey(q, 'NotEntitled')], m[qosKey(q, 'AwayAtEnd')]), ...withdrawn };
     byQos[String(q) as '0' | '1' | '2'] = d;
     verdicts.push(d.verdict);
   }
   const rv = retainedVerdict(m.retainedExpected, m.retainedReceived);
   if (rv) verdicts.push(rv);
   return { byQos, verdicts };
+}
+
+/** Deliveries that sessions were not owed (ended) or never got within the run (still away): counted apart, never lost. */
+function withSessions(d: QosDelivery, notEntitled: number, awayAtEnd: number): QosDelivery {
+  const notes: string[] = [];
+  if (notEntitled > 0) notes.push(`${n(notEntitled)} not entitled (session ended)`);
+  if (awayAtEnd > 0) notes.push(`${n(awayAtEnd)} still queued for away sessions at the end`);
+  if (notes.length === 0) return { ...d, notEntitled, awayAtEnd };
+  const [head, ...broken] = d.verdict.split(' — ');
+  return { ...d, notEntitled, awayAtEnd, verdict: [`${head}, ${notes.join(', ')}`, ...broken].join(' — ') };
 }
 
 /** Late subscriptions and the retained messages they should get (one per matching retained topic). */

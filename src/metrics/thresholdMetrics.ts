@@ -15,6 +15,7 @@ const MESSAGE_FIELDS = [
   'lateSends', 'missedSends', 'publishErrors', 'foreign',
   'notOffered', 'retainedNotOffered',
   'planned', 'unsent', 'waitingAtEnd', 'unconfirmed', 'accepted', 'refused', 'waitedSends', 'inflightWindow',
+  'notEntitled', 'awayAtEnd', 'extraCopies', 'unverifiable',
 ] as const satisfies readonly (keyof Summary['messages'])[];
 
 const CONNECTION_FIELDS = [

@@ -1,4 +1,5 @@
 import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
+import type { SegmentShareLedger } from './shareMerge.js';
 
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
@@ -85,10 +86,18 @@ export interface Counters {
    */
   sub2to1: number; sub2to0: number; sub1to0: number; subRefusedShared: number;
   pubQos2AsQos1: number; arrivedBelowQos: number; notOffered: number; retainedNotOffered: number;
+  /** Receive-side ledger (H2): deliveries owed to no one because the subscriber's session had ended (moved out of expected), per class. */
+  notEntitled: number; q0NotEntitled: number; q1NotEntitled: number; q2NotEntitled: number;
+  /** Deliveries queued for persistent sessions still away when the run ended (moved out of expected), per class. */
+  awayAtEnd: number; q0AwayAtEnd: number; q1AwayAtEnd: number; q2AwayAtEnd: number;
+  /** Further copies MQTT allows for overlapping subscriptions (not in received); deliveries the ledger could not check (not in received). */
+  extraCopies: number; unverifiable: number;
 }
 
 export type QosClass = 0 | 1 | 2;
-export type QosFigure = 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder' | 'Unsent' | 'Unconfirmed' | 'Refused';
+export type QosFigure = 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'
+  | 'NotEntitled' | 'AwayAtEnd'
+  | 'Unsent' | 'Unconfirmed' | 'Refused';
 export type QosCounterKey = `q${QosClass}${QosFigure}`;
 
 /** Counter key of a per-QoS figure, e.g. qosKey(1, 'Expected') === 'q1Expected'. */
@@ -105,6 +114,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'planned', 'unsent', 'notWritten', 'waitingAtEnd', 'waitedSends', 'unconfirmed', 'deliveredUnacked', 'refused',
   'q0Unsent', 'q1Unsent', 'q2Unsent', 'q0Unconfirmed', 'q1Unconfirmed', 'q2Unconfirmed', 'q0Refused', 'q1Refused', 'q2Refused',
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
+  'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
 ];
 
 /** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
@@ -199,6 +209,8 @@ export interface Summary {
     inflightWindow?: number;
     /** Deliveries (retained messages) the plan would expect but the broker does not offer: not in expected, never lost (see capabilities). */
     notOffered: number; retainedNotOffered: number;
+    /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
+    notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
   };
   /** Present when the planned rate was not reached because the broker pushed back (not the generator). */
   backPressure?: { reason: string };
@@ -246,6 +258,9 @@ export interface QosDelivery {
   unsent?: number;
   unconfirmed?: number;
   refused?: number;
+  /** Deliveries to sessions that had ended (not owed), and queued for sessions still away at the end: not in expected. */
+  notEntitled?: number;
+  awayAtEnd?: number;
   /** Whether the QoS promise held: QoS 0 may lose, QoS 1 may duplicate, QoS 2 may do neither. */
   ok: boolean;
   verdict: string;
@@ -327,4 +342,6 @@ export interface Results {
   segment?: SegmentInfo;
   /** Written by `mqbench merge`: the shards it added up and how far cross-machine latency can be trusted. */
   merged?: MergeInfo;
+  /** A segment's `$share` group records, for `merge` to find duplicates across segments (see shareMerge.ts). */
+  shareLedger?: SegmentShareLedger;
 }

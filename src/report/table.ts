@@ -110,6 +110,7 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['late sends', bad(m.lateSends), 'foreign (not this run)', fmtInt(m.foreign)],
     ['missed sends', bad(m.missedSends ?? 0), 'outside subscription', fmtInt(m.unexpected ?? 0)],
     ...notOfferedRows(m),
+    ...ledgerRows(m, bad),
     ...window,
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
@@ -136,6 +137,17 @@ function notOfferedRows(m: Summary['messages']): string[][] {
   if ((m.notOffered ?? 0) > 0) rows.push(['', '', 'not offered by the broker', fmtInt(m.notOffered)]);
   if ((m.retainedNotOffered ?? 0) > 0) rows.push(['', '', 'retained not offered', fmtInt(m.retainedNotOffered)]);
   return rows;
+}
+
+/** Receive-side ledger figures, shown only when not zero (deliveries counted apart from expected and received). */
+function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[][] {
+  const rows: [string, number | undefined, (n: number) => string][] = [
+    ['not entitled (session ended)', m.notEntitled, fmtInt],
+    ['queued for away sessions at end', m.awayAtEnd, fmtInt],
+    ['extra copies (overlapping subs)', m.extraCopies, fmtInt],
+    ['unverifiable (ledger bound)', m.unverifiable, bad],
+  ];
+  return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }
 
 function latencyCells(l: LatencySummary): string[] {

@@ -94,6 +94,7 @@ export class Publisher {
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
     const payload = this.message.payload(dev, seq, dueMs, header);
     const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
+    this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
     if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
     const late = sentMs - dueMs > LATE_SEND_MS;

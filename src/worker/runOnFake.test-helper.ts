@@ -12,6 +12,9 @@ import { SeqBitmap } from '../metrics/seqBitmap.js';
 import type { Results } from '../metrics/types.js';
 import { settleUnacked } from '../metrics/unacked.js';
 import { buildRunPlan } from '../plan/plan.js';
+import { allocateLedger } from '../coordinator/ledgerBuffers.js';
+import { SessionBoard } from '../metrics/sessions.js';
+import { ShareLedger } from '../metrics/shareLedger.js';
 import { parseScenarioText } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { FakeClock } from '../shared/fakeClock.js';
@@ -55,6 +58,7 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
   const clock = new FakeClock();
   const broker = new FakeBroker(clock, brokerOpts);
   const delivered = new SeqBitmap(plan.seqLayout);
+  const ledger = allocateLedger(plan);
   const messages: FromWorker[] = [];
   const runner = new WorkerRunner({
     plan: plan.workers[0],
@@ -63,6 +67,8 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
     send: (m) => messages.push(m),
     receivable: new Uint8Array(new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots))),
     delivered,
+    shares: new ShareLedger(ledger.shares, plan.seqLayout),
+    sessions: new SessionBoard(ledger.sessions),
     selfCheck: () => ({ eventLoopDelayMaxMs: 0, eventLoopDelayP99Ms: 0, busyMs: 0, intervalMs: 1000 }),
     onFinished: () => {},
   });
@@ -89,7 +95,7 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
   for (const m of messages) if (m.type === 'snapshot' || m.type === 'final') agg.add(m.snapshot);
   if (final.unacked) settleUnacked(final.unacked, delivered, agg);
   const results = buildResults(
-    { status: 'complete', agg, startedAt: new Date(0), publishStart: t0, measureFrom, measureEnd, workers: 1, delivered },
+    { status: 'complete', agg, startedAt: new Date(0), publishStart: t0, measureFrom, measureEnd, workers: 1, delivered, ledger },
     { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false },
   );
   return { results, run };
