@@ -9,7 +9,13 @@ import { openMqttjsClient } from './mqttjsStream.js';
 import { closeWords } from './writeLedger.js';
 import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './types.js';
 
-/** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
+/**
+ * The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). One MqttClient per
+ * connection (no reconnects of its own); the device's MqttjsSession is its store across clients, so on a
+ * reconnect that resumes the session mqtt.js re-sends the held QoS 1/2 publishes — one at a time, each
+ * waiting for its ack — and only then emits 'connect': connect() resolves after those completed.
+ * MqttjsOutput tells when QoS 0 bytes reached the kernel.
+ */
 export const mqttjsDriver: Driver = {
   name: 'mqttjs',
   newSession: () => new MqttjsSession(),
