@@ -64,7 +64,12 @@ export const mqttjsDriver: Driver = {
         client.end(true);
         reject(new ConnectFailure(reason));
       };
-      const timer = setTimeout(() => fail(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
+      let connacked = false;
+      client.once('packetreceive', (p: { cmd: string }) => void (connacked = p.cmd === 'connack'));
+      const timer = setTimeout(
+        () => fail(connacked ? `timeout: the session's re-sent publishes were not acknowledged within ${opts.timeoutMs} ms` : `timeout: no CONNACK within ${opts.timeoutMs} ms`),
+        opts.timeoutMs,
+      );
       client.on('error', (err: Error & { code?: string | number }) => {
         if (!settled) fail(describeError(err));
         else lastError = err.message === 'Keepalive timeout' ? 'keepalive timeout' : typeof err.code === 'string' ? err.code : err.message;
