@@ -9,7 +9,13 @@ import { openMqttjsClient } from './mqttjsStream.js';
 import { closeWords } from './writeLedger.js';
 import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './types.js';
 
-/** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
+/**
+ * The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). One MqttClient per
+ * connection (no reconnects of its own); the device's MqttjsSession is its store across clients, so on a
+ * reconnect that resumes the session mqtt.js re-sends the held QoS 1/2 publishes — one at a time, each
+ * waiting for its ack — and only then emits 'connect': connect() resolves after those completed.
+ * MqttjsOutput tells when QoS 0 bytes reached the kernel.
+ */
 export const mqttjsDriver: Driver = {
   name: 'mqttjs',
   newSession: () => new MqttjsSession(),
@@ -58,7 +64,12 @@ export const mqttjsDriver: Driver = {
         client.end(true);
         reject(new ConnectFailure(reason));
       };
-      const timer = setTimeout(() => fail(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
+      let connacked = false;
+      client.once('packetreceive', (p: { cmd: string }) => void (connacked = p.cmd === 'connack'));
+      const timer = setTimeout(
+        () => fail(connacked ? `timeout: the session's re-sent publishes were not acknowledged within ${opts.timeoutMs} ms` : `timeout: no CONNACK within ${opts.timeoutMs} ms`),
+        opts.timeoutMs,
+      );
       client.on('error', (err: Error & { code?: string | number }) => {
         if (!settled) fail(describeError(err));
         else lastError = err.message === 'Keepalive timeout' ? 'keepalive timeout' : typeof err.code === 'string' ? err.code : err.message;

@@ -160,6 +160,38 @@ for (const driver of [leanDriver, mqttjsDriver]) describe(`${driver.name} outbou
     expect([...got.values()].every((v) => v.join() === 'puback')).toBe(true);
   });
 
+  it('a broker that resumes the session but does not ack the re-sends: they stay held for the next connect (mqtt.js: connect() waits for them and times out)', async () => {
+    const sb = await silentBroker();
+    fake = sb.fake;
+    const session = driver.newSession();
+    const o = opts(fake.url, { clean: false, session, timeoutMs: 500 });
+    const ev = noEvents();
+    const c1 = await driver.connect(o, ev);
+    conns.push(c1);
+    const { got, done } = outcomes();
+    for (let k = 0; k < 3; k++) c1.publish('q', Buffer.from(String(k)), 1, false, done(`m${k}`));
+    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 3);
+    fake.sockets[0].destroy();
+    await until(() => ev.lost.length === 1);
+    fake.sessionPresent = true; // ... and still no acks
+    const second = await driver.connect(o, noEvents()).catch((e: unknown) => e);
+    if (driver.name === 'mqttjs') {
+      expect(String(second)).toMatch(/re-sent publishes were not acknowledged within 500 ms/);
+    } else {
+      conns.push(second as Connection);
+      await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 6);
+      (second as Connection).destroy();
+    }
+    await sleep(100);
+    expect(got.size).toBe(0);
+    expect(session.pending()).toBe(3);
+    sb.b.acking = true;
+    const third = await driver.connect(o, noEvents());
+    conns.push(third);
+    await until(() => got.size === 3);
+    expect([...got.values()].map((v) => v.join())).toEqual(['puback', 'puback', 'puback']);
+  });
+
   it('a clean session (or MQTT 5 without session expiry) fails its pending publishes with SessionEnded when the connection closes', async () => {
     for (const over of [{ clean: true }, { clean: false, protocolVersion: 5 as const }]) {
       const sb = await silentBroker();
