@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from '../shared/errors.js';
-import { loaded, problems } from '../../test/helpers/scenario.js';
+import { loaded, problemLines, problems } from '../../test/helpers/scenario.js';
 import { loadScenario, parseScenarioText } from './load.js';
 import type { Scenario } from './model.js';
 import { parsed } from '../thresholds/parsed.test-helper.js';
@@ -122,6 +122,15 @@ describe('loadScenario: a valid file', () => {
     ].join('\n');
     const publish = loaded(parseScenarioText(text, 't.yaml', {})).scenario.groups[1].publish;
     expect(publish).toMatchObject({ targets: 'devices', rate: { kind: 'every', everyMs: 500 } });
+  });
+
+  it('publish.inflight: a whole number from 1 to 65,535, absent unless set (then the broker decides)', () => {
+    const withInflight = (x: string) => `name: t\ngroups:\n  - { name: a, count: 1, publish: { topic: t, qos: 1, rate: 1/s${x} } }\n`;
+    expect(loaded(parseScenarioText(withInflight(', inflight: 100'), 't.yaml', {})).scenario.groups[0].publish?.inflight).toBe(100);
+    expect(loaded(parseScenarioText(withInflight(''), 't.yaml', {})).scenario.groups[0].publish).not.toHaveProperty('inflight');
+    for (const bad of ['0', '65536', '2.5', 'many']) {
+      expect(problemLines(parseScenarioText(withInflight(`, inflight: ${bad}`), 't.yaml', {})).join('\n'), bad).toMatch(/publish\.inflight.*whole number from 1 to 65535/s);
+    }
   });
 
   it('accepts a BOM and Windows line endings', () => {

@@ -76,6 +76,7 @@ const publishShape = {
   properties: mapping(publishProperties).optional(),
   responseTopic: responseTemplate().optional(),
   topicAlias: field(v.bool).default(false),
+  inflight: field(v.inflight).optional(),
 };
 
 /** A subscription written as a bare string is shorthand for { topic: <string> } (QoS 0). */

@@ -15,6 +15,8 @@ export const MESSAGE_FIELDS = [
   'sent', 'acked', 'received', 'expected', 'lost', 'duplicated', 'outOfOrder',
   'lateSends', 'missedSends', 'publishErrors', 'foreign',
   'notOffered', 'retainedNotOffered',
+  'planned', 'unsent', 'waitingAtEnd', 'unconfirmed', 'accepted', 'refused', 'waitedSends', 'inflightWindow',
+  'notEntitled', 'awayAtEnd', 'extraCopies', 'unverifiable',
 ] as const satisfies readonly (keyof Summary['messages'])[];
 
 export const CONNECTION_FIELDS = [

@@ -1,5 +1,5 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
-import type { Driver } from '../driver/types.js';
+import { SessionEnded, type Driver } from '../driver/types.js';
 import { Connector } from './connector.js';
 import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
 import { scheduleEvents, scheduleSubscriptions } from './events.js';
@@ -7,6 +7,8 @@ import { RetainedTopics } from './retained.js';
 import { RateProfile } from '../plan/profile.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
+import type { ShareLedger } from '../metrics/shareLedger.js';
+import { AwayLog, type SessionBoard } from '../metrics/sessions.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
@@ -26,6 +28,9 @@ export interface RunnerDeps {
   receivable: Receivable;
   /** Shared across threads: which messages reached at least one subscriber (see SeqBitmap). */
   delivered: SeqBitmap;
+  /** Shared across threads: `$share` group records and the session board (receive-side ledger). */
+  shares: ShareLedger;
+  sessions: SessionBoard;
   selfCheck: () => SelfCheck;
   /** Called once the final snapshot is sent: the thread may end. */
   onFinished: () => void;
@@ -42,6 +47,7 @@ export class WorkerRunner {
   private readonly receiver: Receiver;
   private readonly connector: Connector;
   private publisher: Publisher | null = null;
+  private away: AwayLog | null = null;
   private pacer: Pacer | null = null;
   private measureFrom = Infinity;
   private endAt = Infinity;
@@ -62,8 +68,9 @@ export class WorkerRunner {
         return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
       });
     });
-    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered);
+    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
+    this.connector.sessions = d.sessions;
   }
 
   handle(msg: ToWorker): void {
@@ -71,6 +78,7 @@ export class WorkerRunner {
       case 'connect': return void this.connectAll(msg.at);
       case 'start': return this.start(msg.t0);
       case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
+      case 'quiesce': return this.publisher?.stop(this.devices.flat());
       case 'stop': return void this.stop();
     }
   }
@@ -111,12 +119,13 @@ export class WorkerRunner {
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
+    index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
     this.endAt = endAt;
     this.connector.onBack = (dev) => this.publisher?.release(dev);
-    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
+    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt, this.d.delivered);
     const devices = this.devices.flat();
     const retained = new RetainedTopics(sc, plan.runId, t0, endAt, plan.offers);
     this.eventTimers = [
@@ -134,7 +143,7 @@ export class WorkerRunner {
         this.publisher!.publish(this.devices[si][i - s.first], seq, due);
       },
       {},
-      (_k, slots) => this.recorder.count('missedSends', true, slots),
+      (_k, slots) => this.publisher!.missed(slots),
     );
     this.pacer.start();
     void this.pacer.done.then(() => {
@@ -146,7 +155,9 @@ export class WorkerRunner {
   private progress() {
     let inflight = 0;
     for (const ds of this.devices) for (const d of ds) inflight += (d.conn?.inflight() ?? 0) + d.backlog.size;
-    return { expected: this.publisher?.expectedMeasured ?? 0, uniqueReceived: this.receiver.uniqueMeasured, inflight };
+    this.away?.resolve(this.d.clock.now(), false);
+    const settled = this.away?.settledMeasured ?? 0; // expected deliveries found not entitled since
+    return { expected: (this.publisher?.expectedMeasured ?? 0) - settled, uniqueReceived: this.receiver.uniqueMeasured, inflight };
   }
 
   private scheduleSnapshots(origin: number): void {
@@ -173,6 +184,7 @@ export class WorkerRunner {
   }
 
   private snapshot() {
+    this.away?.resolve(this.d.clock.now(), this.stopping); // deliveries to away sessions whose outcome is known
     return this.recorder.snapshot(this.d.clock, this.phase(), this.connector.open, this.d.selfCheck());
   }
 
@@ -183,10 +195,16 @@ export class WorkerRunner {
     this.connector.stop();
     for (const t of this.eventTimers) this.d.clock.clearTimeout(t);
     if (this.snapshotTimer !== null) this.d.clock.clearTimeout(this.snapshotTimer);
+    const devices = this.devices.flat();
+    // Slots still waiting for room are unsent before anything closes (nothing more is written).
+    this.publisher?.stop(devices);
     const closing: Promise<void>[] = [];
-    for (const ds of this.devices) for (const dev of ds) if (dev.conn) closing.push(dev.conn.end());
+    for (const dev of devices) if (dev.conn) closing.push(dev.conn.end());
     await Promise.all(closing);
-    this.d.send({ type: 'final', snapshot: this.snapshot() });
+    const ended = new SessionEnded('the run ended before the ack');
+    for (const dev of devices) dev.session?.abandon(ended);
+    const unacked = this.publisher?.finish();
+    this.d.send({ type: 'final', snapshot: this.snapshot(), ...(unacked && unacked.length > 0 ? { unacked } : {}) });
     this.d.onFinished();
   }
 }
