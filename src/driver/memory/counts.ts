@@ -77,6 +77,8 @@ export class MemoryCounts {
   sent = 0;
   /** PUBLISH frames re-sent with DUP = 1 to a resumed subscriber session. */
   redelivered = 0;
+  /** PUBRELs re-sent to a resumed subscriber session (QoS 2 copies past the client's PUBREC). */
+  pubrelRedelivered = 0;
   /** Deliveries the faults dropped, duplicated, delayed. */
   dropped = 0;
   duplicated = 0;

@@ -157,7 +157,10 @@ export class Router {
     const link = s.link;
     if (!link) return;
     for (const c of s.out.values()) {
-      if (c.rec) this.downlink.pubrel(link, c.id);
+      if (c.rec) {
+        this.counts.pubrelRedelivered++;
+        this.downlink.pubrel(link, c.id);
+      }
       else this.downlink.deliver(link, c, c.sent);
     }
   }
