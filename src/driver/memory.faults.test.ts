@@ -165,20 +165,42 @@ describe('memory driver: back-pressure', () => {
     expect([p.conn.writable(), p.drains, mem.counts.written]).toEqual([true, 1, 2]);
   });
 
-  it('end() writes what waits before it closes; destroy() fails it with NotSent', async () => {
+  it('end() waits for what is queued to be written, then closes; destroy() fails it with NotSent', async () => {
     const clock = new FakeClock();
     const mem = new MemoryDriver({ clock, writeDelayMs: 100 });
     const s = await client(mem, 's');
-    await s.conn.subscribe([{ topic: 't', qos: 0 }]);
+    const subscribed = s.conn.subscribe([{ topic: 't', qos: 0 }]);
     clock.advance(100);
+    await subscribed;
     const a = await client(mem, 'a');
     const b = await client(mem, 'b');
     const ea = publish(a.conn, 't', 'a', 0);
     const eb = publish(b.conn, 't', 'b', 0);
-    await a.conn.end();
+    let closed = false;
+    const ending = a.conn.end().then(() => (closed = true));
     b.conn.destroy();
+    expect(publish(a.conn, 't', 'late', 0).err).toBeInstanceOf(NotSent);
+    clock.advance(99);
     await settle();
+    expect([closed, ea.done]).toEqual([false, false]);
+    clock.advance(1);
+    await ending;
     expect([ea.done && !ea.err, eb.err]).toEqual([true, expect.any(NotSent)]);
     expect(s.payloads()).toEqual(['a']);
+  });
+
+  it('end() on a stalled connection gives up after 2 s: what was never written is NotSent, and no loss is reported', async () => {
+    const clock = new FakeClock();
+    const mem = new MemoryDriver({ clock });
+    const a = await client(mem, 'a');
+    mem.stall('a');
+    const o = publish(a.conn, 't', 'x', 0);
+    const ending = a.conn.end();
+    clock.advance(1999);
+    await settle();
+    expect(o.done).toBe(false);
+    clock.advance(1);
+    await ending;
+    expect([o.err, a.lost, mem.counts.written]).toEqual([expect.any(NotSent), [], 0]);
   });
 });

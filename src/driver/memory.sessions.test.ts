@@ -224,4 +224,27 @@ describe('memory driver: the outbound session (publisher side)', () => {
     expect([mem.counts.receiveMaximumExceeded, mem.counts.maxInflight, mem.counts.accepted]).toEqual([1, 2, 2]);
     expect(os.map((o) => o.err?.name)).toEqual(['SessionEnded', 'SessionEnded', 'SessionEnded']);
   });
+
+  it('Receive Maximum counts a publish until its ack arrives (ackDelayMs is the broker\'s)', async () => {
+    const clock = new FakeClock();
+    const mem = new MemoryDriver({ clock, receiveMaximum: 2, ackDelayMs: 10 });
+    const p = await client(mem, 'p', { protocolVersion: 5 });
+    const first = [publish(p.conn, 't', 'a', 1), publish(p.conn, 't', 'b', 2)];
+    await settle();
+    clock.advance(9);
+    expect(publish(p.conn, 't', 'c', 1).done).toBe(false);
+    await settle();
+    expect(p.lost).toEqual(['broker sent DISCONNECT: Receive Maximum exceeded']);
+
+    const q = await client(mem, 'q', { protocolVersion: 5 });
+    [publish(q.conn, 't', 'a', 1), publish(q.conn, 't', 'b', 1)];
+    await settle();
+    clock.advance(10);
+    await settle();
+    const later = [publish(q.conn, 't', 'c', 1), publish(q.conn, 't', 'd', 1)];
+    await settle();
+    clock.advance(10);
+    await settle();
+    expect([q.lost, later.map((o) => o.ack), mem.counts.maxInflight, first.map((o) => o.err?.name)]).toEqual([[], ['puback', 'puback'], 2, ['SessionEnded', 'SessionEnded']]);
+  });
 });

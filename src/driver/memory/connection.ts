@@ -18,6 +18,8 @@ export interface MemoryContext {
 }
 
 const NOT_SENT = new NotSent('not sent: the connection closed before it was written');
+/** end() waits at most this long (clock ms) for the output to be written, then closes anyway. */
+export const END_BOUND_MS = 2000;
 
 /**
  * The client side of one memory connection, honouring the driver contract (driver/types.ts): frames to
@@ -32,6 +34,10 @@ export class MemoryConnection implements Connection, ClientEnd {
   readonly receiveMaximum?: number;
   readonly link: Link;
   private isOpen = true;
+  /** end() was called: nothing new is taken, and no loss is reported. */
+  private closing = false;
+  private ending: Promise<void> | null = null;
+  private ended: (() => void) | null = null;
   private readonly wire: Uplink;
   private readonly q2In = new Set<number>();
   private readonly session: MemorySession;
@@ -67,12 +73,12 @@ export class MemoryConnection implements Connection, ClientEnd {
   // ---- Connection ------------------------------------------------------------------------
 
   writable(): boolean {
-    return this.isOpen && this.wire.writable();
+    return this.isOpen && !this.closing && this.wire.writable();
   }
 
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone): void {
     this.x.counts.publishes++;
-    if (!this.isOpen) return finish(this.x.counts, done, NOT_SENT);
+    if (!this.isOpen || this.closing) return finish(this.x.counts, done, NOT_SENT);
     if (qos === 0) return this.wire.push({ k: 'pub0', due: 0, topic, payload, retain, done }, true);
     const h = this.session.add(topic, payload, qos, retain, done);
     if (h === null) return finish(this.x.counts, done, new Error('no free packet id: 65,535 messages in flight'));
@@ -97,7 +103,7 @@ export class MemoryConnection implements Connection, ClientEnd {
 
   /** A request the broker answers after controlDelayMs (rejected if the connection closes first). */
   private control<T>(atBroker: () => T, after?: () => void): Promise<T> {
-    if (!this.isOpen) return Promise.reject(new Error('not connected'));
+    if (!this.isOpen || this.closing) return Promise.reject(new Error('not connected'));
     return new Promise<T>((resolve, reject) => {
       this.waits.add(reject);
       later(this.x.clock, this.x.o.controlDelayMs ?? 0, () => {
@@ -108,13 +114,19 @@ export class MemoryConnection implements Connection, ClientEnd {
     });
   }
 
+  /** Graceful: waits (at most END_BOUND_MS) until the output is written, then closes; what is left gets NotSent. */
   end(): Promise<void> {
-    if (this.isOpen) {
-      this.x.counts.ended++;
-      this.wire.writeUntil(Infinity);
-      this.close();
+    if (this.ending) return this.ending;
+    if (!this.isOpen) return Promise.resolve();
+    this.closing = true;
+    this.x.counts.ended++;
+    this.ending = new Promise<void>((resolve) => (this.ended = resolve));
+    if (this.wire.waiting() === 0) this.close();
+    else {
+      this.wire.onEmpty = () => this.close();
+      later(this.x.clock, END_BOUND_MS, () => this.close());
     }
-    return Promise.resolve();
+    return this.ending;
   }
 
   destroy(): void {
@@ -194,11 +206,12 @@ export class MemoryConnection implements Connection, ClientEnd {
     if (!this.isOpen) return;
     this.isOpen = false;
     this.x.broker.detach(this.link);
-    if (lostReason !== undefined) this.events.onLost(lostReason);
+    if (lostReason !== undefined && !this.closing) this.events.onLost(lostReason);
     const waits = [...this.waits];
     this.waits.clear();
     for (const reject of waits) reject(new Error('connection closed before the broker answered'));
     for (const f of this.wire.close()) if (f.k === 'pub0') finish(this.x.counts, f.done, NOT_SENT);
     if (!this.resumable) this.session.end('the connection closed (clean session)');
+    this.ended?.();
   }
 }

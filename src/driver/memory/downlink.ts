@@ -79,10 +79,11 @@ export class Downlink {
 
   private send(link: Link, what: AckWhat, id: number, refusal: string | undefined, event: AckEvent): void {
     this.counts.acksSent++;
-    if (what !== 'PUBREC' || refusal !== undefined) link.unacked.delete(id);
     const delayRule = firstTaking(this.faults.delayAckRules, event);
     if (delayRule) this.counts.acksDelayed++;
+    // The delay is the broker's: the publish counts against Receive Maximum until its final ack arrives.
     later(this.clock, (this.o.ackDelayMs ?? 0) + (delayRule?.ms ?? 0), () => {
+      if (what !== 'PUBREC' || refusal !== undefined) link.unacked.delete(id);
       if (!link.open) this.counts.lostInTransit++;
       else link.client.receiveAck(what, id, refusal);
     });

@@ -24,6 +24,8 @@ export class Uplink {
   /** New publishes queued and not yet written (for highWater). */
   private unwritten = 0;
   private closed = false;
+  /** Called once every frame is written (set by a graceful end). */
+  onEmpty: (() => void) | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -62,13 +64,19 @@ export class Uplink {
     this.flush();
   }
 
-  /** Writes every frame due by `until` (Infinity: all), in order, unless stalled. */
-  writeUntil(until: number): void {
+  /** Frames not yet written. */
+  waiting(): number {
+    return this.frames.length;
+  }
+
+  /** Writes every frame due by `until`, in order, unless stalled. */
+  private writeUntil(until: number): void {
     while (!this.stalled && !this.closed && this.frames.length > 0 && this.frames[0].due <= until) {
       const f = this.frames.shift()!;
       if (f.k === 'pub0' || (f.k === 'pub' && !f.resend)) this.unwritten--;
       this.write(f);
     }
+    if (this.frames.length === 0 && !this.closed) this.onEmpty?.();
   }
 
   /** The connection closed: the frames never written. */
