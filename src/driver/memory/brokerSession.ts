@@ -1,4 +1,5 @@
 import type { QoS } from '../../scenario/types.js';
+import { Flight } from './flight.js';
 
 /** What the broker calls on a client connection (MemoryConnection implements it). */
 export interface ClientEnd {
@@ -22,21 +23,6 @@ export interface Sub {
   literal: boolean;
 }
 
-/** A message copy for one session: QoS 0 ones live only on the wire; QoS 1/2 ones wait in `out` for their ack. */
-export class Copy {
-  /** Sent to the client at least once (a resend carries DUP = 1). */
-  sent = false;
-  /** The client's PUBREC came (QoS 2): the flow continues with PUBREL. */
-  rec = false;
-  constructor(
-    readonly id: number,
-    readonly topic: string,
-    readonly payload: Buffer,
-    readonly qos: QoS,
-    readonly retained: boolean,
-  ) {}
-}
-
 /** The broker's side of one open connection. */
 export class Link {
   open = true;
@@ -52,7 +38,7 @@ export class Link {
 export class BrokerSession {
   readonly subs = new Map<string, Sub>();
   /** QoS 1/2 copies not yet completed by the client, in the order they were routed. */
-  readonly out = new Map<number, Copy>();
+  readonly out = new Map<number, Flight>();
   /** QoS 2 ids received from the client and not yet released (PUBREL): a resend is not routed again. */
   readonly q2In = new Set<number>();
   link: Link | null = null;
@@ -64,12 +50,12 @@ export class BrokerSession {
   constructor(readonly clientId: string) {}
 
   /** A new QoS 1/2 copy with a packet id not in use; null when all 65,535 are (the copy is dropped). */
-  add(topic: string, payload: Buffer, qos: QoS, retained: boolean): Copy | null {
+  add(topic: string, payload: Buffer, qos: QoS, retained: boolean): Flight | null {
     for (let n = 0; n < 65535; n++) {
       const id = this.nextId;
       this.nextId = id === 65535 ? 1 : id + 1;
       if (this.out.has(id)) continue;
-      const c = new Copy(id, topic, payload, qos, retained);
+      const c = new Flight(id, topic, payload, qos, retained);
       this.out.set(id, c);
       return c;
     }

@@ -1,22 +1,7 @@
 import type { QoS } from '../../scenario/types.js';
 import { NotSent, SessionEnded, type AckKind, type OutboundSession, type PublishDone } from '../types.js';
 import type { MemoryCounts } from './counts.js';
-
-/** One QoS 1/2 publish waiting for its PUBACK / PUBCOMP. */
-export class Held {
-  /** Reached the broker on some connection (a resend then carries DUP = 1; a failure is SessionEnded, not NotSent). */
-  written = false;
-  /** PUBREC came: the flow continues with PUBREL. */
-  rec = false;
-  constructor(
-    readonly id: number,
-    readonly topic: string,
-    readonly payload: Buffer,
-    readonly qos: QoS,
-    readonly retain: boolean,
-    readonly done: PublishDone,
-  ) {}
-}
+import { Flight } from './flight.js';
 
 /** Calls a publish's `done` and counts how it ended. */
 export function finish(counts: MemoryCounts, done: PublishDone, err?: Error, ack?: AckKind): void {
@@ -35,7 +20,7 @@ export function finish(counts: MemoryCounts, done: PublishDone, err?: Error, ack
  * passes it in ConnectOptions.session and the session is resumable; see MemoryConnection.
  */
 export class MemorySession implements OutboundSession {
-  readonly held = new Map<number, Held>();
+  readonly held = new Map<number, Flight>();
   private nextId = 1;
 
   constructor(private readonly counts: MemoryCounts) {}
@@ -49,12 +34,12 @@ export class MemorySession implements OutboundSession {
   }
 
   /** A new held publish with a packet id 1..65535 not held here; null when all are taken. */
-  add(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone): Held | null {
+  add(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone): Flight | null {
     for (let n = 0; n < 65535; n++) {
       const id = this.nextId;
       this.nextId = id === 65535 ? 1 : id + 1;
       if (this.held.has(id)) continue;
-      const h = new Held(id, topic, payload, qos, retain, done);
+      const h = new Flight(id, topic, payload, qos, retain, done);
       this.held.set(id, h);
       return h;
     }
@@ -66,8 +51,8 @@ export class MemorySession implements OutboundSession {
     const h = this.held.get(id);
     if (h === undefined) return;
     this.held.delete(id);
-    if (refusal !== undefined) finish(this.counts, h.done, new Error(`${what}: ${refusal}`));
-    else finish(this.counts, h.done, undefined, what === 'PUBCOMP' ? 'pubcomp' : 'puback');
+    if (refusal !== undefined) finish(this.counts, h.done!, new Error(`${what}: ${refusal}`));
+    else finish(this.counts, h.done!, undefined, what === 'PUBCOMP' ? 'pubcomp' : 'puback');
   }
 
   /** No session can resend these any more: written ones are SessionEnded, never-written ones NotSent. */
@@ -80,6 +65,6 @@ export class MemorySession implements OutboundSession {
     const all = [...this.held.values()];
     this.held.clear();
     let notSent: NotSent | null = null;
-    for (const h of all) finish(this.counts, h.done, h.written ? err : (notSent ??= new NotSent()));
+    for (const h of all) finish(this.counts, h.done!, h.sent ? err : (notSent ??= new NotSent()));
   }
 }

@@ -66,7 +66,7 @@ export class MemoryConnection implements Connection, ClientEnd {
     }
     for (const h of this.session.held.values()) {
       if (h.rec) this.wire.push({ k: 'pubrel', due: 0, id: h.id, resend: true });
-      else this.wire.push({ k: 'pub', due: 0, h, dup: h.written, resend: true });
+      else this.wire.push({ k: 'pub', due: 0, h, dup: h.sent, resend: true });
     }
   }
 
@@ -157,7 +157,7 @@ export class MemoryConnection implements Connection, ClientEnd {
       const h = f.h;
       if (this.session.held.get(h.id) !== h) return; // abandoned meanwhile
       if (f.resend) this.x.counts[f.dup ? 'resent' : 'resentUnwritten']++;
-      h.written = true;
+      h.sent = true;
       b.publish(this.link, h.topic, h.payload, h.qos, h.retain, h.id, f.dup);
     } else if (f.k === 'pubrel') {
       if (f.resend) this.x.counts.pubrelResent++;

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
-import type { Copy, Link } from './brokerSession.js';
+import type { Link } from './brokerSession.js';
+import type { Flight } from './flight.js';
 import type { MemoryCounts } from './counts.js';
 import { firstTaking, type AckEvent, type DeliveryEvent, type Faults } from './faults.js';
 import { later, type MemoryOptions } from './options.js';
@@ -32,8 +33,8 @@ export class Downlink {
   ) {}
 
   /** Sends a copy (QoS 0: a copy with id 0 that lives only here) to the session's open connection. */
-  deliver(link: Link, c: Copy, dup: boolean): void {
-    const e: DeliveryEvent = { clientId: link.client.clientId, topic: c.topic, payload: c.payload, qos: c.qos, retained: c.retained, dup, packetId: c.id };
+  deliver(link: Link, c: Flight, dup: boolean): void {
+    const e: DeliveryEvent = { clientId: link.client.clientId, topic: c.topic, payload: c.payload, qos: c.qos, retained: c.retain, dup, packetId: c.id };
     c.sent = true;
     this.counts.sent++;
     if (dup) this.counts.redelivered++;
@@ -53,9 +54,9 @@ export class Downlink {
     }
   }
 
-  private arrive(link: Link, c: Copy, dup: boolean): void {
+  private arrive(link: Link, c: Flight, dup: boolean): void {
     if (!link.open) this.counts.lostInTransit++;
-    else link.client.receivePublish(c.topic, c.payload, c.qos, c.retained, c.id, dup);
+    else link.client.receivePublish(c.topic, c.payload, c.qos, c.retain, c.id, dup);
   }
 
   /** PUBREL for a QoS 2 copy the client acknowledged with PUBREC. */

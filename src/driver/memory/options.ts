@@ -1,5 +1,6 @@
 import type { QoS } from '../../scenario/types.js';
 import type { Clock } from '../../shared/clock.js';
+import type { DeliveryEvent } from './faults.js';
 
 /**
  * How the in-memory broker behaves. Delays are in clock ms; 0 means "on the next microtask" (so a test on
@@ -39,17 +40,8 @@ export interface MemoryOptions {
   record?: boolean;
 }
 
-/** One onMessage call, as logged with `record: true`. */
-export interface Arrival {
-  clientId: string;
-  topic: string;
-  payload: Buffer;
-  qos: QoS;
-  retained: boolean;
-  /** The frame carried DUP = 1 (a resend or an injected duplicate). */
-  dup: boolean;
-  at: number;
-}
+/** One onMessage call, as logged with `record: true`: the delivery (`dup`: the frame had DUP = 1) and when. */
+export type Arrival = Omit<DeliveryEvent, 'packetId'> & { at: number };
 
 /** Runs `fn` after `ms` clock ms, on the next microtask for 0, never for Infinity. */
 export function later(clock: Clock, ms: number, fn: () => void): void {

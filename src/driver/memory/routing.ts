@@ -1,7 +1,8 @@
 import { parseShared, topicMatches } from '../../scenario/topic.js';
 import type { QoS } from '../../scenario/types.js';
 import type { Granted } from '../types.js';
-import { Copy, type BrokerSession, type Sub } from './brokerSession.js';
+import type { BrokerSession, Sub } from './brokerSession.js';
+import { Flight } from './flight.js';
 import type { MemoryCounts } from './counts.js';
 import type { Downlink } from './downlink.js';
 import type { MemoryOptions } from './options.js';
@@ -142,7 +143,7 @@ export class Router {
     this.counts.routed++;
     const link = s.link;
     if (qos === 0) {
-      if (link) this.downlink.deliver(link, new Copy(0, topic, payload, 0, retained), false);
+      if (link) this.downlink.deliver(link, new Flight(0, topic, payload, 0, retained), false);
       else this.counts.offlineDropped++;
       return;
     }

@@ -1,13 +1,13 @@
 import type { Clock } from '../../shared/clock.js';
 import type { PublishDone } from '../types.js';
-import type { Held } from './clientSession.js';
+import type { Flight } from './flight.js';
 import type { MemoryCounts } from './counts.js';
 import { later, type MemoryOptions } from './options.js';
 
 /** A frame on its way from a client to the broker ("the socket"), written once `due`. */
 export type Frame =
   | { k: 'pub0'; due: number; topic: string; payload: Buffer; retain: boolean; done: PublishDone }
-  | { k: 'pub'; due: number; h: Held; dup: boolean; resend: boolean }
+  | { k: 'pub'; due: number; h: Flight; dup: boolean; resend: boolean }
   | { k: 'pubrel'; due: number; id: number; resend: boolean }
   | { k: 'ack'; due: number; what: 'PUBACK' | 'PUBREC' | 'PUBCOMP'; id: number };
 
