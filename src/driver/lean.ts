@@ -8,9 +8,9 @@ import { connackWords, reasonWords } from './leanCodes.js';
 import {
   asciiLength, DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
-import { LeanOutput, MAX_QUEUED_BYTES } from './leanOutput.js';
+import { LeanOutput } from './leanOutput.js';
 import { LeanSession } from './leanSession.js';
-import { closeWords } from './writeLedger.js';
+import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
 import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './types.js';
 
 /**
@@ -167,7 +167,7 @@ export class LeanConnection implements Connection {
     this.parser.on('error', (err: Error) => {
       this.lostReason = `protocol error: ${err.message}`;
       if (this.attempt) this.failAttempt(this.lostReason);
-      else this.sock.destroy();
+      else this.destroySocket();
     });
     sock.on('data', (chunk: Buffer) => {
       this.pingOut = false;
@@ -259,7 +259,7 @@ export class LeanConnection implements Connection {
       this.endResolve = resolve;
     });
     // The socket ends once everything before the DISCONNECT is written (bounded: then it is destroyed).
-    this.endTimer = setTimeout(() => this.sock.destroy(), END_FALLBACK_MS);
+    this.endTimer = setTimeout(() => this.destroySocket(), END_FALLBACK_MS);
     this.output.append(DISCONNECT_BYTES);
     this.output.flush();
     this.sock.end();
@@ -269,7 +269,13 @@ export class LeanConnection implements Connection {
   destroy(): void {
     this.closing = true;
     this.stopKeepalive();
-    this.output.close('the connection was destroyed');
+    this.destroySocket();
+  }
+
+  /** What reached the kernel is settled first (a write cut short counts exactly); the rest fails on close. */
+  private destroySocket(): void {
+    if (this.sock.destroyed) return;
+    this.output.destroying();
     this.sock.destroy();
   }
 
@@ -380,7 +386,7 @@ export class LeanConnection implements Connection {
       if (++this.pingTicks >= PING_TIMEOUT_TICKS) {
         this.lostReason = 'keepalive timeout';
         this.stopKeepalive();
-        this.sock.destroy();
+        this.destroySocket();
       }
       return;
     }

@@ -1,5 +1,6 @@
 import { reasonWords } from './leanCodes.js';
 import { PUBREL, writeAck } from './leanEncode.js';
+import { failHeld, markWritten } from './held.js';
 import type { LeanOutput } from './leanOutput.js';
 import { NotSent, SessionEnded, type OutboundSession, type PublishDone } from './types.js';
 
@@ -11,8 +12,8 @@ class Held {
   rec = false;
   constructor(
     readonly done: PublishDone,
-    /** Its number in the output of the connection that last wrote it (see WriteLedger.writtenSeq). */
-    public seq: number,
+    /** Its position in the output of the connection that last wrote it (see WriteLedger.writtenPos). */
+    public pos: number,
     /** The encoded PUBLISH, kept for a resend (only when the session can be resumed). */
     readonly frame: Buffer | null,
   ) {}
@@ -49,8 +50,8 @@ export class LeanSession implements OutboundSession {
     return 0;
   }
 
-  add(id: number, done: PublishDone, seq: number, frame: Buffer | null): void {
-    this.held.set(id, new Held(done, seq, frame));
+  add(id: number, done: PublishDone, pos: number, frame: Buffer | null): void {
+    this.held.set(id, new Held(done, pos, frame));
   }
 
   /** PUBACK / PUBCOMP (or a refusing PUBREC) for `id`; unknown ids (abandoned, or not ours) are ignored. */
@@ -98,7 +99,7 @@ export class LeanSession implements OutboundSession {
         this.held.delete(id);
         continue;
       }
-      h.seq = out.published(null);
+      h.pos = out.published(null);
     }
     if (lost) for (const h of lost) h.done(h.written ? new SessionEnded() : new NotSent());
   }
@@ -110,18 +111,10 @@ export class LeanSession implements OutboundSession {
 
   /** Fails everything held: `err` for what was written, NotSent for what never left. */
   private fail(err: Error): void {
-    if (this.held.size === 0) return;
-    this.markWritten();
-    const all = [...this.held.values()];
-    this.held.clear();
-    let notSent: NotSent | null = null;
-    for (const h of all) h.done(h.written ? err : (notSent ??= new NotSent()));
+    failHeld(this.held, this.output?.ledger ?? null, err, (h, e) => h.done(e));
   }
 
   private markWritten(): void {
-    const o = this.output;
-    if (o === null) return;
-    const w = o.ledger.writtenSeq;
-    for (const h of this.held.values()) if (!h.written && h.seq <= w) h.written = true;
+    markWritten(this.held.values(), this.output?.ledger ?? null);
   }
 }

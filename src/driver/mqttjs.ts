@@ -2,16 +2,20 @@ import type { Writable } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { QoS } from '../scenario/types.js';
 import { reasonWords } from './leanCodes.js';
-import { MAX_QUEUED_BYTES } from './leanOutput.js';
+import { MqttjsConnection } from './mqttjsConnection.js';
 import { MqttjsOutput } from './mqttjsOutput.js';
 import { MqttjsSession } from './mqttjsSession.js';
 import { openMqttjsClient } from './mqttjsStream.js';
 import { closeWords } from './writeLedger.js';
-import {
-  ConnectFailure, NotSent, SessionEnded, type AckKind, type Connection, type Driver, type Granted, type PublishDone, type PublishProperties, type TlsOptions,
-} from './types.js';
+import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './types.js';
 
-/** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
+/**
+ * The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). One MqttClient per
+ * connection (no reconnects of its own); the device's MqttjsSession is its store across clients, so on a
+ * reconnect that resumes the session mqtt.js re-sends the held QoS 1/2 publishes — one at a time, each
+ * waiting for its ack — and only then emits 'connect': connect() resolves after those completed.
+ * MqttjsOutput tells when QoS 0 bytes reached the kernel.
+ */
 export const mqttjsDriver: Driver = {
   name: 'mqttjs',
   newSession: () => new MqttjsSession(),
@@ -60,7 +64,12 @@ export const mqttjsDriver: Driver = {
         client.end(true);
         reject(new ConnectFailure(reason));
       };
-      const timer = setTimeout(() => fail(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
+      let connacked = false;
+      client.once('packetreceive', (p: { cmd: string }) => void (connacked = p.cmd === 'connack'));
+      const timer = setTimeout(
+        () => fail(connacked ? `timeout: the session's re-sent publishes were not acknowledged within ${opts.timeoutMs} ms` : `timeout: no CONNACK within ${opts.timeoutMs} ms`),
+        opts.timeoutMs,
+      );
       client.on('error', (err: Error & { code?: string | number }) => {
         if (!settled) fail(describeError(err));
         else lastError = err.message === 'Keepalive timeout' ? 'keepalive timeout' : typeof err.code === 'string' ? err.code : err.message;
@@ -136,107 +145,4 @@ function describeError(err: Error & { code?: string | number }): string {
   // CONNACK refusals: mqtt.js puts the return/reason code in `code` and the words in the message.
   const words = err.message.replace(/^Connection refused:\s*/i, '');
   return `CONNACK refused: ${words}`;
-}
-
-// Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
-const NOT_CONNECTED = new NotSent('not sent: not connected');
-const BUFFER_FULL = new NotSent('not sent: the socket send buffer is full');
-
-class MqttjsConnection implements Connection {
-  sessionPresent = false;
-  receiveMaximum?: number;
-  /** We ended or destroyed it (or the attempt failed): never report it lost. */
-  closing = false;
-  /** Which packet completed each QoS 1/2 publish (mqtt.js calls back the same way for PUBACK and PUBCOMP). */
-  private readonly acks = new Map<number, AckKind>();
-
-  constructor(
-    private readonly client: MqttClient,
-    private readonly session: MqttjsSession,
-    private readonly out: MqttjsOutput,
-  ) {
-    client.on('packetreceive', (p: { cmd: string; messageId?: number }) => {
-      if ((p.cmd === 'puback' || p.cmd === 'pubcomp') && p.messageId !== undefined) this.acks.set(p.messageId, p.cmd);
-    });
-  }
-
-  subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]> {
-    return new Promise<Granted[]>((resolve, reject) => {
-      const map: Record<string, { qos: QoS }> = {};
-      for (const f of filters) map[f.topic] = { qos: f.qos };
-      this.client.subscribe(map, (err, granted) => {
-        if (err) reject(err);
-        else resolve(filters.map((f) => (granted?.find((g) => g.topic === f.topic)?.qos ?? 128) as Granted));
-      });
-    });
-  }
-
-  publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void {
-    const client = this.client;
-    if (this.closing || !client.connected || client.disconnecting) return done(NOT_CONNECTED);
-    if ((client.stream as unknown as Writable).writableLength > MAX_QUEUED_BYTES) return done(BUFFER_FULL);
-    const opts = props ? { qos, retain, properties: props } : { qos, retain };
-    if (qos === 0) {
-      // No callback for QoS 0: with one, mqtt.js adds a 'drain' listener per message whenever the
-      // corked socket buffer is over its high-water mark, and removing thousands of listeners is
-      // quadratic (it cost 30% of a worker's CPU at 10k msg/s). MqttjsOutput calls done once written.
-      client.publish(topic, payload, opts);
-      this.out.published(done);
-      return;
-    }
-    let finished = false;
-    let held: ReturnType<MqttjsSession['takeLast']> = null;
-    const session = this.session;
-    const acks = this.acks;
-    client.publish(topic, payload, opts, (err, packet) => {
-      if (finished) return;
-      let e: Error | undefined = err ?? undefined;
-      if (e && !(e instanceof NotSent) && !(e instanceof SessionEnded) && typeof (e as { code?: unknown }).code !== 'number') {
-        // mqtt.js gave up on the connection ("Connection closed"): the session decides what became of it.
-        if (held !== null && session.holds(held)) return;
-        e = new NotSent(`not sent: ${e.message}`);
-      }
-      finished = true;
-      const id = (packet as { messageId?: number } | undefined)?.messageId ?? held?.packet.messageId;
-      const ack = id === undefined ? undefined : acks.get(id);
-      if (id !== undefined) acks.delete(id);
-      done(e, e ? undefined : ack ?? (qos === 2 ? 'pubcomp' : 'puback'));
-    });
-    held = session.takeLast();
-    const seq = this.out.published(null);
-    if (held !== null) held.seq = seq;
-  }
-
-  unsubscribe(topics: string[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.client.unsubscribe(topics, (err) => (err ? reject(err) : resolve())));
-  }
-
-  inflight(): number {
-    return this.session.pending();
-  }
-
-  writable(): boolean {
-    const c = this.client;
-    return !this.closing && c.connected && !c.disconnecting && !(c.stream as unknown as Writable).writableNeedDrain;
-  }
-
-  end(): Promise<void> {
-    this.closing = true;
-    const client = this.client;
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        client.end(true);
-        resolve();
-      }, 2000);
-      client.end(false, {}, () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-
-  destroy(): void {
-    this.closing = true;
-    this.client.end(true);
-  }
 }

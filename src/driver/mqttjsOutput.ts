@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { WriteLedger } from './writeLedger.js';
+import { tcpCounters, WriteLedger } from './writeLedger.js';
 import type { PublishDone } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -10,10 +10,15 @@ const EMPTY = Buffer.alloc(0);
  * 'drain' listener per message under back-pressure (quadratic to remove). So publishes are only
  * numbered (WriteLedger); once per event-loop turn, after mqtt-packet uncorked the socket, a check
  * looks at it: nothing buffered means all of it is in the kernel; otherwise a zero-length write is
- * queued behind the turn's bytes, and its callback marks the turn written.
+ * queued behind the turn's bytes, and its callback marks the turn written. On plain TCP a publish's
+ * position is the byte offset of its end (read from the socket right after mqtt.js wrote it), so a
+ * socket destroyed mid-write settles exactly; on TLS and WebSocket it is the publish's number.
  */
 export class MqttjsOutput {
   readonly ledger: WriteLedger;
+  /** The position of the last publish: its byte offset on plain TCP, else its number. */
+  private pos = 0;
+  private readonly tcp: ReturnType<typeof tcpCounters>;
   private scheduled = false;
   private retries = 0;
   private closed = false;
@@ -21,6 +26,7 @@ export class MqttjsOutput {
 
   constructor(private readonly stream: Writable) {
     this.ledger = new WriteLedger(stream);
+    this.tcp = tcpCounters(stream);
   }
 
   /** Numbers a publish just handed to mqtt.js; a QoS 0 one passes its done, called once it is written. */
@@ -29,7 +35,9 @@ export class MqttjsOutput {
       this.scheduled = true;
       process.nextTick(this.check);
     }
-    return this.ledger.published(qos0Done);
+    const pos = (this.pos = this.tcp !== null ? this.tcp.submitted() : this.pos + 1);
+    this.ledger.published(qos0Done, pos);
+    return pos;
   }
 
   private onTurnEnd(): void {
@@ -43,11 +51,17 @@ export class MqttjsOutput {
     }
     this.scheduled = false;
     this.retries = 0;
-    if (this.ledger.settleIfIdle()) return;
+    if (this.ledger.settleIfIdle(this.pos)) return;
     if (s.destroyed || s.writableEnded) return; // close() fails what is left
-    const rec = this.ledger.mark();
+    const rec = this.ledger.mark(this.pos);
     s.write(EMPTY, this.ledger.onWritten);
     if (s.writableLength === 0) this.ledger.completedAtOnce(rec);
+  }
+
+  /** The driver destroys the socket now: on plain TCP, what reached the kernel is settled exactly. */
+  destroying(): void {
+    const k = this.tcp === null ? -1 : this.tcp.inKernel();
+    this.ledger.destroying(k >= 0 ? k : null);
   }
 
   close(reason: string): void {

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { IClientOptions, IStore, MqttClient } from 'mqtt';
+import { failHeld, markWritten } from './held.js';
 import type { WriteLedger } from './writeLedger.js';
-import { NotSent, SessionEnded, type OutboundSession } from './types.js';
+import { SessionEnded, type OutboundSession } from './types.js';
 
 type Packet = Parameters<IStore['put']>[0];
 /** The callback mqtt.js keeps in `client.outgoing[id].cb` for a QoS 1/2 publish (the driver's wrapper around `done`). */
@@ -14,8 +15,8 @@ class Held {
     /** The PUBLISH as mqtt.js stored it, then the PUBREL that replaced it once PUBREC came. */
     public packet: Packet,
     readonly cb: MqttCb,
-    /** Its number in the ledger of the connection that sent it (written once that ledger's writtenSeq reaches it). */
-    public seq: number,
+    /** Its position in the output of the connection that sent it (written once that ledger's writtenPos reaches it). */
+    public pos: number,
   ) {}
 }
 
@@ -84,7 +85,7 @@ export class MqttjsSession implements OutboundSession, IStore, IdProvider {
     const h = this.held.get(id);
     if (h !== undefined) h.packet = packet; // the PUBREL after PUBREC (a Map keeps the first place)
     else {
-      const n = new Held(packet, (this.client?.outgoing[id]?.cb as MqttCb | undefined) ?? noop, Infinity); // its seq follows (takeLast)
+      const n = new Held(packet, (this.client?.outgoing[id]?.cb as MqttCb | undefined) ?? noop, Infinity); // its position follows (takeLast)
       this.held.set(id, n);
       this.last = n;
     }
@@ -168,18 +169,11 @@ export class MqttjsSession implements OutboundSession, IStore, IdProvider {
 
   /** Fails everything held: `err` for what was written, NotSent for what never left. */
   private fail(err: Error): void {
-    if (this.held.size === 0) return;
-    this.markWritten();
-    const all = [...this.held.values()];
-    this.held.clear();
-    let notSent: NotSent | null = null;
-    for (const h of all) h.cb(h.written ? err : (notSent ??= new NotSent()));
+    failHeld(this.held, this.ledger, err, (h, e) => h.cb(e));
   }
 
   private markWritten(): void {
-    const l = this.ledger;
-    if (l === null) return;
-    for (const h of this.held.values()) if (!h.written && h.seq <= l.writtenSeq) h.written = true;
+    markWritten(this.held.values(), this.ledger);
   }
 }
 

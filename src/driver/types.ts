@@ -90,7 +90,10 @@ export interface Connection {
   readonly sessionPresent: boolean;
   /** MQTT 5 CONNACK Receive Maximum, when the broker sent one. */
   readonly receiveMaximum?: number;
-  /** False while the socket's send buffer is over its high-water mark: new publishes (any QoS) should wait. */
+  /**
+   * False while the socket's send buffer is over its high-water mark: new publishes (any QoS) should wait
+   * for onDrain. (A caller that ignores it is refused with NotSent once 8 MiB wait unwritten.)
+   */
   writable(): boolean;
   subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]>;
   /** Optional: drivers without it cannot run scenarios that unsubscribe. */
@@ -153,7 +156,10 @@ export class SessionEnded extends Error {
 export interface OutboundSession {
   /** QoS 1/2 publishes waiting for completion (in flight on the connection, or held while disconnected). */
   pending(): number;
-  /** Fails every held publish with `err` (calls its done) and empties the session (run end, session gone). */
+  /**
+   * Fails every held publish with `err` (calls its done) and empties the session (run end, session gone);
+   * a held publish that never reached the kernel gets NotSent instead.
+   */
   abandon(err: Error): void;
 }
 

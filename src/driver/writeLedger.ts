@@ -2,110 +2,130 @@ import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import { NotSent, type PublishDone } from './types.js';
 
+/** Publishes are refused (NotSent) while this much waits unwritten: a caller that ignores writable(). */
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** A close this soon after our last PUBLISH reached the kernel is reported as a close "right after a PUBLISH". */
 const AFTER_PUBLISH_MS = 50;
-/** Per mark: [QoS 0 dones it covers, last publish seq it covers, 1 if its write completed at once]. */
+/** Per mark: [position it covers up to, 1 if its write completed at once, 1 if it carried a PUBLISH]. */
 const MARK_FIELDS = 3;
 
 /**
- * Which publishes of one connection reached the kernel, for both drivers. Publishes are numbered
- * (`seq`); QoS 0 `done`s wait in a FIFO (an array with a moving head: nothing allocated per message).
- * Before a socket write that carries everything published so far, `mark()` records the turn; the write's
- * callback (`onWritten`, one shared function — Node calls write callbacks in order) then settles the
- * oldest mark: its QoS 0 dones are called, `writtenSeq` moves up (a QoS 1/2 publish with seq <=
- * writtenSeq was written), or on a write error they get NotSent. `close()` fails whatever is left.
+ * Which publishes of one connection reached the kernel, for both drivers. Every publish has a position
+ * in the connection's output, increasing (the lean driver: the byte offset of its end; mqtt.js: its
+ * number). QoS 0 `done`s wait in a FIFO with their positions (arrays with a moving head: nothing
+ * allocated per message). Before a socket write that carries everything up to position p, `mark(p)`
+ * records it; the write's callback (`onWritten`, one shared function — Node calls write callbacks in
+ * order) settles the oldest mark: QoS 0 dones up to p are called, `writtenPos` moves to p (a QoS 1/2
+ * publish at or below it was written); on a write error they get NotSent. `close()` fails what is left.
  *
- * One Node quirk: a write still in progress when the socket is destroyed is called back *without* an
- * error. A mark whose write did not complete at once and is called back after the socket was destroyed
- * therefore counts as not written (its bytes may have partly left: at most one write is under-counted).
+ * Destroying a socket with a write in progress: Node then calls that write back *without* an error.
+ * When the driver knows how far the kernel got (`destroying(kernelPos)`: the lean driver on plain TCP),
+ * exactly what is at or below it counts as written; otherwise a mark whose write did not complete at
+ * once and is called back after the socket was destroyed counts as not written (an under-count of at
+ * most that write).
  */
 export class WriteLedger {
-  seq = 0;
-  writtenSeq = 0;
+  writtenPos = 0;
   /** When the last write holding a PUBLISH reached the kernel (performance.now()). */
   lastPublishWrittenAt = -Infinity;
-  private q: PublishDone[] = [];
+  private dones: PublishDone[] = [];
+  private donePos: number[] = [];
   private head = 0;
-  private turnQos0 = 0;
+  private lastPublishPos = 0;
+  private lastMarkPos = 0;
   private marks: number[] = [];
   private markHead = 0;
+  /** Set once we destroy the socket knowing how far the kernel got: nothing beyond counts as written. */
+  private cap = Infinity;
   private closed = false;
   readonly onWritten = (err?: Error | null): void => this.written(err);
 
   constructor(private readonly stream: Writable) {}
 
-  /** Numbers a publish; a QoS 0 one passes its done, called once it is written. */
-  published(qos0Done: PublishDone | null): number {
+  /** A publish at `pos`; a QoS 0 one passes its done, called once it is written. */
+  published(qos0Done: PublishDone | null, pos: number): void {
+    this.lastPublishPos = pos;
     if (qos0Done !== null) {
-      this.q.push(qos0Done);
-      this.turnQos0++;
+      this.dones.push(qos0Done);
+      this.donePos.push(pos);
     }
-    return ++this.seq;
   }
 
-  /** The next write carries everything published so far; returns the mark for completedAtOnce(). */
-  mark(): number {
+  /** The next write carries everything up to `pos`; returns the mark for completedAtOnce(). */
+  mark(pos: number): number {
     const rec = this.marks.length;
-    this.marks.push(this.turnQos0, this.seq, 0);
-    this.turnQos0 = 0;
+    this.marks.push(pos, 0, this.lastPublishPos > this.lastMarkPos ? 1 : 0);
+    this.lastMarkPos = pos;
     return rec;
   }
 
   /** The marked write left nothing in Node's buffer: it is in the kernel (its callback comes later). */
   completedAtOnce(rec: number): void {
-    this.marks[rec + 2] = 1;
+    this.marks[rec + 1] = 1;
   }
 
-  /** Nothing is buffered and no mark is open: everything published so far is in the kernel; settles it now. */
-  settleIfIdle(): boolean {
+  /** Nothing buffered and no mark open: everything up to `pos` is in the kernel; settled now. */
+  settleIfIdle(pos: number): boolean {
     if (this.markHead !== this.marks.length || this.stream.writableLength !== 0) return false;
-    this.wrote(this.seq);
-    const n = this.turnQos0;
-    this.turnQos0 = 0;
-    if (n > 0) this.settle(n, undefined);
+    this.wrote(pos, this.lastPublishPos > this.lastMarkPos);
+    this.lastMarkPos = pos;
+    this.settle(pos, undefined);
     return true;
+  }
+
+  /** The driver destroys the socket now; `kernelPos`: how far the kernel got, when it can tell. */
+  destroying(kernelPos: number | null): void {
+    if (kernelPos === null || this.closed) return;
+    this.cap = kernelPos;
+    this.wrote(kernelPos, false);
+    this.settle(kernelPos, undefined);
   }
 
   private written(err: Error | null | undefined): void {
     const m = this.marks;
     const h = this.markHead;
     if (h >= m.length) return; // close() already failed it
-    const n = m[h];
-    const last = m[h + 1];
-    const ok = !err && (m[h + 2] === 1 || !this.stream.destroyed);
+    const pos = m[h];
+    const ok = !err && pos <= this.cap && (m[h + 1] === 1 || !this.stream.destroyed || this.cap !== Infinity);
+    const hadPublish = m[h + 2] === 1;
     this.markHead = h + MARK_FIELDS;
     if (this.markHead === m.length) {
       m.length = 0;
       this.markHead = 0;
     }
-    if (ok) this.wrote(last);
-    if (n > 0) this.settle(n, ok ? undefined : new NotSent(`not sent: ${describe(err)}`));
+    if (ok) this.wrote(pos, hadPublish);
+    this.settle(pos, ok ? undefined : new NotSent(`not sent: ${describe(err)}`));
   }
 
-  private wrote(last: number): void {
-    if (last > this.writtenSeq) {
-      this.writtenSeq = last;
-      this.lastPublishWrittenAt = performance.now();
-    }
+  private wrote(pos: number, hadPublish: boolean): void {
+    if (pos > this.writtenPos) this.writtenPos = pos;
+    if (hadPublish) this.lastPublishWrittenAt = performance.now();
   }
 
-  /** Calls the oldest n dones (never re-entered: write callbacks do not run inside one another). */
-  private settle(n: number, err: Error | undefined): void {
-    const q = this.q;
+  /** Calls the dones at or below `pos` (never re-entered: write callbacks do not run inside one another). */
+  private settle(pos: number, err: Error | undefined): void {
+    const q = this.dones;
+    const p = this.donePos;
     let k = this.head;
-    const end = k + n;
-    this.head = end;
-    for (; k < end; k++) {
+    while (k < q.length && p[k] <= pos) {
       const done = q[k];
       (q as (PublishDone | undefined)[])[k] = undefined;
+      this.head = ++k;
       done(err);
     }
-    // Dones may have queued more publishes meanwhile: compact only what was consumed.
-    if (this.head === q.length) {
-      q.length = 0;
+    this.compact();
+  }
+
+  // Dones may have queued more publishes meanwhile: drop only what was consumed.
+  private compact(): void {
+    const h = this.head;
+    if (h === this.dones.length) {
+      this.dones.length = 0;
+      this.donePos.length = 0;
       this.head = 0;
-    } else if (this.head >= 4096 && this.head * 2 >= q.length) {
-      this.q = q.slice(this.head);
+    } else if (h >= 4096 && h * 2 >= this.dones.length) {
+      this.dones = this.dones.slice(h);
+      this.donePos = this.donePos.slice(h);
       this.head = 0;
     }
   }
@@ -116,10 +136,37 @@ export class WriteLedger {
     this.closed = true;
     this.marks.length = 0;
     this.markHead = 0;
-    this.turnQos0 = 0;
-    const n = this.q.length - this.head;
-    if (n > 0) this.settle(n, new NotSent(`not sent: ${reason}`));
+    if (this.head < this.dones.length) this.settle(Infinity, new NotSent(`not sent: ${reason}`));
   }
+}
+
+/** The internals of a plain TCP net.Socket read below (Node 20): undefined on TLS, WebSocket or other streams. */
+interface TcpInternals {
+  encrypted?: boolean;
+  _bytesDispatched?: unknown;
+  _handle?: { writeQueueSize?: unknown } | null;
+  _writableState?: { length: number; writing: boolean; writelen: number };
+}
+
+/**
+ * Byte counters of a plain TCP socket, or null for any other stream: `submitted` = every byte given to
+ * write() so far; `inKernel` = those of them libuv has written to the kernel (Node counts what it handed
+ * to libuv, libuv what of that still waits).
+ */
+export function tcpCounters(stream: Writable): { submitted(): number; inKernel(): number } | null {
+  const s = stream as Writable & TcpInternals;
+  if (s.encrypted === true || typeof s._bytesDispatched !== 'number' || s._writableState === undefined) return null;
+  if (typeof s._handle?.writeQueueSize !== 'number') return null;
+  return {
+    submitted: () => {
+      const st = s._writableState!;
+      return (s._bytesDispatched as number) + st.length - (st.writing ? st.writelen : 0);
+    },
+    inKernel: () => {
+      const q = s._handle?.writeQueueSize;
+      return typeof q === 'number' ? (s._bytesDispatched as number) - q : -1;
+    },
+  };
 }
 
 function describe(err: Error | null | undefined): string {
