@@ -203,4 +203,14 @@ describe('memory driver: back-pressure', () => {
     await ending;
     expect([o.err, a.lost, mem.counts.written]).toEqual([expect.any(NotSent), [], 0]);
   });
+
+  it('a caller that ignores writable() is refused with NotSent once 8 MiB wait unwritten', async () => {
+    const mem = new MemoryDriver();
+    const p = await client(mem, 'p');
+    mem.stall('p');
+    const big = 'x'.repeat(1024 * 1024);
+    const os = Array.from({ length: 10 }, () => publish(p.conn, 't', big, 0));
+    expect(os.map((o) => o.err?.name ?? 'waiting')).toEqual([...Array(9).fill('waiting'), 'NotSent']);
+    expect(mem.counts.doneNotSent).toBe(1);
+  });
 });

@@ -18,6 +18,9 @@ export interface MemoryContext {
 }
 
 const NOT_SENT = new NotSent('not sent: the connection closed before it was written');
+/** A caller that ignores writable() is refused (NotSent) once this many payload bytes wait unwritten, as the real drivers do. */
+export const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
+const BUFFER_FULL = new NotSent('not sent: the send buffer is full (8 MiB waiting)');
 /** end() waits at most this long (clock ms) for the output to be written, then closes anyway. */
 export const END_BOUND_MS = 2000;
 
@@ -79,6 +82,7 @@ export class MemoryConnection implements Connection, ClientEnd {
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone): void {
     this.x.counts.publishes++;
     if (!this.isOpen || this.closing) return finish(this.x.counts, done, NOT_SENT);
+    if (this.wire.unwrittenBytes > MAX_UNWRITTEN_BYTES) return finish(this.x.counts, done, BUFFER_FULL);
     if (qos === 0) return this.wire.push({ k: 'pub0', due: 0, topic, payload, retain, done }, true);
     const h = this.session.add(topic, payload, qos, retain, done);
     if (h === null) return finish(this.x.counts, done, new Error('no free packet id: 65,535 messages in flight'));

@@ -21,8 +21,9 @@ export class Uplink {
   private stalled = false;
   private wasFull = false;
   private flushing = false;
-  /** New publishes queued and not yet written (for highWater). */
+  /** New publishes queued and not yet written (for highWater), and their payload bytes. */
   private unwritten = 0;
+  unwrittenBytes = 0;
   private closed = false;
   /** Called once every frame is written (set by a graceful end). */
   onEmpty: (() => void) | null = null;
@@ -45,6 +46,7 @@ export class Uplink {
     this.frames.push(f);
     if (publish) {
       this.unwritten++;
+      this.unwrittenBytes += payloadOf(f);
       if (!this.writable()) this.wasFull = true;
     }
     if (this.frames.length === 1) this.schedule();
@@ -73,7 +75,10 @@ export class Uplink {
   private writeUntil(until: number): void {
     while (!this.stalled && !this.closed && this.frames.length > 0 && this.frames[0].due <= until) {
       const f = this.frames.shift()!;
-      if (f.k === 'pub0' || (f.k === 'pub' && !f.resend)) this.unwritten--;
+      if (f.k === 'pub0' || (f.k === 'pub' && !f.resend)) {
+        this.unwritten--;
+        this.unwrittenBytes -= payloadOf(f);
+      }
       this.write(f);
     }
     if (this.frames.length === 0 && !this.closed) this.onEmpty?.();
@@ -83,6 +88,7 @@ export class Uplink {
   close(): Frame[] {
     this.closed = true;
     this.unwritten = 0;
+    this.unwrittenBytes = 0;
     return this.frames.splice(0);
   }
 
@@ -105,3 +111,5 @@ export class Uplink {
     }
   }
 }
+
+const payloadOf = (f: Frame): number => (f.k === 'pub0' ? f.payload.length : f.k === 'pub' ? f.h.payload.length : 0);
