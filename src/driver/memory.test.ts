@@ -146,6 +146,20 @@ describe('memory driver: $share', () => {
   });
 });
 
+describe('memory driver: $share faults', () => {
+  it('shareTwice: every Nth message of a group also goes to the next member', async () => {
+    const mem = new MemoryDriver();
+    const members = await Promise.all(['m1', 'm2'].map((id) => client(mem, id)));
+    for (const m of members) await m.conn.subscribe([{ topic: '$share/g/t', qos: 1 }]);
+    const rule = mem.faults.shareTwice({ every: 3 });
+    for (let i = 0; i < 6; i++) publish(members[0].conn, 't', String(i), 1);
+    await settle();
+    // 0→m1, 1→m2, 2→m1 and m2, 3→m1, 4→m2, 5→m1 and m2
+    expect(members.map((m) => m.payloads())).toEqual([['0', '2', '3', '5'], ['1', '2', '4', '5']]);
+    expect([rule.hits, mem.counts.sharedTwice, mem.counts.routed]).toEqual([2, 2, 8]);
+  });
+});
+
 describe('memory driver: retained messages', () => {
   it('stored, sent on subscribe to exact and wildcard filters with retained = true, live copies without; empty payload clears', async () => {
     const mem = new MemoryDriver();

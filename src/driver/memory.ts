@@ -24,7 +24,7 @@ import type { Retained } from './memory/routing.js';
 import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type OutboundSession } from './types.js';
 
 export type { MemoryOptions, Arrival } from './memory/options.js';
-export type { Match, DeliveryEvent, PublishEvent, AckEvent, Fault } from './memory/faults.js';
+export type { Match, DeliveryEvent, PublishEvent, AckEvent, ShareEvent, Fault } from './memory/faults.js';
 export { MemoryCounts } from './memory/counts.js';
 export { MemoryConnection } from './memory/connection.js';
 

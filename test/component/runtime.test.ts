@@ -73,6 +73,17 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
     expect(per.sort()).toEqual([66, 67, 67]);
   });
 
+  it('$share over 2 worker threads, a broker that gives every 10th message to two members: 20 group duplicates', async () => {
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 4, subTopic: '$share/g/t/{run}/+', pubs: 2, pubTopic: 't/{run}/{i}' }),
+      { record: true },
+      { workers: 2, setup: (mem) => mem.faults.shareTwice({ every: 10 }) },
+    );
+    const byClient = new Set(run.mem.log.map((a) => a.clientId));
+    expect([run.mem.counts.sharedTwice, byClient.size]).toEqual([20, 4]);
+    expect(results.summary.messages).toMatchObject({ sent: 200, expected: 200, received: 220, duplicated: 20, lost: 0 });
+  });
+
   it('QoS 1 with injected duplicates: counted as duplicates, nothing lost', async () => {
     const { results, run } = await runOnMemory(yaml({ subs: 2, subTopic: 't/{run}' }), {}, { setup: (mem) => mem.faults.duplicateDeliveries({ every: 10 }) });
     const m = results.summary.messages;

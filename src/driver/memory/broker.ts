@@ -25,7 +25,7 @@ export class MemoryBroker {
     private readonly faults: Faults,
   ) {
     this.downlink = new Downlink(clock, o, counts, faults);
-    this.router = new Router(o, counts, this.downlink, this.sessions);
+    this.router = new Router(o, counts, this.downlink, this.sessions, faults);
   }
 
   /** CONNECT accepted: the session (resumed unless a clean start) and the broker's side of the connection. */

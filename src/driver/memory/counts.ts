@@ -69,6 +69,8 @@ export class MemoryCounts {
   // ---- deliveries (broker → subscriber) ------------------------------------------------------
   /** Copies the broker routed to a subscriber session (one per session and message; shared: one per group). */
   routed = 0;
+  /** `$share` messages the shareTwice fault also gave a second member of the group. */
+  sharedTwice = 0;
   /** Copies of QoS 1/2 queued for a session whose client was not connected. */
   queued = 0;
   /** QoS 0 copies for a session whose client was not connected (never queued). */

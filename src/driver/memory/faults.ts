@@ -37,6 +37,16 @@ export interface PublishEvent {
   packetId: number;
 }
 
+/** A message the broker gives one member of a `$share` group (`clientId`: the member whose turn it is). */
+export interface ShareEvent {
+  clientId: string;
+  /** The full filter, "$share/<group>/<filter>". */
+  filter: string;
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+}
+
 /** An acknowledgement on its way from the broker to a publisher. */
 export interface AckEvent {
   clientId: string;
@@ -83,6 +93,7 @@ export class Faults {
   readonly swallowRules: Rules<PublishEvent> = [];
   readonly refuseRules: Rules<PublishEvent, { reason: string }> = [];
   readonly refuseConnectRules: Rules<ConnectOptions, { reason: string }> = [];
+  readonly shareTwiceRules: Rules<ShareEvent> = [];
 
   /** Deliveries to subscribers are lost on the way (a QoS 1/2 copy stays unacknowledged at the broker). */
   dropDeliveries(m: Match<DeliveryEvent> = {}): Fault<DeliveryEvent> {
@@ -120,6 +131,11 @@ export class Faults {
    */
   refusePublishes(reason = 'Not authorized', m: Match<PublishEvent> = {}): Fault<PublishEvent> {
     return add(this.refuseRules, Object.assign(new Fault(m), { reason }));
+  }
+
+  /** A broker bug: a `$share` group's message goes to the next member as well (when the group has two or more). */
+  shareTwice(m: Match<ShareEvent> = {}): Fault<ShareEvent> {
+    return add(this.shareTwiceRules, new Fault(m));
   }
 
   /** connect() rejects with ConnectFailure(reason). */

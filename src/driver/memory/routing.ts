@@ -5,6 +5,7 @@ import type { BrokerSession, Sub } from './brokerSession.js';
 import { Flight } from './flight.js';
 import type { MemoryCounts } from './counts.js';
 import type { Downlink } from './downlink.js';
+import { firstTaking, type Faults } from './faults.js';
 import type { MemoryOptions } from './options.js';
 
 /** A stored retained message. */
@@ -43,6 +44,7 @@ export class Router {
     private readonly counts: MemoryCounts,
     private readonly downlink: Downlink,
     private readonly sessions: ReadonlyMap<string, BrokerSession>,
+    private readonly faults: Faults,
   ) {}
 
   /** SUBSCRIBE of one filter: the QoS granted (or 128), as the broker's capabilities allow. */
@@ -120,6 +122,10 @@ export class Router {
       if (!topicMatches(g.filter, topic)) continue;
       const s = this.pick(g);
       this.enqueue(s, topic, payload, min(qos, s.subs.get(g.filter)!.qos), false);
+      if (g.members.length < 2 || !firstTaking(this.faults.shareTwiceRules, { clientId: s.clientId, filter: g.filter, topic, payload, qos })) continue;
+      this.counts.sharedTwice++;
+      const also = this.pick(g);
+      this.enqueue(also, topic, payload, min(qos, also.subs.get(g.filter)!.qos), false);
     }
   }
 
