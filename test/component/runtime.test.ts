@@ -18,6 +18,7 @@ interface Yaml {
   mqtt?: 4 | 5;
   extra?: string;
   sessionExpiry?: string;
+  pubClean?: boolean;
 }
 
 function yaml(o: Yaml): string {
@@ -36,7 +37,7 @@ groups:
   - name: pub
     count: ${o.pubs ?? 1}
     clientId: "pub-{i}"
-    connect: { rate: 1000/s }
+    connect: { rate: 1000/s, clean: ${o.pubClean ?? true} }
     publish: { topic: "${o.pubTopic ?? 't/{run}'}", qos: ${o.qos ?? 1}, rate: ${o.rate ?? 100}/s, payload: { size: 64 } }
 ${o.extra ?? ''}`;
 }
@@ -50,7 +51,7 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
     const { results, run } = await runOnMemory(yaml({ subs: 4, subTopic: 't/{run}' }), { deliverDelayMs: 2, ackDelayMs: 1 });
     const m = results.summary.messages;
     const c = run.mem.counts;
-    expect(m).toMatchObject({ sent: 200, acked: 200, expected: 800, received: 800, lost: 0, duplicated: 0 });
+    expect(m).toMatchObject({ planned: 200, sent: 200, unsent: 0, accepted: 200, acked: 200, expected: 800, received: 800, lost: 0, duplicated: 0 });
     expect([c.publishes, c.written, c.accepted, c.routed, c.delivered]).toEqual([200, 200, 200, 800, 800]);
   });
 
@@ -195,5 +196,65 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
     // nothing it did not get: 50 received, 150 not entitled.
     const toSub0 = run.mem.log.filter((x) => x.clientId === 'sub-0').length;
     expect([toSub0, m.notEntitled, c.discarded, c.connectsRefused]).toEqual([50, 150, 99, 3]);
+  });
+});
+
+describe('publish side of the worker runtime on the memory driver (fake clock, exact counts)', () => {
+  beforeEach(() => void vi.spyOn(Math, 'random').mockReturnValue(0.5));
+  afterEach(() => void vi.restoreAllMocks());
+
+  it('a clean-session publisher killed while the broker swallowed its publishes: those are unconfirmed, never lost', async () => {
+    let swallow: { remove(): void } | null = null;
+    const { results, run } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}' }), {}, {
+      // From 1 s the broker takes the publisher's QoS 1 publishes in but neither routes nor acks them; at 1.5 s the connection dies.
+      script: (r, t) => {
+        if (t === 1000) swallow = r.mem.faults.swallowPublishes();
+        if (t === 1500) {
+          swallow!.remove();
+          r.mem.kill('pub-0');
+        }
+      },
+    });
+    const m = results.summary.messages;
+    expect(run.mem.counts.swallowed).toBe(20); // the in-flight window (20) filled, then the rest waited
+    expect(m).toMatchObject({ planned: 200, unconfirmed: 20, lost: 0 });
+    expect(m.planned).toBe(m.sent + m.missedSends + m.unsent!);
+    expect(m.expected).toBe(m.received);
+    expect(m.received).toBe(run.mem.counts.delivered);
+  });
+
+  it('a persistent publisher session: PUBACKs held, connection killed, the 20 re-sent with DUP are acked; the broker routes them again (QoS 1: duplicates)', async () => {
+    const { results, run } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}', pubClean: false }), {}, {
+      script: (r, t) => {
+        if (t === 1000) r.mem.faults.holdAcks();
+        if (t === 1200) {
+          r.mem.faults.holdAckRules[0].remove();
+          r.mem.kill('pub-0');
+        }
+      },
+    });
+    const m = results.summary.messages;
+    const c = run.mem.counts;
+    expect([c.acksHeld, c.resent, c.sessionsResumed]).toEqual([20, 20, 1]);
+    expect(m).toMatchObject({ unconfirmed: 0, lost: 0, duplicated: 20 });
+    expect(m.received).toBe(c.delivered);
+  });
+
+  it('QoS 0 behind a broker that stops reading: slots wait for the drain, sent is what the broker got, nothing lost', async () => {
+    const { results, run } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}', qos: 0 }), {}, {
+      script: (r, t) => {
+        if (t === 1000) r.mem.stall('pub-0');
+        if (t === 1500) r.mem.drain('pub-0');
+      },
+    });
+    const m = results.summary.messages;
+    const c = run.mem.counts;
+    expect([c.stalls, c.drains, c.drainEvents]).toEqual([1, 1, 1]);
+    // Slots 101..149 fell due during the stall (1.0 s to 1.5 s): they waited for the drain and went then, late.
+    expect(m).toMatchObject({ sent: 200, unsent: 0, waitedSends: 49, lateSends: 49, received: 200 });
+    expect(m.sent).toBe(c.written);
+    expect(m).toMatchObject({ planned: 200, lost: 0 });
+    expect(m.planned).toBe(m.sent + m.missedSends + m.unsent!);
+    expect(m.received).toBe(c.delivered);
   });
 });

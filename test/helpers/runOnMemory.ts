@@ -16,6 +16,7 @@ import { buildRunPlan } from '../../src/plan/plan.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { FakeClock } from '../../src/shared/fakeClock.js';
+import { settleUnacked } from '../../src/metrics/unacked.js';
 import { WorkerRunner } from '../../src/worker/runner.js';
 
 export interface MemoryRun {
@@ -35,6 +36,9 @@ export interface MemoryRunOptions {
   /** Called every fake ms from publishing start on, with the elapsed ms (timed faults go here). */
   script?: (run: MemoryRun, elapsedMs: number) => void;
 }
+
+/** As the coordinator's drain: what was written may take this long to arrive once publishing stopped. */
+const QUIESCE_MS = 1000;
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -81,12 +85,18 @@ export async function runOnMemory(yaml: string, memOpts: Omit<MemoryOptions, 'cl
   for (const r of runners) r.handle({ type: 'start', t0 });
   const measureFrom = t0 + scenario.warmupMs;
   const measureEnd = measureFrom + scenario.durationMs;
+  // The coordinator's drain: the drain time, then publishing stops (what waits is unsent) and what was
+  // written gets up to 1 s more to arrive before anything closes.
   await step(clock, measureEnd + scenario.drainMs - clock.now(), () => o.script?.(run, clock.now() - t0));
+  for (const r of runners) r.handle({ type: 'quiesce' });
+  await step(clock, Math.min(QUIESCE_MS, scenario.drainMs), () => o.script?.(run, clock.now() - t0));
   for (const r of runners) r.handle({ type: 'stop', reason: 'done' });
   for (let i = 0; i < 5000 && !all('final'); i++) await step(clock, 1);
   if (!all('final')) throw new Error('the runners sent no final snapshot');
   const agg = new Aggregator(t0);
   for (const m of messages) if (m.type === 'snapshot' || m.type === 'final') agg.add(m.snapshot);
+  // Every connection is closed: whether an unacknowledged publish reached a subscriber is final.
+  for (const m of messages) if (m.type === 'final' && m.unacked) settleUnacked(m.unacked, delivered, agg);
   const results = buildResults(
     { status: 'complete', agg, startedAt: new Date(0), publishStart: t0, measureFrom, measureEnd, workers: runners.length, delivered, ledger },
     { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false },
