@@ -127,13 +127,20 @@ program
   .command('report')
   .description('write one self-contained HTML report (tables and charts, no network needed) for results files')
   .argument('<results...>', 'one or more results JSON files; write label=file to name a run')
-  .option('-o, --out <file>', 'HTML file to write (default: results/report-<UTC timestamp>.html)')
+  .option('-o, --out <file>', 'file to write (default: results/report-<UTC timestamp>.html; with --format mqttbs: stdout)')
+  .addOption(new Option('--format <format>', 'html: the report page; mqttbs: the Open MQTT Benchmark Suite\'s results table and full disclosure, as Markdown').choices(['html', 'mqttbs']).default('html'))
   .addHelpText(
     'after',
     `
 Examples:
   $ mqbench report results/*.json --out report.html
   $ mqbench report mosquitto=results/a.json emqx=results/b.json --out compare.html
+  $ mqbench report --format mqttbs mosquitto=results/p2p-m.json rabbitmq=results/p2p-r.json > p2p.md
+
+--format mqttbs: one table per use case (scenario name) with the suite's columns — actual message rate,
+average and p99 pub-to-sub latency, max/avg broker CPU user+system, max/avg broker memory — then a
+full-disclosure section per run. Broker figures come only from what the run observed ("not measured"
+otherwise); CPU shows the busiest broker thread next to the host share.
 
 The page has the summary per run, latency by percentile (from the HDR histograms), throughput, latency and
 connections per second, delivery per QoS, thresholds and, for capacity results, latency versus rate.
@@ -141,7 +148,7 @@ Everything is inline: open it from disk, mail it, attach it to CI.
 
 Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`,
   )
-  .action(async (files: string[], opts: { out?: string; threshold?: string[] }) => {
+  .action(async (files: string[], opts: { out?: string; format?: 'html' | 'mqttbs' }) => {
     process.exitCode = await reportCommand(files, opts);
   });
 
@@ -222,7 +229,7 @@ program
   .command('init')
   .description('write a commented starter scenario (with a $schema line for editor completion and checks)')
   .argument('[kind]', 'which starter (default: fanout)')
-  .option('-o, --out <file>', 'file to write (default: ./<kind>.yaml; a folder: <folder>/<kind>.yaml)')
+  .option('-o, --out <file>', 'file to write (default: ./<name>.yaml, the kind\'s last part; a folder: <folder>/<name>.yaml)')
   .option('-f, --force', 'overwrite the file if it exists')
   .addHelpText(
     'after',
@@ -233,6 +240,7 @@ ${listKinds()}
 Examples:
   $ mqbench init                                  # ./fanout.yaml
   $ mqbench init qos-mix --out scenarios/mix.yaml
+  $ mqbench init mqttbs/singlenode-p2p-1K-1K-1K-1K   # ./singlenode-p2p-1K-1K-1K-1K.yaml (the name alone works too)
   $ mqbench validate scenarios/mix.yaml && mqbench run scenarios/mix.yaml --broker mqtt://127.0.0.1:1883
 
 Exit codes: 0 written · 2 unknown kind, or the file exists (add --force)`,
