@@ -7,6 +7,7 @@ import type { ProgressInfo } from '../report/progress.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
 import { armRemoteReceivers, segmentStopAt } from './remote.js';
+import { allocateLedger, type LedgerBuffers } from './ledgerBuffers.js';
 
 export interface RunOptions {
   plan: RunPlan;
@@ -43,6 +44,8 @@ export interface RunOutcome {
   workers: number;
   /** Which messages reached at least one subscriber (all threads of this process wrote it). */
   delivered: SeqBitmap;
+  /** The receive-side ledger's shared state (`$share` group records, sessions). */
+  ledger: LedgerBuffers;
 }
 
 const DEFAULT_ENTRY = new URL('../worker/entry.js', import.meta.url);
@@ -58,7 +61,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const shared = new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots));
   const delivered = new SeqBitmap(plan.seqLayout);
-  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, { receivable: shared, delivered: delivered.buffer as SharedArrayBuffer });
+  const ledger = allocateLedger(plan);
+  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, { receivable: shared, delivered: delivered.buffer as SharedArrayBuffer, ledger });
   const segmented = plan.segment.count > 1;
   let remoteTimers: unknown[] = [];
   let agg = new Aggregator(clock.now());
@@ -143,7 +147,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     status = 'partial';
     reason = `${notBack} connection${notBack === 1 ? ' was' : 's were'} lost during the run and did not come back (broker down or refusing?)`;
   }
-  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered };
+  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered, ledger };
 }
 
 async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {

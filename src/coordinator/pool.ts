@@ -13,7 +13,7 @@ export class WorkerPool {
   private readonly failed: Promise<never>;
   onSnapshot: (msg: Of<'snapshot'> | Of<'final'>) => void = () => {};
 
-  constructor(plans: WorkerPlan[], driver: string, entry: URL, shared: Pick<WorkerInit, 'receivable' | 'delivered'>) {
+  constructor(plans: WorkerPlan[], driver: string, entry: URL, shared: Pick<WorkerInit, 'receivable' | 'delivered' | 'ledger'>) {
     this.failed = new Promise<never>((_, reject) => (this.failure = reject));
     this.failed.catch(() => undefined);
     this.workers = plans.map((plan, i) => {

@@ -1,5 +1,6 @@
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Snapshot } from '../metrics/types.js';
+import type { LedgerBuffers } from './ledgerBuffers.js';
 
 /** What a worker thread starts with (its workerData). */
 export interface WorkerInit {
@@ -9,6 +10,8 @@ export interface WorkerInit {
   receivable: SharedArrayBuffer;
   /** One bit per (publisher, seq) of the run, set on a message's first delivery to any subscriber: see SeqBitmap. */
   delivered: SharedArrayBuffer;
+  /** Receive-side ledger state shared by all threads: `$share` group records, session board (see ledgerBuffers.ts). */
+  ledger: LedgerBuffers;
 }
 
 /**

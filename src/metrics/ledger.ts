@@ -1,5 +1,6 @@
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { QoS } from '../scenario/types.js';
+import type { AwayNotes } from './sessions.js';
 
 /** One planned subscription: which client holds which filter at which QoS, and its receivable slot. */
 export interface PlannedSubscription {
@@ -56,6 +57,8 @@ export class SubscriptionIndex {
   private wildcard: PlannedSubscription[] = [];
   private shared = new Map<string, PlannedSubscription[]>(); // share group → members (filters unwrapped)
   private cache = new Map<string, Receivers>();
+  /** Told of each client delivery counted (slot, class), for sessions that are away (see metrics/sessions.ts). */
+  away: AwayNotes | null = null;
 
   constructor(subs: Iterable<PlannedSubscription>) {
     for (const s of subs) {
@@ -78,8 +81,8 @@ export class SubscriptionIndex {
   expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts {
     const r = this.receivers(topic);
     const out: QosCounts = [0, 0, 0, 0];
-    for (const m of r.clients) add(out, m, publishQos, receivable);
-    for (const m of r.shares) add(out, m, publishQos, receivable);
+    for (const m of r.clients) add(out, m, publishQos, receivable, this.away);
+    for (const m of r.shares) add(out, m, publishQos, receivable, null);
     return out;
   }
 
@@ -110,52 +113,24 @@ export class SubscriptionIndex {
 /**
  * One delivery if any of the subscriptions is active, at the best active QoS (each capped by what the
  * broker granted, all by the publish QoS); else one not-offered delivery if any is NOT_OFFERED.
+ * `away` is told which slot the delivery was counted for (sessions that are away: metrics/sessions.ts).
  */
-function add(out: QosCounts, m: Matching, publishQos: QoS, receivable: Receivable): void {
+function add(out: QosCounts, m: Matching, publishQos: QoS, receivable: Receivable, away: AwayNotes | null): void {
   let best = -1;
+  let at = -1;
   let notOffered = false;
   for (let k = 0; k < m.slots.length; k++) {
     const b = receivable[m.slots[k]];
     if (b === NOT_RECEIVABLE) continue;
     if (b === NOT_OFFERED) notOffered = true;
-    else if (Math.min(m.qos[k], b - 1) > best) best = Math.min(m.qos[k], b - 1);
-  }
-  if (best >= 0) out[Math.min(best, publishQos)]++;
-  else if (notOffered) out[3]++;
-}
-
-export type Arrival = 'new' | 'duplicate' | 'outOfOrder';
-
-interface Stream {
-  max: number;
-  seen: Set<number>;
-}
-
-/** Sequence numbers remembered per stream for duplicate detection (oldest forgotten first). */
-export const DUPLICATE_WINDOW = 16_384;
-
-/**
- * Per publisher→subscriber stream bookkeeping on the receiving side. A sequence number seen
- * before is a duplicate; a new one below the highest seen is out of order. Memory per stream is
- * bounded: a duplicate of a message more than DUPLICATE_WINDOW messages older goes unnoticed.
- */
-export class ArrivalLedger {
-  private streams = new Map<number, Stream>();
-
-  arrive(publisher: number, seq: number): Arrival {
-    let s = this.streams.get(publisher);
-    if (!s) {
-      s = { max: -1, seen: new Set() };
-      this.streams.set(publisher, s);
+    else if (Math.min(m.qos[k], b - 1) > best) {
+      best = Math.min(m.qos[k], b - 1);
+      at = m.slots[k];
     }
-    if (s.seen.has(seq)) return 'duplicate';
-    s.seen.add(seq);
-    if (s.seen.size > DUPLICATE_WINDOW) {
-      const oldest = s.seen.values().next().value as number;
-      s.seen.delete(oldest);
-    }
-    if (seq < s.max) return 'outOfOrder';
-    s.max = seq;
-    return 'new';
   }
+  if (best >= 0) {
+    const q = Math.min(best, publishQos);
+    out[q]++;
+    away?.note(at, q);
+  } else if (notOffered) out[3]++;
 }

@@ -6,6 +6,8 @@ import { addEncoded, createHistogram, encodeHistogram, recordMs } from './histog
 import { mergeResults, type Shard } from './merge.js';
 import { mergeIntervals } from './mergeIntervals.js';
 import { buildResults } from './results.js';
+import { allocateShareRecords, ShareLedger } from './shareLedger.js';
+import { dumpShareLedger } from './shareMerge.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import type { Counters, IntervalRow, Results, RunStatus } from './types.js';
 
@@ -103,6 +105,22 @@ describe('mergeResults', () => {
       shard(results(c, e2e[i], segment(i, { host: `node-${i}`, clockOffset: { offsetMs: i * 0.5, maxErrorMs: 0.25, source: 'chronyc tracking' } }))),
     );
     expect(mergeResults(known).merged!.clockUncertaintyMs).toBeCloseTo(1 + 0.5, 9);
+  });
+
+  it('a message a $share group received in two segments is a duplicate of the merged run (loss recomputed)', () => {
+    const layout = { clientBase: [0], counts: [1], base: [0], perClient: [100], bits: 100 };
+    const record = (seqs: number[]) => {
+      const buffers = allocateShareRecords(new Map([['$share/g/t', 2]]), layout, true);
+      const rec = new ShareLedger(buffers, layout).records.get('$share/g/t')!;
+      for (const s of seqs) rec.measured(0, s, 1);
+      return dumpShareLedger(buffers, layout);
+    };
+    const withShares = shards.map((s, i) => shard({ ...s.results, ...(i === 1 ? { shareLedger: record([3, 4]) } : i === 2 ? { shareLedger: record([4, 5]) } : {}) }));
+    const m = mergeResults(withShares);
+    expect(m.summary.messages).toMatchObject({ expected: 200, received: 201, duplicated: 2, lost: 1 });
+    expect(m.summary.byQos['1']).toMatchObject({ expected: 200, received: 201, duplicated: 2, lost: 1 });
+    expect(m.merged?.shares).toEqual({ crossSegmentDuplicates: 1, note: expect.stringMatching(/^\$share groups: 1 message received by a group in more than one segment/) });
+    expect(mergeResults(shards).merged?.shares).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ import { addEncoded, createHistogram, encodeHistogram, type Histogram } from './
 import { clockUncertainty } from './mergeClock.js';
 import { mergeIntervals } from './mergeIntervals.js';
 import { mergeSummaries } from './mergeSummary.js';
+import { crossSegmentShares } from './shareMerge.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type Results, type RunStatus } from './types.js';
 
@@ -54,7 +55,8 @@ export function mergeResults(input: Shard[]): Results {
   const histograms = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as Record<HistogramKey, Histogram>;
   for (const r of rs) for (const k of HISTOGRAM_KEYS) addEncoded(histograms[k], r.histograms?.[k] ?? '');
   const durationSec = Math.max(...rs.map((r) => r.durationSec));
-  const summary = mergeSummaries(rs.map((r) => ({ summary: r.summary, durationSec: r.durationSec })), histograms, durationSec);
+  const shares = crossSegmentShares(rs.map((r) => r.shareLedger), rs.map(label));
+  const summary = mergeSummaries(rs.map((r) => ({ summary: r.summary, durationSec: r.durationSec })), histograms, durationSec, shares.byQos);
 
   const { status, reason } = combineStatus(rs, missing, count);
   const clock = clockUncertainty(segments);
@@ -80,7 +82,7 @@ export function mergeResults(input: Shard[]): Results {
     },
     environment: { ...base.environment, host: clock.hosts.join(', ') },
     histograms: Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, encodeHistogram(histograms[k])])) as Results['histograms'],
-    merged: { runId, scenarioHash: hash, segments, missing, ...clock },
+    merged: { runId, scenarioHash: hash, segments, missing, ...clock, ...(shares.note ? { shares: { crossSegmentDuplicates: shares.byQos[0] + shares.byQos[1] + shares.byQos[2], note: shares.note } } : {}) },
   };
 }
 

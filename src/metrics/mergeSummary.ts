@@ -32,11 +32,15 @@ export interface ShardSummary {
   durationSec: number;
 }
 
-/** `histograms`: the shards' measured histograms, already added; `durationSec`: the merged window. */
-export function mergeSummaries(shards: ShardSummary[], histograms: Record<HistogramKey, Histogram>, durationSec: number): Summary {
+/**
+ * `histograms`: the shards' measured histograms, already added; `durationSec`: the merged window;
+ * `crossDuplicates`: per class, deliveries a `$share` group got in several segments beyond the first (shareMerge.ts).
+ */
+export function mergeSummaries(shards: ShardSummary[], histograms: Record<HistogramKey, Histogram>, durationSec: number, crossDuplicates: [number, number, number] = [0, 0, 0]): Summary {
   const summaries = shards.map((s) => s.summary);
   const conn = sumFields(summaries.map((s) => s.connections));
   const msg = sumFields(summaries.map((s) => s.messages));
+  msg.duplicated = (msg.duplicated ?? 0) + crossDuplicates[0] + crossDuplicates[1] + crossDuplicates[2];
   const unique = msg.received - msg.duplicated;
   const messages = { ...msg, lost: Math.max(0, msg.expected - unique) } as Summary['messages'];
   // Achieved rates: each shard's count in its window, added, over the merged window.
@@ -51,13 +55,13 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     messages,
     throughput,
     latencyMs,
-    ...mergedVerdicts(summaries, messages),
+    ...mergedVerdicts(summaries, messages, crossDuplicates),
   };
 }
 
 /** Verdicts judged again on the added counters, and the capabilities added up (the probe results of the first shard that has them). */
-function mergedVerdicts(summaries: Summary[], messages: Summary['messages']) {
-  const c = qosCounters(summaries, messages);
+function mergedVerdicts(summaries: Summary[], messages: Summary['messages'], crossDuplicates: [number, number, number]) {
+  const c = qosCounters(summaries, messages, crossDuplicates);
   for (const s of summaries) {
     for (const [k, v] of Object.entries(capabilityCounters(s.capabilities))) c[k as keyof typeof c] += v ?? 0;
   }
@@ -71,8 +75,12 @@ function mergedVerdicts(summaries: Summary[], messages: Summary['messages']) {
  * The raw per-QoS counters behind each shard's `byQos` (expected, unique = received − duplicated,
  * duplicated, out of order; an absent class is all zeros), added up, as the Counters deliveryByQos reads.
  */
-function qosCounters(summaries: Summary[], messages: Summary['messages']) {
+function qosCounters(summaries: Summary[], messages: Summary['messages'], crossDuplicates: [number, number, number]) {
   const c = zeroCounters();
+  for (const q of [0, 1, 2] as const) {
+    c[qosKey(q, 'Duplicated')] += crossDuplicates[q];
+    c[qosKey(q, 'Unique')] -= crossDuplicates[q];
+  }
   for (const s of summaries) {
     for (const q of [0, 1, 2] as const) {
       const d = s.byQos?.[String(q) as '0' | '1' | '2'];
@@ -81,6 +89,8 @@ function qosCounters(summaries: Summary[], messages: Summary['messages']) {
       c[qosKey(q, 'Unique')] += d.received - d.duplicated;
       c[qosKey(q, 'Duplicated')] += d.duplicated;
       c[qosKey(q, 'OutOfOrder')] += d.outOfOrder;
+      c[qosKey(q, 'NotEntitled')] += d.notEntitled ?? 0;
+      c[qosKey(q, 'AwayAtEnd')] += d.awayAtEnd ?? 0;
     }
   }
   c.retainedExpected = messages.retainedExpected ?? 0;

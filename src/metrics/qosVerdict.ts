@@ -35,14 +35,24 @@ export function deliveryByQos(m: Counters): Pick<Summary, 'byQos' | 'verdicts'> 
     const expected = m[qosKey(q, 'Expected')];
     const unique = m[qosKey(q, 'Unique')];
     const dup = m[qosKey(q, 'Duplicated')];
-    if (expected === 0 && unique === 0 && dup === 0) continue;
-    const d = judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')], q === 2 && m.pubQos2AsQos1 > 0 ? 1 : q);
+    if (expected === 0 && unique === 0 && dup === 0 && m[qosKey(q, 'NotEntitled')] === 0 && m[qosKey(q, 'AwayAtEnd')] === 0) continue;
+    const d = withSessions(judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')], q === 2 && m.pubQos2AsQos1 > 0 ? 1 : q), m[qosKey(q, 'NotEntitled')], m[qosKey(q, 'AwayAtEnd')]);
     byQos[String(q) as '0' | '1' | '2'] = d;
     verdicts.push(d.verdict);
   }
   const rv = retainedVerdict(m.retainedExpected, m.retainedReceived);
   if (rv) verdicts.push(rv);
   return { byQos, verdicts };
+}
+
+/** Deliveries that sessions were not owed (ended) or never got within the run (still away): counted apart, never lost. */
+function withSessions(d: QosDelivery, notEntitled: number, awayAtEnd: number): QosDelivery {
+  const notes: string[] = [];
+  if (notEntitled > 0) notes.push(`${n(notEntitled)} not entitled (session ended)`);
+  if (awayAtEnd > 0) notes.push(`${n(awayAtEnd)} still queued for away sessions at the end`);
+  if (notes.length === 0) return { ...d, notEntitled, awayAtEnd };
+  const [head, ...broken] = d.verdict.split(' — ');
+  return { ...d, notEntitled, awayAtEnd, verdict: [`${head}, ${notes.join(', ')}`, ...broken].join(' — ') };
 }
 
 /** Late subscriptions and the retained messages they should get (one per matching retained topic). */

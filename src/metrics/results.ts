@@ -5,6 +5,7 @@ import { summarize } from './histogram.js';
 import { capabilitiesOf, withCapabilities } from './capabilities.js';
 import { deliveryByQos } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
+import { dumpShareLedger } from './shareMerge.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -40,6 +41,7 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
       lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
       lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
       notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
+      notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
     },
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
@@ -87,6 +89,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     environment: { ...describeEnvironment(), scenarioHash: createHash('sha256').update(JSON.stringify(ctx.scenario)).digest('hex') },
     histograms: o.agg.encodedHistograms(),
     ...(ctx.segment ? { segment: ctx.segment } : {}),
+    ...(ctx.segment && o.ledger ? { shareLedger: dumpShareLedger(o.ledger.shares, o.delivered.layout) } : {}),
   };
 }
 

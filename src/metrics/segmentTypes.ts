@@ -37,4 +37,6 @@ export interface MergeInfo {
    */
   clockUncertaintyMs: number | null;
   clockNote: string;
+  /** `$share` groups across segments: how many cross-segment duplicates were found, or what was not checked. */
+  shares?: { crossSegmentDuplicates: number; note: string };
 }

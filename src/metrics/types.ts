@@ -1,4 +1,5 @@
 import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
+import type { SegmentShareLedger } from './shareMerge.js';
 
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
@@ -64,13 +65,21 @@ export interface Counters {
    */
   sub2to1: number; sub2to0: number; sub1to0: number; subRefusedShared: number;
   pubQos2AsQos1: number; arrivedBelowQos: number; notOffered: number; retainedNotOffered: number;
+  /** Receive-side ledger (H2): deliveries owed to no one because the subscriber's session had ended (moved out of expected), per class. */
+  notEntitled: number; q0NotEntitled: number; q1NotEntitled: number; q2NotEntitled: number;
+  /** Deliveries queued for persistent sessions still away when the run ended (moved out of expected), per class. */
+  awayAtEnd: number; q0AwayAtEnd: number; q1AwayAtEnd: number; q2AwayAtEnd: number;
+  /** Further copies MQTT allows for overlapping subscriptions (not in received); deliveries the ledger could not check (not in received). */
+  extraCopies: number; unverifiable: number;
 }
 
 export type QosClass = 0 | 1 | 2;
-export type QosCounterKey = `q${QosClass}${'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'}`;
+export type QosFigure = 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'
+  | 'NotEntitled' | 'AwayAtEnd';
+export type QosCounterKey = `q${QosClass}${QosFigure}`;
 
 /** Counter key of a per-QoS figure, e.g. qosKey(1, 'Expected') === 'q1Expected'. */
-export function qosKey(q: QosClass, what: 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'): QosCounterKey {
+export function qosKey(q: QosClass, what: QosFigure): QosCounterKey {
   return `q${q}${what}`;
 }
 
@@ -81,6 +90,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
+  'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
 ];
 
 export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected', 'reconnect', 'requestResponse'] as const;
@@ -156,6 +166,8 @@ export interface Summary {
     responsesSent: number; responsesReceived: number;
     /** Deliveries (retained messages) the plan would expect but the broker does not offer: not in expected, never lost (see capabilities). */
     notOffered: number; retainedNotOffered: number;
+    /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
+    notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
   };
   /** Achieved rates: sends and arrivals whose actual time fell inside the measured window, per second. */
   throughput: { sentPerSec: number; receivedPerSec: number };
@@ -197,6 +209,9 @@ export interface QosDelivery {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  /** Deliveries to sessions that had ended (not owed), and queued for sessions still away at the end: not in expected. */
+  notEntitled?: number;
+  awayAtEnd?: number;
   /** Whether the QoS promise held: QoS 0 may lose, QoS 1 may duplicate, QoS 2 may do neither. */
   ok: boolean;
   verdict: string;
@@ -278,4 +293,6 @@ export interface Results {
   segment?: SegmentInfo;
   /** Written by `mqbench merge`: the shards it added up and how far cross-machine latency can be trusted. */
   merged?: MergeInfo;
+  /** A segment's `$share` group records, for `merge` to find duplicates across segments (see shareMerge.ts). */
+  shareLedger?: SegmentShareLedger;
 }

@@ -104,6 +104,7 @@ function messagesTable(summary: Summary, paint: Paint): string {
     ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
     ['', '', 'outside subscription', fmtInt(m.unexpected ?? 0)],
     ...notOfferedRows(m),
+    ...ledgerRows(m, bad),
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();
@@ -129,6 +130,17 @@ function notOfferedRows(m: Summary['messages']): string[][] {
   if ((m.notOffered ?? 0) > 0) rows.push(['', '', 'not offered by the broker', fmtInt(m.notOffered)]);
   if ((m.retainedNotOffered ?? 0) > 0) rows.push(['', '', 'retained not offered', fmtInt(m.retainedNotOffered)]);
   return rows;
+}
+
+/** Receive-side ledger figures, shown only when not zero (deliveries counted apart from expected and received). */
+function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[][] {
+  const rows: [string, number | undefined, (n: number) => string][] = [
+    ['not entitled (session ended)', m.notEntitled, fmtInt],
+    ['queued for away sessions at end', m.awayAtEnd, fmtInt],
+    ['extra copies (overlapping subs)', m.extraCopies, fmtInt],
+    ['unverifiable (ledger bound)', m.unverifiable, bad],
+  ];
+  return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }
 
 function latencyCells(l: LatencySummary): string[] {

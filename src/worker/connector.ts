@@ -3,6 +3,7 @@ import { connectOptions, tlsOptions } from '../driver/options.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
+import type { SessionBoard } from '../metrics/sessions.js';
 import type { TargetSpec } from '../scenario/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
@@ -21,6 +22,8 @@ export class Connector {
   open = 0;
   /** Called when a device is connected again (its publisher may have slots waiting). */
   onBack: (dev: Device) => void = () => {};
+  /** Where persistent sessions record going away and coming back (entitlement: metrics/sessions.ts). */
+  sessions: SessionBoard | null = null;
   private stopping = false;
   private timers = new Set<unknown>();
   private readonly tls: TlsOptions | undefined;
@@ -89,6 +92,7 @@ export class Connector {
   async subscribe(dev: Device, only?: number): Promise<boolean> {
     const ks = dev.filters.map((_, k) => k).filter((k) => (only === undefined ? dev.active[k] : k === only));
     if (ks.length === 0 || !dev.conn) return ks.length === 0;
+    for (const k of ks) dev.asked[k] = this.clock.now();
     try {
       const granted = await dev.conn.subscribe(ks.map((k) => ({ topic: dev.filters[k], qos: dev.group.subscribe[k].qos })));
       const now = this.clock.now();
@@ -119,13 +123,16 @@ export class Connector {
   async unsubscribe(dev: Device, k: number): Promise<void> {
     dev.active[k] = false;
     dev.expecting(k, false, this.clock.now(), this.receivable);
+    dev.released[k] = Infinity; // copies may still come through it until UNSUBACK
     await dev.conn?.unsubscribe?.([dev.filters[k]]).catch(() => undefined);
+    dev.released[k] = this.clock.now();
   }
 
   /** A clean session's subscriptions end with its connection; a persistent one's stay with the broker. */
   private away(dev: Device): void {
-    if (!dev.group.connect.clean) return;
     const now = this.clock.now();
+    const expiresAt = sessionEnd(this.target, dev, now);
+    if (expiresAt > now) return void this.sessions?.leave(dev.slot, dev.filters.length, expiresAt);
     for (let k = 0; k < dev.filters.length; k++) dev.expecting(k, false, now, this.receivable);
   }
 
@@ -156,6 +163,19 @@ export class Connector {
     void this.reconnect(dev, this.clock.now(), RECONNECT_MIN_MS, 'reconnected');
   }
 
+  /**
+   * A persistent session is back: with CONNACK session present its broker kept it (what was queued is
+   * owed); without, the session ended while away: its subscriptions are gone until SUBACK again.
+   */
+  private resumed(dev: Device): void {
+    if (!this.sessions || !dev.conn || dev.filters.length === 0 || dev.group.connect.clean) return;
+    const kept = dev.conn.sessionPresent;
+    this.sessions.back(dev.slot, dev.filters.length, kept);
+    if (kept) return;
+    const now = this.clock.now();
+    for (let k = 0; k < dev.filters.length; k++) dev.expecting(k, false, now, this.receivable);
+  }
+
   /** Reconnect until it works or the run stops; `back` counts the comeback (after a loss or an event drop). */
   private async reconnect(dev: Device, lostAt: number, backoffMs: number, back: 'reconnected' | 'droppedBack', waitMs?: number): Promise<void> {
     const wait = waitMs ?? backoffMs * (0.5 + Math.random());
@@ -171,10 +191,22 @@ export class Connector {
     if (await this.attempt(dev, 'reconnect')) {
       this.recorder.count(back, true);
       this.recorder.latency('reconnect', this.clock.now() - lostAt, true);
+      this.resumed(dev);
       await this.subscribe(dev);
       this.onBack(dev);
     } else if (!this.stopping) {
       await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }
   }
+}
+
+/**
+ * When a device's session ends once its connection is gone (epoch ms): now for a clean session (and an
+ * MQTT 5 one without session expiry), after the MQTT 5 session expiry, or never (MQTT 3.1.1 persistent).
+ */
+export function sessionEnd(target: TargetSpec, dev: Device, now: number): number {
+  const c = dev.group.connect;
+  if (c.clean || dev.filters.length === 0) return now;
+  if (target.mqttVersion !== 5) return Infinity;
+  return c.sessionExpirySec !== undefined && c.sessionExpirySec > 0 ? now + c.sessionExpirySec * 1000 : now;
 }

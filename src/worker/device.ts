@@ -1,19 +1,20 @@
 import type { Connection } from '../driver/types.js';
-import { ArrivalLedger, isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
+import { isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { GroupSpec, QoS } from '../scenario/types.js';
 import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
+import type { DeviceArrivals } from './arrivals.js';
 
 /** One simulated client: its identity, its connection (when up) and its receive-side ledger. */
 export class Device {
   conn: Connection | null = null;
   /** The rendered response topic of this client's requests (MQTT 5 request/response), once known. */
   responseTopic?: string;
-  readonly ledger: ArrivalLedger | null;
+  /** Its receive-side ledger (made by the Receiver on the first delivery). */
+  ledger: DeviceArrivals | null = null;
   /** QoS 1/2 slots waiting for room in the in-flight window. */
   readonly backlog = new Backlog();
-  private qosCache: Map<string, QoS> | null = null;
 
   constructor(
     readonly groupIndex: number,
@@ -28,7 +29,6 @@ export class Device {
     /** Receivable slot of filter 0 (filter k: slot + k). */
     readonly slot: number,
   ) {
-    this.ledger = filters.length > 0 ? new ArrivalLedger() : null;
     // Subscriptions without a start time are made on connect; late ones become active at their time.
     this.active = group.subscribe.map((s) => s.atMs === undefined);
     this.granted = group.subscribe.map((s) => s.qos);
@@ -47,6 +47,12 @@ export class Device {
    */
   readonly since: number[] = [];
   readonly until: number[] = [];
+  /**
+   * Per filter: when SUBSCRIBE was last sent, and when UNSUBSCRIBE completed (Infinity while it is under
+   * way): around since/until, a copy may come through the filter without publishers having counted it.
+   */
+  readonly asked: number[] = [];
+  readonly released: number[] = [];
 
   /**
    * Records whether publishers count filter k as a receiver: `granted` (the QoS the broker granted, for an
@@ -56,7 +62,6 @@ export class Device {
     const b = state === false ? 0 : state === 'notOffered' ? NOT_OFFERED : receivableAt(state);
     if (typeof state === 'number' && state !== this.granted[k]) {
       this.granted[k] = Math.min(state, this.group.subscribe[k].qos) as QoS;
-      this.qosCache = null;
     }
     const was = receivable[this.slot + k];
     if (b === was) return; // e.g. a persistent session subscribing again after a reconnect: nothing changes
@@ -75,23 +80,5 @@ export class Device {
       if (sentMs >= (this.since[k] ?? Infinity) && sentMs <= (this.until[k] ?? Infinity)) return true;
     }
     return false;
-  }
-
-  /** The QoS in effect for this client's deliveries on a topic: the highest its matching filters were granted. */
-  subscriptionQos(topic: string): QoS {
-    const subs = this.group.subscribe;
-    if (subs.length === 1) return this.granted[0];
-    this.qosCache ??= new Map();
-    let q = this.qosCache.get(topic);
-    if (q === undefined) {
-      q = 0;
-      for (let k = 0; k < subs.length; k++) {
-        const f = parseShared(this.filters[k])?.filter ?? this.filters[k];
-        if (this.granted[k] > q && topicMatches(f, topic)) q = this.granted[k];
-      }
-      if (this.qosCache.size > 10_000) this.qosCache.clear();
-      this.qosCache.set(topic, q);
-    }
-    return q;
   }
 }

@@ -10,6 +10,8 @@ import { driverByName } from '../driver/registry.js';
 import { systemClock } from '../shared/clock.js';
 import { WorkerRunner } from './runner.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
+import { ShareLedger } from '../metrics/shareLedger.js';
+import { SessionBoard } from '../metrics/sessions.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -40,6 +42,8 @@ try {
     driver: driverByName(init.driver),
     receivable: new Uint8Array(init.receivable),
     delivered: new SeqBitmap(init.plan.seqLayout, init.delivered),
+    shares: new ShareLedger(init.ledger.shares, init.plan.seqLayout),
+    sessions: new SessionBoard(init.ledger.sessions),
     clock: systemClock,
     send,
     selfCheck,

@@ -62,6 +62,7 @@ export class Publisher {
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
     const payload = this.payload(dev, seq, dueMs, header);
     const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
+    this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
     if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
     rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, sentMs - dueMs > LATE_SEND_MS, e0, e1, e2);

@@ -6,8 +6,15 @@ import { decodePayload, responsePayload } from './payload.js';
 import type { MessageMeta } from '../driver/types.js';
 import type { QoS } from '../scenario/types.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
+import { ChunkSlab } from '../metrics/seqSet.js';
+import type { ShareLedger } from '../metrics/shareLedger.js';
+import { DeviceArrivals } from './arrivals.js';
 
-/** Handles every delivery: checks the header, the stream ledger, and records end-to-end latency. */
+/**
+ * Handles every delivery: checks the header and the client's ledger (exact duplicates over the whole
+ * run, per stream and per `$share` group), and records end-to-end latency. Each delivery counts under
+ * the QoS it arrived with.
+ */
 export class Receiver {
   /** Messages intended before this instant belong to warm-up (set when publishing starts). */
   measureFrom = Infinity;
@@ -22,6 +29,10 @@ export class Receiver {
     private readonly runTag: number,
     /** Run-wide: set on the first delivery of each message to any subscriber of this process. */
     private readonly delivered: SeqBitmap,
+    /** The run's `$share` group records (shared by every thread). */
+    private readonly shares: ShareLedger,
+    /** This thread's ledger memory (one budget for all its clients' streams). */
+    readonly slab = new ChunkSlab(),
   ) {}
 
   onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
@@ -51,20 +62,27 @@ export class Receiver {
       rec.count('unexpected', measured);
       return;
     }
-    const q = Math.min(h.qos, dev.subscriptionQos(topic)) as QosClass;
-    if (arrivedQos < q) rec.count('arrivedBelowQos', measured); // a capability the broker did not keep (capabilities.ts)
+    const ledger = (dev.ledger ??= new DeviceArrivals(dev, this.slab, this.shares));
+    const arrival = ledger.arrive(topic, h.publisher, h.seq, h.qos, h.sentMs, arrivedQos);
+    const q = ledger.qos as QosClass;
+    this.delivered.testAndSet(h.publisher, h.seq);
+    if (arrival === 'extra' || arrival === 'unverifiable') {
+      // Not in `received`: a further copy MQTT allows, or one the ledger could not check (never "new").
+      rec.count(arrival === 'extra' ? 'extraCopies' : 'unverifiable', measured);
+      return;
+    }
+    if (arrivedQos < ledger.countedQos) rec.count('arrivedBelowQos', measured); // a capability the broker did not keep (capabilities.ts)
     rec.count('received', measured);
     if (now >= this.measureFrom && now < this.measureEnd) rec.count('receivedInWindow', true);
-    const arrival = dev.ledger ? dev.ledger.arrive(h.publisher, h.seq) : 'new';
     if (arrival === 'duplicate') {
       rec.count('duplicated', measured);
       rec.count(qosKey(q, 'Duplicated'), measured);
       return;
     }
-    this.delivered.testAndSet(h.publisher, h.seq);
     if (measured) {
       this.uniqueMeasured++;
       rec.intendedSecond(h.intendedMs, 0, 1);
+      ledger.ledger.lastShare?.measured?.(h.publisher, h.seq, q);
     }
     rec.count(qosKey(q, 'Unique'), measured);
     if (arrival === 'outOfOrder') {

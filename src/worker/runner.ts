@@ -7,6 +7,8 @@ import { RetainedTopics } from './retained.js';
 import { RateProfile } from '../plan/profile.js';
 import { Recorder, type SelfCheck } from '../metrics/recorder.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
+import type { ShareLedger } from '../metrics/shareLedger.js';
+import { AwayLog, type SessionBoard } from '../metrics/sessions.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
@@ -25,6 +27,9 @@ export interface RunnerDeps {
   receivable: Receivable;
   /** Shared across threads: which messages reached at least one subscriber (see SeqBitmap). */
   delivered: SeqBitmap;
+  /** Shared across threads: `$share` group records and the session board (receive-side ledger). */
+  shares: ShareLedger;
+  sessions: SessionBoard;
   selfCheck: () => SelfCheck;
   /** Called once the final snapshot is sent: the thread may end. */
   onFinished: () => void;
@@ -41,6 +46,7 @@ export class WorkerRunner {
   private readonly receiver: Receiver;
   private readonly connector: Connector;
   private publisher: Publisher | null = null;
+  private away: AwayLog | null = null;
   private pacer: Pacer | null = null;
   private measureFrom = Infinity;
   private endAt = Infinity;
@@ -61,8 +67,9 @@ export class WorkerRunner {
         return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
       });
     });
-    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered);
+    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
+    this.connector.sessions = d.sessions;
   }
 
   handle(msg: ToWorker): void {
@@ -110,6 +117,7 @@ export class WorkerRunner {
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
+    index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
     this.measureFrom = measureFrom;
@@ -145,7 +153,9 @@ export class WorkerRunner {
   private progress() {
     let inflight = 0;
     for (const ds of this.devices) for (const d of ds) inflight += (d.conn?.inflight() ?? 0) + d.backlog.size;
-    return { expected: this.publisher?.expectedMeasured ?? 0, uniqueReceived: this.receiver.uniqueMeasured, inflight };
+    this.away?.resolve(this.d.clock.now(), false);
+    const settled = this.away?.settledMeasured ?? 0; // expected deliveries found not entitled since
+    return { expected: (this.publisher?.expectedMeasured ?? 0) - settled, uniqueReceived: this.receiver.uniqueMeasured, inflight };
   }
 
   private scheduleSnapshots(origin: number): void {
@@ -172,6 +182,7 @@ export class WorkerRunner {
   }
 
   private snapshot() {
+    this.away?.resolve(this.d.clock.now(), this.stopping); // deliveries to away sessions whose outcome is known
     return this.recorder.snapshot(this.d.clock, this.phase(), this.connector.open, this.d.selfCheck());
   }
 
