@@ -6,8 +6,8 @@
  * Little-endian:
  *
  *    0  u8   bits 4-7: 0xB (a compact header; 0xB0-0xBF never start UTF-8 text) · bits 0-3: intended time bits 32-35
- *    1  u8   bits 0-1 publish QoS · bit 2 response · bits 3-7 send-delay exponent
- *    2  u8   send-delay mantissa
+ *    1  u8   bits 0-1 publish QoS · bit 2 response · bits 3-7 send delay bits 8-12
+ *    2  u8   send delay bits 0-7
  *    3  u24  publisher (global client index)
  *    6  u32  sequence number (per publisher)
  *   10  u32  intended time bits 0-31: epoch ticks modulo 2^36
@@ -19,9 +19,11 @@
  * - The intended time wraps every 2^36 ticks (4 h 40 min): the receiver places it at the latest time ≤ its own
  *   clock (+ 60 s for a publisher's clock ahead of it). Runs may last any length; a message delivered more than
  *   ~4.6 h after its intended time would be misread (as one wrap earlier).
- * - The actual send time is the delay after the intended time as a 13-bit float (5-bit exponent, 8-bit
- *   mantissa, in ticks): exact below 62.5 µs, within 0.2 % above (1 ms late: ±2 µs), up to ~37 h.
+ * - The actual send time is the delay after the intended time in 13 bits: exact below 1 ms (on-time sends:
+ *   the same double as the publisher's, as the subscription checks by send time need), above that a float
+ *   within 0.4 % (10 ms late: ±39 µs), up to ~49 days.
  * - Publishers (global client index) below 2^24 = 16,777,216; no format version byte (the check covers it).
+ * - Exactness needs real epoch clocks (≥ 2^40 ms, i.e. 2004 on); a test clock near 0 is rounded to ticks.
  */
 import { COMPACT_HEADER_BYTES, COMPACT_MAX_PUBLISHERS, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import type { Header } from './payload.js';
@@ -50,22 +52,28 @@ function check(runTag: number, b0: number, flagsDelay: number, publisher: number
   return (h ^ (h >>> 16)) & 0xffff;
 }
 
-/** A delay in whole ticks (≥ 0) as [exponent, mantissa]: e = 0 is exact (0-255), else (256 + m) · 2^(e-1). */
-export function encodeDelay(ticks: number): [number, number] {
-  if (!(ticks > 0)) return [0, 0];
-  if (ticks < 256) return [0, Math.round(ticks)];
-  let s = ticks < LOW ? 23 - Math.clz32(ticks) : Math.floor(Math.log2(ticks)) - 8; // ticks / 2^s in [256, 512)
+/** Delays below this many ticks (1 ms) are stored exactly. */
+const EXACT_DELAY = 4096;
+
+/**
+ * A send delay in whole ticks (≥ 0) as a 13-bit field: below 4096 the ticks themselves; above, 4096 +
+ * (exponent E << 7) + m for (128 + m) · 2^(E + 5) ticks — within 0.4 %, up to ~49 days (then saturated).
+ */
+export function encodeDelay(ticks: number): number {
+  if (!(ticks > 0)) return 0;
+  if (ticks < EXACT_DELAY) return Math.round(ticks);
+  let s = ticks < LOW ? 24 - Math.clz32(ticks) : Math.floor(Math.log2(ticks)) - 7; // ticks / 2^s in [128, 256)
   let m = Math.round(ticks / 2 ** s);
-  if (m >= 512) {
-    m = 256;
+  if (m >= 256) {
+    m = 128;
     s++;
   }
-  if (s + 1 > 31) return [31, 255]; // saturated: ~37 h
-  return [s + 1, m - 256];
+  if (s - 5 > 31) return 8191;
+  return EXACT_DELAY | ((s - 5) << 7) | (m - 128);
 }
 
-export function decodeDelay(e: number, m: number): number {
-  return e === 0 ? m : (256 + m) * 2 ** (e - 1);
+export function decodeDelay(field: number): number {
+  return field < EXACT_DELAY ? field : (128 + (field & 127)) * 2 ** (((field >>> 7) & 31) + 5);
 }
 
 /** Writes the compact header at the start of `buf` (at least 16 bytes, zero-filled after them). */
@@ -76,9 +84,10 @@ export function writeCompact(buf: Buffer, h: Header): void {
   const intended = Math.round(h.intendedMs * TICKS_PER_MS); // exact for epoch ms ≥ 2^40 (2004 on)
   const t = intended % WRAP;
   const low = t % LOW;
-  const [e, m] = encodeDelay(Math.round(h.sentMs * TICKS_PER_MS) - intended);
+  const delay = encodeDelay(Math.round(h.sentMs * TICKS_PER_MS) - intended);
   const b0 = (COMPACT_MAGIC << 4) | ((t - low) / LOW);
-  const flags = (h.qos & 3) | (e << 3);
+  const flags = (h.qos & 3) | ((delay >>> 8) << 3);
+  const m = delay & 255;
   buf[0] = b0;
   buf[1] = flags | (h.response ? RESPONSE : 0);
   buf[2] = m;
@@ -110,7 +119,7 @@ export function readCompact(buf: Buffer, runTag: number, nowMs: number): Header 
     publisher,
     seq,
     intendedMs: intended / TICKS_PER_MS,
-    sentMs: (intended + decodeDelay(b1 >>> 3, m)) / TICKS_PER_MS,
+    sentMs: (intended + decodeDelay(((b1 >>> 3) << 8) | m)) / TICKS_PER_MS,
   };
 }
 
