@@ -17,6 +17,7 @@ import { initCommand } from './init.js';
 import { listKinds } from '../scenario/starters.js';
 import { doctorCommand, parseConnectionsArg } from './doctor.js';
 import { parsePortArg } from './prometheus.js';
+import { parseFdsArg, parseHeadroomArg, parseMemoryArg, planCommand } from './plan.js';
 
 // `mqbench … | head` closes the pipe early: that is the reader's choice, not an error to report.
 for (const stream of [process.stdout, process.stderr]) {
@@ -200,6 +201,39 @@ with that message instead of a wrong answer. Exit codes: 0 a max found · 1 none
   });
 
 program
+  .command('plan')
+  .description('capacity planning: how many broker nodes of the measured size a fleet needs, which resource binds, how sure that is')
+  .argument('<capacity-results...>', 'results of mqbench capacity (label=file names one); a rate search and a connection search together judge both')
+  .requiredOption('--fleet <spec>', 'the fleet: comma-separated key=value, e.g. "devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers"')
+  .option('--headroom <share>', 'share of every resource kept free (default 30%)', parseHeadroomArg)
+  .option('--node-memory <size>', 'memory of one broker node, e.g. 32GiB: with a measured memory per connection, judges connections by memory', parseMemoryArg)
+  .option('--node-fds <n>', 'open-files limit of the broker process on one node: judges connections by file descriptors', parseFdsArg)
+  .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'html']).default('markdown'))
+  .option('-o, --out <file>', 'write the plan here (default: print it)')
+  .addHelpText(
+    'after',
+    `
+Fleet keys: devices=<n> (required); every=<duration> or rate=<n/s> per device (one is required);
+qos=0|1|2 (default 1); size=<bytes> (default: as measured); fanin=<n> (n shared consumers, each message
+delivered once) or fanout=<n> (each message to n subscribers); or deliveries=<per message>, consumers=<n>.
+Numbers may be written 1000000, 1,000,000, 250k or 1M.
+
+Examples:
+  $ mqbench capacity scenarios/fanin.yaml --broker mqtt://10.0.0.5:1883 --slo "endToEnd.p99<50ms,messages.lost==0" --out results/rate-capacity.json
+  $ mqbench capacity scenarios/connections.yaml --broker mqtt://10.0.0.5:1883 --slo "connections.failed==0" --out results/conn-capacity.json
+  $ mqbench plan --fleet "devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers" results/*-capacity.json
+  $ mqbench plan --fleet "devices=250k, rate=1/s, fanout=2" --headroom 40% --node-memory 32GiB --format html --out plan.html results/rate-capacity.json
+
+For each resource a result measured (or a --node-* flag states): nodes = ⌈fleet need / (one node's capacity ×
+(1 − headroom))⌉; the most nodes any resource needs is the answer, and that resource binds. The output writes
+the model out and says how far the fleet per node lies outside what was measured (confidence high, medium, low).
+Exit codes: 0 a node count · 1 no resource could be judged · 2 bad usage, fleet spec or results file`,
+  )
+  .action(async (files: string[], opts: { fleet: string; headroom?: number; nodeMemory?: number; nodeFds?: number; format: 'markdown' | 'html'; out?: string }) => {
+    process.exitCode = await planCommand(files, opts);
+  });
+
+program
   .command('doctor')
   .description('preflight: machine limits against the planned load, and what the broker supports')
   .option('-b, --broker <url>', 'broker to probe (mqtt://, mqtts://, ws://, wss://); overrides the scenario\'s target.url')
@@ -258,6 +292,7 @@ Examples:
   $ mqbench validate scenarios/fanout.yaml
   $ mqbench compare results/a.json results/b.json
   $ mqbench report results/*.json --out report.html
+  $ mqbench plan --fleet "devices=1000000, every=10s, fanin=10" results/*-capacity-*.json
   $ mqbench doctor --broker mqtt://127.0.0.1:1883 --connections 10000`,
 );
 
