@@ -26,7 +26,7 @@ function node(facts: CapacityFacts[]): string {
 function headline(p: Projection): string {
   if (p.binding && p.binding.nodes === Infinity) return `No node count: one node has no usable ${p.binding.resource} at this headroom (see the model below).`;
   if (p.nodes === null || !p.binding) return 'No node count: none of the capacity results measured a resource this fleet uses (see the checks below).';
-  return `Nodes needed: ${p.nodes} of the measured size, at ${pct(p.options.headroom)} headroom — bound by ${p.binding.resource} (${p.binding.cause}). Confidence: ${p.confidence}.`;
+  return `Nodes needed: ${fmtInt(p.nodes)} of the measured size, at ${pct(p.options.headroom)} headroom — bound by ${p.binding.resource} (${p.binding.cause}). Confidence: ${p.confidence}.`;
 }
 
 function perNode(p: Projection): Block[] {
@@ -38,7 +38,7 @@ function perNode(p: Projection): Block[] {
   ];
   const fit = p.facts.find((f) => f.memory)?.memory;
   if (fit) rows.push(['memory for its connections', `${fmtBytes(fit.interceptBytes + (fit.bytesPerConnection * p.demand.connections) / n)} (${fmtBytes(fit.bytesPerConnection)} per connection + ${fmtBytes(fit.interceptBytes)} at none)`]);
-  return [{ kind: 'h2', text: `Each of the ${n} nodes carries` }, { kind: 'table', head: ['', 'per node'], rows }];
+  return [{ kind: 'h2', text: `Each of the ${fmtInt(n)} nodes carries` }, { kind: 'table', head: ['', 'per node'], rows }];
 }
 
 function inputs(facts: CapacityFacts[]): string[] {
@@ -54,7 +54,7 @@ export function fleetReportBlocks(p: Projection): Block[] {
   const mark = (c: { ok: boolean; severe: boolean }) => (c.ok ? '✓' : c.severe ? '✗' : '⚠');
   const model = [
     ...p.limits.flatMap((l) => [`${l.resource}:`, ...l.model.map((m) => `  ${m}`)]),
-    p.nodes === null ? 'nodes: not judged' : `nodes = max(${p.limits.map((l) => `${l.resource} ${num(l.nodes)}`).join(', ')}) = ${p.nodes}`,
+    p.nodes === null ? 'nodes: not judged' : `nodes = max(${p.limits.map((l) => `${l.resource} ${num(l.nodes)}`).join(', ')}) = ${fmtInt(p.nodes)}`,
   ];
   return [
     { kind: 'h1', text: title(p) },
