@@ -74,6 +74,29 @@ describe('compact header (16-byte payloads) against mosquitto', () => {
     expect(results.intervals.at(-1)!.lostSoFar).toBe(did.dropped);
   });
 
+  it('MQTT 5 request/response with 16-byte requests: the compact header comes back as correlation data and is timed', async () => {
+    const { results } = await runYaml(`
+name: reqresp16
+target: { url: "${mosq.url}", mqttVersion: 5 }
+duration: 2s
+drain: 2s
+groups:
+  - name: apps
+    count: 4
+    subscribe: [ { topic: "resp/{run}/{clientId}", qos: 1 } ]
+    publish: { topic: "req/{run}/{target}", targets: devices, qos: 1, rate: 100/s, responseTopic: "resp/{run}/{clientId}", payload: { size: 16 } }
+  - name: devices
+    count: 10
+    respond: true
+    subscribe: [ { topic: "req/{run}/{i}", qos: 1 } ]
+`, 2);
+    const m = results.summary.messages;
+    expect(m).toMatchObject({ sent: 200, received: 200, lost: 0, responsesSent: 200, responsesReceived: 200, foreign: 0 });
+    const rr = results.summary.latencyMs.requestResponse;
+    expect(rr.count).toBe(200);
+    expect(rr.p50).toBeGreaterThanOrEqual(results.summary.latencyMs.endToEnd.p50);
+  });
+
   it('an injected 20 ms delivery delay moves the compact-header e2e p50 by 20 ± 1.5 ms', async () => {
     proxy.setRules({});
     const base = (await runYaml(scenario(proxy.url, { size: 16, qos: 0, rate: '200/s' }), 2)).results;
