@@ -47,7 +47,7 @@ export function encodePayload(size: number, h: Header): Buffer {
 
 /**
  * Returns null for anything that is not an mqbench payload (binary, compact or JSON) of the given run.
- * `nowMs` (the receiver's clock) places a compact header's 32-bit time; without it a compact payload gives null.
+ * `nowMs` (the receiver's clock) places a compact header's wrapped 36-bit time; without it a compact payload gives null.
  */
 export function decodePayload(buf: Buffer, runTag: number, nowMs?: number): Header | null {
   if (buf.length < PAYLOAD_HEADER_BYTES) return nowMs === undefined ? null : readCompact(buf, runTag, nowMs);
