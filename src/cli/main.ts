@@ -18,6 +18,7 @@ import { initCommand } from './init.js';
 import { listKinds } from '../scenario/starters.js';
 import { doctorCommand, parseConnectionsArg } from './doctor.js';
 import { parsePortArg } from './prometheus.js';
+import { parseFdsArg, parseHeadroomArg, parseMemoryArg, planCommand } from './plan.js';
 
 // `mqbench … | head` closes the pipe early: that is the reader's choice, not an error to report.
 for (const stream of [process.stdout, process.stderr]) {
@@ -128,13 +129,20 @@ program
   .command('report')
   .description('write one self-contained HTML report (tables and charts, no network needed) for results files')
   .argument('<results...>', 'one or more results JSON files; write label=file to name a run')
-  .option('-o, --out <file>', 'HTML file to write (default: results/report-<UTC timestamp>.html)')
+  .option('-o, --out <file>', 'file to write (default: results/report-<UTC timestamp>.html; with --format mqttbs: stdout)')
+  .addOption(new Option('--format <format>', 'html: the report page; mqttbs: the Open MQTT Benchmark Suite\'s results table and full disclosure, as Markdown').choices(['html', 'mqttbs']).default('html'))
   .addHelpText(
     'after',
     `
 Examples:
   $ mqbench report results/*.json --out report.html
   $ mqbench report mosquitto=results/a.json emqx=results/b.json --out compare.html
+  $ mqbench report --format mqttbs mosquitto=results/p2p-m.json rabbitmq=results/p2p-r.json > p2p.md
+
+--format mqttbs: one table per use case (scenario name) with the suite's columns — actual message rate,
+average and p99 pub-to-sub latency, max/avg broker CPU user+system, max/avg broker memory — then a
+full-disclosure section per run. Broker figures come only from what the run observed ("not measured"
+otherwise); CPU shows the busiest broker thread next to the host share.
 
 The page has the summary per run, latency by percentile (from the HDR histograms), throughput, latency and
 connections per second, delivery per QoS, thresholds and, for capacity results, latency versus rate.
@@ -142,7 +150,7 @@ Everything is inline: open it from disk, mail it, attach it to CI.
 
 Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`,
   )
-  .action(async (files: string[], opts: { out?: string }) => {
+  .action(async (files: string[], opts: { out?: string; format?: 'html' | 'mqttbs' }) => {
     process.exitCode = await reportCommand(files, opts);
   });
 
@@ -194,6 +202,39 @@ with that message instead of a wrong answer. Exit codes: 0 a max found · 1 none
   });
 
 program
+  .command('plan')
+  .description('capacity planning: how many broker nodes of the measured size a fleet needs, which resource binds, how sure that is')
+  .argument('<capacity-results...>', 'results of mqbench capacity (label=file names one); a rate search and a connection search together judge both')
+  .requiredOption('--fleet <spec>', 'the fleet: comma-separated key=value, e.g. "devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers"')
+  .option('--headroom <share>', 'share of every resource kept free (default 30%)', parseHeadroomArg)
+  .option('--node-memory <size>', 'memory of one broker node, e.g. 32GiB: with a measured memory per connection, judges connections by memory', parseMemoryArg)
+  .option('--node-fds <n>', 'open-files limit of the broker process on one node: judges connections by file descriptors', parseFdsArg)
+  .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'html']).default('markdown'))
+  .option('-o, --out <file>', 'write the plan here (default: print it)')
+  .addHelpText(
+    'after',
+    `
+Fleet keys: devices=<n> (required); every=<duration> or rate=<n/s> per device (one is required);
+qos=0|1|2 (default 1); size=<bytes> (default: as measured); fanin=<n> (n shared consumers, each message
+delivered once) or fanout=<n> (each message to n subscribers); or deliveries=<per message>, consumers=<n>.
+Numbers may be written 1000000, 1,000,000, 250k or 1M.
+
+Examples:
+  $ mqbench capacity scenarios/fanin.yaml --broker mqtt://10.0.0.5:1883 --slo "endToEnd.p99<50ms,messages.lost==0" --out results/rate-capacity.json
+  $ mqbench capacity scenarios/connections.yaml --broker mqtt://10.0.0.5:1883 --slo "connections.failed==0" --out results/conn-capacity.json
+  $ mqbench plan --fleet "devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers" results/*-capacity.json
+  $ mqbench plan --fleet "devices=250k, rate=1/s, fanout=2" --headroom 40% --node-memory 32GiB --format html --out plan.html results/rate-capacity.json
+
+For each resource a result measured (or a --node-* flag states): nodes = ⌈fleet need / (one node's capacity ×
+(1 − headroom))⌉; the most nodes any resource needs is the answer, and that resource binds. The output writes
+the model out and says how far the fleet per node lies outside what was measured (confidence high, medium, low).
+Exit codes: 0 a node count · 1 no resource could be judged · 2 bad usage, fleet spec or results file`,
+  )
+  .action(async (files: string[], opts: { fleet: string; headroom?: number; nodeMemory?: number; nodeFds?: number; format: 'markdown' | 'html'; out?: string }) => {
+    process.exitCode = await planCommand(files, opts);
+  });
+
+program
   .command('doctor')
   .description('preflight: machine limits against the planned load, and what the broker supports')
   .option('-b, --broker <url>', 'broker to probe (mqtt://, mqtts://, ws://, wss://); overrides the scenario\'s target.url')
@@ -223,7 +264,7 @@ program
   .command('init')
   .description('write a commented starter scenario (with a $schema line for editor completion and checks)')
   .argument('[kind]', 'which starter (default: fanout)')
-  .option('-o, --out <file>', 'file to write (default: ./<kind>.yaml; a folder: <folder>/<kind>.yaml)')
+  .option('-o, --out <file>', 'file to write (default: ./<name>.yaml, the kind\'s last part; a folder: <folder>/<name>.yaml)')
   .option('-f, --force', 'overwrite the file if it exists')
   .addHelpText(
     'after',
@@ -234,6 +275,7 @@ ${listKinds()}
 Examples:
   $ mqbench init                                  # ./fanout.yaml
   $ mqbench init qos-mix --out scenarios/mix.yaml
+  $ mqbench init mqttbs/singlenode-p2p-1K-1K-1K-1K   # ./singlenode-p2p-1K-1K-1K-1K.yaml (the name alone works too)
   $ mqbench validate scenarios/mix.yaml && mqbench run scenarios/mix.yaml --broker mqtt://127.0.0.1:1883
 
 Exit codes: 0 written · 2 unknown kind, or the file exists (add --force)`,
@@ -251,6 +293,7 @@ Examples:
   $ mqbench validate scenarios/fanout.yaml
   $ mqbench compare results/a.json results/b.json
   $ mqbench report results/*.json --out report.html
+  $ mqbench plan --fleet "devices=1000000, every=10s, fanin=10" results/*-capacity-*.json
   $ mqbench doctor --broker mqtt://127.0.0.1:1883 --connections 10000`,
 );
 

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { renderHtmlReport } from '../report/html.js';
 import { loadChartLibrary } from '../report/htmlAssets.js';
 import { utcStamp } from '../report/json.js';
+import { renderMqttbsReport } from '../report/mqttbs.js';
 import { ExitCode } from '../shared/errors.js';
 import { labelled, parseSource, readSources } from './sources.js';
 
@@ -26,7 +27,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** `mqbench report`: returns the exit code. Every unreadable file is named before exiting with 2. */
-export async function reportCommand(args: string[], flags: { out?: string }): Promise<number> {
+export async function reportCommand(args: string[], flags: { out?: string; format?: 'html' | 'mqttbs' }): Promise<number> {
   if (args.length === 0) {
     process.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
     return ExitCode.usage;
@@ -38,14 +39,27 @@ export async function reportCommand(args: string[], flags: { out?: string }): Pr
     return ExitCode.usage;
   }
   const now = new Date();
+  if (flags.format === 'mqttbs') {
+    // The suite's table as Markdown: printed, or written to --out.
+    const md = renderMqttbsReport(labelled(sources, results), { generatedAt: now });
+    if (flags.out === undefined) {
+      process.stdout.write(md);
+      return ExitCode.ok;
+    }
+    return write(flags.out, md, results.length);
+  }
   const out = flags.out ?? defaultReportPath(now);
   const html = renderHtmlReport(labelled(sources, results), { library: await loadChartLibrary(), generatedAt: now });
+  return write(out, html, results.length);
+}
+
+async function write(out: string, text: string, runs: number): Promise<number> {
   try {
-    await writeAtomically(out, html);
+    await writeAtomically(out, text);
   } catch (err) {
     process.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
     return ExitCode.usage;
   }
-  process.stdout.write(`Report (${results.length === 1 ? '1 run' : `${results.length} runs`}): ${out}\n`);
+  process.stdout.write(`Report (${runs === 1 ? '1 run' : `${runs} runs`}): ${out}\n`);
   return ExitCode.ok;
 }

@@ -10,6 +10,7 @@ import { ReadProblem, readRegularFile } from '../shared/readLimited.js';
 import { crossCheck } from './crosscheck.js';
 import { substituteEnv, type Env, type EnvResult } from './env.js';
 import { checkLimits, type LoadLimits } from './limits.js';
+import { checkCompactHeader } from './compactLimit.js';
 import { locate, parseYaml, scalarDepth, type ParsedYaml } from './positions.js';
 import { atStart, binaryProblem, toData, versionAsWritten } from './document.js';
 import { formatPath, type PathProblem } from './problems.js';
@@ -106,7 +107,7 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const checked = scenarioDecoder.check(subst.value, [], found);
   found.push(...findReservedKeys(data));
   if (isValid(checked)) {
-    found.push(...checkRenderedLengths(checked), ...crossCheck(checked), ...checkLimits(checked, limits), ...checkTls(checked, dirname(file)), ...checkTarget(checked));
+    found.push(...checkRenderedLengths(checked), ...crossCheck(checked), ...checkLimits(checked, limits), ...checkCompactHeader(checked), ...checkTls(checked, dirname(file)), ...checkTarget(checked));
   }
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
