@@ -98,7 +98,9 @@ function recordingClock() {
 
 async function main() {
   const yaml = scenarioFor(cfg);
-  const { scenario } = parseScenarioText(yaml, `bench-${cfg.mode}.yaml`, {});
+  const result = parseScenarioText(yaml, `bench-${cfg.mode}.yaml`, {});
+  if (!result.ok) throw new Error(`bench scenario is invalid: ${result.problems.map((p) => p.message).join('; ')}`);
+  const { scenario } = result.loaded;
   const plan = buildRunPlan(scenario, { workers: cfg.workers, runId: Math.random().toString(16).slice(2, 8), runTag: (Math.random() * 2 ** 32) >>> 0 });
   const sampler = startSampler(cfg.mode === 'idle' ? 100 : 50);
   const rec = recordingClock();

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseThreshold } from '../metrics/thresholds.js';
+import { parseThreshold, type Threshold } from '../thresholds/parse.js';
 import { parseDuration, parseRate } from '../scenario/units.js';
 
 export function parseDurationArg(text: string): number {
@@ -19,10 +19,10 @@ export function parseWorkersArg(text: string): number {
 }
 
 /** One --threshold (repeatable): checked now, so a typo is a usage error before anything runs. */
-export function parseThresholdArg(text: string, previous: string[] = []): string[] {
+export function parseThresholdArg(text: string, previous: Threshold[] = []): Threshold[] {
   const parsed = parseThreshold(text);
   if (!parsed.ok) throw new InvalidArgumentError(`${parsed.message}${parsed.hint ? ` (hint: ${parsed.hint})` : ''}`);
-  return [...previous, parsed.threshold.expression];
+  return [...previous, parsed.threshold];
 }
 
 export function parseScaleArg(text: string): number {

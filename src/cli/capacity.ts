@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Table from 'cli-table3';
 import { runPlan } from '../coordinator/coordinator.js';
-import { checkThresholds, parseThreshold } from '../metrics/thresholds.js';
+import { checkThresholds } from '../thresholds/evaluate.js';
+import { parseThreshold, type Threshold } from '../thresholds/parse.js';
 import { buildResults } from '../metrics/results.js';
 import type { Results } from '../metrics/types.js';
 import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
@@ -11,14 +12,15 @@ import { scaleScenario } from '../plan/scale.js';
 import type { CapacityResult } from '../report/capacityShape.js';
 import { defaultResultsPath } from '../report/json.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { loadScenario } from '../scenario/load.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
-import type { Scenario } from '../scenario/types.js';
+import { groupPublishRate, type GroupSpec, type Scenario } from '../scenario/model.js';
 import { systemClock } from '../shared/clock.js';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { ExitCode, UserError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { abortOnSignals, prepareTarget, probeRunCapabilities } from './session.js';
+import { overrideBroker } from './overrides.js';
+import { loadScenarioFile, printScenarioWarnings } from './scenarioFile.js';
 import { offersFrom } from '../metrics/capabilities.js';
 import { driverByName } from '../driver/registry.js';
 
@@ -39,49 +41,41 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The scenario at one load: total publish rate spread over the publishing groups as written, or a client count. */
 function atLoad(base: Scenario, mode: 'rate' | 'connections', load: number, stepMs: number): Scenario {
   const clients = base.groups.reduce((n, g) => n + g.count, 0);
-  const s = mode === 'connections' ? scaleScenario(base, load / clients) : structuredClone(base);
-  if (mode === 'rate') {
-    const total = s.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
-    for (const g of s.groups) if (g.publish) g.publish.rate = (g.publish.rate * load) / total;
-  }
-  s.durationMs = stepMs;
-  s.warmupMs = Math.min(s.warmupMs, 2000);
-  return s;
+  const s = mode === 'connections' ? scaleScenario(base, load / clients) : base;
+  const total = totalPublishRate(s);
+  const atRate = (g: GroupSpec): GroupSpec => (g.publish ? { ...g, publish: { ...g.publish, rate: { kind: 'rate', perSec: (groupPublishRate(g) * load) / total } } } : g);
+  return { ...s, groups: mode === 'rate' ? s.groups.map(atRate) : s.groups, durationMs: stepMs, warmupMs: Math.min(s.warmupMs, 2000) };
 }
+
+const totalPublishRate = (s: Scenario) => s.groups.reduce((r, g) => r + groupPublishRate(g), 0);
 
 /** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
 export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
-  const slo = flags.slo.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const expr of slo) {
+  const slo: Threshold[] = flags.slo.split(',').map((x) => x.trim()).filter(Boolean).map((expr) => {
     const p = parseThreshold(expr);
     if (!p.ok) throw new UserError(`--slo: ${p.message}`, ExitCode.usage, p.hint);
-  }
+    return p.threshold;
+  });
   if (slo.length === 0) throw new UserError('--slo needs at least one expression', ExitCode.usage, 'e.g. --slo "endToEnd.p99<20ms,messages.lost==0"');
-  let loaded;
-  try {
-    loaded = await loadScenario(file, process.env, connectionLimits());
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    err(`${e.message}\n`);
-    return ExitCode.usage;
-  }
-  const base = structuredClone(loaded.scenario);
-  if (flags.broker) overrideBroker(base, flags.broker);
+  const loaded = await loadScenarioFile(file, connectionLimits());
+  if (typeof loaded === 'number') return loaded;
+  const wanted = flags.broker ? overrideBroker(loaded.scenario, flags.broker) : loaded.scenario;
   await checkOutBeforeRun(flags.out);
-  const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
+  const publishRate = totalPublishRate(wanted);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const unit = mode === 'rate' ? 'msg/s' : 'connections';
-  const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
+  const current = mode === 'rate' ? publishRate : wanted.groups.reduce((n, g) => n + g.count, 0);
   const from = flags.from ?? Math.max(1, Math.round(current / 10));
   const to = flags.to ?? current * 100;
-  printScenarioWarnings(loaded, atLoad(base, mode, from, flags.stepDuration));
-  const embedded = await prepareTarget(base);
+  printScenarioWarnings(loaded, atLoad(wanted, mode, from, flags.stepDuration));
+  // Every step runs on the broker's real address (the embedded one's, when it is used).
+  const { scenario: base, embedded } = await prepareTarget(wanted);
   const probed = await probeRunCapabilities(base, driverByName(flags.driver));
   const abort = new AbortController();
   const release = abortOnSignals(abort);
   const steps: CapacityStep[] = [];
   const figures: { load: number; p99: number; lost: number; results: Results }[] = [];
-  err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.join(', ')}\n`);
+  err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
   let verdict: { maxLoad: number | null; reason: string } = { maxLoad: null, reason: 'interrupted' };
   try {
     for (;;) {
@@ -115,7 +109,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
 }
 
 async function report(
-  base: Scenario, flags: CapacityFlags, slo: string[], unit: string, steps: CapacityStep[],
+  base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
   figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
 ): Promise<number> {
   const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
@@ -123,7 +117,7 @@ async function report(
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
   const capacity: CapacityResult & Record<string, unknown> = {
-    slo, steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
+    slo: slo.map((t) => t.expression), steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
     maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
   };
   const headline = verdict.maxLoad === null

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import type { SegmentInfo } from '../metrics/segmentTypes.js';
 import { parseSegment, segmentClients, WHOLE_RUN, type Segment } from '../plan/segment.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { readClockOffset, type ClockOffsetReading } from '../shared/clockOffset.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { checkRunId, deriveRunId, runTagOf, scenarioHash } from '../shared/runIdentity.js';

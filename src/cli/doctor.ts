@@ -6,11 +6,10 @@ import type { DriverName } from '../doctor/machine.js';
 import { readMachineFacts } from '../doctor/procfs.js';
 import { probeAddress } from '../driver/probe.js';
 import { driverByName } from '../driver/registry.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenarioFile } from './scenarioFile.js';
 import { redactUrl } from '../scenario/redact.js';
-import type { TargetSpec } from '../scenario/types.js';
-import { ExitCode, ScenarioError } from '../shared/errors.js';
-import { checkBrokerFlag } from './session.js';
+import type { TargetSpec } from '../scenario/model.js';
+import { checkBrokerFlag } from './overrides.js';
 
 export interface DoctorFlags {
   broker?: string;
@@ -52,15 +51,9 @@ export async function doctorCommand(flags: DoctorFlags): Promise<number> {
   let connections = flags.connections;
   let source = connections !== undefined ? '--connections' : undefined;
   if (flags.scenario !== undefined) {
-    let loaded;
-    try {
-      // No machine limits here: a scenario too large for this machine is what doctor reports on, not refuses.
-      loaded = await loadScenario(flags.scenario, process.env);
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      process.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${flags.scenario}\n`);
-      return ExitCode.usage;
-    }
+    // No machine limits here: a scenario too large for this machine is what doctor reports on, not refuses.
+    const loaded = await loadScenarioFile(flags.scenario);
+    if (typeof loaded === 'number') return loaded;
     target = loaded.scenario.target;
     needs = scenarioNeeds(loaded.scenario);
     if (connections === undefined) {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { didYouMean } from '../scenario/didyoumean.js';
+import { didYouMean } from '../shared/didyoumean.js';
 import { DEFAULT_KIND, findStarter, listKinds, schemaReference, starterFileName, starterText, STARTER_KINDS } from '../scenario/starters.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 

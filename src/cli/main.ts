@@ -10,6 +10,7 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import type { Threshold } from '../thresholds/parse.js';
 import { capacityCommand } from './capacity.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { mergeCommand } from './merge.js';
@@ -169,7 +170,7 @@ Example:
 Counters and HDR histograms are added; percentiles, loss and verdicts are recomputed from the sums.
 Exit codes: 0 ok · 1 merged run partial or failed · 2 unreadable files, different runs or scenarios · 3 thresholds or delivery verdicts failed`,
   )
-  .action(async (files: string[], opts: { out?: string; threshold?: string[]; verdictFail?: boolean }) => {
+  .action(async (files: string[], opts: { out?: string; threshold?: Threshold[]; verdictFail?: boolean }) => {
     process.exitCode = await mergeCommand(files, opts);
   });
 

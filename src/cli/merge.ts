@@ -1,5 +1,7 @@
 import { mergeResults, type Shard } from '../metrics/merge.js';
-import { checkThresholds } from '../metrics/thresholds.js';
+import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
+import type { Threshold } from '../thresholds/parse.js';
+import { recordedThresholds } from '../thresholds/recorded.js';
 import { defaultResultsPath, readResultsFile } from '../report/json.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { renderSummary } from '../report/table.js';
@@ -10,7 +12,7 @@ import { completeExitCode } from './exitCode.js';
 const err = (s: string) => process.stderr.write(s);
 
 /** `mqbench merge`: returns the exit code. Unreadable files and shards of different runs exit with 2. */
-export async function mergeCommand(files: string[], flags: { out?: string; threshold?: string[]; verdictFail?: boolean }): Promise<number> {
+export async function mergeCommand(files: string[], flags: { out?: string; threshold?: Threshold[]; verdictFail?: boolean }): Promise<number> {
   await checkOutBeforeRun(flags.out);
   const shards: Shard[] = [];
   const problems: string[] = [];
@@ -30,8 +32,12 @@ export async function mergeCommand(files: string[], flags: { out?: string; thres
   const m = merged.merged!;
   if (m.missing.length > 0) err(`mqbench: WARNING: ${m.missing.length} of ${m.segments.length + m.missing.length} segments missing (${m.missing.join(', ')}): the merged result is partial\n`);
   if (m.clockUncertaintyMs !== 0) err(`mqbench: end-to-end latency across hosts (${m.hosts.join(', ')}): ${m.clockNote}\n`);
-  const scenarioThresholds = Array.isArray(merged.scenario.thresholds) ? (merged.scenario.thresholds as string[]) : [];
-  const thresholds = [...new Set([...scenarioThresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  const recorded = recordedThresholds(merged.scenario);
+  if (recorded.problems.length > 0) {
+    err(recorded.problems.map((p) => `mqbench: the results record an invalid threshold: ${p}\n`).join(''));
+    return ExitCode.usage;
+  }
+  const thresholds = combineThresholds(recorded.thresholds, flags.threshold ?? []);
   if (thresholds.length > 0) merged.thresholds = checkThresholds(merged, thresholds);
   const out = flags.out ?? defaultResultsPath(`${merged.scenario.name}-merged-${m.runId}`, new Date(merged.startedAt));
   process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);

@@ -17,20 +17,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeResults, type Shard } from '../metrics/merge.js';
-import { checkThresholds } from '../metrics/thresholds.js';
+import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
 import { segmentClients } from '../plan/segment.js';
-import { scaleScenario } from '../plan/scale.js';
 import { defaultResultsPath, readResultsFile } from '../report/json.js';
 import type { Results } from '../metrics/types.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { completeExitCode } from './exitCode.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { forwardSignals, startBarrier, startChild } from './children.js';
 import type { RunFlags } from './run.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings } from './session.js';
+import { loadRunScenario, prepareTarget } from './session.js';
+import { scenarioAsRun } from './overrides.js';
+import { printScenarioWarnings } from './scenarioFile.js';
 
 const err = (s: string) => process.stderr.write(s);
 const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);
@@ -63,9 +64,7 @@ export async function runProcesses(file: string, flags: RunFlags): Promise<numbe
   const n = flags.processes ?? 1;
   const loaded = await loadRunScenario(file, n);
   if (typeof loaded === 'number') return loaded;
-  const scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
-  if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
-  if (flags.duration) scenario.durationMs = flags.duration;
+  const scenario = scenarioAsRun(loaded.scenario, flags);
   await checkOutBeforeRun(flags.out);
   printScenarioWarnings(loaded, scenario);
   refuse(flags, scenario, n);
@@ -126,7 +125,7 @@ async function finish(scenario: Scenario, flags: RunFlags, f: Finished): Promise
     return f.codes.every((c) => c === ExitCode.usage) ? ExitCode.usage : ExitCode.runFailed;
   }
   const merged = mergeResults(shards);
-  const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  const thresholds = combineThresholds(scenario.thresholds, flags.threshold ?? []);
   if (thresholds.length > 0) merged.thresholds = checkThresholds(merged, thresholds);
   const out = flags.out ?? defaultResultsPath(scenario.name, new Date(merged.startedAt));
   if (flags.summary !== false) process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);

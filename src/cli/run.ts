@@ -1,23 +1,24 @@
 import { availableParallelism } from 'node:os';
 import { runPlan } from '../coordinator/coordinator.js';
 import { buildResults } from '../metrics/results.js';
-import { checkThresholds } from '../metrics/thresholds.js';
+import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
+import type { Threshold } from '../thresholds/parse.js';
 import type { Results } from '../metrics/types.js';
 import { buildRunPlan } from '../plan/plan.js';
-import { scaleScenario } from '../plan/scale.js';
 import { defaultResultsPath } from '../report/json.js';
 import { createProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { thresholdsLine } from '../report/thresholdTable.js';
 import { redactScenario, redactUrl } from '../scenario/redact.js';
-import type { Scenario } from '../scenario/types.js';
 import { systemClock } from '../shared/clock.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
 import { driverByName, driverCannot } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, loadRunScenario, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
+import { abortOnSignals, loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
+import { scenarioAsRun } from './overrides.js';
+import { printScenarioWarnings } from './scenarioFile.js';
 import { completeExitCode } from './exitCode.js';
 import { offersFrom } from '../metrics/capabilities.js';
 import { runProcesses } from './processes.js';
@@ -41,8 +42,8 @@ export interface RunFlags extends DistributedFlags {
   out?: string;
   quiet?: boolean;
   driver: string;
-  /** Extra threshold expressions from --threshold (already validated), checked with the scenario's. */
-  threshold?: string[];
+  /** Extra thresholds from --threshold (parsed by the flag), checked with the scenario's. */
+  threshold?: Threshold[];
   /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
   prometheus?: number;
   /** --processes N: run the scenario as N local segment processes and merge their results. */
@@ -68,9 +69,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const loaded = await loadRunScenario(file, flags.segment?.count ?? 1);
   if (typeof loaded === 'number') return loaded;
   await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
-  const scenario: Scenario = flags.scale ? scaleScenario(loaded.scenario, flags.scale) : structuredClone(loaded.scenario);
-  if (typeof flags.broker === 'string') overrideBroker(scenario, flags.broker);
-  if (flags.duration) scenario.durationMs = flags.duration;
+  const scenario = scenarioAsRun(loaded.scenario, flags);
   // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
   if (flags.summary !== false && !(flags.quiet && flags.segment)) printScenarioWarnings(loaded, scenario);
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
@@ -84,13 +83,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
 
   const live = flags.prometheus ? await startLiveMetrics(flags.prometheus, { scenario: scenario.name, target: redactUrl(scenario.target.url), version: VERSION }) : null;
   if (live) err(`mqbench: live metrics at ${live.url}\n`);
-  const embedded = await prepareTarget(scenario);
-  const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), scenario.target)) ?? 'unknown');
-  const probed = await probeRunCapabilities(scenario, driverByName(flags.driver));
+  // From here on, the scenario on the broker's real address (the embedded one's, when it is used).
+  const { scenario: ready, embedded } = await prepareTarget(scenario);
+  const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), ready.target)) ?? 'unknown');
+  const probed = await probeRunCapabilities(ready, driverByName(flags.driver));
 
-  const plan = buildRunPlan(scenario, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, offers: offersFrom(probed) });
-  const more = scenario.target.urls ? ` (+${scenario.target.urls.length - 1} more)` : '';
-  err(`mqbench ${VERSION}: ${scenario.name} → ${redactUrl(scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
+  const plan = buildRunPlan(ready, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, offers: offersFrom(probed) });
+  const more = ready.target.urls ? ` (+${ready.target.urls.length - 1} more)` : '';
+  err(`mqbench ${VERSION}: ${ready.name} → ${redactUrl(ready.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
   if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
 
   const abort = new AbortController();
@@ -104,9 +104,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     live?.finish(outcome.agg);
     results = buildResults(outcome, {
       mqbenchVersion: VERSION,
-      scenario: { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name },
-      targetUrl: redactUrl(scenario.target.url),
-      ...(scenario.target.urls ? { targetUrls: scenario.target.urls.map(redactUrl) } : {}),
+      scenario: { ...redactScenario(ready, loaded.secretPaths), name: ready.name },
+      targetUrl: redactUrl(ready.target.url),
+      ...(ready.target.urls ? { targetUrls: ready.target.urls.map(redactUrl) } : {}),
       embedded: embedded !== null,
       brokerVersion: version,
       insecureTls,
@@ -118,10 +118,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     releaseSignals();
     await embedded?.close();
   }
-  const thresholds = [...new Set([...scenario.thresholds.map((t) => t.trim()), ...(flags.threshold ?? [])])];
+  const thresholds = combineThresholds(ready.thresholds, flags.threshold ?? []);
   if (segmented && thresholds.length > 0) err('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
   if (thresholds.length > 0 && !segmented) results.thresholds = checkThresholds(results, thresholds);
-  const out = flags.out ?? defaultResultsPath(scenario.name, new Date(results.startedAt));
+  const out = flags.out ?? defaultResultsPath(ready.name, new Date(results.startedAt));
   // The summary first: it is printed whatever happens to the file.
   if (flags.summary !== false) process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
   const saved = await saveResultsOrRescue(out, results);

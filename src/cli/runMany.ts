@@ -3,7 +3,7 @@ import type { Results } from '../metrics/types.js';
 import { readResultsFile } from '../report/json.js';
 import { renderRepeated } from '../report/repeatCompare.js';
 import { ExitCode, UserError } from '../shared/errors.js';
-import { checkBrokerFlag } from './session.js';
+import { checkBrokerFlag } from './overrides.js';
 
 /** A named target of a comparison run: `mosquitto=mqtt://127.0.0.1:1883` (the label defaults to host:port). */
 export interface NamedBroker {

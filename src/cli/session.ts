@@ -1,12 +1,12 @@
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
-import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import type { LoadedScenario } from '../scenario/load.js';
 import { connectionLimits } from '../shared/fdlimit.js';
 import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
-import { UnitError } from '../scenario/units.js';
-import { brokerUrl } from '../scenario/values.js';
-import type { Scenario } from '../scenario/types.js';
-import { ExitCode, formatProblem, ScenarioError, UserError } from '../shared/errors.js';
+import type { Scenario } from '../scenario/model.js';
+import { ExitCode, UserError } from '../shared/errors.js';
+import { withTargetUrl } from '../scenario/overrides.js';
+import { loadScenarioFile } from './scenarioFile.js';
 import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
 import type { Driver } from '../driver/types.js';
 import type { ProbedCapability } from '../metrics/types.js';
@@ -17,42 +17,8 @@ const err = (s: string) => process.stderr.write(s);
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | number> {
-  try {
-    return await loadScenario(file, process.env, { ...connectionLimits(), processes });
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
-    return ExitCode.usage;
-  }
-}
-
-/** A --broker value, checked as target.url is (a URL that does not parse, e.g. 'mqtt://[::1', is a usage error). */
-/** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
-export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
-  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
-}
-
-export function checkBrokerFlag(url: string): string {
-  if (url === 'embedded') return url;
-  if (!/^(mqtts?|wss?):\/\/[^/]/.test(url)) {
-    throw new UserError(`--broker: "${redactUrl(url)}" is not a broker URL`, ExitCode.usage, 'use mqtt://host:1883, mqtts://, ws://, wss:// or "embedded"');
-  }
-  try {
-    return brokerUrl(url);
-  } catch (e) {
-    if (!(e instanceof UnitError)) throw e;
-    throw new UserError(`--broker: ${e.message}`, ExitCode.usage, e.hint ?? 'e.g. mqtt://127.0.0.1:1883 or mqtt://[::1]:1883');
-  }
-}
-
-/** --broker: one URL replaces the scenario's url and urls (a WebSocket URL cannot go with sourceAddresses). */
-export function overrideBroker(scenario: Scenario, url: string): void {
-  scenario.target.url = checkBrokerFlag(url);
-  delete scenario.target.urls;
-  if (scenario.target.sourceAddresses && /^wss?:/i.test(url)) {
-    throw new UserError(`--broker ${redactUrl(url)}: target.sourceAddresses cannot be used with a WebSocket URL`, ExitCode.usage, 'use an mqtt:// or mqtts:// URL, or remove sourceAddresses from the scenario');
-  }
+export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | ExitCode> {
+  return loadScenarioFile(file, { ...connectionLimits(), processes });
 }
 
 /**
@@ -73,21 +39,26 @@ async function probeTargets(scenario: Scenario): Promise<void> {
   if (lines.length) throw new UserError(lines.join('\n'), ExitCode.runFailed, 'is the broker running and listening there? Check --broker, target.url or target.urls');
 }
 
+/** A scenario whose target is ready, and the embedded broker it runs against (if any; the caller closes it). */
+export interface PreparedTarget {
+  scenario: Scenario;
+  embedded: EmbeddedBroker | null;
+}
+
 /**
- * Makes the scenario's target ready: starts the embedded broker (and says what its numbers mean)
- * or checks that the broker's port answers, so a broker that is down is one clear line.
- * Mutates `scenario.target.url` for the embedded broker; the caller closes what is returned.
+ * Makes the scenario's target ready: starts the embedded broker (and says what its numbers mean), giving a
+ * new scenario on its address, or checks that the broker's port answers, so a broker that is down is one
+ * clear line.
  */
-export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker | null> {
+export async function prepareTarget(scenario: Scenario): Promise<PreparedTarget> {
   if (scenario.target.url === 'embedded') {
     const embedded = await startEmbeddedBroker();
-    scenario.target.url = embedded.url;
     err(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
       '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
-    return embedded;
+    return { scenario: withTargetUrl(scenario, embedded.url), embedded };
   }
   await probeTargets(scenario);
-  return null;
+  return { scenario, embedded: null };
 }
 
 /**

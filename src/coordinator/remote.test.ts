@@ -4,8 +4,9 @@ import { parseScenarioText } from '../scenario/load.js';
 import { FakeClock } from '../shared/fakeClock.js';
 import { AS_PLANNED, NOT_OFFERED } from '../metrics/ledger.js';
 import { armRemoteReceivers, segmentStopAt } from './remote.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
-const scenario = parseScenarioText(
+const scenario = loaded(parseScenarioText(
   `
 name: remote-test
 groups:
@@ -18,7 +19,7 @@ groups:
 `,
   'r.yaml',
   {},
-).scenario;
+)).scenario;
 
 describe('armRemoteReceivers', () => {
   it('other segments’ subscriptions: initial ones at once, late ones at their time, until their end', () => {
@@ -39,7 +40,7 @@ describe('armRemoteReceivers', () => {
   });
 
   it('remote $share subscriptions are not offered when the broker has no shared subscriptions', () => {
-    const shared = parseScenarioText('name: s\ngroups:\n  - { name: w, count: 4, subscribe: [ "$share/g/jobs/#" ] }\n  - { name: p, count: 1, publish: { topic: "jobs/1", rate: 1/s } }\n', 's.yaml', {}).scenario;
+    const shared = loaded(parseScenarioText('name: s\ngroups:\n  - { name: w, count: 4, subscribe: [ "$share/g/jobs/#" ] }\n  - { name: p, count: 1, publish: { topic: "jobs/1", rate: 1/s } }\n', 's.yaml', {})).scenario;
     const seg = { index: 0, count: 2 };
     const receivable = new Uint8Array(4);
     armRemoteReceivers(buildRunPlan(shared, { workers: 1, runId: 'r', runTag: 1, segment: seg, offers: { shared: false, retainedToWildcards: true } }), receivable, 0, new FakeClock(0));

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Driver } from '../driver/types.js';
 import type { ProbedCapability } from '../metrics/types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import type { Check } from './check.js';
 import { ProbeSession } from './client.js';
 import { scenarioNeeds } from './doctor.js';

@@ -5,7 +5,7 @@
  */
 import { connectOptions } from '../driver/options.js';
 import type { Connection, Driver, Granted } from '../driver/types.js';
-import type { ConnectSpec, ProtocolLevel, QoS, TargetSpec } from '../scenario/types.js';
+import type { ConnectSpec, ProtocolLevel, QoS, TargetSpec } from '../scenario/model.js';
 
 export interface Received {
   topic: string;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { probeAddress, probeBroker } from '../driver/probe.js';
 import type { Driver } from '../driver/types.js';
-import type { ProtocolLevel, Scenario, TargetSpec } from '../scenario/types.js';
+import type { ProtocolLevel, Scenario, TargetSpec } from '../scenario/model.js';
 import type { Check } from './check.js';
 import { ProbeSession } from './client.js';
 import { machineChecks, type LoadPlan } from './machine.js';

@@ -5,7 +5,7 @@
  */
 import { brokerVersion } from '../driver/brokerInfo.js';
 import { ConnectFailure } from '../driver/types.js';
-import type { ProtocolLevel } from '../scenario/types.js';
+import type { ProtocolLevel } from '../scenario/model.js';
 import { warn, type Check } from './check.js';
 import { bounded, sleep, type ProbeSession } from './client.js';
 import { judgeBrokerVersion, judgeConnect, judgeLatency, judgeMaxQos, judgeRetain, judgeShared, RETAIN_WILDCARD, type RetainObservation } from './verdicts.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isLocalHost, isLoopback, scenarioNeeds } from './doctor.js';
 import { parseScenarioText } from '../scenario/load.js';
 import { judgeBrokerVersion, judgeConnect, judgeLatency, judgeMaxQos, judgeReachable, judgeRetain, judgeShared, median } from './verdicts.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 describe('broker verdicts', () => {
   it('reachability', () => {
@@ -97,7 +98,7 @@ groups:
     count: 1
     publish: { topic: "t/{i}", qos: 2, retain: true, rate: 10/s, payload: { size: 64 } }
 `;
-    const { scenario } = parseScenarioText(yaml, 'n.yaml', {});
+    const { scenario } = loaded(parseScenarioText(yaml, 'n.yaml', {}));
     expect(scenarioNeeds(scenario)).toEqual({ version: true, qos: 2, retain: true, retainWildcard: false, shared: true });
   });
 

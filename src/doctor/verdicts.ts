@@ -4,7 +4,7 @@
  * feature: then a missing feature is a FAIL, otherwise a WARN.
  */
 import type { Granted } from '../driver/types.js';
-import type { ProtocolLevel } from '../scenario/types.js';
+import type { ProtocolLevel } from '../scenario/model.js';
 import { fail, ok, warn, type Check } from './check.js';
 
 export const versionName = (v: ProtocolLevel): string => (v === 5 ? 'MQTT 5' : 'MQTT 3.1.1');

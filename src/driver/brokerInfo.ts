@@ -1,4 +1,4 @@
-import type { ConnectSpec, TargetSpec } from '../scenario/types.js';
+import type { ConnectSpec, TargetSpec } from '../scenario/model.js';
 import { connectOptions } from './options.js';
 import type { Driver } from './types.js';
 

@@ -3,7 +3,7 @@ import { DEFAULT_PORTS } from './probe.js';
 import { urlCredentials } from '../shared/urlCredentials.js';
 import { connect as tlsConnect } from 'node:tls';
 import { generate, parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import {
   asciiLength, DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,

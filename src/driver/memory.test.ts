@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import { FakeClock } from '../shared/fakeClock.js';
 import { MemoryDriver } from './memory.js';
 import { client, publish, settle } from './memoryClient.test-helper.js';

@@ -2,7 +2,7 @@
  * A test client for the memory driver: connects with defaults, records what arrives, what was lost and
  * drains, and turns a publish's `done` into a promise. Not a test file itself.
  */
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import type { MemoryDriver } from './memory.js';
 import type { AckKind, Connection, ConnectOptions } from './types.js';
 

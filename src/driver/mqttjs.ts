@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import { reasonWords } from './leanCodes.js';
 import { MqttjsConnection } from './mqttjsConnection.js';
 import { MqttjsOutput } from './mqttjsOutput.js';

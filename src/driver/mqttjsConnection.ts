@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { MqttClient } from 'mqtt';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import type { MqttjsOutput } from './mqttjsOutput.js';
 import type { MqttjsSession } from './mqttjsSession.js';
 import { MAX_QUEUED_BYTES } from './writeLedger.js';

@@ -1,4 +1,4 @@
-import type { ConnectSpec, TargetSpec } from '../scenario/types.js';
+import type { ConnectSpec, TargetSpec } from '../scenario/model.js';
 import type { ConnectOptions, TlsOptions } from './types.js';
 
 /** The driver's TLS options from the scenario's target.tls (PEM texts already read by the loader). */

@@ -1,7 +1,7 @@
 import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
 import type { Driver } from './types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 
 const drivers: Record<string, Driver> = { mqttjs: mqttjsDriver, lean: leanDriver };
 

@@ -1,4 +1,4 @@
-import type { ProtocolLevel, QoS } from '../scenario/types.js';
+import type { ProtocolLevel, QoS } from '../scenario/model.js';
 
 /**
  * The seam between devices and an MQTT client implementation. Small on purpose: a lean

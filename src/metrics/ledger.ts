@@ -1,5 +1,5 @@
-import { parseShared, topicMatches } from '../scenario/topic.js';
-import type { QoS } from '../scenario/types.js';
+import { parseShared, topicMatches } from '../mqtt/topic.js';
+import type { QoS } from '../mqtt/protocol.js';
 import type { AwayNotes } from './sessions.js';
 
 /** One planned subscription: which client holds which filter at which QoS, and its receivable slot. */

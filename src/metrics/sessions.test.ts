@@ -3,7 +3,7 @@ import { FakeClock } from '../shared/fakeClock.js';
 import { AS_PLANNED, SubscriptionIndex } from './ledger.js';
 import { Recorder } from './recorder.js';
 import { AwayLog, SessionBoard } from './sessions.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 
 const SELF = { eventLoopDelayMaxMs: 0, eventLoopDelayP99Ms: 0, busyMs: 0, intervalMs: 1000 };
 

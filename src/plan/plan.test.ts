@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../scenario/load.js';
 import { clientIdOf, compileGroupNames } from '../worker/naming.js';
 import { buildRunPlan } from './plan.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 const yaml = (devices: number, backends: number) => `
 name: plan-test
@@ -14,7 +15,7 @@ groups:
     publish: { topic: "cmd/{target}", targets: devices, rate: 1000/s, qos: 1 }
 `;
 const plan = (devices: number, backends: number, workers: number) =>
-  buildRunPlan(parseScenarioText(yaml(devices, backends), 'p.yaml', {}).scenario, { workers, runId: 'r1', runTag: 7 });
+  buildRunPlan(loaded(parseScenarioText(yaml(devices, backends), 'p.yaml', {})).scenario, { workers, runId: 'r1', runTag: 7 });
 
 describe('buildRunPlan', () => {
   it.each([

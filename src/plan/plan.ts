@@ -1,5 +1,5 @@
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
-import type { Scenario } from '../scenario/types.js';
+import { groupPublishRate, type Scenario } from '../scenario/model.js';
 import { segmentRanges, WHOLE_RUN, type Segment } from './segment.js';
 import { rateShare, splitRange, type Range } from './split.js';
 import { seqLayout } from './seqSpace.js';
@@ -97,7 +97,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
           first: r.first,
           count: r.count,
           connectRate: rateShare(g.connect.rate, g.count, r),
-          publishRate: g.publish ? rateShare(g.publish.rate, g.count, r) : 0,
+          publishRate: g.publish ? rateShare(groupPublishRate(g), g.count, r) : 0,
         };
       })
       .filter((s) => s.count > 0),
@@ -115,7 +115,7 @@ export function buildRunPlan(scenario: Scenario, opts: PlanOptions): RunPlan {
       subscriptionSlots: slots,
       clients,
       publishers: publishing.reduce((n, { r }) => n + r.count, 0),
-      publishRate: publishing.reduce((sum, { g, r }) => sum + rateShare(g.publish!.rate, g.count, r), 0),
+      publishRate: publishing.reduce((sum, { g, r }) => sum + rateShare(groupPublishRate(g), g.count, r), 0),
     },
     workers,
     offers,

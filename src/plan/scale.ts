@@ -1,4 +1,4 @@
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 
 /**
  * The same scenario with every group's client count multiplied by `factor` (at least 1 client) and
@@ -10,7 +10,8 @@ export function scaleScenario(s: Scenario, factor: number): Scenario {
   const out = structuredClone(s);
   for (const g of out.groups) {
     const count = Math.max(1, Math.round(g.count * factor));
-    if (g.publish) g.publish.rate = (g.publish.rate * count) / g.count;
+    // A group rate follows the count; a per-client `every` already does.
+    if (g.publish?.rate.kind === 'rate') g.publish.rate = { kind: 'rate', perSec: (g.publish.rate.perSec * count) / g.count };
     g.count = count;
   }
   return out;

@@ -3,9 +3,10 @@ import { parseScenarioText } from '../scenario/load.js';
 import { clientIdOf, compileGroupNames } from '../worker/naming.js';
 import { buildRunPlan } from './plan.js';
 import { markSlots, parseSegment, remoteSubscriptionSlots, segmentClients } from './segment.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 const scenario = (devices: number, backends: number, late = false) =>
-  parseScenarioText(
+  loaded(parseScenarioText(
     `
 name: seg-test
 groups:
@@ -18,7 +19,7 @@ groups:
 `,
     's.yaml',
     {},
-  ).scenario;
+  )).scenario;
 
 describe('parseSegment', () => {
   it('reads i/N', () => {

@@ -4,7 +4,7 @@
  * segments together hold every client exactly once. Client indices (and so publisher ids and subscription
  * slots) stay global. Pure: computed from the scenario alone, no I/O.
  */
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 import { splitRange, type Range } from './split.js';
 
 export interface Segment {

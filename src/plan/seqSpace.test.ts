@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seqLayout } from './seqSpace.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/model.js';
 
 const scenario = (groups: { count: number; rate?: number }[], extra: Partial<Scenario> = {}) =>
-  ({ warmupMs: 1000, durationMs: 4000, groups: groups.map((g) => ({ count: g.count, publish: g.rate === undefined ? undefined : { rate: g.rate } })), ...extra }) as unknown as Scenario;
+  ({ warmupMs: 1000, durationMs: 4000, groups: groups.map((g) => ({ count: g.count, publish: g.rate === undefined ? undefined : { rate: { kind: 'rate', perSec: g.rate } } })), ...extra }) as unknown as Scenario;
 
 describe('seqLayout', () => {
   it('bounds each client by its share of the slots due in warm-up + duration, plus one', () => {

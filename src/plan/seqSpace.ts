@@ -1,4 +1,4 @@
-import type { Scenario } from '../scenario/types.js';
+import { groupPublishRate, type Scenario } from '../scenario/model.js';
 import type { SeqLayout } from '../metrics/seqBitmap.js';
 import { RateProfile } from './profile.js';
 
@@ -22,7 +22,7 @@ export function seqLayout(scenario: Scenario, clientBase: number[]): SeqLayout {
       continue;
     }
     const seconds = scenario.stages ? new RateProfile(scenario.stages).totalArea : (scenario.warmupMs + scenario.durationMs) / 1000;
-    const slots = g.publish.rate * seconds;
+    const slots = groupPublishRate(g) * seconds;
     const per = Math.ceil(slots / g.count) + 1;
     perClient.push(per);
     bits += per * g.count;

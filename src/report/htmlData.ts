@@ -2,7 +2,7 @@
  * The chart data of the HTML report, worked out in Node: percentile curves from the HDR histograms,
  * per-second series aligned on a shared time axis, and capacity curves. The page only draws it.
  */
-import { parseThreshold } from '../metrics/thresholds.js';
+import { parseThreshold } from '../thresholds/parse.js';
 import type { HistogramKey, IntervalRow } from '../metrics/types.js';
 import { capacityOf } from './capacityShape.js';
 import type { ComparisonItem } from './compare.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkThresholds } from '../metrics/thresholds.js';
+import { checkThresholds } from '../thresholds/evaluate.js';
+import { parsed } from '../thresholds/parsed.test-helper.js';
 import { makeResults } from './fixture.test-helper.js';
 import { renderSummary } from './table.js';
 import { thresholdsLine } from './thresholdTable.js';
@@ -12,12 +13,12 @@ function rowCells(text: string, label: string): string[] {
 
 describe('the Thresholds part of the summary', () => {
   const results = makeResults({ messages: { lost: 2 } });
-  results.thresholds = checkThresholds(results, [
+  results.thresholds = checkThresholds(results, parsed([
     'endToEnd.p99 < 50ms',
     'messages.lost == 0',
     'throughput.receivedPerSec >= 1000/s',
     'reconnect.p99 < 1s',
-  ]);
+  ]));
   const text = renderSummary(results);
 
   it('lists each expression with the actual figure in its unit and pass/FAIL', () => {

@@ -2,7 +2,7 @@
  * The "Thresholds" part of the end-of-run summary: each expression, the measured figure and pass/FAIL.
  */
 import Table from 'cli-table3';
-import { thresholdUnit } from '../metrics/thresholds.js';
+import { thresholdUnit } from '../thresholds/parse.js';
 import type { ThresholdResult } from '../metrics/types.js';
 import type { Paint } from './ansi.js';
 import { fmtInt, fmtMs, fmtRate } from './format.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../shared/errors.js';
 import { parseScenarioText } from './load.js';
 
 const yaml = (first: number, size: string) => `
@@ -13,13 +12,8 @@ groups:
 `;
 
 function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'big.yaml', {});
-    return [];
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    return e.problems.map((p) => `${p.line}:${p.col} ${p.message}`);
-  }
+  const result = parseScenarioText(text, 'big.yaml', {});
+  return result.ok ? [] : result.problems.map((p) => `${p.line}:${p.col} ${p.message}`);
 }
 
 describe('compact header publisher range', () => {

@@ -1,25 +1,16 @@
 /**
- * Rules that span several fields (unique group names, {i} in client ids, rate vs every, publish.targets).
- * They run on the raw document (after ${VAR} substitution) independently of the schema, so their problems
- * are reported together with every field-level one. Values that fail their own field check are skipped here:
- * the schema already reports them.
+ * Rules that span several fields (unique group names, {i} in client ids, duration or stages, MQTT 5 features,
+ * groups that events and publish.targets name). They run on the checked document (schema.ts), whatever else is
+ * wrong in it, so their problems are reported together with every field-level one. Values that failed their
+ * own check are INVALID and skipped here: that problem is already reported.
  */
-import { didYouMean } from './didyoumean.js';
-import { show, type PathProblem } from './problems.js';
-import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
-import { parseTemplate, templateLiterals, type ParsedTemplate } from './template.js';
-import type { TemplateVar } from './types.js';
-import * as v from './values.js';
-import { isRecord, read, type Raw } from './raw.js';
-
-
-
-
-function readTemplate(value: unknown, allowed: readonly TemplateVar[]): ParsedTemplate | undefined {
-  if (typeof value !== 'string') return undefined;
-  const r = parseTemplate(value, allowed);
-  return r.ok ? r.template : undefined;
-}
+import { templateLiterals, type ParsedTemplate, type TemplateVar } from '../mqtt/template.js';
+import { didYouMean } from '../shared/didyoumean.js';
+import { isValid, validItems, validOr } from './decode.js';
+import { show, type PathProblem, type PathSegment } from './problems.js';
+import type { CheckedGroup, CheckedScenario } from './schema.js';
+import { DEFAULT_CLIENT_ID_TEMPLATE } from './templateFields.js';
+import { EVENT_ACTIONS } from './schemaDerived.js';
 
 /**
  * The group `{target}` cycles through when publish.targets is not set: the only other group, if there is
@@ -30,144 +21,104 @@ export function defaultTargets(groupNames: readonly string[], self: string): str
   return others.length === 1 ? others[0] : undefined;
 }
 
-function usesVar(t: ParsedTemplate | undefined, name: TemplateVar): boolean {
+export function usesVar(t: ParsedTemplate | undefined, name: TemplateVar): boolean {
   return !!t && t.parts.some((p) => typeof p !== 'string' && p.var === name);
 }
 
-const EVENT_ACTIONS = ['disconnect', 'pause', 'resume'] as const;
+function noGroup(path: PathSegment[], name: string, groups: readonly string[]): PathProblem {
+  const guess = didYouMean(name, groups);
+  return { path, message: `no group named ${show(name)}`, hint: guess ? `did you mean "${guess}"?` : `groups are: ${groups.join(', ')}` };
+}
 
-/** Each event does exactly one thing, to a group that exists. */
-function checkEvents(doc: Raw, groupNames: readonly string[]): PathProblem[] {
-  if (!Array.isArray(doc.events)) return [];
+/** With stages, the run lasts as long as they do: not also a duration, at least one stage, longer than warm-up. */
+function checkStages(doc: CheckedScenario): PathProblem[] {
+  const stages = validOr(doc.stages);
+  if (stages === undefined) return [];
   const problems: PathProblem[] = [];
-  doc.events.forEach((e, i) => {
-    if (!isRecord(e)) return;
-    const actions = EVENT_ACTIONS.filter((a) => e[a] !== undefined);
-    if (actions.length !== 1) {
-      problems.push({
-        path: ['events', i],
-        message: actions.length === 0 ? 'an event needs an action' : `an event does one thing, got ${actions.join(' and ')}`,
-        hint: `use one of ${EVENT_ACTIONS.join(', ')} per event`,
-      });
-    }
-    for (const a of actions) {
-      const action = e[a];
-      const group = isRecord(action) ? read(v.text(), action.group) : undefined;
-      if (group !== undefined && !groupNames.includes(group)) {
-        const guess = didYouMean(group, groupNames);
-        problems.push({ path: ['events', i, a, 'group'], message: `no group named ${show(group)}`, hint: guess ? `did you mean "${guess}"?` : `groups are: ${groupNames.join(', ')}` });
-      }
-    }
-  });
+  if (doc.duration !== undefined) problems.push({ path: ['duration'], message: 'set either duration or stages, not both', hint: 'with stages, the run lasts as long as the stages together' });
+  const total = validItems(stages).reduce((ms, [st]) => ms + (validOr(st.duration) ?? 0), 0);
+  const warmup = validOr(doc.warmup) ?? 0;
+  if (stages.length === 0) problems.push({ path: ['stages'], message: 'needs at least one stage', hint: 'e.g. - { duration: 30s, rate: 100% }' });
+  else if (total <= warmup) problems.push({ path: ['stages'], message: 'the stages must last longer than the warm-up', hint: 'warm-up is the first part of the stages' });
   return problems;
 }
 
-export function crossCheck(doc: unknown): PathProblem[] {
+/** Publish properties, topic aliases, response topics and responders need MQTT 5. */
+function checkMqtt5(doc: CheckedScenario, groups: [CheckedGroup, number][]): PathProblem[] {
+  if (validOr(validOr(doc.target)?.mqttVersion) === 5) return [];
   const problems: PathProblem[] = [];
-  if (!isRecord(doc) || !Array.isArray(doc.groups)) return problems;
-  if (Array.isArray(doc.stages)) {
-    if (doc.duration !== undefined) problems.push({ path: ['duration'], message: 'set either duration or stages, not both', hint: 'with stages, the run lasts as long as the stages together' });
-    const total = doc.stages.reduce((ms: number, st) => ms + (isRecord(st) ? read(v.duration(), st.duration) ?? 0 : 0), 0);
-    const warmup = read(v.duration(), doc.warmup) ?? 0;
-    if (doc.stages.length === 0) problems.push({ path: ['stages'], message: 'needs at least one stage', hint: 'e.g. - { duration: 30s, rate: 100% }' });
-    else if (total <= warmup) problems.push({ path: ['stages'], message: 'the stages must last longer than the warm-up', hint: 'warm-up is the first part of the stages' });
+  for (const [g, i] of groups) {
+    const p = validOr(g.publish);
+    for (const key of ['properties', 'topicAlias', 'responseTopic'] as const) {
+      if (p && p[key] !== undefined && p[key] !== false) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
+    }
+    if (g.respond === true) problems.push({ path: ['groups', i, 'respond'], message: 'respond needs MQTT 5 (response topics)', hint: 'set target.mqttVersion: 5' });
   }
-  const version = isRecord(doc.target) ? read(v.mqttVersion, doc.target.mqttVersion) : undefined;
-  if (version !== 5) {
-    doc.groups.forEach((g, i) => {
-      const p = isRecord(g) && isRecord(g.publish) ? g.publish : undefined;
-      for (const key of ['properties', 'topicAlias', 'responseTopic'] as const) {
-        if (p && p[key] !== undefined && p[key] !== false) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
-      }
-      if (isRecord(g) && g.respond === true) problems.push({ path: ['groups', i, 'respond'], message: 'respond needs MQTT 5 (response topics)', hint: 'set target.mqttVersion: 5' });
+  return problems;
+}
+
+/** Each event acts on a group that exists (its one action is checked by the event's own decoder). */
+function checkEventGroups(doc: CheckedScenario, groupNames: readonly string[]): PathProblem[] {
+  const problems: PathProblem[] = [];
+  for (const [e, i] of validItems(validOr(doc.events))) {
+    for (const a of EVENT_ACTIONS) {
+      const group = validOr(validOr(e[a])?.group);
+      if (group !== undefined && !groupNames.includes(group)) problems.push(noGroup(['events', i, a, 'group'], group, groupNames));
+    }
+  }
+  return problems;
+}
+
+/** The rules of one group that look at its client id template, its subscriptions and its publish. */
+function checkGroup(g: CheckedGroup, at: PathSegment[], names: { all: readonly string[]; complete: boolean }): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const count = validOr(g.count);
+  const clientId = g.clientId === undefined ? DEFAULT_CLIENT_ID_TEMPLATE : validOr(g.clientId);
+  if (clientId && count !== undefined && count > 1 && !usesVar(clientId, 'i')) {
+    problems.push({ path: [...at, 'clientId'], message: `clientId has no {i}, so all ${count} clients would connect with the same id`, hint: 'add {i}, e.g. "dev-{i}"' });
+  }
+  const clientIdWildcard = clientId !== undefined && /[+#]/.test(templateLiterals(clientId));
+  const wildcardId = 'topic uses {clientId}, but the clientId template contains + or #';
+
+  for (const [s, j] of validItems(validOr(g.subscribe))) {
+    const from = validOr(s.at) ?? 0;
+    const until = validOr(s.until);
+    if (until !== undefined && until <= from) problems.push({ path: [...at, 'subscribe', j, 'until'], message: 'until must be later than at', hint: 'both count from the start of publishing' });
+    if (clientIdWildcard && usesVar(validOr(s.topic), 'clientId')) problems.push({ path: [...at, 'subscribe', j, 'topic'], message: wildcardId });
+  }
+
+  const pub = validOr(g.publish);
+  if (!pub) return problems;
+  const topic = validOr(pub.topic);
+  if (usesVar(topic, 'clientId') && clientIdWildcard) problems.push({ path: [...at, 'publish', 'topic'], message: wildcardId });
+  const distinct = [...new Set(names.all)];
+  const name = validOr(g.name);
+  if (pub.targets !== undefined) {
+    const targets = validOr(pub.targets);
+    if (targets !== undefined && names.complete && !names.all.includes(targets)) problems.push(noGroup([...at, 'publish', 'targets'], targets, distinct));
+  } else if (usesVar(topic, 'target') && name !== undefined && !defaultTargets(distinct, name)) {
+    problems.push({
+      path: [...at, 'publish', 'targets'],
+      message: 'set publish.targets to the group {target} should cycle through',
+      hint: distinct.length > 1 ? `one of: ${distinct.join(', ')}` : 'add a group of subscribers for {target} to cycle through',
     });
   }
-  problems.push(...checkEvents(doc, doc.groups.map((g) => (isRecord(g) ? read(v.text(), g.name) : undefined)).filter((n): n is string => n !== undefined)));
-  const groups = doc.groups.map((g) => (isRecord(g) ? g : {}));
-  const names = groups.map((g) => read(v.text(), g.name));
-  const validNames = names.filter((n): n is string => n !== undefined);
-  const distinctNames = [...new Set(validNames)];
+  return problems;
+}
+
+export function crossCheck(doc: CheckedScenario): PathProblem[] {
+  if (!isValid(doc.groups)) return [];
+  const groups = validItems(doc.groups);
+  const names = doc.groups.map((g) => (isValid(g) ? validOr(g.name) : undefined));
+  const known = names.filter((n): n is string => n !== undefined);
+  const problems = [...checkStages(doc), ...checkMqtt5(doc, groups), ...checkEventGroups(doc, known)];
   const firstIndex = new Map<string, number>();
-
-  groups.forEach((g, i) => {
-    const at = ['groups', i];
-    const name = names[i];
-    if (name !== undefined) {
-      const first = firstIndex.get(name);
-      if (first === undefined) firstIndex.set(name, i);
-      else problems.push({ path: [...at, 'name'], message: `group name ${show(name)} is already used by groups[${first}]` });
-    }
-
-    const count = read(v.groupCount, g.count);
-    const clientId = readTemplate(g.clientId ?? DEFAULT_CLIENT_ID, CLIENT_ID_VARS);
-    if (clientId && count !== undefined && count > 1 && !usesVar(clientId, 'i')) {
-      problems.push({
-        path: [...at, 'clientId'],
-        message: `clientId has no {i}, so all ${count} clients would connect with the same id`,
-        hint: 'add {i}, e.g. "dev-{i}"',
-      });
-    }
-    const idLiterals = clientId ? templateLiterals(clientId) : '';
-    const clientIdWildcard = /[+#]/.test(idLiterals);
-
-    if (Array.isArray(g.subscribe)) {
-      g.subscribe.forEach((s, j) => {
-        if (!isRecord(s)) return;
-        const from = read(v.duration(), s.at) ?? 0;
-        const until = read(v.duration(true), s.until);
-        if (until !== undefined && until <= from) {
-          problems.push({ path: [...at, 'subscribe', j, 'until'], message: 'until must be later than at', hint: 'both count from the start of publishing' });
-        }
-      });
-    }
-    if (Array.isArray(g.subscribe) && clientIdWildcard) {
-      g.subscribe.forEach((s, j) => {
-        const topic = readTemplate(isRecord(s) ? s.topic : s, SUBSCRIBE_VARS);
-        if (usesVar(topic, 'clientId')) {
-          const path = isRecord(s) ? [...at, 'subscribe', j, 'topic'] : [...at, 'subscribe', j];
-          problems.push({ path, message: 'topic uses {clientId}, but the clientId template contains + or #' });
-        }
-      });
-    }
-
-    const pub = g.publish;
-    if (!isRecord(pub)) return;
-    const hasRate = pub.rate !== undefined;
-    const hasEvery = pub.every !== undefined;
-    if (hasRate && hasEvery) {
-      problems.push({
-        path: [...at, 'publish', 'every'],
-        message: 'set either rate (for the whole group) or every (per client), not both',
-        atKey: true,
-      });
-    } else if (!hasRate && !hasEvery) {
-      problems.push({
-        path: [...at, 'publish', 'rate'],
-        message: 'publish needs a rate (for the whole group, e.g. 100/s) or every (per client, e.g. 5s)',
-      });
-    }
-
-    const topic = readTemplate(pub.topic, PUBLISH_VARS);
-    if (usesVar(topic, 'clientId') && clientIdWildcard) {
-      problems.push({ path: [...at, 'publish', 'topic'], message: 'topic uses {clientId}, but the clientId template contains + or #' });
-    }
-    if (pub.targets !== undefined) {
-      const targets = read(v.text(), pub.targets);
-      if (targets !== undefined && validNames.length === names.length && !validNames.includes(targets)) {
-        const guess = didYouMean(targets, distinctNames);
-        problems.push({
-          path: [...at, 'publish', 'targets'],
-          message: `no group named ${show(targets)}`,
-          hint: guess ? `did you mean "${guess}"?` : `groups are: ${distinctNames.join(', ')}`,
-        });
-      }
-    } else if (usesVar(topic, 'target') && name !== undefined && !defaultTargets(distinctNames, name)) {
-      problems.push({
-        path: [...at, 'publish', 'targets'],
-        message: 'set publish.targets to the group {target} should cycle through',
-        hint: distinctNames.length > 1 ? `one of: ${distinctNames.join(', ')}` : 'add a group of subscribers for {target} to cycle through',
-      });
-    }
+  names.forEach((name, i) => {
+    if (name === undefined) return;
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, i);
+    else problems.push({ path: ['groups', i, 'name'], message: `group name ${show(name)} is already used by groups[${first}]` });
   });
+  for (const [g, i] of groups) problems.push(...checkGroup(g, ['groups', i], { all: known, complete: known.length === names.length }));
   return problems;
 }

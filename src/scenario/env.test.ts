@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../shared/errors.js';
+import { loaded, problemLines, problems } from '../../test/helpers/scenario.js';
 import { substituteEnv, substituteString } from './env.js';
 import { parseScenarioText } from './load.js';
 
@@ -87,21 +87,12 @@ describe('substituteEnv', () => {
 describe('environment values in a scenario', () => {
   const base = (extra: string) => `name: env\n${extra}\ngroups:\n  - name: a\n    count: 1\n`;
 
-  function problemsOf(text: string, env: Record<string, string>) {
-    try {
-      parseScenarioText(text, 's.yaml', env);
-    } catch (err) {
-      if (err instanceof ScenarioError) return err;
-    }
-    throw new Error('expected a ScenarioError');
-  }
-
   it('a missing variable is a positioned problem naming it', () => {
-    const err = problemsOf(base('target:\n  password: ${MQTT_PASSWORD}'), {});
-    expect(err.problems).toEqual([
+    const result = parseScenarioText(base('target:\n  password: ${MQTT_PASSWORD}'), 's.yaml', {});
+    expect(problems(result)).toEqual([
       { file: 's.yaml', line: 3, col: 13, path: 'target.password', message: 'environment variable MQTT_PASSWORD is not set' },
     ]);
-    expect(err.message).toBe('s.yaml:3:13 target.password: environment variable MQTT_PASSWORD is not set');
+    expect(problemLines(result)).toEqual(['s.yaml:3:13 target.password: environment variable MQTT_PASSWORD is not set']);
   });
 
   it('never echoes a substituted value in an error', () => {
@@ -116,23 +107,24 @@ describe('environment values in a scenario', () => {
       '    count: ${N}',
       '    publish: { topic: "${T}", rate: 5/s, targets: "${N}" }',
     ].join('\n');
-    const err = problemsOf(text, env);
-    expect(err.problems.map((p) => p.path)).toEqual([
+    const result = parseScenarioText(text, 's.yaml', env);
+    expect(problems(result).map((p) => p.path)).toEqual([
       'target.url',
       'duration',
       'groups[0].count',
       'groups[0].publish.topic',
       'groups[0].publish.targets',
     ]);
-    expect(err.message).not.toContain(secret);
-    expect(err.message).not.toContain('x9');
-    expect(err.message).toContain("got '[redacted]'");
+    const printed = problemLines(result).join('\n');
+    expect(printed).not.toContain(secret);
+    expect(printed).not.toContain('x9');
+    expect(printed).toContain("got '[redacted]'");
   });
 
   it('records where secrets are so they can be redacted', () => {
-    const loaded = parseScenarioText(base('target:\n  password: ${PW}\nwarmup: ${W}'), 's.yaml', { PW: 'p', W: '1s' });
-    expect(loaded.scenario.target.password).toBe('p');
-    expect(loaded.scenario.warmupMs).toBe(1000);
-    expect(loaded.secretPaths).toEqual(['target.password', 'warmupMs']);
+    const l = loaded(parseScenarioText(base('target:\n  password: ${PW}\nwarmup: ${W}'), 's.yaml', { PW: 'p', W: '1s' }));
+    expect(l.scenario.target.password).toBe('p');
+    expect(l.scenario.warmupMs).toBe(1000);
+    expect(l.secretPaths).toEqual(['target.password', 'warmupMs']);
   });
 });

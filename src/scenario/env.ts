@@ -89,7 +89,7 @@ export function substituteEnv(data: unknown, env: Env): EnvResult {
       }
       return r.value;
     }
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
+    if (Array.isArray(node)) return (node as unknown[]).map((item, i) => walk(item, [...path, i]));
     if (node !== null && typeof node === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(node)) {

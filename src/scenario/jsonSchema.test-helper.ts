@@ -1,11 +1,15 @@
 /**
- * Helpers for the tests that keep schema/scenario.schema.json in step with the zod schema: navigation in the
- * JSON Schema, minimal documents built from its required keys and examples, and zod issues at a path.
+ * Helpers for the tests that keep schema/scenario.schema.json in step with the loader's decoders (schema.ts):
+ * navigation in the JSON Schema, minimal documents built from its required keys and examples, and the
+ * decoders' problems at a path.
  */
 import { Ajv } from 'ajv';
+import { isValid, present, type Sink } from './decode.js';
 import type { JsonSchema } from './jsonSchemaValues.js';
+import type { Scenario } from './model.js';
 import type { PathSegment } from './problems.js';
-import { scenarioSchema } from './schema.js';
+import { resolveScenario } from './resolve.js';
+import { scenarioDecoder } from './schema.js';
 
 export function newAjv(): Ajv {
   // strictRequired is off: `oneOf: [{ required: [rate] }, …]` names keys defined by the enclosing object.
@@ -34,13 +38,19 @@ export function schemaAt(root: JsonSchema, path: readonly PathSegment[]): JsonSc
   return node;
 }
 
-/** The smallest value the JSON Schema describes: required keys only, filled from `examples`. */
+/** The keys of `oneOf: [{ required: [a] }, { required: [b] }]` (exactly one of them): [[a], [b]]. */
+function oneOfRequired(node: JsonSchema): string[][] {
+  return ((node.oneOf as JsonSchema[] | undefined) ?? []).map((b) => (b.required as string[] | undefined) ?? []);
+}
+
+/** The smallest value the JSON Schema describes: required keys only (and the first of a oneOf), filled from `examples`. */
 export function minimal(node: JsonSchema): unknown {
   const obj = objectBranch(node);
   if (obj) {
     const props = obj.properties as Record<string, JsonSchema>;
     const out: Record<string, unknown> = {};
-    for (const key of (obj.required as string[] | undefined) ?? []) out[key] = minimal(props[key]);
+    const required = [...((obj.required as string[] | undefined) ?? []), ...(oneOfRequired(node)[0] ?? [])];
+    for (const key of required) out[key] = minimal(props[key]);
     return out;
   }
   if (node.type === 'array') return node.minItems ? [minimal(node.items as JsonSchema)] : [];
@@ -50,7 +60,10 @@ export function minimal(node: JsonSchema): unknown {
   throw new Error(`no example or default to build a minimal value from: ${JSON.stringify(node).slice(0, 120)}`);
 }
 
-/** A copy of `doc` with `value` at `path`; missing containers on the way are minimal values. */
+/**
+ * A copy of `doc` with `value` at `path`; missing containers on the way are minimal values. Setting one key
+ * of a oneOf (rate or every; an event's action) removes the others, as a valid document would.
+ */
 export function withValue(root: JsonSchema, doc: unknown, path: readonly PathSegment[], value: unknown): unknown {
   const copy = structuredClone(doc) as Record<string | number, unknown>;
   if (path.length === 0) return structuredClone(value);
@@ -58,7 +71,12 @@ export function withValue(root: JsonSchema, doc: unknown, path: readonly PathSeg
   path.forEach((seg, i) => {
     if (i === path.length - 1) {
       if (value === undefined) delete node[seg];
-      else node[seg] = structuredClone(value);
+      else {
+        node[seg] = structuredClone(value);
+        const parent = schemaAt(root, path.slice(0, -1));
+        const group = parent ? oneOfRequired(parent).find((keys) => keys.includes(String(seg))) : undefined;
+        if (group) for (const other of oneOfRequired(parent!).flat()) if (!group.includes(other)) delete node[other];
+      }
       return;
     }
     if (node[seg] === undefined || node[seg] === null || typeof node[seg] !== 'object') {
@@ -71,18 +89,24 @@ export function withValue(root: JsonSchema, doc: unknown, path: readonly PathSeg
 
 const startsWith = (p: readonly PropertyKey[], prefix: readonly PathSegment[]) => prefix.every((s, i) => p[i] === s);
 
-/** Zod's issues at or below `path` for `doc`. */
-export function zodIssuesAt(doc: unknown, path: readonly PathSegment[]): string[] {
-  const r = scenarioSchema.safeParse(doc);
-  if (r.success) return [];
-  return r.error.issues.filter((i) => startsWith(i.path, path)).map((i) => `${i.path.join('.')}: ${i.message}`);
+/** The decoders' problems for `doc` (every field, each mapping's own keys; not the cross-field rules). */
+function decoderProblems(doc: unknown): { problems: string[]; checked: ReturnType<typeof scenarioDecoder.check>; all: Sink } {
+  const all: Sink = [];
+  const checked = scenarioDecoder.check(doc, [], all);
+  return { problems: all.map((p) => `${p.path.join('.')}: ${p.message}`), checked, all };
 }
 
-/** The zod output for `doc` (throws with the issues when it does not parse). */
-export function zodOutput(doc: unknown): unknown {
-  const r = scenarioSchema.safeParse(doc);
-  if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return r.data;
+/** The decoders' problems at or below `path` for `doc`. */
+export function loaderIssuesAt(doc: unknown, path: readonly PathSegment[]): string[] {
+  const { all } = decoderProblems(doc);
+  return all.filter((p) => startsWith(p.path, path)).map((p) => `${p.path.join('.')}: ${p.message}`);
+}
+
+/** The Scenario `doc` resolves to (throws with the problems when a decoder refuses it). */
+export function loaderOutput(doc: unknown): Scenario {
+  const { problems, checked } = decoderProblems(doc);
+  if (problems.length > 0 || !isValid(checked)) throw new Error(problems.join('; '));
+  return resolveScenario(scenarioDecoder.fill(present(checked)));
 }
 
 export interface Location {

@@ -1,5 +1,5 @@
 /**
- * schema/scenario.schema.json (for editors) against schema.ts (zod, the truth): same keys at the same places,
+ * schema/scenario.schema.json (for editors) against schema.ts (the loader's decoders, the truth): same keys at the same places,
  * unknown keys refused everywhere, the same required keys and defaults, examples the loader accepts, shipped
  * scenarios valid under both, and the committed file exactly what `npm run schema` writes.
  */
@@ -7,14 +7,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderScenarioJsonSchema, scenarioJsonSchema } from './jsonSchema.js';
-import { locations, minimal, newAjv, pattern, withValue, zodIssuesAt, zodOutput } from './jsonSchema.test-helper.js';
+import { locations, minimal, newAjv, pattern, withValue, loaderIssuesAt, loaderOutput } from './jsonSchema.test-helper.js';
 import type { JsonSchema } from './jsonSchemaValues.js';
 import { parseScenarioText } from './load.js';
+import { loaded } from '../../test/helpers/scenario.js';
 import type { PathSegment } from './problems.js';
 import { allowedKeysAt } from './schema.js';
 
 const root = scenarioJsonSchema();
-/** Mappings that are one value read by a parser in values.ts (not a zod object with its own keys). */
+/** Mappings that are one value read by a parser in fieldParsers.ts (not a mapping decoder with its own keys). */
 // Mappings whose keys are data, not fixed keys: a QoS mix, and user properties (name → value).
 const VALUE_OBJECTS = ['groups[].publish.qos', 'groups[].publish.properties.userProperties'];
 const places = locations(root, VALUE_OBJECTS);
@@ -24,7 +25,7 @@ const SCENARIOS = new URL('../../scenarios/', import.meta.url);
 const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
 
 /** Every mapping pattern schema.ts knows, found by following allowedKeysAt from the root. */
-function zodPlaces(): string[] {
+function decoderPlaces(): string[] {
   const found: string[] = [];
   const visit = (path: PathSegment[]) => {
     found.push(pattern(path));
@@ -37,9 +38,9 @@ function zodPlaces(): string[] {
   return found.sort();
 }
 
-describe('scenario JSON Schema: in step with the zod schema', () => {
+describe('scenario JSON Schema: in step with the decoders of the loader', () => {
   it('describes the same mappings, each with exactly the keys schema.ts allows', () => {
-    expect(places.map((p) => pattern(p.path)).sort()).toEqual(zodPlaces());
+    expect(places.map((p) => pattern(p.path)).sort()).toEqual(decoderPlaces());
     for (const { path, node } of places) {
       expect(Object.keys(node.properties as object).sort(), pattern(path) || '(root)').toEqual([...allowedKeysAt(path)].sort());
     }
@@ -66,8 +67,8 @@ describe('scenario JSON Schema: in step with the zod schema', () => {
     walk(root, '#');
   });
 
-  it('builds a minimal scenario from required keys and examples that zod accepts', () => {
-    expect(() => zodOutput(minimal(root))).not.toThrow();
+  it('builds a minimal scenario from required keys and examples that the loader accepts', () => {
+    expect(() => loaderOutput(minimal(root))).not.toThrow();
   });
 
   for (const { path, node } of places) {
@@ -76,10 +77,10 @@ describe('scenario JSON Schema: in step with the zod schema', () => {
     const required = (node.required as string[] | undefined) ?? [];
     const base = withValue(root, minimal(root), path, minimal(node));
 
-    it(`${where}: required keys are the ones zod requires`, () => {
-      expect(zodIssuesAt(base, path)).toEqual([]);
+    it(`${where}: required keys are the ones the loader requires`, () => {
+      expect(loaderIssuesAt(base, path)).toEqual([]);
       for (const key of required) {
-        expect(zodIssuesAt(withValue(root, base, [...path, key], undefined), path), `${where}.${key} is required`).not.toEqual([]);
+        expect(loaderIssuesAt(withValue(root, base, [...path, key], undefined), path), `${where}.${key} is required`).not.toEqual([]);
       }
     });
 
@@ -89,11 +90,11 @@ describe('scenario JSON Schema: in step with the zod schema', () => {
         const at = [...path, key];
         if (prop.default !== undefined) {
           expect(ajv.validate(prop, prop.default), `${where}.${key} default is valid JSON`).toBe(true);
-          expect(zodOutput(withValue(root, base, at, prop.default)), `${where}.${key} default`).toEqual(zodOutput(withValue(root, base, at, undefined)));
+          expect(loaderOutput(withValue(root, base, at, prop.default)), `${where}.${key} default`).toEqual(loaderOutput(withValue(root, base, at, undefined)));
         }
         for (const example of (prop.examples as unknown[] | undefined) ?? []) {
           expect(ajv.validate(prop, example), `${where}.${key} example ${JSON.stringify(example)} (JSON Schema)`).toBe(true);
-          expect(zodIssuesAt(withValue(root, base, at, example), at), `${where}.${key} example ${JSON.stringify(example)} (zod)`).toEqual([]);
+          expect(loaderIssuesAt(withValue(root, base, at, example), at), `${where}.${key} example ${JSON.stringify(example)} (loader)`).toEqual([]);
         }
       }
     });
@@ -114,7 +115,7 @@ describe('scenario JSON Schema: the shipped scenarios', () => {
     expect(text.split('\n')[1]).toMatch(/^# \S/); // the explaining comment block follows
     const ok = validate(parse(text));
     expect(ok ? [] : validate.errors).toEqual([]);
-    expect(() => parseScenarioText(text, `scenarios/${file}`, {})).not.toThrow();
+    expect(loaded(parseScenarioText(text, `scenarios/${file}`, {})).scenario.name).toBeTruthy();
   });
 
   it('accepts the fixture that uses every key, and reports unknown keys like the loader does', () => {

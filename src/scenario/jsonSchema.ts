@@ -1,10 +1,10 @@
 /**
  * The JSON Schema (draft-07, what yaml-language-server supports) of the scenario YAML, for editors: completion,
  * hover text and squiggles. It is built here and written to schema/scenario.schema.json by `npm run schema`;
- * schema.ts (zod) stays the truth. jsonSchema.test.ts keeps the two in step: the same keys at the same places,
+ * schema.ts (the decoders) stays the truth. jsonSchema.test.ts keeps the two in step: the same keys at the same places,
  * the same required keys and defaults, examples the loader accepts, and a committed file that is not stale.
  */
-import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './schema.js';
+import { CLIENT_ID_VARS, DEFAULT_CLIENT_ID, PUBLISH_VARS, SUBSCRIBE_VARS } from './templateFields.js';
 import * as j from './jsonSchemaValues.js';
 import type { JsonSchema } from './jsonSchemaValues.js';
 

@@ -1,12 +1,12 @@
 /**
  * The value patterns of the JSON Schema against the parsers the loader uses: on each value below, the editor
- * (JSON Schema) and the loader (zod schema) must agree. Values only the loader can judge (a size given as text
+ * (JSON Schema) and the loader (its decoders) must agree. Values only the loader can judge (a size given as text
  * below 32 B, a QoS mix whose weights are all 0, "30" as a fraction, wildcard placement in filters, metric
  * names in thresholds) are left out on purpose: the JSON Schema accepts them and `mqbench validate` refuses.
  */
 import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from './jsonSchema.js';
-import { minimal, newAjv, schemaAt, withValue, zodIssuesAt } from './jsonSchema.test-helper.js';
+import { minimal, newAjv, schemaAt, withValue, loaderIssuesAt } from './jsonSchema.test-helper.js';
 import type { PathSegment } from './problems.js';
 
 const root = scenarioJsonSchema();
@@ -44,7 +44,7 @@ describe('JSON Schema value patterns agree with the loader', () => {
       const check = ajv.compile(schemaAt(root, path)!);
       for (const [value, valid] of values) {
         const label = `${what} ${JSON.stringify(value)}`;
-        expect(zodIssuesAt(withValue(root, base, path, value), path).length === 0, `${label} (loader)`).toBe(valid);
+        expect(loaderIssuesAt(withValue(root, base, path, value), path).length === 0, `${label} (loader)`).toBe(valid);
         expect(check(value), `${label} (JSON Schema)`).toBe(valid);
       }
     });

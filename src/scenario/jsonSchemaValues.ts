@@ -1,12 +1,12 @@
 /**
  * JSON Schema (draft-07) pieces for single scenario values, describing what a user may WRITE (the text
- * forms the parsers in values.ts and units.ts accept), not the normalised values the loader produces.
+ * forms the parsers in fieldParsers.ts and units.ts accept), not the normalised values the loader produces.
  * Every value that contains `${VAR}` is accepted as it is: only the loader, with the environment, can judge it.
  * jsonSchema.test.ts checks these patterns against the parsers on a table of values.
  */
 import { COMPACT_HEADER_BYTES, MAX_PAYLOAD_BYTES } from '../shared/constants.js';
-import type { TemplateVar } from './types.js';
-import { MAX_GROUP_COUNT } from './values.js';
+import type { TemplateVar } from '../mqtt/template.js';
+import { MAX_GROUP_COUNT } from './fieldParsers.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 

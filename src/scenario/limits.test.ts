@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../shared/errors.js';
+import { loaded, problems } from '../../test/helpers/scenario.js';
+import { INVALID, type Invalid } from './decode.js';
 import { checkLimits } from './limits.js';
 import { parseScenarioText } from './load.js';
 
-const doc = (...counts: unknown[]) => ({ name: 's', groups: counts.map((count, i) => ({ name: `g${i}`, count })) });
+/** The groups of a checked document: a count, or INVALID where the count failed its own check. */
+const doc = (...counts: (number | Invalid)[]) => ({ groups: counts.map((count): { count: number | Invalid } => ({ count })) });
 
 describe('checkLimits: more connections than one process can hold', () => {
   it('no limit, no check', () => {
@@ -32,23 +34,16 @@ describe('checkLimits: more connections than one process can hold', () => {
   });
 
   it('ignores counts that are invalid (the schema reports those) and says nothing of an unknown file limit', () => {
-    const [p] = checkLimits(doc('many', -5, 30, 80), { maxConnections: 100 });
+    const [p] = checkLimits(doc(INVALID, INVALID, 30, 80), { maxConnections: 100 });
     expect(p.path).toEqual(['groups', 3, 'count']);
     expect(p.message).toBe('the scenario opens 110 connections but one mqbench process can hold about 100');
   });
 
   it('is reported by the loader, positioned at that count, only when limits are passed', () => {
     const text = 'name: s\ngroups:\n  - { name: a, count: 60, clientId: "a-{i}" }\n  - { name: b, count: 50, clientId: "b-{i}" }\n';
-    expect(parseScenarioText(text, 's.yaml', {}).scenario.groups).toHaveLength(2);
-    expect(parseScenarioText(text, 's.yaml', {}, { maxConnections: 110 }).scenario.groups).toHaveLength(2);
-    let err: unknown;
-    try {
-      parseScenarioText(text, 's.yaml', {}, { maxConnections: 100, openFiles: 200 });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ScenarioError);
-    expect((err as ScenarioError).problems).toEqual([
+    expect(loaded(parseScenarioText(text, 's.yaml', {})).scenario.groups).toHaveLength(2);
+    expect(loaded(parseScenarioText(text, 's.yaml', {}, { maxConnections: 110 })).scenario.groups).toHaveLength(2);
+    expect(problems(parseScenarioText(text, 's.yaml', {}, { maxConnections: 100, openFiles: 200 }))).toEqual([
       expect.objectContaining({ line: 4, col: 23, path: 'groups[1].count', message: expect.stringContaining('opens 110 connections') }),
     ]);
   });

@@ -3,8 +3,8 @@
  * the caller passes the limits in (the CLI derives them from the process's open-files limit), so these
  * checks stay pure and testable, and no limit means no check.
  */
+import { isValid, validOr, type Invalid } from './decode.js';
 import type { PathProblem } from './problems.js';
-import * as v from './values.js';
 
 export interface LoadLimits {
   /** Connections one mqbench process can hold (its open-files limit minus some headroom). */
@@ -17,29 +17,18 @@ export interface LoadLimits {
 
 const readable = (n: number) => n.toLocaleString('en-US');
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
-
-function countOf(group: unknown): number {
-  if (!isRecord(group)) return 0;
-  try {
-    return v.groupCount(group.count);
-  } catch {
-    return 0; // an invalid count is reported by the schema
-  }
-}
 
 /**
  * One problem, at the `count` of the group where the running total of clients first exceeds
  * `limits.maxConnections`, when the whole scenario opens more connections than one process can hold.
  */
-export function checkLimits(doc: unknown, limits: LoadLimits): PathProblem[] {
+export function checkLimits(doc: { groups: ({ count: number | Invalid } | Invalid)[] | Invalid }, limits: LoadLimits): PathProblem[] {
   const max = limits.maxConnections;
-  if (max === undefined || !isRecord(doc) || !Array.isArray(doc.groups)) return [];
+  if (max === undefined || !isValid(doc.groups)) return [];
   const n = Math.max(1, limits.processes ?? 1);
-  // A process runs a contiguous share of every group: at most ceil(count / n) of each.
-  const counts = doc.groups.map((g) => Math.ceil(countOf(g) / n));
+  // A process runs a contiguous share of every group: at most ceil(count / n) of each (an invalid count,
+  // reported by its own check, counts 0).
+  const counts = doc.groups.map((g) => Math.ceil((isValid(g) ? validOr(g.count) ?? 0 : 0) / n));
   const perProcess = counts.reduce((a, b) => a + b, 0);
   if (perProcess <= max) return [];
   let running = 0;

@@ -3,26 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
+import { ExitCode, UserError } from '../shared/errors.js';
+import { loaded, problemLines, problems } from '../../test/helpers/scenario.js';
 import { loadScenario, parseScenarioText } from './load.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
+import { parsed } from '../thresholds/parsed.test-helper.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const ENV = { MQTT_USER: 'bench', MQTT_PASSWORD: 'pa55word!' };
 
-async function loadError(file: string, env: Record<string, string> = {}): Promise<ScenarioError> {
-  try {
-    await loadScenario(file, env);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err;
-    throw err;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const loadProblems = async (file: string, env: Record<string, string> = {}) => problems(await loadScenario(file, env));
 
 describe('loadScenario: a valid file', () => {
   it('round-trips the full fixture to the expected Scenario, defaults filled', async () => {
-    const loaded = await loadScenario(fixture('full.yaml'), ENV);
+    const l = loaded(await loadScenario(fixture('full.yaml'), ENV));
     const expected: Scenario = {
       name: 'fanout-commands',
       description: 'One backend pushes commands to 2,000 devices, one topic per device.',
@@ -49,7 +43,7 @@ describe('loadScenario: a valid file', () => {
           clientId: 'mqb-{run}-{group}-{i}',
           connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
           subscribe: [],
-          publish: { topic: 'cmd/{target}', qos: 1, retain: false, rate: 2000, payload: { size: 1024 }, targets: 'devices' },
+          publish: { topic: 'cmd/{target}', qos: 1, retain: false, rate: { kind: 'rate', perSec: 2000 }, payload: { size: 1024 }, targets: 'devices' },
         },
         {
           name: 'sensors',
@@ -57,21 +51,21 @@ describe('loadScenario: a valid file', () => {
           clientId: 'mqb-{run}-{group}-{i}',
           connect: { rate: 1000, clean: true, keepaliveSec: 60, timeoutMs: 10_000 },
           subscribe: [],
-          publish: { topic: 'telemetry/{clientId}/{seq}', qos: 0, retain: true, rate: 20, payload: { size: 64 } },
+          publish: { topic: 'telemetry/{clientId}/{seq}', qos: 0, retain: true, rate: { kind: 'every', everyMs: 5000 }, payload: { size: 64 } },
         },
       ],
       events: [],
-      thresholds: ['endToEnd.p99 < 50ms', 'messages.lost == 0'],
+      thresholds: parsed(['endToEnd.p99 < 50ms', 'messages.lost == 0']),
     };
-    expect(loaded.scenario).toEqual(expected);
-    expect(loaded.file).toBe(fixture('full.yaml'));
-    expect(loaded.secretPaths).toEqual(['target.username', 'target.password']);
+    expect(l.scenario).toEqual(expected);
+    expect(l.file).toBe(fixture('full.yaml'));
+    expect(l.secretPaths).toEqual(['target.username', 'target.password']);
     // Plain data: it must survive the trip into a worker thread.
-    expect(structuredClone(loaded.scenario)).toEqual(expected);
+    expect(structuredClone(l.scenario)).toEqual(expected);
   });
 
   it('fills every default for a minimal scenario', () => {
-    const { scenario } = parseScenarioText('name: tiny\ngroups:\n  - name: a\n    count: 1\n', 't.yaml', {});
+    const { scenario } = loaded(parseScenarioText('name: tiny\ngroups:\n  - name: a\n    count: 1\n', 't.yaml', {}));
     expect(scenario).toEqual({
       name: 'tiny',
       target: { url: 'embedded', mqttVersion: 4 },
@@ -101,12 +95,12 @@ describe('loadScenario: a valid file', () => {
     ['"5"', 5],
   ])('mqttVersion %s → protocol level %d', (written, level) => {
     const text = `name: v\ntarget: { mqttVersion: ${written} }\ngroups: [ { name: a, count: 1 } ]\n`;
-    expect(parseScenarioText(text, 'v.yaml', {}).scenario.target.mqttVersion).toBe(level);
+    expect(loaded(parseScenarioText(text, 'v.yaml', {})).scenario.target.mqttVersion).toBe(level);
   });
 
   it.each(['5.0'])('mqttVersion %s is read as written and still accepted', (written) => {
     const text = `name: v\ntarget: { mqttVersion: ${written} }\ngroups: [ { name: a, count: 1 } ]\n`;
-    expect(parseScenarioText(text, 'v.yaml', {}).scenario.target.mqttVersion).toBe(5);
+    expect(loaded(parseScenarioText(text, 'v.yaml', {})).scenario.target.mqttVersion).toBe(5);
   });
 
   it.each([
@@ -116,9 +110,7 @@ describe('loadScenario: a valid file', () => {
     ['6', 'must be 3.1.1 or 5, got 6'],
   ])('mqttVersion %s (which YAML may read as a number) is refused as written', (written, message) => {
     const text = `name: v\ntarget:\n  mqttVersion: ${written}\ngroups: [ { name: a, count: 1 } ]\n`;
-    expect(() => parseScenarioText(text, 'v.yaml', {})).toThrow(
-      new ScenarioError([{ file: 'v.yaml', line: 3, col: 16, path: 'target.mqttVersion', message }]),
-    );
+    expect(problems(parseScenarioText(text, 'v.yaml', {}))).toEqual([{ file: 'v.yaml', line: 3, col: 16, path: 'target.mqttVersion', message }]);
   });
 
   it('{target} defaults to the only other group', () => {
@@ -128,22 +120,22 @@ describe('loadScenario: a valid file', () => {
       '  - { name: devices, count: 5, subscribe: ["cmd/{i}"] }',
       '  - { name: backend, count: 1, publish: { topic: "cmd/{target}", every: 500ms } }',
     ].join('\n');
-    const publish = parseScenarioText(text, 't.yaml', {}).scenario.groups[1].publish;
-    expect(publish).toMatchObject({ targets: 'devices', rate: 2 });
+    const publish = loaded(parseScenarioText(text, 't.yaml', {})).scenario.groups[1].publish;
+    expect(publish).toMatchObject({ targets: 'devices', rate: { kind: 'every', everyMs: 500 } });
   });
 
   it('publish.inflight: a whole number from 1 to 65,535, absent unless set (then the broker decides)', () => {
     const withInflight = (x: string) => `name: t\ngroups:\n  - { name: a, count: 1, publish: { topic: t, qos: 1, rate: 1/s${x} } }\n`;
-    expect(parseScenarioText(withInflight(', inflight: 100'), 't.yaml', {}).scenario.groups[0].publish?.inflight).toBe(100);
-    expect(parseScenarioText(withInflight(''), 't.yaml', {}).scenario.groups[0].publish).not.toHaveProperty('inflight');
+    expect(loaded(parseScenarioText(withInflight(', inflight: 100'), 't.yaml', {})).scenario.groups[0].publish?.inflight).toBe(100);
+    expect(loaded(parseScenarioText(withInflight(''), 't.yaml', {})).scenario.groups[0].publish).not.toHaveProperty('inflight');
     for (const bad of ['0', '65536', '2.5', 'many']) {
-      expect(() => parseScenarioText(withInflight(`, inflight: ${bad}`), 't.yaml', {}), bad).toThrow(/publish\.inflight.*whole number from 1 to 65535/s);
+      expect(problemLines(parseScenarioText(withInflight(`, inflight: ${bad}`), 't.yaml', {})).join('\n'), bad).toMatch(/publish\.inflight.*whole number from 1 to 65535/s);
     }
   });
 
   it('accepts a BOM and Windows line endings', () => {
     const text = '\ufeffname: crlf\r\ngroups:\r\n  - name: a\r\n    count: 2\r\n';
-    expect(parseScenarioText(text, 'w.yaml', {}).scenario.groups[0].count).toBe(2);
+    expect(loaded(parseScenarioText(text, 'w.yaml', {})).scenario.groups[0].count).toBe(2);
   });
 });
 
@@ -156,11 +148,10 @@ describe('loadScenario: the file itself', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('an unreadable file is a UserError with exit code 2, not a ScenarioError', async () => {
+  it('an unreadable file is a UserError with exit code 2, not a scenario problem', async () => {
     const file = join(dir, 'missing.yaml');
     const err = await loadScenario(file, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect(err).not.toBeInstanceOf(ScenarioError);
     expect((err as UserError).message).toBe(`cannot read scenario file ${file}: no such file`);
     expect((err as UserError).exitCode).toBe(ExitCode.usage);
   });
@@ -177,24 +168,21 @@ describe('loadScenario: the file itself', () => {
   ])('%s → one problem at 1:1', async (_label, text, message) => {
     const file = join(dir, 'x.yaml');
     await writeFile(file, text);
-    const err = await loadError(file);
-    expect(err.problems).toEqual([expect.objectContaining({ line: 1, col: 1, path: '', message })]);
-    expect(err.exitCode).toBe(ExitCode.usage);
+    expect(await loadProblems(file)).toEqual([expect.objectContaining({ line: 1, col: 1, path: '', message })]);
   });
 
   it('a file over 1 MB is a problem, not parsed', async () => {
     const file = join(dir, 'big.yaml');
     await writeFile(file, `name: big\n#${'x'.repeat(1024 * 1024)}\n`);
-    const err = await loadError(file);
-    expect(err.problems).toHaveLength(1);
-    expect(err.problems[0].message).toMatch(/^the scenario file is \d+ bytes; the limit is 1048576 \(1 MB\)$/);
+    const found = await loadProblems(file);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/^the scenario file is \d+ bytes; the limit is 1048576 \(1 MB\)$/);
   });
 
   it('a UTF-16 file is refused with a hint to save it as UTF-8', async () => {
     const file = join(dir, 'utf16.yaml');
     await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name: x\n', 'utf16le')]));
-    const err = await loadError(file);
-    expect(err.problems).toEqual([
+    expect(await loadProblems(file)).toEqual([
       expect.objectContaining({ line: 1, col: 1, message: 'this is not a UTF-8 text file', hint: 'the file looks like UTF-16: save it as UTF-8' }),
     ]);
   });
@@ -202,9 +190,8 @@ describe('loadScenario: the file itself', () => {
   it('loadScenario passes limits on to the checks', async () => {
     const file = join(dir, 'limits.yaml');
     await writeFile(file, 'name: l\ngroups:\n  - { name: a, count: 20, clientId: "a-{i}" }\n');
-    await expect(loadScenario(file, {})).resolves.toBeDefined();
-    const err = await loadScenario(file, {}, { maxConnections: 10 }).catch((e: unknown) => e as ScenarioError);
-    expect(err.problems).toEqual([expect.objectContaining({ line: 3, col: 23, path: 'groups[0].count' })]);
+    expect(loaded(await loadScenario(file, {})).scenario.groups[0].count).toBe(20);
+    expect(problems(await loadScenario(file, {}, { maxConnections: 10 }))).toEqual([expect.objectContaining({ line: 3, col: 23, path: 'groups[0].count' })]);
   });
 
   it('binary garbage is a problem, no crash', async () => {
@@ -212,8 +199,7 @@ describe('loadScenario: the file itself', () => {
     const bytes = Buffer.alloc(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 256;
     await writeFile(file, bytes);
-    const err = await loadError(file);
-    expect(err.problems).toEqual([expect.objectContaining({ line: 1, col: 1, message: 'this is not a UTF-8 text file' })]);
+    expect(await loadProblems(file)).toEqual([expect.objectContaining({ line: 1, col: 1, message: 'this is not a UTF-8 text file' })]);
   });
 
   it.each([
@@ -221,18 +207,11 @@ describe('loadScenario: the file itself', () => {
     ['deep nesting', `name: x\ndeep: ${'['.repeat(100)}${']'.repeat(100)}\n`, 'the YAML is nested more than 64 levels deep (or an alias refers to itself)'],
     ['an alias bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n'), 'the YAML uses too many aliases (*name) to expand'],
   ])('%s is a problem, no crash', (_label, text, message) => {
-    expect(() => parseScenarioText(text, 'a.yaml', {})).toThrow(new ScenarioError([{ file: 'a.yaml', line: 1, col: 1, path: '', message }]));
+    expect(problems(parseScenarioText(text, 'a.yaml', {}))).toEqual([{ file: 'a.yaml', line: 1, col: 1, path: '', message }]);
   });
 
   it('valid UTF-8 with control characters is a positioned problem', () => {
-    const err = (() => {
-      try {
-        parseScenarioText('name: x\nab\u0000c: 1\n', 'c.yaml', {});
-      } catch (e) {
-        return e as ScenarioError;
-      }
-    })();
-    expect(err?.problems).toEqual([
+    expect(problems(parseScenarioText('name: x\nab\u0000c: 1\n', 'c.yaml', {}))).toEqual([
       expect.objectContaining({ line: 2, col: 3, message: 'this is not a text file (it contains binary data)' }),
     ]);
   });

@@ -4,43 +4,15 @@
  * the end of the run.
  */
 import { describe, expect, it } from 'vitest';
-import { formatProblem, ScenarioError } from '../shared/errors.js';
+import { formatProblem } from '../shared/errors.js';
+import { loaded, problemLines } from '../../test/helpers/scenario.js';
 import { parseScenarioText } from './load.js';
-import { isNonCharacter, checkMqttString, forbiddenCharacter } from './mqttText.js';
 
 const FILE = '/tmp/s.yaml';
 
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, FILE, { SECRET_TOPIC: 'x\u0001y' });
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const problems = (text: string): string[] => problemLines(parseScenarioText(text, FILE, { SECRET_TOPIC: 'x\u0001y' }));
 
 const group = (extra: string) => `name: s\ntarget: { mqttVersion: 5 }\ngroups:\n  - name: devices\n    count: 3\n${extra}`;
-
-describe('mqttText', () => {
-  it('knows the 66 non-characters', () => {
-    let n = 0;
-    for (let cp = 0; cp <= 0x10ffff; cp++) if (isNonCharacter(cp)) n++;
-    expect(n).toBe(66);
-    expect([0xfdd0, 0xfdef, 0xfffe, 0xffff, 0x1fffe, 0x10ffff].every(isNonCharacter)).toBe(true);
-    expect([0xfdcf, 0xfdf0, 0xfffd, 0x1fffd, 0x10000].some(isNonCharacter)).toBe(false);
-  });
-
-  it('counts positions in characters, a pair of surrogates as one', () => {
-    expect(forbiddenCharacter('😀😀\u0002')).toEqual({ what: 'the control character U+0002', at: 3 });
-    expect(forbiddenCharacter('plain/topic/ü')).toBeNull();
-  });
-
-  it('allows exactly 65,535 bytes', () => {
-    expect(checkMqttString('a'.repeat(65_535), 'x')).toBeNull();
-    expect(checkMqttString('a'.repeat(65_536), 'x')?.message).toBe('x is 65,536 bytes in UTF-8; MQTT allows at most 65,535');
-  });
-});
 
 describe('strings MQTT forbids, in every field that becomes one', () => {
   it.each([
@@ -122,7 +94,8 @@ describe('credentials in a broker URL', () => {
   });
 
   it('valid escapes pass, in url and in urls', () => {
-    expect(() => parseScenarioText('name: s\ntarget: { urls: ["mqtt://u%40x:50%25@h", "mqtt://u:p%3Aw@h2"] }\ngroups: [{ name: d, count: 1 }]\n', FILE, {})).not.toThrow();
+    const result = parseScenarioText('name: s\ntarget: { urls: ["mqtt://u%40x:50%25@h", "mqtt://u:p%3Aw@h2"] }\ngroups: [{ name: d, count: 1 }]\n', FILE, {});
+    expect(loaded(result).scenario.target.urls).toHaveLength(2);
   });
 });
 
@@ -146,8 +119,8 @@ describe('warnings for times after the end of the run', () => {
   ].join('\n');
 
   it('a subscription that never starts or ends after the run, an event that never happens: positioned; nothing else', () => {
-    const loaded = parseScenarioText(text, FILE, {});
-    expect(loaded.warnings().map(formatProblem)).toEqual([
+    const l = loaded(parseScenarioText(text, FILE, {}));
+    expect(l.warnings().map(formatProblem)).toEqual([
       `${FILE}:8:27 groups[0].subscribe[0].at: at 12s is not before the run ends at 12s (warm-up 2s + duration 10s): this subscription never starts (hint: make at earlier, or the run longer with duration or --duration)`,
       `${FILE}:10:30 groups[0].subscribe[2].until: until 13s is after the run ends at 12s (warm-up 2s + duration 10s): the subscription simply lasts to the end (hint: leave until out to subscribe to the end, or make the run longer)`,
       `${FILE}:13:11 events[0].at: this event at 12s is not before the run ends at 12s (warm-up 2s + duration 10s): it never happens (hint: make at earlier, or the run longer with duration or --duration)`,
@@ -155,8 +128,8 @@ describe('warnings for times after the end of the run', () => {
   });
 
   it('judges the scenario as it will run (e.g. after --duration)', () => {
-    const loaded = parseScenarioText(text, FILE, {});
-    expect(loaded.warnings({ ...loaded.scenario, durationMs: 60_000 })).toEqual([]);
-    expect(loaded.warnings({ ...loaded.scenario, durationMs: 5_000 })).toHaveLength(6);
+    const l = loaded(parseScenarioText(text, FILE, {}));
+    expect(l.warnings({ ...l.scenario, durationMs: 60_000 })).toEqual([]);
+    expect(l.warnings({ ...l.scenario, durationMs: 5_000 })).toHaveLength(6);
   });
 });

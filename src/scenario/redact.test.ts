@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from './load.js';
 import { parsePath, REDACTED, redactScenario, redactUrl } from './redact.js';
 import { scenarioPathOf } from './resolve.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
+import { parsed } from '../thresholds/parsed.test-helper.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 const scenario: Scenario = {
   name: 's',
@@ -17,9 +19,10 @@ const scenario: Scenario = {
       clientId: 'c-{i}',
       connect: { rate: 10, clean: true, keepaliveSec: 60, timeoutMs: 1000 },
       subscribe: [{ topic: 'site/secret-site/{i}', qos: 1 }],
-      publish: { topic: 't/{i}', qos: 0, retain: false, rate: 5, payload: { size: 64 } },
+      publish: { topic: 't/{i}', qos: 0, retain: false, rate: { kind: 'rate', perSec: 5 }, payload: { size: 64 } },
     },
   ],
+  events: [],
   thresholds: [],
 };
 
@@ -49,6 +52,11 @@ describe('redactScenario', () => {
     expect(JSON.stringify(out)).not.toMatch(/pw|secret-site/);
   });
 
+  it('records thresholds as their expression texts', () => {
+    const out = redactScenario({ ...scenario, thresholds: parsed(['endToEnd.p99 < 50ms', ' messages.lost == 0']) }, []);
+    expect(out.thresholds).toEqual(['endToEnd.p99 < 50ms', 'messages.lost == 0']);
+  });
+
   it('is a deep copy: the scenario is untouched', () => {
     redactScenario(scenario, ['groups[0].name']);
     expect(scenario.target.password).toBe('pw');
@@ -75,15 +83,15 @@ describe('redactScenario', () => {
       '    publish: { topic: "t", every: "${E}" }',
     ].join('\n');
     const env = { URL: 'mqtt://u:p@h:1', PW: 'hunter2', W: '1s', SITE: 'hq-berlin', E: '2s' };
-    const loaded = parseScenarioText(text, 's.yaml', env);
-    expect(loaded.secretPaths).toEqual([
+    const l = loaded(parseScenarioText(text, 's.yaml', env));
+    expect(l.secretPaths).toEqual([
       'target.url',
       'target.password',
       'warmupMs',
       'groups[0].subscribe[0].topic',
       'groups[0].publish.rate',
     ]);
-    const json = JSON.stringify(redactScenario(loaded.scenario, loaded.secretPaths));
+    const json = JSON.stringify(redactScenario(l.scenario, l.secretPaths));
     for (const v of Object.values(env)) expect(json).not.toContain(v);
   });
 });

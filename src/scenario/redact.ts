@@ -2,7 +2,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { basename } from 'node:path';
 import type { PathSegment } from './problems.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
+import { scenarioRecord } from './record.js';
 
 export const REDACTED = '[redacted]';
 
@@ -70,17 +71,17 @@ function redactTls(tls: Record<string, unknown>): void {
 }
 
 /**
- * A deep copy of `s` that is safe to write out: `target.password` and `target.tls.key` are always
+ * The results record of `s` (record.ts) made safe to write out: `target.password` and `target.tls.key` are always
  * "[redacted]" (tls ca/cert are shown by file name and fingerprint), every value at one of `secretPaths`
  * (paths into the Scenario, as the loader reports them) is "[redacted]", and the target URL loses any
  * credentials.
  */
 export function redactScenario(s: Scenario, secretPaths: readonly string[]): Record<string, unknown> {
-  const copy = structuredClone(s) as unknown as Record<string, unknown>;
+  const copy = scenarioRecord(s);
   const target = copy.target as Record<string, unknown> | undefined;
   if (target) {
     if (typeof target.url === 'string') target.url = redactUrl(target.url);
-    if (Array.isArray(target.urls)) target.urls = target.urls.map((u) => (typeof u === 'string' ? redactUrl(u) : u));
+    if (Array.isArray(target.urls)) target.urls = (target.urls as unknown[]).map((u) => (typeof u === 'string' ? redactUrl(u) : u));
     if (target.password !== undefined) target.password = REDACTED;
     if (target.tls !== null && typeof target.tls === 'object') redactTls(target.tls as Record<string, unknown>);
   }

@@ -20,7 +20,7 @@ export function reservedKeyProblem(path: PathSegment[]): PathProblem {
 /** Every reserved key anywhere in the document (own keys only, at any depth). */
 export function findReservedKeys(node: unknown, path: PathSegment[] = []): PathProblem[] {
   if (node === null || typeof node !== 'object') return [];
-  if (Array.isArray(node)) return node.flatMap((item, i) => findReservedKeys(item, [...path, i]));
+  if (Array.isArray(node)) return (node as unknown[]).flatMap((item, i) => findReservedKeys(item, [...path, i]));
   const out: PathProblem[] = [];
   for (const key of Object.keys(node)) {
     const at = [...path, key];

@@ -1,28 +1,25 @@
 /**
- * From the validated document (schema output) to the `Scenario` the planner consumes: renames to the unit
- * suffixed fields, per-client `every` turned into a group rate, and the default `publish.targets`.
+ * From the valid document (schema.ts, defaults filled) to the `Scenario` the planner consumes: renames to the
+ * unit suffixed fields, templates kept as their text, events as their one action, and the default
+ * `publish.targets`.
  * Also maps a path in the YAML to the path of the same value in the Scenario (for redacting secrets).
  */
-import { defaultTargets } from './crosscheck.js';
+import { assertNever } from '../shared/assertNever.js';
+import { defaultTargets, usesVar } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
-import { parseTemplate } from './template.js';
-import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './types.js';
+import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 
 function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | undefined {
   const p = g.publish;
   if (!p) return undefined;
-  // The schema and crossCheck guarantee exactly one of rate / every.
-  const rate = p.rate ?? g.count / ((p.every as number) / 1000);
-  const parsed = parseTemplate(p.topic);
-  const usesTarget = parsed.ok && parsed.template.parts.some((x) => typeof x !== 'string' && x.var === 'target');
-  const targets = p.targets ?? (usesTarget ? defaultTargets(groupNames, g.name) : undefined);
+  const targets = p.targets ?? (usesVar(p.topic, 'target') ? defaultTargets(groupNames, g.name) : undefined);
   const mix = typeof p.qos === 'object' ? p.qos.mix : undefined;
   // With a mix, `qos` is the highest QoS the mix uses (what the client must support).
   const qos = mix ? ((mix[2] > 0 ? 2 : mix[1] > 0 ? 1 : 0) as QoS) : (p.qos as QoS);
-  const out: PublishSpec = { topic: p.topic, qos, retain: p.retain, rate, payload: { size: p.payload.size.min } };
+  const out: PublishSpec = { topic: p.topic.source, qos, retain: p.retain, rate: p.pace, payload: { size: p.payload.size.min } };
   if (p.payload.size.max !== p.payload.size.min) out.payload.maxSize = p.payload.size.max;
   if (p.payload.json !== undefined) out.payload.json = p.payload.json;
   if (p.properties) {
@@ -35,7 +32,7 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   }
   if (p.topicAlias) out.topicAlias = true;
   if (p.inflight !== undefined) out.inflight = p.inflight;
-  if (p.responseTopic !== undefined) out.responseTopic = p.responseTopic;
+  if (p.responseTopic !== undefined) out.responseTopic = p.responseTopic.source;
   if (mix) out.qosMix = mix;
   if (targets !== undefined) out.targets = targets;
   return out;
@@ -45,7 +42,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
   const out: GroupSpec = {
     name: g.name,
     count: g.count,
-    clientId: g.clientId,
+    clientId: g.clientId.source,
     connect: {
       rate: g.connect.rate,
       clean: g.connect.clean,
@@ -58,7 +55,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
       timeoutMs: g.connect.timeout,
     },
     subscribe: g.subscribe.map((s) => ({
-      topic: s.topic,
+      topic: s.topic.source,
       qos: s.qos,
       ...(s.at !== undefined ? { atMs: s.at } : {}),
       ...(s.until !== undefined ? { untilMs: s.until } : {}),
@@ -71,13 +68,16 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
 }
 
 function resolveEvent(e: ScenarioInput['events'][number]): EventSpec {
-  // crossCheck guarantees exactly one action per event.
-  if (e.disconnect) {
-    const d = e.disconnect;
-    return { atMs: e.at, disconnect: { group: d.group, fraction: d.fraction, abrupt: d.abrupt, reconnectAfterMs: d.reconnectAfter, jitterMs: d.jitter } };
+  const a = e.action;
+  switch (a.kind) {
+    case 'disconnect':
+      return { kind: a.kind, atMs: e.at, group: a.group, fraction: a.fraction, abrupt: a.abrupt, reconnectAfterMs: a.reconnectAfter, jitterMs: a.jitter };
+    case 'pause':
+    case 'resume':
+      return { kind: a.kind, atMs: e.at, group: a.group };
+    default:
+      return assertNever(a);
   }
-  if (e.pause) return { atMs: e.at, pause: { group: e.pause.group } };
-  return { atMs: e.at, resume: { group: e.resume!.group } };
 }
 
 /** The file paths as written; the loader adds the PEM texts it read (see tls.ts). */

@@ -4,7 +4,7 @@
  * (passwords, tokens) are removed wherever they appear. At a path whose value came from the environment,
  * every quoted value and every unknown {variable} name is removed too.
  */
-import { TEMPLATE_VARS } from './types.js';
+import { TEMPLATE_VARS } from '../mqtt/template.js';
 
 export const HIDDEN = '[redacted]';
 /** Secrets at least this long are scrubbed even when not quoted (shorter ones would mangle ordinary words). */

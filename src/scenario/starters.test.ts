@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from './load.js';
 import { DEFAULT_KIND, findStarter, listKinds, MODELINE_PREFIX, schemaReference, starterFileName, starterText, STARTER_KINDS } from './starters.js';
+import { loaded } from '../../test/helpers/scenario.js';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url);
 
@@ -60,8 +61,8 @@ describe('starterText', () => {
 
   it.each(STARTER_KINDS.map((k) => k.kind))('%s loads as the same scenario as the shipped file', (kind) => {
     const source = readFileSync(new URL(`${kind}.yaml`, SCENARIOS), 'utf8');
-    const a = parseScenarioText(source, 'a.yaml', {}).scenario;
-    const b = parseScenarioText(starterText(source, kind, '../schema/scenario.schema.json', 'b.yaml'), 'b.yaml', {}).scenario;
+    const a = loaded(parseScenarioText(source, 'a.yaml', {})).scenario;
+    const b = loaded(parseScenarioText(starterText(source, kind, '../schema/scenario.schema.json', 'b.yaml'), 'b.yaml', {})).scenario;
     expect(b).toEqual(a);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectOptions } from '../driver/options.js';
-import { ScenarioError } from '../shared/errors.js';
+import { loaded } from '../../test/helpers/scenario.js';
 import { parseScenarioText } from './load.js';
 import { redactScenario } from './redact.js';
 import { scenarioHash } from '../shared/runIdentity.js';
@@ -8,16 +8,11 @@ import { scenarioHash } from '../shared/runIdentity.js';
 const GROUPS = 'groups:\n  - { name: d, count: 6, clientId: "d-{i}" }\n';
 
 function problems(target: string): string[] {
-  try {
-    parseScenarioText(`name: s\ntarget:\n${target}\n${GROUPS}`, 's.yaml', {});
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
+  const result = parseScenarioText(`name: s\ntarget:\n${target}\n${GROUPS}`, 's.yaml', {});
+  return result.ok ? [] : result.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`);
 }
 
-const load = (target: string) => parseScenarioText(`name: s\ntarget:\n${target}\n${GROUPS}`, 's.yaml', {}).scenario;
+const load = (target: string) => loaded(parseScenarioText(`name: s\ntarget:\n${target}\n${GROUPS}`, 's.yaml', {})).scenario;
 
 describe('target.urls and target.sourceAddresses', () => {
   it('resolve: url is the first of urls; urls kept when several; source addresses kept', () => {

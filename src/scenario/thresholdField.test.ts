@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../shared/errors.js';
+import { loaded, problemLines } from '../../test/helpers/scenario.js';
 import { parseScenarioText } from './load.js';
 
 const yaml = (thresholds: string) => `name: t
@@ -11,20 +11,15 @@ thresholds:
 ${thresholds}
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 's.yaml', {});
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.message.split('\n');
-    throw err;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const problems = (text: string): string[] => problemLines(parseScenarioText(text, 's.yaml', {}));
 
 describe('scenario thresholds', () => {
-  it('keeps valid expressions verbatim', () => {
-    const { scenario } = parseScenarioText(yaml('  - "endToEnd.p99 < 50ms"\n  - messages.lost == 0'), 's.yaml', {});
-    expect(scenario.thresholds).toEqual(['endToEnd.p99 < 50ms', 'messages.lost == 0']);
+  it('parses valid expressions once, keeping their text', () => {
+    const { scenario } = loaded(parseScenarioText(yaml('  - "endToEnd.p99 < 50ms"\n  - messages.lost == 0'), 's.yaml', {}));
+    expect(scenario.thresholds).toEqual([
+      { expression: 'endToEnd.p99 < 50ms', metric: 'endToEnd.p99', kind: 'latency', op: '<', value: 50 },
+      { expression: 'messages.lost == 0', metric: 'messages.lost', kind: 'count', op: '==', value: 0 },
+    ]);
   });
 
   it('reports each invalid expression at its position, with the hint, all at once', () => {

@@ -4,7 +4,7 @@
  * not happen, so `validate` and `run` warn. Judged on the resolved scenario, after --duration and the like.
  */
 import type { PathProblem } from './problems.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from './model.js';
 import { formatDuration } from './units.js';
 
 /** When publishing stops, in ms from its start (times in a scenario count from the start of publishing). */

@@ -37,11 +37,3 @@ export function formatProblem(p: ScenarioProblem): string {
   const hint = p.hint ? ` (hint: ${p.hint})` : '';
   return `${where}${path} ${p.message}${hint}`;
 }
-
-/** Thrown by the scenario loader: carries every problem found, never just the first. */
-export class ScenarioError extends UserError {
-  constructor(readonly problems: ScenarioProblem[]) {
-    super(problems.map(formatProblem).join('\n'), ExitCode.usage);
-    this.name = 'ScenarioError';
-  }
-}

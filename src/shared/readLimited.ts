@@ -4,7 +4,7 @@
  * would block until someone writes to it. The file is opened non-blocking and checked on the open handle
  * (fstat), so what is read is what was checked.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export type ReadProblemKind = 'missing' | 'denied' | 'notRegular' | 'tooBig' | 'other';
@@ -84,32 +84,18 @@ export async function readRegularFile(path: string, limit: number): Promise<Buff
   }
 }
 
-/** The synchronous twin of readRegularFile (for checks that run inside synchronous validation). */
-export function readRegularFileSync(path: string, limit: number): Buffer {
-  let fd: number;
+/**
+ * Whether `path` could be read by readRegularFile without reading it: a regular file of at most `limit` bytes
+ * that this process may read. The problem, or undefined. (The read itself checks again, on the open handle.)
+ */
+export function checkRegularFile(path: string, limit: number): ReadProblem | undefined {
   try {
-    fd = openSync(path, FLAGS);
+    const info = statSync(path);
+    if (!info.isFile()) return notRegular(info);
+    if (info.size > limit) return tooBig(info.size, limit);
+    accessSync(path, constants.R_OK);
+    return undefined;
   } catch (err) {
-    throw openProblem(err);
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) throw notRegular(info);
-    if (info.size > limit) throw tooBig(info.size, limit);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > limit) throw tooBig(total, limit);
-    }
-    return Buffer.concat(chunks, total);
-  } catch (err) {
-    throw err instanceof ReadProblem ? err : openProblem(err);
-  } finally {
-    closeSync(fd);
+    return openProblem(err);
   }
 }

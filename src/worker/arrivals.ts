@@ -8,8 +8,8 @@
 import { ArrivalLedger, type Arrival, type ShareTarget } from '../metrics/streams.js';
 import type { ShareLedger } from '../metrics/shareLedger.js';
 import type { ChunkSlab } from '../metrics/seqSet.js';
-import { parseShared, topicMatches } from '../scenario/topic.js';
-import type { QoS } from '../scenario/types.js';
+import { parseShared, topicMatches } from '../mqtt/topic.js';
+import type { QoS } from '../scenario/model.js';
 import type { Device } from './device.js';
 
 const ONLY_FIRST: readonly number[] = [0];

@@ -4,7 +4,7 @@ import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SessionBoard } from '../metrics/sessions.js';
-import type { TargetSpec } from '../scenario/types.js';
+import type { TargetSpec } from '../scenario/model.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
 import type { Receiver } from './receiver.js';

@@ -1,7 +1,7 @@
 import type { Connection, OutboundSession } from '../driver/types.js';
 import { isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
-import { parseShared, topicMatches } from '../scenario/topic.js';
-import type { GroupSpec, QoS } from '../scenario/types.js';
+import { parseShared, topicMatches } from '../mqtt/topic.js';
+import type { GroupSpec, QoS } from '../scenario/model.js';
 import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
 import type { DeviceArrivals } from './arrivals.js';

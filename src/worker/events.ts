@@ -1,4 +1,5 @@
-import type { EventSpec } from '../scenario/types.js';
+import type { EventSpec } from '../scenario/model.js';
+import { assertNever } from '../shared/assertNever.js';
 import type { Clock } from '../shared/clock.js';
 import type { Connector } from './connector.js';
 import type { Device } from './device.js';
@@ -46,18 +47,23 @@ export function scheduleSubscriptions(devices: Device[], t0: number, clock: Cloc
 export function scheduleEvents(events: EventSpec[], t0: number, clock: Clock, devices: Device[], connector: Connector, publisher: Publisher): unknown[] {
   return events.map((e) =>
     clock.setTimeout(() => {
-      if ('disconnect' in e) {
-        const d = e.disconnect;
-        for (const dev of devices) {
-          if (dev.group.name !== d.group || !picked(dev.index, d.fraction)) continue;
-          void connector.drop(dev, d.abrupt, d.reconnectAfterMs + Math.random() * d.jitterMs);
+      switch (e.kind) {
+        case 'disconnect':
+          for (const dev of devices) {
+            if (dev.group.name !== e.group || !picked(dev.index, e.fraction)) continue;
+            void connector.drop(dev, e.abrupt, e.reconnectAfterMs + Math.random() * e.jitterMs);
+          }
+          return;
+        case 'pause':
+        case 'resume': {
+          const gi = devices.find((dev) => dev.group.name === e.group)?.groupIndex;
+          if (gi === undefined) return;
+          if (e.kind === 'pause') publisher.paused.add(gi);
+          else publisher.paused.delete(gi);
+          return;
         }
-      } else {
-        const name = 'pause' in e ? e.pause.group : e.resume.group;
-        const gi = devices.find((dev) => dev.group.name === name)?.groupIndex;
-        if (gi === undefined) return;
-        if ('pause' in e) publisher.paused.add(gi);
-        else publisher.paused.delete(gi);
+        default:
+          assertNever(e);
       }
     }, Math.max(0, t0 + e.atMs - clock.now())),
   );

@@ -10,8 +10,8 @@ import {
   ConnectFailure, NotSent, SessionEnded,
   type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type OutboundSession, type PublishDone,
 } from '../driver/types.js';
-import { topicMatches } from '../scenario/topic.js';
-import type { QoS } from '../scenario/types.js';
+import { topicMatches } from '../mqtt/topic.js';
+import type { QoS } from '../scenario/model.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface FakeBrokerOptions {

@@ -1,5 +1,5 @@
-import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
-import { compileTemplate, templateVars } from '../scenario/template.js';
+import { renderPayloadTemplate } from '../mqtt/payloadTemplate.js';
+import { compileTemplate, templateVars } from '../mqtt/template.js';
 import { PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import type { PublishProperties } from '../driver/types.js';
 import type { Device } from './device.js';

@@ -1,8 +1,8 @@
-import { parsePayloadTemplate, type PayloadPart } from '../scenario/payloadTemplate.js';
-import { compileTemplate, type ParsedTemplate } from '../scenario/template.js';
+import { parsePayloadTemplate, type PayloadPart } from '../mqtt/payloadTemplate.js';
+import { compileTemplate, type ParsedTemplate } from '../mqtt/template.js';
 import type { PublishProperties } from '../driver/types.js';
-import type { PublishSpec } from '../scenario/types.js';
-import type { GroupSpec, Scenario } from '../scenario/types.js';
+import type { PublishSpec } from '../scenario/model.js';
+import type { GroupSpec, Scenario } from '../scenario/model.js';
 import type { PlannedSubscription } from '../metrics/ledger.js';
 
 /** A group's compiled templates: client ids, subscription filters, publish topic. */

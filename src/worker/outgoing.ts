@@ -1,5 +1,5 @@
 import type { AckKind, PublishDone } from '../driver/types.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import type { Device } from './device.js';
 
 /**

@@ -1,5 +1,5 @@
 import { COMPACT_HEADER_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import { compactResponse, readCompact, writeCompact } from './compactHeader.js';
 
 /**

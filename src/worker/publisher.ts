@@ -4,7 +4,7 @@ import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { UnackedLog } from '../metrics/unacked.js';
 import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG } from '../shared/constants.js';
-import type { QoS } from '../scenario/types.js';
+import type { QoS } from '../scenario/model.js';
 import type { Device } from './device.js';
 import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/types.js';
 import { MessageBuilder } from './message.js';

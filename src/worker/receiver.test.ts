@@ -6,7 +6,8 @@ import { allocateShareRecords, ShareLedger, shareGroups } from '../metrics/share
 import type { Counters } from '../metrics/types.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { parseScenarioText } from '../scenario/load.js';
-import type { QoS } from '../scenario/types.js';
+import { loaded } from '../../test/helpers/scenario.js';
+import type { QoS } from '../scenario/model.js';
 import { FakeClock } from '../shared/fakeClock.js';
 import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
@@ -22,7 +23,7 @@ const RUN_TAG = 0x5eed;
  * run-wide bitmaps as worker threads do). Deliveries are handed in as a broker would make them.
  */
 function harness(yaml: string, threads = 1) {
-  const scenario = parseScenarioText(yaml, 'test.yaml', {}).scenario;
+  const scenario = loaded(parseScenarioText(yaml, 'test.yaml', {})).scenario;
   const plan = buildRunPlan(scenario, { workers: 1, runId: 'r1', runTag: RUN_TAG });
   const clock = new FakeClock(1_000_000);
   const subs = [...plannedSubscriptions(scenario, plan.clientBase, plan.slotBase, plan.runId)];

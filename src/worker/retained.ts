@@ -1,5 +1,5 @@
-import { parseShared, topicMatches } from '../scenario/topic.js';
-import type { Scenario } from '../scenario/types.js';
+import { parseShared, topicMatches } from '../mqtt/topic.js';
+import { groupPublishRate, type Scenario } from '../scenario/model.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import { compileGroupNames } from './naming.js';
 
@@ -43,7 +43,7 @@ export class RetainedTopics {
       const p = g.publish;
       if (!p?.retain) continue;
       const until = Math.min(now, this.endAt - 1e-9);
-      const slots = until < this.t0 ? 0 : Math.floor(((until - this.t0) * p.rate) / 1000) + 1;
+      const slots = until < this.t0 ? 0 : Math.floor(((until - this.t0) * groupPublishRate(g)) / 1000) + 1;
       const names = compileGroupNames(this.scenario, g);
       const from = Math.max(0, slots - Math.min(MAX_SLOTS, g.count * Math.max(1, names.targetCount)));
       for (let k = from; k < slots; k++) {

@@ -16,7 +16,8 @@ import { allocateLedger } from '../coordinator/ledgerBuffers.js';
 import { SessionBoard } from '../metrics/sessions.js';
 import { ShareLedger } from '../metrics/shareLedger.js';
 import { parseScenarioText } from '../scenario/load.js';
-import type { Scenario } from '../scenario/types.js';
+import { loaded } from '../../test/helpers/scenario.js';
+import type { Scenario } from '../scenario/model.js';
 import { FakeClock } from '../shared/fakeClock.js';
 import { FakeBroker, type FakeBrokerOptions } from './fakeDriver.test-helper.js';
 import { WorkerRunner } from './runner.js';
@@ -53,7 +54,7 @@ export interface FakeRunOptions {
 }
 
 export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: FakeRunOptions = {}): Promise<{ results: Results; run: FakeRun }> {
-  const scenario = parseScenarioText(yaml, 'fake.yaml', {}).scenario;
+  const scenario = loaded(parseScenarioText(yaml, 'fake.yaml', {})).scenario;
   const plan = buildRunPlan(scenario, { workers: 1, runId: 'r1', runTag: 7 });
   const clock = new FakeClock();
   const broker = new FakeBroker(clock, brokerOpts);

@@ -12,6 +12,7 @@ import { AwayLog, type SessionBoard } from '../metrics/sessions.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
+import { groupPublishRate } from '../scenario/model.js';
 import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
 import { Pacer } from './pacer.js';
@@ -135,7 +136,7 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS, profile };
+        return { groupCount: g.count, first: s.first, count: s.count, rate: groupPublishRate(g), t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS, profile };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];

@@ -1,5 +1,5 @@
 import type { Connection } from '../driver/types.js';
-import type { PublishSpec, QoS } from '../scenario/types.js';
+import type { PublishSpec, QoS } from '../scenario/model.js';
 import { MAX_INFLIGHT } from '../shared/constants.js';
 import type { Device } from './device.js';
 

@@ -12,6 +12,7 @@ import { parseSegment, segmentClients } from '../../src/plan/segment.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { ROOT } from '../helpers/cli.js';
 import { checkObject, containers, Problems, volumes } from '../helpers/k8sShape.js';
+import { loaded } from '../helpers/scenario.js';
 
 type Obj = Record<string, any>;
 const DIR = join(ROOT, 'deploy/kubernetes');
@@ -97,7 +98,7 @@ describe('deploy/kubernetes manifests', () => {
   it('the shipped scenario is valid and every segment has clients', () => {
     const cm = ofKind('ConfigMap')[0];
     const job = ofKind('Job').find((j) => j.spec.completionMode === 'Indexed')!;
-    const { scenario } = parseScenarioText(cm.data['scenario.yaml'], 'configmap.yaml', {});
+    const { scenario } = loaded(parseScenarioText(cm.data['scenario.yaml'], 'configmap.yaml', {}));
     for (let i = 0; i < job.spec.completions; i++) expect(segmentClients(scenario, { index: i, count: job.spec.completions })).toBeGreaterThan(0);
   });
 

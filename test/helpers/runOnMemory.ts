@@ -14,7 +14,8 @@ import { ShareLedger } from '../../src/metrics/shareLedger.js';
 import type { Results } from '../../src/metrics/types.js';
 import { buildRunPlan } from '../../src/plan/plan.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import { loaded } from './scenario.js';
+import type { Scenario } from '../../src/scenario/model.js';
 import { FakeClock } from '../../src/shared/fakeClock.js';
 import { settleUnacked } from '../../src/metrics/unacked.js';
 import { WorkerRunner } from '../../src/worker/runner.js';
@@ -52,7 +53,7 @@ async function step(clock: FakeClock, ms: number, each?: () => void): Promise<vo
 }
 
 export async function runOnMemory(yaml: string, memOpts: Omit<MemoryOptions, 'clock'> = {}, o: MemoryRunOptions = {}): Promise<{ results: Results; run: MemoryRun }> {
-  const scenario = parseScenarioText(yaml, 'memory.yaml', {}).scenario;
+  const scenario = loaded(parseScenarioText(yaml, 'memory.yaml', {})).scenario;
   const plan = buildRunPlan(scenario, { workers: o.workers ?? 1, runId: 'mem', runTag: 7 });
   const clock = new FakeClock();
   const mem = new MemoryDriver({ ...memOpts, clock });

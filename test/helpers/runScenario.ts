@@ -4,15 +4,18 @@ import { buildResults } from '../../src/metrics/results.js';
 import type { Results } from '../../src/metrics/types.js';
 import { buildRunPlan, type RunPlan } from '../../src/plan/plan.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import { groupPublishRate, type Scenario } from '../../src/scenario/model.js';
+import { loadTlsMaterial } from '../../src/scenario/tlsMaterial.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { loaded } from './scenario.js';
 
 // Worker threads run the compiled entry (npm test builds first).
 export const workerEntry = new URL('../../dist/worker/entry.js', import.meta.url);
 
 /** Plans and runs a scenario given as YAML text on real worker threads; returns the results file contents. */
 export async function runYaml(yaml: string, workers: number, extra: Partial<RunOptions> & { runId?: string } = {}): Promise<{ results: Results; plan: RunPlan }> {
-  const scenario = parseScenarioText(yaml, 'test.yaml', {}).scenario;
+  // Validated, then the TLS files read (as the CLI does).
+  const scenario = loaded(await loadTlsMaterial(loaded(parseScenarioText(yaml, 'test.yaml', {})))).scenario;
   const runId = extra.runId ?? Math.random().toString(16).slice(2, 8);
   const plan = buildRunPlan(scenario, { workers, runId, runTag: (Math.random() * 2 ** 32) >>> 0 });
   const outcome = await runPlan({ plan, driver: 'mqttjs', clock: systemClock, workerEntry, ...extra });
@@ -30,9 +33,9 @@ export function expectAccounting(results: Results, scenario: Scenario): void {
   const m = results.summary.messages;
   expect(m.planned, 'planned = sent + missed + unsent').toBe(m.sent + m.missedSends + (m.unsent ?? NaN));
   expect((m.accepted ?? NaN) + (m.unconfirmed ?? NaN) + (m.refused ?? NaN), 'accepted + unconfirmed + refused ≤ sent').toBeLessThanOrEqual(m.sent);
-  const simple = results.status === 'complete' && !scenario.stages && !scenario.events.some((e) => 'pause' in e);
+  const simple = results.status === 'complete' && !scenario.stages && !scenario.events.some((e) => e.kind === 'pause');
   if (!simple) return;
   const { warmupMs: w, durationMs: d } = scenario;
-  const slots = scenario.groups.reduce((n, g) => n + (g.publish ? Math.ceil((g.publish.rate * (w + d)) / 1000) - Math.ceil((g.publish.rate * w) / 1000) : 0), 0);
+  const slots = scenario.groups.reduce((n, g) => n + (g.publish ? Math.ceil((groupPublishRate(g) * (w + d)) / 1000) - Math.ceil((groupPublishRate(g) * w) / 1000) : 0), 0);
   expect(m.planned, 'planned = the schedule\'s slots in the measured window').toBe(slots);
 }

@@ -5,18 +5,19 @@ import type { Results } from '../../src/metrics/types.js';
 import { buildRunPlan } from '../../src/plan/plan.js';
 import { scaleScenario } from '../../src/plan/scale.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import type { Scenario } from '../../src/scenario/model.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { workerEntry } from '../helpers/runScenario.js';
+import { loaded } from '../helpers/scenario.js';
 
 /**
  * Every shipped scenario, as written, at a small scale (a few hundred clients, seconds) against a
  * real mosquitto, with its verdict checked. `adjust` shortens the timeline the same way for each.
  */
 async function runShipped(file: string, url: string, scale: number, adjust: (s: Scenario) => void = () => {}): Promise<Results> {
-  const { scenario: loaded } = await loadScenario(`scenarios/${file}`, {});
-  const s = scaleScenario(loaded, scale);
+  const { scenario: shipped } = loaded(await loadScenario(`scenarios/${file}`, {}));
+  const s = scaleScenario(shipped, scale);
   s.target.url = url;
   s.warmupMs = Math.min(s.warmupMs, 500);
   s.durationMs = 3000;
@@ -44,7 +45,7 @@ describe('shipped scenarios at small scale against mosquitto', () => {
 
   it('fanin.yaml: each report reaches exactly one member of the shared subscription', async () => {
     const r = await runShipped('fanin.yaml', mosq.url, 0.05, (s) => {
-      s.groups[0].publish!.rate = s.groups[0].count; // every 1 s instead of 5 s, to have traffic in 3 s
+      s.groups[0].publish!.rate = { kind: 'every', everyMs: 1000 }; // every 1 s instead of 5 s, to have traffic in 3 s
     });
     const m = r.summary.messages;
     expect(m.expected).toBe(m.sent);
@@ -67,7 +68,7 @@ describe('shipped scenarios at small scale against mosquitto', () => {
 
   it('reconnect-storm.yaml: dropped == came back, persistent sessions lose nothing at QoS 1', async () => {
     const r = await runShipped('reconnect-storm.yaml', mosq.url, 0.1, (s) => {
-      s.events = [{ atMs: 1000, disconnect: { group: 'devices', fraction: 0.3, abrupt: true, reconnectAfterMs: 0, jitterMs: 1000 } }];
+      s.events = [{ kind: 'disconnect', atMs: 1000, group: 'devices', fraction: 0.3, abrupt: true, reconnectAfterMs: 0, jitterMs: 1000 }];
     });
     const c = r.summary.connections;
     expect(c.dropped).toBe(60);
@@ -86,7 +87,7 @@ describe('shipped scenarios at small scale against mosquitto', () => {
 
   it('retained.yaml: late dashboards get one retained message per sensor', async () => {
     const r = await runShipped('retained.yaml', mosq.url, 0.1, (s) => {
-      s.groups[0].publish!.rate = s.groups[0].count; // every 1 s
+      s.groups[0].publish!.rate = { kind: 'every', everyMs: 1000 }; // every 1 s
       s.groups[1].subscribe[0].atMs = 1500;
     });
     expect(r.summary.messages.retainedExpected).toBe(50 * 2);

@@ -9,6 +9,7 @@ import { prepareTarget } from '../../src/cli/session.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
+import { loaded } from '../helpers/scenario.js';
 
 const SOURCES = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 const LOG = ['log_type notice', 'connection_messages true'];
@@ -62,12 +63,12 @@ describe('target.urls + target.sourceAddresses against two mosquittos', () => {
 
   it('probes every URL and every source address first: one line per problem', async () => {
     const down = await freePort();
-    const unreachable = parseScenarioText(yaml([a.url, `mqtt://127.0.0.1:${down}`, b.url], 'x'), 'x.yaml', {}).scenario;
+    const unreachable = loaded(parseScenarioText(yaml([a.url, `mqtt://127.0.0.1:${down}`, b.url], 'x'), 'x.yaml', {})).scenario;
     await expect(prepareTarget(unreachable)).rejects.toThrow(new RegExp(`^cannot reach the broker at mqtt://127\\.0\\.0\\.1:${down}: ECONNREFUSED$`));
-    const foreign = parseScenarioText(yaml([a.url, b.url], 'y'), 'y.yaml', {}).scenario;
+    const foreign = loaded(parseScenarioText(yaml([a.url, b.url], 'y'), 'y.yaml', {})).scenario;
     foreign.target.sourceAddresses = ['127.0.0.2', '192.0.2.1'];
     await expect(prepareTarget(foreign)).rejects.toThrow(new RegExp(`^cannot connect from source address 192\\.0\\.2\\.1 to ${a.url.replace(/\./g, '\\.')}: EADDRNOTAVAIL$`));
-    const fine = parseScenarioText(yaml([a.url, b.url], 'z'), 'z.yaml', {}).scenario;
+    const fine = loaded(parseScenarioText(yaml([a.url, b.url], 'z'), 'z.yaml', {})).scenario;
     await expect(prepareTarget(fine)).resolves.toBeNull();
   });
 });

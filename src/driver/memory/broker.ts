@@ -1,4 +1,4 @@
-import type { QoS } from '../../scenario/types.js';
+import type { QoS } from '../../scenario/model.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ConnectOptions, Granted } from '../types.js';
 import { BrokerSession, Link, type ClientEnd } from './brokerSession.js';

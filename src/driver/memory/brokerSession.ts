@@ -1,4 +1,4 @@
-import type { QoS } from '../../scenario/types.js';
+import type { QoS } from '../../scenario/model.js';
 import { Flight } from './flight.js';
 
 /** What the broker calls on a client connection (MemoryConnection implements it). */

@@ -1,4 +1,4 @@
-import type { QoS } from '../../scenario/types.js';
+import type { QoS } from '../../scenario/model.js';
 import { NotSent, SessionEnded, type AckKind, type OutboundSession, type PublishDone } from '../types.js';
 import type { MemoryCounts } from './counts.js';
 import { Flight } from './flight.js';

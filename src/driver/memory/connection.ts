@@ -1,4 +1,4 @@
-import type { QoS } from '../../scenario/types.js';
+import type { QoS } from '../../scenario/model.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Granted, type PublishDone } from '../types.js';
 import type { MemoryBroker } from './broker.js';

@@ -3,7 +3,7 @@
  * k times) and say what happens to them. Each rule counts what it saw and what it did.
  */
 import type { ConnectOptions } from '../types.js';
-import type { QoS } from '../../scenario/types.js';
+import type { QoS } from '../../scenario/model.js';
 
 /** Which events a rule applies to. With none set, every event. */
 export interface Match<E> {

@@ -1,4 +1,4 @@
-import type { QoS } from '../../scenario/types.js';
+import type { QoS } from '../../scenario/model.js';
 import type { Clock } from '../../shared/clock.js';
 import type { DeliveryEvent } from './faults.js';
 

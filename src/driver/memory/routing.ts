@@ -1,5 +1,5 @@
-import { parseShared, topicMatches } from '../../scenario/topic.js';
-import type { QoS } from '../../scenario/types.js';
+import { parseShared, topicMatches } from '../../mqtt/topic.js';
+import type { QoS } from '../../scenario/model.js';
 import type { Granted } from '../types.js';
 import type { BrokerSession, Sub } from './brokerSession.js';
 import { Flight } from './flight.js';

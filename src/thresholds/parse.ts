@@ -1,11 +1,10 @@
 /**
- * Pass/fail thresholds on a run's summary: `<metric> <op> <value>`, e.g. "endToEnd.p99 < 50ms",
- * "messages.lost == 0", "throughput.receivedPerSec >= 1000/s". Parsed from tokens by hand and compared as
- * numbers; an expression is never evaluated as code.
+ * The threshold language: `<metric> <op> <value>`, e.g. "endToEnd.p99 < 50ms", "messages.lost == 0",
+ * "throughput.receivedPerSec >= 1000/s". Parsed from tokens by hand, once, into a `Threshold` that keeps the
+ * expression text for the results; an expression is never evaluated as code. Checking one is evaluate.ts.
  */
-import { findMetric, metricHint, type MetricKind } from './thresholdMetrics.js';
-import { tokenize, type Token } from './thresholdTokens.js';
-import type { Results, ThresholdResult } from './types.js';
+import { findMetric, metricHint, unitOf, type MetricKind, type MetricName } from './metrics.js';
+import { tokenize, type Token } from './tokens.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -22,14 +21,8 @@ export interface Threshold {
 
 export type ParsedThreshold = { ok: true; threshold: Threshold } | { ok: false; message: string; hint?: string };
 
-const COMPARE: Record<ThresholdOp, (actual: number, limit: number) => boolean> = {
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-  '==': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
-};
+const OPS: ReadonlySet<string> = new Set<ThresholdOp>(['<', '<=', '>', '>=', '==', '!=']);
+const isOp = (text: string): text is ThresholdOp => OPS.has(text);
 
 /** Common slips and what was meant. */
 const OP_FIXES: Record<string, string> = { '=': '==', '===': '==', '=<': '<=', '=>': '>=', '<>': '!=', '!==': '!=' };
@@ -48,7 +41,7 @@ class Invalid extends Error {
 
 const quote = (t: Token | undefined) => (t ? `"${t.text}"` : 'the end');
 
-function parseMetric(t: Token | undefined): { path: string; kind: MetricKind } {
+function parseMetric(t: Token | undefined): MetricName {
   if (t?.kind !== 'word') {
     throw new Invalid(`a threshold starts with a metric name, got ${quote(t)}`, EXAMPLE);
   }
@@ -59,7 +52,7 @@ function parseMetric(t: Token | undefined): { path: string; kind: MetricKind } {
 
 function parseOp(t: Token | undefined, metric: string): ThresholdOp {
   if (t?.kind === 'op') {
-    if (t.text in COMPARE) return t.text as ThresholdOp;
+    if (isOp(t.text)) return t.text;
     const fix = OP_FIXES[t.text];
     throw new Invalid(`"${t.text}" is not a comparison`, fix ? `did you mean "${fix}"?` : `use ${OPS_TEXT}`);
   }
@@ -73,7 +66,7 @@ function parseNumber(t: Token | undefined, op: string): number {
 }
 
 /** Reads the unit tokens after the value and returns the value in the metric's unit, plus the tokens used. */
-function applyUnit(metric: { path: string; kind: MetricKind }, value: number, rest: Token[]): { value: number; used: number } {
+function applyUnit(metric: MetricName, value: number, rest: Token[]): { value: number; used: number } {
   const [first, second] = rest;
   if (metric.kind === 'latency') {
     if (first?.kind !== 'word') return { value, used: 0 }; // a plain number is milliseconds
@@ -116,33 +109,8 @@ export function parseThreshold(text: string): ParsedThreshold {
   }
 }
 
-/**
- * Checks a parsed threshold against a results file. A latency without samples, or a count with no data behind
- * it (messages.lost when nothing was expected), fails: it proves nothing.
- */
-export function evaluateThreshold(threshold: Threshold, results: Results): ThresholdResult {
-  const metric = findMetric(threshold.metric);
-  if (!metric) throw new Error(`unknown metric ${threshold.metric}`);
-  const { value, measured, noData } = metric.read(results.summary);
-  if (!measured) return { expression: threshold.expression, actual: value, ok: false, note: noData ? `no data: ${noData}` : 'no samples' };
-  return { expression: threshold.expression, actual: value, ok: COMPARE[threshold.op](value, threshold.value) };
-}
-
-/**
- * Checks every expression against `results`, in order. Throws on an invalid expression: callers validate
- * them first (the scenario loader and the CLI do).
- */
-export function checkThresholds(results: Results, list: readonly string[]): ThresholdResult[] {
-  return list.map((text) => {
-    const parsed = parseThreshold(text);
-    if (!parsed.ok) throw new Error(`invalid threshold "${text}": ${parsed.message}`);
-    return evaluateThreshold(parsed.threshold, results);
-  });
-}
-
-/** The unit a threshold's actual value is in, for display: "ms", "/s" or "" for counts. */
+/** The unit a threshold's actual value is shown in ("ms", "/s" or "" for counts), from its expression as written in a results file. */
 export function thresholdUnit(expression: string): string {
   const parsed = parseThreshold(expression);
-  if (!parsed.ok) return '';
-  return parsed.threshold.kind === 'latency' ? 'ms' : parsed.threshold.kind === 'rate' ? '/s' : '';
+  return parsed.ok ? unitOf(parsed.threshold.kind) : '';
 }

@@ -3,8 +3,11 @@
  * Templates are parsed into literal and variable parts, never evaluated as code. Write "{{" or "}}" for a
  * literal brace.
  */
-import { didYouMean } from './didyoumean.js';
-import { TEMPLATE_VARS, type TemplateVar } from './types.js';
+import { didYouMean } from '../shared/didyoumean.js';
+
+/** Variables a template may use. */
+export const TEMPLATE_VARS = ['i', 'group', 'clientId', 'target', 'seq', 'run'] as const;
+export type TemplateVar = (typeof TEMPLATE_VARS)[number];
 
 export type TemplateValues = Partial<Record<TemplateVar, string | number>>;
 

@@ -1,23 +1,20 @@
 /**
- * Plain parsers for single scenario values (no zod here). Each takes the raw YAML value and returns the
- * normalised value or throws `UnitError` with a short human message and an optional hint. The schema wraps
- * them as zod fields; the cross-field checks reuse them to read values without repeating the rules.
+ * Plain parsers for single scenario values. Each takes the raw YAML value and returns the normalised value or
+ * throws `UnitError` with a short human message and an optional hint. The schema (schema.ts) wraps them as
+ * field decoders; the cross-field rules then see their results, never the raw text.
  * Numbers and booleans are also accepted as text ("100", "true") so they can come from `${VAR}`.
  */
-import { isIP } from 'node:net';
-import { parseThreshold } from '../metrics/thresholds.js';
-import { parsePayloadTemplate } from './payloadTemplate.js';
+import { parseThreshold, type Threshold } from '../thresholds/parse.js';
+import { parsePayloadTemplate } from '../mqtt/payloadTemplate.js';
 import { COMPACT_HEADER_BYTES, MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import { checkMqttString } from './mqttText.js';
+import { checkMqttString } from '../mqtt/mqttText.js';
 import { show } from './problems.js';
-import { redactUrl } from './redact.js';
-import { PERCENT_HINT, urlCredentials } from '../shared/urlCredentials.js';
-import type { ProtocolLevel, QoS } from './types.js';
+import type { ProtocolLevel, QoS } from './model.js';
 import { formatDuration, parseDuration, parseRate, parseSize, UnitError } from './units.js';
 
 export type Parse<T> = (value: unknown) => T;
 
-function fail(message: string, hint?: string): never {
+export function fail(message: string, hint?: string): never {
   throw new UnitError(message, hint);
 }
 
@@ -42,6 +39,12 @@ export function mqttText(what: string): Parse<string> {
     if (p) fail(p.message, p.hint);
     return s;
   };
+}
+
+/** A percentage written as text ("30%", " 2.5 % "): its number (30, 2.5), else undefined. */
+function percent(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
+  return m ? Number(m[1]) : undefined;
 }
 
 function toNumber(v: unknown): number | undefined {
@@ -77,8 +80,8 @@ export const qos: Parse<QoS> = (v) => {
 /** A share of a group: 0.3 or "30%". */
 export const fraction: Parse<number> = (v) => {
   required(v);
-  const pct = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
-  const n = pct ? Number(pct[1]) / 100 : toNumber(v);
+  const pct = percent(v);
+  const n = pct !== undefined ? pct / 100 : toNumber(v);
   if (n === undefined || !(n > 0 && n <= 1)) fail(`must be a share above 0 and at most 1 (e.g. 0.3 or "30%"), got ${show(v)}`);
   return n;
 };
@@ -92,8 +95,7 @@ export const publishQos: Parse<QoS | { mix: [number, number, number] }> = (v) =>
   const weights: [number, number, number] = [0, 0, 0];
   for (const [key, w] of Object.entries(v as Record<string, unknown>)) {
     if (key !== '0' && key !== '1' && key !== '2') fail(`a QoS mix has keys 0, 1 and 2, got ${show(key)}`, 'e.g. qos: { 0: 70%, 1: 25%, 2: 5% }');
-    const pct = typeof w === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(w) : null;
-    const n = pct ? Number(pct[1]) : toNumber(w);
+    const n = percent(w) ?? toNumber(w);
     if (n === undefined || n < 0) fail(`QoS ${key} weight must be a number or a percentage, got ${show(w)}`);
     weights[Number(key)] = n;
   }
@@ -105,8 +107,8 @@ export const publishQos: Parse<QoS | { mix: [number, number, number] }> = (v) =>
 /** A stage's rate level: "150%" or a factor such as 1.5 (0 to 1000%). */
 export const level: Parse<number> = (v) => {
   required(v);
-  const pct = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
-  const n = pct ? Number(pct[1]) / 100 : toNumber(v);
+  const pct = percent(v);
+  const n = pct !== undefined ? pct / 100 : toNumber(v);
   if (n === undefined || n < 0 || n > 10) fail(`must be a level from 0% to 1000% of each group's rate, got ${show(v)}`, 'e.g. rate: 100% (or 1.0)');
   return n;
 };
@@ -200,65 +202,9 @@ export const mqttVersion: Parse<ProtocolLevel> = (v) => {
   return fail(`must be 3.1.1 or 5, got ${show(v)}`);
 };
 
-const SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
-
-/** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */
-export const brokerUrl: Parse<string> = (v) => {
-  required(v);
-  if (typeof v !== 'string') fail(`expected a broker URL like mqtt://localhost:1883, got ${show(v)}`);
-  if (v === 'embedded') return v;
-  const shown = show(redactUrl(v));
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v)) {
-    fail(`expected "embedded" or a URL like mqtt://localhost:1883, got ${shown}`, 'start with the scheme: mqtt://, mqtts://, ws:// or wss://');
-  }
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    return fail(`expected "embedded" or a URL like mqtt://localhost:1883, got ${shown}`);
-  }
-  if (!SCHEMES.includes(url.protocol)) {
-    fail(`unsupported URL scheme ${show(url.protocol.replace(/:$/, ''))}`, 'use mqtt://, mqtts://, ws:// or wss://');
-  }
-  if (!url.hostname) fail(`URL ${shown} has no host`, 'e.g. mqtt://localhost:1883');
-  const credentials = urlCredentials(url);
-  if (typeof credentials === 'string') fail(credentials, PERCENT_HINT);
-  return v;
-};
-
-/** One of several broker URLs (target.urls): like `url`, but "embedded" has no place in a list of brokers. */
-export const clusterUrl: Parse<string> = (v) => {
-  const url = brokerUrl(v);
-  if (url === 'embedded') fail('"embedded" cannot be one of several broker URLs', 'list mqtt://, mqtts://, ws:// or wss:// URLs, or use url: embedded alone');
-  return url;
-};
-
-/** A local IPv4 or IPv6 address to bind client sockets to (target.sourceAddresses), e.g. 127.0.0.2 or ::1. */
-export const ipAddress: Parse<string> = (v) => {
-  const address = text()(v).trim();
-  if (!isIP(address)) fail(`${show(v)} is not an IPv4 or IPv6 address`, 'e.g. 127.0.0.2, 10.0.0.5 or fd00::5 (no host names, no ports)');
-  return address;
-};
-
-/** A file path (kept as written; tls.ts reads the file relative to the scenario's directory). */
-export const filePath: Parse<string> = (v) => {
-  const path = text()(v);
-  if (path.trim() === '') fail('a file path must not be empty');
-  return path;
-};
-
-/** A DNS host name (for TLS SNI and the certificate check), e.g. broker.example.com; not an IP address. */
-export const hostName: Parse<string> = (v) => {
-  const name = text()(v);
-  if (isIP(name)) fail('servername must be a host name, not an IP address', "leave it out: the URL's address is then checked against the certificate");
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(name)) fail(`${show(name)} is not a host name`, 'e.g. broker.example.com');
-  return name;
-};
-
-/** A threshold expression ("endToEnd.p99 < 50ms"): checked here, kept verbatim. */
-export const threshold: Parse<string> = (v) => {
-  const expression = text()(v);
-  const parsed = parseThreshold(expression);
+/** A threshold expression ("endToEnd.p99 < 50ms"), parsed once here; the Threshold keeps its text. */
+export const threshold: Parse<Threshold> = (v) => {
+  const parsed = parseThreshold(text()(v));
   if (!parsed.ok) fail(parsed.message, parsed.hint);
-  return expression;
+  return parsed.threshold;
 };

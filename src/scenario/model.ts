@@ -1,13 +1,14 @@
 /**
  * The validated, resolved scenario: what the loader produces and the planner consumes.
  * Every unit is normalised (durations in ms, rates per second, sizes in bytes) and every
- * template is kept as its source text (already checked by the loader; compile with template.ts).
+ * template is kept as its source text (already checked by the loader; compile with mqtt/template.ts).
  * It is plain data (structured-clone safe) so it can cross into worker threads.
  */
-export type QoS = 0 | 1 | 2;
+import type { ProtocolLevel, QoS } from '../mqtt/protocol.js';
+import { assertNever } from '../shared/assertNever.js';
+import type { Threshold } from '../thresholds/parse.js';
 
-/** MQTT protocol level on the wire: 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
-export type ProtocolLevel = 4 | 5;
+export type { ProtocolLevel, QoS } from '../mqtt/protocol.js';
 
 export interface TargetSpec {
   /** mqtt://, mqtts://, ws://, wss:// URL, or the literal "embedded". */
@@ -27,8 +28,9 @@ export interface TargetSpec {
 }
 
 /**
- * TLS for mqtts:// and wss://. The loader reads the files named in the scenario (relative to its directory)
- * and keeps their PEM text here, so worker threads get everything in the plan and read no files themselves.
+ * TLS for mqtts:// and wss://. The loader checks the files named in the scenario (relative to its directory);
+ * loadTlsMaterial (tlsMaterial.ts) then reads their PEM texts into ca / cert / key, so worker threads get
+ * everything in the plan and read no files themselves. Until then only `files` is set.
  * `key` is a secret: redactScenario always replaces it, and ca/cert by their file name and fingerprint.
  */
 export interface TlsSpec {
@@ -77,19 +79,22 @@ export interface PayloadSpec {
   /** With a range ("64..512"), the upper end: each message gets a size in [size, maxSize]. */
   maxSize?: number;
   /**
-   * A JSON template (see scenario/payloadTemplate.ts) instead of binary filler: the payload is the
+   * A JSON template (see mqtt/payloadTemplate.ts) instead of binary filler: the payload is the
    * filled-in JSON object with mqbench's header added as a field "_mqb" (base64). `size` is ignored.
    */
   json?: string;
 }
+
+/** `rate: 100/s` (messages per second for the whole group) or `every: 5s` (one message per client per period). */
+export type PublishRate = { kind: 'rate'; perSec: number } | { kind: 'every'; everyMs: number };
 
 export interface PublishSpec {
   /** Template source, e.g. "cmd/{target}" or "telemetry/{i}". */
   topic: string;
   qos: QoS;
   retain: boolean;
-  /** Total messages per second for the whole group (a per-client `every` is converted: count / every). */
-  rate: number;
+  /** How often the group publishes, as written: a rate for the whole group, or every so often per client. */
+  rate: PublishRate;
   payload: PayloadSpec;
   /**
    * A weighted QoS mix, [share of QoS 0, QoS 1, QoS 2] summing to 1 (then `qos` is the highest
@@ -134,9 +139,11 @@ export interface GroupSpec {
  * pause / resume: the group stops / restarts publishing (its slots in between are skipped).
  */
 export type EventSpec =
-  | { atMs: number; disconnect: { group: string; fraction: number; abrupt: boolean; reconnectAfterMs: number; jitterMs: number } }
-  | { atMs: number; pause: { group: string } }
-  | { atMs: number; resume: { group: string } };
+  | { kind: 'disconnect'; atMs: number; group: string; fraction: number; abrupt: boolean; reconnectAfterMs: number; jitterMs: number }
+  | { kind: 'pause'; atMs: number; group: string }
+  | { kind: 'resume'; atMs: number; group: string };
+
+export type EventKind = EventSpec['kind'];
 
 export interface Scenario {
   name: string;
@@ -158,10 +165,20 @@ export interface Scenario {
   stages?: { durationMs: number; level: number }[];
   /** Timed events, in the order written (times are relative to the start of publishing). */
   events: EventSpec[];
-  /** Threshold expressions, e.g. "endToEnd.p99 < 50ms" (validated by the loader, kept verbatim; see metrics/thresholds.ts). */
-  thresholds: string[];
+  /** Pass/fail thresholds, e.g. "endToEnd.p99 < 50ms", parsed by the loader (see thresholds/parse.ts). */
+  thresholds: Threshold[];
 }
 
-/** Variables a template may use. */
-export const TEMPLATE_VARS = ['i', 'group', 'clientId', 'target', 'seq', 'run'] as const;
-export type TemplateVar = (typeof TEMPLATE_VARS)[number];
+/** Messages per second the whole group publishes (0 when it does not publish). */
+export function groupPublishRate(g: Pick<GroupSpec, 'count' | 'publish'>): number {
+  const rate = g.publish?.rate;
+  if (rate === undefined) return 0;
+  switch (rate.kind) {
+    case 'rate':
+      return rate.perSec;
+    case 'every':
+      return g.count / (rate.everyMs / 1000);
+    default:
+      return assertNever(rate);
+  }
+}

@@ -7,8 +7,8 @@ import {
   templateShape,
   templateVars,
   type TemplateProblem,
+  type TemplateVar,
 } from './template.js';
-import type { TemplateVar } from './types.js';
 
 function problemsOf(source: string, allowed?: readonly TemplateVar[]): TemplateProblem[] {
   const r = parseTemplate(source, allowed);

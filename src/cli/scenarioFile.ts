@@ -1,0 +1,33 @@
+/**
+ * The scenario file as the commands see it: loaded (with this machine's limits, when a command runs it) and its
+ * TLS material read, its problems printed one per line with a count, or its warnings printed for the scenario
+ * as it will run.
+ */
+import { loadScenario, type LoadedScenario, type LoadLimits } from '../scenario/load.js';
+import type { Scenario } from '../scenario/model.js';
+import { loadTlsMaterial } from '../scenario/tlsMaterial.js';
+import { ExitCode, formatProblem, type ScenarioProblem } from '../shared/errors.js';
+
+const err = (s: string) => process.stderr.write(s);
+
+/** Every problem on its own line, then how many there were. */
+export function printProblems(file: string, problems: readonly ScenarioProblem[]): void {
+  err(`${problems.map(formatProblem).join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}\n`);
+}
+
+/**
+ * The loaded scenario with its TLS material read (the step after validation), or (its problems printed) the
+ * exit code for a scenario that is wrong.
+ */
+export async function loadScenarioFile(file: string, limits: LoadLimits = {}): Promise<LoadedScenario | ExitCode> {
+  const validated = await loadScenario(file, process.env, limits);
+  const result = validated.ok ? await loadTlsMaterial(validated.loaded) : validated;
+  if (result.ok) return result.loaded;
+  printProblems(file, result.problems);
+  return ExitCode.usage;
+}
+
+/** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
+export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
+  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+}
