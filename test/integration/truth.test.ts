@@ -65,11 +65,20 @@ describe('measurement against independent truth (mosquitto)', () => {
     expect(results.generator.saturated).toBe(false);
   });
 
-  it('a worker asked for far more than it can do is flagged saturated, with the reason', async () => {
+  it('a plan far beyond what broker and generator can do is flagged, with the side that held it back', async () => {
+    // One QoS 0 publisher asked for 1,000,000 msg/s. Which side gives out first depends on the machine: the
+    // broker (it reads more slowly than the socket is written: back-pressure) or the worker (it falls behind its
+    // slots: saturated). Either way the run must say it did not reach the plan, and why; never "complete and fine".
     const { results } = await runYaml(fanout(mosq.url, { rate: '1000000/s', qos: 0, duration: '2s', devices: 1 }).replace(/ *subscribe: .*\n/, ''), 1);
-    expect(results.generator.saturated).toBe(true);
-    expect(results.generator.saturatedReason).toMatch(/late while a worker was/);
+    const m = results.summary.messages;
+    const reasons = [results.generator.saturated ? results.generator.saturatedReason : undefined, results.summary.backPressure?.reason].filter(Boolean);
+    expect(reasons.length).toBeGreaterThan(0);
+    if (results.generator.saturated) expect(results.generator.saturatedReason).toMatch(/late while a worker was/);
+    if (results.summary.backPressure) expect(results.summary.backPressure.reason).toMatch(/planned rate not reached \(broker back-pressure\)/);
     expect(results.summary.throughput.sentPerSec).toBeLessThan(900_000);
-    expect(results.summary.messages.lateSends).toBeGreaterThan(results.summary.messages.sent / 2);
+    expect(m.lateSends).toBeGreaterThan(m.sent / 2);
+    // Every planned message is accounted for: sent, missed by the generator, or never handed to the socket.
+    expect(m.sent + m.missedSends + m.unsent).toBe(m.planned);
+    expect(m.lost).toBe(0);
   });
 });
