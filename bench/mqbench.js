@@ -9,11 +9,11 @@ const cfg = JSON.parse(process.argv[2]);
 // bench/run.js passes a private copy of dist/ taken at the start of the run, so a rebuild by someone else
 // during the run cannot change what is measured; standalone, this uses ../dist.
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
-const { runPlan } = await import(new URL('coordinator/coordinator.js', dist));
-const { buildResults } = await import(new URL('metrics/results.js', dist));
-const { buildRunPlan } = await import(new URL('plan/plan.js', dist));
-const { parseScenarioText } = await import(new URL('scenario/load.js', dist));
-const { systemClock } = await import(new URL('shared/clock.js', dist));
+const { runPlan } = await import(new URL('coordinator/coordinator.js', dist).href);
+const { buildResults } = await import(new URL('metrics/results.js', dist).href);
+const { buildRunPlan } = await import(new URL('plan/plan.js', dist).href);
+const { parseScenarioText } = await import(new URL('scenario/load.js', dist).href);
+const { systemClock } = await import(new URL('shared/clock.js', dist).href);
 const BARRIER_LEAD_MS = 50; // coordinator.ts: publishing starts this long after every worker reported 'connected'
 
 const sec = (ms) => `${Math.round(ms)}ms`;

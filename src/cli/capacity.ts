@@ -108,6 +108,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   return report(base, flags, slo, unit, steps, figures, verdict, abort.signal.aborted);
 }
 
+// eslint-disable-next-line max-params -- debt: 8 positional arguments; pass the step context as one object
 async function report(
   base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
   figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,

@@ -30,6 +30,7 @@ export class Publisher {
   private stopped = false;
   private releasing: Device | null = null;
 
+  // eslint-disable-next-line max-params -- debt: 9 constructor dependencies; take a deps object
   constructor(
     private readonly clock: Clock,
     private readonly recorder: Recorder,
