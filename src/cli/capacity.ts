@@ -1,26 +1,20 @@
-import { availableParallelism } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import Table from 'cli-table3';
-import { runPlan } from '../coordinator/coordinator.js';
-import { checkThresholds, parseThreshold } from '../metrics/thresholds.js';
-import { buildResults } from '../metrics/results.js';
-import type { Results } from '../metrics/types.js';
+import type { EmbeddedBroker } from '../broker/embedded.js';
+import { parseThreshold } from '../metrics/thresholds.js';
+import type { ProbedCapability, Results } from '../metrics/types.js';
 import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
-import { buildRunPlan } from '../plan/plan.js';
 import { scaleScenario } from '../plan/scale.js';
 import type { CapacityResult } from '../report/capacityShape.js';
 import { defaultResultsPath } from '../report/json.js';
-import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { loadScenario } from '../scenario/load.js';
-import { redactScenario, redactUrl } from '../scenario/redact.js';
+import { runScenario, type RunDeps } from '../run.js';
+import { redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/types.js';
-import { systemClock } from '../shared/clock.js';
-import { ExitCode, ScenarioError, UserError } from '../shared/errors.js';
-import { connectionLimits } from '../shared/fdlimit.js';
-import { VERSION } from '../shared/version.js';
-import { abortOnSignals, overrideBroker, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
-import { offersFrom } from '../metrics/capabilities.js';
+import { ExitCode, UserError } from '../shared/errors.js';
 import { driverByName } from '../driver/registry.js';
+import { abortOnSignals, type CliIo } from './io.js';
+import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
+import { scenarioForRun } from './run.js';
+import { loadRunScenario, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -33,7 +27,13 @@ export interface CapacityFlags {
   driver: string;
 }
 
-const err = (s: string) => process.stderr.write(s);
+/** commander's option record of `capacity` → CapacityFlags. */
+export function capacityFlagsFrom(o: Record<string, unknown>): CapacityFlags {
+  const num = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs' };
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The scenario at one load: total publish rate spread over the publishing groups as written, or a client count. */
@@ -49,89 +49,110 @@ function atLoad(base: Scenario, mode: 'rate' | 'connections', load: number, step
   return s;
 }
 
-/** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
-export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
-  const slo = flags.slo.split(',').map((x) => x.trim()).filter(Boolean);
+/** --slo: comma-separated threshold expressions, each checked now (a typo is a usage error before anything runs). */
+function parseSlo(text: string): string[] {
+  const slo = text.split(',').map((x) => x.trim()).filter(Boolean);
   for (const expr of slo) {
     const p = parseThreshold(expr);
     if (!p.ok) throw new UserError(`--slo: ${p.message}`, ExitCode.usage, p.hint);
   }
   if (slo.length === 0) throw new UserError('--slo needs at least one expression', ExitCode.usage, 'e.g. --slo "endToEnd.p99<20ms,messages.lost==0"');
-  let loaded;
-  try {
-    loaded = await loadScenario(file, process.env, connectionLimits());
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    err(`${e.message}\n`);
-    return ExitCode.usage;
-  }
-  const base = structuredClone(loaded.scenario);
-  if (flags.broker) overrideBroker(base, flags.broker);
-  await checkOutBeforeRun(flags.out);
-  const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
-  const mode = publishRate > 0 ? 'rate' : 'connections';
-  const unit = mode === 'rate' ? 'msg/s' : 'connections';
-  const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
-  const from = flags.from ?? Math.max(1, Math.round(current / 10));
-  const to = flags.to ?? current * 100;
-  printScenarioWarnings(loaded, atLoad(base, mode, from, flags.stepDuration));
-  const embedded = await prepareTarget(base);
-  const probed = await probeRunCapabilities(base, driverByName(flags.driver));
-  const abort = new AbortController();
-  const release = abortOnSignals(abort);
-  const steps: CapacityStep[] = [];
-  const figures: { load: number; p99: number; lost: number; results: Results }[] = [];
-  err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.join(', ')}\n`);
-  let verdict: { maxLoad: number | null; reason: string } = { maxLoad: null, reason: 'interrupted' };
-  try {
-    for (;;) {
-      const next = nextStep(steps, { from, to });
-      if (next.done) {
-        verdict = next;
-        break;
-      }
-      const s = atLoad(base, mode, next.load, flags.stepDuration);
-      const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0), offers: offersFrom(probed) });
-      const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal });
-      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null, probed });
-      if (abort.signal.aborted) break;
-      const checks = checkThresholds(results, slo);
-      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
-      if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
-      const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
-      steps.push(step);
-      const p99 = results.summary.latencyMs.endToEnd.count > 0 ? results.summary.latencyMs.endToEnd.p99 : results.summary.latencyMs.connect.p99;
-      figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results });
-      err(`  step ${steps.length}: ${fmt(next.load)} ${unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
-    }
-  } finally {
-    release();
-    await embedded?.close();
-  }
-  return report(base, flags, slo, unit, steps, figures, verdict, abort.signal.aborted);
+  return slo;
 }
 
-async function report(
-  base: Scenario, flags: CapacityFlags, slo: string[], unit: string, steps: CapacityStep[],
-  figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
-): Promise<number> {
+/** What the search varies, and between which loads. */
+interface Search {
+  base: Scenario;
+  mode: 'rate' | 'connections';
+  unit: string;
+  from: number;
+  to: number;
+  slo: string[];
+}
+
+function searchOf(base: Scenario, flags: CapacityFlags, slo: string[]): Search {
+  const publishRate = base.groups.reduce((r, g) => r + (g.publish?.rate ?? 0), 0);
+  const mode = publishRate > 0 ? 'rate' : 'connections';
+  const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
+  return { base, mode, unit: mode === 'rate' ? 'msg/s' : 'connections', from: flags.from ?? Math.max(1, Math.round(current / 10)), to: flags.to ?? current * 100, slo };
+}
+
+interface Figure {
+  load: number;
+  p99: number;
+  lost: number;
+  results: Results;
+}
+
+type Verdict = { maxLoad: number | null; reason: string };
+
+/** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
+export async function capacityCommand(io: CliIo, file: string, flags: CapacityFlags): Promise<number> {
+  const slo = parseSlo(flags.slo);
+  const loaded = await loadRunScenario(io, file, 1);
+  if (typeof loaded === 'number') return loaded;
+  const base = scenarioForRun(loaded.scenario, { broker: flags.broker });
+  await checkOutBeforeRun(flags.out);
+  const search = searchOf(base, flags, slo);
+  printScenarioWarnings(io, loaded, atLoad(base, search.mode, search.from, flags.stepDuration));
+  const embedded = await prepareTarget(io, base);
+  const probed = await probeRunCapabilities(io, base, driverByName(flags.driver));
+  const abort = new AbortController();
+  const release = abortOnSignals(io, abort);
+  io.stderr.write(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${search.unit} from ${fmt(search.from)} to ${fmt(search.to)}; SLO: ${slo.join(', ')}\n`);
+  const deps: RunDeps = { driver: flags.driver, workers: flags.workers, probed, signal: abort.signal, secretPaths: loaded.secretPaths, embedded: embedded !== null, thresholds: slo };
+  let found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict };
+  try {
+    found = await searchCapacity(io, search, flags.stepDuration, deps);
+  } finally {
+    release();
+    await closeBroker(embedded);
+  }
+  return report(io, search, flags, found, abort.signal.aborted);
+}
+
+const closeBroker = async (b: EmbeddedBroker | null) => b?.close();
+
+/** Runs step after step until the search is done or interrupted. */
+async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: RunDeps): Promise<{ steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }> {
+  const steps: CapacityStep[] = [];
+  const figures: Figure[] = [];
+  for (;;) {
+    const next = nextStep(steps, { from: search.from, to: search.to });
+    if (next.done) return { steps, figures, verdict: next };
+    const { results } = await runScenario(atLoad(search.base, search.mode, next.load, stepMs), deps);
+    if (deps.signal?.aborted) return { steps, figures, verdict: { maxLoad: null, reason: 'interrupted' } };
+    const failed = (results.thresholds ?? []).filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
+    if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
+    const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
+    steps.push(step);
+    const e2e = results.summary.latencyMs.endToEnd;
+    const p99 = e2e.count > 0 ? e2e.p99 : results.summary.latencyMs.connect.p99;
+    figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results });
+    io.stderr.write(`  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
+  }
+}
+
+async function report(io: CliIo, search: Search, flags: CapacityFlags, found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }, aborted: boolean): Promise<number> {
+  const { steps, figures, verdict } = found;
+  const { unit } = search;
   const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
   steps.forEach((s, i) => table.push([i + 1, fmt(s.load), figures[i].p99.toFixed(2), fmt(figures[i].lost), s.saturated ? 'generator saturated' : s.ok ? 'pass' : 'FAIL']));
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
   const capacity: CapacityResult & Record<string, unknown> = {
-    slo, steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
+    slo: search.slo, steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
     maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
   };
   const headline = verdict.maxLoad === null
     ? `No sustainable ${unit} found: ${verdict.reason}.`
     : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
-  process.stdout.write(`${table.toString()}\n${headline}\n`);
+  io.stdout.write(`${table.toString()}\n${headline}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
   if (source) {
-    const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
-    const saved = await saveResultsOrRescue(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
-    if (saved.ok) err(`results written to ${out}\n`);
+    const out = flags.out ?? defaultResultsPath(`${search.base.name}-capacity`, new Date(source.startedAt));
+    const saved = await saveResultsOrRescue(io, out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
+    if (saved.ok) io.stderr.write(`results written to ${out}\n`);
     if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
   }
   if (aborted) return ExitCode.interrupted;

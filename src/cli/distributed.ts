@@ -11,15 +11,7 @@ import type { Scenario } from '../scenario/types.js';
 import { readClockOffset, type ClockOffsetReading } from '../shared/clockOffset.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { checkRunId, deriveRunId, runTagOf, scenarioHash } from '../shared/runIdentity.js';
-
-export interface DistributedFlags {
-  segment?: Segment;
-  runId?: string;
-  /** Epoch ms. */
-  startAt?: number;
-  /** ms from now. */
-  startDelay?: number;
-}
+import type { DistributedFlags } from './runFlags.js';
 
 export interface Distributed {
   segment: Segment;
@@ -90,14 +82,14 @@ export function resolveDistributed(flags: DistributedFlags, scenario: Scenario, 
 }
 
 /** The `segment` record of the results; `publishStart` = when publishing began (epoch ms; 0 if it never did). */
-export async function segmentInfo(d: Distributed, publishStart: number): Promise<SegmentInfo> {
+export async function segmentInfo(d: Distributed, publishStart: number, env: Readonly<Record<string, string | undefined>>): Promise<SegmentInfo> {
   const offset = await d.clockOffset;
   return {
     index: d.segment.index,
     count: d.segment.count,
     runId: d.runId,
     scenarioHash: d.scenarioHash,
-    host: process.env.MQBENCH_HOST || hostname(),
+    host: env.MQBENCH_HOST || hostname(),
     clockSource: 'system',
     startAt: new Date(publishStart || d.startAt || Date.now()).toISOString(),
     clockOffset: offset.estimate,

@@ -10,6 +10,7 @@ import { loadScenario } from '../scenario/load.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { TargetSpec } from '../scenario/types.js';
 import { ExitCode, ScenarioError } from '../shared/errors.js';
+import type { CliIo } from './io.js';
 import { checkBrokerFlag } from './session.js';
 
 export interface DoctorFlags {
@@ -18,12 +19,6 @@ export interface DoctorFlags {
   scenario?: string;
   driver: DriverName;
 }
-
-let stdoutClosed = false;
-/** Lines go out as each check finishes; a reader that went away (`| head`) just ends the output. */
-const out = (s: string) => {
-  if (!stdoutClosed) process.stdout.write(s);
-};
 
 /** --connections: a whole number of connections, 1 or more. */
 export function parseConnectionsArg(text: string): number {
@@ -37,38 +32,46 @@ function localAddresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
 }
 
-/**
- * `mqbench doctor`: machine limits against the planned load, then (when a broker is known) what the broker
- * supports. One line per check, the fix under each problem, a summary. Exit 0 without FAIL, 1 with, 2 usage.
- */
-export async function doctorCommand(flags: DoctorFlags): Promise<number> {
-  if (flags.broker !== undefined) checkBrokerFlag(flags.broker);
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    stdoutClosed = true;
-  });
-  let target: TargetSpec | undefined;
-  let needs: Needs = NO_NEEDS;
-  let connections = flags.connections;
-  let source = connections !== undefined ? '--connections' : undefined;
+/** What doctor checks against: the planned connections (and where that number came from), the broker, the scenario's needs. */
+interface DoctorSubject {
+  target?: TargetSpec;
+  needs: Needs;
+  connections?: number;
+  source?: string;
+}
+
+/** --scenario (if given) then --broker and --connections; a scenario with problems is the exit code 2 instead. */
+async function subjectOf(io: CliIo, flags: DoctorFlags): Promise<DoctorSubject | number> {
+  const fromFlag: DoctorSubject = { needs: NO_NEEDS, connections: flags.connections, source: flags.connections !== undefined ? '--connections' : undefined };
+  let subject = fromFlag;
   if (flags.scenario !== undefined) {
     let loaded;
     try {
       // No machine limits here: a scenario too large for this machine is what doctor reports on, not refuses.
-      loaded = await loadScenario(flags.scenario, process.env);
+      loaded = await loadScenario(flags.scenario, io.env);
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
-      process.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${flags.scenario}\n`);
+      io.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${flags.scenario}\n`);
       return ExitCode.usage;
     }
-    target = loaded.scenario.target;
-    needs = scenarioNeeds(loaded.scenario);
-    if (connections === undefined) {
-      connections = scenarioConnections(loaded.scenario);
-      source = `scenario ${loaded.scenario.name}`;
-    }
+    const sc = loaded.scenario;
+    const load = fromFlag.connections === undefined ? { connections: scenarioConnections(sc), source: `scenario ${sc.name}` } : { connections: fromFlag.connections, source: fromFlag.source };
+    subject = { target: sc.target, needs: scenarioNeeds(sc), ...load };
   }
-  if (flags.broker !== undefined) target = { ...(target ?? { mqttVersion: 4 }), url: flags.broker };
+  if (flags.broker !== undefined) subject.target = { ...(subject.target ?? { mqttVersion: 4 }), url: flags.broker };
+  return subject;
+}
+
+/**
+ * `mqbench doctor`: machine limits against the planned load, then (when a broker is known) what the broker
+ * supports. One line per check, the fix under each problem, a summary. Exit 0 without FAIL, 1 with, 2 usage.
+ */
+export async function doctorCommand(io: CliIo, flags: DoctorFlags): Promise<number> {
+  if (flags.broker !== undefined) checkBrokerFlag(flags.broker);
+  const subject = await subjectOf(io, flags);
+  if (typeof subject === 'number') return subject;
+  const { target, connections } = subject;
+  const out = (s: string) => void io.stdout.write(s);
   const brokerUrl = target && target.url !== 'embedded' ? target.url : undefined;
   const host = brokerUrl ? probeAddress(brokerUrl)?.host : undefined;
 
@@ -77,7 +80,7 @@ export async function doctorCommand(flags: DoctorFlags): Promise<number> {
     checks.push(c);
     out(`${formatCheck(c)}\n`);
   };
-  const planned = connections !== undefined ? `${connections.toLocaleString('en-US')} connections (${source})` : 'no load given (--connections N or --scenario file)';
+  const planned = connections !== undefined ? `${connections.toLocaleString('en-US')} connections (${subject.source})` : 'no load given (--connections N or --scenario file)';
   out(`mqbench doctor: ${planned}, ${flags.driver} driver${brokerUrl ? `, broker ${redactUrl(brokerUrl)}` : ''}\n`);
 
   runMachineChecks(readMachineFacts(), {
@@ -87,7 +90,7 @@ export async function doctorCommand(flags: DoctorFlags): Promise<number> {
   }, emit);
 
   if (brokerUrl && target) {
-    await runBrokerChecks({ ...target, url: brokerUrl }, needs, driverByName('mqttjs'), emit);
+    await runBrokerChecks({ ...target, url: brokerUrl }, subject.needs, driverByName('mqttjs'), emit);
   } else if (target?.url === 'embedded') {
     out('broker: the scenario uses the embedded broker (aedes, in this process): nothing to probe; --broker mqtt://host:port checks a real one\n');
   } else {
@@ -95,4 +98,10 @@ export async function doctorCommand(flags: DoctorFlags): Promise<number> {
   }
   out(`${formatSummary(checks)}\n`);
   return doctorExitCode(checks);
+}
+
+/** commander's option record of `doctor` → DoctorFlags. */
+export function doctorFlagsFrom(o: Record<string, unknown>): DoctorFlags {
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  return { broker: str('broker'), connections: typeof o.connections === 'number' ? o.connections : undefined, scenario: str('scenario'), driver: o.driver === 'lean' ? 'lean' : 'mqttjs' };
 }

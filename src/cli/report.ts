@@ -5,6 +5,7 @@ import { renderHtmlReport } from '../report/html.js';
 import { loadChartLibrary } from '../report/htmlAssets.js';
 import { utcStamp } from '../report/json.js';
 import { ExitCode } from '../shared/errors.js';
+import type { CliIo } from './io.js';
 import { labelled, parseSource, readSources } from './sources.js';
 
 /** Default report location: `results/report-<YYYYMMDD-HHMMSS>.html`, timestamp in UTC. */
@@ -26,15 +27,15 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** `mqbench report`: returns the exit code. Every unreadable file is named before exiting with 2. */
-export async function reportCommand(args: string[], flags: { out?: string }): Promise<number> {
+export async function reportCommand(io: CliIo, args: string[], flags: { out?: string }): Promise<number> {
   if (args.length === 0) {
-    process.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
+    io.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
     return ExitCode.usage;
   }
   const sources = args.map((a) => parseSource(a, 'report'));
   const { results, problems } = await readSources(sources);
   if (problems.length > 0) {
-    process.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
+    io.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
     return ExitCode.usage;
   }
   const now = new Date();
@@ -43,9 +44,9 @@ export async function reportCommand(args: string[], flags: { out?: string }): Pr
   try {
     await writeAtomically(out, html);
   } catch (err) {
-    process.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
+    io.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
     return ExitCode.usage;
   }
-  process.stdout.write(`Report (${results.length === 1 ? '1 run' : `${results.length} runs`}): ${out}\n`);
+  io.stdout.write(`Report (${results.length === 1 ? '1 run' : `${results.length} runs`}): ${out}\n`);
   return ExitCode.ok;
 }

@@ -10,27 +10,26 @@ import { ExitCode, formatProblem, ScenarioError, UserError } from '../shared/err
 import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
 import type { Driver } from '../driver/types.js';
 import type { ProbedCapability } from '../metrics/types.js';
-
-const err = (s: string) => process.stderr.write(s);
+import type { CliIo } from './io.js';
 
 /**
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | number> {
+export async function loadRunScenario(io: CliIo, file: string, processes: number): Promise<LoadedScenario | number> {
   try {
-    return await loadScenario(file, process.env, { ...connectionLimits(), processes });
+    return await loadScenario(file, io.env, { ...connectionLimits(), processes });
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    err(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
+    io.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
     return ExitCode.usage;
   }
 }
 
 /** A --broker value, checked as target.url is (a URL that does not parse, e.g. 'mqtt://[::1', is a usage error). */
 /** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
-export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
-  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+export function printScenarioWarnings(io: CliIo, loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
+  for (const w of loaded.warnings(scenario)) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
 }
 
 export function checkBrokerFlag(url: string): string {
@@ -78,11 +77,11 @@ async function probeTargets(scenario: Scenario): Promise<void> {
  * or checks that the broker's port answers, so a broker that is down is one clear line.
  * Mutates `scenario.target.url` for the embedded broker; the caller closes what is returned.
  */
-export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker | null> {
+export async function prepareTarget(io: CliIo, scenario: Scenario): Promise<EmbeddedBroker | null> {
   if (scenario.target.url === 'embedded') {
     const embedded = await startEmbeddedBroker();
     scenario.target.url = embedded.url;
-    err(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
+    io.stderr.write(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
       '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
     return embedded;
   }
@@ -94,7 +93,7 @@ export async function prepareTarget(scenario: Scenario): Promise<EmbeddedBroker 
  * Probes the (reachable) broker for what the scenario uses ($share, retained messages for late wildcard
  * subscriptions, QoS 2) and says what it does not offer: those deliveries are counted apart, not expected.
  */
-export async function probeRunCapabilities(scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
+export async function probeRunCapabilities(io: CliIo, scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
   if (!needsProbe(scenario)) return [];
   const probed = await probeCapabilities(scenario, driver);
   const consequence: Record<ProbedCapability['feature'], string> = {
@@ -103,28 +102,8 @@ export async function probeRunCapabilities(scenario: Scenario, driver: Driver): 
     'QoS 2': 'deliveries are judged at the QoS the broker grants',
   };
   for (const p of probed) {
-    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
-    else if (p.offered === null) err(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
+    if (p.offered === false) io.stderr.write(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
+    else if (p.offered === null) io.stderr.write(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
   }
   return probed;
-}
-
-/**
- * Ctrl-C / SIGTERM abort the run (connections closed, partial results written); a second one
- * quits at once. Returns the function that removes the handlers.
- */
-export function abortOnSignals(abort: AbortController): () => void {
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    err(`\nmqbench: ${sig}: stopping, closing connections and writing partial results (again to quit at once)\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
 }

@@ -1,22 +1,23 @@
 import { loadScenario } from '../scenario/load.js';
 import { ExitCode, ScenarioError } from '../shared/errors.js';
 import { connectionLimits } from '../shared/fdlimit.js';
+import type { CliIo } from './io.js';
 import { printScenarioWarnings } from './session.js';
 
 /** `mqbench validate`: every problem on its own line, exit 2 if any. `processes`: as `run --processes` would split it. */
-export async function validateCommand(file: string, processes = 1): Promise<number> {
+export async function validateCommand(io: CliIo, file: string, processes = 1): Promise<number> {
   try {
-    const loaded = await loadScenario(file, process.env, { ...connectionLimits(), processes });
+    const loaded = await loadScenario(file, io.env, { ...connectionLimits(), processes });
     const { scenario } = loaded;
     const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
-    printScenarioWarnings(loaded);
+    printScenarioWarnings(io, loaded);
     const warnings = loaded.warnings().length;
     const warned = warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'} on stderr` : '';
-    process.stdout.write(`${file}: valid (${scenario.name}: ${scenario.groups.length} group(s), ${clients} clients${warned})\n`);
+    io.stdout.write(`${file}: valid (${scenario.name}: ${scenario.groups.length} group(s), ${clients} clients${warned})\n`);
     return ExitCode.ok;
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    process.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
+    io.stderr.write(`${e.message}\n${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${file}\n`);
     return ExitCode.usage;
   }
 }

@@ -1,9 +1,9 @@
 import { Aggregator } from '../metrics/aggregate.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
 import { redactUrl } from '../scenario/redact.js';
+import type { IntervalView, RunOutcome } from '../metrics/outcome.js';
 import type { RunStatus } from '../metrics/types.js';
 import type { RunPlan } from '../plan/plan.js';
-import type { ProgressInfo } from '../report/progress.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
 import { armRemoteReceivers, segmentStopAt } from './remote.js';
@@ -13,10 +13,8 @@ export interface RunOptions {
   plan: RunPlan;
   driver: string;
   clock: Clock;
-  /** Called about once a second with live figures. */
-  onProgress?: (p: ProgressInfo) => void;
-  /** Called about once a second with the live aggregate (cumulative counters and histograms), e.g. for metrics exporters. */
-  onAggregate?: (agg: Aggregator) => void;
+  /** Called about once a second with the run so far, and once more (`final`) when every final snapshot is in. */
+  onInterval?: (view: IntervalView) => void;
   /** Aborting (Ctrl-C) stops the run at once; what was measured is kept, status "partial". */
   signal?: AbortSignal;
   workerEntry?: URL;
@@ -30,22 +28,6 @@ export interface RunOptions {
    * resolves with the epoch ms at which publishing begins. Instead of startAt.
    */
   startGate?: () => Promise<number>;
-}
-
-export interface RunOutcome {
-  status: RunStatus;
-  reason?: string;
-  agg: Aggregator;
-  startedAt: Date;
-  /** Epoch ms: when publishing began, when the measured window began and when it ended. */
-  publishStart: number;
-  measureFrom: number;
-  measureEnd: number;
-  workers: number;
-  /** Which messages reached at least one subscriber (all threads of this process wrote it). */
-  delivered: SeqBitmap;
-  /** The receive-side ledger's shared state (`$share` group records, sessions). */
-  ledger: LedgerBuffers;
 }
 
 const DEFAULT_ENTRY = new URL('../worker/entry.js', import.meta.url);
@@ -68,6 +50,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   let agg = new Aggregator(clock.now());
   let status: RunStatus = 'complete';
   let reason: string | undefined;
+  let connectAt = 0;
+  let connectedAt = 0;
   let publishStart = 0;
   let measureFrom = 0;
   let measureEnd = 0;
@@ -81,31 +65,31 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, pool.failedPromise]);
   pool.onSnapshot = (m) => agg.add(m.snapshot);
 
-  const progress = () => {
-    const row = agg.latest();
+  const view = (final: boolean): IntervalView => {
     const now = clock.now();
-    opts.onProgress?.({
-      phase: row?.phase ?? 'connect',
+    return {
+      at: now,
+      phase: agg.latest()?.phase ?? 'connect',
       elapsedSec: publishStart ? Math.max(0, (now - publishStart) / 1000) : 0,
       totalSec: (sc.warmupMs + sc.durationMs) / 1000,
-      connections: { open: agg.openConnections(), planned: plan.totals.clients, failed: agg.measured.connFailed },
-      sentPerSec: row?.sent ?? 0,
-      receivedPerSec: row?.received ?? 0,
-      awaiting: Math.max(0, agg.all.expected - (agg.all.received - agg.all.duplicated)),
-      lateSends: agg.all.lateSends,
-      endToEndP99Ms: row?.endToEndP99 ?? null,
-    });
-    opts.onAggregate?.(agg);
+      plannedClients: plan.totals.clients,
+      agg,
+      final,
+    };
+  };
+  const progress = () => {
+    opts.onInterval?.(view(false));
     progressTimer = clock.setTimeout(progress, 1000);
   };
 
   try {
     await guard(pool.waitAll('ready'));
-    const connectAt = clock.now() + BARRIER_LEAD_MS;
+    connectAt = clock.now() + BARRIER_LEAD_MS;
     agg = new Aggregator(connectAt);
     pool.broadcast({ type: 'connect', at: connectAt });
     progressTimer = clock.setTimeout(progress, 1000);
     await guard(pool.waitAll('connected'));
+    connectedAt = clock.now();
     if (agg.measured.connSucceeded === 0) {
       status = 'failed';
       reason = `no connection to ${redactUrl(sc.target.url)} succeeded (${topReasons(agg.connectErrors)})`;
@@ -147,7 +131,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     status = 'partial';
     reason = `${notBack} connection${notBack === 1 ? ' was' : 's were'} lost during the run and did not come back (broker down or refusing?)`;
   }
-  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered, ledger };
+  opts.onInterval?.(view(true));
+  return { status, reason, agg, startedAt, connectAt, connectedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered, ledger };
 }
 
 async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {

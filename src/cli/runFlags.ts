@@ -1,0 +1,84 @@
+/**
+ * The options of `mqbench run`, typed, and the one place that reads commander's untyped option record into
+ * them. Depends on nothing else in cli/, so the commands it chooses between (one run, N processes, a
+ * comparison) all import it without a cycle.
+ */
+import type { Segment } from '../plan/segment.js';
+
+/** Options of distributed runs (--segment, --run-id, --start-at, --start-delay). */
+export interface DistributedFlags {
+  segment?: Segment;
+  runId?: string;
+  /** Epoch ms. */
+  startAt?: number;
+  /** ms from now. */
+  startDelay?: number;
+}
+
+export interface RunFlags extends DistributedFlags {
+  /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
+  brokers: string[];
+  repeat: number;
+  markdown: boolean;
+  duration?: number;
+  /** Multiply client counts (and their publish rates) by this factor. */
+  scale?: number;
+  workers?: number;
+  out?: string;
+  quiet: boolean;
+  driver: string;
+  /** Extra threshold expressions from --threshold (already validated), checked with the scenario's. */
+  threshold: string[];
+  /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
+  prometheus?: number;
+  /** --processes N: run the scenario as N local segment processes and merge their results. */
+  processes: number;
+  /** false (--no-verdict-fail): a broken delivery promise does not fail the run (exit 3). */
+  verdictFail: boolean;
+}
+
+/** How a single run shows itself: a comparison run prints neither the summary nor a live line per run. */
+export interface RunView {
+  summary: boolean;
+  quiet: boolean;
+}
+
+type Opts = Record<string, unknown>;
+
+const num = (o: Opts, k: string): number | undefined => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+const str = (o: Opts, k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+const strings = (o: Opts, k: string): string[] => {
+  const v = o[k];
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+};
+const isSegment = (v: unknown): v is Segment =>
+  typeof v === 'object' && v !== null && typeof (v as Segment).index === 'number' && typeof (v as Segment).count === 'number';
+
+/** commander's option record of `run` (values already converted by the option parsers) → RunFlags. */
+export function runFlagsFrom(o: Opts): RunFlags {
+  return {
+    brokers: strings(o, 'broker'),
+    repeat: num(o, 'repeat') ?? 1,
+    markdown: o.markdown === true,
+    duration: num(o, 'duration'),
+    scale: num(o, 'scale'),
+    workers: num(o, 'workers'),
+    out: str(o, 'out'),
+    quiet: o.quiet === true,
+    driver: str(o, 'driver') ?? 'mqttjs',
+    threshold: strings(o, 'threshold'),
+    prometheus: num(o, 'prometheus'),
+    processes: num(o, 'processes') ?? 1,
+    verdictFail: o.verdictFail !== false,
+    segment: isSegment(o.segment) ? o.segment : undefined,
+    runId: str(o, 'runId'),
+    startAt: num(o, 'startAt'),
+    startDelay: num(o, 'startDelay'),
+  };
+}
+
+/** Several targets, a repeat, or a named target: a comparison run rather than one run. */
+export function isComparison(flags: Pick<RunFlags, 'brokers' | 'repeat'>): boolean {
+  return flags.brokers.length > 1 || flags.repeat > 1 || flags.brokers.some((b) => /^[A-Za-z0-9_.-]+=/.test(b));
+}
