@@ -14,7 +14,7 @@ import { requireDriver, DEFAULT_DRIVER } from './driver/registry.js';
 import { offersFrom } from './metrics/capabilities.js';
 import { timelineOf, type IntervalView, type RunResult } from './metrics/outcome.js';
 import { brokenPromises } from './metrics/qosVerdict.js';
-import { buildResults } from './metrics/results.js';
+import { buildResults, type ResultsContext } from './metrics/results.js';
 import type { SegmentInfo } from './metrics/segmentTypes.js';
 import { checkThresholds } from './metrics/thresholds.js';
 import type { ProbedCapability, Results } from './metrics/types.js';
@@ -97,21 +97,27 @@ export async function runScenario(scenario: Scenario, deps: RunDeps = {}): Promi
     startAt: deps.startAt, startGate: deps.startGate,
     onInterval: (view: IntervalView) => { for (const r of reporters) r.onInterval?.(view); },
   });
-  const results = buildResults(outcome, {
-    mqbenchVersion: deps.mqbenchVersion ?? VERSION,
-    scenario: { ...redactScenario(scenario, deps.secretPaths ? [...deps.secretPaths] : []), name: scenario.name },
-    targetUrl: redactUrl(scenario.target.url),
-    ...(scenario.target.urls ? { targetUrls: scenario.target.urls.map(redactUrl) } : {}),
-    embedded: deps.embedded ?? false,
-    ...(deps.brokerVersion ? { brokerVersion: deps.brokerVersion } : {}),
-    insecureTls: scenario.target.tls?.insecure === true,
-    probed: deps.probed ?? [],
-    ...(deps.segmentRecord ? { segment: await deps.segmentRecord(outcome.publishStart) } : {}),
-  });
+  const results = buildResults(outcome, await resultsContext(scenario, deps, outcome.publishStart));
   const result = judge(results, plan.segment.count > 1 ? [] : (deps.thresholds ?? runThresholds(scenario)));
   const done = { ...result, timeline: timelineOf(outcome) };
   for (const r of reporters) await r.onEnd?.(done);
   return done;
+}
+
+/** How the results describe the run: the scenario (secrets redacted), the target, the probe, the segment. */
+async function resultsContext(scenario: Scenario, deps: RunDeps, publishStart: number): Promise<ResultsContext> {
+  const urls = scenario.target.urls;
+  return {
+    mqbenchVersion: deps.mqbenchVersion ?? VERSION,
+    scenario: { ...redactScenario(scenario, [...(deps.secretPaths ?? [])]), name: scenario.name },
+    targetUrl: redactUrl(scenario.target.url),
+    ...(urls ? { targetUrls: urls.map(redactUrl) } : {}),
+    embedded: deps.embedded ?? false,
+    ...(deps.brokerVersion ? { brokerVersion: deps.brokerVersion } : {}),
+    insecureTls: scenario.target.tls?.insecure === true,
+    probed: deps.probed ?? [],
+    ...(deps.segmentRecord ? { segment: await deps.segmentRecord(publishStart) } : {}),
+  };
 }
 
 /** Checks the thresholds into `results.thresholds` and lists the broken delivery promises of a complete run. */

@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/types.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { driverByName } from '../driver/registry.js';
 import { abortOnSignals, type CliIo } from './io.js';
+import { readOptions } from './options.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { scenarioForRun } from './run.js';
 import { loadRunScenario, prepareTarget, printScenarioWarnings, probeRunCapabilities } from './session.js';
@@ -29,8 +30,7 @@ export interface CapacityFlags {
 
 /** commander's option record of `capacity` → CapacityFlags. */
 export function capacityFlagsFrom(o: Record<string, unknown>): CapacityFlags {
-  const num = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
-  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const { num, str } = readOptions(o);
   return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs' };
 }
 

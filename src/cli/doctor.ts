@@ -11,6 +11,7 @@ import { redactUrl } from '../scenario/redact.js';
 import type { TargetSpec } from '../scenario/types.js';
 import { ExitCode, ScenarioError } from '../shared/errors.js';
 import type { CliIo } from './io.js';
+import { readOptions } from './options.js';
 import { checkBrokerFlag } from './session.js';
 
 export interface DoctorFlags {
@@ -102,6 +103,6 @@ export async function doctorCommand(io: CliIo, flags: DoctorFlags): Promise<numb
 
 /** commander's option record of `doctor` → DoctorFlags. */
 export function doctorFlagsFrom(o: Record<string, unknown>): DoctorFlags {
-  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-  return { broker: str('broker'), connections: typeof o.connections === 'number' ? o.connections : undefined, scenario: str('scenario'), driver: o.driver === 'lean' ? 'lean' : 'mqttjs' };
+  const { num, str } = readOptions(o);
+  return { broker: str('broker'), connections: num('connections'), scenario: str('scenario'), driver: o.driver === 'lean' ? 'lean' : 'mqttjs' };
 }

@@ -4,6 +4,7 @@
  * comparison) all import it without a cycle.
  */
 import type { Segment } from '../plan/segment.js';
+import { readOptions } from './options.js';
 
 /** Options of distributed runs (--segment, --run-id, --start-at, --start-delay). */
 export interface DistributedFlags {
@@ -43,38 +44,30 @@ export interface RunView {
   quiet: boolean;
 }
 
-type Opts = Record<string, unknown>;
-
-const num = (o: Opts, k: string): number | undefined => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
-const str = (o: Opts, k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-const strings = (o: Opts, k: string): string[] => {
-  const v = o[k];
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-};
 const isSegment = (v: unknown): v is Segment =>
   typeof v === 'object' && v !== null && typeof (v as Segment).index === 'number' && typeof (v as Segment).count === 'number';
 
 /** commander's option record of `run` (values already converted by the option parsers) → RunFlags. */
-export function runFlagsFrom(o: Opts): RunFlags {
+export function runFlagsFrom(o: Record<string, unknown>): RunFlags {
+  const { num, str, flag, strings } = readOptions(o);
   return {
-    brokers: strings(o, 'broker'),
-    repeat: num(o, 'repeat') ?? 1,
-    markdown: o.markdown === true,
-    duration: num(o, 'duration'),
-    scale: num(o, 'scale'),
-    workers: num(o, 'workers'),
-    out: str(o, 'out'),
-    quiet: o.quiet === true,
-    driver: str(o, 'driver') ?? 'mqttjs',
-    threshold: strings(o, 'threshold'),
-    prometheus: num(o, 'prometheus'),
-    processes: num(o, 'processes') ?? 1,
+    brokers: strings('broker'),
+    repeat: num('repeat') ?? 1,
+    markdown: flag('markdown'),
+    duration: num('duration'),
+    scale: num('scale'),
+    workers: num('workers'),
+    out: str('out'),
+    quiet: flag('quiet'),
+    driver: str('driver') ?? 'mqttjs',
+    threshold: strings('threshold'),
+    prometheus: num('prometheus'),
+    processes: num('processes') ?? 1,
     verdictFail: o.verdictFail !== false,
     segment: isSegment(o.segment) ? o.segment : undefined,
-    runId: str(o, 'runId'),
-    startAt: num(o, 'startAt'),
-    startDelay: num(o, 'startDelay'),
+    runId: str('runId'),
+    startAt: num('startAt'),
+    startDelay: num('startDelay'),
   };
 }
 
