@@ -6,7 +6,8 @@ import type { RunStatus } from '../metrics/types.js';
 import type { RunPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
-import { armRemoteReceivers, segmentStopAt } from './remote.js';
+import { armRemoteReceivers } from './remote.js';
+import { timelineOf } from '../plan/timeline.js';
 import { allocateLedger, type LedgerBuffers } from './ledgerBuffers.js';
 
 export interface RunOptions {
@@ -100,8 +101,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       const at = opts.startGate ? await guard(opts.startGate()) : opts.startAt;
       if (at !== undefined) await guard(sleepUntil(clock, at - BARRIER_LEAD_MS));
       publishStart = at ?? clock.now() + BARRIER_LEAD_MS;
-      measureFrom = publishStart + sc.warmupMs;
-      measureEnd = measureFrom + sc.durationMs;
+      const timeline = timelineOf(sc, publishStart); // the one every worker derives from the same t0
+      ({ measureFrom, measureEnd } = timeline);
       agg.realign(publishStart);
       remoteTimers = armRemoteReceivers(plan, new Uint8Array(shared), publishStart, clock);
       pool.broadcast({ type: 'start', t0: publishStart });
@@ -109,7 +110,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       // A run lasts the duration it reports: workers without publishers (an idle-connections scenario) are
       // "published" at once, but their connections are held until the measured window has ended.
       await guard(sleepUntil(clock, measureEnd));
-      if (segmented) await guard(sleepUntil(clock, segmentStopAt(measureEnd, sc.drainMs)));
+      // A segment cannot see the others' progress: every segment stops at the same instant instead.
+      if (segmented) await guard(sleepUntil(clock, timeline.segmentStopAt));
       else await guard(drain(pool, clock, sc.drainMs));
     }
   } catch (err) {

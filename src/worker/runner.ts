@@ -11,6 +11,7 @@ import type { ShareLedger } from '../metrics/shareLedger.js';
 import { AwayLog, type SessionBoard } from '../metrics/sessions.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
+import { timelineOf } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
@@ -36,8 +37,6 @@ export interface RunnerDeps {
 }
 
 const SNAPSHOT_MS = 1000;
-/** A generator still this far behind after the window ended stops; what it did not send is counted as missed. */
-const GIVE_UP_MS = 1000;
 
 /** Everything one worker thread does, free of worker_threads so it can be tested in-process. */
 export class WorkerRunner {
@@ -108,8 +107,8 @@ export class WorkerRunner {
   private start(t0: number): void {
     const { plan, clock } = this.d;
     const sc = plan.scenario;
-    const measureFrom = t0 + sc.warmupMs;
-    const endAt = measureFrom + sc.durationMs;
+    const timeline = timelineOf(sc, t0); // the coordinator's, from the same t0
+    const { measureFrom, measureEnd: endAt } = timeline;
     this.recorder.t0 = t0;
     // Snapshot ticks follow publishing seconds from here on: row t covers (t-1, t].
     if (this.snapshotTimer !== null) clock.clearTimeout(this.snapshotTimer);
@@ -134,7 +133,7 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS, profile };
+        return { groupCount: g.count, first: s.first, count: s.count, rate: g.publish!.rate, t0, endAt, cycles: Infinity, giveUpAt: timeline.giveUpAt, profile };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];
