@@ -124,6 +124,9 @@ async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: R
     if (deps.signal?.aborted) return { steps, figures, verdict: { maxLoad: null, reason: 'interrupted' } };
     const failed = (results.thresholds ?? []).filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
     if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
+    // Messages still waiting for the broker when the step ended: it did not take the planned rate, whatever the SLO
+    // says about loss (waits it caught up with show in the corrected latency instead).
+    if ((results.summary.messages.waitingAtEnd ?? 0) > 0) failed.push(results.summary.backPressure?.reason ?? 'planned rate not reached (broker back-pressure)');
     const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
     steps.push(step);
     const e2e = results.summary.latencyMs.endToEnd;

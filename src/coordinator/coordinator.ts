@@ -1,11 +1,13 @@
 import { Aggregator } from '../metrics/aggregate.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
+import { settleUnacked } from '../metrics/unacked.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { IntervalView, RunOutcome } from '../metrics/outcome.js';
 import type { RunStatus } from '../metrics/types.js';
 import type { RunPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
+import type { DeliveryProgress } from './protocol.js';
 import { armRemoteReceivers } from './remote.js';
 import { timelineOf } from '../plan/timeline.js';
 import { allocateLedger, type LedgerBuffers } from './ledgerBuffers.js';
@@ -64,7 +66,11 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   });
   aborted.catch(() => undefined);
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, pool.failedPromise]);
-  pool.onSnapshot = (m) => agg.add(m.snapshot);
+  const unacked: Float64Array[] = [];
+  pool.onSnapshot = (m) => {
+    agg.add(m.snapshot);
+    if (m.type === 'final' && m.unacked) unacked.push(m.unacked);
+  };
 
   const view = (final: boolean): IntervalView => {
     const now = clock.now();
@@ -111,7 +117,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
       // "published" at once, but their connections are held until the measured window has ended.
       await guard(sleepUntil(clock, measureEnd));
       // A segment cannot see the others' progress: every segment stops at the same instant instead.
-      if (segmented) await guard(sleepUntil(clock, timeline.segmentStopAt));
+      if (segmented) await guard(quiesceAt(pool, clock, timeline.segmentStopAt, sc.drainMs));
       else await guard(drain(pool, clock, sc.drainMs));
     }
   } catch (err) {
@@ -127,6 +133,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   const finals = pool.waitAll('final');
   await Promise.race([finals, new Promise((r) => setTimeout(r, 10_000).unref())]);
   await pool.close(3000);
+  // Every connection is closed now: whether an unacknowledged message reached a subscriber is final.
+  for (const rows of unacked) settleUnacked(rows, delivered, agg);
   if (reason === 'interrupted by the user' && status === 'failed') status = 'partial';
   const notBack = agg.measured.connLost - agg.measured.reconnected;
   if (status === 'complete' && notBack > 0) {
@@ -137,18 +145,39 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   return { status, reason, agg, startedAt, connectAt, connectedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered, ledger };
 }
 
+/** After the drain time: how long what was already written may still take to reach the subscribers. */
+const QUIESCE_MS = 1000;
+
 async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {
-  const until = clock.now() + drainMs;
-  while (clock.now() < until) {
+  const poll = async () => {
     const replies = pool.waitAll('progress');
     pool.broadcast({ type: 'progress?' });
     const ps = (await replies).map((m) => m.progress);
-    const expected = ps.reduce((n, p) => n + p.expected, 0);
-    const got = ps.reduce((n, p) => n + p.uniqueReceived, 0);
-    const inflight = ps.reduce((n, p) => n + p.inflight, 0);
-    if (got >= expected && inflight === 0) return;
+    const sum = (f: (p: DeliveryProgress) => number) => ps.reduce((n, p) => n + f(p), 0);
+    return { got: sum((p) => p.uniqueReceived), expected: sum((p) => p.expected), inflight: sum((p) => p.inflight) };
+  };
+  const until = clock.now() + drainMs;
+  while (clock.now() < until) {
+    const p = await poll();
+    if (p.got >= p.expected && p.inflight === 0) return;
     await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
   }
+  // Publishes still waiting (a slow broker) or unacknowledged: stop publishing, then give what was written a
+  // moment to arrive, so subscribers closing at the same instant as publishers cannot turn it into loss.
+  pool.broadcast({ type: 'quiesce' });
+  const grace = clock.now() + Math.min(QUIESCE_MS, drainMs);
+  while (clock.now() < grace) {
+    const p = await poll();
+    if (p.got >= p.expected) return;
+    await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
+  }
+}
+
+/** A segment stops at a fixed instant (every segment the same): publishing stops a moment before it (see drain). */
+async function quiesceAt(pool: WorkerPool, clock: Clock, stopAt: number, drainMs: number): Promise<void> {
+  await sleepUntil(clock, stopAt - Math.min(QUIESCE_MS, drainMs));
+  pool.broadcast({ type: 'quiesce' });
+  await sleepUntil(clock, stopAt);
 }
 
 function sleepUntil(clock: Clock, at: number): Promise<void> {

@@ -26,6 +26,11 @@ export type ToWorker =
   | { type: 'start'; t0: number }
   /** Report cumulative delivery progress now (used while draining). */
   | { type: 'progress?' }
+  /**
+   * The drain time is up with publishes still waiting: stop publishing (what waits becomes unsent) but keep every
+   * connection open, so that what was written can still reach the subscribers before anything closes.
+   */
+  | { type: 'quiesce' }
   /** Close every connection, send the final snapshot, end the thread. */
   | { type: 'stop'; reason: string };
 
@@ -43,6 +48,10 @@ export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'published'; workerIndex: number }
   | { type: 'progress'; workerIndex: number; progress: DeliveryProgress }
-  | { type: 'final'; snapshot: Snapshot }
+  /**
+   * `unacked`: the QoS 1/2 publishes this worker wrote that were never acknowledged, UNACKED_FIELDS numbers per
+   * message (metrics/unacked.ts), at most MAX_UNACKED_ROWS: the coordinator settles them once every worker is done.
+   */
+  | { type: 'final'; snapshot: Snapshot; unacked?: Float64Array }
   /** A fatal error inside the worker: the coordinator aborts the run. */
   | { type: 'error'; workerIndex: number; message: string };

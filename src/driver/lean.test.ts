@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { generate, parser as makeParser, type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { leanDriver, parseEndpoint } from './lean.js';
@@ -6,7 +5,8 @@ import { connackWords, reasonWords } from './leanCodes.js';
 import {
   ASCII_TOPIC_MAX, asciiLength, DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
-import { ConnectFailure, type Connection, type ConnectOptions } from './types.js';
+import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
+import { ConnectFailure, type Connection } from './types.js';
 
 function encodePublish(topic: string, payload: Buffer, qos: 0 | 1 | 2, retain: boolean, id: number, v5: boolean): Buffer {
   const tb = Buffer.from(topic);
@@ -106,74 +106,6 @@ describe('lean: words and URLs', () => {
   });
 });
 
-// ---- a scripted broker on a loopback socket: the driver's state machine without mosquitto ----
-
-interface Fake {
-  url: string;
-  server: Server;
-  /** Every packet the driver sent, in order. */
-  got: Packet[];
-  sockets: Socket[];
-  send(p: Packet, s?: Socket): void;
-  close(): Promise<void>;
-}
-
-type Script = (p: Packet, s: Socket, f: Fake) => void;
-
-/** CONNACK on CONNECT (unless the script handles it), everything recorded. */
-async function fakeBroker(script: Script = () => {}, autoConnack = true): Promise<Fake> {
-  const got: Packet[] = [];
-  const sockets: Socket[] = [];
-  let version: 4 | 5 = 4;
-  const server = createServer((s) => {
-    sockets.push(s);
-    const p = makeParser();
-    p.on('packet', (pkt: Packet) => {
-      got.push(pkt);
-      if (pkt.cmd === 'connect') {
-        version = pkt.protocolVersion === 5 ? 5 : 4;
-        if (autoConnack) f.send({ cmd: 'connack', returnCode: 0, reasonCode: 0, sessionPresent: false }, s);
-      }
-      script(pkt, s, f);
-    });
-    s.on('data', (d) => p.parse(d));
-    s.on('error', () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const f: Fake = {
-    url: `mqtt://127.0.0.1:${port}`,
-    server,
-    got,
-    sockets,
-    send: (pkt, s = sockets[sockets.length - 1]) => void s.write(generate(pkt, { protocolVersion: version })),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-  return f;
-}
-
-function opts(url: string, over: Partial<ConnectOptions> = {}): ConnectOptions {
-  return { url, clientId: 'unit', protocolVersion: 4, clean: true, keepaliveSec: 30, timeoutMs: 2000, ...over };
-}
-
-function noEvents() {
-  const lost: string[] = [];
-  const messages: string[] = [];
-  return { lost, messages, onMessage: (t: string, p: Buffer) => void messages.push(`${t}=${p.toString()}`), onLost: (r: string) => void lost.push(r) };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
-
 describe('lean driver against a scripted broker', () => {
   let fake: Fake | null = null;
   let conn: Connection | null = null;
@@ -234,7 +166,7 @@ describe('lean driver against a scripted broker', () => {
     expect(conn.inflight()).toBe(3);
     await until(() => acked.length === 1);
     expect(conn.inflight()).toBe(2);
-    (conn as unknown as { nextId: number }).nextId = 65_535;
+    (conn as unknown as { session: { nextId: number } }).session.nextId = 65_535;
     for (let k = 0; k < 3; k++) conn.publish('t', Buffer.from('y'), 1, false, () => {});
     await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 6);
     expect(fake.got.filter((p) => p.cmd === 'publish').map((p) => p.messageId)).toEqual([1, 2, 3, 65_535, 2, 4]);
@@ -314,7 +246,8 @@ describe('lean driver against a scripted broker', () => {
     await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 1);
     fake.sockets[1].destroy();
     await until(() => order.length === 2);
-    expect(order).toEqual(['lost:closed by the broker or network', 'done:connection closed before the ack']);
+    // The broker closed within ms of our PUBLISH; the written publish had no session to wait in.
+    expect(order).toEqual(['lost:closed by the broker right after a PUBLISH', 'done:session ended before the ack: the connection closed (clean session)']);
     expect(c2.inflight()).toBe(0);
     await c2.end(); // after a loss: resolves at once
 

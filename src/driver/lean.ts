@@ -8,23 +8,28 @@ import { connackWords, reasonWords } from './leanCodes.js';
 import {
   asciiLength, DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
-import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './types.js';
+import { LeanOutput } from './leanOutput.js';
+import { LeanSession } from './leanSession.js';
+import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
+import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './types.js';
 
 /**
  * The lean driver: MQTT 3.1.1 and 5 over plain `node:net` / `node:tls` sockets, with mqtt-packet
  * as the codec. What it keeps per connection is a socket, a parser and a few numbers; a message
  * costs one encode into the connection's per-turn output buffer (one socket write per
- * event-loop turn), plus a map entry for QoS 1/2 until its ack.
+ * event-loop turn, see LeanOutput), plus a session entry for QoS 1/2 until its ack (LeanSession:
+ * re-sent after a reconnect that resumes the session).
  *
- * Not supported (use `driver: mqttjs`): WebSocket, MQTT 5 topic aliases / AUTH, retransmission
- * of unacknowledged messages after a reconnect.
+ * Not supported (use `driver: mqttjs`): WebSocket, MQTT 5 topic aliases / AUTH.
  */
 export const leanDriver: Driver = {
   name: 'lean',
+  newSession: () => new LeanSession(),
   connect(opts, events) {
     return new Promise<Connection>((resolve, reject) => {
       const ep = parseEndpoint(opts.url);
       if (typeof ep === 'string') return reject(new ConnectFailure(ep));
+      if (opts.session !== undefined && !(opts.session instanceof LeanSession)) return reject(new ConnectFailure('the session was made by another driver'));
       const o = ep.username !== undefined && opts.username === undefined ? { ...opts, username: ep.username, password: opts.password ?? ep.password } : opts;
       let connectPacket: Buffer;
       try {
@@ -88,6 +93,9 @@ export function parseEndpoint(url: string): Endpoint | string {
 }
 
 type Done = PublishDone;
+// Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
+const NOT_CONNECTED = new NotSent('not sent: not connected');
+const BUFFER_FULL = new NotSent('not sent: the socket send buffer is full');
 interface SubWait {
   resolve: (granted: Granted[]) => void;
   reject: (err: Error) => void;
@@ -106,22 +114,17 @@ const END_FALLBACK_MS = 2000;
 export class LeanConnection implements Connection {
   private state = CONNECTING;
   sessionPresent = false;
+  receiveMaximum?: number;
   /** We ended or destroyed it (or the attempt failed): never report it lost. */
   private closing = false;
-  /** end() was called: pending publishes are left alone, as mqtt.js's end(false) does. */
-  private graceful = false;
   private readonly v5: boolean;
   private readonly parser: Parser;
+  private readonly output: LeanOutput;
 
-  // Output: one buffer per event-loop turn, written once on process.nextTick.
-  private out: Buffer | null = null;
-  private outLen = 0;
-  private outHint = 256;
-
-  // Outgoing QoS 1/2 publishes and SUBSCRIBEs, by packet id.
-  private nextId = 1;
-  private readonly pending = new Map<number, Done>();
-  private inflightCount = 0;
+  // Outgoing QoS 1/2 publishes (the device's session, or a private one) and SUBSCRIBEs, by packet id.
+  private readonly session: LeanSession;
+  /** The broker may keep the session after this connection: held publishes wait for the next connect. */
+  private readonly resumable: boolean;
   private subs: Map<number, SubWait> | null = null;
   /** Incoming QoS 2 ids delivered and not yet released (PUBREL). */
   private q2In: Set<number> | null = null;
@@ -132,7 +135,6 @@ export class LeanConnection implements Connection {
 
   // Keepalive.
   private kaTimer: NodeJS.Timeout | null = null;
-  private sentSinceTick = false;
   private idleTicks = 0;
   private pingOut = false;
   private pingTicks = 0;
@@ -155,13 +157,17 @@ export class LeanConnection implements Connection {
     reject: (e: Error) => void,
   ) {
     this.v5 = opts.protocolVersion === 5;
+    this.output = new LeanOutput(sock, scheduleFlush);
+    // MQTT 3.1.1 keeps a clean-session-0 session; MQTT 5 one with Clean Start 0 and a session expiry.
+    this.resumable = opts.session !== undefined && !opts.clean && (!this.v5 || (opts.sessionExpirySec ?? 0) > 0);
+    this.session = (opts.session as LeanSession | undefined) ?? new LeanSession();
     this.attempt = { resolve, reject };
     this.parser = makeParser({ protocolVersion: opts.protocolVersion });
     this.parser.on('packet', (p: Packet) => this.onPacket(p));
     this.parser.on('error', (err: Error) => {
       this.lostReason = `protocol error: ${err.message}`;
       if (this.attempt) this.failAttempt(this.lostReason);
-      else this.sock.destroy();
+      else this.destroySocket();
     });
     sock.on('data', (chunk: Buffer) => {
       this.pingOut = false;
@@ -172,14 +178,17 @@ export class LeanConnection implements Connection {
       if (this.attempt) this.failAttempt(this.lastError);
     });
     sock.on('close', () => this.onClose());
+    sock.on('drain', () => {
+      if (this.state === OPEN && !this.closing) this.events.onDrain?.();
+    });
     this.connectTimer = setTimeout(() => this.failAttempt(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
-    this.append(connectPacket);
+    this.output.append(connectPacket);
   }
 
   // ---- Connection ------------------------------------------------------------------------
 
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: Done): void {
-    if (this.state !== OPEN || this.closing) return done(new Error('not connected'));
+    if (this.state !== OPEN || this.closing) return done(NOT_CONNECTED);
     // A topic used again is copied from its cached bytes; a new short ASCII one is written as is.
     let tb: Buffer | string;
     let tl: number;
@@ -198,25 +207,33 @@ export class LeanConnection implements Connection {
     }
     const rem = publishRemaining(tl, payload.length, qos, this.v5);
     if (rem > MAX_REMAINING || tl > 0xffff) return done(new Error('message too large for MQTT'));
+    const o = this.output;
+    // A caller that ignores writable() still cannot make the output grow without bound.
+    if (o.queued() > MAX_QUEUED_BYTES) return done(BUFFER_FULL);
     let id = 0;
     if (qos > 0) {
-      id = this.allocId();
+      id = this.session.allocId(this.subs);
       if (id === 0) return done(new Error('no free packet id: 65,535 messages in flight'));
     }
-    const off = this.reserve(frameSize(rem));
-    writePublish(this.out!, off, rem, tb, payload, qos, retain, id, this.v5);
-    if (qos === 0) return done();
-    this.pending.set(id, done);
-    this.inflightCount++;
+    const size = frameSize(rem);
+    const off = o.reserve(size);
+    writePublish(o.buf!, off, rem, tb, payload, qos, retain, id, this.v5);
+    if (qos === 0) o.published(done);
+    else this.session.add(id, done, o.published(null), this.resumable ? o.buf!.subarray(off, off + size) : null);
+    o.flushIfLarge();
   }
 
   inflight(): number {
-    return this.inflightCount;
+    return this.session.pending();
+  }
+
+  writable(): boolean {
+    return this.state === OPEN && !this.closing && this.output.writable();
   }
 
   subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]> {
     if (this.state !== OPEN || this.closing) return Promise.reject(new Error('not connected'));
-    const id = this.allocId();
+    const id = this.session.allocId(this.subs);
     if (id === 0) return Promise.reject(new Error('no free packet id'));
     let packet: Buffer;
     try {
@@ -227,7 +244,7 @@ export class LeanConnection implements Connection {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    this.append(packet);
+    this.output.append(packet);
     return new Promise<Granted[]>((resolve, reject) => {
       (this.subs ??= new Map()).set(id, { resolve, reject, count: filters.length });
     });
@@ -237,14 +254,14 @@ export class LeanConnection implements Connection {
     if (this.endPromise) return this.endPromise;
     if (this.state === CLOSED) return Promise.resolve();
     this.closing = true;
-    this.graceful = true;
     this.stopKeepalive();
     this.endPromise = new Promise<void>((resolve) => {
       this.endResolve = resolve;
     });
-    this.endTimer = setTimeout(() => this.sock.destroy(), END_FALLBACK_MS);
-    this.append(DISCONNECT_BYTES);
-    this.flush();
+    // The socket ends once everything before the DISCONNECT is written (bounded: then it is destroyed).
+    this.endTimer = setTimeout(() => this.destroySocket(), END_FALLBACK_MS);
+    this.output.append(DISCONNECT_BYTES);
+    this.output.flush();
     this.sock.end();
     return this.endPromise;
   }
@@ -252,65 +269,25 @@ export class LeanConnection implements Connection {
   destroy(): void {
     this.closing = true;
     this.stopKeepalive();
-    this.out = null;
+    this.destroySocket();
+  }
+
+  /** What reached the kernel is settled first (a write cut short counts exactly); the rest fails on close. */
+  private destroySocket(): void {
+    if (this.sock.destroyed) return;
+    this.output.destroying();
     this.sock.destroy();
   }
 
-  // ---- output ------------------------------------------------------------------------------
-
-  /** Room for n bytes in this turn's output buffer; returns their offset in `this.out`. */
-  private reserve(n: number): number {
-    let b = this.out;
-    const len = this.outLen;
-    if (b === null) {
-      this.out = Buffer.allocUnsafe(n > this.outHint ? n : this.outHint);
-      this.outLen = n;
-      scheduleFlush(this);
-      return 0;
-    }
-    if (len + n > b.length) {
-      const grown = Buffer.allocUnsafe(Math.max(b.length * 2, len + n));
-      grown.set(b.subarray(0, len), 0);
-      this.out = b = grown;
-    }
-    this.outLen = len + n;
-    return len;
-  }
-
-  private append(bytes: Buffer): void {
-    const off = this.reserve(bytes.length);
-    this.out!.set(bytes, off);
+  /** @internal Writes what this turn produced. */
+  flush(): void {
+    this.output.flush();
   }
 
   private ack(type: number, id: number): void {
-    const off = this.reserve(4);
-    writeAck(this.out!, off, type, id);
-  }
-
-  /** @internal Writes what this turn produced: one socket write. */
-  flush(): void {
-    const b = this.out;
-    if (b === null) return;
-    const len = this.outLen;
-    this.out = null;
-    this.outLen = 0;
-    const s = this.sock;
-    if (this.state === CLOSED || s.destroyed || s.writableEnded) return;
-    this.outHint = len < 64 ? 64 : len > 65536 ? 65536 : len;
-    s.write(len === b.length ? b : b.subarray(0, len));
-    this.sentSinceTick = true;
-  }
-
-  /** 1..65535, cycling, skipping ids still waiting for an ack; 0 when all are taken. */
-  private allocId(): number {
-    const pending = this.pending;
-    const subs = this.subs;
-    for (let n = 0; n < 65535; n++) {
-      const id = this.nextId;
-      this.nextId = id === 65535 ? 1 : id + 1;
-      if (!pending.has(id) && (subs === null || !subs.has(id))) return id;
-    }
-    return 0;
+    const o = this.output;
+    const off = o.reserve(4);
+    writeAck(o.buf!, off, type, id);
   }
 
   // ---- input -------------------------------------------------------------------------------
@@ -338,6 +315,7 @@ export class LeanConnection implements Connection {
       case 'pubrec': {
         const rc = p.reasonCode ?? 0;
         if (rc >= 0x80) return this.complete(p.messageId!, rc, 'PUBREC');
+        this.session.received(p.messageId!);
         return this.ack(PUBREL, p.messageId!);
       }
       case 'pubcomp':
@@ -351,6 +329,7 @@ export class LeanConnection implements Connection {
         return;
       case 'connack':
         this.sessionPresent = p.sessionPresent === true;
+        if (p.properties?.receiveMaximum !== undefined) this.receiveMaximum = p.properties.receiveMaximum;
         return this.onConnack(p.returnCode ?? p.reasonCode ?? 0, p.properties?.serverKeepAlive);
       case 'disconnect':
         // MQTT 5: the broker says why before it closes.
@@ -361,13 +340,8 @@ export class LeanConnection implements Connection {
     }
   }
 
-  private complete(id: number, rc: number, what: string): void {
-    const done = this.pending.get(id);
-    if (done === undefined) return;
-    this.pending.delete(id);
-    this.inflightCount--;
-    if (rc >= 0x80) done(new Error(`${what}: ${reasonWords(rc)}`));
-    else done(undefined, what === 'PUBCOMP' ? 'pubcomp' : 'puback');
+  private complete(id: number, rc: number, what: 'PUBACK' | 'PUBREC' | 'PUBCOMP'): void {
+    this.session.complete(id, rc, what);
   }
 
   private onSuback(id: number, granted: number[]): void {
@@ -390,6 +364,11 @@ export class LeanConnection implements Connection {
     clearTimeout(this.connectTimer!);
     this.connectTimer = null;
     this.state = OPEN;
+    // The session's held publishes go first (session present), or fail (the broker has none).
+    const session = this.session;
+    session.attach(this.output);
+    if (this.sessionPresent) session.resend(this.output);
+    else session.end('the broker did not resume the session (CONNACK session present = 0)');
     const ka = serverKeepAlive ?? this.opts.keepaliveSec;
     if (ka > 0) {
       this.kaTimer = setInterval(keepaliveTick, (ka * 1000) / TICKS_PER_PERIOD, this);
@@ -407,12 +386,12 @@ export class LeanConnection implements Connection {
       if (++this.pingTicks >= PING_TIMEOUT_TICKS) {
         this.lostReason = 'keepalive timeout';
         this.stopKeepalive();
-        this.sock.destroy();
+        this.destroySocket();
       }
       return;
     }
-    if (this.sentSinceTick) {
-      this.sentSinceTick = false;
+    if (this.output.sentSinceTick) {
+      this.output.sentSinceTick = false;
       this.idleTicks = 0;
       return;
     }
@@ -420,7 +399,7 @@ export class LeanConnection implements Connection {
       this.idleTicks = 0;
       this.pingOut = true;
       this.pingTicks = 0;
-      this.append(PINGREQ_BYTES);
+      this.output.append(PINGREQ_BYTES);
     }
   }
 
@@ -436,7 +415,7 @@ export class LeanConnection implements Connection {
     this.closing = true; // a failed attempt is not a lost connection
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     this.connectTimer = null;
-    this.out = null;
+    this.output.close(reason);
     this.sock.destroy();
     attempt.reject(new ConnectFailure(reason));
   }
@@ -444,13 +423,12 @@ export class LeanConnection implements Connection {
   private onClose(): void {
     const wasOpen = this.state === OPEN;
     this.state = CLOSED;
-    this.out = null;
     this.stopKeepalive();
     if (this.endTimer !== null) clearTimeout(this.endTimer);
     if (this.attempt) this.failAttempt(this.lastError || 'connection closed before CONNACK');
     else if (wasOpen && !this.closing) {
       this.closing = true;
-      this.events.onLost(this.lostReason || this.lastError || 'closed by the broker or network');
+      this.events.onLost(this.lostReason || this.lastError || closeWords(this.output.ledger));
     }
     // Whatever still waits for an answer will not get one (after onLost, so the device no
     // longer holds this connection when the callbacks run).
@@ -459,25 +437,22 @@ export class LeanConnection implements Connection {
       this.subs.clear();
       for (const w of waits) w.reject(new Error('connection closed before SUBACK'));
     }
-    if (!this.graceful && this.pending.size > 0) {
-      const dones = [...this.pending.values()];
-      this.pending.clear();
-      this.inflightCount = 0;
-      const err = new Error('connection closed before the ack');
-      for (const d of dones) d(err);
-    }
+    // QoS 0 not written yet: NotSent. QoS 1/2: held for the next connect, or failed now.
+    this.output.close('the connection closed before it was written');
+    this.session.detach(this.output);
+    if (!this.resumable) this.session.end('the connection closed (clean session)');
     this.endResolve?.();
   }
 }
 
 /**
- * Connections with output this turn. One process.nextTick flushes them all: publishes made in the
+ * Outputs with bytes this turn. One process.nextTick flushes them all: publishes made in the
  * same callback (a pacer tick, one socket read) leave in one write per connection, with no delay.
  */
-let dirty: LeanConnection[] = [];
-let spare: LeanConnection[] = [];
+let dirty: LeanOutput[] = [];
+let spare: LeanOutput[] = [];
 
-function scheduleFlush(c: LeanConnection): void {
+function scheduleFlush(c: LeanOutput): void {
   if (dirty.push(c) === 1) process.nextTick(flushDirty);
 }
 

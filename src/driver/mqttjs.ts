@@ -1,13 +1,30 @@
+import type { Writable } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { openMqttjsClient } from './mqttjsStream.js';
 import type { QoS } from '../scenario/types.js';
-import { ConnectFailure, type AckKind, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type TlsOptions } from './types.js';
+import { reasonWords } from './leanCodes.js';
+import { MqttjsConnection } from './mqttjsConnection.js';
+import { MqttjsOutput } from './mqttjsOutput.js';
+import { MqttjsSession } from './mqttjsSession.js';
+import { openMqttjsClient } from './mqttjsStream.js';
+import { closeWords } from './writeLedger.js';
+import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './types.js';
 
-/** The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). */
+/**
+ * The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). One MqttClient per
+ * connection (no reconnects of its own); the device's MqttjsSession is its store across clients, so on a
+ * reconnect that resumes the session mqtt.js re-sends the held QoS 1/2 publishes — one at a time, each
+ * waiting for its ack — and only then emits 'connect': connect() resolves after those completed.
+ * MqttjsOutput tells when QoS 0 bytes reached the kernel.
+ */
 export const mqttjsDriver: Driver = {
   name: 'mqttjs',
+  newSession: () => new MqttjsSession(),
   connect(opts, events) {
     return new Promise<Connection>((resolve, reject) => {
+      if (opts.session !== undefined && !(opts.session instanceof MqttjsSession)) return reject(new ConnectFailure('the session was made by another driver'));
+      const session = opts.session ?? new MqttjsSession();
+      // MQTT 3.1.1 keeps a clean-session-0 session; MQTT 5 one with Clean Start 0 and a session expiry.
+      const resumable = opts.session !== undefined && !opts.clean && (opts.protocolVersion !== 5 || (opts.sessionExpirySec ?? 0) > 0);
       const options: IClientOptions = {
         clientId: opts.clientId,
         protocolVersion: opts.protocolVersion,
@@ -19,6 +36,9 @@ export const mqttjsDriver: Driver = {
         queueQoSZero: false,
         username: opts.username,
         password: opts.password,
+        // The session is mqtt.js's store of unacknowledged QoS 1/2 packets and its packet-id source.
+        outgoingStore: session,
+        messageIdProvider: session,
       };
       if (opts.protocolVersion === 5 && opts.sessionExpirySec !== undefined) options.properties = { sessionExpiryInterval: opts.sessionExpirySec };
       if (opts.protocolVersion === 5 && opts.topicAliases) options.autoAssignTopicAlias = true;
@@ -30,38 +50,58 @@ export const mqttjsDriver: Driver = {
         return reject(new ConnectFailure((err as Error).message));
       }
       noDelay(client);
+      const out = new MqttjsOutput(client.stream as unknown as Writable);
+      session.attach(client, out.ledger, resumable);
+      const conn = new MqttjsConnection(client, session, out);
       let settled = false;
-      let closing = false;
       let lastError = '';
+      let lostReason = '';
       const fail = (reason: string) => {
         if (settled) return;
         settled = true;
-        closing = true; // a failed attempt is not a lost connection
+        conn.closing = true; // a failed attempt is not a lost connection
         clearTimeout(timer);
         client.end(true);
         reject(new ConnectFailure(reason));
       };
-      const timer = setTimeout(() => fail(`timeout: no CONNACK within ${opts.timeoutMs} ms`), opts.timeoutMs);
+      let connacked = false;
+      client.once('packetreceive', (p: { cmd: string }) => void (connacked = p.cmd === 'connack'));
+      const timer = setTimeout(
+        () => fail(connacked ? `timeout: the session's re-sent publishes were not acknowledged within ${opts.timeoutMs} ms` : `timeout: no CONNACK within ${opts.timeoutMs} ms`),
+        opts.timeoutMs,
+      );
       client.on('error', (err: Error & { code?: string | number }) => {
         if (!settled) fail(describeError(err));
-        else lastError = typeof err.code === 'string' ? err.code : err.message;
+        else lastError = err.message === 'Keepalive timeout' ? 'keepalive timeout' : typeof err.code === 'string' ? err.code : err.message;
+      });
+      client.on('disconnect', (p: { reasonCode?: number }) => {
+        lostReason = `broker sent DISCONNECT: ${reasonWords(p.reasonCode ?? 0)}`;
       });
       client.on('close', () => {
         if (!settled) fail('connection closed before CONNACK');
-        else if (!closing) {
-          closing = true;
-          events.onLost(lastError || 'closed by the broker or network');
+        else if (!conn.closing) {
+          conn.closing = true;
+          events.onLost(lostReason || lastError || closeWords(out.ledger));
         }
+        // QoS 0 not known to be written: NotSent. QoS 1/2: held for the next connect, or failed now.
+        out.close('the connection closed before it was written');
+        session.detach(client);
+      });
+      client.stream.on('drain', () => {
+        if (settled && !conn.closing) events.onDrain?.();
       });
       client.on('message', (topic: string, payload: Buffer, packet: { qos?: QoS; retain?: boolean; properties?: { responseTopic?: string; correlationData?: Buffer } }) => {
         const p = packet.properties;
         events.onMessage(topic, payload, packet.qos ?? 0, packet.retain === true, p?.responseTopic ? { responseTopic: p.responseTopic, correlationData: p.correlationData } : undefined);
       });
-      client.once('connect', (connack: { sessionPresent?: boolean }) => {
+      // After a resumed session's held publishes were re-sent and acknowledged (mqtt.js waits for them).
+      client.once('connect', (connack: { sessionPresent?: boolean; properties?: { receiveMaximum?: number } }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(wrap(client, () => (closing = true), connack?.sessionPresent === true));
+        conn.sessionPresent = connack?.sessionPresent === true;
+        if (connack?.properties?.receiveMaximum !== undefined) conn.receiveMaximum = connack.properties.receiveMaximum;
+        resolve(conn);
       });
     });
   },
@@ -105,65 +145,4 @@ function describeError(err: Error & { code?: string | number }): string {
   // CONNACK refusals: mqtt.js puts the return/reason code in `code` and the words in the message.
   const words = err.message.replace(/^Connection refused:\s*/i, '');
   return `CONNACK refused: ${words}`;
-}
-
-function wrap(client: MqttClient, markClosing: () => void, sessionPresent: boolean): Connection {
-  let inflight = 0;
-  // Which packet completed each QoS 1/2 publish (mqtt.js calls back the same way for PUBACK and PUBCOMP).
-  const acks = new Map<number, AckKind>();
-  client.on('packetreceive', (p: { cmd: string; messageId?: number }) => {
-    if ((p.cmd === 'puback' || p.cmd === 'pubcomp') && p.messageId !== undefined) acks.set(p.messageId, p.cmd);
-  });
-  return {
-    sessionPresent,
-    subscribe(filters) {
-      return new Promise<Granted[]>((resolve, reject) => {
-        const map: Record<string, { qos: QoS }> = {};
-        for (const f of filters) map[f.topic] = { qos: f.qos };
-        client.subscribe(map, (err, granted) => {
-            if (err) reject(err);
-          else resolve(filters.map((f) => (granted?.find((g) => g.topic === f.topic)?.qos ?? 128) as Granted));
-        });
-      });
-    },
-    publish(topic, payload, qos: QoS, retain, done, props) {
-      const opts = props ? { qos, retain, properties: props } : { qos, retain };
-      if (qos === 0) {
-        // No callback for QoS 0: with one, mqtt.js adds a 'drain' listener per message whenever the
-        // corked socket buffer is over its high-water mark, and removing thousands of listeners is
-        // quadratic (it cost 30% of a worker's CPU at 10k msg/s). Write errors close the client.
-        client.publish(topic, payload, opts);
-        return done();
-      }
-      inflight++;
-      client.publish(topic, payload, opts, (err, packet) => {
-        inflight--;
-        const id = (packet as { messageId?: number } | undefined)?.messageId;
-        const ack = id === undefined ? undefined : acks.get(id);
-        if (id !== undefined) acks.delete(id);
-        done(err ?? undefined, err ? undefined : ack ?? (qos === 2 ? 'pubcomp' : 'puback'));
-      });
-    },
-    unsubscribe(topics) {
-      return new Promise<void>((resolve, reject) => client.unsubscribe(topics, (err) => (err ? reject(err) : resolve())));
-    },
-    inflight: () => inflight,
-    end() {
-      markClosing();
-      return new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          client.end(true);
-          resolve();
-        }, 2000);
-        client.end(false, {}, () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    },
-    destroy() {
-      markClosing();
-      client.end(true);
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import { addCounters, zeroCounters } from './counters.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from './histogram.js';
-import { HISTOGRAM_KEYS, type Counters, type HistogramKey, type IntervalRow, type Phase, type Snapshot } from './types.js';
+import { HISTOGRAM_KEYS, qosKey, type Counters, type HistogramKey, type IntervalRow, type Phase, type Snapshot } from './types.js';
+import type { UnackedSink } from './unacked.js';
 
 interface Bucket {
   at: number;
@@ -17,7 +18,7 @@ const PHASE_ORDER: Phase[] = ['connect', 'warmup', 'measure', 'drain', 'close'];
  * every snapshot also lands in a one-second bucket (workers snapshot on the same aligned ticks:
  * on the connect barrier's seconds, then on publishing seconds) for the per-second series.
  */
-export class Aggregator {
+export class Aggregator implements UnackedSink {
   readonly measured: Counters = zeroCounters();
   readonly all: Counters = zeroCounters();
   readonly histograms: Record<HistogramKey, Histogram> = Object.fromEntries(
@@ -26,6 +27,8 @@ export class Aggregator {
   readonly connectErrors: Record<string, number> = {};
   maxEventLoopDelayMs = 0;
   maxBusyPercent = 0;
+  /** The largest QoS 1/2 in-flight window any worker's publishers used. */
+  inflightWindow = 0;
   private buckets = new Map<number, Bucket>();
   private openByWorker = new Map<number, number>();
   /** Intended second → [expected, unique received] (measured messages). */
@@ -45,6 +48,7 @@ export class Aggregator {
       if (s.intervalMs > 200) this.maxBusyPercent = Math.max(this.maxBusyPercent, (100 * s.busyMs) / s.intervalMs);
     }
     this.openByWorker.set(s.workerIndex, s.openConnections);
+    this.inflightWindow = Math.max(this.inflightWindow, s.inflightWindow ?? 0);
     for (const [sec, e, u] of s.byIntendedSecond) {
       const cell = this.intended.get(sec) ?? [0, 0];
       cell[0] += e;
@@ -56,6 +60,23 @@ export class Aggregator {
     addEncoded(b.endToEnd, s.intervalHistograms.endToEnd);
     b.open.set(s.workerIndex, s.openConnections);
     if (PHASE_ORDER.indexOf(s.phase) > PHASE_ORDER.indexOf(b.phase)) b.phase = s.phase;
+  }
+
+  /** An unacknowledged message nobody received (settled at the end): withdrawn from expected, in total and per intended second. */
+  unconfirmed(measured: boolean, e0: number, e1: number, e2: number, intendedMs: number): void {
+    this.settled('unconfirmed', measured, 1);
+    ([e0, e1, e2] as const).forEach((e, q) => this.settled(qosKey(q as 0 | 1 | 2, 'Unconfirmed'), measured, e));
+    const cell = measured ? this.intended.get(Math.floor((intendedMs - this.origin) / 1000)) : undefined;
+    if (cell) cell[0] -= e0 + e1 + e2;
+  }
+
+  deliveredUnacked(measured: boolean): void {
+    this.settled('deliveredUnacked', measured, 1);
+  }
+
+  private settled(key: keyof Counters, measured: boolean, n: number): void {
+    this.all[key] += n;
+    if (measured) this.measured[key] += n;
   }
 
   /** From now on count seconds from `origin` (publishing start); earlier buckets are re-keyed. */

@@ -3,11 +3,13 @@
  * the totals (lost = total expected − total unique received: publishers count what is expected, wherever
  * its subscribers run, and subscribers count what arrived, wherever its publisher ran); percentiles come
  * from the added HDR histograms; the per-QoS verdicts are judged again on the added per-QoS counts.
+ * The publish accounting (planned, unsent, unconfirmed …) adds up; the in-flight window is the largest.
  */
 import { zeroCounters } from './counters.js';
 import { summarize, type Histogram } from './histogram.js';
+import { backPressureOf } from './accounting.js';
 import { capabilitiesOf, capabilityCounters, withCapabilities } from './capabilities.js';
-import { deliveryByQos } from './qosVerdict.js';
+import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import { HISTOGRAM_KEYS, qosKey, type HistogramKey, type LatencySummary, type Summary } from './types.js';
 
 type Numeric = Record<string, number>;
@@ -43,6 +45,8 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
   msg.duplicated = (msg.duplicated ?? 0) + crossDuplicates[0] + crossDuplicates[1] + crossDuplicates[2];
   const unique = msg.received - msg.duplicated;
   const messages = { ...msg, lost: Math.max(0, msg.expected - unique) } as Summary['messages'];
+  // A window is a level, not a count: the largest in effect anywhere.
+  if (msg.inflightWindow !== undefined) messages.inflightWindow = Math.max(0, ...summaries.map((s) => s.messages.inflightWindow ?? 0));
   // Achieved rates: each shard's count in its window, added, over the merged window.
   const inWindow = (pick: (s: Summary) => number) => shards.reduce((n, s) => n + Math.round(pick(s.summary) * s.durationSec), 0);
   const throughput = {
@@ -50,12 +54,17 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     receivedPerSec: durationSec > 0 ? inWindow((s) => s.throughput.receivedPerSec) / durationSec : 0,
   };
   const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(histograms[k])])) as Record<HistogramKey, LatencySummary>;
+  const delivery = mergedVerdicts(summaries, messages, crossDuplicates);
+  const publishing = publishVerdict(messages, delivery.byQos);
+  const backPressure = backPressureOf(messages, latencyMs.unsentWait);
   return {
     connections: { ...conn, errors: addMaps(summaries.map((s) => s.connections.errors)) } as Summary['connections'],
     messages,
     throughput,
     latencyMs,
-    ...mergedVerdicts(summaries, messages, crossDuplicates),
+    ...delivery,
+    verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts,
+    ...(backPressure ? { backPressure } : {}),
   };
 }
 
@@ -85,7 +94,10 @@ function qosCounters(summaries: Summary[], messages: Summary['messages'], crossD
     for (const q of [0, 1, 2] as const) {
       const d = s.byQos?.[String(q) as '0' | '1' | '2'];
       if (!d) continue;
-      c[qosKey(q, 'Expected')] += d.expected;
+      // `expected` is net of the withdrawn deliveries: add them back, deliveryByQos takes them out again.
+      const withdrawn = { Unsent: d.unsent ?? 0, Unconfirmed: d.unconfirmed ?? 0, Refused: d.refused ?? 0 };
+      c[qosKey(q, 'Expected')] += d.expected + withdrawn.Unsent + withdrawn.Unconfirmed + withdrawn.Refused;
+      for (const [k, v] of Object.entries(withdrawn)) c[qosKey(q, k as keyof typeof withdrawn)] += v;
       c[qosKey(q, 'Unique')] += d.received - d.duplicated;
       c[qosKey(q, 'Duplicated')] += d.duplicated;
       c[qosKey(q, 'OutOfOrder')] += d.outOfOrder;

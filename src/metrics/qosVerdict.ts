@@ -1,9 +1,11 @@
+import { expectedDeliveries } from './accounting.js';
 import { qosKey, type Counters, type QosClass, type QosDelivery, type Summary } from './types.js';
 
 const PROMISE: Record<QosClass, string> = { 0: 'at most once', 1: 'at least once', 2: 'exactly once' };
 
 const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, one: string, many = `${one}s`) => `${n(x)} ${x === 1 ? one : many}`;
+const were = (x: number) => plural(x, 'was', 'were');
 
 /**
  * What each QoS promises, checked against what happened: QoS 0 (at most once) may lose but not
@@ -32,11 +34,14 @@ export function deliveryByQos(m: Counters): Pick<Summary, 'byQos' | 'verdicts'> 
   const byQos: Summary['byQos'] = {};
   const verdicts: string[] = [];
   for (const q of [0, 1, 2] as const) {
-    const expected = m[qosKey(q, 'Expected')];
+    const expected = expectedDeliveries(m, q);
     const unique = m[qosKey(q, 'Unique')];
     const dup = m[qosKey(q, 'Duplicated')];
-    if (expected === 0 && unique === 0 && dup === 0 && m[qosKey(q, 'NotEntitled')] === 0 && m[qosKey(q, 'AwayAtEnd')] === 0) continue;
-    const d = withSessions(judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')], q === 2 && m.pubQos2AsQos1 > 0 ? 1 : q), m[qosKey(q, 'NotEntitled')], m[qosKey(q, 'AwayAtEnd')]);
+    const withdrawn = { unsent: m[qosKey(q, 'Unsent')], unconfirmed: m[qosKey(q, 'Unconfirmed')], refused: m[qosKey(q, 'Refused')] };
+    const sessions = m[qosKey(q, 'NotEntitled')] + m[qosKey(q, 'AwayAtEnd')];
+    if (expected === 0 && unique === 0 && dup === 0 && sessions + withdrawn.unsent + withdrawn.unconfirmed + withdrawn.refused === 0) continue;
+    const judged = judgeQos(q, expected, unique, dup, m[qosKey(q, 'OutOfOrder')], q === 2 && m.pubQos2AsQos1 > 0 ? 1 : q);
+    const d = { ...withSessions(judged, m[qosKey(q, 'NotEntitled')], m[qosKey(q, 'AwayAtEnd')]), ...withdrawn };
     byQos[String(q) as '0' | '1' | '2'] = d;
     verdicts.push(d.verdict);
   }
@@ -61,6 +66,35 @@ export function retainedVerdict(expected: number, received: number): string | nu
   if (received === expected) return `Retained: all ${n(expected)} retained messages reached the late subscriptions`;
   if (received < expected) return `Retained: ${n(expected - received)} of ${n(expected)} retained messages never reached the late subscriptions — retain broken`;
   return `Retained: ${n(received)} retained deliveries for ${n(expected)} expected (${n(received - expected)} more than the topics published)`;
+}
+
+/**
+ * What happened to the planned messages, in words, when not every one was sent and accepted, e.g.
+ * "Publishing: the broker accepted 2,703 of 5,000 planned messages: it acknowledged more slowly than the
+ * planned rate (2,297 still waiting for room when the run or their connection ended); nothing it accepted
+ * was lost". Null when every planned message was sent (and, at QoS 1/2, accepted).
+ */
+export function publishVerdict(m: Summary['messages'], byQos: Summary['byQos']): string | null {
+  const planned = m.planned ?? 0;
+  const [unsent, waiting, unconfirmed, refused, accepted] = [m.unsent, m.waitingAtEnd, m.unconfirmed, m.refused, m.accepted].map((x) => x ?? 0);
+  const missed = m.missedSends ?? 0;
+  if (planned === 0 || unsent + unconfirmed + refused + missed === 0) return null;
+  const atLeastOnce = accepted + unconfirmed + refused > 0 || byQos['1'] !== undefined || byQos['2'] !== undefined;
+  const qos0 = Math.max(0, m.sent - accepted - unconfirmed - refused);
+  const head = qos0 === 0
+    ? `Publishing: the broker accepted ${n(accepted)} of ${plural(planned, 'planned message')}`
+    : accepted + unconfirmed + refused === 0
+      ? `Publishing: ${n(qos0)} of ${plural(planned, 'planned message')} ${qos0 === 1 ? 'was' : 'were'} sent (QoS 0)`
+      : `Publishing: of ${plural(planned, 'planned message')}, ${were(qos0)} sent at QoS 0 and the broker accepted ${n(accepted)}`;
+  const why: string[] = [];
+  if (waiting > 0) why.push(`it ${atLeastOnce ? 'acknowledged' : 'read'} more slowly than the planned rate (${n(waiting)} still waiting for room when the run or their connection ended)`);
+  if (unsent > waiting) why.push(`${were(unsent - waiting)} due while their client was not connected (or its backlog was full)`);
+  if (unconfirmed > 0) why.push(`${were(unconfirmed)} written but never acknowledged (the connection or session ended) and reached no subscriber`);
+  if (refused > 0) why.push(`${were(refused)} refused (reasons under connection problems)`);
+  if (missed > 0) why.push(`the generator missed ${plural(missed, 'slot')}`);
+  const lost = (byQos['1']?.lost ?? 0) + (byQos['2']?.lost ?? 0);
+  const tail = !atLeastOnce ? [] : [lost === 0 ? 'nothing it accepted was lost' : `${plural(lost, 'delivery', 'deliveries')} of messages it accepted were lost`];
+  return `${head}: ${[...why, ...tail].join('; ')}`;
 }
 
 /**

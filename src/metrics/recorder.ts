@@ -1,7 +1,8 @@
 import type { Clock } from '../shared/clock.js';
 import { zeroCounters } from './counters.js';
 import { createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
-import { HISTOGRAM_KEYS, type Counters, type EncodedHistograms, type HistogramKey, type Phase, type Snapshot } from './types.js';
+import { HISTOGRAM_KEYS, qosKey, type Counters, type EncodedHistograms, type HistogramKey, type Phase, type Snapshot } from './types.js';
+import type { UnackedSink } from './unacked.js';
 
 type HistogramSet = Record<HistogramKey, Histogram>;
 
@@ -30,7 +31,7 @@ export interface SelfCheck {
  * "all" set (per-second series) and, when it belongs to the measured window, to the
  * "measured" set (the summary). Connection figures are always measured.
  */
-export class Recorder {
+export class Recorder implements UnackedSink {
   private all = zeroCounters();
   private measured = zeroCounters();
   private allH = histogramSet();
@@ -39,6 +40,8 @@ export class Recorder {
   private intended = new Map<number, [number, number]>();
   /** Publishing start (epoch ms); intended seconds count from here. */
   t0 = 0;
+  /** The largest QoS 1/2 in-flight window in use (a level, reported with every snapshot). */
+  inflightWindow = 0;
 
   constructor(private readonly workerIndex: number) {}
 
@@ -75,6 +78,26 @@ export class Recorder {
     } else this.intended.set(s, [expected, unique]);
   }
 
+  /**
+   * A sent message's deliveries are no longer expected: it was never written ('Unsent'), never acknowledged
+   * nor received ('Unconfirmed'), or refused ('Refused'). Withdrawn by delivery QoS and from its intended second.
+   */
+  withdraw(why: 'Unsent' | 'Unconfirmed' | 'Refused', measured: boolean, e0: number, e1: number, e2: number, intendedMs: number): void {
+    this.count(qosKey(0, why), measured, e0);
+    this.count(qosKey(1, why), measured, e1);
+    this.count(qosKey(2, why), measured, e2);
+    if (measured && e0 + e1 + e2 > 0) this.intendedSecond(intendedMs, -(e0 + e1 + e2), 0);
+  }
+
+  unconfirmed(measured: boolean, e0: number, e1: number, e2: number, intendedMs: number): void {
+    this.count('unconfirmed', measured);
+    this.withdraw('Unconfirmed', measured, e0, e1, e2, intendedMs);
+  }
+
+  deliveredUnacked(measured: boolean): void {
+    this.count('deliveredUnacked', measured);
+  }
+
   connectFailed(reason: string): void {
     this.count('connFailed', true);
     this.problem(reason);
@@ -98,6 +121,7 @@ export class Recorder {
       connectErrors: this.connectErrors,
       openConnections,
       byIntendedSecond: [...this.intended].map(([s, [e, u]]) => [s, e, u]),
+      inflightWindow: this.inflightWindow,
       ...self,
     };
     this.intended.clear();

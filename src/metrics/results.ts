@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from './outcome.js';
 import { summarize } from './histogram.js';
+import { backPressureOf, expectedDeliveries, publishAccounting, writtenMessages } from './accounting.js';
 import { capabilitiesOf, withCapabilities } from './capabilities.js';
-import { deliveryByQos } from './qosVerdict.js';
+import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
@@ -34,32 +35,42 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
   const m = o.agg.measured;
   const unique = m.received - m.duplicated;
   const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(o.agg.histograms[k])])) as Record<HistogramKey, LatencySummary>;
+  const expected = expectedDeliveries(m);
+  const delivery = deliveryByQos(m);
+  const messages: Summary['messages'] = {
+    sent: writtenMessages(m), acked: m.acked, received: m.received, expected,
+    lost: Math.max(0, expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
+    lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
+    notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
+    notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
+    ...publishAccounting(m, o.agg.inflightWindow),
+  };
+  const publishing = publishVerdict(messages, delivery.byQos);
+  const backPressure = backPressureOf(messages, latencyMs.unsentWait);
   return {
     connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
-    messages: {
-      sent: m.sent, acked: m.acked, received: m.received, expected: m.expected,
-      lost: Math.max(0, m.expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
-      lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
-      notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
-      notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
-    },
+    messages,
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
       receivedPerSec: durationSec > 0 ? m.receivedInWindow / durationSec : 0,
     },
     latencyMs,
-    ...withCapabilities(deliveryByQos(m), capabilitiesOf(m, probed)),
+    ...withCapabilities({ byQos: delivery.byQos, verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts }, capabilitiesOf(m, probed)),
+    ...(backPressure ? { backPressure } : {}),
   };
 }
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
   const summary = buildSummary(o, durationSec, ctx.probed);
-  const behind = summary.messages.sent > 0 && summary.messages.lateSends / summary.messages.sent > 0.01;
+  // Sends late because they waited for the broker (window, socket) say nothing about the generator.
+  const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;
   const stalled = o.agg.maxEventLoopDelayMs >= SATURATED_LOOP_DELAY_MS;
   const missed = summary.messages.missedSends;
   const saturated = missed > 0 || (behind && (busy || stalled));
+  // A busy generator reads its acks late too: the window waits may then be its own, not the broker's.
+  if (summary.backPressure && (busy || stalled)) summary.backPressure = { reason: `${summary.backPressure.reason} (but a worker was busy or stalled: some of the waits may be the generator's)` };
   return {
     schemaVersion: 1,
     status: o.status,
@@ -96,9 +107,11 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
 function saturationReason(s: Summary, busyPercent: number, delayMs: number): string {
   const m = s.messages;
   const load = busyPercent >= SATURATED_BUSY_PERCENT ? `a worker was ${Math.round(busyPercent)}% busy` : `a worker stalled ${Math.round(delayMs)} ms`;
-  const late = m.sent === 0 ? `no message due in the measured window was sent while ${load}` : `${pct(m.lateSends, m.sent)} of sends were late while ${load}`;
+  const late = m.sent === 0 ? `no message due in the measured window was sent while ${load}` : `${pct(generatorLate(m), m.sent)} of sends were late while ${load}`;
   return m.missedSends > 0 ? `${m.missedSends.toLocaleString('en-US')} scheduled sends were never made; ${late}` : late;
 }
 
+/** Late sends the generator caused: all late sends but those that waited for room (broker back-pressure). */
+const generatorLate = (m: Summary['messages']) => Math.max(0, m.lateSends - (m.waitedSends ?? 0));
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;

@@ -14,6 +14,7 @@ const MESSAGE_FIELDS = [
   'sent', 'acked', 'received', 'expected', 'lost', 'duplicated', 'outOfOrder',
   'lateSends', 'missedSends', 'publishErrors', 'foreign',
   'notOffered', 'retainedNotOffered',
+  'planned', 'unsent', 'waitingAtEnd', 'unconfirmed', 'accepted', 'refused', 'waitedSends', 'inflightWindow',
   'notEntitled', 'awayAtEnd', 'extraCopies', 'unverifiable',
 ] as const satisfies readonly (keyof Summary['messages'])[];
 

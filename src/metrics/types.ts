@@ -30,7 +30,7 @@ export interface Counters {
   outOfOrder: number;
   /** Sends that left later than LATE_SEND_MS after their intended time. */
   lateSends: number;
-  /** Publishes that could not be handed to the client (not connected, write error). */
+  /** Publishes that failed at once: not connected or backlog full (both also unsent), or refused (also refused). */
   publishErrors: number;
   subscribeFailed: number;
   /** Deliveries without this run's header (other traffic, old retained messages). */
@@ -57,6 +57,27 @@ export interface Counters {
   q0Unique: number; q1Unique: number; q2Unique: number;
   q0Duplicated: number; q1Duplicated: number; q2Duplicated: number;
   q0OutOfOrder: number; q1OutOfOrder: number; q2OutOfOrder: number;
+  // Publish-side accounting (issue 11): every slot of the plan ends in exactly one state.
+  /** Slots of the plan (due while the group was not paused; given-up slots included): sent + missed + unsent. */
+  planned: number;
+  /** Due slots never handed to the client: it was not connected, its backlog was full, or they still waited at the end. */
+  unsent: number;
+  /** Handed to the client but never written to the socket (the driver's NotSent): unsent, not sent, in the summary. */
+  notWritten: number;
+  /** Unsent messages that were waiting for room (window or socket) when the run or their connection ended. */
+  waitingAtEnd: number;
+  /** Late sends that waited for room in the in-flight window or the socket: broker back-pressure, not the generator. */
+  waitedSends: number;
+  /** QoS 1/2 written, never acknowledged, and received by no subscriber: the broker may never have had them. */
+  unconfirmed: number;
+  /** QoS 1/2 written, never acknowledged, but received by a subscriber: the broker had accepted them. */
+  deliveredUnacked: number;
+  /** Publishes the broker refused with a reason code (or the client rejected): never expected anywhere. */
+  refused: number;
+  /** Expected deliveries withdrawn by delivery QoS, because their message was not written, unconfirmed or refused. */
+  q0Unsent: number; q1Unsent: number; q2Unsent: number;
+  q0Unconfirmed: number; q1Unconfirmed: number; q2Unconfirmed: number;
+  q0Refused: number; q1Refused: number; q2Refused: number;
   /**
    * What the broker offers (capabilities.ts). SUBACK downgrades by asked→granted QoS; refused $share filters;
    * QoS 2 publishes completed by a PUBACK (run as QoS 1); deliveries whose PUBLISH arrived below the QoS in
@@ -75,7 +96,8 @@ export interface Counters {
 
 export type QosClass = 0 | 1 | 2;
 export type QosFigure = 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'
-  | 'NotEntitled' | 'AwayAtEnd';
+  | 'NotEntitled' | 'AwayAtEnd'
+  | 'Unsent' | 'Unconfirmed' | 'Refused';
 export type QosCounterKey = `q${QosClass}${QosFigure}`;
 
 /** Counter key of a per-QoS figure, e.g. qosKey(1, 'Expected') === 'q1Expected'. */
@@ -89,11 +111,14 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'missedSends', 'unexpected', 'responsesSent', 'responsesReceived', 'retainedExpected', 'retainedReceived', 'sentInWindow', 'receivedInWindow',
   'q0Expected', 'q1Expected', 'q2Expected', 'q0Unique', 'q1Unique', 'q2Unique',
   'q0Duplicated', 'q1Duplicated', 'q2Duplicated', 'q0OutOfOrder', 'q1OutOfOrder', 'q2OutOfOrder',
+  'planned', 'unsent', 'notWritten', 'waitingAtEnd', 'waitedSends', 'unconfirmed', 'deliveredUnacked', 'refused',
+  'q0Unsent', 'q1Unsent', 'q2Unsent', 'q0Unconfirmed', 'q1Unconfirmed', 'q2Unconfirmed', 'q0Refused', 'q1Refused', 'q2Refused',
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
   'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
 ];
 
-export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected', 'reconnect', 'requestResponse'] as const;
+/** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
+export const HISTOGRAM_KEYS = ['connect', 'publishAck', 'endToEnd', 'endToEndUncorrected', 'reconnect', 'requestResponse', 'unsentWait'] as const;
 export type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
 /** Compressed base64 HDR histograms, one per key. */
 export type EncodedHistograms = Record<HistogramKey, string>;
@@ -130,6 +155,8 @@ export interface Snapshot {
    * publishing began): [s, expected, uniqueReceived] deltas. Gives exact loss per second.
    */
   byIntendedSecond: [number, number, number][];
+  /** The largest QoS 1/2 in-flight window a publisher of this worker used so far (a level; 0: none). */
+  inflightWindow?: number;
 }
 
 export interface LatencySummary {
@@ -164,11 +191,29 @@ export interface Summary {
     retainedExpected: number; retainedReceived: number;
     /** MQTT 5 request/response: responses sent and received back (their latency: latencyMs.requestResponse). */
     responsesSent: number; responsesReceived: number;
+    /** The accounting (see README "What the counts mean"): planned = sent + missedSends + unsent. */
+    planned?: number;
+    /** Due but never written: not connected, backlog full, or still waiting (window, socket) at the end. */
+    unsent?: number;
+    /** Of unsent: waiting for room when the run or their connection ended (their waits: latencyMs.unsentWait). */
+    waitingAtEnd?: number;
+    /** QoS 1/2 written, never acknowledged, received by no subscriber: not expected, never lost. */
+    unconfirmed?: number;
+    /** QoS 1/2 the broker took responsibility for: acknowledged, or received by some subscriber. */
+    accepted?: number;
+    /** Refused with a reason code (or by the client): not expected. */
+    refused?: number;
+    /** Late sends that waited for room in the in-flight window or the socket (broker back-pressure). */
+    waitedSends?: number;
+    /** The largest QoS 1/2 in-flight window in effect (publish.inflight, else Receive Maximum, else 20); 0: none. */
+    inflightWindow?: number;
     /** Deliveries (retained messages) the plan would expect but the broker does not offer: not in expected, never lost (see capabilities). */
     notOffered: number; retainedNotOffered: number;
     /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
     notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
   };
+  /** Present when the planned rate was not reached because the broker pushed back (not the generator). */
+  backPressure?: { reason: string };
   /** Achieved rates: sends and arrivals whose actual time fell inside the measured window, per second. */
   throughput: { sentPerSec: number; receivedPerSec: number };
   latencyMs: Record<HistogramKey, LatencySummary>;
@@ -209,6 +254,10 @@ export interface QosDelivery {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  /** Deliveries not expected (taken out of `expected`) because their message was unsent, unconfirmed or refused. */
+  unsent?: number;
+  unconfirmed?: number;
+  refused?: number;
   /** Deliveries to sessions that had ended (not owed), and queued for sessions still away at the end: not in expected. */
   notEntitled?: number;
   awayAtEnd?: number;

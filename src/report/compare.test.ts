@@ -54,9 +54,22 @@ describe('renderComparison: two files', () => {
       'figure', 'throughput sent', 'throughput received', 'connect p50 (ms)', 'connect p99 (ms)',
       'publish→ack p50 (ms)', 'publish→ack p99 (ms)', 'end-to-end p50 (ms)', 'end-to-end p90 (ms)',
       'end-to-end p99 (ms)', 'end-to-end p99.9 (ms)', 'end-to-end max (ms)', 'end-to-end uncorrected p99 (ms)',
-      'messages sent', 'messages expected', 'messages received', 'messages lost', 'messages duplicated',
-      'connection failures', 'status', 'generator saturated',
+      'messages planned', 'messages sent', 'messages unsent', 'messages unconfirmed', 'messages expected', 'messages received',
+      'messages lost', 'messages duplicated', 'in-flight window', 'connection failures', 'status', 'generator saturated', 'broker back-pressure',
     ]);
+  });
+
+  it('puts the publish accounting side by side; files from before it show the figures as missing', () => {
+    const pressed = makeResults({ messages: { planned: 5000, sent: 2703, unsent: 2297, unconfirmed: 0, inflightWindow: 20 } });
+    pressed.summary.backPressure = { reason: 'planned rate not reached (broker back-pressure): …' };
+    const calm = makeResults({ messages: { planned: 5000, sent: 5000, unsent: 0, unconfirmed: 0, inflightWindow: 20 } });
+    const out = renderComparison([{ label: 'calm', results: calm }, { label: 'pressed', results: pressed }], { markdown: false });
+    expect(rowCells(out, 'messages planned')).toEqual(['messages planned', '5,000', '5,000', '1.00×', '']);
+    expect(rowCells(out, 'messages unsent')).toEqual(['messages unsent', '0', '2,297', '–', 'a']);
+    expect(rowCells(out, 'in-flight window')).toEqual(['in-flight window', '20', '20', '1.00×', '']);
+    expect(rowCells(out, 'broker back-pressure')).toEqual(['broker back-pressure', 'no', 'yes', '', '']);
+    expect(rowCells(text, 'messages unsent')).toEqual(['messages unsent', '–', '–', '–', '']);
+    expect(rowCells(text, 'broker back-pressure')).toEqual(['broker back-pressure', '–', '–', '–', '']);
   });
 
   it('shows a latency without samples as missing, with no ratio or verdict', () => {

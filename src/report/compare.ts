@@ -104,7 +104,7 @@ function headers(items: readonly ComparisonItem[]): string[] {
 function styleCell(l: Line, i: number, paint: Paint, many: boolean): string {
   const text = l.shown[i];
   if (l.label === 'status' && text !== NONE) return text === 'complete' ? paint.green(text) : text === 'partial' ? paint.yellow(text) : paint.red(text);
-  if (l.label === 'generator saturated' && text === 'yes') return paint.yellow(text);
+  if ((l.label === 'generator saturated' || l.label === 'broker back-pressure') && text === 'yes') return paint.yellow(text);
   if (!l.best[i]) return many && l.best.some(Boolean) ? `${text}  ` : text;
   return paint.green(many ? `${text} *` : text);
 }

@@ -49,6 +49,19 @@ describe('HTML report', () => {
     expect(html).toContain('SLO: endToEnd.p99 &lt; 20ms · messages.lost == 0. Highest rate within the SLO: 4,000/s; knee at 3,500/s.');
   });
 
+  it('shows the publish accounting: planned/unsent/unconfirmed rows, back-pressure, and per QoS the deliveries not expected', () => {
+    const pressed = makeResults({ messages: { planned: 600, sent: 389, unsent: 211, unconfirmed: 0, inflightWindow: 20 } });
+    pressed.summary.backPressure = { reason: 'planned rate not reached (broker back-pressure): …' };
+    pressed.summary.byQos = { '1': { expected: 389, received: 389, lost: 0, duplicated: 0, outOfOrder: 0, unsent: 0, unconfirmed: 7, refused: 0, ok: true, verdict: 'QoS 1: no loss, no duplicates' } };
+    const html = renderHtmlReport([{ label: 'a', results: makeResults() }, { label: 'b', results: pressed }], { library, generatedAt: AT });
+    expect(html).toContain('<th scope="row">messages planned</th><td class="num">–</td><td class="num">600</td>');
+    expect(html).toContain('<th scope="row">messages unsent</th><td class="num">–</td><td class="num">211</td>');
+    expect(html).toContain('<th scope="row">broker back-pressure</th><td>–</td><td class="bad">yes</td>');
+    expect(html).toContain('<li><b>b:</b> planned rate not reached (broker back-pressure): …</li>');
+    expect(html).toContain('<th>unsent (not expected)</th><th>unconfirmed (not expected)</th>');
+    expect(html).toContain('<td class="num">0</td><td class="num">7</td><td class="ok">kept</td>');
+  });
+
   it('computes percentile curves from the histograms, and the capacity curve with its SLO line', () => {
     const data = dataOf(renderHtmlReport(twoRuns(), { library, generatedAt: AT }));
     const e2e = data.charts[0];

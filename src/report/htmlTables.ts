@@ -50,7 +50,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
     }, (r) => {
       const v = row.read(r);
       if (row.label === 'status') return v === 'complete' ? 'ok' : 'bad';
-      if (row.label === 'generator saturated') return v === 'yes' ? 'bad' : '';
+      if (row.label === 'generator saturated' || row.label === 'broker back-pressure') return v === 'yes' ? 'bad' : '';
       const badWhenAboveZero = row.label === 'messages lost' || row.label === 'messages duplicated' || row.label === 'connection failures';
       return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
     }));
@@ -81,6 +81,8 @@ export function thresholdTables(items: readonly ComparisonItem[]): string {
   }).join('');
 }
 
+/** Per QoS: deliveries taken out of `expected` because their message was never written, or never acknowledged nor received. */
+const WITHDRAWN = ['unsent', 'unconfirmed'] as const;
 const PROMISE: Record<string, string> = { '0': 'at most once', '1': 'at least once', '2': 'exactly once' };
 
 /** Delivery per QoS class for each run, with the one-sentence verdicts. */
@@ -91,11 +93,12 @@ export function qosTables(items: readonly ComparisonItem[]): string {
     const rows = entries.map(([q, d]) => [
       cell(`QoS ${q}`), cell(PROMISE[String(d.ranAs ?? q)]), cell(fmtInt(d.expected), 'num'), cell(fmtInt(d.received), 'num'),
       cell(fmtInt(d.lost), d.lost > 0 ? 'num bad' : 'num'), cell(fmtInt(d.duplicated), d.duplicated > 0 ? 'num bad' : 'num'),
-      cell(fmtInt(d.outOfOrder), 'num'), cell(d.ok ? 'kept' : 'BROKEN', d.ok ? 'ok' : 'bad'), cell(d.verdict),
+      cell(fmtInt(d.outOfOrder), 'num'), ...WITHDRAWN.map((k) => cell(d[k] === undefined ? NONE : fmtInt(d[k]), 'num')),
+      cell(d.ok ? 'kept' : 'BROKEN', d.ok ? 'ok' : 'bad'), cell(d.verdict),
     ]);
     const body = rows.length === 0
       ? '<p>No QoS class carried expected deliveries.</p>'
-      : table(['QoS', 'promise', 'expected', 'received', 'lost', 'duplicated', 'out of order', 'promise held', 'verdict'], rows);
+      : table(['QoS', 'promise', 'expected', 'received', 'lost', 'duplicated', 'out of order', 'unsent (not expected)', 'unconfirmed (not expected)', 'promise held', 'verdict'], rows);
     const verdicts = Array.isArray(it.results.summary?.verdicts) ? it.results.summary.verdicts : [];
     const list = verdicts.length > 0 ? `<ul class="verdicts">${verdicts.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>` : '';
     return `<h3>${esc(it.label)}</h3>${body}${list}`;

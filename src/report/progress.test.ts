@@ -121,9 +121,9 @@ function snap(at: number, workerIndex: number, all: Partial<Counters>, e2eMs: nu
 }
 
 describe('progressInfo: the progress line from an interval view', () => {
-  it('adds up the workers: open connections, the last second\'s rates, awaiting = expected − unique received', () => {
+  it('adds up the workers: open connections, the last second\'s rates, awaiting = expected (less withdrawn) − unique received', () => {
     const agg = new Aggregator(0);
-    agg.add(snap(1000, 0, { sent: 100, expected: 300, received: 250, duplicated: 10, lateSends: 2, connFailed: 1 }, [1, 2, 3]));
+    agg.add(snap(1000, 0, { sent: 100, q1Expected: 320, q1Unsent: 20, received: 250, duplicated: 10, lateSends: 2, connFailed: 1 }, [1, 2, 3]));
     agg.add(snap(1000, 1, { sent: 50, received: 40 }, [], 7));
     const view: IntervalView = { at: 1000, phase: 'measure', elapsedSec: 1, totalSec: 3, plannedClients: 13, agg, final: false };
     const p = progressInfo(view);

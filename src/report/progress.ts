@@ -2,6 +2,7 @@
  * Live progress during a run: one compact line per update, rewritten in place on a terminal and
  * throttled to one line every few seconds in logs (CI, pipes, --quiet).
  */
+import { expectedDeliveries } from '../metrics/accounting.js';
 import type { IntervalView } from '../metrics/outcome.js';
 import type { Phase } from '../metrics/types.js';
 import { fmtInt, fmtMs, fmtRate } from './format.js';
@@ -31,7 +32,7 @@ export function progressInfo(v: IntervalView): ProgressInfo {
     connections: { open: v.agg.openConnections(), planned: v.plannedClients, failed: v.agg.measured.connFailed },
     sentPerSec: row?.sent ?? 0,
     receivedPerSec: row?.received ?? 0,
-    awaiting: Math.max(0, all.expected - (all.received - all.duplicated)),
+    awaiting: Math.max(0, expectedDeliveries(all) - (all.received - all.duplicated)),
     lateSends: all.lateSends,
     endToEndP99Ms: row?.endToEndP99 ?? null,
   };

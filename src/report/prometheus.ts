@@ -44,6 +44,7 @@ export const LATENCY_KINDS: Record<HistogramKey, string> = {
   endToEndUncorrected: 'end_to_end_uncorrected',
   reconnect: 'reconnect',
   requestResponse: 'request_response',
+  unsentWait: 'unsent_wait',
 };
 
 const QUANTILES: [string, number][] = [['0.5', 50], ['0.9', 90], ['0.99', 99], ['0.999', 99.9]];

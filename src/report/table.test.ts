@@ -62,7 +62,7 @@ describe('renderSummary', () => {
   it('says in words what was lost or duplicated', () => {
     const lost = renderSummary(makeResults({ messages: { lost: 12, received: 59_988 } }));
     expect(lost).toContain('Delivery: 12 of 60,000 expected messages lost (0.02%), no duplicates');
-    expect(rowCells(lost, 'publish errors')[3]).toBe('12 (0.02%)');
+    expect(rowCells(lost, 'unsent')[3]).toBe('12 (0.02%)');
     const dup = renderSummary(makeResults({ messages: { duplicated: 1, received: 60_001 } }));
     expect(dup).toContain('Delivery: all 60,000 expected messages received, but 1 duplicate delivery');
     const both = renderSummary(makeResults({ messages: { lost: 1, duplicated: 3 } }));
@@ -94,6 +94,38 @@ describe('renderSummary', () => {
     }));
     expect(warnings(all)).toHaveLength(3);
     expect(all.split('\n')[0]).toContain('status failed');
+  });
+
+  it('shows the publish accounting: planned, unsent, unconfirmed, refused, the window, the waits and back-pressure', () => {
+    const base = makeResults({
+      messages: { planned: 5000, sent: 2703, acked: 2703, expected: 2703, received: 2703, unsent: 2297, waitingAtEnd: 2297, unconfirmed: 0, refused: 0, accepted: 2703, waitedSends: 2600, inflightWindow: 20 },
+      latencyMs: { unsentWait: { count: 2297, min: 1, mean: 900, p50: 900, p90: 1600, p99: 1790, p999: 1799, max: 1800.4 } },
+    });
+    const reason = 'planned rate not reached (broker back-pressure): 2,297 messages were still waiting when the run or their connection ended';
+    const withQos = {
+      ...base,
+      summary: {
+        ...base.summary,
+        backPressure: { reason },
+        byQos: { '1': { expected: 2703, received: 2703, lost: 0, duplicated: 0, outOfOrder: 0, unsent: 0, unconfirmed: 12, refused: 0, ok: true, verdict: 'QoS 1: no loss, no duplicates' } },
+      },
+    };
+    const out = renderSummary(withQos);
+    expect(rowCells(out, 'planned')).toEqual(['planned', '5,000', '', '']);
+    expect(rowCells(out, 'sent')).toEqual(['sent', '2,703', 'expected', '2,703']);
+    expect(rowCells(out, 'unsent')).toEqual(['unsent', '2,297', 'lost', '0']);
+    expect(rowCells(out, 'unconfirmed')).toEqual(['unconfirmed', '0', 'duplicated', '0']);
+    expect(rowCells(out, 'refused')).toEqual(['refused', '0', 'out-of-order', '0']);
+    expect(rowCells(out, 'in-flight window')).toEqual(['in-flight window', '20', '', '']);
+    expect(rowCells(out, 'unsent: waited until the end')).toEqual(['unsent: waited until the end', '2,297', '1.00', '900', '1,600', '1,790', '1,799', '1,800']);
+    // Only the withdrawn kind that occurred gets a column.
+    expect(rowCells(out, 'QoS')).toEqual(['QoS', 'expected', 'received', 'lost', 'duplicated', 'out-of-order', 'unconfirmed (not expected)', 'promise']);
+    expect(rowCells(out, '1')).toEqual(['1', '2,703', '2,703', '0', '0', '0', '12', 'at least once: kept']);
+    expect(warnings(out)).toEqual([`WARNING: ${reason}`]);
+    // Without waits, no latency row; a file from before the accounting shows dashes, not zeros.
+    expect(text).not.toContain('unsent: waited');
+    expect(rowCells(text, 'unsent')[1]).toBe('–');
+    expect(text).not.toContain('│ planned');
   });
 
   it('is plain text by default and colored only on request', () => {

@@ -29,6 +29,7 @@ export const LATENCY_ROWS: readonly [HistogramKey, string][] = [
   ['endToEndUncorrected', 'end-to-end (uncorrected)'],
   ['reconnect', 'reconnect (loss → CONNACK)'],
   ['requestResponse', 'request → response'],
+  ['unsentWait', 'unsent: waited until the end'],
 ];
 
 function newTable(paint: Paint, head: string[], colAligns: Table.HorizontalAlignment[]): Table.Table {
@@ -95,16 +96,22 @@ function messagesTable(summary: Summary, paint: Paint): string {
   const bad = badCount(paint);
   const lost = m.lost > 0 ? `${paint.red(fmtInt(m.lost))} (${fmtPercent(m.lost, m.expected)})` : fmtInt(m.lost);
   const table = newTable(paint, ['published', '', 'delivered', ''], ['left', 'right', 'left', 'right']);
+  // Files written before the publish accounting have no planned/unsent/unconfirmed/refused: shown as "–".
+  const notAccepted = (n: number | undefined) => (n === undefined ? NONE : n > 0 ? paint.yellow(fmtInt(n)) : fmtInt(n));
+  const planned = m.planned === undefined ? [] : [['planned', fmtInt(m.planned), '', '']];
+  const window = (m.inflightWindow ?? 0) > 0 ? [['in-flight window', fmtInt(m.inflightWindow ?? 0), '', '']] : [];
   table.push(
+    ...planned,
     ['sent', fmtInt(m.sent), 'expected', fmtInt(m.expected)],
     ['acked', fmtInt(m.acked), 'received', fmtInt(m.received)],
-    ['publish errors', bad(m.publishErrors), 'lost', lost],
-    ['late sends', bad(m.lateSends), 'duplicated', bad(m.duplicated)],
-    ['missed sends', bad(m.missedSends ?? 0), 'out-of-order', bad(m.outOfOrder)],
-    ['', '', 'foreign (not this run)', fmtInt(m.foreign)],
-    ['', '', 'outside subscription', fmtInt(m.unexpected ?? 0)],
+    ['unsent', notAccepted(m.unsent), 'lost', lost],
+    ['unconfirmed', notAccepted(m.unconfirmed), 'duplicated', bad(m.duplicated)],
+    ['refused', m.refused === undefined ? NONE : bad(m.refused), 'out-of-order', bad(m.outOfOrder)],
+    ['late sends', bad(m.lateSends), 'foreign (not this run)', fmtInt(m.foreign)],
+    ['missed sends', bad(m.missedSends ?? 0), 'outside subscription', fmtInt(m.unexpected ?? 0)],
     ...notOfferedRows(m),
     ...ledgerRows(m, bad),
+    ...window,
     ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();
@@ -153,7 +160,7 @@ function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   const table = newTable(paint, head, ['left', ...Array<Table.HorizontalAlignment>(7).fill('right')]);
   for (const [key, label] of LATENCY_ROWS) {
     const l = latency[key];
-    if ((key === 'reconnect' || key === 'requestResponse') && (!l || l.count === 0)) continue; // only when used
+    if ((key === 'reconnect' || key === 'requestResponse' || key === 'unsentWait') && (!l || l.count === 0)) continue; // only when used
     table.push([label, ...latencyCells(l)]);
   }
   return table.toString();
@@ -165,11 +172,14 @@ const PROMISES = ['at most once', 'at least once', 'exactly once'];
 function qosTable(summary: Summary, paint: Paint): string {
   const classes = Object.entries(summary.byQos ?? {});
   if (classes.length === 0) return '';
-  const table = newTable(paint, ['QoS', 'expected', 'received', 'lost', 'duplicated', 'out-of-order', 'promise'], ['left', 'right', 'right', 'right', 'right', 'right', 'left']);
+  // Deliveries not expected because their message was unsent, unconfirmed or refused: shown when there are any.
+  const withdrawn = (['unsent', 'unconfirmed', 'refused'] as const).filter((k) => classes.some(([, d]) => (d?.[k] ?? 0) > 0));
+  const head = ['QoS', 'expected', 'received', 'lost', 'duplicated', 'out-of-order', ...withdrawn.map((k) => `${k} (not expected)`), 'promise'];
+  const table = newTable(paint, head, ['left', ...Array<Table.HorizontalAlignment>(head.length - 2).fill('right'), 'left']);
   for (const [q, d] of classes) {
     if (!d) continue;
     const promise = PROMISES[d.ranAs ?? Number(q)] + (d.ranAs !== undefined ? ` (QoS ${q} run as QoS ${d.ranAs})` : '');
-    table.push([q, fmtInt(d.expected), fmtInt(d.received), fmtInt(d.lost), fmtInt(d.duplicated), fmtInt(d.outOfOrder), d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`)]);
+    table.push([q, fmtInt(d.expected), fmtInt(d.received), fmtInt(d.lost), fmtInt(d.duplicated), fmtInt(d.outOfOrder), ...withdrawn.map((k) => fmtInt(d[k] ?? 0)), d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`)]);
   }
   return table.toString();
 }

@@ -17,6 +17,8 @@ export function runWarnings(results: Results): string[] {
     const reason = results.generator.saturatedReason ? ` (${results.generator.saturatedReason})` : '';
     warnings.push(`the generator was saturated${reason}: the numbers describe mqbench, not the broker`);
   }
+  // The broker, not the generator, held the rate down: the figures are the broker's, at a lower rate than planned.
+  if (results.summary?.backPressure) warnings.push(results.summary.backPressure.reason);
   const unverifiable = results.summary.messages.unverifiable ?? 0;
   if (unverifiable > 0) {
     warnings.push(`${unverifiable.toLocaleString('en-US')} deliveries could not be checked for duplicates (the delivery ledger's memory bound, or a $share group without a shared record): they are not counted as received, so "lost" may include up to that many messages that arrived`);

@@ -117,6 +117,7 @@ const publish: JsonSchema = {
       properties: publishProperties,
       responseTopic: j.template({ description: 'MQTT 5 request/response: each message carries this response topic (and its header as correlation data); a group with respond: true answers there, and the request → response time is measured. Subscribe the publishing group to it.', examples: ['resp/{run}/{clientId}'] }, SUBSCRIBE_VARS, { noWildcards: true }),
       topicAlias: j.bool({ description: 'MQTT 5: send repeated topics as topic aliases (the client assigns them up to the broker\'s maximum). Default: false.', default: false }),
+      inflight: j.integer({ description: 'QoS 1/2 messages one client keeps unacknowledged before further ones wait (their wait stays in the corrected latency; those still waiting at the end are counted unsent). Default: the broker\'s MQTT 5 Receive Maximum, else 20; never more than the Receive Maximum.', examples: [20, 100] }, 1, 65_535),
     },
     ['topic'],
   ),

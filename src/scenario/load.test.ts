@@ -132,6 +132,15 @@ describe('loadScenario: a valid file', () => {
     expect(publish).toMatchObject({ targets: 'devices', rate: 2 });
   });
 
+  it('publish.inflight: a whole number from 1 to 65,535, absent unless set (then the broker decides)', () => {
+    const withInflight = (x: string) => `name: t\ngroups:\n  - { name: a, count: 1, publish: { topic: t, qos: 1, rate: 1/s${x} } }\n`;
+    expect(parseScenarioText(withInflight(', inflight: 100'), 't.yaml', {}).scenario.groups[0].publish?.inflight).toBe(100);
+    expect(parseScenarioText(withInflight(''), 't.yaml', {}).scenario.groups[0].publish).not.toHaveProperty('inflight');
+    for (const bad of ['0', '65536', '2.5', 'many']) {
+      expect(() => parseScenarioText(withInflight(`, inflight: ${bad}`), 't.yaml', {}), bad).toThrow(/publish\.inflight.*whole number from 1 to 65535/s);
+    }
+  });
+
   it('accepts a BOM and Windows line endings', () => {
     const text = '\ufeffname: crlf\r\ngroups:\r\n  - name: a\r\n    count: 2\r\n';
     expect(parseScenarioText(text, 'w.yaml', {}).scenario.groups[0].count).toBe(2);

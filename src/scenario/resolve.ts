@@ -34,6 +34,7 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
     };
   }
   if (p.topicAlias) out.topicAlias = true;
+  if (p.inflight !== undefined) out.inflight = p.inflight;
   if (p.responseTopic !== undefined) out.responseTopic = p.responseTopic;
   if (mix) out.qosMix = mix;
   if (targets !== undefined) out.targets = targets;

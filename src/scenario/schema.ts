@@ -147,6 +147,7 @@ const publishShape = {
   properties: obj(publishProperties).optional(),
   responseTopic: template(SUBSCRIBE_VARS, checkResponseTopic).optional(),
   topicAlias: field(v.bool).default(false),
+  inflight: field(v.inflight).optional(),
 };
 
 /** A subscription written as a bare string is shorthand for { topic: <string> } (QoS 0). */

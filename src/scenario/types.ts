@@ -107,6 +107,11 @@ export interface PublishSpec {
   topicAlias?: boolean;
   /** Group whose client indices `{target}` cycles through (round-robin), when the topic uses `{target}`. */
   targets?: string;
+  /**
+   * QoS 1/2 publishes one client keeps unacknowledged before further slots wait (late, or unsent at the
+   * end). Unset: the broker's MQTT 5 Receive Maximum, else 20. Never more than the Receive Maximum.
+   */
+  inflight?: number;
 }
 
 export interface GroupSpec {

@@ -64,6 +64,8 @@ export function integer(min: number, max: number): Parse<number> {
 /** Clients in one group. */
 export const MAX_GROUP_COUNT = 10_000_000;
 export const groupCount: Parse<number> = (v) => integer(1, MAX_GROUP_COUNT)(v);
+/** A client's in-flight window (MQTT's Receive Maximum range). */
+export const inflight: Parse<number> = (v) => integer(1, 65_535)(v);
 
 export const qos: Parse<QoS> = (v) => {
   required(v);

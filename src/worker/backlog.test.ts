@@ -9,7 +9,13 @@ describe('Backlog', () => {
     for (let i = 0; i < 6_000; i++) b.take((seq, due) => out.push(seq, due));
     for (let i = 10_000; i < 12_000; i++) b.push(i, i * 10);
     expect(b.size).toBe(6_000);
-    while (b.size > 0) b.take((seq, due) => out.push(seq, due));
+    while (b.size > 0) {
+      const next = b.peekSeq();
+      b.take((seq, due) => {
+        expect(seq).toBe(next);
+        out.push(seq, due);
+      });
+    }
     expect(out.length).toBe(24_000);
     for (let i = 0; i < 12_000; i++) {
       expect(out[2 * i]).toBe(i);

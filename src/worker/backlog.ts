@@ -14,6 +14,11 @@ export class Backlog {
     this.items.push(seq, dueMs);
   }
 
+  /** The oldest slot's sequence number (the backlog must not be empty). */
+  peekSeq(): number {
+    return this.items[this.head];
+  }
+
   /** Calls `fn(seq, dueMs)` for the oldest slot and removes it. */
   take(fn: (seq: number, dueMs: number) => void): void {
     const seq = this.items[this.head];

@@ -20,7 +20,7 @@ const RECONNECT_MAX_MS = 5000;
  */
 export class Connector {
   open = 0;
-  /** Called when a device is connected again (its publisher may have slots waiting). */
+  /** Called when a device is connected again, or its socket drained (its publisher may have slots waiting). */
   onBack: (dev: Device) => void = () => {};
   /** Where persistent sessions record going away and coming back (entitlement: metrics/sessions.ts). */
   sessions: SessionBoard | null = null;
@@ -60,12 +60,15 @@ export class Connector {
   private async attempt(dev: Device, kind: 'connect' | 'reconnect'): Promise<boolean> {
     const opts = connectOptions(this.target, dev.clientId, dev.group.connect, this.tls, dev.global);
     if (dev.group.publish?.topicAlias) opts.topicAliases = true;
+    // A persistent session's unacknowledged publishes outlive the connection (resent when the session is present).
+    if (!dev.group.connect.clean) opts.session = dev.session ??= this.driver.newSession();
     try {
       const conn = await this.driver.connect(
         opts,
         {
           onMessage: (topic, payload, qos, retained, meta) => this.receiver.onMessage(dev, topic, payload, qos, retained, meta),
           onLost: (reason) => this.lost(dev, reason),
+          onDrain: () => this.onBack(dev),
         },
       );
       if (this.stopping) {

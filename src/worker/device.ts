@@ -1,4 +1,4 @@
-import type { Connection } from '../driver/types.js';
+import type { Connection, OutboundSession } from '../driver/types.js';
 import { isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../scenario/topic.js';
 import type { GroupSpec, QoS } from '../scenario/types.js';
@@ -13,8 +13,10 @@ export class Device {
   responseTopic?: string;
   /** Its receive-side ledger (made by the Receiver on the first delivery). */
   ledger: DeviceArrivals | null = null;
-  /** QoS 1/2 slots waiting for room in the in-flight window. */
+  /** Slots waiting for room in the in-flight window (QoS 1/2) or the socket (any QoS). */
   readonly backlog = new Backlog();
+  /** A persistent session's unacknowledged QoS 1/2 publishes, kept across connections (clean: false only). */
+  session?: OutboundSession;
 
   constructor(
     readonly groupIndex: number,

@@ -1,26 +1,34 @@
 import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { templateVars } from '../scenario/template.js';
+import type { SeqBitmap } from '../metrics/seqBitmap.js';
+import { UnackedLog } from '../metrics/unacked.js';
 import type { Clock } from '../shared/clock.js';
-import { LATE_SEND_MS, MAX_BACKLOG, MAX_INFLIGHT, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import { LATE_SEND_MS, MAX_BACKLOG } from '../shared/constants.js';
 import type { QoS } from '../scenario/types.js';
 import type { Device } from './device.js';
-import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
-import type { PublishProperties } from '../driver/types.js';
-import { compileTemplate } from '../scenario/template.js';
-import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
+import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/types.js';
+import { MessageBuilder } from './message.js';
+import { OpenList, Outgoing } from './outgoing.js';
+import { inflightWindow, qosOf } from './slot.js';
 
 /**
- * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered.
+ * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered, and
+ * accounts for every slot: planned = sent + missed + unsent (see README "What the counts mean").
  * QoS 1/2 publishes keep an in-flight window per client, as well-behaved clients do (brokers
  * may drop what exceeds their quota: mosquitto silently discards QoS 2 from MQTT 3.1.1 clients
- * past `max_inflight_messages`). Slots that wait for room leave late: they are counted as late
- * sends and their wait is inside the corrected latency, which is measured from the slot's time.
+ * past `max_inflight_messages`); a full socket makes every QoS wait. Slots that wait for room leave
+ * late: their wait is inside the corrected latency, which is measured from the slot's time; those
+ * still waiting when the run ends are unsent, with their wait in latency `unsentWait`.
  */
 export class Publisher {
   /** Deliveries expected for measured messages, cumulative (drain progress). */
   expectedMeasured = 0;
-  private topicCache = new WeakMap<Device, string>();
+  private readonly message: MessageBuilder;
+  /** QoS 1/2 messages handed to a connection and not settled yet. */
+  private readonly open = new OpenList();
+  private readonly unacked: UnackedLog;
+  private stopped = false;
+  private releasing: Device | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -28,113 +36,153 @@ export class Publisher {
     private readonly index: SubscriptionIndex,
     private readonly receivable: Receivable,
     private readonly runTag: number,
-    private readonly run: string,
+    run: string,
     private readonly measureFrom: number,
     private readonly measureEnd: number,
-  ) {}
+    delivered: SeqBitmap,
+  ) {
+    this.unacked = new UnackedLog(delivered, recorder);
+    this.message = new MessageBuilder(runTag, run);
+  }
 
   /** Groups whose publishing is paused by an event: their slots are skipped. */
   readonly paused = new Set<number>();
 
-  /** A slot is due: send it now, or queue it behind a full in-flight window. */
+  /** A slot is due: send it now, queue it behind a full window or socket, or count it unsent. */
   publish(dev: Device, seq: number, dueMs: number): void {
     if (this.paused.has(dev.groupIndex)) return;
+    const measured = dueMs >= this.measureFrom;
+    this.recorder.count('planned', measured);
     const conn = dev.conn;
-    if (!conn) {
-      this.recorder.count('publishErrors', dueMs >= this.measureFrom);
-      return;
-    }
-    if (qosOf(dev, seq) > 0 && (dev.backlog.size > 0 || conn.inflight() >= MAX_INFLIGHT)) {
-      if (dev.backlog.size >= MAX_BACKLOG) this.recorder.count('publishErrors', dueMs >= this.measureFrom);
+    if (!conn || this.stopped) return this.failed(measured);
+    if (dev.backlog.size > 0 || !this.canSend(dev, conn, qosOf(dev, seq))) {
+      if (dev.backlog.size >= MAX_BACKLOG) this.failed(measured);
       else dev.backlog.push(seq, dueMs);
       return;
     }
-    this.send(dev, seq, dueMs);
+    this.send(dev, seq, dueMs, false);
   }
 
-  private send(dev: Device, seq: number, dueMs: number): void {
+  /** Unsent at once (not connected, backlog full): also a publish error, as it always was. */
+  private failed(measured: boolean): void {
+    this.recorder.count('unsent', measured);
+    this.recorder.count('publishErrors', measured);
+  }
+
+  /** Slots the generator gave up on (it stayed too far behind): planned, and missed. */
+  missed(slots: number): void {
+    this.recorder.count('planned', true, slots);
+    this.recorder.count('missedSends', true, slots);
+  }
+
+  /** Room for a message of this QoS: the socket takes more, and for QoS 1/2 the in-flight window is not full. */
+  private canSend(dev: Device, conn: Connection, qos: QoS): boolean {
+    if (!conn.writable()) return false;
+    if (qos === 0) return true;
+    const window = inflightWindow(dev.group.publish!, conn);
+    if (window > this.recorder.inflightWindow) this.recorder.inflightWindow = window;
+    return conn.inflight() < window;
+  }
+
+  private send(dev: Device, seq: number, dueMs: number, waited: boolean): void {
     const measured = dueMs >= this.measureFrom;
     const rec = this.recorder;
     const p = dev.group.publish!;
     const qos = qosOf(dev, seq);
-    const topic = this.topic(dev, seq);
+    const topic = this.message.topic(dev, seq);
     const sentMs = this.clock.now();
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
-    const payload = this.payload(dev, seq, dueMs, header);
+    const payload = this.message.payload(dev, seq, dueMs, header);
     const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
     this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
     if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
-    rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, sentMs - dueMs > LATE_SEND_MS, e0, e1, e2);
+    const late = sentMs - dueMs > LATE_SEND_MS;
+    rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, late, e0, e1, e2);
+    if (waited && late) rec.count('waitedSends', measured);
     if (measured) {
       this.expectedMeasured += expected;
       rec.intendedSecond(dueMs, expected, 0);
     }
-    dev.conn!.publish(topic, payload, qos, p.retain, (err, ack) => {
-      if (err) {
-        rec.count('publishErrors', measured);
-        rec.problem(`publish: ${err.message}`); // MQTT 5 PUBACK/PUBREC reason codes by name
-      }
-      else if (qos > 0) {
-        rec.count('acked', measured);
-        if (qos === 2 && ack === 'puback') rec.count('pubQos2AsQos1', measured); // the broker ran it as QoS 1
-        rec.latency('publishAck', this.clock.now() - sentMs, measured);
-      }
-      this.release(dev);
-    }, this.props(dev, payload));
+    const o = new Outgoing(dev, seq, qos, dueMs, sentMs, measured, e0, e1, e2, this.settle);
+    if (qos > 0) this.open.add(o);
+    dev.conn!.publish(topic, payload, qos, p.retain, o.done, this.message.props(dev, payload));
   }
 
-  /** An ack made room in the window, or the device is connected again: send what waits, oldest first. */
+  /** The driver's verdict on one message (exactly once per message; see Connection.publish). */
+  private readonly settle = (o: Outgoing, err?: Error, ack?: AckKind): void => {
+    if (o.settled) return;
+    o.settled = true;
+    if (o.qos > 0) this.open.remove(o);
+    const rec = this.recorder;
+    if (!err) {
+      if (o.qos > 0) {
+        rec.count('acked', o.measured);
+        if (o.qos === 2 && ack === 'puback') rec.count('pubQos2AsQos1', o.measured); // the broker ran it as QoS 1
+        rec.latency('publishAck', this.clock.now() - o.sentMs, o.measured);
+      }
+    } else if (err instanceof NotSent) {
+      // Never reached the kernel: unsent after all, and it waited (in the socket) until its connection ended.
+      rec.count('notWritten', o.measured);
+      if (o.sentMs >= this.measureFrom && o.sentMs < this.measureEnd) rec.count('sentInWindow', true, -1);
+      this.waitedToEnd(o.dueMs, o.measured);
+      this.withdraw('Unsent', o);
+    } else if (err instanceof SessionEnded) {
+      // Written, never acknowledged: whether the broker had it is settled at the end (did anyone receive it?).
+      if (o.measured) this.expectedMeasured -= o.e0 + o.e1 + o.e2;
+      this.unacked.add(o.dev.global, o.seq, o.e0, o.e1, o.e2, o.dueMs, o.measured);
+    } else {
+      rec.count('refused', o.measured);
+      rec.count('publishErrors', o.measured);
+      rec.problem(`publish: ${err.message}`); // MQTT 5 PUBACK/PUBREC reason codes by name
+      this.withdraw('Refused', o);
+    }
+    this.release(o.dev);
+  };
+
+  private withdraw(why: 'Unsent' | 'Refused', o: Outgoing): void {
+    if (o.measured) this.expectedMeasured -= o.e0 + o.e1 + o.e2;
+    this.recorder.withdraw(why, o.measured, o.e0, o.e1, o.e2, o.dueMs);
+  }
+
+  /** A message that waited for room until the run (or its connection) ended: how many, and how long. */
+  private waitedToEnd(dueMs: number, measured: boolean): void {
+    this.recorder.count('waitingAtEnd', measured);
+    this.recorder.latency('unsentWait', this.clock.now() - dueMs, measured);
+  }
+
+  /** An ack or a drained socket made room, or the device is connected again: send what waits, oldest first. */
   release(dev: Device): void {
-    while (dev.backlog.size > 0 && dev.conn && dev.conn.inflight() < MAX_INFLIGHT) {
-      dev.backlog.take((seq, due) => this.send(dev, seq, due));
+    // Not re-entered: a driver that settles a publish inside publish() (e.g. NotSent) would nest one call per slot.
+    if (this.stopped || this.releasing === dev) return;
+    const outer = this.releasing;
+    this.releasing = dev;
+    try {
+      const go = (seq: number, due: number) => this.send(dev, seq, due, true);
+      while (dev.backlog.size > 0 && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.backlog.peekSeq()))) dev.backlog.take(go);
+    } finally {
+      this.releasing = outer;
     }
   }
 
-  /** The group's MQTT 5 properties, plus (for requests) the response topic and this message's header as correlation data. */
-  private props(dev: Device, payload: Buffer): PublishProperties | undefined {
-    const rt = dev.group.publish!.responseTopic;
-    if (!rt) return dev.names.publishProps;
-    const responseTopic = (dev.responseTopic ??= compileTemplate(rt).render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run }));
-    const header = dev.names.payloadParts ? encodePayload(PAYLOAD_HEADER_BYTES, decodePayload(payload, this.runTag)!) : payload.subarray(0, PAYLOAD_HEADER_BYTES);
-    return { ...dev.names.publishProps, responseTopic, correlationData: Buffer.from(header) };
+  /** The run ends (before connections close): nothing more is sent; slots still waiting are unsent. */
+  stop(devices: Iterable<Device>): void {
+    this.stopped = true;
+    const left = (_seq: number, due: number) => {
+      const measured = due >= this.measureFrom;
+      this.recorder.count('unsent', measured);
+      this.waitedToEnd(due, measured);
+    };
+    for (const dev of devices) while (dev.backlog.size > 0) dev.backlog.take(left);
   }
 
-  /** Binary filler of the fixed (or per-message, within a range) size, or the filled-in JSON template. */
-  private payload(dev: Device, seq: number, dueMs: number, header: Header): Buffer {
-    const spec = dev.group.publish!.payload;
-    const seed = Math.imul(dev.global + 1, 0x9e3779b1) ^ seq;
-    if (dev.names.payloadParts) {
-      const json = renderPayloadTemplate(dev.names.payloadParts, { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) }, seed);
-      return encodeJsonPayload(json, header);
-    }
-    const size = spec.maxSize === undefined ? spec.size : spec.size + ((seed >>> 0) % (spec.maxSize - spec.size + 1));
-    return encodePayload(size, header);
+  /**
+   * After the connections closed (and sessions were abandoned): QoS 1/2 messages the driver never settled
+   * count as unacknowledged too. Returns the unacknowledged ones for the coordinator to settle.
+   */
+  finish(): Float64Array {
+    const ended = new SessionEnded('the run ended before the ack');
+    for (let o = this.open.first(); o; o = this.open.first()) this.settle(o, ended);
+    return this.unacked.take();
   }
-
-  /** Topics that depend only on the client are rendered once; {seq}/{target} ones per message. */
-  private topic(dev: Device, seq: number): string {
-    const cached = this.topicCache.get(dev);
-    if (cached !== undefined) return cached;
-    const t = dev.names.publishTopic!;
-    const vars = templateVars(t);
-    const target = dev.names.targetCount > 0 ? (seq * dev.group.count + dev.index) % dev.names.targetCount : 0;
-    const topic = t.render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, target });
-    if (!vars.has('seq') && !vars.has('target')) this.topicCache.set(dev, topic);
-    return topic;
-  }
-}
-
-const GOLDEN = 0.6180339887498949;
-
-/**
- * The QoS of a device's seq-th message: the group's QoS, or for a mix the class that the slot's
- * point in a low-discrepancy sequence falls into, so any stretch of slots follows the weights
- * closely (and every thread agrees without coordination).
- */
-export function qosOf(dev: Device, seq: number): QoS {
-  const p = dev.group.publish!;
-  if (!p.qosMix) return p.qos;
-  const u = ((seq * dev.group.count + dev.index) * GOLDEN) % 1;
-  return u < p.qosMix[0] ? 0 : u < p.qosMix[0] + p.qosMix[1] ? 1 : 2;
 }

@@ -1,5 +1,5 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
-import type { Driver } from '../driver/types.js';
+import { SessionEnded, type Driver } from '../driver/types.js';
 import { Connector } from './connector.js';
 import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
 import { scheduleEvents, scheduleSubscriptions } from './events.js';
@@ -76,6 +76,7 @@ export class WorkerRunner {
       case 'connect': return void this.connectAll(msg.at);
       case 'start': return this.start(msg.t0);
       case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
+      case 'quiesce': return this.publisher?.stop(this.devices.flat());
       case 'stop': return void this.stop();
     }
   }
@@ -122,7 +123,7 @@ export class WorkerRunner {
     this.measureFrom = measureFrom;
     this.endAt = endAt;
     this.connector.onBack = (dev) => this.publisher?.release(dev);
-    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt);
+    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt, this.d.delivered);
     const devices = this.devices.flat();
     const retained = new RetainedTopics(sc, plan.runId, t0, endAt, plan.offers);
     this.eventTimers = [
@@ -140,7 +141,7 @@ export class WorkerRunner {
         this.publisher!.publish(this.devices[si][i - s.first], seq, due);
       },
       {},
-      (_k, slots) => this.recorder.count('missedSends', true, slots),
+      (_k, slots) => this.publisher!.missed(slots),
     );
     this.pacer.start();
     void this.pacer.done.then(() => {
@@ -192,10 +193,16 @@ export class WorkerRunner {
     this.connector.stop();
     for (const t of this.eventTimers) this.d.clock.clearTimeout(t);
     if (this.snapshotTimer !== null) this.d.clock.clearTimeout(this.snapshotTimer);
+    const devices = this.devices.flat();
+    // Slots still waiting for room are unsent before anything closes (nothing more is written).
+    this.publisher?.stop(devices);
     const closing: Promise<void>[] = [];
-    for (const ds of this.devices) for (const dev of ds) if (dev.conn) closing.push(dev.conn.end());
+    for (const dev of devices) if (dev.conn) closing.push(dev.conn.end());
     await Promise.all(closing);
-    this.d.send({ type: 'final', snapshot: this.snapshot() });
+    const ended = new SessionEnded('the run ended before the ack');
+    for (const dev of devices) dev.session?.abandon(ended);
+    const unacked = this.publisher?.finish();
+    this.d.send({ type: 'final', snapshot: this.snapshot(), ...(unacked && unacked.length > 0 ? { unacked } : {}) });
     this.d.onFinished();
   }
 }

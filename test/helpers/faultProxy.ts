@@ -30,10 +30,30 @@ import { performance } from 'node:perf_hooks';
  *   (apart from swaps), so other packet types queue behind delayed PUBLISHes. `delayed` counts
  *   PUBLISH frames written under a delay (a duplicated frame counts once).
  *
- * `counts()` reports what was actually done: `dropped` at the decision, `duplicated`,
- * `swapped` and `delayed` when the frame is written to the client socket. Frames still queued
- * when a client disconnects (or `close()` is called) are discarded and not counted.
- * `setRules()` replaces all rules (omitted fields become 0) and affects frames arriving after it.
+ *
+ * Acks of the client's own publishes (broker→client PUBACK, PUBREC, PUBCOMP: types 4, 5, 7) have
+ * rules of their own; the proxy reads their packet id (the 2 bytes after the fixed header):
+ * - holdAcks: an ack of a held type is never forwarded (the client waits for it forever, until a
+ *   reconnect re-sends); `acksHeld` counts it and `held()` lists it (client id, type, packet id).
+ *   Holding PUBCOMP only lets PUBREC through: the client's QoS 2 flow stops between PUBREC and PUBCOMP.
+ * - ackDelayMs: an ack not held is written no earlier than `ackDelayMs` after it arrived; like
+ *   `delayMs` it keeps the connection's order (later frames queue behind it); `acksDelayed` counts
+ *   the acks written under a delay.
+ * - stall: while set, the proxy stops reading client→broker bytes on every connection (new ones
+ *   too), so the client's socket send buffer fills up (back-pressure); clearing it resumes reading.
+ *
+ * Client→broker bytes are forwarded unchanged, but split into frames to count them: `clientPublishes`
+ * (PUBLISH frames), `clientDups` (of those, with the DUP flag: re-sends), `clientPubrels` (PUBREL).
+ * Connections are known by the client id of their CONNECT (the first client→broker frame; the
+ * proxy decodes it and nothing else of what clients send). `kill(clientId?)` closes that client's connections (every
+ * connection without an argument) abruptly: both sockets are reset (TCP RST), nothing queued is
+ * delivered, the broker sees the client vanish without DISCONNECT (its session and will stay as for
+ * a network failure). `killed` counts connections killed that way.
+ *
+ * `counts()` reports what was actually done: `dropped` and `acksHeld` at the decision, `duplicated`,
+ * `swapped`, `delayed` and `acksDelayed` when the frame is written to the client socket. Frames
+ * still queued when a client disconnects (or `close()` is called) are discarded and not counted.
+ * `setRules()` replaces all rules (omitted fields become 0 / false) and affects frames arriving after it.
  */
 
 export interface FaultRules {
@@ -45,6 +65,21 @@ export interface FaultRules {
   swapEvery?: number;
   /** Delay every broker→client PUBLISH by this many ms (per connection, order preserved; other packet types are queued behind delayed PUBLISHes on that connection so order is never changed). 0 = none. */
   delayMs?: number;
+  /** Delay every broker→client PUBACK/PUBREC/PUBCOMP (acks of the client's publishes) by this many ms (order preserved). 0 = none. */
+  ackDelayMs?: number;
+  /** Never forward these broker→client acks (true = all three); counted in `acksHeld`, listed by `held()`. */
+  holdAcks?: boolean | readonly AckName[];
+  /** Stop reading from every client (its send buffer fills up) until the rules are replaced without it. */
+  stall?: boolean;
+}
+
+/** The acks the broker sends for the client's own QoS 1/2 publishes. */
+export type AckName = 'puback' | 'pubrec' | 'pubcomp';
+
+export interface HeldAck {
+  clientId: string;
+  type: AckName;
+  id: number;
 }
 
 export interface FaultCounts {
@@ -54,6 +89,16 @@ export interface FaultCounts {
   swapped: number;
   delayed: number;
   connections: number;
+  /** Broker→client acks not forwarded (holdAcks). */
+  acksHeld: number;
+  /** Broker→client acks written late (ackDelayMs). */
+  acksDelayed: number;
+  /** Connections closed by kill(). */
+  killed: number;
+  /** Client→broker PUBLISH frames, those of them with DUP = 1, and PUBREL frames. */
+  clientPublishes: number;
+  clientDups: number;
+  clientPubrels: number;
 }
 
 export interface FaultProxy {
@@ -64,6 +109,12 @@ export interface FaultProxy {
   counts(): FaultCounts;
   /** Change rules at any time (e.g. to start faults after warm-up). Replaces all rules. */
   setRules(r: FaultRules): void;
+  /** The acks held back so far (holdAcks), in the order they arrived (a copy). */
+  held(): HeldAck[];
+  /** Client ids of the open connections, in the order they connected (before CONNECT: ''). */
+  clients(): string[];
+  /** Resets the connections of this client id (all connections without one); returns how many. */
+  kill(clientId?: string): number;
   close(): Promise<void>;
 }
 
@@ -71,6 +122,8 @@ export interface FaultProxy {
 export const SWAP_HOLD_MS = 250;
 
 const PUBLISH = 3;
+const PUBREL = 6;
+const ACK_NAMES: Record<number, AckName> = { 4: 'puback', 5: 'pubrec', 7: 'pubcomp' };
 
 // ---------------------------------------------------------------------------------------------
 // Frame splitting
@@ -104,6 +157,47 @@ export function decodeFixedHeader(buf: Buffer, offset = 0): { headerLength: numb
 /** MQTT control packet type of a frame: the high nibble of its first byte. */
 export function packetType(frame: Buffer): number {
   return frame[0] >> 4;
+}
+
+/** The packet id of an ack frame (PUBACK, PUBREC, PUBREL, PUBCOMP): the 2 bytes after its fixed header. */
+export function ackId(frame: Buffer): number {
+  const h = decodeFixedHeader(frame);
+  if (!h || h.frameLength < h.headerLength + 2) return -1;
+  return frame.readUInt16BE(h.headerLength);
+}
+
+/**
+ * The client id of a CONNECT frame (MQTT 3.1, 3.1.1 and 5), or undefined if it is not a well-formed
+ * CONNECT: protocol name, level, flags, keepalive, (MQTT 5: properties,) then the client id string.
+ */
+export function connectClientId(frame: Buffer): string | undefined {
+  if (packetType(frame) !== 1) return undefined;
+  const h = decodeFixedHeader(frame);
+  if (!h) return undefined;
+  let p = h.headerLength;
+  const need = (n: number): boolean => p + n <= frame.length;
+  if (!need(2)) return undefined;
+  p += 2 + frame.readUInt16BE(p); // protocol name
+  if (!need(4)) return undefined;
+  const level = frame[p];
+  p += 4; // level, flags, keepalive
+  if (level === 5) {
+    let len = 0;
+    let mul = 1;
+    for (let i = 0; ; i++) {
+      if (i === 4 || !need(1)) return undefined;
+      const b = frame[p++];
+      len += (b & 0x7f) * mul;
+      mul *= 128;
+      if ((b & 0x80) === 0) break;
+    }
+    p += len;
+  }
+  if (!need(2)) return undefined;
+  const n = frame.readUInt16BE(p);
+  p += 2;
+  if (!need(n)) return undefined;
+  return frame.toString('utf8', p, p + n);
 }
 
 /**
@@ -175,6 +269,9 @@ interface NormalizedRules {
   duplicateEvery: number;
   swapEvery: number;
   delayMs: number;
+  ackDelayMs: number;
+  holdAcks: ReadonlySet<AckName>;
+  stall: boolean;
 }
 
 function normalizeRules(r: FaultRules = {}): NormalizedRules {
@@ -183,13 +280,21 @@ function normalizeRules(r: FaultRules = {}): NormalizedRules {
     if (!Number.isInteger(x) || x < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
     return x;
   };
-  const delayMs = r.delayMs ?? 0;
-  if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`delayMs must be a non-negative number, got ${r.delayMs}`);
+  const ms = (name: string, v: number | undefined): number => {
+    const x = v ?? 0;
+    if (!Number.isFinite(x) || x < 0) throw new RangeError(`${name} must be a non-negative number, got ${v}`);
+    return x;
+  };
+  const hold = r.holdAcks === true ? (['puback', 'pubrec', 'pubcomp'] as const) : r.holdAcks || [];
+  for (const a of hold) if (!Object.values(ACK_NAMES).includes(a)) throw new RangeError(`holdAcks: unknown ack "${a}"`);
   return {
     dropEvery: every('dropEvery', r.dropEvery),
     duplicateEvery: every('duplicateEvery', r.duplicateEvery),
     swapEvery: every('swapEvery', r.swapEvery),
-    delayMs,
+    delayMs: ms('delayMs', r.delayMs),
+    ackDelayMs: ms('ackDelayMs', r.ackDelayMs),
+    holdAcks: new Set(hold),
+    stall: r.stall === true,
   };
 }
 
@@ -200,6 +305,7 @@ interface OutItem {
   /** performance.now() time before which the frame must not be written (0 = no constraint). */
   releaseAt: number;
   countDelayed?: boolean;
+  countAckDelayed?: boolean;
   countDuplicated?: boolean;
   countSwapped?: boolean;
 }
@@ -207,6 +313,13 @@ interface OutItem {
 interface Held {
   items: OutItem[];
   timer: NodeJS.Timeout;
+}
+
+/** One proxied connection, as the proxy-wide operations (kill, stall) see it. */
+interface Conn {
+  clientId: string;
+  kill(): void;
+  stall(on: boolean): void;
 }
 
 /** Ends a socket after its pending writes are flushed; destroys it if that takes too long. */
@@ -220,7 +333,9 @@ function endGracefully(s: Socket): void {
 
 export async function startFaultProxy(upstream: { host: string; port: number }, rules?: FaultRules): Promise<FaultProxy> {
   let current = normalizeRules(rules);
-  const counts: FaultCounts = { publishes: 0, dropped: 0, duplicated: 0, swapped: 0, delayed: 0, connections: 0 };
+  const counts: FaultCounts = { publishes: 0, dropped: 0, duplicated: 0, swapped: 0, delayed: 0, connections: 0, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 };
+  const heldAcks: HeldAck[] = [];
+  const conns = new Set<Conn>();
   const teardowns = new Set<() => void>();
   const sockets = new Set<Socket>();
   const track = (s: Socket): void => {
@@ -268,9 +383,34 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     };
     teardowns.add(teardown);
 
+    // Client bytes also go through a splitter: the CONNECT's client id, PUBLISH/DUP/PUBREL counts.
+    let clientSplitter: FrameSplitter | null = new FrameSplitter();
+    let connected = false;
+    let stalled = false;
+    const conn: Conn = {
+      clientId: '',
+      kill: () => {
+        if (clientGone && brokerGone) return;
+        counts.killed++;
+        clientGone = true;
+        brokerGone = true;
+        clearTimers();
+        client.resetAndDestroy();
+        broker.resetAndDestroy();
+      },
+      stall: (on) => {
+        stalled = on;
+        if (on) client.pause();
+        else if (!clientPaused) client.resume();
+      },
+    };
+    conns.add(conn);
+    if (current.stall) conn.stall(true);
+
     const write = (it: OutItem): void => {
       if (client.destroyed || !client.writable) return;
       if (it.countDelayed) counts.delayed++;
+      if (it.countAckDelayed) counts.acksDelayed++;
       if (it.countDuplicated) counts.duplicated++;
       if (it.countSwapped) counts.swapped++;
       if (!client.write(it.frame) && !brokerPaused && !broker.destroyed) {
@@ -344,7 +484,19 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
         return;
       }
       for (const frame of frames) {
-        if (packetType(frame) !== PUBLISH) {
+        const type = packetType(frame);
+        const ack = ACK_NAMES[type];
+        if (ack !== undefined) {
+          const r = current;
+          if (r.holdAcks.has(ack)) {
+            counts.acksHeld++;
+            heldAcks.push({ clientId: conn.clientId, type: ack, id: ackId(frame) });
+          } else {
+            queue.push({ frame, releaseAt: r.ackDelayMs > 0 ? now + r.ackDelayMs : 0, countAckDelayed: r.ackDelayMs > 0 });
+          }
+          continue;
+        }
+        if (type !== PUBLISH) {
           queue.push({ frame, releaseAt: 0 });
           continue;
         }
@@ -377,12 +529,31 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     broker.on('data', onBrokerData);
     client.on('data', (chunk: Buffer) => {
       if (broker.destroyed) return;
+      if (clientSplitter) {
+        let frames: Buffer[] = [];
+        try {
+          frames = clientSplitter.push(chunk);
+        } catch {
+          clientSplitter = null; // not MQTT: forwarded, not counted
+        }
+        for (const f of frames) {
+          if (!connected) {
+            conn.clientId = connectClientId(f) ?? '';
+            connected = true;
+          }
+          const t = packetType(f);
+          if (t === PUBLISH) {
+            counts.clientPublishes++;
+            if ((f[0] & 0x08) !== 0) counts.clientDups++;
+          } else if (t === PUBREL) counts.clientPubrels++;
+        }
+      }
       if (!broker.write(chunk) && !clientPaused) {
         clientPaused = true;
         client.pause();
         broker.once('drain', () => {
           clientPaused = false;
-          client.resume();
+          if (!stalled) client.resume();
         });
       }
     });
@@ -392,6 +563,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
 
     client.on('close', (hadError) => {
       clientGone = true;
+      conns.delete(conn);
       teardowns.delete(teardown);
       clearTimers();
       if (hadError) broker.destroy();
@@ -427,7 +599,21 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     port,
     counts: () => ({ ...counts }),
     setRules: (r) => {
+      const was = current.stall;
       current = normalizeRules(r);
+      if (current.stall !== was) for (const c of conns) c.stall(current.stall);
+    },
+    held: () => heldAcks.map((h) => ({ ...h })),
+    clients: () => [...conns].map((c) => c.clientId),
+    kill: (clientId) => {
+      let n = 0;
+      for (const c of [...conns]) {
+        if (clientId !== undefined && c.clientId !== clientId) continue;
+        conns.delete(c);
+        c.kill();
+        n++;
+      }
+      return n;
     },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,10 @@
+import { expect } from 'vitest';
 import type { IntervalView, RunResult } from '../../src/metrics/outcome.js';
+import type { Results } from '../../src/metrics/types.js';
 import type { RunPlan } from '../../src/plan/plan.js';
 import { runScenario, type RunDeps } from '../../src/run.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import type { Scenario } from '../../src/scenario/types.js';
 
 // Worker threads run the compiled entry (npm test builds first).
 export const workerEntry = new URL('../../dist/worker/entry.js', import.meta.url);
@@ -30,5 +33,22 @@ export async function runYaml(yaml: string, workers: number, extra: RunYamlOptio
     ...deps,
     reporters: [{ onStart: (p) => void (plan = p), ...(onInterval ? { onInterval } : {}) }, ...reporters],
   });
+  expectAccounting(result.results, scenario);
   return { ...result, plan: plan! };
+}
+
+/**
+ * The accounting identity every run satisfies: each planned slot ended sent, missed or unsent, and each
+ * written QoS 1/2 message was accepted, unconfirmed or refused. For a complete constant-rate run without
+ * pauses, `planned` is also exactly the schedule's slot count in the measured window.
+ */
+export function expectAccounting(results: Results, scenario: Scenario): void {
+  const m = results.summary.messages;
+  expect(m.planned, 'planned = sent + missed + unsent').toBe(m.sent + m.missedSends + (m.unsent ?? NaN));
+  expect((m.accepted ?? NaN) + (m.unconfirmed ?? NaN) + (m.refused ?? NaN), 'accepted + unconfirmed + refused ≤ sent').toBeLessThanOrEqual(m.sent);
+  const simple = results.status === 'complete' && !scenario.stages && !scenario.events.some((e) => 'pause' in e);
+  if (!simple) return;
+  const { warmupMs: w, durationMs: d } = scenario;
+  const slots = scenario.groups.reduce((n, g) => n + (g.publish ? Math.ceil((g.publish.rate * (w + d)) / 1000) - Math.ceil((g.publish.rate * w) / 1000) : 0), 0);
+  expect(m.planned, 'planned = the schedule\'s slots in the measured window').toBe(slots);
 }

@@ -1,11 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import { connect as netConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embedded.js';
 import {
   FrameSplitter,
   MalformedFrameError,
   SWAP_HOLD_MS,
+  ackId,
+  connectClientId,
   decodeFixedHeader,
   packetType,
   startFaultProxy,
@@ -137,6 +141,32 @@ describe('FrameSplitter', () => {
   });
 });
 
+describe('CONNECT client id and ack packet id', () => {
+  it('reads the client id of MQTT 3.1, 3.1.1 and 5 CONNECTs (with properties, will, credentials)', () => {
+    const base = { cmd: 'connect' as const, clientId: 'dev-ü-7', keepalive: 30, clean: false };
+    expect(connectClientId(generate({ ...base, protocolId: 'MQIsdp', protocolVersion: 3 }))).toBe('dev-ü-7');
+    expect(connectClientId(generate({ ...base, protocolId: 'MQTT', protocolVersion: 4, username: 'u', password: Buffer.from('p') }))).toBe('dev-ü-7');
+    const v5 = generate({
+      ...base,
+      protocolId: 'MQTT',
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 300, receiveMaximum: 10, userProperties: { a: 'b'.repeat(200) } },
+      will: { topic: 'w', payload: Buffer.from('x'), qos: 1, retain: false },
+    });
+    expect(connectClientId(v5)).toBe('dev-ü-7');
+    expect(connectClientId(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: '', clean: true, keepalive: 0 }))).toBe('');
+    expect(connectClientId(generate({ cmd: 'pingreq' }))).toBeUndefined();
+    expect(connectClientId(v5.subarray(0, v5.length - 20))).toBeUndefined(); // cut short
+  });
+
+  it('reads the packet id of the four acks, v3 and v5 (with a reason code)', () => {
+    expect(ackId(generate({ cmd: 'puback', messageId: 0x1234 }))).toBe(0x1234);
+    expect(ackId(generate({ cmd: 'pubrec', messageId: 7, reasonCode: 0x10 }, { protocolVersion: 5 }))).toBe(7);
+    expect(ackId(generate({ cmd: 'pubcomp', messageId: 65535 }))).toBe(65535);
+    expect(ackId(Buffer.from([0x40, 0x00]))).toBe(-1);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Proxy against the embedded aedes broker
 // ---------------------------------------------------------------------------------------------
@@ -247,7 +277,7 @@ describe('fault proxy', () => {
     // duplicated: 70, 140, …, 490 except 350 (dropped)    → 6
     // swapped:    45, 90, …, 495 except 450 (dropped)     → 10 (none is followed by a dropped seq)
     const c = proxy.counts();
-    expect(c).toEqual({ publishes: 500, dropped: 10, duplicated: 6, swapped: 10, delayed: 0, connections: 1 });
+    expect(c).toEqual({ publishes: 500, dropped: 10, duplicated: 6, swapped: 10, delayed: 0, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 });
     expect(received.length).toBe(500 - c.dropped + c.duplicated);
 
     const seen = new Map<number, number>();
@@ -298,7 +328,7 @@ describe('fault proxy', () => {
     await phase(n);
 
     expect(received.map((r) => r.seq)).toEqual([...Array(2 * n).keys()]);
-    expect(proxy.counts()).toEqual({ publishes: 2 * n, dropped: 0, duplicated: 0, swapped: 0, delayed: n, connections: 1 });
+    expect(proxy.counts()).toEqual({ publishes: 2 * n, dropped: 0, duplicated: 0, swapped: 0, delayed: n, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 });
     const base = median(latency(0, n));
     const delayed = median(latency(n, 2 * n));
     expect(Math.min(...latency(n, 2 * n))).toBeGreaterThanOrEqual(20);
@@ -326,6 +356,111 @@ describe('fault proxy', () => {
     expect(received[0].at).toBeLessThanOrEqual(subackAt);
     expect(received[0].at - t0).toBeGreaterThanOrEqual(100);
     expect(proxy.counts().delayed).toBe(1);
+  });
+
+  /** A client through the proxy with a known client id; records the acks it receives and when. */
+  async function ackClient(url: string, clientId: string) {
+    const client = mqtt.connect(url, { clientId, reconnectPeriod: 0 });
+    clients.push(client);
+    const acks: { cmd: string; id: number; at: number }[] = [];
+    client.on('packetreceive', (p: { cmd: string; messageId?: number }) => {
+      if (p.cmd === 'puback' || p.cmd === 'pubrec' || p.cmd === 'pubcomp') acks.push({ cmd: p.cmd, id: p.messageId ?? -1, at: performance.now() });
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    return { client, acks };
+  }
+
+  it('delays acks by ackDelayMs, and holds the chosen ones back (listed with client id and packet id)', async () => {
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: broker.port }, { ackDelayMs: 80 });
+    proxies.push(proxy);
+    const { client, acks } = await ackClient(proxy.url, 'ack-1');
+    expect(proxy.clients()).toEqual(['ack-1']);
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => client.publish('fp/ack', 'a', { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    expect(acks.map((a) => a.cmd)).toEqual(['puback']);
+    expect(acks[0].at - t0).toBeGreaterThanOrEqual(80);
+    await new Promise<void>((resolve, reject) => client.publish('fp/ack', 'b', { qos: 2 }, (e) => (e ? reject(e) : resolve())));
+    expect(acks.map((a) => a.cmd)).toEqual(['puback', 'pubrec', 'pubcomp']);
+    expect(acks[2].at - acks[1].at).toBeGreaterThanOrEqual(80); // PUBREL → PUBCOMP waited too
+    expect(proxy.counts()).toMatchObject({ acksDelayed: 3, acksHeld: 0, publishes: 0, clientPublishes: 2, clientDups: 0, clientPubrels: 1 });
+
+    // Hold PUBCOMP only: the QoS 2 flow stops between PUBREC and PUBCOMP; QoS 1 passes.
+    proxy.setRules({ holdAcks: ['pubcomp'] });
+    let q2done = false;
+    client.publish('fp/ack', 'c', { qos: 2 }, () => (q2done = true));
+    await new Promise<void>((resolve, reject) => client.publish('fp/ack', 'd', { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    await sleep(100);
+    expect(q2done).toBe(false);
+    const rec = acks.filter((a) => a.cmd === 'pubrec');
+    expect(rec.length).toBe(2);
+    expect(proxy.held()).toEqual([{ clientId: 'ack-1', type: 'pubcomp', id: rec[1].id }]);
+
+    // Hold all: a QoS 1 publish waits; counted.
+    proxy.setRules({ holdAcks: true });
+    let q1done = false;
+    client.publish('fp/ack', 'e', { qos: 1 }, () => (q1done = true));
+    await sleep(100);
+    expect(q1done).toBe(false);
+    expect(proxy.counts()).toMatchObject({ acksHeld: 2, acksDelayed: 3 });
+    expect(proxy.held().map((h) => h.type)).toEqual(['pubcomp', 'puback']);
+    expect(() => proxy.setRules({ holdAcks: ['nope' as 'puback'] })).toThrow(RangeError);
+    client.end(true);
+  });
+
+  it('kills one client by id (reset, no DISCONNECT) or all, and counts it', async () => {
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: broker.port });
+    proxies.push(proxy);
+    const a = await ackClient(proxy.url, 'kill-a');
+    const b = await ackClient(proxy.url, 'kill-b');
+    const c = await ackClient(proxy.url, 'kill-c');
+    const closed = (m: MqttClient) => new Promise<string>((r) => {
+      let err = '';
+      m.on('error', (e: Error & { code?: string | number }) => (err = String(e.code ?? e.message)));
+      m.once('close', () => r(err));
+    });
+    const aClosed = closed(a.client);
+    expect(proxy.kill('kill-a')).toBe(1);
+    expect(await aClosed).toBe('ECONNRESET');
+    expect(proxy.kill('nobody')).toBe(0);
+    await sleep(50);
+    expect(b.client.connected && c.client.connected).toBe(true);
+    expect(proxy.clients()).toEqual(['kill-b', 'kill-c']);
+    const both = Promise.all([closed(b.client), closed(c.client)]);
+    expect(proxy.kill()).toBe(2);
+    await both;
+    expect(proxy.clients()).toEqual([]);
+    expect(proxy.counts()).toMatchObject({ killed: 3, connections: 3 });
+  });
+
+  it('stalls: stops reading from clients until the rule is lifted (the client socket cannot drain)', async () => {
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: broker.port });
+    proxies.push(proxy);
+    const sock: Socket = netConnect({ host: '127.0.0.1', port: proxy.port });
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.on('error', () => {});
+    sock.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'stall-1', clean: true, keepalive: 0 }));
+    await sleep(50);
+    proxy.setRules({ stall: true });
+    const publish = generate({ cmd: 'publish', topic: 'fp/stall', payload: Buffer.alloc(60_000, 1), qos: 0, dup: false, retain: false });
+    // Far more than the loopback socket buffers on both sides of the proxy can take.
+    for (let k = 0; k < 1000; k++) sock.write(publish);
+    await sleep(300);
+    const stuck = sock.writableLength;
+    expect(stuck).toBeGreaterThan(0);
+    expect(proxy.clients()).toEqual(['stall-1']);
+    const drained = new Promise<void>((r) => sock.once('drain', () => r()));
+    proxy.setRules({});
+    await drained;
+    expect(sock.writableLength).toBe(0);
+    // A re-send (DUP = 1) and a PUBREL are counted as such.
+    sock.write(generate({ cmd: 'publish', topic: 'fp/stall', payload: Buffer.from('x'), qos: 1, messageId: 9, dup: true, retain: false }));
+    sock.write(generate({ cmd: 'pubrel', messageId: 9 }));
+    await sleep(100);
+    expect(proxy.counts()).toMatchObject({ clientPublishes: 1001, clientDups: 1, clientPubrels: 1 });
+    sock.destroy();
   });
 
   it('closes the client when the broker side closes, and close() ends everything', async () => {

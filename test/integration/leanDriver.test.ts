@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
-import { ConnectFailure, type Connection, type ConnectOptions } from '../../src/driver/types.js';
+import { ConnectFailure, NotSent, type Connection, type ConnectOptions } from '../../src/driver/types.js';
 import type { QoS } from '../../src/scenario/types.js';
 import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
@@ -240,8 +240,8 @@ describe('lean driver: refusals and losses', () => {
       expect(destroyed.lost).toEqual([]);
       // Publishing on a lost connection fails at once.
       const errs: string[] = [];
-      a.conn.publish('x', Buffer.from('y'), 1, false, (e) => errs.push(e?.message ?? 'ok'));
-      expect(errs).toEqual(['not connected']);
+      a.conn.publish('x', Buffer.from('y'), 1, false, (e) => errs.push(e instanceof NotSent ? e.message : 'not NotSent'));
+      expect(errs).toEqual(['not sent: not connected']);
       expect(a.lost[0]).toMatch(/closed|ECONNRESET|DISCONNECT/);
     } finally {
       await m.stop();

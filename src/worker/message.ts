@@ -1,0 +1,49 @@
+import { renderPayloadTemplate } from '../scenario/payloadTemplate.js';
+import { compileTemplate, templateVars } from '../scenario/template.js';
+import { PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import type { PublishProperties } from '../driver/types.js';
+import type { Device } from './device.js';
+import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
+
+/** What one message of a device is made of: its topic, its payload (header first) and its MQTT 5 properties. */
+export class MessageBuilder {
+  private topicCache = new WeakMap<Device, string>();
+
+  constructor(
+    private readonly runTag: number,
+    private readonly run: string,
+  ) {}
+
+  /** The group's MQTT 5 properties, plus (for requests) the response topic and this message's header as correlation data. */
+  props(dev: Device, payload: Buffer): PublishProperties | undefined {
+    const rt = dev.group.publish!.responseTopic;
+    if (!rt) return dev.names.publishProps;
+    const responseTopic = (dev.responseTopic ??= compileTemplate(rt).render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run }));
+    const header = dev.names.payloadParts ? encodePayload(PAYLOAD_HEADER_BYTES, decodePayload(payload, this.runTag)!) : payload.subarray(0, PAYLOAD_HEADER_BYTES);
+    return { ...dev.names.publishProps, responseTopic, correlationData: Buffer.from(header) };
+  }
+
+  /** Binary filler of the fixed (or per-message, within a range) size, or the filled-in JSON template. */
+  payload(dev: Device, seq: number, dueMs: number, header: Header): Buffer {
+    const spec = dev.group.publish!.payload;
+    const seed = Math.imul(dev.global + 1, 0x9e3779b1) ^ seq;
+    if (dev.names.payloadParts) {
+      const json = renderPayloadTemplate(dev.names.payloadParts, { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) }, seed);
+      return encodeJsonPayload(json, header);
+    }
+    const size = spec.maxSize === undefined ? spec.size : spec.size + ((seed >>> 0) % (spec.maxSize - spec.size + 1));
+    return encodePayload(size, header);
+  }
+
+  /** Topics that depend only on the client are rendered once; {seq}/{target} ones per message. */
+  topic(dev: Device, seq: number): string {
+    const cached = this.topicCache.get(dev);
+    if (cached !== undefined) return cached;
+    const t = dev.names.publishTopic!;
+    const vars = templateVars(t);
+    const target = dev.names.targetCount > 0 ? (seq * dev.group.count + dev.index) % dev.names.targetCount : 0;
+    const topic = t.render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, target });
+    if (!vars.has('seq') && !vars.has('target')) this.topicCache.set(dev, topic);
+    return topic;
+  }
+}
