@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GIVE_UP_MS, NOT_STARTED, timelineOf } from './timeline.js';
+import { GIVE_UP_MS, NOT_STARTED, TimelineCell, timelineOf } from './timeline.js';
 
 describe('timelineOf', () => {
   it.each([
@@ -36,5 +36,17 @@ describe('timelineOf', () => {
     expect([NOT_STARTED.measureFrom, NOT_STARTED.measureEnd, NOT_STARTED.giveUpAt, NOT_STARTED.segmentStopAt]).toEqual([Infinity, Infinity, Infinity, Infinity]);
     expect(NOT_STARTED.phaseAt(Date.now())).toBe('connect');
     expect(NOT_STARTED.phaseAt(Number.MAX_SAFE_INTEGER)).toBe('connect');
+  });
+});
+
+describe('TimelineCell', () => {
+  it('reads NOT_STARTED until started, then the run\'s timeline; a second start is a bug', () => {
+    const cell = new TimelineCell();
+    expect(cell.current).toBe(NOT_STARTED);
+    const t = timelineOf({ warmupMs: 0, durationMs: 1000, drainMs: 0 }, 42);
+    cell.start(t);
+    expect(cell.current).toBe(t);
+    expect(() => cell.start(timelineOf({ warmupMs: 0, durationMs: 1000, drainMs: 0 }, 43))).toThrow(/started twice/);
+    expect(cell.current.t0).toBe(42);
   });
 });

@@ -46,3 +46,26 @@ export function timelineOf(s: TimelineSpec, t0: number): Timeline {
 
 /** The timeline of a run whose publishing has not started: every boundary at Infinity, every instant 'connect'. */
 export const NOT_STARTED: Timeline = timelineOf({ warmupMs: 0, durationMs: 0, drainMs: 0 }, Infinity);
+
+/** The timeline as the parts of a worker read it: NOT_STARTED until publishing starts, then that run's, fixed. */
+export interface TimelineView {
+  readonly current: Timeline;
+}
+
+/** The worker's one place that says publishing started (its runner owns it; the others read it). */
+export class TimelineCell implements TimelineView {
+  private timeline: Timeline = NOT_STARTED;
+
+  get current(): Timeline {
+    return this.timeline;
+  }
+
+  /** Publishing started: once per run. */
+  start(timeline: Timeline): void {
+    if (this.timeline !== NOT_STARTED) throw new Error('the run\'s timeline was started twice');
+    this.timeline = timeline;
+  }
+}
+
+/** A view of a timeline that has started already (tests, tools). */
+export const startedTimeline = (timeline: Timeline): TimelineView => ({ current: timeline });

@@ -12,6 +12,7 @@ import { SeqBitmap } from '../metrics/seqBitmap.js';
 import type { Results } from '../metrics/types.js';
 import { settleUnacked } from '../metrics/unacked.js';
 import { buildRunPlan } from '../plan/plan.js';
+import { timelineOf } from '../plan/timeline.js';
 import { allocateLedger } from '../coordinator/ledgerBuffers.js';
 import { SessionBoard } from '../metrics/sessions.js';
 import { ShareLedger } from '../metrics/shareLedger.js';
@@ -79,8 +80,7 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
   const t0 = clock.now() + 50;
   const run: FakeRun = { clock, broker, scenario, t0, messages };
   runner.handle({ type: 'start', t0 });
-  const measureFrom = t0 + scenario.warmupMs;
-  const measureEnd = measureFrom + scenario.durationMs;
+  const { measureFrom, measureEnd } = timelineOf(scenario, t0); // as the coordinator derives it
   await step(clock, measureEnd + (o.drainMs ?? 0) - clock.now(), () => o.script?.(run, clock.now() - t0));
   if (o.quiesceMs !== undefined) {
     runner.handle({ type: 'quiesce' });
