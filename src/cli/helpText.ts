@@ -44,6 +44,12 @@ export const REPORT_HELP = `
 Examples:
   $ mqbench report results/*.json --out report.html
   $ mqbench report mosquitto=results/a.json emqx=results/b.json --out compare.html
+  $ mqbench report --format mqttbs mosquitto=results/p2p-m.json rabbitmq=results/p2p-r.json > p2p.md
+
+--format mqttbs: one table per use case (scenario name) with the suite's columns — actual message rate,
+average and p99 pub-to-sub latency, max/avg broker CPU user+system, max/avg broker memory — then a
+full-disclosure section per run. Broker figures come only from what the run observed ("not measured"
+otherwise); CPU shows the busiest broker thread next to the host share.
 
 The page has the summary per run, latency by percentile (from the HDR histograms), throughput, latency and
 connections per second, delivery per QoS, thresholds and, for capacity results, latency versus rate.
@@ -87,6 +93,7 @@ ${listKinds()}
 Examples:
   $ mqbench init                                  # ./fanout.yaml
   $ mqbench init qos-mix --out scenarios/mix.yaml
+  $ mqbench init mqttbs/singlenode-p2p-1K-1K-1K-1K   # ./singlenode-p2p-1K-1K-1K-1K.yaml (the name alone works too)
   $ mqbench validate scenarios/mix.yaml && mqbench run scenarios/mix.yaml --broker mqtt://127.0.0.1:1883
 
 Exit codes: 0 written · 2 unknown kind, or the file exists (add --force)`;
@@ -98,4 +105,22 @@ Examples:
   $ mqbench validate scenarios/fanout.yaml
   $ mqbench compare results/a.json results/b.json
   $ mqbench report results/*.json --out report.html
+  $ mqbench plan --fleet "devices=1000000, every=10s, fanin=10" results/*-capacity-*.json
   $ mqbench doctor --broker mqtt://127.0.0.1:1883 --connections 10000`;
+
+export const PLAN_HELP = `
+Fleet keys: devices=<n> (required); every=<duration> or rate=<n/s> per device (one is required);
+qos=0|1|2 (default 1); size=<bytes> (default: as measured); fanin=<n> (n shared consumers, each message
+delivered once) or fanout=<n> (each message to n subscribers); or deliveries=<per message>, consumers=<n>.
+Numbers may be written 1000000, 1,000,000, 250k or 1M.
+
+Examples:
+  $ mqbench capacity scenarios/fanin.yaml --broker mqtt://10.0.0.5:1883 --slo "endToEnd.p99<50ms,messages.lost==0" --out results/rate-capacity.json
+  $ mqbench capacity scenarios/connections.yaml --broker mqtt://10.0.0.5:1883 --slo "connections.failed==0" --out results/conn-capacity.json
+  $ mqbench plan --fleet "devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers" results/*-capacity.json
+  $ mqbench plan --fleet "devices=250k, rate=1/s, fanout=2" --headroom 40% --node-memory 32GiB --format html --out plan.html results/rate-capacity.json
+
+For each resource a result measured (or a --node-* flag states): nodes = ⌈fleet need / (one node's capacity ×
+(1 − headroom))⌉; the most nodes any resource needs is the answer, and that resource binds. The output writes
+the model out and says how far the fleet per node lies outside what was measured (confidence high, medium, low).
+Exit codes: 0 a node count · 1 no resource could be judged · 2 bad usage, fleet spec or results file`;

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../scenario/didyoumean.js';
-import { DEFAULT_KIND, findStarter, listKinds, schemaReference, starterText, STARTER_KINDS } from '../scenario/starters.js';
+import { DEFAULT_KIND, findStarter, listKinds, schemaReference, starterFileName, starterText, STARTER_KINDS } from '../scenario/starters.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import type { CliIo } from './io.js';
 
@@ -22,9 +22,9 @@ function unknownKind(kind: string): UserError {
 
 /** Where to write: --out as given, <dir>/<kind>.yaml when --out is a folder (or ends with /), else ./<kind>.yaml. */
 async function outputPath(kind: string, out: string | undefined): Promise<string> {
-  if (out === undefined) return `${kind}.yaml`;
+  if (out === undefined) return starterFileName(kind);
   const isDir = /[\\/]$/.test(out) || (await stat(out).then((s) => s.isDirectory(), () => false));
-  return isDir ? join(out, `${kind}.yaml`) : out;
+  return isDir ? join(out, starterFileName(kind)) : out;
 }
 
 function writeProblem(file: string, err: unknown): UserError {

@@ -12,11 +12,12 @@ import { capacityCommand, capacityFlagsFrom } from './capacity.js';
 import { compareCommand } from './compare.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { doctorCommand, doctorFlagsFrom, parseConnectionsArg } from './doctor.js';
-import { CAPACITY_HELP, COMPARE_HELP, DOCTOR_HELP, INIT_HELP, MERGE_HELP, PROGRAM_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText.js';
+import { CAPACITY_HELP, COMPARE_HELP, DOCTOR_HELP, INIT_HELP, MERGE_HELP, PLAN_HELP, PROGRAM_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText.js';
 import { initCommand } from './init.js';
 import type { CliIo } from './io.js';
 import { readOptions } from './options.js';
 import { mergeCommand } from './merge.js';
+import { parseFdsArg, parseHeadroomArg, parseMemoryArg, planCommand, planFlagsFrom } from './plan.js';
 import { parsePortArg } from './prometheus.js';
 import { runProcesses } from './processes.js';
 import { reportCommand } from './report.js';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo): Program {
   addReport(program, io, done);
   addMerge(program, io, done);
   addCapacity(program, io, done);
+  addPlan(program, io, done);
   addDoctor(program, io, done);
   addInit(program, io, done);
   program.addHelpText('after', PROGRAM_HELP);
@@ -145,10 +147,11 @@ function addReport(program: Command, io: CliIo, done: Done): void {
     .command('report')
     .description('write one self-contained HTML report (tables and charts, no network needed) for results files')
     .argument('<results...>', 'one or more results JSON files; write label=file to name a run')
-    .option('-o, --out <file>', 'HTML file to write (default: results/report-<UTC timestamp>.html)')
+    .option('-o, --out <file>', 'file to write (default: results/report-<UTC timestamp>.html; with --format mqttbs: stdout)')
+    .addOption(new Option('--format <format>', 'html: the report page; mqttbs: the Open MQTT Benchmark Suite\'s results table and full disclosure, as Markdown').choices(['html', 'mqttbs']).default('html'))
     .addHelpText('after', REPORT_HELP)
     .action(async (files: string[], opts: Record<string, unknown>) => {
-      done(await reportCommand(io, files, { out: readOptions(opts).str('out') }));
+      done(await reportCommand(io, files, { out: readOptions(opts).str('out'), format: opts.format === 'mqttbs' ? 'mqttbs' : 'html' }));
     });
 }
 
@@ -186,6 +189,23 @@ function addCapacity(program: Command, io: CliIo, done: Done): void {
     });
 }
 
+function addPlan(program: Command, io: CliIo, done: Done): void {
+  program
+    .command('plan')
+    .description('capacity planning: how many broker nodes of the measured size a fleet needs, which resource binds, how sure that is')
+    .argument('<capacity-results...>', 'results of mqbench capacity (label=file names one); a rate search and a connection search together judge both')
+    .requiredOption('--fleet <spec>', 'the fleet: comma-separated key=value, e.g. "devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers"')
+    .option('--headroom <share>', 'share of every resource kept free (default 30%)', parseHeadroomArg)
+    .option('--node-memory <size>', 'memory of one broker node, e.g. 32GiB: with a measured memory per connection, judges connections by memory', parseMemoryArg)
+    .option('--node-fds <n>', 'open-files limit of the broker process on one node: judges connections by file descriptors', parseFdsArg)
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'html']).default('markdown'))
+    .option('-o, --out <file>', 'write the plan here (default: print it)')
+    .addHelpText('after', PLAN_HELP)
+    .action(async (files: string[], opts: Record<string, unknown>) => {
+      done(await planCommand(io, files, planFlagsFrom(opts)));
+    });
+}
+
 function addDoctor(program: Command, io: CliIo, done: Done): void {
   program
     .command('doctor')
@@ -205,7 +225,7 @@ function addInit(program: Command, io: CliIo, done: Done): void {
     .command('init')
     .description('write a commented starter scenario (with a $schema line for editor completion and checks)')
     .argument('[kind]', 'which starter (default: fanout)')
-    .option('-o, --out <file>', 'file to write (default: ./<kind>.yaml; a folder: <folder>/<kind>.yaml)')
+    .option('-o, --out <file>', 'file to write (default: ./<name>.yaml, the kind\'s last part; a folder: <folder>/<name>.yaml)')
     .option('-f, --force', 'overwrite the file if it exists')
     .addHelpText('after', INIT_HELP)
     .action(async (kind: string | undefined, opts: Record<string, unknown>) => {

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { renderHtmlReport } from '../report/html.js';
 import { loadChartLibrary } from '../report/htmlAssets.js';
 import { utcStamp } from '../report/json.js';
+import { renderMqttbsReport } from '../report/mqttbs.js';
 import { ExitCode } from '../shared/errors.js';
 import type { CliIo } from './io.js';
 import { labelled, parseSource, readSources } from './sources.js';
@@ -27,7 +28,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** `mqbench report`: returns the exit code. Every unreadable file is named before exiting with 2. */
-export async function reportCommand(io: CliIo, args: string[], flags: { out?: string }): Promise<number> {
+export async function reportCommand(io: CliIo, args: string[], flags: { out?: string; format?: 'html' | 'mqttbs' }): Promise<number> {
   if (args.length === 0) {
     io.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
     return ExitCode.usage;
@@ -39,14 +40,27 @@ export async function reportCommand(io: CliIo, args: string[], flags: { out?: st
     return ExitCode.usage;
   }
   const now = new Date();
+  if (flags.format === 'mqttbs') {
+    // The suite's table as Markdown: printed, or written to --out.
+    const md = renderMqttbsReport(labelled(sources, results), { generatedAt: now });
+    if (flags.out === undefined) {
+      io.stdout.write(md);
+      return ExitCode.ok;
+    }
+    return write(io, flags.out, md, results.length);
+  }
   const out = flags.out ?? defaultReportPath(now);
   const html = renderHtmlReport(labelled(sources, results), { library: await loadChartLibrary(), generatedAt: now });
+  return write(io, out, html, results.length);
+}
+
+async function write(io: CliIo, out: string, text: string, runs: number): Promise<number> {
   try {
-    await writeAtomically(out, html);
+    await writeAtomically(out, text);
   } catch (err) {
     io.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
     return ExitCode.usage;
   }
-  io.stdout.write(`Report (${results.length === 1 ? '1 run' : `${results.length} runs`}): ${out}\n`);
+  io.stdout.write(`Report (${runs === 1 ? '1 run' : `${runs} runs`}): ${out}\n`);
   return ExitCode.ok;
 }

@@ -206,14 +206,14 @@ export class LeanConnection implements Connection {
       }
     }
     const rem = publishRemaining(tl, payload.length, qos, this.v5);
-    if (rem > MAX_REMAINING || tl > 0xffff) return done(new Error('message too large for MQTT'));
+    if (rem > MAX_REMAINING || tl > 0xffff) return done(new NotSent('not sent: message too large for MQTT'));
     const o = this.output;
     // A caller that ignores writable() still cannot make the output grow without bound.
     if (o.queued() > MAX_QUEUED_BYTES) return done(BUFFER_FULL);
     let id = 0;
     if (qos > 0) {
       id = this.session.allocId(this.subs);
-      if (id === 0) return done(new Error('no free packet id: 65,535 messages in flight'));
+      if (id === 0) return done(new NotSent('not sent: no free packet id (65,535 messages in flight)'));
     }
     const size = frameSize(rem);
     const off = o.reserve(size);

@@ -20,7 +20,8 @@ const VALUE_OBJECTS = ['groups[].publish.qos', 'groups[].publish.properties.user
 const places = locations(root, VALUE_OBJECTS);
 const SCHEMA_FILE = new URL('../../schema/scenario.schema.json', import.meta.url);
 const SCENARIOS = new URL('../../scenarios/', import.meta.url);
-const shipped = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort();
+/** Every shipped scenario, in sub-folders too (scenarios/mqttbs/). */
+const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
 
 /** Every mapping pattern schema.ts knows, found by following allowedKeysAt from the root. */
 function zodPlaces(): string[] {
@@ -102,9 +103,14 @@ describe('scenario JSON Schema: in step with the zod schema', () => {
 describe('scenario JSON Schema: the shipped scenarios', () => {
   const validate = newAjv().compile(root);
 
+  it('include the Open MQTT Benchmark Suite pack', () => {
+    expect(shipped.filter((f) => f.startsWith('mqttbs/'))).toHaveLength(8);
+  });
+
   it.each(shipped)('%s starts with the yaml-language-server line, is valid JSON Schema-wise and loads', (file) => {
     const text = readFileSync(new URL(file, SCENARIOS), 'utf8');
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/scenario.schema.json');
+    const up = '../'.repeat(file.split('/').length);
+    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${up}schema/scenario.schema.json`);
     expect(text.split('\n')[1]).toMatch(/^# \S/); // the explaining comment block follows
     const ok = validate(parse(text));
     expect(ok ? [] : validate.errors).toEqual([]);

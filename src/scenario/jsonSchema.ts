@@ -83,7 +83,7 @@ const payload = j.object(
   { description: 'The published payload.' },
   {
     size: j.size({
-      description: 'Payload size in bytes, including the 32-byte mqbench header: 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
+      description: 'Payload size in bytes, including the mqbench header (32 bytes; 16 bytes for payloads of 16 to 31 bytes, with shorter fields: see the README): 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
       default: 64,
       examples: [128, '1KB', '4KiB', '64..512'],
     }),

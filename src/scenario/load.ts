@@ -9,6 +9,7 @@ import { crossCheck } from './crosscheck.js';
 import { substituteEnv, type Env, type EnvResult } from './env.js';
 import { issuesToProblems } from './issues.js';
 import { checkLimits, type LoadLimits } from './limits.js';
+import { checkCompactHeader } from './compactLimit.js';
 import { locate, parseYaml, scalarDepth, writtenText, type ParsedYaml } from './positions.js';
 import { formatPath, type PathProblem } from './problems.js';
 import { findReservedKeys } from './reservedKeys.js';
@@ -152,7 +153,7 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const checked = scenarioSchema.safeParse(subst.value);
   const found: PathProblem[] = checked.success ? [] : issuesToProblems(checked.error.issues);
   const tls = checkTls(subst.value, dirname(file));
-  found.push(...findReservedKeys(data), ...checkRenderedLengths(subst.value), ...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...tls.problems, ...checkTarget(subst.value));
+  found.push(...findReservedKeys(data), ...checkRenderedLengths(subst.value), ...crossCheck(subst.value), ...checkLimits(subst.value, limits), ...checkCompactHeader(subst.value), ...tls.problems, ...checkTarget(subst.value));
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];

@@ -63,7 +63,7 @@ describe('several errors in one file', () => {
       '9:9 groups[0].subscribe[1]: $share needs a group name: $share/<group>/<filter>',
       '13:14 groups[1].publish.topic: unknown template variable {targt}; allowed: {i}, {group}, {clientId}, {run}, {target}, {seq}',
       '15:7 groups[1].publish.every: set either rate (for the whole group) or every (per client), not both',
-      '16:24 groups[1].publish.payload.size: payload size 16 B is smaller than the 32-byte mqbench header',
+      '16:24 groups[1].publish.payload.size: payload size 15 B is smaller than the 16-byte compact mqbench header',
     ]);
     expect(problems[5].hint).toBe('did you mean {target}?');
     expect(problems[1].hint).toBe('durations look like 500ms, 30s, 2m, 1h or 1m30s');
@@ -102,9 +102,9 @@ describe('single problems', () => {
   });
 
   it('payload smaller than the header', () => {
-    const p = only(withGroup('publish: { topic: t, rate: 1/s, payload: { size: 16 } }'));
+    const p = only(withGroup('publish: { topic: t, rate: 1/s, payload: { size: 15 } }'));
     expect(p).toMatchObject({ path: 'groups[0].publish.payload.size', line: 5, col: 54 });
-    expect(p.message).toBe('payload size 16 B is smaller than the 32-byte mqbench header');
+    expect(p.message).toBe('payload size 15 B is smaller than the 16-byte compact mqbench header');
   });
 
   it.each(['t/+/x', 'sensors/#', 'a+/{i}'])('publish to the wildcard %j', (topic) => {

@@ -1,16 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from './load.js';
-import { DEFAULT_KIND, findStarter, listKinds, MODELINE_PREFIX, schemaReference, starterText, STARTER_KINDS } from './starters.js';
+import { DEFAULT_KIND, findStarter, listKinds, MODELINE_PREFIX, schemaReference, starterFileName, starterText, STARTER_KINDS } from './starters.js';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url);
 
 describe('starter kinds', () => {
   it('are exactly the shipped scenarios', () => {
-    const shipped = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    expect(shipped).toContain('mqttbs/singlenode-p2p-1K-1K-1K-1K');
     expect(STARTER_KINDS.map((k) => k.kind).sort()).toEqual(shipped.sort());
     expect(findStarter(DEFAULT_KIND)?.kind).toBe('fanout');
     expect(findStarter('nope')).toBeUndefined();
+  });
+
+  it('find a suite case by its name alone, and write it under that name', () => {
+    expect(findStarter('singlenode-sharesub-1K-5-1K-1K')?.kind).toBe('mqttbs/singlenode-sharesub-1K-5-1K-1K');
+    expect(findStarter('mqttbs')).toBeUndefined();
+    expect(starterFileName('mqttbs/singlenode-sharesub-1K-5-1K-1K')).toBe('singlenode-sharesub-1K-5-1K-1K.yaml');
+    expect(starterFileName('fanout')).toBe('fanout.yaml');
   });
 
   it('are listed one per line with the default marked', () => {

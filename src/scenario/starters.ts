@@ -19,6 +19,15 @@ export const STARTER_KINDS: readonly StarterKind[] = [
   { kind: 'p2p', summary: '1,000 sensor -> actuator pairs, one private topic each' },
   { kind: 'retained', summary: '500 sensors keep retained state; 20 dashboards subscribe late and must get all of it' },
   { kind: 'connections', summary: '10,000 idle connections (30 s keepalive) held for a minute' },
+  // The Open MQTT Benchmark Suite (scenarios/mqttbs/): its Basic set, then its Enterprise set (for segments).
+  { kind: 'mqttbs/singlenode-conn-tcp-10K-100', summary: 'suite, Basic: 10,000 clients connect within 100 s, held 30 min' },
+  { kind: 'mqttbs/singlenode-fanout-1-1000-1-1000K', summary: 'suite, Basic: 1 publisher at 1 msg/s to 1,000 subscribers (16 B, QoS 1)' },
+  { kind: 'mqttbs/singlenode-p2p-1K-1K-1K-1K', summary: 'suite, Basic: 1,000 publisher -> subscriber pairs at 1 msg/s' },
+  { kind: 'mqttbs/singlenode-sharesub-1K-5-1K-1K', summary: 'suite, Basic: 1,000 publishers, 5 subscribers sharing $share/benchmark/test/#' },
+  { kind: 'mqttbs/singlenode-conn-tcp-1M-5K', summary: 'suite, Enterprise: 1,000,000 clients within 200 s (segments)' },
+  { kind: 'mqttbs/singlenode-fanout-5-1000-5-250K', summary: 'suite, Enterprise: 5 publishers at 50 msg/s to 1,000 subscribers (250,000 msg/s out)' },
+  { kind: 'mqttbs/singlenode-p2p-50K-50K-50K-50K', summary: 'suite, Enterprise: 50,000 pairs at 1 msg/s (segments)' },
+  { kind: 'mqttbs/singlenode-sharesub-50K-500-50K-50K', summary: 'suite, Enterprise: 50,000 publishers, 500 shared subscribers (segments)' },
 ];
 
 export const DEFAULT_KIND = 'fanout';
@@ -26,8 +35,14 @@ export const DEFAULT_KIND = 'fanout';
 /** The first line of a scenario that tells yaml-language-server (VS Code YAML, Neovim, …) its schema. */
 export const MODELINE_PREFIX = '# yaml-language-server: $schema=';
 
+/** A kind by its name; a suite case also by its name alone ("singlenode-p2p-1K-1K-1K-1K"). */
 export function findStarter(kind: string): StarterKind | undefined {
-  return STARTER_KINDS.find((k) => k.kind === kind);
+  return STARTER_KINDS.find((k) => k.kind === kind) ?? STARTER_KINDS.find((k) => k.kind.endsWith(`/${kind}`));
+}
+
+/** The file name a starter is written to by default: the kind's last part, e.g. "singlenode-p2p-1K-1K-1K-1K.yaml". */
+export function starterFileName(kind: string): string {
+  return `${kind.slice(kind.lastIndexOf('/') + 1)}.yaml`;
 }
 
 /** The kinds, one per line, for help and error messages. */

@@ -72,7 +72,7 @@ export interface SubscribeSpec {
 }
 
 export interface PayloadSpec {
-  /** Total payload bytes, header included (must be >= PAYLOAD_HEADER_BYTES); the lower end of a range. */
+  /** Total payload bytes, header included (must be >= COMPACT_HEADER_BYTES; below PAYLOAD_HEADER_BYTES the compact header); the lower end of a range. */
   size: number;
   /** With a range ("64..512"), the upper end: each message gets a size in [size, maxSize]. */
   maxSize?: number;

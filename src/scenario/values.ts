@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { parseThreshold } from '../metrics/thresholds.js';
 import { parsePayloadTemplate } from './payloadTemplate.js';
-import { MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import { COMPACT_HEADER_BYTES, MAX_PAYLOAD_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import { checkMqttString } from './mqttText.js';
 import { show } from './problems.js';
 import { redactUrl } from './redact.js';
@@ -157,15 +157,15 @@ export const rate: Parse<number> = (v) => {
   return perSec;
 };
 
-/** A payload size in bytes, from the mqbench header size up to MQTT's limit. */
+/** A payload size in bytes, from the compact mqbench header's size up to MQTT's limit. */
 export const payloadSize: Parse<number> = (v) => {
   required(v);
   if (typeof v !== 'number' && typeof v !== 'string') fail(`expected a size like 128 or 4KiB, got ${show(v)}`);
   const bytes = parseSize(v);
-  if (bytes < PAYLOAD_HEADER_BYTES) {
+  if (bytes < COMPACT_HEADER_BYTES) {
     fail(
-      `payload size ${bytes} B is smaller than the ${PAYLOAD_HEADER_BYTES}-byte mqbench header`,
-      `use ${PAYLOAD_HEADER_BYTES} or more`,
+      `payload size ${bytes} B is smaller than the ${COMPACT_HEADER_BYTES}-byte compact mqbench header`,
+      `use ${COMPACT_HEADER_BYTES} or more (${COMPACT_HEADER_BYTES}-${PAYLOAD_HEADER_BYTES - 1} B carry the compact header, ${PAYLOAD_HEADER_BYTES} B and more the full one)`,
     );
   }
   if (bytes > MAX_PAYLOAD_BYTES) fail(`payload size ${bytes} B is larger than MQTT allows (${MAX_PAYLOAD_BYTES} B)`);

@@ -1,5 +1,9 @@
 /** Bytes of the mqbench header at the start of every published payload (see worker/payload.ts). */
 export const PAYLOAD_HEADER_BYTES = 32;
+/** Bytes of the compact header that payloads of 16 to 31 bytes carry instead (see worker/compactHeader.ts). */
+export const COMPACT_HEADER_BYTES = 16;
+/** The compact header numbers publishers (global client indexes) below this. */
+export const COMPACT_MAX_PUBLISHERS = 2 ** 24;
 /** MQTT's largest payload (remaining length limit minus a little room for the topic). */
 export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024 - 1024;
 /**

@@ -23,8 +23,8 @@ describe('payload header', () => {
     expect(decodePayload(buf.subarray(0, 31), h.runTag)).toBeNull();
   });
 
-  it('refuses a size below the header', () => {
-    expect(() => encodePayload(31, h)).toThrow(/smaller than the 32-byte header/);
+  it('refuses a size below the compact header (16 to 31 bytes: compactHeader.test.ts)', () => {
+    expect(() => encodePayload(15, h)).toThrow(/smaller than the 16-byte compact header/);
   });
 });
 

@@ -1,5 +1,6 @@
-import { PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
+import { COMPACT_HEADER_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import type { QoS } from '../scenario/types.js';
+import { compactResponse, readCompact, writeCompact } from './compactHeader.js';
 
 /**
  * The mqbench header at the start of every payload (little-endian, 32 bytes):
@@ -7,7 +8,8 @@ import type { QoS } from '../scenario/types.js';
  *   4  u32 run tag (random per run: old retained or foreign messages are told apart)
  *   8  u32 publisher (global client index)     12 u32 sequence number (per publisher)
  *   16 f64 intended send time (epoch ms)       24 f64 actual send time (epoch ms)
- * followed by zero filler up to the requested size.
+ * followed by zero filler up to the requested size. Payloads of 16 to 31 bytes carry the 16-byte compact
+ * header instead (compactHeader.ts: its trade-offs are written there).
  */
 export const MAGIC = 0x4d51;
 export const VERSION = 1;
@@ -24,10 +26,14 @@ export interface Header {
 }
 
 export function encodePayload(size: number, h: Header): Buffer {
-  if (size < PAYLOAD_HEADER_BYTES) {
-    throw new RangeError(`payload size ${size} is smaller than the ${PAYLOAD_HEADER_BYTES}-byte header`);
+  if (size < COMPACT_HEADER_BYTES) {
+    throw new RangeError(`payload size ${size} is smaller than the ${COMPACT_HEADER_BYTES}-byte compact header`);
   }
   const buf = Buffer.alloc(size);
+  if (size < PAYLOAD_HEADER_BYTES) {
+    writeCompact(buf, h);
+    return buf;
+  }
   buf.writeUInt16LE(MAGIC, 0);
   buf.writeUInt8(VERSION, 2);
   buf.writeUInt8((h.qos & 3) | (h.response ? 4 : 0), 3);
@@ -39,8 +45,12 @@ export function encodePayload(size: number, h: Header): Buffer {
   return buf;
 }
 
-/** Returns null for anything that is not an mqbench payload (binary or JSON) of the given run. */
-export function decodePayload(buf: Buffer, runTag: number): Header | null {
+/**
+ * Returns null for anything that is not an mqbench payload (binary, compact or JSON) of the given run.
+ * `nowMs` (the receiver's clock) places a compact header's wrapped 36-bit time; without it a compact payload gives null.
+ */
+export function decodePayload(buf: Buffer, runTag: number, nowMs?: number): Header | null {
+  if (buf.length < PAYLOAD_HEADER_BYTES) return nowMs === undefined ? null : readCompact(buf, runTag, nowMs);
   return decodeBinary(buf, runTag) ?? decodeJsonHeader(buf, runTag);
 }
 
@@ -87,6 +97,7 @@ function decodeJsonHeader(buf: Buffer, runTag: number): Header | null {
 
 /** A responder's answer: the request's header (its correlation data) marked as a response. */
 export function responsePayload(correlationData: Buffer): Buffer | null {
+  if (correlationData.length < PAYLOAD_HEADER_BYTES) return compactResponse(correlationData);
   if (correlationData.length !== PAYLOAD_HEADER_BYTES || correlationData.readUInt16LE(0) !== MAGIC) return null;
   const out = Buffer.from(correlationData);
   out.writeUInt8(out.readUInt8(3) | 4, 3);

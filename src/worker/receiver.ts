@@ -40,7 +40,7 @@ export class Receiver {
   onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
     const now = this.clock.now();
     const rec = this.recorder;
-    const h = decodePayload(payload, this.runTag);
+    const h = decodePayload(payload, this.runTag, now);
     if (!h) {
       rec.count('foreign', true);
       return;

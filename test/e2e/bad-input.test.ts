@@ -116,8 +116,8 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["qos-3.yaml", ":5:50 groups[0].publish.qos: must be 0, 1 or 2"],
   ["qos-negative.yaml", ":6:32 groups[0].subscribe[0].qos: must be 0, 1 or 2"],
   // Payload below the header
-  ["payload-smaller-than-header.yaml", ":8:24 groups[0].publish.payload.size: payload size 16 B is smaller than the 32-byte mqbench header (hint: use 32 or more)"],
-  ["payload-zero.yaml", ":5:62 groups[0].publish.payload.size: payload size 0 B is smaller than the 32-byte mqbench header"],
+  ["payload-smaller-than-header.yaml", ":8:24 groups[0].publish.payload.size: payload size 15 B is smaller than the 16-byte compact mqbench header (hint: use 16 or more (16-31 B carry the compact header, 32 B and more the full one))"],
+  ["payload-zero.yaml", ":5:62 groups[0].publish.payload.size: payload size 0 B is smaller than the 16-byte compact mqbench header"],
   // every / rate
   ["rate-and-every.yaml", ":9:7 groups[0].publish.every: set either rate (for the whole group) or every (per client), not both"],
   // Rules across fields

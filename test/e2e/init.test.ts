@@ -95,6 +95,19 @@ describe('mqbench init', () => {
     expect(r.stdout).toContain('$ mqbench init qos-mix --out');
   });
 
+  it('writes a suite case under its own name; it validates and keeps its comment block', async () => {
+    const cwd = mkdtempSync(join(dir, 'mqttbs-'));
+    const r = await mqbench(['init', 'singlenode-sharesub-1K-5-1K-1K'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(cwd, 'singlenode-sharesub-1K-5-1K-1K.yaml');
+    expect(readFileSync(file, 'utf8')).toContain('Open MQTT Benchmark Suite, Basic set');
+    expect(schemaOf(file)).toBe(join(ROOT, 'schema', 'scenario.schema.json'));
+    const v = await mqbench(['validate', file]);
+    expect(v.code, v.stderr).toBe(0);
+    const help = await mqbench(['init', '--help']);
+    expect(help.stdout).toMatch(/^ {2}mqttbs\/singlenode-conn-tcp-1M-5K +suite, Enterprise/m);
+  });
+
   it('writes every kind into a folder given as --out; each one is valid against the schema it names', async () => {
     const folder = join(dir, 'all') + '/';
     for (const kind of KINDS) {
