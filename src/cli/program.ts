@@ -4,7 +4,7 @@
  * hands it the real process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DRIVER_NAMES } from '../driver/registry.js';
+import { DEFAULT_DRIVER, DRIVER_NAMES } from '../driver/registry.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
@@ -104,7 +104,7 @@ function addRun(program: Command, io: CliIo, done: Done): void {
     .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
     .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')
     .option('--threshold <expr>', 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
-    .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(DRIVER_NAMES).default('mqttjs'))
+    .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
     .option('--segment <i/N>', 'run segment i of N (0-based) of every group\'s clients; combine the shards with mqbench merge', parseSegmentArg)
     .option('--run-id <id>', 'run id shared by all segments ({run} in ids and topics); with --segment, required unless --start-at is given', parseRunIdArg)
     .option('--start-at <time>', 'begin publishing at this ISO time (e.g. 2030-01-02T03:04:05Z); connect before it', parseStartAtArg)
@@ -182,7 +182,7 @@ function addCapacity(program: Command, io: CliIo, done: Done): void {
     .option('--step-duration <duration>', 'measured time of each step', parseDurationArg, 5000)
     .option('-w, --workers <n>', 'worker threads', parseWorkersArg)
     .option('-o, --out <file>', 'results file (default: results/<scenario>-capacity-<timestamp>.json)')
-    .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(DRIVER_NAMES).default('mqttjs'))
+    .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
     .addHelpText('after', CAPACITY_HELP)
     .action(async (file: string, opts: Record<string, unknown>) => {
       done(await capacityCommand(io, file, capacityFlagsFrom(opts)));
@@ -213,7 +213,7 @@ function addDoctor(program: Command, io: CliIo, done: Done): void {
     .option('-b, --broker <url>', 'broker to probe (mqtt://, mqtts://, ws://, wss://); overrides the scenario\'s target.url')
     .option('-c, --connections <n>', 'connections you plan to open from this machine (default: the scenario\'s clients)', parseConnectionsArg)
     .option('-s, --scenario <file>', 'scenario YAML: its clients, target and features (QoS, retain, $share) are checked')
-    .addOption(new Option('--driver <name>', 'driver the run will use (for the memory estimate)').choices(DRIVER_NAMES).default('mqttjs'))
+    .addOption(new Option('--driver <name>', 'driver the run will use (for the memory estimate)').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
     .addHelpText('after', DOCTOR_HELP)
     .action(async (opts: Record<string, unknown>) => {
       done(await doctorCommand(io, doctorFlagsFrom(opts)));
