@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { VERSION } from '../shared/version.js';
 import { fakeIo } from './fakeIo.test-helper.js';
 import { abortOnSignals } from './io.js';
+import { parsed } from '../thresholds/parsed.test-helper.js';
+import { readOptions } from './options.js';
 import { buildProgram } from './program.js';
 import { isComparison, runFlagsFrom } from './runFlags.js';
 
@@ -87,6 +89,13 @@ describe('runFlagsFrom: commander\'s record parsed once into typed flags', () =>
     expect(f.segment).toBeUndefined();
     expect(f.verdictFail).toBe(false);
     expect(f.quiet).toBe(false);
+  });
+
+  it('--threshold values arrive as the parsed Threshold objects (strings or other values are not thresholds)', () => {
+    const t = parsed(['endToEnd.p99 < 50ms', 'messages.lost == 0']);
+    expect(runFlagsFrom({ threshold: [...t, 'messages.lost == 0', 7] }).threshold).toEqual(t);
+    expect(readOptions({ threshold: t }).thresholds('threshold')).toEqual(t);
+    expect(readOptions({ threshold: 'x < 1' }).thresholds('threshold')).toEqual([]);
   });
 
   it.each([
