@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunOutcome } from '../coordinator/coordinator.js';
+import type { RunOutcome } from './outcome.js';
 import { Aggregator } from './aggregate.js';
 import { addCounters, zeroCounters } from './counters.js';
 import { addEncoded, createHistogram, encodeHistogram, recordMs } from './histogram.js';
@@ -28,8 +28,11 @@ function results(c: Partial<Counters>, e2e: number[], seg?: SegmentInfo, status:
   addEncoded(agg.histograms.endToEnd, encodeHistogram(h));
   // A plan without $share groups: an empty delivery bitmap and no share records (so no shareLedger is written).
   const layout: SeqLayout = { clientBase: [0], counts: [1], base: [0], perClient: [0], bits: 0 };
-  const ledger = { shares: allocateShareRecords(new Map(), layout, true), sessions: new SharedArrayBuffer(0) };
-  const o: RunOutcome = { status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1, delivered: new SeqBitmap(layout), ledger };
+  const ledger = { shares: allocateShareRecords(new Map(), layout, true) };
+  const o: RunOutcome = {
+    status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1,
+    delivered: new SeqBitmap(layout), ledger,
+  };
   return buildResults(o, { mqbenchVersion: 't', scenario: sc as Results['scenario'], targetUrl: 'mqtt://a:1883', embedded: false, ...(seg ? { segment: seg } : {}) });
 }
 
