@@ -1,5 +1,4 @@
-import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
-import type { SegmentShareLedger } from './shareMerge.js';
+import type { MergeInfo, SegmentInfo, SegmentShareLedger } from './segmentTypes.js';
 
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
