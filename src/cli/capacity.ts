@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Table from 'cli-table3';
+import { basename } from 'node:path';
 import { runPlan } from '../coordinator/coordinator.js';
 import { checkThresholds } from '../thresholds/evaluate.js';
 import { parseThreshold, type Threshold } from '../thresholds/parse.js';
@@ -23,8 +24,10 @@ import { overrideBroker } from './overrides.js';
 import { loadScenarioFile, printScenarioWarnings } from './scenarioFile.js';
 import { offersFrom } from '../metrics/capabilities.js';
 import { driverByName } from '../driver/registry.js';
+import { checkCiFilesBeforeRun, writeCiFiles, type CiFlags } from './ciFiles.js';
+import { capacitySuite } from '../report/junit.js';
 
-export interface CapacityFlags {
+export interface CapacityFlags extends CiFlags {
   slo: string;
   from?: number;
   to?: number;
@@ -61,6 +64,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   if (typeof loaded === 'number') return loaded;
   const wanted = flags.broker ? overrideBroker(loaded.scenario, flags.broker) : loaded.scenario;
   await checkOutBeforeRun(flags.out);
+  await checkCiFilesBeforeRun(flags);
   const publishRate = totalPublishRate(wanted);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const unit = mode === 'rate' ? 'msg/s' : 'connections';
@@ -105,11 +109,11 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     release();
     await embedded?.close();
   }
-  return report(base, flags, slo, unit, steps, figures, verdict, abort.signal.aborted);
+  return report(file, base, flags, slo, unit, steps, figures, verdict, abort.signal.aborted);
 }
 
 async function report(
-  base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
+  file: string, base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
   figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
 ): Promise<number> {
   const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
@@ -125,12 +129,12 @@ async function report(
     : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
   process.stdout.write(`${table.toString()}\n${headline}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
-  if (source) {
-    const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
-    const saved = await saveResultsOrRescue(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
-    if (saved.ok) err(`results written to ${out}\n`);
-    if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
-  }
-  if (aborted) return ExitCode.interrupted;
-  return verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
+  const code = aborted ? ExitCode.interrupted : verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
+  if (!source) return code;
+  const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
+  const written = { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity, scenarioFile: basename(file) } as Results;
+  const saved = await saveResultsOrRescue(out, written);
+  if (saved.ok) err(`results written to ${out}\n`);
+  if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
+  return writeCiFiles(flags, [{ results: written }], code, [capacitySuite(written, { maxLoad: verdict.maxLoad, reason: verdict.reason, unit })]);
 }

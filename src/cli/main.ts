@@ -5,11 +5,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
-import { compareCommand } from './compare.js';
+import { compareCommand, type CompareFlags } from './compare.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
-import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { parseDurationArg, parseLevelArg, parseLoadArg, parsePracticalArg, parseScaleArg, parseSeedArg, parseThresholdArg, parseWorkersArg } from './args.js';
 import type { Threshold } from '../thresholds/parse.js';
 import { capacityCommand } from './capacity.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
@@ -58,6 +58,8 @@ program
   .option('--processes <n>', 'run as N generator processes on this machine (segments k/N, merged into one result): past one process\'s open-files limit', parseWorkersArg)
   .option('--prometheus <port>', 'serve live metrics for Prometheus on http://127.0.0.1:<port>/metrics while the run lasts', parsePortArg)
   .option('--no-verdict-fail', 'report a broken delivery promise (loss at QoS 1/2, duplicates at QoS 2, missing retained messages) without exit 3')
+  .option('--junit <file>', 'also write JUnit XML for CI: one test case per threshold and delivery verdict, per broker')
+  .option('--csv <file>', 'also write a CSV: summary and per-second rows (long form: broker,scenario,repeat,section,t,phase,metric,value)')
   .addHelpText(
     'after',
     `
@@ -106,22 +108,34 @@ Exit codes: 0 valid · 2 problems found (one per line: file:line:col path: messa
 
 program
   .command('compare')
-  .description('compare results files side by side (b/a ratio and the better side for two files)')
-  .argument('<results...>', 'two or more results JSON files; write label=file to name a column')
+  .description('compare results side by side: medians, bootstrap intervals and a verdict only where a difference is real')
+  .argument('<results...>', 'results JSON files; label=file names a side, label=a.json,b.json (or the same label twice) gives it repeated runs')
   .option('--markdown', 'print a GitHub Markdown table instead of a terminal table')
+  .option('--level <p>', 'confidence level of the intervals and of significance (default 0.95)', parseLevelArg)
+  .option('--practical <change>', 'smallest relative change worth a verdict (default 5%)', parsePracticalArg)
+  .option('--seed <n>', 'seed of the bootstrap (default 1): the same files always give the same output', parseSeedArg)
+  .option('--fail-on <gates>', 'regression gates from the first side (baseline) to the second, e.g. "endToEnd.p99 > +10%, throughput.receivedPerSec < -5%": exit 3 when one fails')
+  .option('--junit <file>', 'with --fail-on: write the gates as JUnit XML')
+  .option('--json <file>', 'also write the worked-out comparison as JSON')
   .addHelpText(
     'after',
     `
 Examples:
   $ mqbench compare results/mosquitto.json results/emqx.json
-  $ mqbench compare mosquitto=results/a.json emqx=results/b.json nanomq=results/c.json --markdown > compare.md
+  $ mqbench compare mosquitto=m1.json,m2.json,m3.json emqx=e1.json,e2.json,e3.json --markdown > compare.md
+  $ mqbench compare results/shootout/fanout-*.json        # unlabelled files: sides by broker and scenario
+  $ mqbench compare baseline.json current.json --fail-on "endToEnd.p99 > +10%, throughput.receivedPerSec < -5%" --junit gates.xml
 
-Lower is better for latency, loss and failures; higher for throughput. With more than two files the best
-value in each row is marked with *.
+Each figure is the median over a side's runs with its bootstrap percentile interval. A side is called better
+only when the interval of the change excludes 0 (at --level) and the change is at least --practical; else "no
+significant difference". One run on a side: the change is shown without a verdict. Rates are judged by their
+distance from the plan (never "more is better"); a run that failed, was partial or had nothing to check (no
+deliveries expected, no subscription granted) is invalid for those rows and never marked better.
+--fail-on with repeats on both sides fails only on a significant change (noise alone never fails a build).
 
-Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`,
+Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read · 3 a --fail-on gate failed`,
   )
-  .action(async (files: string[], opts: { markdown?: boolean }) => {
+  .action(async (files: string[], opts: CompareFlags) => {
     process.exitCode = await compareCommand(files, opts);
   });
 
@@ -186,6 +200,8 @@ program
   .option('-w, --workers <n>', 'worker threads', parseWorkersArg)
   .option('-o, --out <file>', 'results file (default: results/<scenario>-capacity-<timestamp>.json)')
   .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .option('--junit <file>', 'also write JUnit XML for CI: capacity within the SLO, and the checks of the best step')
+  .option('--csv <file>', 'also write a CSV of the best step: summary and per-second rows')
   .addHelpText(
     'after',
     `

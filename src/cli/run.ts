@@ -27,8 +27,9 @@ import { parseNamedBroker, runComparison } from './runMany.js';
 import { basename } from 'node:path';
 import { startLiveMetrics } from './prometheus.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
+import { checkCiFilesBeforeRun, writeCiFiles, type CiFlags } from './ciFiles.js';
 
-export interface RunFlags extends DistributedFlags {
+export interface RunFlags extends DistributedFlags, CiFlags {
   /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
   broker?: string | string[];
   repeat?: number;
@@ -44,6 +45,8 @@ export interface RunFlags extends DistributedFlags {
   driver: string;
   /** Extra thresholds from --threshold (parsed by the flag), checked with the scenario's. */
   threshold?: Threshold[];
+  /** The broker's label from --broker name=url, recorded as results.target.label. */
+  brokerLabel?: string;
   /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
   prometheus?: number;
   /** --processes N: run the scenario as N local segment processes and merge their results. */
@@ -61,14 +64,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const named = (brokers.length ? brokers : ['embedded']).map(parseNamedBroker);
     const dir = flags.out ?? 'results';
     await checkOutBeforeRun(dir, 'results', { folder: true });
-    return runComparison(basename(file).replace(/\.ya?ml$/i, ''), { brokers: named, repeat: flags.repeat ?? 1, markdown: Boolean(flags.markdown), dir }, (b, out) =>
-      runCommand(file, { ...flags, broker: b.url, repeat: 1, out, quiet: true, summary: false }), (t) => void process.stdout.write(t));
+    await checkCiFilesBeforeRun(flags);
+    return runComparison(basename(file).replace(/\.ya?ml$/i, ''), { brokers: named, repeat: flags.repeat ?? 1, markdown: Boolean(flags.markdown), dir, junit: flags.junit, csv: flags.csv }, (b, out) =>
+      runCommand(file, { ...flags, broker: b.url, brokerLabel: b.label, repeat: 1, out, quiet: true, summary: false, junit: undefined, csv: undefined }), (t) => void process.stdout.write(t));
   }
   flags = { ...flags, broker: brokers[0] };
   if ((flags.processes ?? 1) > 1) return runProcesses(file, flags);
   const loaded = await loadRunScenario(file, flags.segment?.count ?? 1);
   if (typeof loaded === 'number') return loaded;
   await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
+  await checkCiFilesBeforeRun(flags);
   const scenario = scenarioAsRun(loaded.scenario, flags);
   // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
   if (flags.summary !== false && !(flags.quiet && flags.segment)) printScenarioWarnings(loaded, scenario);
@@ -113,6 +118,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       probed,
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
+    if (flags.brokerLabel) results.target.label = flags.brokerLabel;
+    results.scenarioFile = basename(file);
   } finally {
     gate?.close();
     releaseSignals();
@@ -128,7 +135,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   await live?.close();
   if (saved.ok) err(`results written to ${out}\n`);
   if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
-  return exitAfterSave(saved, runExitCode(results, abort.signal.aborted, flags.verdictFail !== false && !segmented));
+  const code = runExitCode(results, abort.signal.aborted, flags.verdictFail !== false && !segmented);
+  return exitAfterSave(saved, await writeCiFiles(flags, [{ results, label: flags.brokerLabel }], code));
 }
 
 function runExitCode(results: Results, aborted: boolean, verdictFail: boolean): number {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Results } from '../metrics/types.js';
 import { readResultsFile } from '../report/json.js';
-import { renderRepeated } from '../report/repeatCompare.js';
+import { renderComparison } from '../report/compare.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { checkBrokerFlag } from './overrides.js';
+import { writeCiFiles } from './ciFiles.js';
 
 /** A named target of a comparison run: `mosquitto=mqtt://127.0.0.1:1883` (the label defaults to host:port). */
 export interface NamedBroker {
@@ -26,6 +27,9 @@ export interface ManyFlags {
   markdown: boolean;
   /** Folder for the per-run results files. */
   dir: string;
+  /** --junit / --csv: one file for every run of the comparison. */
+  junit?: string;
+  csv?: string;
 }
 
 /**
@@ -60,6 +64,10 @@ export async function runComparison(
     }
   }
   print('\n');
-  print(renderRepeated(flags.brokers.map((b) => ({ label: b.label, runs: runs.get(b.label)! })), { markdown: flags.markdown }));
+  const items = flags.brokers.flatMap((b) => runs.get(b.label)!.map((results) => ({ label: b.label, results })));
+  worst = await writeCiFiles(flags, flags.brokers.flatMap((b) => runs.get(b.label)!.map((results, i) => ({ results, label: b.label, repeat: i + 1 }))), worst);
+  const sides = new Set(items.map((it) => it.label));
+  if (sides.size >= 2) print(renderComparison(items, { markdown: flags.markdown }));
+  else print(`only ${[...sides].join('') || 'no broker'} produced results: nothing to compare\n`);
   return worst;
 }
