@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { writeAtomically } from './ciFiles.js';
 import { renderHtmlReport } from '../report/html.js';
+import { brokerLabel } from '../report/compare.js';
 import { loadChartLibrary } from '../report/htmlAssets.js';
 import { utcStamp } from '../report/json.js';
 import { renderMqttbsReport } from '../report/mqttbs.js';
@@ -35,7 +36,9 @@ export async function reportCommand(args: string[], flags: { out?: string; forma
     return write(flags.out, md, results.length);
   }
   const out = flags.out ?? defaultReportPath(now);
-  const html = renderHtmlReport(labelled(sources, results), { library: await loadChartLibrary(), generatedAt: now });
+  // Named by broker (label=file, else the run's --broker label or broker product); runs of one broker and scenario are its repeats.
+  const items = sources.map((s, i) => ({ label: s.label ?? brokerLabel(results[i]), results: results[i] }));
+  const html = renderHtmlReport(items, { library: await loadChartLibrary(), generatedAt: now });
   return write(out, html, results.length);
 }
 
