@@ -111,7 +111,9 @@ export function reportClient(dataElementId: string): void {
   function draw(c: ChartSpec, host: HTMLElement): UPlot | undefined {
     try {
       const columns = [c.x, ...c.series.map((s) => s.values)] as UPlot.AlignedData;
-      return new uPlot(options(c, widthOf(host), logWanted(c)), columns, host);
+      const logY = logWanted(c);
+      host.dataset.yScale = logY ? 'log' : 'linear';
+      return new uPlot(options(c, widthOf(host), logY), columns, host);
     } catch (err) {
       host.textContent = `This chart could not be drawn: ${String(err)}`;
       console.error(err);
