@@ -36,7 +36,15 @@ function expand(arg: string): Source[] {
  * named by its file name.
  */
 export function sidesFrom(sources: Source[], results: Results[]): Side[] {
-  const items: ComparisonItem[] = sources.map((s, i) => ({ label: s.label ?? resultsLabel(results[i]), results: results[i] }));
+  const auto = results.map(resultsLabel);
+  const urls = new Map<string, Set<string>>();
+  auto.forEach((l, i) => urls.set(l, (urls.get(l) ?? new Set()).add(results[i].target?.url ?? '')));
+  // Unlabelled runs of one broker product at different addresses are different sides: the address tells them apart.
+  const where = (r: Results): string => r.target?.url?.replace(/^[a-z]+:\/\//, '') ?? '?';
+  const items: ComparisonItem[] = sources.map((s, i) => ({
+    label: s.label ?? (urls.get(auto[i])!.size > 1 && !results[i].target?.label ? `${auto[i]} @${where(results[i])}` : auto[i]),
+    results: results[i],
+  }));
   const sides = sidesOf(items);
   if (sides.length >= 2) return sides;
   return sidesOf(sources.map((s, i) => ({ label: s.label ?? basename(s.path).replace(/\.json$/i, ''), results: results[i] })));
