@@ -10,6 +10,7 @@ import { renderCsv, type CsvRun } from '../report/csv.js';
 import { renderJunit, runSuite, type JunitSuite } from '../report/junit.js';
 import { outPathProblem } from '../report/outPath.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import type { CliIo } from './io.js';
 
 export interface CiFlags {
   junit?: string;
@@ -47,16 +48,16 @@ export async function writeAtomically(path: string, text: string): Promise<void>
  * Writes the JUnit file (the given suites, or one per run) and the CSV of the runs. Returns `code`, or 1 when a
  * file could not be written and `code` was 0.
  */
-export async function writeCiFiles(flags: CiFlags, runs: readonly CsvRun[], code: number, suites?: JunitSuite[]): Promise<number> {
+export async function writeCiFiles(io: CliIo, flags: CiFlags, runs: readonly CsvRun[], code: number, suites?: JunitSuite[]): Promise<number> {
   let failed = false;
   const write = async (flag: string, path: string | undefined, text: () => string) => {
     if (path === undefined) return;
     try {
       await writeAtomically(path, text());
-      process.stderr.write(`${flag} written to ${path}\n`);
+      io.stderr.write(`${flag} written to ${path}\n`);
     } catch (err) {
       failed = true;
-      process.stderr.write(`mqbench: cannot write ${flag} ${path}: ${(err as Error).message}\n`);
+      io.stderr.write(`mqbench: cannot write ${flag} ${path}: ${(err as Error).message}\n`);
     }
   };
   await write('JUnit XML', flags.junit, () => renderJunit(suites ?? runs.map((r) => runSuite(r.results, { label: r.label, repeat: r.repeat }))));

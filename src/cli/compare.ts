@@ -8,6 +8,8 @@ import { renderJunit, failOnSuite } from '../report/junit.js';
 import { DEFAULT_DECISION, type DecisionOptions } from '../report/stats.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { checkWritable, writeAtomically } from './ciFiles.js';
+import type { CliIo } from './io.js';
+import { readOptions } from './options.js';
 import { parseSource, readSources, type Source } from './sources.js';
 
 export interface CompareFlags {
@@ -50,14 +52,20 @@ export function sidesFrom(sources: Source[], results: Results[]): Side[] {
   return sidesOf(sources.map((s, i) => ({ label: s.label ?? basename(s.path).replace(/\.json$/i, ''), results: results[i] })));
 }
 
+/** commander's option record of `compare` → CompareFlags. */
+export function compareFlagsFrom(o: Record<string, unknown>): CompareFlags {
+  const { num, str, flag } = readOptions(o);
+  return { markdown: flag('markdown'), level: num('level'), practical: num('practical'), seed: num('seed'), failOn: str('failOn'), junit: str('junit'), json: str('json') };
+}
+
 function decision(flags: CompareFlags): DecisionOptions {
   return { ...DEFAULT_DECISION, ...(flags.level !== undefined ? { level: flags.level } : {}), ...(flags.practical !== undefined ? { practical: flags.practical } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
 }
 
 /** `mqbench compare`: returns the exit code. Every unreadable file is named before exiting with 2. */
-export async function compareCommand(args: string[], flags: CompareFlags): Promise<number> {
+export async function compareCommand(io: CliIo, args: string[], flags: CompareFlags): Promise<number> {
   if (args.length < 2) {
-    process.stderr.write('mqbench compare: give two or more results files, e.g. mqbench compare a.json b.json\n');
+    io.stderr.write('mqbench compare: give two or more results files, e.g. mqbench compare a.json b.json\n');
     return ExitCode.usage;
   }
   const gates = flags.failOn === undefined ? undefined : parseFailOn(flags.failOn);
@@ -66,7 +74,7 @@ export async function compareCommand(args: string[], flags: CompareFlags): Promi
   const sources = args.flatMap(expand);
   const { results, problems } = await readSources(sources);
   if (problems.length > 0) {
-    process.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
+    io.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
     return ExitCode.usage;
   }
   const sides = sidesFrom(sources, results);
@@ -75,17 +83,17 @@ export async function compareCommand(args: string[], flags: CompareFlags): Promi
   const opts = decision(flags);
   const model = buildComparison(sides, opts, undefined, scenarioDifferences(sides.flatMap((s) => s.runs.map((r) => ({ label: s.label, results: r })))));
   const markdown = Boolean(flags.markdown);
-  process.stdout.write(renderComparisonModel(model, { markdown, color: !markdown && Boolean(process.stdout.isTTY) }));
+  io.stdout.write(renderComparisonModel(model, { markdown, color: !markdown && Boolean(io.stdout.isTTY) }));
   if (flags.json !== undefined) await writeAtomically(flags.json, `${JSON.stringify(model, null, 2)}\n`);
   if (!gates) return ExitCode.ok;
   const checked = evaluateFailOn(sides[0].runs, sides[1].runs, gates.checks, opts);
   const lines = checked.map((g) => `${g.ok ? 'ok  ' : 'FAIL'} ${g.expression}: ${g.detail}`);
-  process.stdout.write(`\nRegression gates (${sides[1].label} against baseline ${sides[0].label}):\n${lines.map((l) => `  ${l}\n`).join('')}`);
+  io.stdout.write(`\nRegression gates (${sides[1].label} against baseline ${sides[0].label}):\n${lines.map((l) => `  ${l}\n`).join('')}`);
   if (flags.junit !== undefined) {
     await writeAtomically(flags.junit, renderJunit([failOnSuite(checked, `${sides[1].label} vs ${sides[0].label}`)]));
-    process.stderr.write(`JUnit XML written to ${flags.junit}\n`);
+    io.stderr.write(`JUnit XML written to ${flags.junit}\n`);
   }
   const failed = checked.filter((g) => !g.ok).length;
-  if (failed > 0) process.stderr.write(`mqbench: ${failed} regression gate(s) failed\n`);
+  if (failed > 0) io.stderr.write(`mqbench: ${failed} regression gate(s) failed\n`);
   return failed > 0 ? ExitCode.thresholds : ExitCode.ok;
 }

@@ -128,3 +128,11 @@ export function renderComparison(items: readonly ComparisonItem[], opts: Compari
   if (sides.length < 2) throw new Error('renderComparison needs at least two sides');
   return renderComparisonModel(buildComparison(sides, opts.decision ?? DEFAULT_DECISION, undefined, scenarioDifferences(items)), opts);
 }
+
+/**
+ * The comparison as data (public API): one row per key figure, for two or more results; items with the same
+ * label are repeats of one side.
+ */
+export function compareResults(items: readonly ComparisonItem[], decision: DecisionOptions = DEFAULT_DECISION): RowResult[] {
+  return buildComparison(sidesOf(items), decision, undefined, scenarioDifferences(items)).rows;
+}
