@@ -61,3 +61,9 @@ export function parseSeedArg(text: string): number {
   if (!/^\d{1,9}$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number, e.g. 1');
   return Number(text);
 }
+
+/** --cooldown: a pause between runs; 0 is allowed. */
+export function parseCooldownArg(text: string): number {
+  if (/^0+(ms|s)?$/.test(text.trim())) return 0;
+  return parseDurationArg(text);
+}

@@ -130,3 +130,17 @@ For each resource a result measured (or a --node-* flag states): nodes = ⌈flee
 (1 − headroom))⌉; the most nodes any resource needs is the answer, and that resource binds. The output writes
 the model out and says how far the fleet per node lies outside what was measured (confidence high, medium, low).
 Exit codes: 0 a node count · 1 no resource could be judged · 2 bad usage, fleet spec or results file`;
+
+export const SUITE_HELP = `
+Examples:
+  $ mqbench suite scenarios/ --broker mosquitto=mqtt://127.0.0.1:1883 --broker rabbitmq=mqtt://127.0.0.1:1884 --repeat 3 --out results/shootout
+  $ mqbench suite scenarios/fanout.yaml scenarios/p2p.yaml --broker a=mqtt://10.0.0.5:1883 --broker b=mqtt://10.0.0.6:1883 --duration 30s --junit suite.xml
+
+Order: for each repeat, each scenario, each broker in turn (A B A B …), so drift on this machine hits every
+broker alike; --cooldown between runs. Each broker is probed first: an unreachable one is skipped, and so is a
+scenario needing a feature a broker does not offer ($share, retained messages to wildcard filters, QoS 2), with
+a note. The folder gets <scenario>-<broker>-<repeat>.json per run, comparison.json (per scenario: medians,
+bootstrap intervals, verdicts, what was skipped), summary.md and report.html. Ctrl-C stops after the current
+run is cut short (marked partial) and still writes all of that for what finished.
+
+Exit codes: 0 ok · 1 a run failed · 2 invalid usage or scenario · 3 thresholds or delivery verdicts failed · 130 interrupted`;

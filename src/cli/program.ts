@@ -7,12 +7,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_DRIVER, DRIVER_NAMES } from '../driver/registry.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
-import { parseDurationArg, parseLevelArg, parseLoadArg, parsePracticalArg, parseScaleArg, parseSeedArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { parseCooldownArg, parseDurationArg, parseLevelArg, parseLoadArg, parsePracticalArg, parseScaleArg, parseSeedArg, parseThresholdArg, parseWorkersArg } from './args.js';
 import { capacityCommand, capacityFlagsFrom } from './capacity.js';
 import { compareCommand, compareFlagsFrom } from './compare.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { doctorCommand, doctorFlagsFrom, parseConnectionsArg } from './doctor.js';
-import { CAPACITY_HELP, COMPARE_HELP, DOCTOR_HELP, INIT_HELP, MERGE_HELP, PLAN_HELP, PROGRAM_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText.js';
+import { SUITE_HELP, CAPACITY_HELP, COMPARE_HELP, DOCTOR_HELP, INIT_HELP, MERGE_HELP, PLAN_HELP, PROGRAM_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText.js';
 import { initCommand } from './init.js';
 import type { CliIo } from './io.js';
 import { readOptions } from './options.js';
@@ -25,6 +25,7 @@ import { runOne } from './run.js';
 import { isComparison, runFlagsFrom, type RunFlags } from './runFlags.js';
 import { runComparison } from './runMany.js';
 import { validateCommand } from './validate.js';
+import { suiteCommand, suiteFlagsFrom } from './suite.js';
 
 /** `mqbench run`: a comparison, N processes or one run, by the flags. Returns the exit code. */
 export function runCommand(io: CliIo, file: string, flags: RunFlags): Promise<number> {
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo): Program {
   addReport(program, io, done);
   addMerge(program, io, done);
   addCapacity(program, io, done);
+  addSuite(program, io, done);
   addPlan(program, io, done);
   addDoctor(program, io, done);
   addInit(program, io, done);
@@ -175,6 +177,27 @@ function addMerge(program: Command, io: CliIo, done: Done): void {
     .action(async (files: string[], opts: Record<string, unknown>) => {
       const o = readOptions(opts);
       done(await mergeCommand(io, files, { out: o.str('out'), threshold: o.thresholds('threshold'), verdictFail: opts.verdictFail !== false }));
+    });
+}
+
+function addSuite(program: Command, io: CliIo, done: Done): void {
+  program
+    .command('suite')
+    .description('run every scenario against every broker, interleaved, and write the results, a comparison, a Markdown summary and one HTML report')
+    .argument('<scenarios...>', 'a folder of scenario YAML files, or the files')
+    .option('-b, --broker <name=url>', 'a broker to test, named (repeatable): mosquitto=mqtt://127.0.0.1:1883', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--repeat <n>', 'runs of each scenario against each broker (interleaved A B A B …)', parseWorkersArg, 1)
+    .option('-o, --out <folder>', 'folder for everything the suite writes (default: results/suite-<UTC timestamp>/)')
+    .option('--cooldown <duration>', 'pause between two runs, so one broker\'s backlog does not reach the next run (default 5s)', parseCooldownArg)
+    .option('-d, --duration <duration>', 'steady-state duration of every run; overrides the scenarios', parseDurationArg)
+    .option('-w, --workers <n>', 'worker threads per run', parseWorkersArg)
+    .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
+    .option('--no-verdict-fail', 'report a broken delivery promise without exit 3')
+    .option('--junit <file>', 'also write JUnit XML: a test suite per broker, scenario and run, a test case per threshold and verdict')
+    .option('--csv <file>', 'also write a CSV of every run: summary and per-second rows')
+    .addHelpText('after', SUITE_HELP)
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      done(await suiteCommand(io, inputs, suiteFlagsFrom(opts)));
     });
 }
 

@@ -64,7 +64,7 @@ export async function runComparison(io: CliIo, file: string, flags: RunFlags): P
 }
 
 /** A failed run or bad usage outranks failed thresholds, which outrank success. */
-function worse(worst: number, code: number): number {
+export function worse(worst: number, code: number): number {
   if (code === ExitCode.runFailed || code === ExitCode.usage) return code;
   return code === ExitCode.thresholds && worst === ExitCode.ok ? code : worst;
 }
