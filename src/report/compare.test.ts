@@ -80,7 +80,7 @@ describe('compare: one run per side', () => {
     expect(text).toContain('bootstrap percentile interval');
   });
   it('has rows for late and missed sends, unsent, unconfirmed and verdicts', () => {
-    expect(rowCells(text, 'late sends (% of planned)')).toEqual(['late sends (% of planned)', '0.050 %', '0.050 %', '±0.0 %', 'no verdict (one run on a side)']);
+    expect(rowCells(text, 'late sends (% of planned)')).toEqual(['late sends (% of planned)', '0.050 %', '0.050 %', '±0.0 %', 'no significant difference']);
     for (const label of ['missed sends (% of planned)', 'unsent (% of planned)', 'unconfirmed (% of sent)', 'delivery verdicts', 'status']) expect(rowCells(text, label)[0]).toBe(label);
   });
 });

@@ -119,7 +119,9 @@ function rowOf(row: CompareRow, sides: readonly Side[], opts: DecisionOptions): 
   }
   const d = difference(judged(row, a.values), judged(row, b.values), opts, scaleOf(row));
   let verdict: string;
-  if (!d.interval) verdict = 'no verdict (one run on a side)';
+  // Below the practical threshold there is nothing to call, noise or not; above it, one run says nothing about noise.
+  if (!d.practical) verdict = 'no significant difference';
+  else if (!d.interval) verdict = 'no verdict (one run on a side)';
   else if (isReal(d)) verdict = `${sides[d.change < 0 ? 1 : 0].label} better`;
   else verdict = 'no significant difference';
   return { ...base, change: fmtChange(d), verdict, best, difference: d };

@@ -131,5 +131,5 @@ export function methodNote(opts: DecisionOptions): string {
   return `median over the runs of each side; [interval]: ${pct(opts.level)} bootstrap percentile interval of the median ` +
     `(${opts.resamples.toLocaleString('en-US')} resamples, seed ${opts.seed}). A side is better only when the bootstrap interval ` +
     `of the relative change excludes 0 at ${pct(opts.level)} and the change is at least ${pct(opts.practical)}; ` +
-    'otherwise "no significant difference". One run on a side: differences shown, no verdict.';
+    'otherwise "no significant difference". With one run on a side a larger change is shown without a verdict (one run says nothing about noise).';
 }

@@ -42,6 +42,16 @@ describe('mqbench compare', () => {
     expect(model.sides).toEqual([{ label: 'mosquitto', runs: 2 }, { label: 'emqx', runs: 2 }]);
   });
 
+  it('compares a baseline and a current run of the same broker and scenario by file name; identical runs differ in nothing', async () => {
+    const c = join(tmp, 'current.json');
+    writeFileSync(c, JSON.stringify(makeResults()));
+    const r = await mqbench(['compare', a, c]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/│ figure +│ a: a +│ b: current +│ b vs a +│ verdict +│/);
+    expect(r.stdout).toMatch(/│ end-to-end p99 \(ms\) +│ +1\.24 +│ +1\.24 +│ +±0\.0 % +│ no significant difference +│/);
+    expect(r.stdout).not.toMatch(/│ \w+ better +│/);
+  });
+
   it('reports no significant difference for two identical sets of runs', async () => {
     const r = await mqbench(['compare', `x=${a},${a},${a}`, `y=${a},${a},${a}`]);
     expect(r.code).toBe(0);
