@@ -25,7 +25,7 @@ import { overrideBroker } from './overrides.js';
 import { runOne } from './run.js';
 import type { RunFlags } from './runFlags.js';
 import { parseNamedBroker, worse, type NamedBroker } from './runMany.js';
-import { loadRunScenario } from './session.js';
+import { loadRunScenario } from './scenarioFile.js';
 
 export interface SuiteFlags extends CiFlags {
   brokers: string[];
