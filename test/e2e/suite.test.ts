@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { junitProblems } from '../../src/report/junitSchema.test-helper.js';
 import { mqbench } from '../helpers/cli.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const tiny = (name: string, qos: 1 | 2) => `
 name: ${name}
@@ -30,18 +30,14 @@ thresholds:
 `;
 
 describe('mqbench suite against two brokers', () => {
-  let full: MosquittoHandle;
-  let limited: MosquittoHandle;
+  const full = useMosquitto();
+  const limited = useMosquitto(['max_qos 1']);
   const tmp = mkdtempSync(join(tmpdir(), 'mqbench-suite-'));
   const scenarios = join(tmp, 'scenarios');
-  beforeAll(async () => {
-    [full, limited] = await Promise.all([startMosquitto(), startMosquitto(['max_qos 1'])]);
+  beforeAll(() => {
     mkdirSync(scenarios);
     writeFileSync(join(scenarios, 'a-fanout.yaml'), tiny('suitea', 1));
     writeFileSync(join(scenarios, 'b-exactly.yaml'), tiny('suiteb', 2));
-  });
-  afterAll(async () => {
-    await Promise.all([full?.stop(), limited?.stop()]);
   });
 
   it('runs every scenario against every broker interleaved, skips what a broker lacks, and writes the folder', async () => {
