@@ -59,6 +59,7 @@ export const FIGURES = [
     metrics: [
       { key: 'e2eP50', label: 'e2e p50, corrected (from intended send)', unit: 'ms', fmt: f3, derive: (r) => r.endToEnd?.p50 ?? null, target: { text: '≤ 0.12', check: (v) => v <= 0.12 } },
       { key: 'e2eP50u', label: 'e2e p50, uncorrected (from actual send)', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p50 ?? null, target: { text: '≤ 0.12', check: (v) => v <= 0.12 } },
+      { key: 'e2eP50gap', label: 'pacing slack: e2e p50 corrected − uncorrected', unit: 'ms', fmt: f3, derive: (r) => (r.endToEnd?.p50 == null || r.endToEndUncorrected?.p50 == null ? null : r.endToEnd.p50 - r.endToEndUncorrected.p50), target: { text: '≤ 0.1', check: (v) => v <= 0.1 } },
       { key: 'e2eP99', label: 'e2e p99, corrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEnd?.p99 ?? null },
       { key: 'e2eP99u', label: 'e2e p99, uncorrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p99 ?? null },
     ],

@@ -1,7 +1,7 @@
 // Figures (a)-(d): every contender (the raw baseline and each mqbench driver) measured in its own child
 // process against a fresh mosquitto, run after run; then medians, target checks, and a CPU profile of the
-// mqbench side for every missed target. Writes the report JSON and returns the report.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// mqbench side for every missed target. Returns the report (bench/run.js files it, one record per figure).
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ async function measure(figure, contender, cfg, opts, build, execArgv = []) {
   }
 }
 
-export async function measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, jsonPath, command }) {
+export async function measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, command }) {
   const runs = {};
   for (const f of figures) {
     runs[f.id] = {};
@@ -90,6 +90,5 @@ export async function measureFigures({ figures, drivers, missingDrivers, contend
     runs,
     profiles,
   };
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
