@@ -82,3 +82,47 @@ describe('Pacer giving up', () => {
     expect(emitted).toBeLessThan(1000);
   });
 });
+
+/** Timers fire 0.9 ms late (as Node's often do); a loop turn takes 0.01 ms. */
+class LateTimerClock extends FakeClock {
+  override setTimeout(fn: () => void, delayMs: number): unknown {
+    return super.setTimeout(fn, delayMs + 0.9);
+  }
+  override setImmediate(fn: () => void): unknown {
+    return super.setTimeout(fn, 0.01);
+  }
+}
+
+describe('Pacer hybrid pacing (timer, then poll)', () => {
+  function lateness(spinMs: number, rate: number, ms: number) {
+    const clock = new LateTimerClock(0);
+    const late: number[] = [];
+    const pacer = new Pacer(clock, [spec({ rate, endAt: ms })], (_s, _c, _q, due, now) => late.push(now - due), { spinMs });
+    pacer.start();
+    clock.advance(ms + 10);
+    return { late, spun: pacer.takeSpunMs(), pacer };
+  }
+
+  it('sends within a loop turn of the intended time even when timers fire late', () => {
+    const { late } = lateness(2, 1000, 1000);
+    expect(late).toHaveLength(1000);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
+    // The timer alone leaves the timers' lateness in every send.
+    const timerOnly = lateness(0, 1000, 1000).late;
+    expect(timerOnly).toHaveLength(1000);
+    const sorted = [...timerOnly].sort((a, b) => a - b);
+    expect(sorted[500]).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('polls only within spinMs of a slot: the polling time is reported and small at low rates', () => {
+    // 10 slots per second: polling covers at most ~spinMs + the timer's lateness per slot.
+    const low = lateness(2, 10, 1000);
+    expect(low.late).toHaveLength(10);
+    expect(Math.max(...low.late)).toBeLessThanOrEqual(0.011);
+    expect(low.spun).toBeGreaterThan(0);
+    expect(low.spun).toBeLessThan(10 * 3);
+    expect(low.pacer.takeSpunMs()).toBe(0); // taken
+    // Timer only: no polling at all.
+    expect(lateness(0, 10, 1000).spun).toBe(0);
+  });
+});
