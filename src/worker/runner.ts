@@ -1,7 +1,7 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
 import { SessionEnded, type Driver } from '../driver/types.js';
 import { Connector } from './connector.js';
-import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
+import type { Receivable } from '../metrics/ledger.js';
 import { scheduleEvents, scheduleSubscriptions } from './events.js';
 import { RetainedTopics } from './retained.js';
 import { RateProfile } from '../plan/profile.js';
@@ -14,7 +14,9 @@ import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
 import { groupPublishRate } from '../scenario/model.js';
 import { Device } from './device.js';
-import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
+import { clientIdOf, compileGroupNames, filtersOf } from './naming.js';
+import { RuleIndex } from './ruleIndex.js';
+import { subscriptionRules } from './subscriptionRules.js';
 import { Pacer } from './pacer.js';
 import { Publisher } from './publisher.js';
 import { Receiver } from './receiver.js';
@@ -118,7 +120,7 @@ export class WorkerRunner {
     this.scheduleSnapshots(t0);
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
-    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
+    const index = new RuleIndex(subscriptionRules(sc, plan.slotBase, plan.runId));
     index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
