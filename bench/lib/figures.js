@@ -49,6 +49,8 @@ export const FIGURES = [
       { key: 'succeeded', label: 'connections held', unit: '', fmt: f0 },
     ],
   },
+  connectFigure('connect1k', '(c1) connect rate, 1,000 connections', 1000),
+  connectFigure('connect5k', '(c2) connect rate, 5,000 connections', 5000),
   {
     id: 'latency',
     title: '(d) end-to-end latency, 1,000 msg/s QoS 1, 1 publisher → 10 subscribers round-robin',
@@ -65,6 +67,23 @@ export const FIGURES = [
     ],
   },
 ];
+
+/** A point of the connect-rate curve: n connections as fast as each contender can (mqbench planned at 20,000/s). */
+function connectFigure(id, title, n) {
+  return {
+    id,
+    title,
+    raw: (o) => ({ mode: 'idle', connections: n, concurrency: 100, holdMs: o.quick ? 500 : 1000 }),
+    mqbench: (o) => ({ mode: 'idle', connections: n, connectRate: 20_000, holdMs: o.quick ? 500 : 1000, workers: WORKERS }),
+    timeoutMs: () => 60_000 + n * 10,
+    brief: (r) => `${f0(r.succeeded)} connected, ${f0(r.connectsPerSec)} conn/s`,
+    metrics: [
+      { key: 'connectsPerSec', label: 'connect rate', unit: 'conn/s', fmt: f0, target: { text: '≥ 5,000', check: (v) => v >= 5000 } },
+      { key: 'connectP99', label: 'connect latency p99', unit: 'ms', fmt: f0, derive: (r) => r.connectMs?.p99 ?? null },
+      { key: 'succeeded', label: 'connections held', unit: '', fmt: f0 },
+    ],
+  };
+}
 
 export function median(values) {
   const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);

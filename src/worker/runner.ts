@@ -17,6 +17,7 @@ import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf } from './naming.js';
 import { RuleIndex } from './ruleIndex.js';
 import { subscriptionRules } from './subscriptionRules.js';
+import { Gate } from './gate.js';
 import { Pacer } from './pacer.js';
 import { Publisher } from './publisher.js';
 import { Receiver } from './receiver.js';
@@ -39,6 +40,12 @@ export interface RunnerDeps {
 }
 
 const SNAPSHOT_MS = 1000;
+/**
+ * Connection handshakes (TCP + CONNACK + SUBACK) in flight per worker at most: well within a broker's listen
+ * backlog (mosquitto: 100), so a connect storm faster than the broker accepts queues here instead of losing
+ * SYNs to 1 s retransmissions. Connects past it wait their turn (their latency counts from the attempt).
+ */
+const HANDSHAKES_IN_FLIGHT = 64;
 /** A generator still this far behind after the window ended stops; what it did not send is counted as missed. */
 const GIVE_UP_MS = 1000;
 
@@ -51,6 +58,7 @@ export class WorkerRunner {
   private publisher: Publisher | null = null;
   private away: AwayLog | null = null;
   private pacer: Pacer | null = null;
+  private readonly handshakes = new Gate(HANDSHAKES_IN_FLIGHT);
   private measureFrom = Infinity;
   private endAt = Infinity;
   private snapshotTimer: unknown = null;
@@ -97,7 +105,7 @@ export class WorkerRunner {
       }),
       (si, i) => {
         const dev = this.devices[si][i - plan.slices[si].first];
-        pending.push(this.connector.connect(dev));
+        pending.push(this.handshakes.run(() => this.connector.connect(dev)));
       },
     );
     this.pacer.start();
