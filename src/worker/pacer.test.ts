@@ -126,3 +126,29 @@ describe('Pacer hybrid pacing (timer, then poll)', () => {
     expect(lateness(0, 10, 1000).spun).toBe(0);
   });
 });
+
+/** A loop turn takes 3 ms: the thread is preempted while it polls (more runnable threads than cores). */
+class PreemptedClock extends FakeClock {
+  override setImmediate(fn: () => void): unknown {
+    return super.setTimeout(fn, 3);
+  }
+}
+
+describe('Pacer under CPU contention', () => {
+  it('stops polling for a while when a poll turn was preempted, and sends on timers alone', () => {
+    const clock = new PreemptedClock(0);
+    let polls = 0;
+    const orig = clock.setImmediate.bind(clock);
+    clock.setImmediate = (fn) => {
+      polls++;
+      return orig(fn);
+    };
+    const slots: number[] = [];
+    const pacer = new Pacer(clock, [spec({ rate: 100, endAt: 900 })], (_s, _c, _q, due) => slots.push(due), { spinMs: 2 });
+    pacer.start();
+    clock.advance(1000);
+    expect(slots).toHaveLength(90);
+    // One preempted poll, then 1 s of timers only: no further polling within the run.
+    expect(polls).toBe(1);
+  });
+});

@@ -82,6 +82,13 @@ export interface PacerOptions {
 
 /** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
 export const DEFAULT_SPIN_MS = 2;
+/**
+ * A poll turn that took longer than this means the thread was preempted while polling (more runnable
+ * threads than cores): polling then only costs the thread its wake-up priority and makes slots later, so
+ * the pacer goes back to timers alone for SPIN_BACKOFF_MS before trying again.
+ */
+const SPIN_PREEMPTED_MS = 1;
+const SPIN_BACKOFF_MS = 1000;
 
 /** Drives several schedules from one timer; emits every slot once, in due order per schedule. */
 export class Pacer {
@@ -95,6 +102,8 @@ export class Pacer {
   /** The clock time of the last poll request: a clock that did not move since (a fake one) gets a timer. */
   private lastSpinAt = Number.NaN;
   private spun = 0;
+  /** No polling before this clock time (set when polling was preempted). */
+  private noSpinUntil = -Infinity;
   private resolveDone!: () => void;
   /** Resolves when every schedule has ended (or stop() was called). */
   readonly done: Promise<void>;
@@ -139,6 +148,7 @@ export class Pacer {
     const now = this.clock.now();
     if (this.spinSince >= 0) {
       this.spun += now - this.spinSince;
+      if (now - this.spinSince > SPIN_PREEMPTED_MS) this.noSpinUntil = now + SPIN_BACKOFF_MS;
       this.spinSince = -1;
     }
     let budget = this.maxBurst;
@@ -161,13 +171,14 @@ export class Pacer {
     }
     const at = this.clock.now();
     const wait = next - at;
-    if (this.spinMs > 0 && wait <= this.spinMs && at !== this.lastSpinAt) {
+    const spinMs = at >= this.noSpinUntil ? this.spinMs : 0;
+    if (spinMs > 0 && wait <= spinMs && at !== this.lastSpinAt) {
       // Close to the slot (or already past it): poll on the next loop turn, after I/O.
       this.lastSpinAt = at;
       this.spinSince = at;
       this.timer = this.clock.setImmediate(this.tick);
-    } else if (this.spinMs > 0 && wait > this.spinMs) {
-      this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
+    } else if (spinMs > 0 && wait > spinMs) {
+      this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - spinMs)));
     } else {
       this.timer = this.clock.setTimeout(this.tick, Math.max(0, Math.ceil(wait)));
     }
