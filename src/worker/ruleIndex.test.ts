@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AS_PLANNED, NOT_OFFERED, NOT_RECEIVABLE, receivableAt, SubscriptionIndex } from '../metrics/ledger.js';
 import { shareGroups } from '../metrics/shareLedger.js';
+import { allocateLedger } from '../coordinator/ledgerBuffers.js';
 import { buildRunPlan } from '../plan/plan.js';
 import { parseScenarioText } from '../scenario/load.js';
 import { loaded } from '../../test/helpers/scenario.js';
@@ -114,6 +115,9 @@ describe('RuleIndex: the same expected deliveries as enumerating every subscript
     const scenario = loaded(parseScenarioText(yaml, 'big.yaml', {})).scenario;
     const plan = buildRunPlan(scenario, { workers: 1, runId: 'r1', runTag: 1, segment: { index: 0, count: 100 } });
     const t = performance.now();
+    // The coordinator's shared ledger for the segment, from the same rules: no list of the run's clients.
+    const ledger = allocateLedger(plan);
+    expect(ledger.shares.recorded.map((r) => r.key)).toContain('$share/s/up/r1/+');
     const index = new RuleIndex(subscriptionRules(scenario, plan.slotBase, plan.runId));
     const receivable = new Uint8Array(plan.totals.subscriptionSlots).fill(AS_PLANNED);
     // Client 999,999 of devices holds cmd/r1/999999 (QoS 1) and cmd/r1/+ (QoS 0): one delivery at QoS 1;
