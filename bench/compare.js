@@ -28,7 +28,17 @@ export function compareRecords(oldRecs, newRecs) {
         const ov = ra ? (c === 'raw' ? ra.raw : ra.values?.[c]) : undefined;
         const metOld = ra?.checks?.find((x) => x.driver === c)?.met;
         const metNew = rb.checks?.find((x) => x.driver === c)?.met;
-        rows.push({ id, title: b.title, metric: `${rb.label}${rb.unit ? ` (${rb.unit})` : ''}`, contender: c, old: ov ?? null, new: nv ?? null, target: rb.target, metOld, metNew });
+        rows.push({
+          id,
+          title: b.title,
+          metric: `${rb.label}${rb.unit ? ` (${rb.unit})` : ''}`,
+          contender: c,
+          old: ov ?? null,
+          new: nv ?? null,
+          target: rb.target,
+          metOld,
+          metNew,
+        });
       }
     }
   }
@@ -46,7 +56,12 @@ const verdict = (m) => (m === true ? 'met' : m === false ? 'missed' : '—');
 
 export function renderComparison(rows, oldName, newName, oldRecs, newRecs) {
   const when = (recs) => [...new Set(Object.values(recs).map((r) => r.generatedAt?.slice(0, 16).replace('T', ' ')))].join(', ');
-  const out = [`Comparing \`${oldName}\` (${when(oldRecs) || '—'}) → \`${newName}\` (${when(newRecs) || '—'})`, '', '| Figure | Metric | Contender | old | new | change | target | verdict |', '| --- | --- | --- | ---: | ---: | ---: | --- | --- |'];
+  const out = [
+    `Comparing \`${oldName}\` (${when(oldRecs) || '—'}) → \`${newName}\` (${when(newRecs) || '—'})`,
+    '',
+    '| Figure | Metric | Contender | old | new | change | target | verdict |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- | --- |',
+  ];
   let last = null;
   for (const r of rows) {
     if (r.only) {
@@ -56,8 +71,11 @@ export function renderComparison(rows, oldName, newName, oldRecs, newRecs) {
     const delta = r.old !== null && r.new !== null ? r.new - r.old : null;
     const rel = delta !== null && r.old ? (delta / Math.abs(r.old)) * 100 : null;
     const change = delta === null ? '—' : `${delta >= 0 ? '+' : ''}${num(delta)}${rel === null ? '' : ` (${rel >= 0 ? '+' : ''}${rel.toFixed(1)}%)`}`;
-    const v = r.metOld === undefined && r.metNew === undefined ? '—' : r.metOld === r.metNew ? verdict(r.metNew) : `${verdict(r.metOld)} → **${verdict(r.metNew)}**`;
-    out.push(`| ${r.id === last ? '' : r.title} | ${r.metric} | ${r.contender === 'raw' ? 'raw floor' : `mqbench ${r.contender}`} | ${num(r.old)} | ${num(r.new)} | ${change} | ${r.contender === 'raw' ? '' : (r.target ?? '—')} | ${r.contender === 'raw' ? '' : v} |`);
+    const v =
+      r.metOld === undefined && r.metNew === undefined ? '—' : r.metOld === r.metNew ? verdict(r.metNew) : `${verdict(r.metOld)} → **${verdict(r.metNew)}**`;
+    out.push(
+      `| ${r.id === last ? '' : r.title} | ${r.metric} | ${r.contender === 'raw' ? 'raw floor' : `mqbench ${r.contender}`} | ${num(r.old)} | ${num(r.new)} | ${change} | ${r.contender === 'raw' ? '' : (r.target ?? '—')} | ${r.contender === 'raw' ? '' : v} |`,
+    );
     last = r.id;
   }
   return out.join('\n');
@@ -65,7 +83,9 @@ export function renderComparison(rows, oldName, newName, oldRecs, newRecs) {
 
 function main(argv) {
   if (argv.length !== 2) {
-    process.stderr.write('usage: npm run bench:compare -- <old.json> <new.json>\n  e.g. git show main:bench/results/latest.json > /tmp/old.json; npm run bench:compare -- /tmp/old.json bench/results/latest.json\n');
+    process.stderr.write(
+      'usage: npm run bench:compare -- <old.json> <new.json>\n  e.g. git show main:bench/results/latest.json > /tmp/old.json; npm run bench:compare -- /tmp/old.json bench/results/latest.json\n',
+    );
     return 2;
   }
   const recs = [];

@@ -6,8 +6,8 @@ import { cpuSeconds } from './lib/sampler.js';
 
 const cfg = JSON.parse(process.argv[2]);
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
-const { Pacer } = await import(new URL('worker/pacer.js', dist));
-const { systemClock } = await import(new URL('shared/clock.js', dist));
+const { Pacer } = await import(new URL('worker/pacer.js', dist).href);
+const { systemClock } = await import(new URL('shared/clock.js', dist).href);
 
 const t0 = systemClock.now() + 100;
 const late = new Float64Array(Math.ceil((cfg.rate * cfg.durationMs) / 1000) + 1);
@@ -28,6 +28,20 @@ const cpu = cpuSeconds() - cpu0;
 const wall = (systemClock.now() - wall0) / 1000;
 const sorted = Array.from(late.subarray(0, n)).sort((a, b) => a - b);
 const q = (p) => (n ? sorted[Math.min(n - 1, Math.floor(p * n))] : null);
-const msg = { result: { rate: cfg.rate, spinMs: cfg.spinMs, slots: n, lateP50: q(0.5), lateP90: q(0.9), lateP99: q(0.99), lateMax: n ? sorted[n - 1] : null, cpuSec: cpu, wallSec: wall, cpuShare: cpu / wall, spunSec: pacer.takeSpunMs() / 1000 } };
+const msg = {
+  result: {
+    rate: cfg.rate,
+    spinMs: cfg.spinMs,
+    slots: n,
+    lateP50: q(0.5),
+    lateP90: q(0.9),
+    lateP99: q(0.99),
+    lateMax: n ? sorted[n - 1] : null,
+    cpuSec: cpu,
+    wallSec: wall,
+    cpuShare: cpu / wall,
+    spunSec: pacer.takeSpunMs() / 1000,
+  },
+};
 if (process.send) process.send(msg, () => process.exit(0));
 else process.stdout.write(`${JSON.stringify(msg.result)}\n`);

@@ -118,7 +118,8 @@ async function main() {
 
 async function run(opts, build) {
   // Fails here, before any measurement, if the copy is not a loadable build.
-  for (const m of ['coordinator/coordinator.js', 'metrics/results.js', 'plan/plan.js', 'scenario/load.js']) await import(pathToFileURL(join(build.distDir, m)).href);
+  for (const m of ['coordinator/coordinator.js', 'metrics/results.js', 'plan/plan.js', 'scenario/load.js'])
+    await import(pathToFileURL(join(build.distDir, m)).href);
   const { DRIVER_NAMES } = await import(pathToFileURL(join(build.distDir, 'driver/registry.js')).href);
   const wanted = opts.drivers ?? ['mqttjs', 'lean'];
   const drivers = wanted.filter((d) => DRIVER_NAMES.includes(d));
@@ -143,7 +144,8 @@ async function run(opts, build) {
     ephemeralPorts: readText('/proc/sys/net/ipv4/ip_local_port_range').replace(/\s+/g, '–'),
   };
   log(`mqbench ${build.version}, dist/ sha256 ${build.sha256} (copied to bench/.snapshot for this run)`);
-  if (figures.length) log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
+  if (figures.length)
+    log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (scaleIds.length) log(`mqbench bench: scale figures ${scaleIds.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (missingDrivers.length) log(`  drivers not available in dist/driver/registry.js, skipped: ${missingDrivers.join(', ')}`);
   const resultsDir = join(here, 'results');
@@ -162,11 +164,18 @@ async function run(opts, build) {
     const { loadAvgStart, loadAvgEnd, ...machineInfo } = machine;
     scale = (await runScaleFigures(scaleIds, { opts, build, machine: machineInfo, command: commandLine(), resultsDir, drivers })).scale;
   }
-  const recs = orderedRecords(records, FIGURES.map((f) => f.id));
-  const md = recs.length ? withScaleSection(renderMarkdown(recs, { jsonName: relative(resultsDir, jsonPath) }), scale) : `# mqbench benchmarks\n\n${renderScaleSection(scale)}`;
+  const recs = orderedRecords(
+    records,
+    FIGURES.map((f) => f.id),
+  );
+  const md = recs.length
+    ? withScaleSection(renderMarkdown(recs, { jsonName: relative(resultsDir, jsonPath) }), scale)
+    : `# mqbench benchmarks\n\n${renderScaleSection(scale)}`;
   writeFileSync(mdPath, md);
   process.stdout.write(`${md.split('\n## Machine')[0]}\n`);
-  log(`\nwritten: ${relative(root, mdPath)}${figures.length ? `, ${relative(root, jsonPath)}` : ''}${scaleIds.length ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`);
+  log(
+    `\nwritten: ${relative(root, mdPath)}${figures.length ? `, ${relative(root, jsonPath)}` : ''}${scaleIds.length ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`,
+  );
 }
 
 main().catch((err) => {

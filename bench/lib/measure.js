@@ -44,7 +44,9 @@ export async function measureFigures({ figures, drivers, missingDrivers, contend
         const t = Date.now();
         const r = await measure(f, c, cfg, opts, build);
         runs[f.id][c].push(r.ok ? r.result : { error: r.error });
-        log(`  run ${run}/${opts.runs} ${f.id.padEnd(7)} ${c.padEnd(7)} ${r.ok ? f.brief(r.result) : `FAILED: ${r.error.split('\n')[0]}`} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        log(
+          `  run ${run}/${opts.runs} ${f.id.padEnd(7)} ${c.padEnd(7)} ${r.ok ? f.brief(r.result) : `FAILED: ${r.error.split('\n')[0]}`} (${((Date.now() - t) / 1000).toFixed(1)} s)`,
+        );
       }
     }
   }
@@ -63,7 +65,9 @@ export async function measureFigures({ figures, drivers, missingDrivers, contend
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         const r = await measure(f, d, f.mqbench(opts), opts, build, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-        const files = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).map((x) => join(dir, x));
+        const files = readdirSync(dir)
+          .filter((x) => x.endsWith('.cpuprofile'))
+          .map((x) => join(dir, x));
         if (!r.ok || files.length === 0) {
           profiles.push({ figure: f.id, title: f.title, driver: d, error: r.ok ? 'no profile written' : r.error });
           log(`  profile ${f.id} ${d}: FAILED`);

@@ -14,9 +14,15 @@ export async function runPacing(opts, build, benchDir, log) {
   const rows = [];
   for (const rate of cfg.rates) {
     for (const spinMs of cfg.spins) {
-      const r = await runChild(join(benchDir, 'pacing.js'), { distDir: build.distDir, rate, spinMs, durationMs: rate === 1 ? Math.max(cfg.durationMs, 3000) : cfg.durationMs }, { timeoutMs: 60_000 });
+      const r = await runChild(
+        join(benchDir, 'pacing.js'),
+        { distDir: build.distDir, rate, spinMs, durationMs: rate === 1 ? Math.max(cfg.durationMs, 3000) : cfg.durationMs },
+        { timeoutMs: 60_000 },
+      );
       rows.push(r.ok ? r.result : { rate, spinMs, error: r.error });
-      log(`  pacing ${String(rate).padStart(6)}/s spinMs ${spinMs}: ${r.ok ? `late p50 ${r.result.lateP50?.toFixed(3)} ms, p99 ${r.result.lateP99?.toFixed(3)} ms, CPU ${(100 * r.result.cpuShare).toFixed(1)}% of a core` : `FAILED: ${r.error.split('\n')[0]}`}`);
+      log(
+        `  pacing ${String(rate).padStart(6)}/s spinMs ${spinMs}: ${r.ok ? `late p50 ${r.result.lateP50?.toFixed(3)} ms, p99 ${r.result.lateP99?.toFixed(3)} ms, CPU ${(100 * r.result.cpuShare).toFixed(1)}% of a core` : `FAILED: ${r.error.split('\n')[0]}`}`,
+      );
     }
   }
   return { ok: rows.every((r) => !r.error), cfg, rows };

@@ -13,7 +13,15 @@ const dateOf = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
  */
 function figuresTable(recs) {
   const ds = [...new Set(recs.flatMap((r) => r.drivers))];
-  const head = ['Figure', 'Metric', 'Raw floor', ...ds.flatMap((d) => [`mqbench (${d})`, `${d} ÷ floor`]), 'Target (mqbench)', ...ds.map((d) => `${d}: target`), 'Measured (UTC, load 1 min)'];
+  const head = [
+    'Figure',
+    'Metric',
+    'Raw floor',
+    ...ds.flatMap((d) => [`mqbench (${d})`, `${d} ÷ floor`]),
+    'Target (mqbench)',
+    ...ds.map((d) => `${d}: target`),
+    'Measured (UTC, load 1 min)',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
   for (const rep of recs) {
     const f = rep.figures[0];
@@ -37,12 +45,19 @@ function figuresTable(recs) {
 function perRunTables(rep) {
   const out = [];
   for (const f of rep.figures) {
-    out.push(`**${f.title}**`, '', `| Metric | Contender | ${Array.from({ length: rep.runsPerFigure }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`, `| --- | --- |${' --- |'.repeat(rep.runsPerFigure + 1)}`);
+    out.push(
+      `**${f.title}**`,
+      '',
+      `| Metric | Contender | ${Array.from({ length: rep.runsPerFigure }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`,
+      `| --- | --- |${' --- |'.repeat(rep.runsPerFigure + 1)}`,
+    );
     for (const row of f.rows) {
       for (const [c, vals] of Object.entries(row.perRun)) {
         const med = c === 'raw' ? row.raw : row.values[c];
         const cells = Array.from({ length: rep.runsPerFigure }, (_, i) => (vals[i] === null || vals[i] === undefined ? 'failed' : fmtNum(vals[i])));
-        out.push(`| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`} | ${cells.join(' | ')} | ${med === null ? '—' : fmtNum(med)} |`);
+        out.push(
+          `| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`} | ${cells.join(' | ')} | ${med === null ? '—' : fmtNum(med)} |`,
+        );
       }
     }
     const fails = Object.entries(f.failures).filter(([, e]) => e.length > 0);
@@ -74,7 +89,9 @@ function runDetails(rep) {
       if (f.id === 'qos0' || f.id === 'qos1') bits.push(`summary.messages.sent ${rs.map((r) => r.sent.toLocaleString('en-US')).join(', ')}`);
       if (f.id === 'qos1') bits.push(`publish→ack p50 ${rs.map((r) => r.publishAckMs?.p50?.toFixed(1) ?? '—').join(', ')} ms`);
       if (f.id === 'idle') {
-        bits.push(`connect latency p50 ${rs.map((r) => r.connectMs?.p50?.toFixed(0)).join(', ')} ms, p99 ${rs.map((r) => r.connectMs?.p99?.toFixed(0)).join(', ')} ms`);
+        bits.push(
+          `connect latency p50 ${rs.map((r) => r.connectMs?.p50?.toFixed(0)).join(', ')} ms, p99 ${rs.map((r) => r.connectMs?.p99?.toFixed(0)).join(', ')} ms`,
+        );
         bits.push(`connect phase ${rs.map((r) => r.connectPhaseSec?.toFixed(2)).join(', ')} s`);
         bits.push(`first half of the connections at ${rs.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s (from the per-second series, ±1 s)`);
         bits.push(`RSS before → after ${rs.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB`);
@@ -82,18 +99,28 @@ function runDetails(rep) {
         const errs = rs.flatMap((r) => Object.entries(r.errors ?? {}));
         if (errs.length) bits.push(`connect errors ${errs.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
       }
-      if (f.id === 'latency') bits.push(`late sends ${rs.map((r) => r.lateSends).join(', ')} of ${rs.map((r) => r.sent).join(', ')}; lost ${rs.map((r) => r.lost).join(', ')}`);
+      if (f.id === 'latency')
+        bits.push(`late sends ${rs.map((r) => r.lateSends).join(', ')} of ${rs.map((r) => r.sent).join(', ')}; lost ${rs.map((r) => r.lost).join(', ')}`);
       out.push(`- ${f.id}, mqbench ${d}: ${bits.join('; ')}.`);
     }
     const raws = rep.runs[f.id].raw.filter((r) => !r.error);
     if (f.id === 'idle' && raws.length) {
-      out.push(`- idle, raw baseline: connect phase ${raws.map((r) => r.connectPhaseSec.toFixed(2)).join(', ')} s; first half of the connections at ${raws.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s; RSS before → after ${raws.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB; peak RSS ${raws.map((r) => (r.rssPeak / 2 ** 20).toFixed(0)).join(', ')} MiB; failed ${raws.map((r) => r.failed).join(', ')}.`);
+      out.push(
+        `- idle, raw baseline: connect phase ${raws.map((r) => r.connectPhaseSec.toFixed(2)).join(', ')} s; first half of the connections at ${raws.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s; RSS before → after ${raws.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB; peak RSS ${raws.map((r) => (r.rssPeak / 2 ** 20).toFixed(0)).join(', ')} MiB; failed ${raws.map((r) => r.failed).join(', ')}.`,
+      );
     }
     if (f.id === 'latency' && raws.length) {
       out.push(`- latency, raw baseline: sent ${raws.map((r) => r.sent).join(', ')}, received ${raws.map((r) => r.received).join(', ')}.`);
     }
     if (f.id === 'idle') {
-      const of = [...new Set(Object.values(rep.runs[f.id]).flat().filter((r) => !r.error).map((r) => r.brokerOpenFiles))];
+      const of = [
+        ...new Set(
+          Object.values(rep.runs[f.id])
+            .flat()
+            .filter((r) => !r.error)
+            .map((r) => r.brokerOpenFiles),
+        ),
+      ];
       out.push(`- mosquitto's open-files limit during the idle runs: ${of.join(', ')}.`);
     }
   }
@@ -103,13 +130,28 @@ function runDetails(rep) {
 function method(rep) {
   const c = Object.fromEntries(rep.figures.map((f) => [f.id, f.configs]));
   const lines = [];
-  if (c.qos0) lines.push(`- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).`);
-  if (c.qos1) lines.push(`- **(b) QoS 1**: baseline: ${c.qos1.raw.clients} sockets, each keeping ${c.qos1.raw.window} publishes in flight, the next one sent on each PUBACK (PUBACKs parsed from the stream, replacements corked into one write per read). mqbench: the scenario of (a) at QoS 1 with \`rate: ${c.qos1.mqbench.rate.toLocaleString('en-US')}/s\` (twice the target, so the generator and its in-flight windows, not the schedule, are the limit) and mqbench's own window of 20 per client; msg/s = \`sentPerSec\`; CPU per 100k as in (a).`);
-  if (c.idle) lines.push(`- **(c) idle**: ${c.idle.raw.connections.toLocaleString('en-US')} connections, keepalive 60 s, held ${c.idle.raw.holdMs / 1000} s. Baseline: CONNECT/CONNACK only, at most ${c.idle.raw.concurrency} handshakes at a time (mosquitto's listen backlog is 100); rate = connections ÷ time from the first connect() to the last CONNACK. mqbench: one group of ${c.idle.mqbench.connections.toLocaleString('en-US')} clients, \`connect: { rate: ${c.idle.mqbench.connectRate.toLocaleString('en-US')}/s, keepalive: 60s }\` (twice the target rate) plus one extra client publishing 1 msg/s QoS 0 to nobody, because a run without publishing ends as soon as it has connected; rate = \`summary.latencyMs.connect.count\` ÷ connect phase (from the coordinator's connect barrier to all workers reporting 'connected'). RSS per connection = (RSS after the hold − RSS before connecting) ÷ connections held; for mqbench "before" is sampled at the connect barrier, when the worker thread is already up (its start-up garbage is in "before" and may be released later, which can only make the per-connection figure look smaller). KB = 1024 bytes. All connections go from 127.0.0.1 to one broker port, each on its own ephemeral port (range in the machine table). In a development profile of the raw baseline, the connect() system call (\`internalConnect\` self time) took a growing share of the time as connections accumulated, so the rate over the first half of the connections is listed under "What the runs showed" to make that visible.`);
+  if (c.qos0)
+    lines.push(
+      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).`,
+    );
+  if (c.qos1)
+    lines.push(
+      `- **(b) QoS 1**: baseline: ${c.qos1.raw.clients} sockets, each keeping ${c.qos1.raw.window} publishes in flight, the next one sent on each PUBACK (PUBACKs parsed from the stream, replacements corked into one write per read). mqbench: the scenario of (a) at QoS 1 with \`rate: ${c.qos1.mqbench.rate.toLocaleString('en-US')}/s\` (twice the target, so the generator and its in-flight windows, not the schedule, are the limit) and mqbench's own window of 20 per client; msg/s = \`sentPerSec\`; CPU per 100k as in (a).`,
+    );
+  if (c.idle)
+    lines.push(
+      `- **(c) idle**: ${c.idle.raw.connections.toLocaleString('en-US')} connections, keepalive 60 s, held ${c.idle.raw.holdMs / 1000} s. Baseline: CONNECT/CONNACK only, at most ${c.idle.raw.concurrency} handshakes at a time (mosquitto's listen backlog is 100); rate = connections ÷ time from the first connect() to the last CONNACK. mqbench: one group of ${c.idle.mqbench.connections.toLocaleString('en-US')} clients, \`connect: { rate: ${c.idle.mqbench.connectRate.toLocaleString('en-US')}/s, keepalive: 60s }\` (twice the target rate) plus one extra client publishing 1 msg/s QoS 0 to nobody, because a run without publishing ends as soon as it has connected; rate = \`summary.latencyMs.connect.count\` ÷ connect phase (from the coordinator's connect barrier to all workers reporting 'connected'). RSS per connection = (RSS after the hold − RSS before connecting) ÷ connections held; for mqbench "before" is sampled at the connect barrier, when the worker thread is already up (its start-up garbage is in "before" and may be released later, which can only make the per-connection figure look smaller). KB = 1024 bytes. All connections go from 127.0.0.1 to one broker port, each on its own ephemeral port (range in the machine table). In a development profile of the raw baseline, the connect() system call (\`internalConnect\` self time) took a growing share of the time as connections accumulated, so the rate over the first half of the connections is listed under "What the runs showed" to make that visible.`,
+    );
   for (const id of ['connect1k', 'connect5k']) {
-    if (c[id]) lines.push(`- **connect rate at ${c[id].raw.connections.toLocaleString('en-US')} connections** (the curve: (c1), (c2) and (c) at 19,900): as (c), with \`connect: { rate: ${c[id].mqbench.connectRate.toLocaleString('en-US')}/s }\` for mqbench (4× the target, so the generator and the broker, not the schedule, set the rate; mqbench bounds the handshakes in flight per worker: \`HANDSHAKES_IN_FLIGHT\` in src/worker/runner.ts of the measured build) and at most ${c[id].raw.concurrency} handshakes at a time for the raw floor; held ${c[id].raw.holdMs / 1000} s.`);
+    if (c[id])
+      lines.push(
+        `- **connect rate at ${c[id].raw.connections.toLocaleString('en-US')} connections** (the curve: (c1), (c2) and (c) at 19,900): as (c), with \`connect: { rate: ${c[id].mqbench.connectRate.toLocaleString('en-US')}/s }\` for mqbench (4× the target, so the generator and the broker, not the schedule, set the rate; mqbench bounds the handshakes in flight per worker: \`HANDSHAKES_IN_FLIGHT\` in src/worker/runner.ts of the measured build) and at most ${c[id].raw.concurrency} handshakes at a time for the raw floor; held ${c[id].raw.holdMs / 1000} s.`,
+      );
   }
-  if (c.latency) lines.push(`- **(d) latency**: ${c.latency.mqbench.rate.toLocaleString('en-US')} msg/s QoS 1 from 1 publisher to ${c.latency.mqbench.subscribers} subscribers round-robin (one topic per subscriber, QoS 1 subscriptions), ${c.latency.mqbench.warmupMs / 1000} s warm-up then ${c.latency.mqbench.durationMs / 1000} s measured. Baseline: the same shape on raw sockets in one process, open-model schedule (message k due at t0 + k ms, setTimeout-paced), intended and actual send times in the payload, subscribers PUBACK and record receive − intended (corrected) and receive − actual send (uncorrected); exact percentiles. mqbench: \`summary.latencyMs.endToEnd\` (corrected) and \`endToEndUncorrected\` (HDR). The target is checked against both p50s; "corrected" is the one mqbench reports as end-to-end.`);
+  if (c.latency)
+    lines.push(
+      `- **(d) latency**: ${c.latency.mqbench.rate.toLocaleString('en-US')} msg/s QoS 1 from 1 publisher to ${c.latency.mqbench.subscribers} subscribers round-robin (one topic per subscriber, QoS 1 subscriptions), ${c.latency.mqbench.warmupMs / 1000} s warm-up then ${c.latency.mqbench.durationMs / 1000} s measured. Baseline: the same shape on raw sockets in one process, open-model schedule (message k due at t0 + k ms, setTimeout-paced), intended and actual send times in the payload, subscribers PUBACK and record receive − intended (corrected) and receive − actual send (uncorrected); exact percentiles. mqbench: \`summary.latencyMs.endToEnd\` (corrected) and \`endToEndUncorrected\` (HDR). The target is checked against both p50s; "corrected" is the one mqbench reports as end-to-end.`,
+    );
   return lines.join('\n');
 }
 
@@ -125,8 +167,21 @@ function profilesSection(rep) {
     out.push(`Profiled run: ${p.run}. Threads (main first): ${threads}. Files: \`${p.dir}/\`.`, '', `**Reading:** ${p.reading}`, '');
     out.push('| self % | function | module | where |', '| ---: | --- | --- | --- |');
     for (const fn of p.summary.functions) out.push(`| ${fn.selfPercent.toFixed(1)} | \`${fn.fn}\` | ${fn.module} | ${fn.where ? `\`${fn.where}\`` : ''} |`);
-    out.push('', `By category: ${p.summary.categories.filter((c) => c.selfPercent >= 1).map((c) => `${c.category} ${c.selfPercent.toFixed(1)}%`).join(', ')}.`);
-    out.push('', `By module: ${p.summary.modules.filter((m) => m.selfPercent >= 1).map((m) => `${m.module} ${m.selfPercent.toFixed(1)}%`).join(', ')}.`, '');
+    out.push(
+      '',
+      `By category: ${p.summary.categories
+        .filter((c) => c.selfPercent >= 1)
+        .map((c) => `${c.category} ${c.selfPercent.toFixed(1)}%`)
+        .join(', ')}.`,
+    );
+    out.push(
+      '',
+      `By module: ${p.summary.modules
+        .filter((m) => m.selfPercent >= 1)
+        .map((m) => `${m.module} ${m.selfPercent.toFixed(1)}%`)
+        .join(', ')}.`,
+      '',
+    );
   }
   return out.join('\n');
 }
@@ -134,7 +189,9 @@ function profilesSection(rep) {
 function idleNote(recs) {
   const idle = recs.find((r) => r.figures[0].id === 'idle')?.figures[0];
   const n = idle?.configs.raw.connections;
-  return n && n !== 19_900 ? `\nThe idle-connection targets are stated for 19,900 connections; the record of (c) used ${n.toLocaleString('en-US')} (\`--connections\`), so its figures are not comparable with them.` : '';
+  return n && n !== 19_900
+    ? `\nThe idle-connection targets are stated for 19,900 connections; the record of (c) used ${n.toLocaleString('en-US')} (\`--connections\`), so its figures are not comparable with them.`
+    : '';
 }
 
 /** Where one figure's record comes from: its command, dates, load, build. */
@@ -152,7 +209,9 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
   if (recs.length === 0) return '# mqbench benchmarks\n';
   const newest = [...recs].sort((a, b) => b.generatedAt.localeCompare(a.generatedAt))[0];
   const m = newest.machine;
-  const missed = recs.flatMap((rep) => rep.figures.flatMap((f) => f.rows.flatMap((r) => r.checks.filter((c) => c.met === false).map((c) => `${f.id} ${r.label} (${c.driver})`))));
+  const missed = recs.flatMap((rep) =>
+    rep.figures.flatMap((f) => f.rows.flatMap((r) => r.checks.filter((c) => c.met === false).map((c) => `${f.id} ${r.label} (${c.driver})`))),
+  );
   const perFigure = recs.flatMap((rep) => {
     const f = rep.figures[0];
     return [
@@ -204,10 +263,10 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
     ...perFigure,
     '## Method (all figures)',
     '',
-    '- Broker: a fresh `/usr/sbin/mosquitto` for every single measurement, on a free 127.0.0.1 port, started from `sh -c \'ulimit -n 20000; exec mosquitto -c …\'` with `listener <port> 127.0.0.1`, `allow_anonymous true`, `set_tcp_nodelay true`, `max_queued_messages 1000000`, `max_connections -1`, `persistence false`. MQTT 3.1.1 everywhere.',
-    '- Every contender runs in its own Node process (`child_process.fork`), one after the other (runs interleave: run 1 of every figure and contender, then run 2, …). CPU is `process.cpuUsage()` of that process (user + system, all threads, so mqbench\'s coordinator and worker threads are both counted; mosquitto is not). Medians per contender, then ratio = mqbench median ÷ raw floor median.',
+    "- Broker: a fresh `/usr/sbin/mosquitto` for every single measurement, on a free 127.0.0.1 port, started from `sh -c 'ulimit -n 20000; exec mosquitto -c …'` with `listener <port> 127.0.0.1`, `allow_anonymous true`, `set_tcp_nodelay true`, `max_queued_messages 1000000`, `max_connections -1`, `persistence false`. MQTT 3.1.1 everywhere.",
+    "- Every contender runs in its own Node process (`child_process.fork`), one after the other (runs interleave: run 1 of every figure and contender, then run 2, …). CPU is `process.cpuUsage()` of that process (user + system, all threads, so mqbench's coordinator and worker threads are both counted; mosquitto is not). Medians per contender, then ratio = mqbench median ÷ raw floor median.",
     '- **Raw floor** (`bench/raw.js`): `net` sockets with TCP_NODELAY, CONNECT written by hand, pre-encoded PUBLISH frames (64-byte payload shaped like the mqbench header); no MQTT library anywhere.',
-    '- **mqbench** (`bench/mqbench.js`): `parseScenarioText` → `runScenario` from the public API (`dist/index.js`), i.e. the coordinator and its worker thread(s) as `mqbench run` uses them, with the CLI\'s default worker count on this machine.',
+    "- **mqbench** (`bench/mqbench.js`): `parseScenarioText` → `runScenario` from the public API (`dist/index.js`), i.e. the coordinator and its worker thread(s) as `mqbench run` uses them, with the CLI's default worker count on this machine.",
     '- CPU profiles: for each figure with a missed target, the mqbench side is run once more under `node --cpu-prof` (same scenario; profiles of the main thread and the worker thread(s) merged). Self time per function as a share of the samples where a thread was busy; `(idle)` samples are left out. The reading line is generated from these shares, with functions grouped into coarse categories by `bench/lib/profile.js`.',
     '',
   ].join('\n');

@@ -41,12 +41,20 @@ export async function runScaleFigures(ids, { opts, build, machine, command, resu
   const scale = readScale(path);
   for (const id of ids) {
     const started = new Date();
-    const head = { generatedAt: started.toISOString(), command, quick: opts.quick, machine: { ...machine, loadAvgStart: loadavg() }, build: { version: build.version, distSha256: build.sha256 } };
+    const head = {
+      generatedAt: started.toISOString(),
+      command,
+      quick: opts.quick,
+      machine: { ...machine, loadAvgStart: loadavg() },
+      build: { version: build.version, distSha256: build.sha256 },
+    };
     if (id === 'connections50k') {
       log('  connections50k: 3 mosquittos, mqbench run --processes 3 --driver lean …');
       const rec = /** @type {FigureRecord} */ (await runConnections50k(opts, build));
       const r = rec.result;
-      log(`  connections50k: ${rec.ok ? '' : `FAILED: ${rec.error.split('\n')[0]} — `}${r ? `${f0(r.heldByBrokers)} held, ${f0(r.connectsPerSec)} conn/s, ${r.rssPerConnBytes == null ? '—' : (r.rssPerConnBytes / 1024).toFixed(2)} KB RSS/conn, ${r.wallSec.toFixed(0)} s` : ''}`);
+      log(
+        `  connections50k: ${rec.ok ? '' : `FAILED: ${rec.error.split('\n')[0]} — `}${r ? `${f0(r.heldByBrokers)} held, ${f0(r.connectsPerSec)} conn/s, ${r.rssPerConnBytes == null ? '—' : (r.rssPerConnBytes / 1024).toFixed(2)} KB RSS/conn, ${r.wallSec.toFixed(0)} s` : ''}`,
+      );
       head.machine.loadAvgEnd = loadavg();
       scale.connections50k = { ...head, finishedAt: new Date().toISOString(), record: rec };
     } else if (id === 'pacing') {
@@ -67,7 +75,9 @@ export async function runScaleFigures(ids, { opts, build, machine, command, resu
         log(`  soak (${d}): ${opts.quick ? '1 minute' : '10 minutes'} after connecting; sampling RSS and open handles every 10 s …`);
         const rec = /** @type {FigureRecord} */ (await runSoak(opts, build, d));
         const v = rec.result;
-        log(`  soak (${d}): ${rec.ok ? `RSS ${v.rssGrowthPercent.toFixed(2)}%, handles ${v.fdsFirst} → ${v.fdsLast}: ${v.pass ? 'PASS' : 'FAIL'}` : `FAILED: ${rec.error.split('\n')[0]}`}`);
+        log(
+          `  soak (${d}): ${rec.ok ? `RSS ${v.rssGrowthPercent.toFixed(2)}%, handles ${v.fdsFirst} → ${v.fdsLast}: ${v.pass ? 'PASS' : 'FAIL'}` : `FAILED: ${rec.error.split('\n')[0]}`}`,
+        );
         byDriver[d] = rec;
       }
       head.machine.loadAvgEnd = loadavg();

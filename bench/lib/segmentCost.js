@@ -11,7 +11,15 @@ import { startMosquitto } from './mosquitto.js';
 import { fdCount, rssOf } from './procfs.js';
 
 export function segmentCostConfig(opts) {
-  return { local: opts.quick ? 2000 : 10_000, segments: 100, connectRate: 20_000, durationMs: opts.quick ? 1000 : 2000, driver: 'lean', workers: 1, runs: opts.quick ? 1 : 3 };
+  return {
+    local: opts.quick ? 2000 : 10_000,
+    segments: 100,
+    connectRate: 20_000,
+    durationMs: opts.quick ? 1000 : 2000,
+    driver: 'lean',
+    workers: 1,
+    runs: opts.quick ? 1 : 3,
+  };
 }
 
 /**
@@ -55,7 +63,20 @@ async function runOne(build, cfg, devices, segmentArgs) {
   try {
     writeFileSync(join(dir, 'scenario.yaml'), scenarioYaml(devices, broker.url, cfg.durationMs));
     const base = fdCount(broker.pid) ?? 0;
-    const args = ['run', 'scenario.yaml', '--driver', cfg.driver, '--workers', String(cfg.workers), '--out', 'out.json', '--quiet', '--run-id', 'segcost', ...segmentArgs];
+    const args = [
+      'run',
+      'scenario.yaml',
+      '--driver',
+      cfg.driver,
+      '--workers',
+      String(cfg.workers),
+      '--out',
+      'out.json',
+      '--quiet',
+      '--run-id',
+      'segcost',
+      ...segmentArgs,
+    ];
     const run = startCli(build.distDir, args, { cwd: dir, timeoutMs: 240_000 });
     let exited = false;
     run.done.then(() => (exited = true));
@@ -103,10 +124,13 @@ export async function runSegmentCost(opts, build, log) {
   const runs = { floor: [], segment: [] };
   for (let k = 0; k < cfg.runs; k++) {
     for (const which of ['floor', 'segment']) {
-      const r = which === 'floor' ? await runOne(build, cfg, cfg.local, []) : await runOne(build, cfg, cfg.local * cfg.segments, ['--segment', `0/${cfg.segments}`]);
+      const r =
+        which === 'floor' ? await runOne(build, cfg, cfg.local, []) : await runOne(build, cfg, cfg.local * cfg.segments, ['--segment', `0/${cfg.segments}`]);
       runs[which].push(r);
       const v = r.result;
-      log(`  segmentCost run ${k + 1}/${cfg.runs} ${which.padEnd(7)} ${r.ok ? `${v.clients} clients, first connection after ${v.startupSec?.toFixed(2)} s, whole command ${v.wallSec.toFixed(2)} s, peak RSS ${(v.rssPeak / 2 ** 20).toFixed(0)} MiB` : `FAILED: ${r.error.split('\n')[0]}`}`);
+      log(
+        `  segmentCost run ${k + 1}/${cfg.runs} ${which.padEnd(7)} ${r.ok ? `${v.clients} clients, first connection after ${v.startupSec?.toFixed(2)} s, whole command ${v.wallSec.toFixed(2)} s, peak RSS ${(v.rssPeak / 2 ** 20).toFixed(0)} MiB` : `FAILED: ${r.error.split('\n')[0]}`}`,
+      );
     }
   }
   const med = (which, key) => median(runs[which].filter((r) => r.ok).map((r) => r.result[key]));

@@ -14,10 +14,12 @@ export class Gate {
     return new Promise<T>((resolve, reject) => {
       const start = () => {
         this.running++;
-        task().then(resolve, reject).finally(() => {
-          this.running--;
-          this.waiting.shift()?.();
-        });
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            this.running--;
+            this.waiting.shift()?.();
+          });
       };
       if (this.running < this.limit) start();
       else this.waiting.push(start);

@@ -14,7 +14,14 @@ function run(specs: ScheduleSpec[], advanceMs: number, lagMs = 0, maxBurst?: num
 }
 
 const spec = (over: Partial<ScheduleSpec>): ScheduleSpec => ({
-  groupCount: 1, first: 0, count: 1, rate: 1000, t0: 0, endAt: 1000, cycles: Infinity, ...over,
+  groupCount: 1,
+  first: 0,
+  count: 1,
+  rate: 1000,
+  t0: 0,
+  endAt: 1000,
+  cycles: Infinity,
+  ...over,
 });
 
 describe('Pacer (open model)', () => {
@@ -52,7 +59,12 @@ describe('Pacer (open model)', () => {
     // Start 100 ms late: all 1000 slots are due at once.
     clock.advance(100);
     const origImmediate = clock.setImmediate.bind(clock);
-    clock.setImmediate = (fn) => origImmediate(() => { perTurn.push(current); current = 0; fn(); });
+    clock.setImmediate = (fn) =>
+      origImmediate(() => {
+        perTurn.push(current);
+        current = 0;
+        fn();
+      });
     pacer.start();
     clock.advance(1);
     perTurn.push(current);
@@ -72,7 +84,13 @@ describe('Pacer giving up', () => {
     const clock = new FakeClock(0);
     let emitted = 0;
     let missed = 0;
-    const pacer = new Pacer(clock, [spec({ rate: 1000, endAt: 1000, giveUpAt: 1100 })], () => emitted++, { maxBurst: 10 }, (_s, n) => (missed += n));
+    const pacer = new Pacer(
+      clock,
+      [spec({ rate: 1000, endAt: 1000, giveUpAt: 1100 })],
+      () => emitted++,
+      { maxBurst: 10 },
+      (_s, n) => (missed += n),
+    );
     pacer.start();
     // A loop so slow that each turn comes 40 ms late: it falls further and further behind.
     clock.advance(2000, 40);

@@ -15,7 +15,7 @@ import { shareGroupsOf, subscriptionRules } from './subscriptionRules.js';
 /** A deterministic pseudo-random sequence (the test must not flake). */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /**
@@ -43,7 +43,13 @@ function checkEquivalent(yaml: string, file: string) {
       }
     }
   });
-  for (const s of subs) topics.add(s.filter.replace(/^\$share\/[^/]+\//, '').replace(/\+/g, 'x').replace(/#$/, 'a/b'));
+  for (const s of subs)
+    topics.add(
+      s.filter
+        .replace(/^\$share\/[^/]+\//, '')
+        .replace(/\+/g, 'x')
+        .replace(/#$/, 'a/b'),
+    );
   const next = rng(42);
   const receivable = new Uint8Array(Math.max(1, plan.totals.subscriptionSlots));
   const states = [NOT_RECEIVABLE, receivableAt(0), receivableAt(1), AS_PLANNED, NOT_OFFERED];

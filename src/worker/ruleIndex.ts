@@ -137,7 +137,11 @@ export class RuleIndex implements DeliveryIndex {
     const byGroup = new Map<number, { hits: GroupHits; one: Map<number, { k: number[]; qos: QoS[] }> }>();
     const groupOf = (r: SubscriptionRule) => {
       let g = byGroup.get(r.group);
-      if (!g) byGroup.set(r.group, (g = { hits: { slotBase: r.slotBase, filters: r.filters, count: r.count, allK: [], allQos: [], oneI: [], oneK: [], oneQos: [] }, one: new Map() }));
+      if (!g)
+        byGroup.set(
+          r.group,
+          (g = { hits: { slotBase: r.slotBase, filters: r.filters, count: r.count, allK: [], allQos: [], oneI: [], oneK: [], oneQos: [] }, one: new Map() }),
+        );
       return g;
     };
     const addOne = (r: SubscriptionRule, i: number) => {

@@ -86,11 +86,16 @@ export class WorkerRunner {
 
   handle(msg: ToWorker): void {
     switch (msg.type) {
-      case 'connect': return void this.connectAll(msg.at);
-      case 'start': return this.start(msg.t0);
-      case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
-      case 'quiesce': return this.publisher?.stop(this.devices.flat());
-      case 'stop': return void this.stop();
+      case 'connect':
+        return void this.connectAll(msg.at);
+      case 'start':
+        return this.start(msg.t0);
+      case 'progress?':
+        return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
+      case 'quiesce':
+        return this.publisher?.stop(this.devices.flat());
+      case 'stop':
+        return void this.stop();
     }
   }
 
@@ -143,7 +148,17 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: groupPublishRate(g), t0, endAt, cycles: Infinity, giveUpAt: timeline.giveUpAt, profile };
+        return {
+          groupCount: g.count,
+          first: s.first,
+          count: s.count,
+          rate: groupPublishRate(g),
+          t0,
+          endAt,
+          cycles: Infinity,
+          giveUpAt: timeline.giveUpAt,
+          profile,
+        };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];

@@ -11,20 +11,54 @@ import { compareRecords, renderComparison } from '../../bench/compare.js';
 // @ts-expect-error plain JS bench module, no types
 import { renderMarkdown } from '../../bench/lib/report.js';
 
-const machine = { cpuModel: 'cpu', cores: 2, ramGiB: 1, os: 'os', node: 'v20', mosquitto: '2', loadAvgStart: [1, 1, 1], loadAvgEnd: [2, 2, 2], ephemeralPorts: '1–2' };
+const machine = {
+  cpuModel: 'cpu',
+  cores: 2,
+  ramGiB: 1,
+  os: 'os',
+  node: 'v20',
+  mosquitto: '2',
+  loadAvgStart: [1, 1, 1],
+  loadAvgEnd: [2, 2, 2],
+  ephemeralPorts: '1–2',
+};
 function figure(id: string, raw: number, lean: number) {
   return {
     id,
     title: `(${id}) title`,
     configs: { raw: {}, mqbench: {} },
-    rows: [{ key: 'sentPerSec', label: 'throughput', unit: 'msg/s', raw, rawText: String(raw), values: { lean }, valueText: { lean: String(lean) }, ratios: { lean: lean / raw }, perRun: { raw: [raw], lean: [lean] }, target: '≥ 50', checks: [{ driver: 'lean', met: lean >= 50 }] }],
+    rows: [
+      {
+        key: 'sentPerSec',
+        label: 'throughput',
+        unit: 'msg/s',
+        raw,
+        rawText: String(raw),
+        values: { lean },
+        valueText: { lean: String(lean) },
+        ratios: { lean: lean / raw },
+        perRun: { raw: [raw], lean: [lean] },
+        target: '≥ 50',
+        checks: [{ driver: 'lean', met: lean >= 50 }],
+      },
+    ],
     failures: { raw: [], lean: [] },
   };
 }
 function report(at: string, figs: ReturnType<typeof figure>[]) {
   return {
-    generatedAt: at, finishedAt: at, command: 'node bench/run.js', quick: false, runsPerFigure: 1, machine, build: { version: '0', distSha256: 'abc' }, drivers: ['lean'], driversSkipped: [],
-    figures: figs, runs: Object.fromEntries(figs.map((f) => [f.id, { raw: [{}], lean: [{}] }])), profiles: [{ figure: figs[0].id, driver: 'lean', error: 'x' }],
+    generatedAt: at,
+    finishedAt: at,
+    command: 'node bench/run.js',
+    quick: false,
+    runsPerFigure: 1,
+    machine,
+    build: { version: '0', distSha256: 'abc' },
+    drivers: ['lean'],
+    driversSkipped: [],
+    figures: figs,
+    runs: Object.fromEntries(figs.map((f) => [f.id, { raw: [{}], lean: [{}] }])),
+    profiles: [{ figure: figs[0].id, driver: 'lean', error: 'x' }],
   };
 }
 
