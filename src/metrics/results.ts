@@ -7,6 +7,7 @@ import { capabilitiesOf, withCapabilities } from './capabilities.js';
 import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
+import { withHeaderless } from './headerless.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -43,6 +44,7 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
     lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
     notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
     notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
+    ...(m.receivedNoHeader > 0 ? { receivedNoHeader: m.receivedNoHeader } : {}),
     ...publishAccounting(m, o.agg.inflightWindow),
   };
   const publishing = publishVerdict(messages, delivery.byQos);
@@ -62,7 +64,7 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
-  const summary = buildSummary(o, durationSec, ctx.probed);
+  const summary = withHeaderless(buildSummary(o, durationSec, ctx.probed), ctx.scenario);
   // Sends late because they waited for the broker (window, socket) say nothing about the generator.
   const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;

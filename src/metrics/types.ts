@@ -92,6 +92,8 @@ export interface Counters {
   awayAtEnd: number; q0AwayAtEnd: number; q1AwayAtEnd: number; q2AwayAtEnd: number;
   /** Further copies MQTT allows for overlapping subscriptions (not in received); deliveries the ledger could not check (not in received). */
   extraCopies: number; unverifiable: number;
+  /** Deliveries without a header while the run has header-less publishers (payload.header: false): counted, not checked. */
+  receivedNoHeader: number;
 }
 
 export type QosClass = 0 | 1 | 2;
@@ -115,6 +117,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'q0Unsent', 'q1Unsent', 'q2Unsent', 'q0Unconfirmed', 'q1Unconfirmed', 'q2Unconfirmed', 'q0Refused', 'q1Refused', 'q2Refused',
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
   'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
+  'receivedNoHeader',
 ];
 
 /** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
@@ -211,6 +214,8 @@ export interface Summary {
     notOffered: number; retainedNotOffered: number;
     /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
     notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
+    /** Deliveries without mqbench's header while some group publishes header-less payloads: counted, never checked (absent otherwise). */
+    receivedNoHeader?: number;
   };
   /** Present when the planned rate was not reached because the broker pushed back (not the generator). */
   backPressure?: { reason: string };
@@ -223,6 +228,8 @@ export interface Summary {
   verdicts: string[];
   /** What the broker offers of what the scenario uses: probed before the run and seen during it. */
   capabilities?: Capabilities;
+  /** Groups that publish without mqbench's header (payload.header: false): what is not measured for them. */
+  headerless?: { groups: string[]; note: string };
 }
 
 /** A feature the scenario uses, probed before the run with doctor's probes. */

@@ -146,6 +146,7 @@ function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[
     ['queued for away sessions at end', m.awayAtEnd, fmtInt],
     ['extra copies (overlapping subs)', m.extraCopies, fmtInt],
     ['unverifiable (ledger bound)', m.unverifiable, bad],
+    ['without header (not checked)', m.receivedNoHeader, fmtInt],
   ];
   return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }

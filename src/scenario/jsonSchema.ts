@@ -83,7 +83,7 @@ const payload = j.object(
   { description: 'The published payload.' },
   {
     size: j.size({
-      description: 'Payload size in bytes, including the mqbench header (32 bytes; 16 bytes for payloads of 16 to 31 bytes, with shorter fields: see the README): 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
+      description: 'Payload size in bytes, including the mqbench header (32 bytes; 16 bytes for payloads of 16 to 31 bytes, with shorter fields: see the README; any size from 0 with header: false): 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
       default: 64,
       examples: [128, '1KB', '4KiB', '64..512'],
     }),
@@ -91,6 +91,12 @@ const payload = j.object(
       description: 'A JSON object template instead of binary filler: placeholders {i} {group} {clientId} {run} {seq} {ts} and generated {int:1..9} {float:15..30} {choice:on|off}; mqbench adds a "_mqb" field. size is then ignored.',
       examples: ['{"device": "{clientId}", "temp": {float:15..30}, "state": "{choice:on|off}"}'],
     }),
+    header: j.bool({ description: 'false: send the payload without the mqbench header (then sizes below 16 B, text, base64, hex, file and files are allowed). End-to-end latency and the delivery ledger (lost, duplicated, out of order) are then off for this group; publish→ack latency and the counts stay. Default: true.', default: true }),
+    text: j.text({ description: 'With header: false: this text (UTF-8) is every message.' }),
+    base64: j.text({ description: 'With header: false: these bytes (base64) are every message.' }),
+    hex: j.text({ description: 'With header: false: these bytes (hex, spaces allowed) are every message.' }),
+    file: j.filePath({ description: 'With header: false: the bytes of this file (relative to the scenario file) are every message.' }),
+    files: j.array({ description: 'With header: false: these files (relative to the scenario file) are the messages, in turn.' }, j.filePath({ description: 'A payload file.' }), 1),
   },
 );
 

@@ -4,7 +4,7 @@
  * Every value that contains `${VAR}` is accepted as it is: only the loader, with the environment, can judge it.
  * jsonSchema.test.ts checks these patterns against the parsers on a table of values.
  */
-import { COMPACT_HEADER_BYTES, MAX_PAYLOAD_BYTES } from '../shared/constants.js';
+import { MAX_PAYLOAD_BYTES } from '../shared/constants.js';
 import type { TemplateVar } from '../mqtt/template.js';
 import { MAX_GROUP_COUNT } from './fieldParsers.js';
 
@@ -72,7 +72,7 @@ export function size(d: Doc): JsonSchema {
   const one = `\\s*${NUM}\\s*(?:${units})?\\s*`;
   return doc(d, {
     type: ['integer', 'string'],
-    minimum: COMPACT_HEADER_BYTES,
+    minimum: 0,
     maximum: MAX_PAYLOAD_BYTES,
     ...match(`${one}(?:\\.\\.${one})?`, 'expected a size in bytes, e.g. 128, 512B, 4KB, 1MB, or a range like 64..1KB'),
   });

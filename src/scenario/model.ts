@@ -81,8 +81,26 @@ export interface PayloadSpec {
   /**
    * A JSON template (see mqtt/payloadTemplate.ts) instead of binary filler: the payload is the
    * filled-in JSON object with mqbench's header added as a field "_mqb" (base64). `size` is ignored.
+   * With header: false the object is sent as it is rendered.
    */
   json?: string;
+  /**
+   * false: messages carry no mqbench header (sizes below 16 B allowed): end-to-end latency and the delivery
+   * ledger are off for this group (publish→ack latency and the counts stay), and every output says so.
+   */
+  header?: false;
+  /** With header: false, the user's own bytes (else zero filler of `size`, or the JSON template). */
+  body?: PayloadBody;
+}
+
+/** Header-less payload bytes as the scenario gave them, cycled by message sequence number. */
+export interface PayloadBody {
+  /** Where the bytes came from, as written. */
+  source: 'text' | 'base64' | 'hex' | 'file' | 'files';
+  /** The payload files as written (source file or files), relative to the scenario's directory. */
+  files?: string[];
+  /** Each body, base64; files are read into it by readPayloadFiles (payloadFiles.ts) after validation. */
+  data: string[];
 }
 
 /** `rate: 100/s` (messages per second for the whole group) or `every: 5s` (one message per client per period). */

@@ -56,6 +56,13 @@ const shapes = {
   payload: {
     size: field(v.payloadSizeRange).default({ min: 64, max: 64 }),
     json: field(v.payloadJson).optional(),
+    // false: the payload is sent as written, without mqbench's header (payloadRules.ts: e2e latency and the ledger are off).
+    header: field(v.bool).default(true),
+    text: field(v.text()).optional(),
+    base64: field(v.base64Bytes).optional(),
+    hex: field(v.hexBytes).optional(),
+    file: field(a.filePath).optional(),
+    files: list(field(a.filePath), { count: 1, message: 'needs at least one file' }).optional(),
   },
 };
 

@@ -16,6 +16,8 @@ export interface GroupNames {
   payloadParts?: PayloadPart[];
   /** MQTT 5 properties sent with each of the group's messages. */
   publishProps?: PublishProperties;
+  /** Header-less payloads (payload.header: false): the bodies cycled by sequence number, or zero filler of the largest size. */
+  raw?: { bodies: Buffer[]; filler: Buffer };
 }
 
 export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames {
@@ -27,7 +29,14 @@ export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames 
     targetCount: targets?.count ?? 0,
     payloadParts: g.publish?.payload.json ? compilePayload(g.publish.payload.json) : undefined,
     publishProps: g.publish?.properties ? toDriverProps(g.publish.properties) : undefined,
+    raw: g.publish?.payload.header === false ? rawPayloads(g.publish.payload) : undefined,
   };
+}
+
+/** Built once per group: header-less messages are these buffers (or slices of the filler), never copied per message. */
+function rawPayloads(p: PublishSpec['payload']): { bodies: Buffer[]; filler: Buffer } {
+  const bodies = (p.body?.data ?? []).map((b) => Buffer.from(b, 'base64'));
+  return { bodies, filler: Buffer.alloc(bodies.length ? 0 : (p.maxSize ?? p.size)) };
 }
 
 export function clientIdOf(names: GroupNames, g: GroupSpec, i: number, run: string): string {

@@ -11,6 +11,8 @@ import { MessageBuilder } from './message.js';
 import { OpenList, Outgoing } from './outgoing.js';
 import { inflightWindow, qosOf } from './slot.js';
 
+const NOTHING_EXPECTED = [0, 0, 0, 0] as const;
+
 /**
  * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered, and
  * accounts for every slot: planned = sent + missed + unsent (see README "What the counts mean").
@@ -93,8 +95,9 @@ export class Publisher {
     const sentMs = this.clock.now();
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
     const payload = this.message.payload(dev, seq, dueMs, header);
-    const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
-    this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
+    // Without the header no delivery can be checked: the ledger expects nothing of a header-less message.
+    const [e0, e1, e2, notOffered] = dev.names.raw ? NOTHING_EXPECTED : this.index.expectedFor(topic, qos, this.receivable);
+    if (!dev.names.raw) this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
     if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
     const late = sentMs - dueMs > LATE_SEND_MS;

@@ -22,6 +22,8 @@ export class Receiver {
   measureEnd = Infinity;
   /** Measured deliveries that were not duplicates, cumulative (drain progress). */
   uniqueMeasured = 0;
+  /** Some group publishes without the header: deliveries without one are counted as receivedNoHeader, not foreign. */
+  headerless = false;
 
   constructor(
     private readonly clock: Clock,
@@ -40,7 +42,7 @@ export class Receiver {
     const rec = this.recorder;
     const h = decodePayload(payload, this.runTag, now);
     if (!h) {
-      rec.count('foreign', true);
+      rec.count(this.headerless ? 'receivedNoHeader' : 'foreign', true);
       return;
     }
     if (h.response) {

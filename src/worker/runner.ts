@@ -69,6 +69,7 @@ export class WorkerRunner {
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares);
+    this.receiver.headerless = plan.scenario.groups.some((g) => g.publish?.payload.header === false);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
     this.connector.sessions = d.sessions;
   }

@@ -6,6 +6,7 @@ import { buildRunPlan, type RunPlan } from '../../src/plan/plan.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { groupPublishRate, type Scenario } from '../../src/scenario/model.js';
 import { loadTlsMaterial } from '../../src/scenario/tlsMaterial.js';
+import { redactScenario } from '../../src/scenario/redact.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { loaded } from './scenario.js';
 
@@ -13,13 +14,14 @@ import { loaded } from './scenario.js';
 export const workerEntry = new URL('../../dist/worker/entry.js', import.meta.url);
 
 /** Plans and runs a scenario given as YAML text on real worker threads; returns the results file contents. */
-export async function runYaml(yaml: string, workers: number, extra: Partial<RunOptions> & { runId?: string } = {}): Promise<{ results: Results; plan: RunPlan }> {
+/** `record`: the results carry the scenario as the CLI records it (redacted), not only its name. */
+export async function runYaml(yaml: string, workers: number, extra: Partial<RunOptions> & { runId?: string; record?: boolean } = {}): Promise<{ results: Results; plan: RunPlan }> {
   // Validated, then the TLS files read (as the CLI does).
   const scenario = loaded(await loadTlsMaterial(loaded(parseScenarioText(yaml, 'test.yaml', {})))).scenario;
   const runId = extra.runId ?? Math.random().toString(16).slice(2, 8);
   const plan = buildRunPlan(scenario, { workers, runId, runTag: (Math.random() * 2 ** 32) >>> 0 });
   const outcome = await runPlan({ plan, driver: 'mqttjs', clock: systemClock, workerEntry, ...extra });
-  const results = buildResults(outcome, { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false });
+  const results = buildResults(outcome, { mqbenchVersion: 'test', scenario: extra.record ? { ...redactScenario(scenario, []), name: scenario.name } : { name: scenario.name }, targetUrl: scenario.target.url, embedded: false });
   expectAccounting(results, scenario);
   return { results, plan };
 }
