@@ -8,6 +8,7 @@ import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
 import { withHeaderless } from './headerless.js';
+import { willsOf, willVerdict } from './wills.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -49,6 +50,8 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
   };
   const publishing = publishVerdict(messages, delivery.byQos);
   const backPressure = backPressureOf(messages, latencyMs.unsentWait);
+  const wills = willsOf(m);
+  if (wills) delivery.verdicts.push(willVerdict(wills));
   return {
     connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
     messages,
@@ -59,6 +62,7 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
     latencyMs,
     ...withCapabilities({ byQos: delivery.byQos, verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts }, capabilitiesOf(m, probed)),
     ...(backPressure ? { backPressure } : {}),
+    ...(wills ? { wills } : {}),
   };
 }
 

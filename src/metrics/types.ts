@@ -94,6 +94,11 @@ export interface Counters {
   extraCopies: number; unverifiable: number;
   /** Deliveries without a header while the run has header-less publishers (payload.header: false): counted, not checked. */
   receivedNoHeader: number;
+  /**
+   * Last wills (connect.will), a stream of their own: deliveries owed by the subscriptions matching a will topic
+   * when its client's connection ended without DISCONNECT (QoS 1/2, promised; QoS 0), and will deliveries received.
+   */
+  willsExpected: number; willsExpectedQos0: number; willsReceived: number;
 }
 
 export type QosClass = 0 | 1 | 2;
@@ -117,7 +122,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'q0Unsent', 'q1Unsent', 'q2Unsent', 'q0Unconfirmed', 'q1Unconfirmed', 'q2Unconfirmed', 'q0Refused', 'q1Refused', 'q2Refused',
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
   'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
-  'receivedNoHeader',
+  'receivedNoHeader', 'willsExpected', 'willsExpectedQos0', 'willsReceived',
 ];
 
 /** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
@@ -228,6 +233,12 @@ export interface Summary {
   verdicts: string[];
   /** What the broker offers of what the scenario uses: probed before the run and seen during it. */
   capabilities?: Capabilities;
+  /**
+   * Last wills, when a group has one: deliveries expected (abrupt disconnects × matching subscriptions; QoS 0
+   * ones apart), received, missing (expected − received, at least 0) and unexpected (received beyond expected:
+   * wills sent after a graceful disconnect, or twice).
+   */
+  wills?: { expected: number; expectedQos0: number; received: number; missing: number; unexpected: number; ok: boolean };
   /** Groups that publish without mqbench's header (payload.header: false): what is not measured for them. */
   headerless?: { groups: string[]; note: string };
 }

@@ -218,7 +218,8 @@ export const mqttVersion: Parse<ProtocolLevel> = (v) => {
   required(v);
   if (v === '3.1.1' || v === 4 || v === '4') return 4;
   if (v === 5 || v === '5' || v === '5.0') return 5;
-  return fail(`must be 3.1.1 or 5, got ${show(v)}`);
+  if (v === '3.1' || v === 3.1 || v === 3 || v === '3') return 3;
+  return fail(`must be 3.1, 3.1.1 or 5, got ${show(v)}`);
 };
 
 /** A threshold expression ("endToEnd.p99 < 50ms"), parsed once here; the Threshold keeps its text. */

@@ -42,7 +42,7 @@ const target = j.object(
       j.ipAddress({ description: 'An IPv4 or IPv6 address of this machine (127.0.0.0/8 is all loopback on Linux).', examples: ['127.0.0.2'] }),
       1,
     ),
-    mqttVersion: j.mqttVersion({ description: 'MQTT protocol version: 3.1.1 or 5. Default: 3.1.1.', default: '3.1.1', examples: ['3.1.1', 5] }),
+    mqttVersion: j.mqttVersion({ description: 'MQTT protocol version: 3.1 (protocol level 3, MQIsdp), 3.1.1 or 5. Default: 3.1.1.', default: '3.1.1', examples: ['3.1.1', 5] }),
     username: j.text({ description: 'MQTT username. Use ${VAR} to read it from the environment.', examples: ['${MQTT_USER}'] }),
     password: j.text({ description: 'MQTT password. Use ${VAR} to read it from the environment; never written to results.', examples: ['${MQTT_PASSWORD}'] }),
     tls,
@@ -57,6 +57,16 @@ const connect = j.object(
     keepalive: j.duration({ description: 'MQTT keepalive, whole seconds from 0s (off) to 65535s. Default: 60s.', default: '60s', examples: ['60s', '30s'] }),
     sessionExpiry: j.duration({ description: 'MQTT 5 session expiry: how long the broker keeps the session after the connection ends. Default with clean: false on MQTT 5: 1h. Ignored for 3.1.1.', examples: ['1h', '10m'] }),
     timeout: j.duration({ description: 'Give up on a connection attempt (TCP + CONNACK) after this long; more than 0s. Default: 10s.', default: '10s', examples: ['10s', '20s'] }),
+    will: j.object(
+      { description: 'Last will: the broker publishes it when a client\'s connection ends without DISCONNECT (abrupt disconnect events, lost connections), never after a graceful one. Will deliveries are counted as their own stream.' },
+      {
+        topic: j.template({ description: 'Will topic (no wildcards).', examples: ['status/{run}/{clientId}'] }, SUBSCRIBE_VARS, { noWildcards: true }),
+        payload: j.text({ description: 'Will payload (UTF-8 text). Default: empty.', default: '', examples: ['offline'] }),
+        qos: j.qos({ description: 'Will QoS: 0, 1 or 2. Default: 0.', default: 0, examples: [0, 1] }),
+        retain: j.bool({ description: 'Publish the will retained. Default: false.', default: false }),
+      },
+      ['topic'],
+    ),
   },
 );
 

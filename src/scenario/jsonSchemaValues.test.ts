@@ -25,7 +25,7 @@ const CASES: Array<[string, PathSegment[], Array<[unknown, boolean]>]> = [
   ['fraction', ['events', 0, 'disconnect', 'fraction'], [[0.3, true], ['30%', true], [1, true], ['100%', true], [0, false], [1.5, false], ['abc', false]]],
   ['stage level', ['stages', 0, 'rate'], [['100%', true], ['150%', true], [0.5, true], [0, true], [11, false], ['fast', false]]],
   ['keepalive', ['groups', 0, 'connect', 'keepalive'], [['60s', true], ['0s', true], ['60', false]]],
-  ['mqttVersion', ['target', 'mqttVersion'], [['3.1.1', true], [5, true], [4, true], ['5.0', true], ['3.1', false], [6, false]]],
+  ['mqttVersion', ['target', 'mqttVersion'], [['3.1.1', true], [5, true], [4, true], ['5.0', true], ['3.1', true], [3, true], [6, false]]],
   ['broker URL', ['target', 'url'], [['embedded', true], ['mqtt://localhost:1883', true], ['MQTT://h', true], ['mqtts://h:8883', true], ['ws://h/mqtt', true], ['wss://h', true], ['http://h', false], ['mqtt://', false], ['localhost:1883', false], [1883, false]]],
   ['one of several broker URLs', ['target', 'urls', 0], [['mqtt://10.0.0.1:1883', true], ['WSS://h/mqtt', true], ['embedded', false], ['http://h', false], ['mqtt://', false], [1883, false]]],
   ['source address', ['target', 'sourceAddresses', 0], [['127.0.0.2', true], ['10.1.2.3', true], ['::1', true], ['fd00::5', true], ['256.0.0.1', false], ['localhost', false], ['127.0.0', false], ['', false], [7, false]]],

@@ -125,7 +125,7 @@ export function level(d: Doc): JsonSchema {
 
 /** 3.1.1 or 5 (4, "5.0" are accepted too). */
 export function mqttVersion(d: Doc): JsonSchema {
-  return doc(d, { anyOf: [{ enum: ['3.1.1', 5, 4, '4', '5', '5.0'] }, { type: 'string', pattern: ENV_REF }] });
+  return doc(d, { anyOf: [{ enum: ['3.1.1', 5, 4, '4', '5', '5.0', '3.1', 3.1, 3, '3'] }, { type: 'string', pattern: ENV_REF }] });
 }
 
 /** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */

@@ -61,6 +61,20 @@ export interface ConnectSpec {
   sessionExpirySec?: number;
   /** Give up on a connection attempt (TCP + CONNACK) after this long. */
   timeoutMs: number;
+  /**
+   * Last will: the broker publishes it when the client's connection ends without DISCONNECT (an abrupt
+   * disconnect event, a lost connection), never after a graceful one. Counted as its own stream (wills).
+   */
+  will?: WillSpec;
+}
+
+export interface WillSpec {
+  /** Template source ({i}, {group}, {clientId}, {run}), e.g. "status/{clientId}". */
+  topic: string;
+  /** UTF-8 text. */
+  payload: string;
+  qos: QoS;
+  retain: boolean;
 }
 
 export interface SubscribeSpec {

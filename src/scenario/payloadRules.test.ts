@@ -76,3 +76,25 @@ groups:
     expect(problemLines(load(text)).join('\n')).toContain('responseTopic needs the mqbench header');
   });
 });
+
+describe('connect.will and MQTT 3.1', () => {
+  const text = (connect: string, version = '3.1.1') => `
+name: w
+target: { mqttVersion: ${version} }
+groups:
+  - name: d
+    count: 2
+    clientId: "d-{i}"
+    connect: ${connect}
+`;
+  it('reads a will with its defaults, and mqttVersion 3.1 as protocol level 3', () => {
+    const s = loaded(load(text('{ will: { topic: "status/{clientId}" } }', '"3.1"'))).scenario;
+    expect(s.target.mqttVersion).toBe(3);
+    expect(s.groups[0].connect.will).toEqual({ topic: 'status/{clientId}', payload: '', qos: 0, retain: false });
+  });
+  it('refuses a wildcard will topic and a bad QoS', () => {
+    const lines = problemLines(load(text('{ will: { topic: "status/#", qos: 3 } }'))).join('\n');
+    expect(lines).toContain('connect.will.topic: cannot publish to a wildcard topic');
+    expect(lines).toContain('connect.will.qos: must be 0, 1 or 2');
+  });
+});

@@ -80,6 +80,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
           ? { sessionExpirySec: 3600 }
           : {}),
       timeoutMs: g.connect.timeout,
+      ...(g.connect.will ? { will: { topic: g.connect.will.topic.source, payload: g.connect.will.payload, qos: g.connect.will.qos, retain: g.connect.will.retain } } : {}),
     },
     subscribe: g.subscribe.map((s) => ({
       topic: s.topic.source,

@@ -12,7 +12,7 @@ import * as a from './addressParsers.js';
 import * as v from './fieldParsers.js';
 import type { PathSegment } from './problems.js';
 import { eventAction, publishPace } from './schemaDerived.js';
-import { clientIdTemplate, DEFAULT_CLIENT_ID_TEMPLATE, publishTemplate, responseTemplate, subscribeTemplate } from './templateFields.js';
+import { clientIdTemplate, DEFAULT_CLIENT_ID_TEMPLATE, publishTemplate, responseTemplate, subscribeTemplate, willTemplate } from './templateFields.js';
 
 /** A user property name: an MQTT string (reported at the key). */
 const userPropertyName = (key: string) => checkMqttString(key, 'user property name');
@@ -26,6 +26,14 @@ const tlsShape = {
   key: field(a.filePath).optional(),
   insecure: field(v.bool).default(false),
   servername: field(a.hostName).optional(),
+};
+
+/** A last will: what the broker publishes for a client whose connection ends without DISCONNECT. */
+const willShape = {
+  topic: willTemplate(),
+  payload: field(v.text()).default(''),
+  qos: field(v.qos).default(0),
+  retain: field(v.bool).default(false),
 };
 
 const shapes = {
@@ -46,6 +54,7 @@ const shapes = {
     keepalive: field(v.keepaliveSec).default(60),
     sessionExpiry: field(v.duration()).optional(),
     timeout: field(v.duration(true)).default(10_000),
+    will: mapping(willShape).optional(),
   },
   subscription: {
     topic: subscribeTemplate(),

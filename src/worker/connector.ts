@@ -22,6 +22,8 @@ export class Connector {
   open = 0;
   /** Called when a device is connected again, or its socket drained (its publisher may have slots waiting). */
   onBack: (dev: Device) => void = () => {};
+  /** A connection ended without DISCONNECT (abrupt drop, or lost): the broker owes the device's last will. */
+  onAbrupt: (dev: Device) => void = () => {};
   /** Where persistent sessions record going away and coming back (entitlement: metrics/sessions.ts). */
   sessions: SessionBoard | null = null;
   private stopping = false;
@@ -62,6 +64,8 @@ export class Connector {
     if (dev.group.publish?.topicAlias) opts.topicAliases = true;
     // A persistent session's unacknowledged publishes outlive the connection (resent when the session is present).
     if (!dev.group.connect.clean) opts.session = dev.session ??= this.driver.newSession();
+    const will = dev.group.connect.will;
+    if (will && dev.willTopic !== undefined) opts.will = { topic: dev.willTopic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain };
     try {
       const conn = await this.driver.connect(
         opts,
@@ -151,8 +155,10 @@ export class Connector {
     this.open--;
     this.recorder.count('dropped', true);
     const droppedAt = this.clock.now();
-    if (abrupt) conn.destroy();
-    else await conn.end();
+    if (abrupt) {
+      this.onAbrupt(dev);
+      conn.destroy();
+    } else await conn.end();
     void this.reconnect(dev, droppedAt, RECONNECT_MIN_MS, 'droppedBack', afterMs);
   }
 
@@ -161,6 +167,7 @@ export class Connector {
     if (dev.conn) this.open--;
     dev.conn = null;
     if (this.stopping) return;
+    this.onAbrupt(dev);
     this.recorder.count('connLost', true);
     this.recorder.problem(`lost: ${reason}`);
     void this.reconnect(dev, this.clock.now(), RECONNECT_MIN_MS, 'reconnected');

@@ -24,6 +24,8 @@ export class Receiver {
   uniqueMeasured = 0;
   /** Some group publishes without the header: deliveries without one are counted as receivedNoHeader, not foreign. */
   headerless = false;
+  /** Will topic → will payload of every client with a last will (all threads'), when some group has one. */
+  wills: Map<string, Buffer> | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -40,6 +42,10 @@ export class Receiver {
   onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
     const now = this.clock.now();
     const rec = this.recorder;
+    if (this.wills !== null && !retained && this.wills.get(topic)?.equals(payload)) {
+      rec.count('willsReceived', true);
+      return;
+    }
     const h = decodePayload(payload, this.runTag, now);
     if (!h) {
       rec.count(this.headerless ? 'receivedNoHeader' : 'foreign', true);

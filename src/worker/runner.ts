@@ -14,7 +14,7 @@ import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
 import { groupPublishRate } from '../scenario/model.js';
 import { Device } from './device.js';
-import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
+import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions, willTopicOf, willTopics } from './naming.js';
 import { Pacer } from './pacer.js';
 import { Publisher } from './publisher.js';
 import { Receiver } from './receiver.js';
@@ -48,6 +48,7 @@ export class WorkerRunner {
   private readonly connector: Connector;
   private publisher: Publisher | null = null;
   private away: AwayLog | null = null;
+  private index: SubscriptionIndex | null = null;
   private pacer: Pacer | null = null;
   private measureFrom = Infinity;
   private endAt = Infinity;
@@ -65,13 +66,17 @@ export class WorkerRunner {
         const i = s.first + k;
         const filters = filtersOf(names, g, i, plan.runId);
         const slot = plan.slotBase[s.groupIndex] + i * filters.length;
-        return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
+        const dev = new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
+        dev.willTopic = willTopicOf(names, g, i, plan.runId);
+        return dev;
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares);
     this.receiver.headerless = plan.scenario.groups.some((g) => g.publish?.payload.header === false);
+    this.receiver.wills = willTopics(plan.scenario, plan.runId);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
     this.connector.sessions = d.sessions;
+    this.connector.onAbrupt = (dev) => this.willOwed(dev);
   }
 
   handle(msg: ToWorker): void {
@@ -119,7 +124,7 @@ export class WorkerRunner {
     this.scheduleSnapshots(t0);
     this.receiver.measureFrom = measureFrom;
     this.receiver.measureEnd = endAt;
-    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
+    const index = (this.index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId)));
     index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
@@ -151,6 +156,15 @@ export class WorkerRunner {
       if (this.stopping) return;
       this.d.send({ type: 'published', workerIndex: plan.workerIndex });
     });
+  }
+
+  /** The device's connection ended without DISCONNECT: its will is owed to the subscriptions matching its topic now. */
+  private willOwed(dev: Device): void {
+    const will = dev.group.connect.will;
+    if (!will || dev.willTopic === undefined || !this.index) return;
+    const [e0, e1, e2] = this.index.expectedFor(dev.willTopic, will.qos, this.d.receivable, false);
+    if (e0 > 0) this.recorder.count('willsExpectedQos0', true, e0);
+    if (e1 + e2 > 0) this.recorder.count('willsExpected', true, e1 + e2);
   }
 
   private progress() {
