@@ -8,6 +8,7 @@ import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
 import { withHeaderless } from './headerless.js';
+import { withClosedLoop } from './closedLoop.js';
 import { willsOf, willVerdict } from './wills.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
@@ -68,7 +69,7 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
-  const summary = withHeaderless(buildSummary(o, durationSec, ctx.probed), ctx.scenario);
+  const summary = withClosedLoop(withHeaderless(buildSummary(o, durationSec, ctx.probed), ctx.scenario), ctx.scenario);
   // Sends late because they waited for the broker (window, socket) say nothing about the generator.
   const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;

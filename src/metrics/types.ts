@@ -239,6 +239,8 @@ export interface Summary {
    * wills sent after a graceful disconnect, or twice).
    */
   wills?: { expected: number; expectedQos0: number; received: number; missing: number; unexpected: number; ok: boolean };
+  /** Groups that publish in a closed loop (publish.rate: max): a closed model, latency not corrected. */
+  closedLoop?: { groups: string[]; note: string };
   /** Groups that publish without mqbench's header (payload.header: false): what is not measured for them. */
   headerless?: { groups: string[]; note: string };
 }

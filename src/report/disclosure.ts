@@ -48,7 +48,7 @@ function clients(scenario: Rec): string {
   return list(scenario.groups).map((g) => {
     const pub = isRecord(g.publish) ? g.publish : undefined;
     const filters = list(g.subscribe).map((s) => s.topic);
-    const what = [pub ? `publish to ${pub.topic} at ${fmtInt(Number(pub.rate))} msg/s in total` : '', filters.length ? `subscribe to ${filters.join(', ')}` : ''].filter(Boolean).join('; ');
+    const what = [pub ? `publish to ${pub.topic} ${pub.rate === 'max' ? 'as fast as the acks allow (closed loop)' : `at ${fmtInt(Number(pub.rate))} msg/s in total`}` : '', filters.length ? `subscribe to ${filters.join(', ')}` : ''].filter(Boolean).join('; ');
     return `${g.name} × ${fmtInt(Number(g.count))}${what ? ` (${what})` : ''}`;
   }).join('; ') || NOT_RECORDED;
 }

@@ -159,6 +159,9 @@ export const rate: Parse<number> = (v) => {
   return perSec;
 };
 
+/** A publish rate: a rate per second, or "max" (closed loop: as fast as the acks allow), as Infinity. */
+export const publishRate: Parse<number> = (v) => (typeof v === 'string' && v.trim().toLowerCase() === 'max' ? Infinity : rate(v));
+
 /** A payload size in bytes, up to MQTT's limit (the header's minimum is a rule of payloadRules.ts: header: false allows less). */
 export const payloadSize: Parse<number> = (v) => {
   required(v);

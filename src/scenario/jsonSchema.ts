@@ -126,7 +126,7 @@ const publish: JsonSchema = {
       topic: j.template({ description: 'Topic to publish to (no + or # wildcards).', examples: ['telemetry/{run}/{i}/state', 'cmd/{run}/{target}'] }, PUBLISH_VARS, { noWildcards: true }),
       qos: j.publishQos({ description: 'QoS 0, 1 or 2, or a weighted mix such as { 0: 70%, 1: 25%, 2: 5% }. Default: 0.', default: 0, examples: [0, 1, 2, { 0: '70%', 1: '25%', 2: '5%' }] }),
       retain: j.bool({ description: 'Publish with the retain flag (the broker keeps the last message per topic for late subscribers). Default: false.', default: false }),
-      rate: j.rate({ description: 'Messages per second for the whole group, split exactly over clients and workers (open model: the k-th message is due at start + k / rate).' }),
+      rate: { anyOf: [j.rate({ description: 'Messages per second for the whole group, split exactly over clients and workers (open model: the k-th message is due at start + k / rate).' }), { const: 'max', description: 'Closed loop (QoS 1/2): each client publishes as fast as its acks allow (publish.inflight messages in flight); latency is then not corrected for coordinated omission.' }], description: 'Messages per second for the whole group (open model), or max (closed loop on acks).', examples: ['500/s', '10/m'] } as JsonSchema,
       every: j.duration({ description: 'Per client: each client publishes once per this interval (the group rate is count / every). More than 0s.', examples: ['5s', '500ms'] }),
       payload,
       targets: groupRef('whose clients {target} cycles through (round robin); the only other group by default'),

@@ -118,7 +118,11 @@ export interface PayloadBody {
 }
 
 /** `rate: 100/s` (messages per second for the whole group) or `every: 5s` (one message per client per period). */
-export type PublishRate = { kind: 'rate'; perSec: number } | { kind: 'every'; everyMs: number };
+/**
+ * `max`: a closed loop — each client publishes its next message as soon as its in-flight window has room
+ * (QoS 1/2 only), with no schedule, so latency is not corrected for coordinated omission.
+ */
+export type PublishRate = { kind: 'rate'; perSec: number } | { kind: 'every'; everyMs: number } | { kind: 'max' };
 
 export interface PublishSpec {
   /** Template source, e.g. "cmd/{target}" or "telemetry/{i}". */
@@ -201,7 +205,10 @@ export interface Scenario {
   thresholds: Threshold[];
 }
 
-/** Messages per second the whole group publishes (0 when it does not publish). */
+/** Whether the group publishes in a closed loop (rate: max). */
+export const isClosedLoop = (g: Pick<GroupSpec, 'publish'>): boolean => g.publish?.rate.kind === 'max';
+
+/** Messages per second the whole group publishes on its schedule (0 when it does not publish, or in a closed loop). */
 export function groupPublishRate(g: Pick<GroupSpec, 'count' | 'publish'>): number {
   const rate = g.publish?.rate;
   if (rate === undefined) return 0;
@@ -210,6 +217,9 @@ export function groupPublishRate(g: Pick<GroupSpec, 'count' | 'publish'>): numbe
       return rate.perSec;
     case 'every':
       return g.count / (rate.everyMs / 1000);
+    case 'max':
+      return 0; // no schedule: what a closed loop sends is measured, not planned
+
     default:
       return assertNever(rate);
   }

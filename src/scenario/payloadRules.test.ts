@@ -98,3 +98,25 @@ groups:
     expect(lines).toContain('connect.will.qos: must be 0, 1 or 2');
   });
 });
+
+describe('publish rate: max (closed loop)', () => {
+  const text = (pub: string, extra = '') => `
+name: c
+${extra}
+groups:
+  - name: d
+    count: 2
+    clientId: "d-{i}"
+    publish: { topic: "t/{i}", ${pub} }
+`;
+  it('reads rate: max as a closed loop with no scheduled rate', () => {
+    const s = loaded(load(text('qos: 1, rate: max, inflight: 4'))).scenario;
+    expect(s.groups[0].publish!.rate).toEqual({ kind: 'max' });
+    expect(s.groups[0].publish!.inflight).toBe(4);
+  });
+  it('refuses QoS 0 (no ack to wait for), a QoS mix, and stages', () => {
+    expect(problemLines(load(text('qos: 0, rate: max'))).join('\n')).toContain('rate: max (a closed loop on acks) needs QoS 1 or 2');
+    expect(problemLines(load(text('qos: { 0: 50%, 1: 50% }, rate: max'))).join('\n')).toContain('needs QoS 1 or 2');
+    expect(problemLines(load(text('qos: 1, rate: max', 'stages: [ { duration: 2s, rate: 100% } ]'))).join('\n')).toContain('stages scale a rate: a closed loop (rate: max) has none');
+  });
+});

@@ -85,7 +85,7 @@ const publishShape = {
   topic: publishTemplate(),
   qos: field(v.publishQos).default(0),
   retain: field(v.bool).default(false),
-  rate: field(v.rate).optional(),
+  rate: field(v.publishRate).optional(),
   every: field(v.duration(true)).optional(),
   payload: defaultMapping(shapes.payload),
   targets: field(groupName).optional(),

@@ -163,9 +163,31 @@ export class Publisher {
     try {
       const go = (seq: number, due: number) => this.send(dev, seq, due, true);
       while (dev.backlog.size > 0 && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.backlog.peekSeq()))) dev.backlog.take(go);
+      if (dev.group.publish?.rate.kind === 'max') this.fill(dev);
     } finally {
       this.releasing = outer;
     }
+  }
+
+  /**
+   * Closed loop (rate: max): sends the device's next messages while its window has room, until the publishing
+   * window ends. Each is planned and due when it is sent (there is no schedule to fall behind).
+   */
+  private fill(dev: Device): void {
+    if (this.paused.has(dev.groupIndex) || !this.closedFrom) return;
+    for (let now = this.clock.now(); now < this.measureEnd && now >= this.closedFrom && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.nextSeq)); now = this.clock.now()) {
+      this.recorder.count('planned', now >= this.measureFrom);
+      this.send(dev, dev.nextSeq++, now, false);
+    }
+  }
+
+  /** When closed-loop publishing began (0 before): set by startClosedLoop. */
+  private closedFrom = 0;
+
+  /** Publishing starts for the closed-loop devices (rate: max): each fills its window. */
+  startClosedLoop(devices: Iterable<Device>): void {
+    this.closedFrom = this.clock.now();
+    for (const dev of devices) this.release(dev);
   }
 
   /** The run ends (before connections close): nothing more is sent; slots still waiting are unsent. */

@@ -12,7 +12,7 @@ import { AwayLog, type SessionBoard } from '../metrics/sessions.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import type { Clock } from '../shared/clock.js';
-import { groupPublishRate } from '../scenario/model.js';
+import { groupPublishRate, isClosedLoop } from '../scenario/model.js';
 import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions, willTopicOf, willTopics } from './naming.js';
 import { Pacer } from './pacer.js';
@@ -127,7 +127,7 @@ export class WorkerRunner {
     const index = (this.index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId)));
     index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
-    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
+    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish && !isClosedLoop(sc.groups[s.groupIndex]));
     this.measureFrom = measureFrom;
     this.endAt = endAt;
     this.connector.onBack = (dev) => this.publisher?.release(dev);
@@ -152,10 +152,20 @@ export class WorkerRunner {
       (_k, slots) => this.publisher!.missed(slots),
     );
     this.pacer.start();
-    void this.pacer.done.then(() => {
+    void Promise.all([this.pacer.done, this.closedLoop(t0, endAt)]).then(() => {
       if (this.stopping) return;
       this.d.send({ type: 'published', workerIndex: plan.workerIndex });
     });
+  }
+
+  /** Closed-loop devices (rate: max) start filling their windows at t0; resolves when their publishing window ends. */
+  private closedLoop(t0: number, endAt: number): Promise<void> {
+    const sc = this.d.plan.scenario;
+    const devices = this.devices.flat().filter((dev) => isClosedLoop(sc.groups[dev.groupIndex]));
+    if (devices.length === 0) return Promise.resolve();
+    const { clock } = this.d;
+    this.eventTimers.push(clock.setTimeout(() => this.publisher?.startClosedLoop(devices), Math.max(0, t0 - clock.now())));
+    return new Promise((resolve) => this.eventTimers.push(clock.setTimeout(resolve, Math.max(0, endAt - clock.now()))));
   }
 
   /** The device's connection ended without DISCONNECT: its will is owed to the subscriptions matching its topic now. */
