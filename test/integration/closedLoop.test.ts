@@ -29,7 +29,7 @@ groups:
     count: 1
     clientId: "cls-{run}-{i}"
     subscribe: [ { topic: "cl/{run}/#", qos: 1 } ]
-`, 2, { driver, record: true });
+`, 2, { driver });
       const s = results.summary;
       const m = s.messages;
       expect(results.status).toBe('complete');

@@ -37,7 +37,7 @@ groups:
     count: 1
     clientId: "sink-{run}-{i}"
     subscribe: [ { topic: "hl/{run}/#", qos: 1 } ]
-`, 2, { runId, record: true });
+`, 2, { runId });
     await new Promise((r) => setTimeout(r, 300));
     witness.end();
     const s = results.summary;
@@ -79,7 +79,7 @@ groups:
     count: 1
     clientId: "sink-{run}-{i}"
     subscribe: [ { topic: "hs/{run}/#", qos: 1 } ]
-`, 1, { runId, record: true });
+`, 1, { runId });
     const s = results.summary;
     expect(s.messages.sent).toBe(30);
     expect(s.messages.expected).toBe(0);
