@@ -34,6 +34,14 @@ export interface ResultsContext {
 const SATURATED_BUSY_PERCENT = 90;
 const SATURATED_LOOP_DELAY_MS = 100;
 
+/** Churn and session recovery counts, only when there were any. */
+function churnOf(m: RunOutcome['agg']['measured']) {
+  return {
+    ...(m.churned > 0 ? { churned: m.churned, churnedBack: m.churnedBack } : {}),
+    ...(m.sessionsResumed + m.sessionsLost > 0 ? { sessionsResumed: m.sessionsResumed, sessionsLost: m.sessionsLost } : {}),
+  };
+}
+
 export function buildSummary(o: RunOutcome, durationSec: number, probed: readonly ProbedCapability[] = []): Summary {
   const m = o.agg.measured;
   const unique = m.received - m.duplicated;
@@ -54,7 +62,7 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
   const wills = willsOf(m);
   if (wills) delivery.verdicts.push(willVerdict(wills));
   return {
-    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
+    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, ...churnOf(m), errors: { ...o.agg.connectErrors } },
     messages,
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,

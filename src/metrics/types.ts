@@ -99,6 +99,10 @@ export interface Counters {
    * when its client's connection ended without DISCONNECT (QoS 1/2, promised; QoS 0), and will deliveries received.
    */
   willsExpected: number; willsExpectedQos0: number; willsReceived: number;
+  /** Churn (connect.lifetime): connections ended at the end of their lifetime, and how many came back. */
+  churned: number; churnedBack: number;
+  /** Persistent sessions (clean: false) at a reconnect: recovered by the broker (CONNACK session present), or gone. */
+  sessionsResumed: number; sessionsLost: number;
 }
 
 export type QosClass = 0 | 1 | 2;
@@ -123,6 +127,7 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
   'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
   'receivedNoHeader', 'willsExpected', 'willsExpectedQos0', 'willsReceived',
+  'churned', 'churnedBack', 'sessionsResumed', 'sessionsLost',
 ];
 
 /** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
@@ -187,6 +192,10 @@ export interface Summary {
     dropped: number; droppedBack: number;
     /** Clients whose SUBACK refused a filter (or whose subscribe failed): nothing is expected to reach them. */
     subscribeFailed: number;
+    /** Churn (connect.lifetime): connections ended at the end of their lifetime, and how many came back (absent without churn). */
+    churned?: number; churnedBack?: number;
+    /** Reconnects of persistent sessions: recovered by the broker (session present) or gone (absent when none). */
+    sessionsResumed?: number; sessionsLost?: number;
     errors: Record<string, number>;
   };
   messages: {

@@ -57,6 +57,15 @@ const connect = j.object(
     keepalive: j.duration({ description: 'MQTT keepalive, whole seconds from 0s (off) to 65535s. Default: 60s.', default: '60s', examples: ['60s', '30s'] }),
     sessionExpiry: j.duration({ description: 'MQTT 5 session expiry: how long the broker keeps the session after the connection ends. Default with clean: false on MQTT 5: 1h. Ignored for 3.1.1.', examples: ['1h', '10m'] }),
     timeout: j.duration({ description: 'Give up on a connection attempt (TCP + CONNACK) after this long; more than 0s. Default: 10s.', default: '10s', examples: ['10s', '20s'] }),
+    lifetime: j.object(
+      { description: 'Churn: each client disconnects (gracefully) after duration + a random 0..jitter, and connects again after pause, for the whole run. Each reconnect is timed (latency row "reconnect") and persistent sessions are checked for recovery.' },
+      {
+        duration: j.duration({ description: 'How long a connection lives; more than 0s.', examples: ['30s'] }),
+        jitter: j.duration({ description: 'A random 0..jitter added to each lifetime. Default: 0s.', default: '0s', examples: ['10s'] }),
+        pause: j.duration({ description: 'How long a client stays away before it connects again. Default: 1s.', default: '1s', examples: ['2s'] }),
+      },
+      ['duration'],
+    ),
     will: j.object(
       { description: 'Last will: the broker publishes it when a client\'s connection ends without DISCONNECT (abrupt disconnect events, lost connections), never after a graceful one. Will deliveries are counted as their own stream.' },
       {

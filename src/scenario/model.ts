@@ -66,6 +66,12 @@ export interface ConnectSpec {
    * disconnect event, a lost connection), never after a graceful one. Counted as its own stream (wills).
    */
   will?: WillSpec;
+  /**
+   * Churn: each client disconnects (gracefully) `durationMs` + a random 0..`jitterMs` after it connected, and
+   * connects again after `pauseMs`, for as long as the run lasts. Each reconnect's connect time and whether a
+   * persistent session was recovered are measured.
+   */
+  lifetime?: { durationMs: number; jitterMs: number; pauseMs: number };
 }
 
 export interface WillSpec {

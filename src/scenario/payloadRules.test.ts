@@ -120,3 +120,13 @@ groups:
     expect(problemLines(load(text('qos: 1, rate: max', 'stages: [ { duration: 2s, rate: 100% } ]'))).join('\n')).toContain('stages scale a rate: a closed loop (rate: max) has none');
   });
 });
+
+describe('connect.lifetime (churn)', () => {
+  it('reads duration, jitter and pause (defaults 0s and 1s), and needs a duration above 0', () => {
+    const yamlOf = (l: string) => `name: c\ngroups:\n  - name: d\n    count: 2\n    clientId: "d-{i}"\n    connect: { lifetime: ${l} }\n`;
+    expect(loaded(load(yamlOf('{ duration: 30s, jitter: 10s, pause: 2s }'))).scenario.groups[0].connect.lifetime).toEqual({ durationMs: 30_000, jitterMs: 10_000, pauseMs: 2000 });
+    expect(loaded(load(yamlOf('{ duration: 5s }'))).scenario.groups[0].connect.lifetime).toEqual({ durationMs: 5000, jitterMs: 0, pauseMs: 1000 });
+    expect(problemLines(load(yamlOf('{ duration: 0s }'))).join('\n')).toContain('connect.lifetime.duration: must be longer than 0s');
+    expect(problemLines(load(yamlOf('{ pause: 1s }'))).join('\n')).toContain('connect.lifetime.duration: is required');
+  });
+});

@@ -80,6 +80,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
           ? { sessionExpirySec: 3600 }
           : {}),
       timeoutMs: g.connect.timeout,
+      ...(g.connect.lifetime ? { lifetime: { durationMs: g.connect.lifetime.duration, jitterMs: g.connect.lifetime.jitter, pauseMs: g.connect.lifetime.pause } } : {}),
       ...(g.connect.will ? { will: { topic: g.connect.will.topic.source, payload: g.connect.will.payload, qos: g.connect.will.qos, retain: g.connect.will.retain } } : {}),
     },
     subscribe: g.subscribe.map((s) => ({
@@ -161,6 +162,9 @@ const RENAMES: Record<string, string> = {
   'groups[].subscribe[].until': 'untilMs',
   'events[].disconnect.reconnectAfter': 'reconnectAfterMs',
   'events[].disconnect.jitter': 'jitterMs',
+  'groups[].connect.lifetime.duration': 'durationMs',
+  'groups[].connect.lifetime.jitter': 'jitterMs',
+  'groups[].connect.lifetime.pause': 'pauseMs',
 };
 
 /** The printed Scenario path of the value found at `yamlPath` in the document, e.g. warmup → "warmupMs". */

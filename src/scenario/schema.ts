@@ -55,6 +55,7 @@ const shapes = {
     sessionExpiry: field(v.duration()).optional(),
     timeout: field(v.duration(true)).default(10_000),
     will: mapping(willShape).optional(),
+    lifetime: mapping({ duration: field(v.duration(true)), jitter: field(v.duration()).default(0), pause: field(v.duration()).default(1000) }).optional(),
   },
   subscription: {
     topic: subscribeTemplate(),
