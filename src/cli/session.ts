@@ -6,7 +6,9 @@ import { redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/model.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { withTargetUrl } from '../scenario/overrides.js';
-import { loadScenarioFile } from './scenarioFile.js';
+import { loadScenarioFile, printProblems } from './scenarioFile.js';
+import { scalePlan } from '../plan/scale.js';
+import { checkLimits } from '../scenario/limits.js';
 import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
 import type { Driver } from '../driver/types.js';
 import type { ProbedCapability } from '../metrics/types.js';
@@ -16,8 +18,17 @@ import type { CliIo } from './io.js';
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(io: CliIo, file: string, processes: number): Promise<LoadedScenario | ExitCode> {
-  return loadScenarioFile(io, file, { ...connectionLimits(), processes });
+export async function loadRunScenario(io: CliIo, file: string, processes: number, scale?: number): Promise<LoadedScenario | ExitCode> {
+  if (!scale) return loadScenarioFile(io, file, { ...connectionLimits(), processes });
+  // --scale: the open-files check is made on the scaled plan (what will really connect), and what rounding did is said.
+  const loaded = await loadScenarioFile(io, file);
+  if (typeof loaded === 'number') return loaded;
+  const { scenario, notes } = scalePlan(loaded.scenario, scale);
+  for (const note of notes) io.stderr.write(`mqbench: --scale ${scale}: ${note}\n`);
+  const problems = checkLimits(scenario, { ...connectionLimits(), processes }).map((p) => ({ ...p, message: `scaled by --scale ${scale}, ${p.message}` }));
+  if (problems.length === 0) return loaded;
+  printProblems(io, file, loaded.locate(problems));
+  return ExitCode.usage;
 }
 
 /**
