@@ -57,6 +57,7 @@ const connect = j.object(
     keepalive: j.duration({ description: 'MQTT keepalive, whole seconds from 0s (off) to 65535s. Default: 60s.', default: '60s', examples: ['60s', '30s'] }),
     sessionExpiry: j.duration({ description: 'MQTT 5 session expiry: how long the broker keeps the session after the connection ends. Default with clean: false on MQTT 5: 1h. Ignored for 3.1.1.', examples: ['1h', '10m'] }),
     timeout: j.duration({ description: 'Give up on a connection attempt (TCP + CONNACK) after this long; more than 0s. Default: 10s.', default: '10s', examples: ['10s', '20s'] }),
+    credentials: j.filePath({ description: 'Per-client credentials: a CSV file (relative to the scenario file) with a header line and the columns username, password and optionally cert, key (PEM file paths, relative to the CSV); client i of the group uses row i mod rows. Never written to results (its name and row count are).', examples: ['clients.csv'] }),
     lifetime: j.object(
       { description: 'Churn: each client disconnects (gracefully) after duration + a random 0..jitter, and connects again after pause, for the whole run. Each reconnect is timed (latency row "reconnect") and persistent sessions are checked for recovery.' },
       {

@@ -25,6 +25,7 @@ import { checkTarget } from './targetCheck.js';
 import { checkTls } from './tls.js';
 import { checkPayloads } from './payloadRules.js';
 import { readPayloadFiles } from './payloadFiles.js';
+import { readCredentials } from './credentials.js';
 import type { Scenario } from './model.js';
 
 export type { LoadLimits } from './limits.js';
@@ -117,7 +118,9 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   if (found.length || subst.problems.length) return refused(...finish(file, parsed, all, subst));
   const read = readPayloadFiles(resolveScenario(scenarioDecoder.fill(present(checked))), dirname(file));
   if ('problems' in read) return refused(...finish(file, parsed, read.problems, subst));
-  const scenario = read.scenario;
+  const creds = readCredentials(read.scenario, dirname(file));
+  if ('problems' in creds) return refused(...finish(file, parsed, creds.problems, subst));
+  const scenario = creds.scenario;
   const loaded: LoadedScenario = {
     scenario,
     file,

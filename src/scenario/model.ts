@@ -72,6 +72,20 @@ export interface ConnectSpec {
    * persistent session was recovered are measured.
    */
   lifetime?: { durationMs: number; jitterMs: number; pauseMs: number };
+  /**
+   * Per-client credentials from a CSV file (relative to the scenario): client i of the group uses row
+   * i mod rows. `rows` is filled by readCredentials (credentials.ts) once the scenario is valid; secrets:
+   * results record only the file name and the row count.
+   */
+  credentials?: { file: string; rows: CredentialRow[] };
+}
+
+/** One client's identity from a credentials file: cert and key are PEM texts (read from the paths in the file). */
+export interface CredentialRow {
+  username?: string;
+  password?: string;
+  cert?: string;
+  key?: string;
 }
 
 export interface WillSpec {

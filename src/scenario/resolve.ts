@@ -80,6 +80,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
           ? { sessionExpirySec: 3600 }
           : {}),
       timeoutMs: g.connect.timeout,
+      ...(g.connect.credentials !== undefined ? { credentials: { file: g.connect.credentials, rows: [] } } : {}),
       ...(g.connect.lifetime ? { lifetime: { durationMs: g.connect.lifetime.duration, jitterMs: g.connect.lifetime.jitter, pauseMs: g.connect.lifetime.pause } } : {}),
       ...(g.connect.will ? { will: { topic: g.connect.will.topic.source, payload: g.connect.will.payload, qos: g.connect.will.qos, retain: g.connect.will.retain } } : {}),
     },

@@ -55,6 +55,8 @@ const shapes = {
     sessionExpiry: field(v.duration()).optional(),
     timeout: field(v.duration(true)).default(10_000),
     will: mapping(willShape).optional(),
+    // Per-client credentials: a CSV file (username,password[,cert,key]), client i takes row i mod rows (credentials.ts).
+    credentials: field(a.filePath).optional(),
     lifetime: mapping({ duration: field(v.duration(true)), jitter: field(v.duration()).default(0), pause: field(v.duration()).default(1000) }).optional(),
   },
   subscription: {

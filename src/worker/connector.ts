@@ -1,4 +1,4 @@
-import { ConnectFailure, type Driver, type Granted, type TlsOptions } from '../driver/types.js';
+import { ConnectFailure, type ConnectOptions, type Driver, type Granted, type TlsOptions } from '../driver/types.js';
 import { connectOptions, tlsOptions } from '../driver/options.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';
@@ -67,6 +67,7 @@ export class Connector {
     if (dev.group.publish?.topicAlias) opts.topicAliases = true;
     // A persistent session's unacknowledged publishes outlive the connection (resent when the session is present).
     if (!dev.group.connect.clean) opts.session = dev.session ??= this.driver.newSession();
+    withIdentity(opts, dev);
     const will = dev.group.connect.will;
     if (will && dev.willTopic !== undefined) opts.will = { topic: dev.willTopic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain };
     try {
@@ -230,6 +231,24 @@ export class Connector {
       await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }
   }
+}
+
+/**
+ * The client's own identity: its row of connect.credentials (client i: row i mod rows; cert/key only on
+ * mqtts:// and wss://), else the target's username and password with {i} and {group} filled in.
+ */
+export function withIdentity(opts: ConnectOptions, dev: Pick<Device, 'index' | 'group'>): void {
+  const rows = dev.group.connect.credentials?.rows;
+  if (rows && rows.length > 0) {
+    const row = rows[dev.index % rows.length];
+    if (row.username !== undefined) opts.username = row.username;
+    if (row.password !== undefined) opts.password = row.password;
+    if (row.cert !== undefined && row.key !== undefined) opts.tls = { ...(opts.tls ?? { rejectUnauthorized: true }), cert: row.cert, key: row.key };
+    return;
+  }
+  const fill = (t: string) => (t.includes('{') ? t.replaceAll('{i}', String(dev.index)).replaceAll('{group}', dev.group.name) : t);
+  if (opts.username !== undefined) opts.username = fill(opts.username);
+  if (opts.password !== undefined) opts.password = fill(opts.password);
 }
 
 /**
