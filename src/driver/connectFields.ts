@@ -4,7 +4,7 @@
  * level 3 with the name MQIsdp), clean session, keepalive, credentials, the last will, and MQTT 5 session expiry.
  */
 import { protocolName } from '../mqtt/protocol.js';
-import type { ConnectOptions } from './types.js';
+import type { ConnectOptions } from './driver.js';
 
 export interface ConnectFields {
   protocolId: 'MQTT' | 'MQIsdp';

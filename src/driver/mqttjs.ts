@@ -8,7 +8,7 @@ import { MqttjsSession } from './mqttjsSession.js';
 import { connectFields } from './connectFields.js';
 import { openMqttjsClient } from './mqttjsStream.js';
 import { closeWords } from './writeLedger.js';
-import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './types.js';
+import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './driver.js';
 
 /**
  * The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). One MqttClient per
