@@ -123,7 +123,7 @@ export function level(d: Doc): JsonSchema {
   return doc(d, { type: ['number', 'string'], minimum: 0, maximum: 10, ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a level from 0% to 1000%, e.g. 100% or 1.5') });
 }
 
-/** 3.1.1 or 5 (4, "5.0" are accepted too). */
+/** 3.1, 3.1.1 or 5 (3, 4, "5.0" are accepted too). */
 export function mqttVersion(d: Doc): JsonSchema {
   return doc(d, { anyOf: [{ enum: ['3.1.1', 5, 4, '4', '5', '5.0', '3.1', 3.1, 3, '3'] }, { type: 'string', pattern: ENV_REF }] });
 }

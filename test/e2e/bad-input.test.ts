@@ -150,9 +150,9 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["utf16.yaml", ":1:1 this is not a UTF-8 text file (hint: the file looks like UTF-16: save it as UTF-8)"],
   ["whitespace-only.yaml", ":1:1 the scenario file is empty"],
   // Broker target
-  ["mqttversion-3.1.yaml", ":2:24 target.mqttVersion: must be 3.1.1 or 5, got 3.1"],
-  ["mqttversion-4.0.yaml", ":4:16 target.mqttVersion: must be 3.1.1 or 5, got '4.0'"],
-  ["mqttversion-6.yaml", ":2:24 target.mqttVersion: must be 3.1.1 or 5, got 6"],
+  ["mqttversion-3.2.yaml", ":2:24 target.mqttVersion: must be 3.1, 3.1.1 or 5, got 3.2"],
+  ["mqttversion-4.0.yaml", ":4:16 target.mqttVersion: must be 3.1, 3.1.1 or 5, got '4.0'"],
+  ["mqttversion-6.yaml", ":2:24 target.mqttVersion: must be 3.1, 3.1.1 or 5, got 6"],
   ["target-url-garbage.yaml", ":3:8 target.url: expected \"embedded\" or a URL like mqtt://localhost:1883, got 'localhost:1883'"],
   ["target-url-http.yaml", ":2:16 target.url: unsupported URL scheme 'http'"],
   ["target-url-no-host.yaml", ":3:8 target.url: URL 'mqtt://' has no host"],
