@@ -1,15 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { fanoutYaml } from '../helpers/scenario.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-e2e-'));
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 
 /** Every field DESIGN.md §6 promises. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the results file as read from disk, untyped: this checks the contract itself
 function expectResultsContract(r: Record<string, any>) {
   expect(r.schemaVersion).toBe(1);
   expect(['complete', 'partial', 'failed']).toContain(r.status);
@@ -33,19 +35,14 @@ function expectResultsContract(r: Record<string, any>) {
 }
 
 /** fanout.yaml checks one threshold, "messages.lost == 0": it must hold, and the run exits 0. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the results file as read from disk, untyped
 function expectFanoutPassed(code: number | null, json: Record<string, any>) {
   expect(json.thresholds).toEqual([{ expression: 'messages.lost == 0', actual: 0, ok: true }]);
   expect(code).toBe(0);
 }
 
 describe('mqbench CLI (built, spawned as a user would)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('runs scenarios/fanout.yaml against mosquitto: table, full JSON, nothing lost, exit 0', async () => {
     const out = join(tmp, 'r.json');

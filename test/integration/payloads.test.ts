@@ -1,16 +1,10 @@
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 describe('payload templates and MQTT 5 publish features against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('JSON payloads with generated fields, message expiry, user properties and topic aliases arrive intact and checked', async () => {
     const runId = `pl${Math.random().toString(16).slice(2, 6)}`;
@@ -18,7 +12,7 @@ describe('payload templates and MQTT 5 publish features against mosquitto', () =
     const seen: { json: Record<string, unknown>; props: Record<string, unknown> }[] = [];
     const witness = mqtt.connect(mosq.url, { protocolVersion: 5, reconnectPeriod: 0 });
     await new Promise<void>((resolve) => witness.on('connect', () => witness.subscribe(`pl/${runId}/#`, { qos: 1 }, () => resolve())));
-    witness.on('message', (_t, payload, packet) => seen.push({ json: JSON.parse(payload.toString()), props: (packet.properties ?? {}) as Record<string, unknown> }));
+    witness.on('message', (_t, payload, packet) => seen.push({ json: JSON.parse(payload.toString()), props: (packet.properties ?? {}) }));
     const { results } = await runYaml(`
 name: payloads
 target: { url: "${mosq.url}", mqttVersion: 5 }
@@ -83,13 +77,7 @@ groups:
 });
 
 describe('MQTT 5 request/response against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('every request is answered on its response topic and the request → response time is measured', async () => {
     const { results } = await runYaml(`
