@@ -15,7 +15,8 @@ import { candidateOf, type SubscriptionRule } from './subscriptionRules.js';
 
 /** What a publisher asks: the deliveries one message should produce now (SubscriptionIndex or RuleIndex). */
 export interface DeliveryIndex {
-  expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts;
+  /** `noteAway: false` counts without noting deliveries owed to away sessions (a will, not a publish). */
+  expectedFor(topic: string, publishQos: QoS, receivable: Receivable, noteAway?: boolean): QosCounts;
   away: AwayNotes | null;
 }
 
@@ -69,10 +70,11 @@ export class RuleIndex implements DeliveryIndex {
     }
   }
 
-  expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts {
+  expectedFor(topic: string, publishQos: QoS, receivable: Receivable, noteAway = true): QosCounts {
     const r = this.receivers(topic);
     const out: QosCounts = [0, 0, 0, 0];
-    for (const h of r.groups) this.countGroup(out, h, publishQos, receivable);
+    const away = noteAway ? this.away : null;
+    for (const h of r.groups) this.countGroup(out, h, publishQos, receivable, away);
     for (const members of r.shares) {
       this.reset();
       for (const m of members) {
@@ -83,13 +85,13 @@ export class RuleIndex implements DeliveryIndex {
     return out;
   }
 
-  private countGroup(out: QosCounts, h: GroupHits, publishQos: QoS, receivable: Receivable): void {
+  private countGroup(out: QosCounts, h: GroupHits, publishQos: QoS, receivable: Receivable, away: AwayNotes | null): void {
     if (h.allK.length === 0) {
       for (let j = 0; j < h.oneI.length; j++) {
         this.reset();
         const base = h.slotBase + h.oneI[j] * h.filters;
         for (let x = 0; x < h.oneK[j].length; x++) this.consider(receivable, base + h.oneK[j][x], h.oneQos[j][x]);
-        this.finish(out, publishQos, this.away);
+        this.finish(out, publishQos, away);
       }
       return;
     }
@@ -102,7 +104,7 @@ export class RuleIndex implements DeliveryIndex {
         for (let x = 0; x < h.oneK[j].length; x++) this.consider(receivable, base + h.oneK[j][x], h.oneQos[j][x]);
         j++;
       }
-      this.finish(out, publishQos, this.away);
+      this.finish(out, publishQos, away);
     }
   }
 

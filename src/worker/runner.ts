@@ -13,9 +13,9 @@ import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import { TimelineCell, timelineOf } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
-import { groupPublishRate } from '../scenario/model.js';
+import { groupPublishRate, isClosedLoop } from '../scenario/model.js';
 import { Device } from './device.js';
-import { clientIdOf, compileGroupNames, filtersOf } from './naming.js';
+import { clientIdOf, compileGroupNames, filtersOf, willTopicOf, willTopics } from './naming.js';
 import { RuleIndex } from './ruleIndex.js';
 import { subscriptionRules } from './subscriptionRules.js';
 import { Gate } from './gate.js';
@@ -58,6 +58,7 @@ export class WorkerRunner {
   private readonly connector: Connector;
   private publisher: Publisher | null = null;
   private away: AwayLog | null = null;
+  private index: RuleIndex | null = null;
   private pacer: Pacer | null = null;
   private readonly handshakes = new Gate(HANDSHAKES_IN_FLIGHT);
   /** Not started until the coordinator's `start`; the recorder, receiver and publisher read this one. */
@@ -76,12 +77,17 @@ export class WorkerRunner {
         const i = s.first + k;
         const filters = filtersOf(names, g, i, plan.runId);
         const slot = plan.slotBase[s.groupIndex] + i * filters.length;
-        return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
+        const dev = new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
+        dev.willTopic = willTopicOf(names, g, i, plan.runId);
+        return dev;
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares, this.timeline);
+    this.receiver.headerless = plan.scenario.groups.some((g) => g.publish?.payload.header === false);
+    this.receiver.wills = willTopics(plan.scenario, plan.runId);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
     this.connector.sessions = d.sessions;
+    this.connector.onAbrupt = (dev) => this.willOwed(dev);
   }
 
   handle(msg: ToWorker): void {
@@ -132,10 +138,10 @@ export class WorkerRunner {
     // Snapshot ticks follow publishing seconds from here on: row t covers (t-1, t].
     if (this.snapshotTimer !== null) clock.clearTimeout(this.snapshotTimer);
     this.scheduleSnapshots(t0);
-    const index = new RuleIndex(subscriptionRules(sc, plan.slotBase, plan.runId));
+    const index = (this.index = new RuleIndex(subscriptionRules(sc, plan.slotBase, plan.runId)));
     index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
-    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
+    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish && !isClosedLoop(sc.groups[s.groupIndex]));
     this.connector.onBack = (dev) => this.publisher?.release(dev);
     this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, timeline, this.d.delivered);
     const devices = this.devices.flat();
@@ -168,10 +174,29 @@ export class WorkerRunner {
       (_k, slots) => this.publisher!.missed(slots),
     );
     this.pacer.start();
-    void this.pacer.done.then(() => {
+    void Promise.all([this.pacer.done, this.closedLoop(t0, endAt)]).then(() => {
       if (this.stopping) return;
       this.d.send({ type: 'published', workerIndex: plan.workerIndex });
     });
+  }
+
+  /** Closed-loop devices (rate: max) start filling their windows at t0; resolves when their publishing window ends. */
+  private closedLoop(t0: number, endAt: number): Promise<void> {
+    const sc = this.d.plan.scenario;
+    const devices = this.devices.flat().filter((dev) => isClosedLoop(sc.groups[dev.groupIndex]));
+    if (devices.length === 0) return Promise.resolve();
+    const { clock } = this.d;
+    this.eventTimers.push(clock.setTimeout(() => this.publisher?.startClosedLoop(devices), Math.max(0, t0 - clock.now())));
+    return new Promise((resolve) => this.eventTimers.push(clock.setTimeout(resolve, Math.max(0, endAt - clock.now()))));
+  }
+
+  /** The device's connection ended without DISCONNECT: its will is owed to the subscriptions matching its topic now. */
+  private willOwed(dev: Device): void {
+    const will = dev.group.connect.will;
+    if (!will || dev.willTopic === undefined || !this.index) return;
+    const [e0, e1, e2] = this.index.expectedFor(dev.willTopic, will.qos, this.d.receivable, false);
+    if (e0 > 0) this.recorder.count('willsExpectedQos0', true, e0);
+    if (e1 + e2 > 0) this.recorder.count('willsExpected', true, e1 + e2);
   }
 
   private progress() {
