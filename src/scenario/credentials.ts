@@ -33,15 +33,19 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
   for (let k = 0; k < text.length; k++) {
     const ch = text[k];
     if (quoted) {
-      if (ch === '"' && text[k + 1] === '"') (field += '"'), k++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[k + 1] === '"') {
+        field += '"';
+        k++;
+      } else if (ch === '"') quoted = false;
       else {
         if (ch === '\n') line++;
         field += ch;
       }
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') (fields.push(field), (field = ''));
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[k + 1] === '\n') k++;
       endRow();
       line++;
@@ -62,6 +66,18 @@ function readPem(path: string, cache: Map<string, string>): string {
   return text;
 }
 
+/** What is wrong with a credentials file's header line (message, hint), if anything. */
+function checkHeader(file: string, names: string[]): [string, string?] | undefined {
+  const unknown = names.find((n) => !(COLUMNS as readonly string[]).includes(n));
+  if (unknown !== undefined || names.length === 0) {
+    return [`the credentials file '${file}' needs a header line of columns from: ${COLUMNS.join(', ')}${unknown !== undefined ? ` (found '${unknown}')` : ''}`, 'e.g. username,password,cert,key'];
+  }
+  if (names.includes('cert') !== names.includes('key')) {
+    return [`the credentials file '${file}' has ${names.includes('cert') ? 'cert' : 'key'} without ${names.includes('cert') ? 'key' : 'cert'}: a client certificate goes with its key`];
+  }
+  return undefined;
+}
+
 /** The rows of one credentials file, or the problems with it. */
 function readFile(file: string, at: PathSegment[], cache: Map<string, string>): { rows: CredentialRow[] } | { problems: PathProblem[] } {
   const fail = (message: string, hint?: string) => ({ problems: [{ path: at, message, ...(hint ? { hint } : {}) }] });
@@ -69,9 +85,8 @@ function readFile(file: string, at: PathSegment[], cache: Map<string, string>): 
   if (problem) return fail(`cannot read the credentials file '${file}': ${problem instanceof ReadProblem ? problem.reason : 'unreadable'}`, 'paths are relative to the scenario file');
   const [head, ...body] = parseCsv(readFileSync(file, 'utf8'));
   const names = (head?.fields ?? []).map((f) => f.trim().toLowerCase());
-  const unknown = names.find((n) => !(COLUMNS as readonly string[]).includes(n));
-  if (!head || unknown !== undefined || names.length === 0) return fail(`the credentials file '${file}' needs a header line of columns from: ${COLUMNS.join(', ')}${unknown !== undefined ? ` (found '${unknown}')` : ''}`, 'e.g. username,password,cert,key');
-  if (names.includes('cert') !== names.includes('key')) return fail(`the credentials file '${file}' has ${names.includes('cert') ? 'cert' : 'key'} without ${names.includes('cert') ? 'key' : 'cert'}: a client certificate goes with its key`);
+  const headerProblem = checkHeader(file, names);
+  if (headerProblem) return fail(...headerProblem);
   if (body.length === 0) return fail(`the credentials file '${file}' has no rows`);
   const problems: PathProblem[] = [];
   const rows: CredentialRow[] = [];

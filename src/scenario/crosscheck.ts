@@ -8,7 +8,7 @@ import { templateLiterals, type ParsedTemplate, type TemplateVar } from '../mqtt
 import { didYouMean } from '../shared/didyoumean.js';
 import { isValid, validItems, validOr } from './decode.js';
 import { show, type PathProblem, type PathSegment } from './problems.js';
-import type { CheckedGroup, CheckedScenario } from './schema.js';
+import type { CheckedGroup, CheckedPublish, CheckedScenario } from './schema.js';
 import { DEFAULT_CLIENT_ID_TEMPLATE } from './templateFields.js';
 import { EVENT_ACTIONS } from './schemaDerived.js';
 
@@ -91,15 +91,20 @@ function checkGroup(g: CheckedGroup, at: PathSegment[], names: { all: readonly s
   }
 
   const pub = validOr(g.publish);
-  if (!pub) return problems;
+  if (pub) problems.push(...checkPublish(pub, at, validOr(g.name), names, clientIdWildcard ? wildcardId : undefined));
+  return problems;
+}
+
+/** The rules of one group's publish: closed loop needs acks, {clientId} topics, and whom {target} cycles through. */
+function checkPublish(pub: CheckedPublish, at: PathSegment[], name: string | undefined, names: { all: readonly string[]; complete: boolean }, wildcardId: string | undefined): PathProblem[] {
+  const problems: PathProblem[] = [];
   if (validOr(pub.pace)?.kind === 'max') {
     const qos = validOr(pub.qos);
     if (qos === 0 || typeof qos === 'object') problems.push({ path: [...at, 'publish', 'qos'], message: 'rate: max (a closed loop on acks) needs QoS 1 or 2', hint: 'QoS 0 has no ack to wait for; use a rate, e.g. 10000/s' });
   }
   const topic = validOr(pub.topic);
-  if (usesVar(topic, 'clientId') && clientIdWildcard) problems.push({ path: [...at, 'publish', 'topic'], message: wildcardId });
+  if (usesVar(topic, 'clientId') && wildcardId) problems.push({ path: [...at, 'publish', 'topic'], message: wildcardId });
   const distinct = [...new Set(names.all)];
-  const name = validOr(g.name);
   if (pub.targets !== undefined) {
     const targets = validOr(pub.targets);
     if (targets !== undefined && names.complete && !names.all.includes(targets)) problems.push(noGroup([...at, 'publish', 'targets'], targets, distinct));

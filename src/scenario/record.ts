@@ -27,7 +27,7 @@ function groupRecord(g: GroupSpec): Record<string, unknown> {
   if (g.publish) (copy.publish as Record<string, unknown>).rate = g.publish.rate.kind === 'max' ? 'max' : groupPublishRate(g);
   // Per-client credentials are secrets: the file name and the row count only.
   const creds = g.connect.credentials;
-  if (creds) (copy.connect as unknown as Record<string, unknown>).credentials = { file: creds.file, rows: creds.rows.length };
+  if (creds) (copy.connect as Record<string, unknown>).credentials = { file: creds.file, rows: creds.rows.length };
   // A header-less body's bytes stay out of results (they may be large, or private): their sizes are recorded.
   const body = g.publish?.payload.body;
   if (body) ((copy.publish as Record<string, Record<string, unknown>>).payload.body = { source: body.source, ...(body.files ? { files: body.files } : {}), sizes: body.data.map((d) => Buffer.byteLength(d, 'base64')) });

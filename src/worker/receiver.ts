@@ -11,6 +11,9 @@ import { ChunkSlab } from '../metrics/seqSet.js';
 import type { ShareLedger } from '../metrics/shareLedger.js';
 import { DeviceArrivals } from './arrivals.js';
 
+/** A payload header of this run (what decodePayload found). */
+type DecodedHeader = NonNullable<ReturnType<typeof decodePayload>>;
+
 /**
  * Handles every delivery: checks the header and the client's ledger (exact duplicates over the whole
  * run, per stream and per `$share` group), and records end-to-end latency. Each delivery counts under
@@ -41,32 +44,43 @@ export class Receiver {
     readonly slab = new ChunkSlab(),
   ) {}
 
-  onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
-    const now = this.clock.now();
+  /**
+   * The run's header of a message the ledger judges, or null for one counted here instead: a will, a foreign or
+   * header-less payload, a response to our own request, or a retained copy.
+   */
+  private ledgerHeader(dev: Device, topic: string, payload: Buffer, retained: boolean, now: number, meta?: MessageMeta): DecodedHeader | null {
     const rec = this.recorder;
     if (this.wills !== null && !retained && this.wills.get(topic)?.equals(payload)) {
       rec.count('willsReceived', true);
-      return;
+      return null;
     }
     const h = decodePayload(payload, this.runTag, now);
     if (!h) {
       rec.count(this.headerless ? 'receivedNoHeader' : 'foreign', true);
-      return;
+      return null;
     }
     if (h.response) {
       // A responder's answer to one of our requests: the request's own header came back.
       const measured = h.intendedMs >= this.timeline.current.measureFrom;
       rec.count('responsesReceived', measured);
       rec.latency('requestResponse', now - h.intendedMs, measured);
-      return;
+      return null;
     }
     if (dev.group.respond && meta?.responseTopic && meta.correlationData) this.respond(dev, h.qos, meta.responseTopic, meta.correlationData);
     if (retained) {
       // A stored message handed to a new subscription: checked against the retained count, kept
       // out of the latency figures (it was published long before this subscriber asked).
       rec.count('retainedReceived', true);
-      return;
+      return null;
     }
+    return h;
+  }
+
+  onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
+    const now = this.clock.now();
+    const h = this.ledgerHeader(dev, topic, payload, retained, now, meta);
+    if (!h) return;
+    const rec = this.recorder;
     const tl = this.timeline.current;
     const measured = h.intendedMs >= tl.measureFrom;
     if (!dev.wasExpected(topic, h.sentMs)) {
