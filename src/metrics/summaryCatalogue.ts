@@ -7,7 +7,7 @@
  * The counters behind the figures are catalogue.ts.
  */
 import type { HistogramKey } from './histogramKeys.js';
-import type { Summary } from './summary.js';
+import type { LatencySummary, Summary } from './summary.js';
 
 export type FigureKind = 'count' | 'rate';
 
@@ -87,6 +87,10 @@ export const FIGURES: { readonly [S in Section]: Readonly<Record<string, FigureS
 export function thresholdFields(section: Section): string[] {
   return Object.entries(FIGURES[section]).filter(([, f]) => f.threshold).map(([k]) => k);
 }
+
+/** The statistics of a latency histogram a summary records and a threshold may name (`endToEnd.p99`). */
+export const LATENCY_STATS = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const satisfies readonly (keyof LatencySummary)[];
+export type LatencyStat = (typeof LATENCY_STATS)[number];
 
 export interface HistogramSpec {
   /** The `kind` label of the Prometheus latency series (snake_case by custom). */
