@@ -2,7 +2,8 @@
  * A threshold's metric read from a run's summary: its value, and whether there was anything to measure (a
  * latency without samples, or a count with no data behind it, proves nothing).
  */
-import type { HistogramKey, Summary } from '../metrics/types.js';
+import type { HistogramKey } from '../metrics/histogramKeys.js';
+import type { Summary } from '../metrics/summary.js';
 import type { LatencyStat, MetricSource, Section } from './metrics.js';
 
 /** What a metric read from a summary: its value and whether there was anything to measure. */

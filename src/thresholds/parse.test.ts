@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_KEYS } from '../metrics/types.js';
+import { HISTOGRAM_KEYS } from '../metrics/histogramKeys.js';
 import { METRIC_PATHS } from './metrics.js';
 import { parseThreshold, thresholdUnit, type ParsedThreshold } from './parse.js';
 import { tokenize } from './tokens.js';
