@@ -11,42 +11,51 @@ import type { LatencySummary, Summary } from './summary.js';
 
 export type FigureKind = 'count' | 'rate';
 
+/**
+ * What must have happened for a figure to mean something (a threshold on it otherwise proves nothing):
+ * `attempts` a connection attempt; `connected` a connection; `deliveries` something expected or received;
+ * `expectations` something expected; `publishes` a publish due; `sends` a message sent.
+ */
+export type Evidence = 'attempts' | 'connected' | 'deliveries' | 'expectations' | 'publishes' | 'sends';
+
 export interface FigureSpec {
   kind: FigureKind;
   /** Whether a threshold may name it (`<section>.<field>`). */
   threshold: boolean;
   /** Its label in the terminal summary table. */
   label: string;
+  evidence: Evidence;
 }
 
 /** The keys of T whose values are numbers (optional ones included). */
 type NumericKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends number ? K : never }[keyof T];
 
-const count = (label: string, threshold = true): FigureSpec => ({ kind: 'count', threshold, label });
+const count = (label: string, evidence: Evidence = 'connected', threshold = true): FigureSpec => ({ kind: 'count', threshold, label, evidence });
+const conn = (label: string, threshold = true): FigureSpec => count(label, 'attempts', threshold);
 
 export const CONNECTION_FIGURES = {
-  attempted: count('attempted'),
-  succeeded: count('succeeded'),
-  failed: count('failed'),
-  lost: count('lost'),
-  reconnected: count('reconnected'),
-  reconnectAttempts: count('reconnect attempts'),
-  subscribeFailed: count('subscribe failed'),
-  dropped: count('dropped by events', false),
-  droppedBack: count('came back', false),
+  attempted: conn('attempted'),
+  succeeded: conn('succeeded'),
+  failed: conn('failed'),
+  lost: conn('lost'),
+  reconnected: conn('reconnected'),
+  reconnectAttempts: conn('reconnect attempts'),
+  subscribeFailed: conn('subscribe failed'),
+  dropped: conn('dropped by events', false),
+  droppedBack: conn('came back', false),
 } satisfies Record<NumericKeys<Summary['connections']>, FigureSpec>;
 
 export const MESSAGE_FIGURES = {
-  sent: count('sent'),
-  acked: count('acked'),
-  received: count('received'),
-  expected: count('expected'),
-  lost: count('lost'),
-  duplicated: count('duplicated'),
-  outOfOrder: count('out-of-order'),
-  lateSends: count('late sends'),
-  missedSends: count('missed sends'),
-  publishErrors: count('publish errors'),
+  sent: count('sent', 'publishes'),
+  acked: count('acked', 'publishes'),
+  received: count('received', 'deliveries'),
+  expected: count('expected', 'deliveries'),
+  lost: count('lost', 'expectations'),
+  duplicated: count('duplicated', 'deliveries'),
+  outOfOrder: count('out-of-order', 'deliveries'),
+  lateSends: count('late sends', 'publishes'),
+  missedSends: count('missed sends', 'publishes'),
+  publishErrors: count('publish errors', 'publishes'),
   foreign: count('foreign (not this run)'),
   notOffered: count('not offered by the broker'),
   retainedNotOffered: count('retained not offered'),
@@ -62,16 +71,16 @@ export const MESSAGE_FIGURES = {
   awayAtEnd: count('queued for away sessions at end'),
   extraCopies: count('extra copies (overlapping subs)'),
   unverifiable: count('unverifiable (ledger bound)'),
-  unexpected: count('outside subscription', false),
-  retainedExpected: count('retained expected', false),
-  retainedReceived: count('retained received', false),
-  responsesSent: count('responses sent', false),
-  responsesReceived: count('responses received', false),
+  unexpected: count('outside subscription', 'connected', false),
+  retainedExpected: count('retained expected', 'connected', false),
+  retainedReceived: count('retained received', 'connected', false),
+  responsesSent: count('responses sent', 'connected', false),
+  responsesReceived: count('responses received', 'connected', false),
 } satisfies Record<NumericKeys<Summary['messages']>, FigureSpec>;
 
 export const THROUGHPUT_FIGURES = {
-  sentPerSec: { kind: 'rate', threshold: true, label: 'send rate' },
-  receivedPerSec: { kind: 'rate', threshold: true, label: 'receive rate' },
+  sentPerSec: { kind: 'rate', threshold: true, label: 'send rate', evidence: 'sends' },
+  receivedPerSec: { kind: 'rate', threshold: true, label: 'receive rate', evidence: 'deliveries' },
 } satisfies Record<NumericKeys<Summary['throughput']>, FigureSpec>;
 
 /** A summary section whose figures are catalogued. */
