@@ -54,7 +54,7 @@ export function decodeResults(data: unknown): Results {
   optional(r, 'thresholds', '', listOf(threshold));
   optional(r, 'segment', '', segment);
   optional(r, 'merged', '', object);
-  optional(r, 'shareLedger', '', object);
+  optional(r, 'shareLedger', '', shareLedger);
   optional(r, 'counters', '', (x, p) => numbers(object(x, p), p, [], COUNTER_KEYS));
   return r as unknown as Results;
 }
@@ -79,7 +79,7 @@ function summary(s: Json): void {
   const byQos = optional(s, 'byQos', 'summary', object) ?? {};
   for (const q of ['0', '1', '2']) optional(byQos, q, 'summary.byQos', qosDelivery);
   optional(s, 'verdicts', 'summary', listOf(string));
-  optional(s, 'capabilities', 'summary', object);
+  optional(s, 'capabilities', 'summary', capabilities);
   optional(s, 'backPressure', 'summary', (x, p) => field(object(x, p), 'reason', p, string));
 }
 
@@ -126,4 +126,34 @@ function segment(x: unknown, path: string): void {
   const s = object(x, path);
   numbers(s, path, ['index', 'count']);
   for (const k of ['runId', 'scenarioHash', 'host', 'startAt']) field(s, k, path, string);
+  field(s, 'clockOffset', path, nullOr((v, p) => {
+    const o = object(v, p);
+    field(o, 'offsetMs', p, number);
+    field(o, 'maxErrorMs', p, nullOr(number));
+    field(o, 'source', p, string);
+  }));
+}
+
+function capabilities(x: unknown, path: string): void {
+  const c = object(x, path);
+  field(c, 'probed', path, listOf((v, p) => {
+    const probe = object(v, p);
+    field(probe, 'feature', p, string);
+    field(probe, 'offered', p, nullOr(boolean));
+    field(probe, 'finding', p, string);
+  }));
+  field(c, 'subscriptionsDowngraded', path, counts);
+  numbers(c, path, ['sharedRefused', 'qos2PublishedAsQos1', 'deliveriesDowngraded']);
+  field(c, 'notOffered', path, listOf(string));
+}
+
+function shareLedger(x: unknown, path: string): void {
+  const l = object(x, path);
+  field(l, 'groups', path, listOf((v, p) => {
+    const g = object(v, p);
+    field(g, 'filter', p, string);
+    field(g, 'classes', p, string);
+  }));
+  field(l, 'unrecorded', path, listOf(string));
+  optional(l, 'omitted', path, string);
 }
