@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
-import type { RunOutcome } from '../coordinator/coordinator.js';
+import type { RunOutcome } from './outcome.js';
 import { recordCounters } from './measurement.js';
 import type { Results } from './resultsFile.js';
 import type { SegmentInfo } from './segmentTypes.js';

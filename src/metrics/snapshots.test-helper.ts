@@ -7,6 +7,7 @@ import type { Counters } from './counterFields.js';
 import { zeroCounters } from './counters.js';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.js';
 import { HISTOGRAM_KEYS, type EncodedHistograms, type HistogramKey } from './histogramKeys.js';
+import type { RunOutcome } from './outcome.js';
 import { buildResults } from './results.js';
 import type { Results } from './resultsFile.js';
 import type { SegmentInfo } from './segmentTypes.js';
@@ -57,6 +58,6 @@ export function resultsOf(snaps: Snapshot[], segment?: SegmentInfo): Results {
   for (const s of snaps) agg.add(s);
   const workers = new Set(snaps.map((s) => s.workerIndex)).size;
   // No ledger: these runs have no `$share` groups.
-  const o = { status: 'complete', agg, startedAt: new Date(0), publishStart: 0, measureFrom: 1000, measureEnd: 4000, workers } as Parameters<typeof buildResults>[0];
+  const o = { status: 'complete', agg, startedAt: new Date(0), connectAt: -2000, connectedAt: -1000, publishStart: 0, measureFrom: 1000, measureEnd: 4000, workers } as RunOutcome;
   return buildResults(o, { mqbenchVersion: 't', scenario: SCENARIO, targetUrl: 'mqtt://a:1883', embedded: false, ...(segment ? { segment } : {}) });
 }

@@ -14,9 +14,11 @@ import { PROMETHEUS_COUNTERS } from '../metrics/catalogue.js';
 import type { Counters } from '../metrics/counterFields.js';
 import { zeroCounters } from '../metrics/counters.js';
 import { HISTOGRAM_KEYS, type HistogramKey } from '../metrics/histogramKeys.js';
+import type { IntervalView } from '../metrics/outcome.js';
 import type { Phase } from '../metrics/snapshot.js';
 import { HISTOGRAM_CATALOGUE } from '../metrics/summaryCatalogue.js';
 import { bucketDelta, emptyBuckets, HdrFedHistogram, hdrBuckets, type BucketCounts } from './promHistogram.js';
+import type { Reporter } from './reporter.js';
 
 export type RunPhase = 'starting' | Phase | 'done';
 export const RUN_PHASES: readonly RunPhase[] = ['starting', 'connect', 'warmup', 'measure', 'drain', 'close', 'done'];
@@ -35,7 +37,7 @@ export interface RunInfo {
   version: string;
 }
 
-export class PrometheusExporter {
+export class PrometheusExporter implements Reporter {
   readonly registry = new Registry();
   private readonly counters: [Counter, keyof Counters][];
   private readonly open: Gauge;
@@ -78,6 +80,11 @@ export class PrometheusExporter {
     this.registry.registerMetric(this.latency as unknown as Metric);
     for (const key of HISTOGRAM_KEYS) this.latency.add(LATENCY_KINDS[key], emptyBuckets(this.latency.bounds)); // series exist from the start
     this.setPhase('starting');
+  }
+
+  /** As a run Reporter: every interval view; the final one (every last snapshot in) sets the phase to done. */
+  onInterval(view: IntervalView): void {
+    this.update(view.agg, view.final ? 'done' : undefined);
   }
 
   /** Takes the aggregator's growth since the last call; a new aggregator instance counts from zero. */
