@@ -3,9 +3,8 @@
  * per-second series aligned on a shared time axis, and capacity curves. The page only draws it.
  */
 import { parseThreshold } from '../thresholds/parse.js';
-import type { HistogramKey } from '../metrics/histogramKeys.js';
-import type { IntervalRow } from '../metrics/resultsFile.js';
-import { capacityOf } from './capacityShape.js';
+import type { HistogramKey, IntervalRow } from '../metrics/types.js';
+import { capacityOf } from './capacityPoints.js';
 import type { ComparisonItem } from './compare.js';
 import { fmtRate } from './format.js';
 import { percentileCurve, percentileGrid, percentileLabel, percentileTicks, tryDecode } from './percentileCurve.js';

@@ -2,9 +2,8 @@
  * The tables of the HTML report, as HTML strings: summary per run, warnings, thresholds, delivery per QoS
  * and capacity steps. Every text from a results file is escaped.
  */
-import type { Results } from '../metrics/resultsFile.js';
-import type { QosDelivery } from '../metrics/summary.js';
-import { capacityOf } from './capacityShape.js';
+import type { QosDelivery, Results } from '../metrics/types.js';
+import { capacityOf } from './capacityPoints.js';
 import { scenarioDifferences, type ComparisonItem } from './compare.js';
 import { COMPARE_ROWS } from './compareRows.js';
 import { fmtInt, fmtMs, fmtRate, fmtSec, NONE } from './format.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
-import { ConnectFailure, NotSent, type Connection, type ConnectOptions } from '../../src/driver/types.js';
+import { ConnectFailure, NotSent, type Connection, type ConnectOptions } from '../../src/driver/driver.js';
 import type { QoS } from '../../src/scenario/model.js';
 import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';

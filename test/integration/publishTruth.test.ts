@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
 import { mqttjsDriver } from '../../src/driver/mqttjs.js';
-import { NotSent, SessionEnded, type Connection, type ConnectionEvents, type ConnectOptions, type Driver } from '../../src/driver/types.js';
+import { NotSent, SessionEnded, type Connection, type ConnectionEvents, type ConnectOptions, type Driver } from '../../src/driver/driver.js';
 import { startFaultProxy, type FaultCounts, type FaultProxy } from '../helpers/faultProxy.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 
