@@ -44,6 +44,7 @@ export function decodeResults(data: unknown): Results {
   optional(r, 'mqbenchVersion', '', string);
   field(object(field(r, 'scenario', '', object), 'scenario'), 'name', 'scenario', string);
   target(field(r, 'target', '', object));
+  optional(r, 'scenarioFile', '', string);
   field(r, 'startedAt', '', string);
   field(r, 'durationSec', '', number);
   summary(field(r, 'summary', '', object));
@@ -65,6 +66,7 @@ function target(t: Json): void {
   optional(t, 'embedded', 'target', boolean);
   optional(t, 'brokerVersion', 'target', string);
   optional(t, 'insecureTls', 'target', boolean);
+  optional(t, 'label', 'target', string);
 }
 
 function summary(s: Json): void {
