@@ -1,4 +1,5 @@
-import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
+import type { Receivable } from '../metrics/ledger.js';
+import type { DeliveryIndex } from './ruleIndex.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { UnackedLog } from '../metrics/unacked.js';
@@ -37,7 +38,7 @@ export class Publisher {
   constructor(
     private readonly clock: Clock,
     private readonly recorder: Recorder,
-    private readonly index: SubscriptionIndex,
+    private readonly index: DeliveryIndex,
     private readonly receivable: Receivable,
     private readonly runTag: number,
     run: string,
