@@ -9,7 +9,8 @@
  * Only the deliveries of written, unrefused messages are expected, and unconfirmed ones are withdrawn, so
  * `lost` counts what the broker had accepted (QoS 1/2) and then did not deliver.
  */
-import { qosKey, type Counters, type LatencySummary, type QosClass, type Summary } from './types.js';
+import { qosKey, type Counters, type QosClass } from './counterFields.js';
+import type { LatencySummary, Summary } from './summary.js';
 
 /** Expected deliveries (all classes, or one delivery QoS): of the messages written, minus the withdrawn ones. */
 export function expectedDeliveries(c: Counters, q?: QosClass): number {

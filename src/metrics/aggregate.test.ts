@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Aggregator } from './aggregate.js';
 import { zeroCounters } from './counters.js';
 import { createHistogram, encodeHistogram, recordMs } from './histogram.js';
-import { HISTOGRAM_KEYS, type Counters, type Phase, type Snapshot } from './types.js';
+import type { Counters } from './counterFields.js';
+import { HISTOGRAM_KEYS } from './histogramKeys.js';
+import type { Phase, Snapshot } from './snapshot.js';
 
 function snap(workerIndex: number, at: number, phase: Phase, counts: Partial<Counters>, e2eMs: number[] = []): Snapshot {
   const h = createHistogram();

@@ -1,6 +1,10 @@
+import { qosKey, type Counters } from './counterFields.js';
 import { addCounters, zeroCounters } from './counters.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from './histogram.js';
-import { HISTOGRAM_KEYS, qosKey, type Counters, type HistogramKey, type IntervalRow, type Phase, type Snapshot } from './types.js';
+import type { EncodedHistograms, HistogramKey } from './histogramKeys.js';
+import { addMeasurement, emptyMeasurement, encodeHistograms, measuredOf, type Measurement } from './measurement.js';
+import type { IntervalRow } from './resultsFile.js';
+import type { Phase, Snapshot } from './snapshot.js';
 import type { UnackedSink } from './unacked.js';
 
 interface Bucket {
@@ -14,21 +18,17 @@ interface Bucket {
 const PHASE_ORDER: Phase[] = ['connect', 'warmup', 'measure', 'drain', 'close'];
 
 /**
- * Merges worker snapshots: measured counters and histograms add up into the summary totals;
+ * Merges worker snapshots: their measured part adds up into the run's total measurement (measurement.ts, the
+ * same merge `mqbench merge` uses for segments), from which the summary is computed;
  * every snapshot also lands in a one-second bucket (workers snapshot on the same aligned ticks:
  * on the connect barrier's seconds, then on publishing seconds) for the per-second series.
  */
 export class Aggregator implements UnackedSink {
-  readonly measured: Counters = zeroCounters();
+  /** The measured counters, histograms, connection failure reasons and in-flight window: the summary's source. */
+  readonly total: Measurement = emptyMeasurement();
   readonly all: Counters = zeroCounters();
-  readonly histograms: Record<HistogramKey, Histogram> = Object.fromEntries(
-    HISTOGRAM_KEYS.map((k) => [k, createHistogram()]),
-  ) as Record<HistogramKey, Histogram>;
-  readonly connectErrors: Record<string, number> = {};
   maxEventLoopDelayMs = 0;
   maxBusyPercent = 0;
-  /** The largest QoS 1/2 in-flight window any worker's publishers used. */
-  inflightWindow = 0;
   private buckets = new Map<number, Bucket>();
   private openByWorker = new Map<number, number>();
   /** Intended second → [expected, unique received] (measured messages). */
@@ -37,18 +37,37 @@ export class Aggregator implements UnackedSink {
   /** `origin`: the instant bucket keys count whole seconds from (see realign). */
   constructor(private origin: number) {}
 
+  /** Only messages intended after warm-up (and connections). */
+  get measured(): Counters {
+    return this.total.counters;
+  }
+
+  get histograms(): Record<HistogramKey, Histogram> {
+    return this.total.histograms;
+  }
+
+  get connectErrors(): Record<string, number> {
+    return this.total.connectErrors;
+  }
+
+  /** The largest QoS 1/2 in-flight window any worker's publishers used. */
+  get inflightWindow(): number {
+    return this.total.inflightWindow;
+  }
+
+  set inflightWindow(window: number) {
+    this.total.inflightWindow = window;
+  }
+
   add(s: Snapshot): void {
-    addCounters(this.measured, s.measured);
+    addMeasurement(this.total, measuredOf(s));
     addCounters(this.all, s.all);
-    for (const k of HISTOGRAM_KEYS) addEncoded(this.histograms[k], s.measuredHistograms[k]);
-    for (const [reason, n] of Object.entries(s.connectErrors)) this.connectErrors[reason] = (this.connectErrors[reason] ?? 0) + n;
     // The self-check judges the publishing phases: connection storms are expected to be busy.
     if (s.phase === 'warmup' || s.phase === 'measure') {
       this.maxEventLoopDelayMs = Math.max(this.maxEventLoopDelayMs, s.eventLoopDelayMaxMs);
       if (s.intervalMs > 200) this.maxBusyPercent = Math.max(this.maxBusyPercent, (100 * s.busyMs) / s.intervalMs);
     }
     this.openByWorker.set(s.workerIndex, s.openConnections);
-    this.inflightWindow = Math.max(this.inflightWindow, s.inflightWindow ?? 0);
     for (const [sec, e, u] of s.byIntendedSecond) {
       const cell = this.intended.get(sec) ?? [0, 0];
       cell[0] += e;
@@ -76,7 +95,7 @@ export class Aggregator implements UnackedSink {
 
   private settled(key: keyof Counters, measured: boolean, n: number): void {
     this.all[key] += n;
-    if (measured) this.measured[key] += n;
+    if (measured) this.total.counters[key] += n;
   }
 
   /** From now on count seconds from `origin` (publishing start); earlier buckets are re-keyed. */
@@ -161,7 +180,7 @@ export class Aggregator implements UnackedSink {
     };
   }
 
-  encodedHistograms(): Record<HistogramKey, string> {
-    return Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, encodeHistogram(this.histograms[k])])) as Record<HistogramKey, string>;
+  encodedHistograms(): EncodedHistograms {
+    return encodeHistograms(this.total.histograms);
   }
 }

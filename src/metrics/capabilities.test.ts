@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { capabilitiesOf, capabilityCounters, offersFrom } from './capabilities.js';
 import { zeroCounters } from './counters.js';
 import { brokenPromises, deliveryByQos } from './qosVerdict.js';
-import type { Counters, ProbedCapability } from './types.js';
+import type { Counters } from './counterFields.js';
+import type { ProbedCapability } from './summary.js';
 
 const counters = (c: Partial<Counters>): Counters => ({ ...zeroCounters(), ...c });
 const noShare: ProbedCapability = { feature: 'shared subscriptions', offered: false, finding: '$share/doctor/x/t: none of 10 messages arrived' };

@@ -4,7 +4,8 @@
  * expected, and the QoS a broker grants (SUBACK) or runs a publish with (PUBACK for QoS 2) is the promise
  * the verdicts judge.
  */
-import type { Capabilities, Counters, ProbedCapability, Summary } from './types.js';
+import type { Counters } from './counterFields.js';
+import type { Capabilities, ProbedCapability, Summary } from './summary.js';
 
 /** The features whose deliveries the ledger stops expecting when the broker does not offer them. */
 export interface BrokerOffers {

@@ -1,4 +1,9 @@
-import { COUNTER_KEYS, type Counters } from './types.js';
+/**
+ * Counters made and combined by the catalogue's rules: the one way counters merge, in threads (Aggregator),
+ * across processes and in `mqbench merge` (measurement.ts).
+ */
+import { COUNTER_CATALOGUE, COUNTER_KEYS, type MergeRule } from './catalogue.js';
+import type { Counters } from './counterFields.js';
 
 export function zeroCounters(): Counters {
   const c = {} as Counters;
@@ -6,7 +11,16 @@ export function zeroCounters(): Counters {
   return c;
 }
 
+const SUMMED: readonly (keyof Counters)[] = COUNTER_KEYS.filter((k) => rule(k) === 'sum');
+const LARGEST: readonly (keyof Counters)[] = COUNTER_KEYS.filter((k) => rule(k) === 'max');
+
+function rule(k: keyof Counters): MergeRule {
+  return COUNTER_CATALOGUE[k].merge;
+}
+
+/** Adds `add` into `into` by each counter's rule (a counter an older sender lacks counts as 0). */
 export function addCounters(into: Counters, add: Counters): Counters {
-  for (const k of COUNTER_KEYS) into[k] += add[k] ?? 0;
+  for (const k of SUMMED) into[k] += add[k] ?? 0;
+  for (const k of LARGEST) into[k] = Math.max(into[k], add[k] ?? 0);
   return into;
 }

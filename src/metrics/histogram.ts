@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from './types.js';
+import type { LatencySummary } from './summary.js';
 
 /** HDR histograms of integer microseconds, 3 significant digits, growing as needed. */
 export type Histogram = hdr.Histogram;

@@ -1,19 +1,21 @@
 /**
  * `mqbench merge`: the results of a distributed run's segments (one JSON per `--segment i/N` process)
- * added up into one result, exactly: counters added, HDR histograms added and percentiles recomputed,
- * loss and per-QoS verdicts judged again on the totals, per-second rows added by their shared `t`.
+ * added up into one result, exactly: each segment's measurement (exact counters, encoded histograms) added
+ * with the same addMeasurement the coordinator uses for its threads, and the summary computed from the total
+ * by the same summaryOf; per-second rows added by their shared `t`.
  */
 import { ExitCode, UserError } from '../shared/errors.js';
 import { scenarioHash } from '../shared/runIdentity.js';
-import { addEncoded, createHistogram, encodeHistogram, type Histogram } from './histogram.js';
+import { countersFromSummary } from './legacyCounters.js';
+import { addCrossSegmentDuplicates, addMeasurement, emptyMeasurement, encodeHistograms, recordCounters, type RecordedMeasurement } from './measurement.js';
 import { clockUncertainty } from './mergeClock.js';
 import { mergeIntervals } from './mergeIntervals.js';
-import { mergeSummaries } from './mergeSummary.js';
-import { withHeaderless } from './headerless.js';
-import { withClosedLoop } from './closedLoop.js';
+import type { Results, RunStatus } from './resultsFile.js';
 import { crossSegmentShares } from './shareMerge.js';
 import type { SegmentInfo } from './segmentTypes.js';
-import { HISTOGRAM_KEYS, type HistogramKey, type Results, type RunStatus } from './types.js';
+import { summaryOf } from './summaryOf.js';
+import { withHeaderless } from './headerless.js';
+import { withClosedLoop } from './closedLoop.js';
 
 export interface Shard {
   /** Where it was read from (for messages). */
@@ -54,11 +56,13 @@ export function mergeResults(input: Shard[]): Results {
   const segments: SegmentInfo[] = rs.map((r) => r.segment!);
   const missing = [...Array(count).keys()].filter((i) => !segments.some((s) => s.index === i));
 
-  const histograms = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as Record<HistogramKey, Histogram>;
-  for (const r of rs) for (const k of HISTOGRAM_KEYS) addEncoded(histograms[k], r.histograms?.[k] ?? '');
+  const total = emptyMeasurement();
+  for (const r of rs) addMeasurement(total, recordedMeasurement(r));
   const durationSec = Math.max(...rs.map((r) => r.durationSec));
   const shares = crossSegmentShares(rs.map((r) => r.shareLedger), rs.map(label));
-  const summary = withClosedLoop(withHeaderless(mergeSummaries(rs.map((r) => ({ summary: r.summary, durationSec: r.durationSec })), histograms, durationSec, shares.byQos), rs[0].scenario), rs[0].scenario);
+  addCrossSegmentDuplicates(total.counters, shares.byQos);
+  const probed = rs.find((r) => r.summary.capabilities?.probed.length)?.summary.capabilities?.probed ?? [];
+  const summary = withClosedLoop(withHeaderless(summaryOf(total, durationSec, probed), rs[0].scenario), rs[0].scenario);
 
   const { status, reason } = combineStatus(rs, missing, count);
   const clock = clockUncertainty(segments);
@@ -83,8 +87,22 @@ export function mergeResults(input: Shard[]): Results {
       ...(saturated.length > 0 ? { saturatedReason: saturated.map((r) => `segment ${label(r)}: ${r.generator.saturatedReason ?? 'saturated'}`).join('; ') } : {}),
     },
     environment: { ...base.environment, host: clock.hosts.join(', ') },
-    histograms: Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, encodeHistogram(histograms[k])])) as Results['histograms'],
+    histograms: encodeHistograms(total.histograms),
     merged: { runId, scenarioHash: hash, segments, missing, ...clock, ...(shares.note ? { shares: { crossSegmentDuplicates: shares.byQos[0] + shares.byQos[1] + shares.byQos[2], note: shares.note } } : {}) },
+    counters: recordCounters(total.counters),
+  };
+}
+
+/**
+ * A segment's measurement as its file records it: the exact counters, or (files written before they were
+ * recorded) counters rebuilt from the summary (legacyCounters.ts).
+ */
+export function recordedMeasurement(r: Results): RecordedMeasurement {
+  return {
+    counters: r.counters ?? countersFromSummary(r.summary, r.durationSec),
+    histograms: r.histograms ?? {},
+    connectErrors: r.summary.connections.errors ?? {},
+    inflightWindow: r.summary.messages.inflightWindow ?? 0,
   };
 }
 

@@ -4,7 +4,8 @@
  * phase (t ≤ 0) count from each segment's own connect barrier and are only aligned to the nearest second.
  */
 import { addEncoded, createHistogram, encodeHistogram, summarize } from './histogram.js';
-import type { IntervalRow, Phase } from './types.js';
+import type { IntervalRow } from './resultsFile.js';
+import type { Phase } from './snapshot.js';
 
 const PHASE_ORDER: Phase[] = ['connect', 'warmup', 'measure', 'drain', 'close'];
 

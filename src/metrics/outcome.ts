@@ -7,7 +7,8 @@
 import type { Aggregator } from './aggregate.js';
 import type { SeqBitmap } from './seqBitmap.js';
 import type { ShareBuffers } from './shareLedger.js';
-import type { Phase, Results, RunStatus } from './types.js';
+import type { Results, RunStatus } from './resultsFile.js';
+import type { Phase } from './snapshot.js';
 
 /**
  * When the run reached each stage, epoch ms (0: never reached, e.g. publishing of a run whose connect

@@ -1,6 +1,7 @@
 import { expectedDeliveries } from './accounting.js';
 import { willVerdict } from './wills.js';
-import { qosKey, type Counters, type QosClass, type QosDelivery, type Summary } from './types.js';
+import { qosKey, type Counters, type QosClass } from './counterFields.js';
+import type { QosDelivery, Summary } from './summary.js';
 
 const PROMISE: Record<QosClass, string> = { 0: 'at most once', 1: 'at least once', 2: 'exactly once' };
 

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
 import type { RunOutcome } from './outcome.js';
-import { summarize } from './histogram.js';
-import { backPressureOf, expectedDeliveries, publishAccounting, writtenMessages } from './accounting.js';
-import { capabilitiesOf, withCapabilities } from './capabilities.js';
-import { deliveryByQos, publishVerdict } from './qosVerdict.js';
+import { recordCounters } from './measurement.js';
+import type { Results } from './resultsFile.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
+import type { ProbedCapability, Summary } from './summary.js';
+import { summaryOf } from './summaryOf.js';
 import { withHeaderless } from './headerless.js';
 import { withClosedLoop } from './closedLoop.js';
-import { willsOf, willVerdict } from './wills.js';
-import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
   mqbenchVersion: string;
@@ -34,45 +32,8 @@ export interface ResultsContext {
 const SATURATED_BUSY_PERCENT = 90;
 const SATURATED_LOOP_DELAY_MS = 100;
 
-/** Churn and session recovery counts, only when there were any. */
-function churnOf(m: RunOutcome['agg']['measured']) {
-  return {
-    ...(m.churned > 0 ? { churned: m.churned, churnedBack: m.churnedBack } : {}),
-    ...(m.sessionsResumed + m.sessionsLost > 0 ? { sessionsResumed: m.sessionsResumed, sessionsLost: m.sessionsLost } : {}),
-  };
-}
-
 export function buildSummary(o: RunOutcome, durationSec: number, probed: readonly ProbedCapability[] = []): Summary {
-  const m = o.agg.measured;
-  const unique = m.received - m.duplicated;
-  const latencyMs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, summarize(o.agg.histograms[k])])) as Record<HistogramKey, LatencySummary>;
-  const expected = expectedDeliveries(m);
-  const delivery = deliveryByQos(m);
-  const messages: Summary['messages'] = {
-    sent: writtenMessages(m), acked: m.acked, received: m.received, expected,
-    lost: Math.max(0, expected - unique), duplicated: m.duplicated, outOfOrder: m.outOfOrder,
-    lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
-    notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
-    notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
-    ...(m.receivedNoHeader > 0 ? { receivedNoHeader: m.receivedNoHeader } : {}),
-    ...publishAccounting(m, o.agg.inflightWindow),
-  };
-  const publishing = publishVerdict(messages, delivery.byQos);
-  const backPressure = backPressureOf(messages, latencyMs.unsentWait);
-  const wills = willsOf(m);
-  if (wills) delivery.verdicts.push(willVerdict(wills));
-  return {
-    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, ...churnOf(m), errors: { ...o.agg.connectErrors } },
-    messages,
-    throughput: {
-      sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
-      receivedPerSec: durationSec > 0 ? m.receivedInWindow / durationSec : 0,
-    },
-    latencyMs,
-    ...withCapabilities({ byQos: delivery.byQos, verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts }, capabilitiesOf(m, probed)),
-    ...(backPressure ? { backPressure } : {}),
-    ...(wills ? { wills } : {}),
-  };
+  return summaryOf(o.agg.total, durationSec, probed);
 }
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
@@ -116,6 +77,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     histograms: o.agg.encodedHistograms(),
     ...(ctx.segment ? { segment: ctx.segment } : {}),
     ...(ctx.segment && o.ledger ? { shareLedger: dumpShareLedger(o.ledger.shares, o.delivered.layout) } : {}),
+    ...(ctx.segment ? { counters: recordCounters(o.agg.measured) } : {}),
   };
 }
 

@@ -16,7 +16,7 @@
  * out of `expected` (summary, per QoS and per intended second) into `notEntitled` or `awayAtEnd`.
  */
 import type { Recorder } from './recorder.js';
-import { qosKey, type Counters, type QosClass } from './types.js';
+import { qosKey, type Counters, type QosClass } from './counterFields.js';
 
 const FIELDS = 3;
 const AWAY = 0; // episode number while away (0: present)

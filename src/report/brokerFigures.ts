@@ -5,7 +5,7 @@
  * full core of a 16-core host shows as "6 %" while it is saturated.
  */
 import type { AvgMax, BrokerResults } from '../observe/types.js';
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 import { fmtInt } from './format.js';
 
 export const NOT_MEASURED = 'not measured';

@@ -2,7 +2,7 @@
  * The optional `capacity` field of a results file: what a capacity search (stepping the publish rate up
  * until the SLO breaks) found. No command writes it yet; the HTML report renders it when present.
  */
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 
 export interface CapacityPoint {
   /** Offered publish rate of the step, messages per second. */

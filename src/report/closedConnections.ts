@@ -5,7 +5,7 @@
  * as planned, and deliveries missing around those closes may be messages the broker never accepted rather than
  * messages it lost. The summary says so in words instead of presenting a clean run.
  */
-import type { Summary } from '../metrics/types.js';
+import type { Summary } from '../metrics/summary.js';
 import { fmtInt } from './format.js';
 
 /** Reasons (as the drivers word them) that mean the broker itself ended the connection. */

@@ -4,7 +4,7 @@
  * hardware and OS, the broker (address, version, host size and how it was observed). Only what the results
  * file recorded; what it cannot know (the broker's configuration file, the network) is said to be missing.
  */
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 import type { BrokerFigures } from './brokerFigures.js';
 import { fmtInt, fmtSec } from './format.js';
 import { mdCell } from './markdown.js';

@@ -60,7 +60,40 @@ describe('readResultsFile', () => {
     await expect(readResultsFile(bad)).rejects.toThrow(/bad\.json is not valid JSON/);
     await expect(readResultsFile(join(dir, 'nope.json'))).rejects.toThrow(/cannot read results file .*nope\.json: no such file/);
     await writeFile(bad, '{"schemaVersion": 1}');
-    await expect(readResultsFile(bad)).rejects.toThrow(/summary or scenario\.name missing/);
+    await expect(readResultsFile(bad)).rejects.toThrow(/bad\.json is not a valid mqbench results file: field status is missing/);
+  });
+
+  it('names the file and the field of a malformed results file (exit 2), instead of failing later in a reader', async () => {
+    const path = join(dir, 'edited.json');
+    const cases: [(r: Record<string, any>) => void, RegExp][] = [
+      [(r) => { r.summary.messages.sent = '12'; }, /edited\.json is not a valid mqbench results file: field summary\.messages\.sent must be a number, found a string \("12"\)/],
+      [(r) => { delete r.summary.latencyMs.endToEnd; }, /field summary\.latencyMs\.endToEnd is missing \(it must be an object\)/],
+      [(r) => { r.intervals[1].received = null; }, /field intervals\[1\]\.received must be a number, found null/],
+      [(r) => { r.summary = []; }, /field summary must be an object, found a list/],
+      [(r) => { r.counters = { sent: 'many' }; }, /field counters\.sent must be a number/],
+      [(r) => { r.status = 'done'; }, /field status must be one of "complete", "partial", "failed", found a string \("done"\)/],
+    ];
+    for (const [edit, message] of cases) {
+      const r = JSON.parse(JSON.stringify(makeResults())) as Record<string, any>;
+      edit(r);
+      await writeFile(path, JSON.stringify(r));
+      const err = await readResultsFile(path).then(() => null, (e: unknown) => e as { message: string; exitCode: number });
+      expect(err?.message).toMatch(message);
+      expect(err?.exitCode).toBe(2);
+    }
+  });
+
+  it('reads files that lack fields added after schemaVersion 1 began, and keeps fields it does not know', async () => {
+    const path = join(dir, 'old.json');
+    const r = JSON.parse(JSON.stringify(makeResults())) as Record<string, any>;
+    delete r.summary.latencyMs.reconnect;
+    delete r.summary.latencyMs.requestResponse;
+    delete r.summary.byQos;
+    delete r.summary.verdicts;
+    delete r.summary.messages.notOffered;
+    r.broker = { sources: [{ kind: 'pid', ok: true }] };
+    await writeFile(path, JSON.stringify(r));
+    expect(await readResultsFile(path)).toEqual(r);
   });
 });
 

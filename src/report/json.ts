@@ -1,15 +1,16 @@
 /**
- * The results file (DESIGN.md §6): written atomically, read back with a schema version check.
+ * The results file (DESIGN.md §6): written atomically, read back checked (metrics/resultsDecode.ts): a file of
+ * another schema version or with a wrong field is refused with the file and the field named.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
+import { decodeResults, FieldError, RESULTS_SCHEMA_VERSION, SchemaVersionError } from '../metrics/resultsDecode.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { ReadProblem, readRegularFile } from '../shared/readLimited.js';
 
-/** The only results schema this version reads and writes. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export { RESULTS_SCHEMA_VERSION };
 
 /**
  * Writes `results` as pretty JSON (2-space indent, trailing newline). The text goes to a temporary file in
@@ -60,7 +61,7 @@ export function defaultResultsPath(scenarioName: string, startedAt: Date, dir = 
  */
 export const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
 
-/** Reads and checks a results file; throws a UserError naming the file and the problem. */
+/** Reads and checks a results file; throws a UserError (exit 2) naming the file and the problem (the field, for a wrong one). */
 export async function readResultsFile(path: string): Promise<Results> {
   let text: string;
   try {
@@ -75,20 +76,13 @@ export async function readResultsFile(path: string): Promise<Results> {
   } catch (err) {
     throw new UserError(`${path} is not valid JSON: ${(err as Error).message}`, ExitCode.usage);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new UserError(`${path} is not an mqbench results file (expected a JSON object)`, ExitCode.usage);
+  try {
+    return decodeResults(data);
+  } catch (err) {
+    if (err instanceof SchemaVersionError) throw new UserError(`${path} ${err.message}`, ExitCode.usage);
+    if (err instanceof FieldError) {
+      throw new UserError(`${path} is not a valid mqbench results file: ${err.message}`, ExitCode.usage, 'was it written by mqbench (run, merge) and left unedited?');
+    }
+    throw err;
   }
-  const version = (data as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== RESULTS_SCHEMA_VERSION) {
-    const found = version === undefined ? 'no schemaVersion' : `schemaVersion ${JSON.stringify(version)}`;
-    throw new UserError(
-      `${path} has ${found}; this mqbench reads results files with schemaVersion ${RESULTS_SCHEMA_VERSION}`,
-      ExitCode.usage,
-    );
-  }
-  const r = data as Partial<Results>;
-  if (typeof r.summary !== 'object' || r.summary === null || typeof r.scenario?.name !== 'string') {
-    throw new UserError(`${path} is not a complete mqbench results file (summary or scenario.name missing)`, ExitCode.usage);
-  }
-  return data as Results;
 }

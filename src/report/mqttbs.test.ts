@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 import type { BrokerResults } from '../observe/types.js';
 import { makeResults } from './fixture.test-helper.js';
 import { renderMqttbsReport } from './mqttbs.js';

@@ -5,7 +5,7 @@
  * "not measured" when the run did not observe the broker; CPU is shown per busiest thread next to the
  * host share (see brokerFigures.ts).
  */
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 import { VERSION } from '../shared/version.js';
 import { brokerFiguresOf, cpuCell, memoryCell, THREAD_SATURATED_CORES, type BrokerFigures } from './brokerFigures.js';
 import type { ComparisonItem } from './compare.js';

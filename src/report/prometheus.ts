@@ -3,49 +3,30 @@
  * counters, a few gauges, and the latency histograms, fed from the coordinator's Aggregator about once
  * a second. Knows nothing about HTTP: src/cli serves `metrics()` on a port.
  *
- * Counters come from the `all` counters (warm-up included), so rate() shows what is happening now.
+ * Counters come from the `all` counters (warm-up included), so rate() shows what is happening now; which
+ * counters are exported, under which names, is the metrics catalogue's (metrics/catalogue.ts).
  * Latency histograms and quantiles come from the aggregator's HDR histograms, which hold the
  * *measured* messages only (after the warm-up), like the results' summary.
  */
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Aggregator } from '../metrics/aggregate.js';
+import { PROMETHEUS_COUNTERS } from '../metrics/catalogue.js';
+import type { Counters } from '../metrics/counterFields.js';
 import { zeroCounters } from '../metrics/counters.js';
-import { HISTOGRAM_KEYS, type Counters, type HistogramKey, type Phase } from '../metrics/types.js';
+import { HISTOGRAM_KEYS, type HistogramKey } from '../metrics/histogramKeys.js';
 import type { IntervalView } from '../metrics/outcome.js';
+import type { Phase } from '../metrics/snapshot.js';
+import { HISTOGRAM_CATALOGUE } from '../metrics/summaryCatalogue.js';
 import { bucketDelta, emptyBuckets, HdrFedHistogram, hdrBuckets, type BucketCounts } from './promHistogram.js';
 import type { Reporter } from './reporter.js';
 
 export type RunPhase = 'starting' | Phase | 'done';
 export const RUN_PHASES: readonly RunPhase[] = ['starting', 'connect', 'warmup', 'measure', 'drain', 'close', 'done'];
 
-/** Counter name (without the mqbench_ prefix and _total suffix) → Counters field, with its help text. */
-const COUNTERS: [string, keyof Counters, string][] = [
-  ['connections_attempted', 'connAttempted', 'Connection attempts (first connects).'],
-  ['connections_succeeded', 'connSucceeded', 'Connections that got a successful CONNACK.'],
-  ['connections_failed', 'connFailed', 'Connection attempts that failed (refused, timed out, unreachable).'],
-  ['connections_lost', 'connLost', 'Established connections that closed unexpectedly.'],
-  ['connections_reconnected', 'reconnected', 'Lost connections that came back.'],
-  ['messages_sent', 'sent', 'Messages published.'],
-  ['messages_acked', 'acked', 'QoS 1 PUBACKs and QoS 2 PUBCOMPs received.'],
-  ['messages_received', 'received', 'Deliveries of this run\'s messages (duplicates included).'],
-  ['messages_expected', 'expected', 'Deliveries the subscriptions promise for the messages sent.'],
-  ['messages_duplicated', 'duplicated', 'Deliveries of a message the subscriber already had.'],
-  ['messages_out_of_order', 'outOfOrder', 'Deliveries older than one already received on the same stream.'],
-  ['late_sends', 'lateSends', 'Sends that left more than 2 ms after their scheduled time.'],
-  ['missed_sends', 'missedSends', 'Scheduled sends never made (the generator stayed too far behind).'],
-  ['publish_errors', 'publishErrors', 'Publishes that could not be handed to the client (not connected, write error).'],
-];
-
-/** HistogramKey → the `kind` label (Prometheus label values are snake_case by custom). */
-export const LATENCY_KINDS: Record<HistogramKey, string> = {
-  connect: 'connect',
-  publishAck: 'publish_ack',
-  endToEnd: 'end_to_end',
-  endToEndUncorrected: 'end_to_end_uncorrected',
-  reconnect: 'reconnect',
-  requestResponse: 'request_response',
-  unsentWait: 'unsent_wait',
-};
+/** HistogramKey → the `kind` label (Prometheus label values are snake_case by custom): from the catalogue. */
+export const LATENCY_KINDS: Record<HistogramKey, string> = Object.fromEntries(
+  HISTOGRAM_KEYS.map((k) => [k, HISTOGRAM_CATALOGUE[k].prometheusKind]),
+) as Record<HistogramKey, string>;
 
 const QUANTILES: [string, number][] = [['0.5', 50], ['0.9', 90], ['0.99', 99], ['0.999', 99.9]];
 
@@ -73,7 +54,7 @@ export class PrometheusExporter implements Reporter {
 
   constructor(info: RunInfo) {
     const registers = [this.registry];
-    this.counters = COUNTERS.map(([name, key, help]) => [new Counter({ name: `mqbench_${name}_total`, help, registers }), key]);
+    this.counters = PROMETHEUS_COUNTERS.map(({ name, key, help }) => [new Counter({ name: `mqbench_${name}_total`, help, registers }), key]);
     this.open = new Gauge({ name: 'mqbench_open_connections', help: 'Connections open now.', registers });
     this.awaiting = new Gauge({
       name: 'mqbench_messages_awaiting',

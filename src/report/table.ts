@@ -4,7 +4,10 @@
  * Latency is shown as percentiles up to the maximum, never as a mean.
  */
 import Table from 'cli-table3';
-import type { HistogramKey, LatencySummary, Results, Summary } from '../metrics/types.js';
+import { HISTOGRAM_KEYS, type HistogramKey } from '../metrics/histogramKeys.js';
+import type { Results } from '../metrics/resultsFile.js';
+import type { LatencySummary, Summary } from '../metrics/summary.js';
+import { CONNECTION_FIGURES as C, HISTOGRAM_CATALOGUE, MESSAGE_FIGURES as M, THROUGHPUT_FIGURES as T } from '../metrics/summaryCatalogue.js';
 import { createPaint, type Paint } from './ansi.js';
 import { fmtInt, fmtMs, fmtPercent, fmtRate, fmtSec, NONE } from './format.js';
 import { thresholdsTable } from './thresholdTable.js';
@@ -21,16 +24,8 @@ const TOP_REASONS = 5;
 /** Longer failure reasons are cut so that one odd message cannot stretch the table. */
 const MAX_REASON_CHARS = 60;
 
-/** Latency rows in display order. */
-export const LATENCY_ROWS: readonly [HistogramKey, string][] = [
-  ['connect', 'connect'],
-  ['publishAck', 'publish→ack'],
-  ['endToEnd', 'end-to-end (from intended send)'],
-  ['endToEndUncorrected', 'end-to-end (uncorrected)'],
-  ['reconnect', 'reconnect (loss → CONNACK)'],
-  ['requestResponse', 'request → response'],
-  ['unsentWait', 'unsent: waited until the end'],
-];
+/** Latency rows in display order, labelled by the catalogue. */
+export const LATENCY_ROWS: readonly [HistogramKey, string][] = HISTOGRAM_KEYS.map((k) => [k, HISTOGRAM_CATALOGUE[k].label]);
 
 function newTable(paint: Paint, head: string[], colAligns: Table.HorizontalAlignment[]): Table.Table {
   return new Table({
@@ -66,7 +61,7 @@ function badCount(paint: Paint): (n: number) => string {
 
 function connectionsTable(c: Summary['connections'], paint: Paint): string {
   const drops = (c.dropped ?? 0) > 0;
-  const head = ['attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'subscribe failed', ...(drops ? ['dropped by events', 'came back'] : [])];
+  const head = [C.attempted, C.succeeded, C.failed, C.lost, C.reconnected, C.subscribeFailed, ...(drops ? [C.dropped, C.droppedBack] : [])].map((f) => f.label);
   const table = newTable(paint, head, Array<Table.HorizontalAlignment>(head.length).fill('right'));
   const bad = badCount(paint);
   const row = [fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), fmtInt(c.reconnected ?? 0), bad(c.subscribeFailed)];
@@ -100,21 +95,21 @@ function messagesTable(summary: Summary, paint: Paint): string {
   const table = newTable(paint, ['published', '', 'delivered', ''], ['left', 'right', 'left', 'right']);
   // Files written before the publish accounting have no planned/unsent/unconfirmed/refused: shown as "–".
   const notAccepted = (n: number | undefined) => (n === undefined ? NONE : n > 0 ? paint.yellow(fmtInt(n)) : fmtInt(n));
-  const planned = m.planned === undefined ? [] : [['planned', fmtInt(m.planned), '', '']];
-  const window = (m.inflightWindow ?? 0) > 0 ? [['in-flight window', fmtInt(m.inflightWindow ?? 0), '', '']] : [];
+  const planned = m.planned === undefined ? [] : [[M.planned.label, fmtInt(m.planned), '', '']];
+  const window = (m.inflightWindow ?? 0) > 0 ? [[M.inflightWindow.label, fmtInt(m.inflightWindow ?? 0), '', '']] : [];
   table.push(
     ...planned,
-    ['sent', fmtInt(m.sent), 'expected', fmtInt(m.expected)],
-    ['acked', fmtInt(m.acked), 'received', fmtInt(m.received)],
-    ['unsent', notAccepted(m.unsent), 'lost', lost],
-    ['unconfirmed', notAccepted(m.unconfirmed), 'duplicated', bad(m.duplicated)],
-    ['refused', m.refused === undefined ? NONE : bad(m.refused), 'out-of-order', bad(m.outOfOrder)],
-    ['late sends', bad(m.lateSends), 'foreign (not this run)', fmtInt(m.foreign)],
-    ['missed sends', bad(m.missedSends ?? 0), 'outside subscription', fmtInt(m.unexpected ?? 0)],
+    [M.sent.label, fmtInt(m.sent), M.expected.label, fmtInt(m.expected)],
+    [M.acked.label, fmtInt(m.acked), M.received.label, fmtInt(m.received)],
+    [M.unsent.label, notAccepted(m.unsent), M.lost.label, lost],
+    [M.unconfirmed.label, notAccepted(m.unconfirmed), M.duplicated.label, bad(m.duplicated)],
+    [M.refused.label, m.refused === undefined ? NONE : bad(m.refused), M.outOfOrder.label, bad(m.outOfOrder)],
+    [M.lateSends.label, bad(m.lateSends), M.foreign.label, fmtInt(m.foreign)],
+    [M.missedSends.label, bad(m.missedSends ?? 0), M.unexpected.label, fmtInt(m.unexpected ?? 0)],
     ...notOfferedRows(m),
     ...ledgerRows(m, bad),
     ...window,
-    ['send rate', fmtRate(summary.throughput.sentPerSec), 'receive rate', fmtRate(summary.throughput.receivedPerSec)],
+    [T.sentPerSec.label, fmtRate(summary.throughput.sentPerSec), T.receivedPerSec.label, fmtRate(summary.throughput.receivedPerSec)],
   );
   return table.toString();
 }
@@ -136,19 +131,19 @@ export function windowNote(results: Results): string {
 /** Deliveries the broker does not offer (e.g. $share on a broker without shared subscriptions): shown only when there are any. */
 function notOfferedRows(m: Summary['messages']): string[][] {
   const rows: string[][] = [];
-  if ((m.notOffered ?? 0) > 0) rows.push(['', '', 'not offered by the broker', fmtInt(m.notOffered)]);
-  if ((m.retainedNotOffered ?? 0) > 0) rows.push(['', '', 'retained not offered', fmtInt(m.retainedNotOffered)]);
+  if ((m.notOffered ?? 0) > 0) rows.push(['', '', M.notOffered.label, fmtInt(m.notOffered)]);
+  if ((m.retainedNotOffered ?? 0) > 0) rows.push(['', '', M.retainedNotOffered.label, fmtInt(m.retainedNotOffered)]);
   return rows;
 }
 
 /** Receive-side ledger figures, shown only when not zero (deliveries counted apart from expected and received). */
 function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[][] {
   const rows: [string, number | undefined, (n: number) => string][] = [
-    ['not entitled (session ended)', m.notEntitled, fmtInt],
-    ['queued for away sessions at end', m.awayAtEnd, fmtInt],
-    ['extra copies (overlapping subs)', m.extraCopies, fmtInt],
-    ['unverifiable (ledger bound)', m.unverifiable, bad],
-    ['without header (not checked)', m.receivedNoHeader, fmtInt],
+    [M.notEntitled.label, m.notEntitled, fmtInt],
+    [M.awayAtEnd.label, m.awayAtEnd, fmtInt],
+    [M.extraCopies.label, m.extraCopies, fmtInt],
+    [M.unverifiable.label, m.unverifiable, bad],
+    [M.receivedNoHeader.label, m.receivedNoHeader, fmtInt],
   ];
   return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }
@@ -163,7 +158,7 @@ function latencyTable(latency: Summary['latencyMs'], paint: Paint): string {
   const table = newTable(paint, head, ['left', ...Array<Table.HorizontalAlignment>(7).fill('right')]);
   for (const [key, label] of LATENCY_ROWS) {
     const l = latency[key];
-    if ((key === 'reconnect' || key === 'requestResponse' || key === 'unsentWait') && (!l || l.count === 0)) continue; // only when used
+    if (HISTOGRAM_CATALOGUE[key].onlyWhenUsed && (!l || l.count === 0)) continue;
     table.push([label, ...latencyCells(l)]);
   }
   return table.toString();

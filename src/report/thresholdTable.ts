@@ -3,7 +3,7 @@
  */
 import Table from 'cli-table3';
 import { thresholdUnit } from '../thresholds/parse.js';
-import type { ThresholdResult } from '../metrics/types.js';
+import type { ThresholdResult } from '../metrics/resultsFile.js';
 import type { Paint } from './ansi.js';
 import { fmtInt, fmtMs, fmtRate } from './format.js';
 

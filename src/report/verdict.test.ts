@@ -3,7 +3,7 @@
  * connections closed is not presented as plain broker loss.
  */
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 import { makeResults, type ResultsOverrides } from './fixture.test-helper.js';
 import { renderSummary, windowNote } from './table.js';
 import { deliveryVerdict } from './verdict.js';

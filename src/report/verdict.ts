@@ -1,7 +1,8 @@
 /**
  * The one-line delivery verdict: did every expected delivery arrive exactly once?
  */
-import type { Results, Summary } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
+import type { Summary } from '../metrics/summary.js';
 import { closedConnections, lossCaveat } from './closedConnections.js';
 import { fmtInt, fmtPercent } from './format.js';
 

@@ -1,7 +1,7 @@
 /**
  * Conditions under which the numbers of a run must not be read at face value.
  */
-import type { Results } from '../metrics/types.js';
+import type { Results } from '../metrics/resultsFile.js';
 import { closedConnections, closedConnectionsWarning } from './closedConnections.js';
 
 /** The warnings for a run, without the "WARNING:" prefix, most fundamental first. */

@@ -2,7 +2,7 @@
  * Thresholds checked against a run's results. A latency without samples, or a count with no data behind it
  * (messages.lost when nothing was expected), fails: it proves nothing.
  */
-import type { Results, ThresholdResult } from '../metrics/types.js';
+import type { Results, ThresholdResult } from '../metrics/resultsFile.js';
 import { measure } from './measure.js';
 import { findMetric } from './metrics.js';
 import type { Threshold, ThresholdOp } from './parse.js';

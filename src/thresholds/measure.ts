@@ -2,7 +2,9 @@
  * A threshold's metric read from a run's summary: its value, and whether there was anything to measure (a
  * latency without samples, or a count with no data behind it, proves nothing).
  */
-import type { HistogramKey, Summary } from '../metrics/types.js';
+import type { HistogramKey } from '../metrics/histogramKeys.js';
+import type { Summary } from '../metrics/summary.js';
+import { FIGURES } from '../metrics/summaryCatalogue.js';
 import type { LatencyStat, MetricSource, Section } from './metrics.js';
 
 /** What a metric read from a summary: its value and whether there was anything to measure. */
@@ -25,28 +27,35 @@ function latency(summary: Summary, key: HistogramKey, stat: LatencyStat): Metric
   return { value: numberOr0(l[stat]), measured: true };
 }
 
-const DELIVERY_FIELDS = new Set(['messages.received', 'messages.expected', 'messages.lost', 'messages.duplicated', 'messages.outOfOrder', 'throughput.receivedPerSec']);
-const PUBLISH_FIELDS = new Set(['messages.sent', 'messages.acked', 'messages.lateSends', 'messages.missedSends', 'messages.publishErrors']);
-
 /**
- * When a count or rate has no data behind it, and why: "messages.lost == 0" proves nothing when nothing was
- * expected to arrive (a failed TLS handshake, a crashed broker, a subscriber that never subscribed), and
- * "messages.publishErrors == 0" nothing when no publish was ever due.
+ * When a count or rate has no data behind it, and why (the catalogue says what each figure needs):
+ * "messages.lost == 0" proves nothing when nothing was expected to arrive (a failed TLS handshake, a crashed
+ * broker, a subscriber that never subscribed), and "messages.publishErrors == 0" nothing when no publish was
+ * ever due.
  */
 function noData(summary: Summary, section: Section, field: string): string | undefined {
   const m = (summary.messages ?? {}) as unknown as Record<string, unknown>;
   const c = (summary.connections ?? {}) as unknown as Record<string, unknown>;
+  const evidence = FIGURES[section][field]?.evidence ?? 'connected';
   if (numberOr0(c.attempted) === 0) return 'no connection was attempted';
-  if (section === 'connections') return undefined;
+  if (evidence === 'attempts') return undefined;
   if (numberOr0(c.succeeded) === 0) return 'no connection succeeded';
   const expected = numberOr0(m.expected);
   const received = numberOr0(m.received);
   const due = numberOr0(m.sent) + numberOr0(m.missedSends) + numberOr0(m.publishErrors) + numberOr0(m.unsent);
-  if (DELIVERY_FIELDS.has(`${section}.${field}`)) {
-    if (field === 'lost' ? expected === 0 : expected === 0 && received === 0) return 'nothing was expected to arrive (nothing sent, or no subscription in place)';
-  } else if (PUBLISH_FIELDS.has(`${section}.${field}`) && due === 0) return 'no publish was due';
-  else if (field === 'sentPerSec' && numberOr0(m.sent) === 0) return 'nothing was sent';
-  return undefined;
+  const nothingExpected = 'nothing was expected to arrive (nothing sent, or no subscription in place)';
+  switch (evidence) {
+    case 'expectations':
+      return expected === 0 ? nothingExpected : undefined;
+    case 'deliveries':
+      return expected === 0 && received === 0 ? nothingExpected : undefined;
+    case 'publishes':
+      return due === 0 ? 'no publish was due' : undefined;
+    case 'sends':
+      return numberOr0(m.sent) === 0 ? 'nothing was sent' : undefined;
+    case 'connected':
+      return undefined;
+  }
 }
 
 function counter(summary: Summary, section: Section, field: string): MetricValue {

@@ -1,32 +1,23 @@
 /**
  * The metrics a threshold may name ("endToEnd.p99", "messages.lost", "throughput.receivedPerSec") and what kind
  * of value each is (latency in ms, a count, a rate per second), with hints for names that are not among them.
- * How a metric is read from a run's summary is measure.ts.
+ * The fields and their kinds come from the summary catalogue (metrics/summaryCatalogue.ts). How a metric is
+ * read from a run's summary is measure.ts.
  */
 import { didYouMean } from '../shared/didyoumean.js';
-import { HISTOGRAM_KEYS, type HistogramKey, type Summary } from '../metrics/types.js';
+import { HISTOGRAM_KEYS, type HistogramKey } from '../metrics/histogramKeys.js';
+import { FIGURES, LATENCY_STATS, thresholdFields, type FigureKind, type LatencyStat, type Section } from '../metrics/summaryCatalogue.js';
 
-export type MetricKind = 'latency' | 'count' | 'rate';
+export type MetricKind = 'latency' | FigureKind;
 
-export const LATENCY_STATS = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
-export type LatencyStat = (typeof LATENCY_STATS)[number];
+export { LATENCY_STATS, type LatencyStat };
 
-export const MESSAGE_FIELDS = [
-  'sent', 'acked', 'received', 'expected', 'lost', 'duplicated', 'outOfOrder',
-  'lateSends', 'missedSends', 'publishErrors', 'foreign',
-  'notOffered', 'retainedNotOffered',
-  'planned', 'unsent', 'waitingAtEnd', 'unconfirmed', 'accepted', 'refused', 'waitedSends', 'inflightWindow',
-  'notEntitled', 'awayAtEnd', 'extraCopies', 'unverifiable',
-] as const satisfies readonly (keyof Summary['messages'])[];
+/** The summary fields a threshold may name, per section: those the summary catalogue marks threshold-addressable. */
+export const MESSAGE_FIELDS: readonly string[] = thresholdFields('messages');
+export const CONNECTION_FIELDS: readonly string[] = thresholdFields('connections');
+export const THROUGHPUT_FIELDS: readonly string[] = thresholdFields('throughput');
 
-export const CONNECTION_FIELDS = [
-  'attempted', 'succeeded', 'failed', 'lost', 'reconnected', 'reconnectAttempts', 'subscribeFailed',
-] as const satisfies readonly (keyof Summary['connections'])[];
-
-export const THROUGHPUT_FIELDS = ['sentPerSec', 'receivedPerSec'] as const satisfies readonly (keyof Summary['throughput'])[];
-
-/** A summary section whose fields a threshold may name. */
-export type Section = 'messages' | 'connections' | 'throughput';
+export type { Section };
 
 /** Where a metric lives in a summary: a statistic of a latency histogram, or a field of a section. */
 export type MetricSource = { kind: 'latency'; histogram: HistogramKey; stat: LatencyStat } | { kind: 'field'; section: Section; field: string };
@@ -38,14 +29,14 @@ export interface MetricName {
   source: MetricSource;
 }
 
-const field = (section: Section, kind: MetricKind) => (f: string): MetricName => ({ path: `${section}.${f}`, kind, source: { kind: 'field', section, field: f } });
+const field = (section: Section) => (f: string): MetricName => ({ path: `${section}.${f}`, kind: FIGURES[section][f].kind, source: { kind: 'field', section, field: f } });
 
 const METRICS: ReadonlyMap<string, MetricName> = new Map(
   [
     ...HISTOGRAM_KEYS.flatMap((k) => LATENCY_STATS.map((s): MetricName => ({ path: `${k}.${s}`, kind: 'latency', source: { kind: 'latency', histogram: k, stat: s } }))),
-    ...MESSAGE_FIELDS.map(field('messages', 'count')),
-    ...CONNECTION_FIELDS.map(field('connections', 'count')),
-    ...THROUGHPUT_FIELDS.map(field('throughput', 'rate')),
+    ...MESSAGE_FIELDS.map(field('messages')),
+    ...CONNECTION_FIELDS.map(field('connections')),
+    ...THROUGHPUT_FIELDS.map(field('throughput')),
   ].map((m) => [m.path, m]),
 );
 

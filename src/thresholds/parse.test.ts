@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_KEYS } from '../metrics/types.js';
+import { HISTOGRAM_KEYS } from '../metrics/histogramKeys.js';
 import { METRIC_PATHS } from './metrics.js';
 import { parseThreshold, thresholdUnit, type ParsedThreshold } from './parse.js';
 import { tokenize } from './tokens.js';
@@ -57,7 +57,7 @@ describe('parseThreshold', () => {
     expect(METRIC_PATHS).toEqual(expect.arrayContaining(['messages.planned', 'messages.unsent', 'messages.unconfirmed', 'messages.accepted', 'unsentWait.max']));
     expect(METRIC_PATHS).toContain('messages.unverifiable');
     expect(METRIC_PATHS).not.toContain('connections.errors');
-    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 13 + 8 + 4 + 7 + 2); // + 8: the publish accounting's; + 4: the receive-side ledger's
+    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 13 + 8 + 4 + 7 + 2 + 2); // + 8: the publish accounting's; + 4: the receive-side ledger's; + 2: session recovery at reconnect
   });
 
   it('suggests the metric that was meant', () => {
