@@ -42,8 +42,8 @@ describe('target.observe', () => {
     pdi: 1`);
     expect(problemLines(parseScenarioText(text, 'o.yaml', {}))).toEqual([
       'o.yaml:5:10 target.observe.pid: must be a whole number from 1 to 4194304, got -3',
-      'o.yaml:7:12 target.observe.prometheus.url: expected an http:// or https:// metrics URL, got 'mqtt://127.0.0.1:1883' (hint: e.g. http://127.0.0.1:15692/metrics (RabbitMQ) or http://127.0.0.1:9100/metrics (node_exporter))',
-      'o.yaml:8:15 target.observe.prometheus.preset: unknown metrics preset 'rabitmq' (hint: one of: emqx, rabbitmq, node_exporter, process)',
+      "o.yaml:7:12 target.observe.prometheus.url: expected an http:// or https:// metrics URL, got 'mqtt://127.0.0.1:1883' (hint: e.g. http://127.0.0.1:15692/metrics (RabbitMQ) or http://127.0.0.1:9100/metrics (node_exporter))",
+      "o.yaml:8:15 target.observe.prometheus.preset: unknown metrics preset 'rabitmq' (hint: one of: emqx, rabbitmq, node_exporter, process)",
       expect.stringMatching(/^o\.yaml:9:18 target\.observe\.prometheus\.metrics\[0\]: custom metric "no equals sign": write name=metric\{labels\}/),
       expect.stringMatching(/^o\.yaml:10:10 target\.observe\.sys: /),
       'o.yaml:11:5 target.observe.pdi: unknown key (hint: did you mean "pid"?)',
