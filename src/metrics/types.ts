@@ -1,5 +1,6 @@
 import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
 import type { SegmentShareLedger } from './shareMerge.js';
+import type { BrokerResults, IntervalBroker } from '../observe/types.js';
 
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
@@ -291,6 +292,8 @@ export interface IntervalRow {
   endToEndHdr?: string;
   intendedExpected?: number;
   intendedUnique?: number;
+  /** The broker as observed in this second (src/observe), when the run watched it. */
+  broker?: IntervalBroker;
 }
 
 export type RunStatus = 'complete' | 'partial' | 'failed';
@@ -344,4 +347,6 @@ export interface Results {
   merged?: MergeInfo;
   /** A segment's `$share` group records, for `merge` to find duplicates across segments (see shareMerge.ts). */
   shareLedger?: SegmentShareLedger;
+  /** The broker's resources, costs and own counters, when the run watched it (src/observe; DESIGN.md §6 additions). */
+  broker?: BrokerResults;
 }

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import type { HistogramKey, LatencySummary, Results, Summary } from '../metrics/types.js';
 import { createPaint, type Paint } from './ansi.js';
 import { fmtInt, fmtMs, fmtPercent, fmtRate, fmtSec, NONE } from './format.js';
+import { brokerBlock } from './brokerTable.js';
 import { thresholdsTable } from './thresholdTable.js';
 import { deliveryOk, deliveryVerdict } from './verdict.js';
 import { runWarnings } from './warnings.js';
@@ -207,6 +208,7 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
     paint.bold('Latency'),
     latencyTable(summary.latencyMs, paint),
     '',
+    ...brokerBlock(results, paint),
     ...(byQos ? [paint.bold('Delivery by QoS'), byQos, ''] : []),
     ...(thresholds ? [paint.bold('Thresholds'), thresholds, ''] : []),
     deliveryOk(summary.messages) ? paint.green(verdict) : paint.red(verdict),
