@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
+import { withBrokerObserveOptions } from './brokerFlags.js';
 import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -37,8 +38,8 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
-program
-  .command('run')
+withBrokerObserveOptions(program
+  .command('run'))
   .description('run a scenario against a broker and write a results JSON')
   .argument('<scenario>', 'scenario YAML file')
   .option('-b, --broker <url>', 'broker URL (mqtt://, mqtts://, ws://, wss://) or "embedded"; overrides target.url. Repeat it (name=url) to compare brokers', (v: string, prev: string[] = []) => [...prev, v])
@@ -68,6 +69,8 @@ Examples:
                                    # compare: each run's JSON goes to --out (a folder, default results/)
   $ mqbench run scenarios/fanout.yaml --threshold "endToEnd.p99 < 50ms" --threshold "messages.lost == 0"
   $ mqbench run big.yaml --processes 3 --driver lean   # 3 local processes, one merged results file
+  $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-pid $(pgrep -x mosquitto)   # and watch the broker
+  $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-metrics http://127.0.0.1:15692/metrics   # RabbitMQ
 
 Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|publishAck|endToEnd|
 endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> (us, ms or s; plain = ms), messages.<field>,
@@ -174,8 +177,8 @@ Exit codes: 0 ok · 1 merged run partial or failed · 2 unreadable files, differ
     process.exitCode = await mergeCommand(files, opts);
   });
 
-program
-  .command('capacity')
+withBrokerObserveOptions(program
+  .command('capacity'))
   .description('find the highest load that meets an SLO: step the publish rate (or connections) up, then bisect')
   .argument('<scenario>', 'scenario YAML file (its publishing groups keep their shares of the rate)')
   .requiredOption('--slo <expressions>', 'comma-separated threshold expressions that must all hold, e.g. "endToEnd.p99<20ms,messages.lost==0"')
@@ -192,6 +195,7 @@ program
 Examples:
   $ mqbench capacity scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --slo "endToEnd.p99<20ms,messages.lost==0"
   $ mqbench capacity scenarios/connections.yaml --slo "connections.failed==0" --from 1000 --to 19000
+  $ mqbench capacity scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-pid $(pgrep -x mosquitto) --slo "endToEnd.p99<20ms"
 
 Each step is a full run (connect, warm-up, --step-duration). The load doubles while the SLO holds, then
 bisects between the last pass and the first failure. A step where mqbench itself saturates stops the search

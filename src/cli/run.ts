@@ -27,8 +27,10 @@ import { parseNamedBroker, runComparison } from './runMany.js';
 import { basename } from 'node:path';
 import { startLiveMetrics } from './prometheus.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
+import { observeRequest, type ObserveFlags } from '../observe/request.js';
+import { startRunObserver } from '../observe/runObserver.js';
 
-export interface RunFlags extends DistributedFlags {
+export interface RunFlags extends DistributedFlags, ObserveFlags {
   /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
   broker?: string | string[];
   repeat?: number;
@@ -93,6 +95,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   err(`mqbench ${VERSION}: ${ready.name} → ${redactUrl(ready.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
   if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
 
+  // The broker is watched from just before the workers connect (after the probe, whose messages are not the run's).
+  const watch = segmented ? null : observeRequest(ready.target.observe, flags, embedded ? { pid: process.pid } : null);
+  if (segmented && (flags.brokerPid !== undefined || flags.brokerMetrics !== undefined || ready.target.observe)) err('mqbench: the broker is not observed in a segment of a distributed run (every segment would count it)\n');
+  const watcher = watch ? await startRunObserver(watch, { target: ready.target, driver: driverByName('mqttjs'), clock: systemClock }) : null;
+
   const abort = new AbortController();
   const releaseSignals = abortOnSignals(abort);
   const gate = dist.startAt === undefined ? ipcStartGate() : undefined; // a child of run --processes
@@ -113,7 +120,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       probed,
       ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
     });
+    if (watcher) {
+      const watched = await watcher.finish(results, outcome.publishStart);
+      results = watched.results;
+      for (const w of watched.warnings) err(`mqbench: WARNING: ${w}\n`);
+    }
   } finally {
+    await watcher?.stop();
     gate?.close();
     releaseSignals();
     await embedded?.close();

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Clock } from '../shared/clock.js';
-import { maxThreadCores, parseIo, parseStat, parseStatus, TICKS_PER_SECOND } from './procfs.js';
+import { maxThreadCores, parseIo, parseMaxOpenFiles, parseStat, parseStatus, TICKS_PER_SECOND } from './procfs.js';
 import type { Reading, Source } from './types.js';
 
 export interface PidSourceOptions {
@@ -122,4 +122,13 @@ export function pidSource(opts: PidSourceOptions): Source {
     },
     close: async () => {},
   };
+}
+
+/** A process's open-files limit (soft), or null when it cannot be read. */
+export function fdLimitOf(pid: number, procRoot = '/proc'): number | null {
+  try {
+    return parseMaxOpenFiles(readFileSync(`${procRoot}/${pid}/limits`, 'utf8'));
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxThreadCores, parseIo, parseStat, parseStatus } from './procfs.js';
+import { maxThreadCores, parseIo, parseMaxOpenFiles, parseStat, parseStatus } from './procfs.js';
 
 // A real /proc/<pid>/stat line of mosquitto (fields 14-15 utime/stime = 1234/567, field 20 num_threads = 1).
 const STAT = '4242 (mosquitto) S 1 4242 4242 0 -1 4194560 1093 0 0 0 1234 567 0 0 20 0 1 0 190234 12345678 1789 18446744073709551615 1 1 0 0 0 0 0 4096 1260 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n';
@@ -53,5 +53,14 @@ describe('maxThreadCores', () => {
     const got = maxThreadCores(m(before), m(after), ms);
     if (want === null) expect(got).toBeNull();
     else expect(got).toBeCloseTo(want, 9);
+  });
+});
+
+describe('parseMaxOpenFiles', () => {
+  it('reads the soft limit of /proc/<pid>/limits', () => {
+    const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 524288               files     \n';
+    expect(parseMaxOpenFiles(text)).toBe(1024);
+    expect(parseMaxOpenFiles(text.replace('1024   ', 'unlimited'))).toBeNull();
+    expect(parseMaxOpenFiles('nothing')).toBeNull();
   });
 });

@@ -69,3 +69,9 @@ export function maxThreadCores(before: Map<string, number>, after: Map<string, n
   }
   return max;
 }
+
+/** The soft "Max open files" limit from /proc/<pid>/limits; null when missing or unlimited. */
+export function parseMaxOpenFiles(text: string): number | null {
+  const m = /^Max open files\s+(\d+|unlimited)\s+/m.exec(text);
+  return m && m[1] !== 'unlimited' ? Number(m[1]) : null;
+}

@@ -47,7 +47,8 @@ function resourcesTable(b: BrokerResults, paint: Paint): string {
     const v = res[field] as AvgMax | undefined;
     if (v) table.push([label, show(v.avg, res), show(v.max, res)]);
   }
-  for (const [name, v] of Object.entries(res.extra ?? {})) table.push([name, num(v.avg), num(v.max)]);
+  // mosquitto's own one-minute load averages ($SYS load/…/1min) repeat the per-second rates, slowly: results only.
+  for (const [name, v] of Object.entries(res.extra ?? {})) if (!name.startsWith('load1min')) table.push([name, num(v.avg), num(v.max)]);
   if (res.diskReadBytes !== undefined || res.diskWriteBytes !== undefined) {
     table.push(['disk read / written in window', { colSpan: 2, hAlign: 'right', content: `${fmtBytes(res.diskReadBytes ?? 0)} / ${fmtBytes(res.diskWriteBytes ?? 0)}` }]);
   }
