@@ -25,6 +25,8 @@ export interface StepObservation {
   connections: number;
   cores?: AvgMax;
   busiestThread?: AvgMax;
+  /** The busiest thread's demand: running + waiting for a CPU (cores). */
+  busiestDemand?: AvgMax;
   percentOfHost?: AvgMax;
   threads?: AvgMax;
   rssBytes?: AvgMax;
@@ -81,10 +83,14 @@ export function bindingResource(steps: StepObservation[], o: { unit: string; bro
     return { resource: 'none (ceiling)', text: 'the SLO held at every step: the broker\'s limit is above the highest load tried', notes };
   }
   const t = judged.busiestThread;
-  if (t && t.max >= THREAD_SATURATED_CORES) {
+  const d = judged.busiestDemand;
+  if (t && (t.max >= THREAD_SATURATED_CORES || (d && d.max >= THREAD_SATURATED_CORES))) {
     const single = judged.threads?.max === 1 || (judged.cores !== undefined && judged.cores.max - t.max < 0.1);
     const how = single ? 'single-threaded' : `its busiest thread; ${c2(judged.cores?.max ?? t.max)} cores in all`;
-    return { resource: 'cpu (thread)', text: `${name} at ${c2(t.max)} cores (${how}) at ${at(judged.load)}: CPU-bound`, notes, atLoad: judged.load };
+    const text = `${name} at ${c2(t.max)} cores (${how}) at ${at(judged.load)}: CPU-bound`;
+    if (t.max >= THREAD_SATURATED_CORES) return { resource: 'cpu (thread)', text, notes, atLoad: judged.load };
+    const starved = `its thread always had work (${c2(d!.max)} cores running or waiting for a CPU) but the host gave it only ${c2(t.max)}: other processes took the rest of the core, so on a dedicated core the limit is higher`;
+    return { resource: 'cpu (thread)', text: `${text}; ${starved}`, notes, atLoad: judged.load };
   }
   const h = judged.percentOfHost;
   if (h && h.max >= HOST_SATURATED_PERCENT) {

@@ -23,8 +23,14 @@ import { overrideBroker } from './overrides.js';
 import { loadScenarioFile, printScenarioWarnings } from './scenarioFile.js';
 import { offersFrom } from '../metrics/capabilities.js';
 import { driverByName } from '../driver/registry.js';
+import { observeRequest, type ObserveFlags } from '../observe/request.js';
+import { startRunObserver } from '../observe/runObserver.js';
+import { fdLimitOf } from '../observe/pidSource.js';
+import { bindingResource, brokerName, type StepObservation } from '../capacity/binding.js';
+import { stepBrokerText, stepObservation } from '../capacity/stepObservation.js';
+import { fmtBytes } from '../report/brokerFigures.js';
 
-export interface CapacityFlags {
+export interface CapacityFlags extends ObserveFlags {
   slo: string;
   from?: number;
   to?: number;
@@ -74,7 +80,10 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const abort = new AbortController();
   const release = abortOnSignals(abort);
   const steps: CapacityStep[] = [];
-  const figures: { load: number; p99: number; lost: number; results: Results }[] = [];
+  const figures: { load: number; p99: number; lost: number; results: Results; observed: StepObservation }[] = [];
+  // Each step watches the broker from before its workers connect to after they closed (after the probe).
+  const watch = observeRequest(base.target.observe, flags, embedded ? { pid: process.pid } : null);
+  const fdLimit = watch?.pid !== undefined && watch.tid === undefined ? fdLimitOf(watch.pid) : null;
   err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
   let verdict: { maxLoad: number | null; reason: string } = { maxLoad: null, reason: 'interrupted' };
   try {
@@ -86,8 +95,19 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
       }
       const s = atLoad(base, mode, next.load, flags.stepDuration);
       const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0), offers: offersFrom(probed) });
-      const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal });
-      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null, probed });
+      const watcher = watch ? await startRunObserver(watch, { target: base.target, driver: driverByName('mqttjs'), clock: systemClock }) : null;
+      let results: Results;
+      try {
+        const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal });
+        results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null, probed });
+        if (watcher) {
+          const watched = await watcher.finish(results, outcome.publishStart);
+          results = watched.results;
+          for (const w of watched.warnings) err(`  WARNING: ${w}\n`);
+        }
+      } finally {
+        await watcher?.stop();
+      }
       if (abort.signal.aborted) break;
       const checks = checkThresholds(results, slo);
       const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
@@ -98,8 +118,9 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
       const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
       steps.push(step);
       const p99 = results.summary.latencyMs.endToEnd.count > 0 ? results.summary.latencyMs.endToEnd.p99 : results.summary.latencyMs.connect.p99;
-      figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results });
-      err(`  step ${steps.length}: ${fmt(next.load)} ${unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
+      const observed = stepObservation(step, results, fdLimit);
+      figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results, observed });
+      err(`  step ${steps.length}: ${fmt(next.load)} ${unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}${stepBrokerText(observed, fmtBytes)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
     }
   } finally {
     release();
@@ -110,20 +131,31 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
 
 async function report(
   base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
-  figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
+  figures: { load: number; p99: number; lost: number; results: Results; observed: StepObservation }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
 ): Promise<number> {
-  const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
-  steps.forEach((s, i) => table.push([i + 1, fmt(s.load), figures[i].p99.toFixed(2), fmt(figures[i].lost), s.saturated ? 'generator saturated' : s.ok ? 'pass' : 'FAIL']));
+  const watched = figures.some((f) => f.results.broker);
+  const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', ...(watched ? ['broker CPU (cores)', 'busiest thread', 'broker RSS'] : []), 'verdict'], style: { head: [], border: [], compact: true } });
+  const cell = (x: number | undefined, f: (n: number) => string) => (x === undefined ? '–' : f(x));
+  steps.forEach((s, i) => {
+    const o = figures[i].observed;
+    const broker = watched ? [cell(o.cores?.max, (x) => x.toFixed(2)), cell(o.busiestThread?.max, (x) => x.toFixed(2)), cell(o.rssBytes?.max, fmtBytes)] : [];
+    table.push([i + 1, fmt(s.load), figures[i].p99.toFixed(2), fmt(figures[i].lost), ...broker, s.saturated ? 'generator saturated' : s.ok ? 'pass' : 'FAIL']);
+  });
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
+  const version = figures.find((f) => f.results.target.brokerVersion)?.results.target.brokerVersion;
+  const binding = bindingResource(figures.map((f) => f.observed), { unit, broker: brokerName(version) });
   const capacity: CapacityResult & Record<string, unknown> = {
-    slo: slo.map((t) => t.expression), steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
+    slo: slo.map((t) => t.expression),
+    steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated, ...brokerOfStep(figures[i].observed) })),
     maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
+    binding,
   };
   const headline = verdict.maxLoad === null
     ? `No sustainable ${unit} found: ${verdict.reason}.`
     : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
-  process.stdout.write(`${table.toString()}\n${headline}\n`);
+  const limit = [`Binding resource: ${binding.text}`, ...binding.notes].join('\n');
+  process.stdout.write(`${table.toString()}\n${headline}\n${limit}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
   if (source) {
     const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
@@ -133,4 +165,11 @@ async function report(
   }
   if (aborted) return ExitCode.interrupted;
   return verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
+}
+
+/** A step's broker figures as the capacity field records them (`capacity.steps[i].broker`). */
+function brokerOfStep(o: StepObservation): { broker?: Record<string, unknown> } {
+  const b = { cpuCores: o.cores, maxThreadCpuCores: o.busiestThread, maxThreadDemandCores: o.busiestDemand, cpuPercentOfHost: o.percentOfHost, rssBytes: o.rssBytes, fds: o.fds, fdLimit: o.fdLimit, connections: o.connections };
+  const present = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+  return o.cores || o.rssBytes || o.busiestThread ? { broker: present } : {};
 }

@@ -25,6 +25,7 @@ const ROWS: [IntervalField, string, (x: number, res: Res) => string][] = [
     return host ? `${cores(x)} = ${pct((x / host) * 100)} of ${host} CPUs` : cores(x);
   }],
   ['maxThreadCpuCores', 'busiest thread', (x) => `${cores(x)} = ${pct(x * 100)} of one core`],
+  ['maxThreadDemandCores', 'busiest thread running or waiting', (x) => cores(x)],
   ['hostCpuPercent', 'host CPU busy (whole host)', (x) => pct(x)],
   ['rssBytes', 'memory (RSS)', (x) => fmtBytes(x)],
   ['heapBytes', 'heap ($SYS)', (x) => fmtBytes(x)],
