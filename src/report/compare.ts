@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import type { Results } from '../metrics/types.js';
 import { createPaint, type Paint } from './ansi.js';
 import { COMPARE_ROWS, type CompareRow } from './compareRows.js';
+import { brokerCompareRows } from './compareBrokerRows.js';
 import { NONE } from './format.js';
 
 export interface ComparisonItem {
@@ -136,7 +137,7 @@ function markdownTable(items: readonly ComparisonItem[], lines: Line[]): string 
 /** The comparison as text, ending with a newline. Needs at least two items. */
 export function renderComparison(items: readonly ComparisonItem[], opts: ComparisonOptions): string {
   if (items.length < 2) throw new Error('renderComparison needs at least two results');
-  const lines = COMPARE_ROWS.map((row) => lineOf(row, items));
+  const lines = [...COMPARE_ROWS, ...brokerCompareRows(items.map((it) => it.results))].map((row) => lineOf(row, items));
   const differ = scenarioDifferences(items);
   const warning = differ.length > 0 ? `the scenarios differ (${differ.join(', ')}): compare the figures with care` : '';
   if (opts.markdown) {

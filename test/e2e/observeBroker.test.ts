@@ -126,8 +126,8 @@ if (!rabbitOk) console.warn(RABBITMQ_MISSING);
 describe.skipIf(!rabbitOk)('run --broker-metrics against RabbitMQ (rabbitmq_prometheus)', () => {
   let rabbit: RabbitHandle;
   beforeAll(async () => {
-    rabbit = await startRabbitMQ();
-  }, 90_000);
+    rabbit = await startRabbitMQ({ startTimeoutMs: 80_000 }); // a cold boot on a busy shared machine
+  }, 100_000);
   afterAll(async () => {
     await rabbit?.stop();
   });
