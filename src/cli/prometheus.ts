@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { InvalidArgumentError } from 'commander';
 import type { Aggregator } from '../metrics/aggregate.js';
 import { PrometheusExporter, type RunInfo } from '../report/prometheus.js';
+import { setBrokerGauges } from '../report/promBroker.js';
+import type { BrokerResults } from '../observe/types.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 
 const HOST = '127.0.0.1';
@@ -22,6 +24,8 @@ export interface LiveMetrics {
   onAggregate(agg: Aggregator): void;
   /** The run is over: take the final figures (the last snapshots arrive after the last tick). */
   finish(agg: Aggregator): void;
+  /** The broker's figures, once the run's results have them. */
+  broker(b: BrokerResults): void;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export async function startLiveMetrics(port: number, info: RunInfo): Promise<Liv
     url,
     onAggregate: (agg) => exporter.update(agg),
     finish: (agg) => exporter.update(agg, 'done'),
+    broker: (b) => setBrokerGauges(exporter.registry, b),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -124,6 +124,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       const watched = await watcher.finish(results, outcome.publishStart);
       results = watched.results;
       for (const w of watched.warnings) err(`mqbench: WARNING: ${w}\n`);
+      if (results.broker) live?.broker(results.broker);
     }
   } finally {
     await watcher?.stop();

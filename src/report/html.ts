@@ -8,6 +8,7 @@ import type { ComparisonItem } from './compare.js';
 import { inlineJson, inlineScriptText, inlineStyleText, licenseComment, type ChartLibrary } from './htmlAssets.js';
 import { clientScript, DATA_ELEMENT_ID } from './htmlClient.js';
 import { capacityCharts, percentileCharts, timeCharts, type ChartSpec, type ReportData } from './htmlData.js';
+import { brokerTimeCharts } from './htmlBrokerCharts.js';
 import { capacityTables, esc, qosTables, summaryTable, thresholdTables, warningsList } from './htmlTables.js';
 import { REPORT_CSS } from './htmlStyle.js';
 
@@ -34,7 +35,7 @@ const LOG_TOGGLE = '<label class="toggle"><input type="checkbox" id="pct-log" ch
 /** The page body's sections, in reading order, with the chart specs they place. */
 function sections(items: readonly ComparisonItem[]): { html: string[]; charts: ChartSpec[] } {
   const pct = percentileCharts(items);
-  const time = timeCharts(items);
+  const time = [...timeCharts(items), ...brokerTimeCharts(items)];
   const cap = capacityCharts(items);
   const html = [
     section('summary', 'Summary', `${summaryTable(items)}<h3>Warnings</h3>${warningsList(items)}`),

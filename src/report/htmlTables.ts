@@ -6,6 +6,7 @@ import type { QosDelivery, Results } from '../metrics/types.js';
 import { capacityOf } from './capacityShape.js';
 import { scenarioDifferences, type ComparisonItem } from './compare.js';
 import { COMPARE_ROWS } from './compareRows.js';
+import { brokerCompareRows } from './compareBrokerRows.js';
 import { fmtInt, fmtMs, fmtRate, fmtSec, NONE } from './format.js';
 import { fmtThresholdActual, thresholdsLine } from './thresholdTable.js';
 import { deliveryVerdict } from './verdict.js';
@@ -43,7 +44,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
     text('started', (r) => r.startedAt ?? NONE),
     text('measured duration', (r) => (typeof r.durationSec === 'number' ? fmtSec(r.durationSec) : NONE)),
   ];
-  for (const row of COMPARE_ROWS) {
+  for (const row of [...COMPARE_ROWS, ...brokerCompareRows(items.map((it) => it.results))]) {
     rows.push(text(row.label, (r) => {
       const v = row.read(r);
       return v === undefined ? NONE : typeof v === 'number' ? row.format(v) : v;
