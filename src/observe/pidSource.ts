@@ -109,7 +109,7 @@ export function pidSource(opts: PidSourceOptions): Source {
 
   return {
     kind: 'pid',
-    target: tid === undefined ? `pid ${pid}` : `pid ${pid} thread ${tid}`,
+    target: tid === undefined ? `pid ${pid}` : tid === pid ? `embedded broker: mqbench's main thread (pid ${pid})` : `pid ${pid} thread ${tid}`,
     notes,
     async read() {
       const atMs = clock.now();
