@@ -20,7 +20,7 @@ const perSecBytes = (x: number) => `${fmtBytes(x)}/s`;
 
 /** Rows of resources present in the results: label and how to show one value. */
 const ROWS: [IntervalField, string, (x: number, res: Res) => string][] = [
-  ['cpuCores', 'CPU (user+system)', (x, res) => {
+  ['cpuCores', 'CPU', (x, res) => {
     const host = res.cpuCores && res.cpuPercentOfHost && res.cpuPercentOfHost.avg > 0 ? Math.round((res.cpuCores.avg / res.cpuPercentOfHost.avg) * 100) : undefined;
     return host ? `${cores(x)} = ${pct((x / host) * 100)} of ${host} CPUs` : cores(x);
   }],
