@@ -13,6 +13,11 @@ import { linearFit } from '../observe/costs.js';
 
 /** Share of the host's CPUs at or above which the broker is CPU-bound on its host. */
 export const HOST_SATURATED_PERCENT = 90;
+/**
+ * Demand (running + waiting for a CPU) of the busiest thread at or above which it counts as CPU-bound though it
+ * ran less: it was runnable at least 80 % of the time, so CPU (its own, or the host's it could not get) limited it.
+ */
+export const THREAD_DEMAND_SATURATED_CORES = 0.8;
 /** Share of the open-files limit at or above which the broker is file-descriptor-bound. */
 export const FDS_SATURATED_SHARE = 0.95;
 
@@ -84,12 +89,12 @@ export function bindingResource(steps: StepObservation[], o: { unit: string; bro
   }
   const t = judged.busiestThread;
   const d = judged.busiestDemand;
-  if (t && (t.max >= THREAD_SATURATED_CORES || (d && d.max >= THREAD_SATURATED_CORES))) {
+  if (t && (t.max >= THREAD_SATURATED_CORES || (d && d.max >= THREAD_DEMAND_SATURATED_CORES))) {
     const single = judged.threads?.max === 1 || (judged.cores !== undefined && judged.cores.max - t.max < 0.1);
     const how = single ? 'single-threaded' : `its busiest thread; ${c2(judged.cores?.max ?? t.max)} cores in all`;
     const text = `${name} at ${c2(t.max)} cores (${how}) at ${at(judged.load)}: CPU-bound`;
     if (t.max >= THREAD_SATURATED_CORES) return { resource: 'cpu (thread)', text, notes, atLoad: judged.load };
-    const starved = `its thread always had work (${c2(d!.max)} cores running or waiting for a CPU) but the host gave it only ${c2(t.max)}: other processes took the rest of the core, so on a dedicated core the limit is higher`;
+    const starved = `its thread was running or waiting for a CPU ${Math.round(d!.max * 100)} % of the time but ran only ${Math.round(t.max * 100)} %: other processes on the host took the rest of the core, so on a dedicated core the limit is higher`;
     return { resource: 'cpu (thread)', text: `${text}; ${starved}`, notes, atLoad: judged.load };
   }
   const h = judged.percentOfHost;
