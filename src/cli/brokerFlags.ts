@@ -4,7 +4,6 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseCustomMetric, PRESET_NAMES } from '../observe/promPresets.js';
-import type { ObserveFlags } from '../observe/request.js';
 import { MAX_PID } from '../scenario/observeFields.js';
 
 export function parsePidArg(text: string): number {
@@ -42,15 +41,4 @@ export function withBrokerObserveOptions(cmd: Command): Command {
     .option('--broker-metric <name=metric>', 'a custom metric to read from --broker-metrics, e.g. cpuSeconds=process_cpu_seconds_total (repeatable)', parseMetricArg)
     .option('--broker-sys', 'read the broker\'s $SYS topics over one extra connection (message counters, clients, heap)')
     .option('--no-broker-sys', 'do not read $SYS, not even from a mosquitto given by --broker-pid');
-}
-
-/** The broker-watching flags of a command's parsed options. */
-export function observeFlagsOf(opts: Record<string, unknown>): ObserveFlags {
-  const out: ObserveFlags = {};
-  if (typeof opts.brokerPid === 'number') out.brokerPid = opts.brokerPid;
-  if (typeof opts.brokerMetrics === 'string') out.brokerMetrics = opts.brokerMetrics;
-  if (typeof opts.brokerMetricsPreset === 'string') out.brokerMetricsPreset = opts.brokerMetricsPreset;
-  if (Array.isArray(opts.brokerMetric)) out.brokerMetric = opts.brokerMetric as string[];
-  if (typeof opts.brokerSys === 'boolean') out.brokerSys = opts.brokerSys;
-  return out;
 }

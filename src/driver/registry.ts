@@ -2,6 +2,7 @@ import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
 import type { Driver } from './types.js';
 import type { Scenario } from '../scenario/model.js';
+import { ExitCode, UserError } from '../shared/errors.js';
 
 const drivers: Record<string, Driver> = { mqttjs: mqttjsDriver, lean: leanDriver };
 
@@ -22,4 +23,11 @@ export function driverCannot(name: string, scenario: Scenario): string | null {
   const g = scenario.groups.find((x) => x.publish?.properties || x.publish?.topicAlias || x.publish?.responseTopic || x.respond);
   if (g) return `the lean driver does not do MQTT 5 publish properties, topic aliases or request/response (group ${g.name})`;
   return null;
+}
+
+/** A usage error (exit 2) when `name` is not a driver or cannot run this scenario. */
+export function requireDriver(name: string, scenario: Scenario): void {
+  if (!drivers[name]) throw new UserError(`unknown driver "${name}"`, ExitCode.usage, `available: ${DRIVER_NAMES.join(', ')}`);
+  const cannot = driverCannot(name, scenario);
+  if (cannot) throw new UserError(`--driver ${name}: ${cannot}`, ExitCode.usage, 'use --driver mqttjs for this scenario');
 }

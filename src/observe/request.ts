@@ -69,3 +69,14 @@ export function observeRequest(spec: ObserveSpec | undefined, flags: ObserveFlag
   }
   return Object.keys(out).length === 0 ? null : out;
 }
+
+/** The broker-watching flags of a command's parsed options (commander's record, values already converted). */
+export function observeFlagsOf(opts: Record<string, unknown>): ObserveFlags {
+  const out: ObserveFlags = {};
+  if (typeof opts.brokerPid === 'number') out.brokerPid = opts.brokerPid;
+  if (typeof opts.brokerMetrics === 'string') out.brokerMetrics = opts.brokerMetrics;
+  if (typeof opts.brokerMetricsPreset === 'string') out.brokerMetricsPreset = opts.brokerMetricsPreset;
+  if (Array.isArray(opts.brokerMetric)) out.brokerMetric = opts.brokerMetric as string[];
+  if (typeof opts.brokerSys === 'boolean') out.brokerSys = opts.brokerSys;
+  return out;
+}
