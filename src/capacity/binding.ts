@@ -94,7 +94,7 @@ export function bindingResource(steps: StepObservation[], o: { unit: string; bro
     const how = single ? 'single-threaded' : `its busiest thread; ${c2(judged.cores?.max ?? t.max)} cores in all`;
     const text = `${name} at ${c2(t.max)} cores (${how}) at ${at(judged.load)}: CPU-bound`;
     if (t.max >= THREAD_SATURATED_CORES) return { resource: 'cpu (thread)', text, notes, atLoad: judged.load };
-    const starved = `its thread was running or waiting for a CPU ${Math.round(d!.max * 100)} % of the time but ran only ${Math.round(t.max * 100)} %: other processes on the host took the rest of the core, so on a dedicated core the limit is higher`;
+    const starved = `its thread was running or waiting for a CPU ${Math.min(100, Math.round(d!.max * 100))} % of the time but ran only ${Math.round(t.max * 100)} %: other processes on the host took the rest of the core, so on a dedicated core the limit is higher`;
     return { resource: 'cpu (thread)', text: `${text}; ${starved}`, notes, atLoad: judged.load };
   }
   const h = judged.percentOfHost;
