@@ -70,6 +70,13 @@ export function memoryAcrossSteps(steps: StepObservation[]): string | null {
   return `RSS grew ${fmtBytes(fit.slope)} per connection (${pts.length} steps, ${fmtInt(Math.min(...xs))} → ${fmtInt(Math.max(...xs))} connections, R² ${fit.r2.toFixed(2)})`;
 }
 
+/** The broker's busiest thread at its limit: at one core, or runnable (running or waiting for a CPU) nearly all the time. */
+function cpuBound(s: StepObservation): boolean {
+  const t = s.busiestThread;
+  const d = s.busiestDemand;
+  return t !== undefined && (t.max >= THREAD_SATURATED_CORES || (d !== undefined && d.max >= THREAD_DEMAND_SATURATED_CORES));
+}
+
 /** The verdict for a search's steps (in the order they ran). */
 export function bindingResource(steps: StepObservation[], o: { unit: string; broker?: string }): Binding {
   const name = o.broker ?? 'the broker';
@@ -78,21 +85,28 @@ export function bindingResource(steps: StepObservation[], o: { unit: string; bro
   const notes = mem ? [mem] : [];
   const failed = steps.filter((s) => !s.ok && !s.saturated).sort((a, b) => a.load - b.load);
   const saturated = steps.find((s) => s.saturated);
-  const judged = failed[0];
-  if (saturated && judged && saturated.load <= judged.load) {
-    return { resource: 'generator', text: `the generator saturated first (at ${at(saturated.load)}, below the first SLO failure at ${at(judged.load)}): this is not the broker's limit`, notes, atLoad: saturated.load };
+  let judged = failed[0];
+  let caveat = '';
+  if (saturated && (!judged || saturated.load <= judged.load)) {
+    // The generator saturated first: its figures may describe mqbench. Unless the broker's own thread was at its
+    // limit at that very step — direct evidence that the broker, too, had run out of CPU there.
+    if (!cpuBound(saturated)) {
+      const below = judged ? `, below the first SLO failure at ${at(judged.load)}` : '';
+      return { resource: 'generator', text: `the generator saturated first (at ${at(saturated.load)}${below}): this is not the broker's limit`, notes, atLoad: saturated.load };
+    }
+    judged = saturated;
+    caveat = ` (the generator saturated there too: take the load as approximate)`;
   }
   if (!judged) {
-    if (saturated) return { resource: 'generator', text: `the generator saturated first (at ${at(saturated.load)}): this is not the broker's limit`, notes, atLoad: saturated.load };
     if (steps.length === 0) return { resource: 'no step passed', text: 'no step ran', notes };
     return { resource: 'none (ceiling)', text: 'the SLO held at every step: the broker\'s limit is above the highest load tried', notes };
   }
   const t = judged.busiestThread;
   const d = judged.busiestDemand;
-  if (t && (t.max >= THREAD_SATURATED_CORES || (d && d.max >= THREAD_DEMAND_SATURATED_CORES))) {
+  if (t && cpuBound(judged)) {
     const single = judged.threads?.max === 1 || (judged.cores !== undefined && judged.cores.max - t.max < 0.1);
     const how = single ? 'single-threaded' : `its busiest thread; ${c2(judged.cores?.max ?? t.max)} cores in all`;
-    const text = `${name} at ${c2(t.max)} cores (${how}) at ${at(judged.load)}: CPU-bound`;
+    const text = `${name} at ${c2(t.max)} cores (${how}) at ${at(judged.load)}: CPU-bound${caveat}`;
     if (t.max >= THREAD_SATURATED_CORES) return { resource: 'cpu (thread)', text, notes, atLoad: judged.load };
     const starved = `its thread was running or waiting for a CPU ${Math.min(100, Math.round(d!.max * 100))} % of the time but ran only ${Math.round(t.max * 100)} %: other processes on the host took the rest of the core, so on a dedicated core the limit is higher`;
     return { resource: 'cpu (thread)', text: `${text}; ${starved}`, notes, atLoad: judged.load };

@@ -76,13 +76,13 @@ describe('run --broker-pid against mosquitto', () => {
 describe('capacity --broker-pid on a CPU-bound mosquitto', () => {
   let mosq: MosquittoHandle;
   beforeAll(async () => {
-    // Every message makes mosquitto scan 15,000 ACL patterns, each with 8 client ids to substitute (~4 ms of CPU): its one thread runs out of CPU at
+    // Every message makes mosquitto scan 15,000 ACL patterns, each with 40 client ids to substitute (~15 ms of CPU): its one thread runs out of CPU at
     // a rate the generator reaches easily, so the knee is the broker's CPU by construction.
     // Readable by the user mosquitto drops its privileges to (it reads the ACL after that).
     const dir = mkdtempSync(join(tmpdir(), 'mqbench-acl-'));
     chmodSync(dir, 0o755);
     const acl = join(dir, 'acl');
-    const patterns = Array.from({ length: 15_000 }, (_, i) => `pattern readwrite nomatch/%c/%c/%c/%c/%c/%c/%c/%c/x${i}/+`);
+    const patterns = Array.from({ length: 15_000 }, (_, i) => `pattern readwrite nomatch/${Array(40).fill('%c').join('/')}/x${i}/+`);
     writeFileSync(acl, ['topic read $SYS/#', ...patterns, 'pattern readwrite #', ''].join('\n'));
     mosq = await startMosquitto(['sys_interval 1', `acl_file ${acl}`]);
   });
@@ -106,10 +106,10 @@ groups:
   - name: pub
     count: 1
     clientId: "ab-pub-{run}-{i}"
-    publish: { topic: "ab/{run}/x", qos: 0, rate: 10/s, payload: { size: 64 } }
+    publish: { topic: "ab/{run}/x", qos: 0, rate: 2/s, payload: { size: 64 } }
 `);
     const out = join(tmp, 'cap.json');
-    const r = await mqbench(['capacity', file, '--broker-pid', String(mosq.process.pid!), '--driver', 'lean', '--slo', 'endToEnd.p99<300ms,messages.lost==0', '--from', '10/s', '--to', '5000/s', '--step-duration', '2s', '--out', out], { timeoutMs: 170_000, nice: -10 });
+    const r = await mqbench(['capacity', file, '--broker-pid', String(mosq.process.pid!), '--driver', 'lean', '--slo', 'endToEnd.p99<300ms,messages.lost==0', '--from', '2/s', '--to', '1000/s', '--step-duration', '3s', '--out', out], { timeoutMs: 170_000, nice: -10 });
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/broker CPU \(cores\) │ busiest thread │ broker RSS/);
