@@ -11,7 +11,7 @@ import {
 import { LeanOutput } from './leanOutput.js';
 import { LeanSession } from './leanSession.js';
 import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
-import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './types.js';
+import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './driver.js';
 
 /**
  * The lean driver: MQTT 3.1.1 and 5 over plain `node:net` / `node:tls` sockets, with mqtt-packet

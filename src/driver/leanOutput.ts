@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { tcpCounters, WriteLedger } from './writeLedger.js';
-import type { PublishDone } from './types.js';
+import type { PublishDone } from './driver.js';
 
 /** A turn's output is written at once when it reaches this size (the socket's back-pressure then shows). */
 const FLUSH_BYTES = 64 * 1024;

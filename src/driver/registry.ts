@@ -1,6 +1,6 @@
 import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
-import type { Driver } from './types.js';
+import type { Driver } from './driver.js';
 import type { Scenario } from '../scenario/model.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 
