@@ -10,7 +10,7 @@
  * moves it, and the readings are placed with the final origin when the observer stops.
  */
 import { readFileSync } from 'node:fs';
-import type { Driver } from '../driver/types.js';
+import type { Driver } from '../driver/driver.js';
 import { tlsOptions } from '../driver/options.js';
 import type { Results } from '../metrics/types.js';
 import type { TargetSpec } from '../scenario/model.js';
