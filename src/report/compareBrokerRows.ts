@@ -38,8 +38,3 @@ export const BROKER_COMPARE_ROWS: readonly (CompareRow & { group: 'broker' })[] 
   row('broker memory per connection', fmtBytes, (r) => r.broker?.costs?.bytesPerConnection?.bytesPerConnection),
   { label: 'broker − mqbench counts (in / out)', group: 'broker', better: 'none', format: String, read: countsDifference },
 ];
-
-/** The broker rows, only when some file of the comparison watched the broker. */
-export function brokerCompareRows(results: readonly Results[]): readonly CompareRow[] {
-  return results.some((r) => r.broker) ? BROKER_COMPARE_ROWS : [];
-}

@@ -6,7 +6,6 @@ import type { QosDelivery, Results } from '../metrics/types.js';
 import { capacityOf } from './capacityPoints.js';
 import { scenarioDifferences, type ComparisonItem } from './compare.js';
 import { COMPARE_ROWS } from './compareRows.js';
-import { brokerCompareRows } from './compareBrokerRows.js';
 import { fmtInt, fmtMs, fmtRate, fmtSec, NONE } from './format.js';
 import { fmtThresholdActual, thresholdsLine } from './thresholdTable.js';
 import { deliveryVerdict } from './verdict.js';
@@ -44,7 +43,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
     text('started', (r) => r.startedAt ?? NONE),
     text('measured duration', (r) => (typeof r.durationSec === 'number' ? fmtSec(r.durationSec) : NONE)),
   ];
-  for (const row of [...COMPARE_ROWS, ...brokerCompareRows(items.map((it) => it.results))]) {
+  for (const row of COMPARE_ROWS) {
     rows.push(text(row.label, (r) => {
       const v = row.read(r);
       return v === undefined ? NONE : typeof v === 'number' ? row.format(v) : v;
@@ -52,7 +51,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
       const v = row.read(r);
       if (row.label === 'status') return v === 'complete' ? 'ok' : 'bad';
       if (row.label === 'generator saturated' || row.label === 'broker back-pressure') return v === 'yes' ? 'bad' : '';
-      const badWhenAboveZero = row.label === 'messages lost' || row.label === 'messages duplicated' || row.label === 'connection failures';
+      const badWhenAboveZero = /^(lost|duplicated|connection failures) /.test(row.label) || / (lost|duplicated) \(% of expected\)$/.test(row.label);
       return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
     }));
   }
