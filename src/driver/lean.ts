@@ -10,6 +10,7 @@ import {
 } from './leanEncode.js';
 import { LeanOutput } from './leanOutput.js';
 import { LeanSession } from './leanSession.js';
+import { connectFields } from './connectFields.js';
 import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
 import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type Granted, type PublishDone } from './driver.js';
 
@@ -33,17 +34,7 @@ export const leanDriver: Driver = {
       const o = ep.username !== undefined && opts.username === undefined ? { ...opts, username: ep.username, password: opts.password ?? ep.password } : opts;
       let connectPacket: Buffer;
       try {
-        connectPacket = generate({
-          cmd: 'connect',
-          protocolId: 'MQTT',
-          protocolVersion: o.protocolVersion,
-          clientId: o.clientId,
-          clean: o.clean,
-          keepalive: o.keepaliveSec,
-          username: o.username,
-          password: o.password === undefined ? undefined : Buffer.from(o.password, 'utf8'),
-          ...(o.protocolVersion === 5 && o.sessionExpirySec !== undefined ? { properties: { sessionExpiryInterval: o.sessionExpirySec } } : {}),
-        });
+        connectPacket = generate({ cmd: 'connect', ...connectFields(o) });
       } catch (err) {
         return reject(new ConnectFailure(`invalid CONNECT: ${(err as Error).message}`));
       }
