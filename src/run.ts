@@ -10,7 +10,9 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { runPlan } from './coordinator/coordinator.js';
-import { requireDriver, DEFAULT_DRIVER } from './driver/registry.js';
+import { driverByName, requireDriver, DEFAULT_DRIVER } from './driver/registry.js';
+import type { ObserveRequest } from './observe/request.js';
+import { startRunObserver } from './observe/runObserver.js';
 import { offersFrom } from './metrics/capabilities.js';
 import { timelineOf, type IntervalView, type RunResult } from './metrics/outcome.js';
 import { brokenPromises } from './metrics/qosVerdict.js';
@@ -63,6 +65,14 @@ export interface RunDeps {
   /** The compiled worker entry (tests and benchmarks running a copy of dist/). */
   workerEntry?: URL;
   mqbenchVersion?: string;
+  /**
+   * Watch the broker during the run (src/observe: observeRequest): started just before the workers connect,
+   * stopped after they closed, on this thread; its figures go into `results.broker` and `intervals[i].broker`.
+   * Not for one segment of a distributed run (every segment would count the broker).
+   */
+  observe?: ObserveRequest | null;
+  /** A problem that does not fail the run (a broker observation source that failed). */
+  onWarning?: (text: string) => void;
 }
 
 /** The thresholds a run checks: the scenario's and `extra` (e.g. --threshold), each expression once. */
@@ -93,12 +103,25 @@ export async function runScenario(scenario: Scenario, deps: RunDeps = {}): Promi
   const reporters = deps.reporters ?? [];
   const plan = planScenario(scenario, deps);
   for (const r of reporters) r.onStart?.(plan);
-  const outcome = await runPlan({
-    plan, driver, clock: deps.clock ?? systemClock, signal: deps.signal, workerEntry: deps.workerEntry,
-    startAt: deps.startAt, startGate: deps.startGate,
-    onInterval: (view: IntervalView) => { for (const r of reporters) r.onInterval?.(view); },
-  });
-  const results = buildResults(outcome, await resultsContext(scenario, deps, outcome.publishStart));
+  const clock = deps.clock ?? systemClock;
+  const watcher = deps.observe && plan.segment.count <= 1 ? await startRunObserver(deps.observe, { target: scenario.target, driver: driverByName(DEFAULT_DRIVER), clock }) : null;
+  let outcome;
+  try {
+    outcome = await runPlan({
+      plan, driver, clock, signal: deps.signal, workerEntry: deps.workerEntry,
+      startAt: deps.startAt, startGate: deps.startGate,
+      onInterval: (view: IntervalView) => { for (const r of reporters) r.onInterval?.(view); },
+    });
+  } catch (err) {
+    await watcher?.stop();
+    throw err;
+  }
+  let results = buildResults(outcome, await resultsContext(scenario, deps, outcome.publishStart));
+  if (watcher) {
+    const watched = await watcher.finish(results, outcome.publishStart);
+    results = watched.results;
+    for (const w of watched.warnings) deps.onWarning?.(w);
+  }
   const result = judge(results, plan.segment.count > 1 ? [] : (deps.thresholds ?? runThresholds(scenario)));
   const done = { ...result, timeline: timelineOf(outcome) };
   for (const r of reporters) await r.onEnd?.(done);

@@ -39,6 +39,8 @@ export interface CapacityFacts {
   broker?: BrokerFigures;
   memory?: MemoryFit;
   brokerVersion?: string;
+  /** What the capacity search itself named as the binding resource at the knee (capacity.binding.text). */
+  binding?: string;
 }
 
 type Rec = Record<string, unknown>;
@@ -93,5 +95,6 @@ export function capacityFacts(label: string, results: Results): CapacityFacts | 
     ...(broker ? { broker } : {}),
     ...(memory ? { memory } : {}),
     ...(results.target?.brokerVersion ? { brokerVersion: results.target.brokerVersion } : {}),
+    ...(isRecord(raw.binding) && typeof raw.binding.text === 'string' ? { binding: raw.binding.text } : {}),
   };
 }

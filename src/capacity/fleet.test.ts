@@ -118,3 +118,11 @@ describe('confidence', () => {
     expect(levelOf([])).toBe('high');
   });
 });
+
+describe('messageCause with a capacity search\'s own verdict', () => {
+  it('takes the binding resource the capacity command named at the knee', async () => {
+    const { messageCause } = await import('./fleet.js');
+    const facts = { label: 'm', searched: 'msg/s', maxLoad: 19, reason: '', slo: ['endToEnd.p99<300ms'], passed: [19], generatorSaturated: false, atCeiling: false, deliveriesPerMessage: 1, payloadBytes: [64], qos: [0], connections: 2, binding: 'mosquitto at 0.99 cores (single-threaded) at 20 msg/s: CPU-bound' } as const;
+    expect(messageCause({ ...facts, payloadBytes: [64], qos: [0], passed: [19], slo: ['endToEnd.p99<300ms'] })).toBe('mosquitto at 0.99 cores (single-threaded) at 20 msg/s: CPU-bound');
+  });
+});

@@ -66,6 +66,8 @@ const n2 = (x: number) => {
 
 /** What ran out at a message-rate limit, from the broker's CPU at the best step. */
 export function messageCause(f: CapacityFacts): string {
+  // The capacity search judged every step's resources (binding.ts): its verdict comes first.
+  if (f.binding) return f.binding;
   const b = f.broker;
   const thread = b?.busiestThread?.max;
   // Direct evidence that the broker ran out comes first; else what stopped the search.

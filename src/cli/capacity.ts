@@ -14,6 +14,11 @@ import { groupPublishRate, type GroupSpec, type Scenario } from '../scenario/mod
 import { ExitCode, UserError } from '../shared/errors.js';
 import { parseThreshold, type Threshold } from '../thresholds/parse.js';
 import { driverByName } from '../driver/registry.js';
+import { observeFlagsOf, observeRequest, type ObserveFlags } from '../observe/request.js';
+import { fdLimitOf } from '../observe/pidSource.js';
+import { bindingResource, brokerName, type StepObservation } from '../capacity/binding.js';
+import { brokerOfStep, stepBrokerText, stepObservation } from '../capacity/stepObservation.js';
+import { fmtBytes } from '../report/brokerFigures.js';
 import { abortOnSignals, type CliIo } from './io.js';
 import { readOptions } from './options.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
@@ -23,7 +28,7 @@ import { prepareTarget } from './target.js';
 import { probeRunCapabilities } from './capabilityProbe.js';
 import { loadRunScenario } from './scenarioFile.js';
 
-export interface CapacityFlags extends CiFlags {
+export interface CapacityFlags extends CiFlags, ObserveFlags {
   slo: string;
   from?: number;
   to?: number;
@@ -37,7 +42,7 @@ export interface CapacityFlags extends CiFlags {
 /** commander's option record of `capacity` → CapacityFlags. */
 export function capacityFlagsFrom(o: Record<string, unknown>): CapacityFlags {
   const { num, str } = readOptions(o);
-  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs', junit: str('junit'), csv: str('csv') };
+  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs', junit: str('junit'), csv: str('csv'), ...observeFlagsOf(o) };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -72,6 +77,8 @@ interface Search {
   from: number;
   to: number;
   slo: Threshold[];
+  /** The broker process's open-files limit, when it is watched by pid. */
+  fdLimit?: number | null;
 }
 
 function searchOf(base: Scenario, flags: CapacityFlags, slo: Threshold[]): Search {
@@ -86,6 +93,8 @@ interface Figure {
   p99: number;
   lost: number;
   results: Results;
+  /** What the step's run observed of the broker (empty of figures when it was not watched). */
+  observed: StepObservation;
 }
 
 type Verdict = { maxLoad: number | null; reason: string };
@@ -102,12 +111,16 @@ export async function capacityCommand(io: CliIo, file: string, flags: CapacityFl
   printScenarioWarnings(io, loaded, atLoad(wanted, wantedSearch.mode, wantedSearch.from, flags.stepDuration));
   // Every step runs on the broker's real address (the embedded one's, when it is used).
   const { scenario: base, embedded } = await prepareTarget(io, wanted);
-  const search: Search = { ...wantedSearch, base };
+  // Each step watches the broker from before its workers connect to after they closed (after the probe).
+  const observe = observeRequest(base.target.observe, flags, embedded ? { pid: process.pid } : null);
+  const fdLimit = observe?.pid !== undefined && observe.tid === undefined ? fdLimitOf(observe.pid) : null;
+  const search: Search = { ...wantedSearch, base, fdLimit };
   const probed = await probeRunCapabilities(io, base, driverByName(flags.driver));
   const abort = new AbortController();
   const release = abortOnSignals(io, abort);
   io.stderr.write(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${search.unit} from ${fmt(search.from)} to ${fmt(search.to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
-  const deps: RunDeps = { driver: flags.driver, workers: flags.workers, probed, signal: abort.signal, secretPaths: loaded.secretPaths, embedded: embedded !== null, thresholds: slo };
+  const deps: RunDeps = { driver: flags.driver, workers: flags.workers, probed, signal: abort.signal, secretPaths: loaded.secretPaths, embedded: embedded !== null, thresholds: slo,
+    ...(observe ? { observe, onWarning: (w: string) => io.stderr.write(`  WARNING: ${w}\n`) } : {}) };
   let found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict };
   try {
     found = await searchCapacity(io, search, flags.stepDuration, deps);
@@ -138,26 +151,38 @@ async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: R
     steps.push(step);
     const e2e = results.summary.latencyMs.endToEnd;
     const p99 = e2e.count > 0 ? e2e.p99 : results.summary.latencyMs.connect.p99;
-    figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results });
-    io.stderr.write(`  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
+    const observed = stepObservation(step, results, search.fdLimit);
+    figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results, observed });
+    io.stderr.write(`  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}${stepBrokerText(observed, fmtBytes)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
   }
 }
 
 async function report(io: CliIo, search: Search, flags: CapacityFlags & { file: string }, found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }, aborted: boolean): Promise<number> {
   const { steps, figures, verdict } = found;
   const { unit } = search;
-  const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
-  steps.forEach((s, i) => table.push([i + 1, fmt(s.load), figures[i].p99.toFixed(2), fmt(figures[i].lost), s.saturated ? 'generator saturated' : s.ok ? 'pass' : 'FAIL']));
+  const watched = figures.some((f) => f.results.broker);
+  const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', ...(watched ? ['broker CPU (cores)', 'busiest thread', 'broker RSS'] : []), 'verdict'], style: { head: [], border: [], compact: true } });
+  const cell = (x: number | undefined, f: (n: number) => string) => (x === undefined ? '–' : f(x));
+  steps.forEach((s, i) => {
+    const o = figures[i].observed;
+    const broker = watched ? [cell(o.cores?.max, (x) => x.toFixed(2)), cell(o.busiestThread?.max, (x) => x.toFixed(2)), cell(o.rssBytes?.max, fmtBytes)] : [];
+    table.push([i + 1, fmt(s.load), figures[i].p99.toFixed(2), fmt(figures[i].lost), ...broker, s.saturated ? 'generator saturated' : s.ok ? 'pass' : 'FAIL']);
+  });
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
+  const version = figures.find((f) => f.results.target.brokerVersion)?.results.target.brokerVersion;
+  const binding = bindingResource(figures.map((f) => f.observed), { unit, broker: brokerName(version) });
   const capacity: CapacityResult & Record<string, unknown> = {
-    slo: search.slo.map((t) => t.expression), steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
+    slo: search.slo.map((t) => t.expression),
+    steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated, ...brokerOfStep(figures[i].observed) })),
     maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
+    binding,
   };
   const headline = verdict.maxLoad === null
     ? `No sustainable ${unit} found: ${verdict.reason}.`
     : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
-  io.stdout.write(`${table.toString()}\n${headline}\n`);
+  const limit = [`Binding resource: ${binding.text}`, ...binding.notes].join('\n');
+  io.stdout.write(`${table.toString()}\n${headline}\n${limit}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
   const code = aborted ? ExitCode.interrupted : verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
   if (!source) return code;

@@ -9,6 +9,8 @@ Examples:
                                    # compare: each run's JSON goes to --out (a folder, default results/)
   $ mqbench run scenarios/fanout.yaml --threshold "endToEnd.p99 < 50ms" --threshold "messages.lost == 0"
   $ mqbench run big.yaml --processes 3 --driver lean   # 3 local processes, one merged results file
+  $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-pid $(pgrep -x mosquitto)   # and watch the broker
+  $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-metrics http://127.0.0.1:15692/metrics   # RabbitMQ
 
 Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|publishAck|endToEnd|
 endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> (us, ms or s; plain = ms), messages.<field>,
@@ -74,6 +76,7 @@ export const CAPACITY_HELP = `
 Examples:
   $ mqbench capacity scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --slo "endToEnd.p99<20ms,messages.lost==0"
   $ mqbench capacity scenarios/connections.yaml --slo "connections.failed==0" --from 1000 --to 19000
+  $ mqbench capacity scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-pid $(pgrep -x mosquitto) --slo "endToEnd.p99<20ms"
 
 Each step is a full run (connect, warm-up, --step-duration). The load doubles while the SLO holds, then
 bisects between the last pass and the first failure. A step where mqbench itself saturates stops the search

@@ -8,6 +8,7 @@ import { DEFAULT_DRIVER, DRIVER_NAMES } from '../driver/registry.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { parseCooldownArg, parseDurationArg, parseLevelArg, parseLoadArg, parsePracticalArg, parseScaleArg, parseSeedArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { withBrokerObserveOptions } from './brokerFlags.js';
 import { capacityCommand, capacityFlagsFrom } from './capacity.js';
 import { compareCommand, compareFlagsFrom } from './compare.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
@@ -93,8 +94,8 @@ function errorExitCode(io: CliIo, err: unknown): number {
 type Done = (code: number) => void;
 
 function addRun(program: Command, io: CliIo, done: Done): void {
-  program
-    .command('run')
+  withBrokerObserveOptions(program
+    .command('run'))
     .description('run a scenario against a broker and write a results JSON')
     .argument('<scenario>', 'scenario YAML file')
     .option('-b, --broker <url>', 'broker URL (mqtt://, mqtts://, ws://, wss://) or "embedded"; overrides target.url. Repeat it (name=url) to compare brokers', (v: string, prev: string[] = []) => [...prev, v])
@@ -202,8 +203,8 @@ function addSuite(program: Command, io: CliIo, done: Done): void {
 }
 
 function addCapacity(program: Command, io: CliIo, done: Done): void {
-  program
-    .command('capacity')
+  withBrokerObserveOptions(program
+    .command('capacity'))
     .description('find the highest load that meets an SLO: step the publish rate (or connections) up, then bisect')
     .argument('<scenario>', 'scenario YAML file (its publishing groups keep their shares of the rate)')
     .requiredOption('--slo <expressions>', 'comma-separated threshold expressions that must all hold, e.g. "endToEnd.p99<20ms,messages.lost==0"')

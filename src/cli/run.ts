@@ -30,6 +30,7 @@ import { printScenarioWarnings } from './scenarioFile.js';
 import { prepareTarget } from './target.js';
 import { probeRunCapabilities } from './capabilityProbe.js';
 import { loadRunScenario } from './scenarioFile.js';
+import { observeRequest } from '../observe/request.js';
 
 /** A run made ready: the scenario as it will run and everything `runScenario` is given besides. */
 interface Prepared {
@@ -84,8 +85,20 @@ async function prepare(io: CliIo, loaded: LoadedScenario, scenario: Scenario, fl
     startAt: dist.startAt, thresholds: runThresholds(ready, flags.threshold), secretPaths: loaded.secretPaths,
     embedded: embedded !== null, brokerVersion: version,
     ...(dist.recorded ? { segmentRecord: (publishStart: number) => segmentInfo(dist, publishStart, io.env) } : {}),
+    ...observeDeps(io, ready, flags, embedded, dist.segment.count > 1),
   };
   return { scenario: ready, dist, live, embedded, deps };
+}
+
+/** The broker to watch (src/observe): from target.observe, the --broker-* flags and the embedded broker; not in a segment. */
+function observeDeps(io: CliIo, ready: Scenario, flags: RunFlags, embedded: EmbeddedBroker | null, segmented: boolean): Pick<RunDeps, 'observe' | 'onWarning'> {
+  const asked = flags.brokerPid !== undefined || flags.brokerMetrics !== undefined || ready.target.observe !== undefined;
+  if (segmented) {
+    if (asked) io.stderr.write('mqbench: the broker is not observed in a segment of a distributed run (every segment would count it)\n');
+    return {};
+  }
+  const observe = observeRequest(ready.target.observe, flags, embedded ? { pid: process.pid } : null);
+  return observe ? { observe, onWarning: (w) => io.stderr.write(`mqbench: WARNING: ${w}\n`) } : {};
 }
 
 function reportersOf(io: CliIo, p: Prepared, view: RunView): Reporter[] {

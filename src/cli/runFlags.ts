@@ -5,6 +5,7 @@
  */
 import type { Segment } from '../plan/segment.js';
 import type { Threshold } from '../thresholds/parse.js';
+import { observeFlagsOf, type ObserveFlags } from '../observe/request.js';
 import { readOptions } from './options.js';
 
 /** Options of distributed runs (--segment, --run-id, --start-at, --start-delay). */
@@ -17,7 +18,7 @@ export interface DistributedFlags {
   startDelay?: number;
 }
 
-export interface RunFlags extends DistributedFlags {
+export interface RunFlags extends DistributedFlags, ObserveFlags {
   /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
   brokers: string[];
   repeat: number;
@@ -76,6 +77,7 @@ export function runFlagsFrom(o: Record<string, unknown>): RunFlags {
     startDelay: num('startDelay'),
     junit: str('junit'),
     csv: str('csv'),
+    ...observeFlagsOf(o),
   };
 }
 

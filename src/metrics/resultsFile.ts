@@ -7,6 +7,7 @@ import type { EncodedHistograms } from './histogramKeys.js';
 import type { MergeInfo, SegmentInfo, SegmentShareLedger } from './segmentTypes.js';
 import type { Phase } from './snapshot.js';
 import type { Summary } from './summary.js';
+import type { BrokerResults, IntervalBroker } from '../observe/types.js';
 
 export interface IntervalRow {
   /** Seconds since the publish phase started (negative during connect). */
@@ -31,6 +32,8 @@ export interface IntervalRow {
   endToEndHdr?: string;
   intendedExpected?: number;
   intendedUnique?: number;
+  /** The broker as observed in this second (src/observe), when the run watched it. */
+  broker?: IntervalBroker;
 }
 
 export type RunStatus = 'complete' | 'partial' | 'failed';
@@ -93,4 +96,6 @@ export interface Results {
    * and `summary.messages.inflightWindow` this is the run's whole mergeable measurement.
    */
   counters?: Counters;
+  /** The broker's resources, costs and own counters, when the run watched it (src/observe; DESIGN.md §6 additions). */
+  broker?: BrokerResults;
 }

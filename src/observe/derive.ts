@@ -52,6 +52,7 @@ function ratesBetween(a: Reading, b: Reading, v: Values): void {
   if (sec <= 0) return;
   // Read as a gauge, but it is the busiest thread's rate since the previous reading: it goes with the rates.
   if (b.gauges.maxThreadCpuCores !== undefined) v.maxThreadCpuCores = b.gauges.maxThreadCpuCores;
+  if (b.gauges.maxThreadDemandCores !== undefined) v.maxThreadDemandCores = b.gauges.maxThreadDemandCores;
   for (const [from, to] of RATES) {
     const d = counterDelta(a, b, from);
     if (d !== null) v[to] = d / sec;

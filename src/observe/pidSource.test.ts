@@ -58,7 +58,7 @@ describe('pidSource (on a procfs look-alike)', () => {
     const b = await src.read();
     expect(b!.counters.cpuSeconds).toBe(1.5);
     expect(b!.gauges.maxThreadCpuCores).toBeCloseTo(0.5, 9);
-    expect(src.target).toBe('pid 42 thread 42');
+    expect(src.target).toBe("embedded broker: mqbench's main thread (pid 42)");
     expect(src.notes[0]).toMatch(/CPU is thread 42's only; RSS, threads, fds and disk I\/O are the whole process 42 \(mqbench's own load generator included\)/);
   });
 

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Clock } from '../shared/clock.js';
-import { maxThreadCores, parseIo, parseStat, parseStatus, TICKS_PER_SECOND } from './procfs.js';
+import { maxThreadCores, maxThreadDemand, parseIo, parseMaxOpenFiles, parseSchedstat, parseStat, parseStatus, TICKS_PER_SECOND } from './procfs.js';
 import type { Reading, Source } from './types.js';
 
 export interface PidSourceOptions {
@@ -42,7 +42,24 @@ export function pidSource(opts: PidSourceOptions): Source {
   let ioNote = false;
   const hostCpus = cpus().length;
   let lastThreads = new Map<string, number>();
+  let lastDemand = new Map<string, number>();
   let lastAt = 0;
+  let schedstat = true;
+
+  /** Running + waiting ns of each thread (or of `tid` only), from schedstat; empty where the kernel has none. */
+  function threadDemand(tids: Iterable<string>): Map<string, number> {
+    const ns = new Map<string, number>();
+    if (!schedstat) return ns;
+    for (const t of tids) {
+      try {
+        const s = parseSchedstat(readFileSync(`${proc}/task/${t}/schedstat`, 'utf8'));
+        if (s) ns.set(t, s.runNs + s.waitNs);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && t === String(tid ?? pid)) schedstat = false; // no sched_info in this kernel
+      }
+    }
+    return ns;
+  }
 
   function threadTicks(): Map<string, number> {
     const ticks = new Map<string, number>();
@@ -92,7 +109,7 @@ export function pidSource(opts: PidSourceOptions): Source {
 
   return {
     kind: 'pid',
-    target: tid === undefined ? `pid ${pid}` : `pid ${pid} thread ${tid}`,
+    target: tid === undefined ? `pid ${pid}` : tid === pid ? `embedded broker: mqbench's main thread (pid ${pid})` : `pid ${pid} thread ${tid}`,
     notes,
     async read() {
       const atMs = clock.now();
@@ -116,10 +133,23 @@ export function pidSource(opts: PidSourceOptions): Source {
       const perThread = tid === undefined ? threads : new Map([[String(tid), st.cpuTicks]]);
       const busiest = maxThreadCores(lastThreads, perThread, atMs - lastAt);
       if (busiest !== null) reading.gauges.maxThreadCpuCores = busiest;
+      const demand = threadDemand(perThread.keys());
+      const busiestDemand = maxThreadDemand(lastDemand, demand, atMs - lastAt);
+      if (busiestDemand !== null) reading.gauges.maxThreadDemandCores = busiestDemand;
       lastThreads = perThread;
+      lastDemand = demand;
       lastAt = atMs;
       return reading;
     },
     close: async () => {},
   };
+}
+
+/** A process's open-files limit (soft), or null when it cannot be read. */
+export function fdLimitOf(pid: number, procRoot = '/proc'): number | null {
+  try {
+    return parseMaxOpenFiles(readFileSync(`${procRoot}/${pid}/limits`, 'utf8'));
+  } catch {
+    return null;
+  }
 }

@@ -69,3 +69,32 @@ export function maxThreadCores(before: Map<string, number>, after: Map<string, n
   }
   return max;
 }
+
+/** The soft "Max open files" limit from /proc/<pid>/limits; null when missing or unlimited. */
+export function parseMaxOpenFiles(text: string): number | null {
+  const m = /^Max open files\s+(\d+|unlimited)\s+/m.exec(text);
+  return m && m[1] !== 'unlimited' ? Number(m[1]) : null;
+}
+
+/** /proc/<pid>/task/<tid>/schedstat: time on a CPU and time runnable but waiting for one, in ns (sched_info). */
+export function parseSchedstat(text: string): { runNs: number; waitNs: number } | null {
+  const f = text.trim().split(/\s+/).map(Number);
+  return f.length >= 2 && Number.isFinite(f[0]) && Number.isFinite(f[1]) ? { runNs: f[0], waitNs: f[1] } : null;
+}
+
+/**
+ * The busiest thread's CPU *demand* in cores: time running plus time runnable but waiting for a CPU (ns),
+ * per second. A thread that always had work is at 1 however little CPU the host gave it. Null without a
+ * thread seen twice.
+ */
+export function maxThreadDemand(before: Map<string, number>, after: Map<string, number>, elapsedMs: number): number | null {
+  if (elapsedMs <= 0) return null;
+  let max: number | null = null;
+  for (const [tid, ns] of after) {
+    const prev = before.get(tid);
+    if (prev === undefined || ns < prev) continue;
+    const cores = (ns - prev) / 1e6 / elapsedMs;
+    if (max === null || cores > max) max = cores;
+  }
+  return max;
+}

@@ -132,7 +132,7 @@ export const PRESETS: Record<string, Preset> = {
 
 export const PRESET_NAMES = Object.keys(PRESETS);
 
-const GAUGE_FIELDS: readonly string[] = ['rssBytes', 'threads', 'fds', 'connections', 'maxThreadCpuCores', 'heapBytes', 'heapMaxBytes', 'hostCpus', 'hostCpuPercent', 'hostMemUsedBytes', 'hostMemTotalBytes'] satisfies GaugeName[];
+const GAUGE_FIELDS: readonly string[] = ['rssBytes', 'threads', 'fds', 'connections', 'maxThreadCpuCores', 'maxThreadDemandCores', 'heapBytes', 'heapMaxBytes', 'hostCpus', 'hostCpuPercent', 'hostMemUsedBytes', 'hostMemTotalBytes'] satisfies GaugeName[];
 const COUNTER_FIELDS: readonly string[] = ['cpuSeconds', 'messagesReceived', 'messagesSent', 'bytesReceived', 'bytesSent', 'packetsReceived', 'packetsSent', 'diskReadBytes', 'diskWriteBytes', 'hostCpuBusySeconds', 'observerDeliveries'] satisfies CounterName[];
 
 /** `field=selector[*k|/k]`: a known field (e.g. cpuSeconds, rssBytes) or any other name (kept under `extra`). */

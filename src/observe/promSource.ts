@@ -56,8 +56,9 @@ export function promSource(opts: PromSourceOptions): Source {
         text = await res.text();
         if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
       } catch (err) {
-        const e = err as Error & { cause?: { code?: string } };
-        const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+        const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+        // Node's fetch says "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND …) is in its cause.
+        const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
         throw new Error(`cannot scrape ${url.toString()}: ${why}`, { cause: err });
       }
       let index;

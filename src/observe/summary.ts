@@ -22,7 +22,7 @@ export interface RunFacts {
 }
 
 const FIELDS: IntervalField[] = [
-  'cpuCores', 'maxThreadCpuCores', 'cpuPercentOfHost', 'rssBytes', 'threads', 'fds', 'connections', 'heapBytes',
+  'cpuCores', 'maxThreadCpuCores', 'maxThreadDemandCores', 'cpuPercentOfHost', 'rssBytes', 'threads', 'fds', 'connections', 'heapBytes',
   'receivedPerSec', 'sentPerSec', 'bytesReceivedPerSec', 'bytesSentPerSec', 'diskReadBytesPerSec', 'diskWriteBytesPerSec',
   'hostCpuPercent', 'hostMemUsedBytes',
 ];

@@ -15,6 +15,11 @@ export interface Gauges {
   connections: number;
   /** CPU of the broker's busiest thread over the last sampling period (pid source only). */
   maxThreadCpuCores: number;
+  /**
+   * The busiest thread's CPU demand over the last sampling period: running + runnable but waiting for a CPU
+   * (schedstat), in cores. At ~1 the thread always had work: CPU-bound, even when a contended host gave it less.
+   */
+  maxThreadDemandCores: number;
   /** mosquitto's own allocation counters ($SYS heap). */
   heapBytes: number;
   heapMaxBytes: number;
@@ -77,6 +82,7 @@ export interface Source {
 export interface IntervalBroker {
   cpuCores?: number;
   maxThreadCpuCores?: number;
+  maxThreadDemandCores?: number;
   /** cpuCores as a share of the host's CPUs (100 = every CPU of the host busy with the broker). */
   cpuPercentOfHost?: number;
   rssBytes?: number;

@@ -5,6 +5,7 @@
  */
 import type { HistogramKey, Results } from '../metrics/types.js';
 import { fmtInt, fmtMs, fmtRate } from './format.js';
+import { BROKER_COMPARE_ROWS } from './compareBrokerRows.js';
 
 /**
  * How a row is judged: 'lower' is better low (latency, loss, late sends); 'plan' is a ratio to the plan, better
@@ -160,4 +161,6 @@ export const COMPARE_ROWS: readonly CompareRow[] = [
   text('thresholds', thresholdVerdict),
   text('generator saturated', (r) => (typeof r.generator?.saturated === 'boolean' ? (r.generator.saturated ? 'yes' : 'no') : undefined)),
   text('broker back-pressure', (r) => (m(r)?.planned === undefined ? undefined : r.summary.backPressure ? 'yes' : 'no')),
+  // The broker's own figures (results.broker): shown when some run watched the broker.
+  ...BROKER_COMPARE_ROWS,
 ];

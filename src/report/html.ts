@@ -10,6 +10,7 @@ import { buildComparison } from './compareModel.js';
 import { inlineJson, inlineScriptText, inlineStyleText, licenseComment, type ChartLibrary } from './htmlAssets.js';
 import { clientScript, DATA_ELEMENT_ID } from './htmlClient.js';
 import { comparisonTable } from './htmlCompare.js';
+import { brokerTimeCharts } from './htmlBrokerCharts.js';
 import { capacityChart, PCT_LOG, percentileCharts, TIME_LOG, timeCharts, type ChartSpec, type ReportData } from './htmlData.js';
 import { brokerOrder, chartRuns, groupByScenario, overviewTable, type ScenarioGroup } from './htmlGroups.js';
 import { capacityTables, esc, qosTables, summaryTable, thresholdTables, warningsList } from './htmlTables.js';
@@ -42,7 +43,7 @@ function groupSection(g: ScenarioGroup, gi: number, brokers: readonly string[], 
   const runs = chartRuns(g, brokers);
   const runItems: ComparisonItem[] = runs.map((r) => ({ label: r.name, results: r.item.results }));
   const pct = percentileCharts(prefix, runs);
-  const time = timeCharts(prefix, runs);
+  const time = [...timeCharts(prefix, runs), ...brokerTimeCharts(prefix, runs)];
   const cap = capacityChart(prefix, runs);
   charts.push(...pct, ...time, ...(cap ? [cap] : []));
   const differ = workloadDifferences(g.items.map((it) => it.results));

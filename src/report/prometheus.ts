@@ -14,9 +14,10 @@ import { PROMETHEUS_COUNTERS } from '../metrics/catalogue.js';
 import type { Counters } from '../metrics/counterFields.js';
 import { zeroCounters } from '../metrics/counters.js';
 import { HISTOGRAM_KEYS, type HistogramKey } from '../metrics/histogramKeys.js';
-import type { IntervalView } from '../metrics/outcome.js';
+import type { IntervalView, RunResult } from '../metrics/outcome.js';
 import type { Phase } from '../metrics/snapshot.js';
 import { HISTOGRAM_CATALOGUE } from '../metrics/summaryCatalogue.js';
+import { setBrokerGauges } from './promBroker.js';
 import { bucketDelta, emptyBuckets, HdrFedHistogram, hdrBuckets, type BucketCounts } from './promHistogram.js';
 import type { Reporter } from './reporter.js';
 
@@ -85,6 +86,11 @@ export class PrometheusExporter implements Reporter {
   /** As a run Reporter: every interval view; the final one (every last snapshot in) sets the phase to done. */
   onInterval(view: IntervalView): void {
     this.update(view.agg, view.final ? 'done' : undefined);
+  }
+
+  /** As a run Reporter: the results are built; the broker's figures (when the run watched it) become gauges. */
+  onEnd(result: RunResult): void {
+    if (result.results.broker) setBrokerGauges(this.registry, result.results.broker);
   }
 
   /** Takes the aggregator's growth since the last call; a new aggregator instance counts from zero. */

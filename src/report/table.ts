@@ -10,6 +10,7 @@ import type { LatencySummary, Summary } from '../metrics/summary.js';
 import { CONNECTION_FIGURES as C, HISTOGRAM_CATALOGUE, MESSAGE_FIGURES as M, THROUGHPUT_FIGURES as T } from '../metrics/summaryCatalogue.js';
 import { createPaint, type Paint } from './ansi.js';
 import { fmtInt, fmtMs, fmtPercent, fmtRate, fmtSec, NONE } from './format.js';
+import { brokerBlock } from './brokerTable.js';
 import { thresholdsTable } from './thresholdTable.js';
 import { deliveryOk, deliveryVerdict } from './verdict.js';
 import { runWarnings } from './warnings.js';
@@ -205,6 +206,7 @@ export function renderSummary(results: Results, opts: RenderOptions = {}): strin
     paint.bold('Latency'),
     latencyTable(summary.latencyMs, paint),
     '',
+    ...brokerBlock(results, paint),
     ...(byQos ? [paint.bold('Delivery by QoS'), byQos, ''] : []),
     ...(thresholds ? [paint.bold('Thresholds'), thresholds, ''] : []),
     deliveryOk(summary.messages) ? paint.green(verdict) : paint.red(verdict),

@@ -118,12 +118,20 @@ function checkPublish(pub: CheckedPublish, at: PathSegment[], name: string | und
   return problems;
 }
 
+/** A Prometheus source reads a preset's metrics or named ones: at least one of the two. */
+function checkObserve(doc: CheckedScenario): PathProblem[] {
+  const prom = validOr(validOr(validOr(doc.target)?.observe)?.prometheus);
+  if (!prom || prom.preset !== undefined || prom.metrics !== undefined) return [];
+  return [{ path: ['target', 'observe', 'prometheus'], message: 'needs a preset or metrics to read', hint: 'e.g. preset: rabbitmq, or metrics: ["cpuSeconds=process_cpu_seconds_total"]' }];
+}
+
 export function crossCheck(doc: CheckedScenario): PathProblem[] {
-  if (!isValid(doc.groups)) return [];
+  const observe = checkObserve(doc);
+  if (!isValid(doc.groups)) return observe;
   const groups = validItems(doc.groups);
   const names = doc.groups.map((g) => (isValid(g) ? validOr(g.name) : undefined));
   const known = names.filter((n): n is string => n !== undefined);
-  const problems = [...checkStages(doc), ...checkMqtt5(doc, groups), ...checkEventGroups(doc, known)];
+  const problems = [...observe, ...checkStages(doc), ...checkMqtt5(doc, groups), ...checkEventGroups(doc, known)];
   const firstIndex = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === undefined) return;

@@ -24,6 +24,26 @@ const tls = j.object(
   },
 );
 
+const observe = j.object(
+  { description: 'Watch the broker during the run (CPU, memory, fds, disk I/O, its message counters): a process on this machine, a Prometheus endpoint and/or its $SYS topics. --broker-pid, --broker-metrics and --broker-sys add to it. A source that fails is reported, never fatal.' },
+  {
+    pid: j.integer({ description: 'Process id of the broker on this machine (read from /proc).', examples: [1234] }, 1, 4_194_304),
+    prometheus: j.object(
+      { description: 'A Prometheus metrics endpoint of the broker or its host, scraped once a second.' },
+      {
+        url: j.text({ description: 'http:// or https:// URL of the endpoint (credentials in it are sent as HTTP Basic auth, never written out).', examples: ['http://127.0.0.1:15692/metrics', 'http://127.0.0.1:18083/api/v5/prometheus/stats'] }, j.match('[hH][tT][tT][pP][sS]?://[^\\s/?#]+.*', 'expected an http:// or https:// URL')),
+        preset: j.text({ description: 'Which metric names to read: emqx, rabbitmq, node_exporter (the host) or process (any Prometheus client library).', examples: ['rabbitmq', 'emqx', 'node_exporter'] }, j.match('emqx|rabbitmq|node_exporter|process', 'one of: emqx, rabbitmq, node_exporter, process')),
+        metrics: j.array(
+          { description: 'Custom metrics as name=metric{labels}, optionally *k or /k to change units; a known name (cpuSeconds, rssBytes, fds, messagesReceived …) fills that figure.', examples: [['cpuSeconds=process_cpu_seconds_total', 'queueDepth=rabbitmq_queue_messages']] },
+          j.text({ description: 'name=metric{labels}', examples: ['rssBytes=process_resident_memory_bytes'] }),
+        ),
+      },
+      ['url'],
+    ),
+    sys: j.bool({ description: "true: read the broker's $SYS topics (mosquitto) over one extra connection: message counters, clients, heap. Automatic when the pid is a mosquitto process.", examples: [true] }),
+  },
+);
+
 const target = j.object(
   { description: 'The broker under test. `--broker` on the command line overrides url (and urls).' },
   {
@@ -46,6 +66,7 @@ const target = j.object(
     username: j.text({ description: 'MQTT username. Use ${VAR} to read it from the environment.', examples: ['${MQTT_USER}'] }),
     password: j.text({ description: 'MQTT password. Use ${VAR} to read it from the environment; never written to results.', examples: ['${MQTT_PASSWORD}'] }),
     tls,
+    observe,
   },
 );
 

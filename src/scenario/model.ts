@@ -25,6 +25,18 @@ export interface TargetSpec {
   password?: string;
   /** TLS settings for mqtts:// and wss:// (the loader refuses them on other URLs). */
   tls?: TlsSpec;
+  /** Where to watch the broker during the run (src/observe); command-line flags add to it. */
+  observe?: ObserveSpec;
+}
+
+/** target.observe: the broker's resources, from a local process, a Prometheus endpoint and/or its $SYS topics. */
+export interface ObserveSpec {
+  /** A broker process on this machine, read from procfs. */
+  pid?: number;
+  /** A Prometheus endpoint: a preset's metric names (emqx, rabbitmq, node_exporter, process) and/or custom ones. */
+  prometheus?: { url: string; preset?: string; metrics?: string[] };
+  /** Read the broker's $SYS topics over one extra connection (mosquitto). */
+  sys?: boolean;
 }
 
 /**

@@ -84,6 +84,8 @@ export function redactScenario(s: Scenario, secretPaths: readonly string[]): Rec
     if (Array.isArray(target.urls)) target.urls = (target.urls as unknown[]).map((u) => (typeof u === 'string' ? redactUrl(u) : u));
     if (target.password !== undefined) target.password = REDACTED;
     if (target.tls !== null && typeof target.tls === 'object') redactTls(target.tls as Record<string, unknown>);
+    const prom = (target.observe as { prometheus?: Record<string, unknown> } | undefined)?.prometheus;
+    if (prom && typeof prom.url === 'string') prom.url = redactUrl(prom.url);
   }
   for (const p of secretPaths) {
     const path = parsePath(p);

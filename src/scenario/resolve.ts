@@ -8,7 +8,7 @@ import { assertNever } from '../shared/assertNever.js';
 import { defaultTargets, usesVar } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
-import type { EventSpec, GroupSpec, PayloadBody, PayloadSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
+import type { EventSpec, GroupSpec, ObserveSpec, PayloadBody, PayloadSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
 
 type GroupInput = ScenarioInput['groups'][number];
 type PublishInput = NonNullable<GroupInput['publish']>;
@@ -121,6 +121,17 @@ function resolveTls(t: NonNullable<ScenarioInput['target']['tls']>): TlsSpec {
   return out;
 }
 
+function resolveObserve(o: NonNullable<ScenarioInput['target']['observe']>): ObserveSpec {
+  const out: ObserveSpec = {};
+  if (o.pid !== undefined) out.pid = o.pid;
+  if (o.prometheus !== undefined) {
+    const p = o.prometheus;
+    out.prometheus = { url: p.url, ...(p.preset !== undefined ? { preset: p.preset } : {}), ...(p.metrics !== undefined ? { metrics: [...p.metrics] } : {}) };
+  }
+  if (o.sys !== undefined) out.sys = o.sys;
+  return out;
+}
+
 export function resolveScenario(input: ScenarioInput): Scenario {
   const groupNames = input.groups.map((g) => g.name);
   const t = input.target;
@@ -142,6 +153,7 @@ export function resolveScenario(input: ScenarioInput): Scenario {
   if (t.username !== undefined) out.target.username = t.username;
   if (t.password !== undefined) out.target.password = t.password;
   if (t.tls !== undefined) out.target.tls = resolveTls(t.tls);
+  if (t.observe !== undefined) out.target.observe = resolveObserve(t.observe);
   if (input.workers !== undefined) out.workers = input.workers;
   return out;
 }

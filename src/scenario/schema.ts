@@ -11,6 +11,7 @@ import { defaultMapping, derive, entries, list, mapping } from './decodeMappings
 import * as a from './addressParsers.js';
 import * as v from './fieldParsers.js';
 import type { PathSegment } from './problems.js';
+import { observeShape } from './observeFields.js';
 import { eventAction, publishPace } from './schemaDerived.js';
 import { clientIdTemplate, DEFAULT_CLIENT_ID_TEMPLATE, publishTemplate, responseTemplate, subscribeTemplate, willTemplate } from './templateFields.js';
 
@@ -47,6 +48,8 @@ const shapes = {
     username: field(v.mqttText('username')).optional(),
     password: field(v.text()).optional(),
     tls: mapping(tlsShape).optional(),
+    // Where to watch the broker during the run (src/observe): pid, prometheus, sys.
+    observe: mapping(observeShape).optional(),
   },
   connect: {
     rate: field(v.rate).default(1000),

@@ -61,7 +61,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["unknown-key-root.yaml", ":2:1 duraton: unknown key (hint: did you mean \"duration\"?)"],
   ["unknown-key-spaces.yaml", ":5:5 groups[0][\"client id\"]: unknown key (hint: did you mean \"clientId\"?)"],
   ["unknown-key-subscribe.yaml", ":6:27 groups[0].subscribe[0].qso: unknown key (hint: did you mean \"qos\"?)"],
-  ["unknown-key-target.yaml", ":4:3 target.host: unknown key (hint: allowed keys: url, urls, sourceAddresses, mqttVersion, username, password, tls)"],
+  ["unknown-key-target.yaml", ":4:3 target.host: unknown key (hint: allowed keys: url, urls, sourceAddresses, mqttVersion, username, password, tls, observe)"],
   // Zero, negative and absurd numbers
   ["connect-rate-zero.yaml", ":6:22 groups[0].connect.rate: rate must be more than 0/s"],
   ["count-absurd.yaml", ":3:29 groups[0].count: must be a whole number from 1 to 10000000, got 1000000000000"],
