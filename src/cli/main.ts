@@ -50,7 +50,7 @@ program
   .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
   .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')
   .option('--threshold <expr>', 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; added to the scenario\'s thresholds)', parseThresholdArg)
-  .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .addOption(new Option('--driver <name>', 'MQTT client: lean (default) or mqttjs (mqtt.js, to cross-check)').choices(['lean', 'mqttjs']).default('lean'))
   .option('--segment <i/N>', 'run segment i of N (0-based) of every group\'s clients; combine the shards with mqbench merge', parseSegmentArg)
   .option('--run-id <id>', 'run id shared by all segments ({run} in ids and topics); with --segment, required unless --start-at is given', parseRunIdArg)
   .option('--start-at <time>', 'begin publishing at this ISO time (e.g. 2030-01-02T03:04:05Z); connect before it', parseStartAtArg)
@@ -67,7 +67,7 @@ Examples:
   $ mqbench run scenarios/fanout.yaml --broker mosquitto=mqtt://127.0.0.1:1883 --broker emqx=mqtt://127.0.0.1:1884 --repeat 3 --markdown
                                    # compare: each run's JSON goes to --out (a folder, default results/)
   $ mqbench run scenarios/fanout.yaml --threshold "endToEnd.p99 < 50ms" --threshold "messages.lost == 0"
-  $ mqbench run big.yaml --processes 3 --driver lean   # 3 local processes, one merged results file
+  $ mqbench run big.yaml --processes 3                 # 3 local processes, one merged results file
 
 Thresholds: <metric> <op> <value>, op one of < <= > >= == !=; metrics <connect|publishAck|endToEnd|
 endToEndUncorrected|reconnect>.<min|mean|p50|p90|p99|p999|max> (us, ms or s; plain = ms), messages.<field>,
@@ -185,7 +185,7 @@ program
   .option('--step-duration <duration>', 'measured time of each step', parseDurationArg, 5000)
   .option('-w, --workers <n>', 'worker threads', parseWorkersArg)
   .option('-o, --out <file>', 'results file (default: results/<scenario>-capacity-<timestamp>.json)')
-  .addOption(new Option('--driver <name>', 'MQTT client implementation').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .addOption(new Option('--driver <name>', 'MQTT client: lean (default) or mqttjs (mqtt.js, to cross-check)').choices(['lean', 'mqttjs']).default('lean'))
   .addHelpText(
     'after',
     `
@@ -240,7 +240,7 @@ program
   .option('-b, --broker <url>', 'broker to probe (mqtt://, mqtts://, ws://, wss://); overrides the scenario\'s target.url')
   .option('-c, --connections <n>', 'connections you plan to open from this machine (default: the scenario\'s clients)', parseConnectionsArg)
   .option('-s, --scenario <file>', 'scenario YAML: its clients, target and features (QoS, retain, $share) are checked')
-  .addOption(new Option('--driver <name>', 'driver the run will use (for the memory estimate)').choices(['mqttjs', 'lean']).default('mqttjs'))
+  .addOption(new Option('--driver <name>', 'driver the run will use (for the memory estimate)').choices(['lean', 'mqttjs']).default('lean'))
   .addHelpText(
     'after',
     `

@@ -14,7 +14,7 @@ import { systemClock } from '../shared/clock.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
-import { driverByName, driverCannot } from '../driver/registry.js';
+import { driverByName } from '../driver/registry.js';
 import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
 import { abortOnSignals, loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
 import { scenarioAsRun } from './overrides.js';
@@ -73,8 +73,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
   if (flags.summary !== false && !(flags.quiet && flags.segment)) printScenarioWarnings(loaded, scenario);
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
-  const cannot = driverCannot(flags.driver, scenario);
-  if (cannot) throw new UserError(`--driver ${flags.driver}: ${cannot}`, ExitCode.usage, 'use --driver mqttjs for this scenario');
   const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
   const dist = resolveDistributed(flags, scenario, redacted, Date.now());
   const segmented = dist.segment.count > 1;

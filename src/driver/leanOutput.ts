@@ -1,4 +1,5 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { scheduleFlush } from './leanBatch.js';
 import { tcpCounters, WriteLedger } from './writeLedger.js';
 import type { PublishDone } from './types.js';
 
@@ -26,10 +27,7 @@ export class LeanOutput {
   sentSinceTick = false;
   private closed = false;
 
-  constructor(
-    private readonly sock: Socket,
-    private readonly schedule: (o: LeanOutput) => void,
-  ) {
+  constructor(private readonly sock: Duplex) {
     this.ledger = new WriteLedger(sock);
   }
 
@@ -40,7 +38,7 @@ export class LeanOutput {
     if (b === null) {
       this.buf = Buffer.allocUnsafe(n > this.hint ? n : this.hint);
       this.length = n;
-      this.schedule(this);
+      scheduleFlush(this);
       return 0;
     }
     if (len + n > b.length) {

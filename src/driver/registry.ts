@@ -1,25 +1,15 @@
 import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
 import type { Driver } from './types.js';
-import type { Scenario } from '../scenario/model.js';
 
-const drivers: Record<string, Driver> = { mqttjs: mqttjsDriver, lean: leanDriver };
+/** `lean` (the default) and `mqttjs` (mqtt.js, for cross-checking) run every scenario. */
+const drivers: Record<string, Driver> = { lean: leanDriver, mqttjs: mqttjsDriver };
 
 export const DRIVER_NAMES = Object.keys(drivers);
-export const DEFAULT_DRIVER = 'mqttjs';
+export const DEFAULT_DRIVER = 'lean';
 
 export function driverByName(name: string): Driver {
   const d = drivers[name];
   if (!d) throw new Error(`unknown driver "${name}"; available: ${DRIVER_NAMES.join(', ')}`);
   return d;
-}
-
-/** Why `name` cannot run this scenario, or null. The lean driver covers the hot path, not every MQTT 5 feature. */
-export function driverCannot(name: string, scenario: Scenario): string | null {
-  if (name !== 'lean') return null;
-  const urls = scenario.target.urls ?? [scenario.target.url];
-  if (urls.some((u) => /^wss?:/i.test(u))) return 'the lean driver does not support ws:// or wss://';
-  const g = scenario.groups.find((x) => x.publish?.properties || x.publish?.topicAlias || x.publish?.responseTopic || x.respond);
-  if (g) return `the lean driver does not do MQTT 5 publish properties, topic aliases or request/response (group ${g.name})`;
-  return null;
 }
