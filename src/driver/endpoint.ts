@@ -31,8 +31,22 @@ const SCHEMES: Readonly<Record<string, { transport: Transport; tls: boolean; por
   wss: { transport: 'ws', tls: true, ports: 'wss:' },
 };
 
-/** Where to connect, or why the URL cannot be used (never quoting credentials). */
+/** The last URLs parsed (a run connects thousands of clients to one or a few URLs). */
+const cache = new Map<string, Endpoint | string>();
+const CACHE_MAX = 64;
+
+/** Where to connect, or why the URL cannot be used (never quoting credentials). The result is shared: do not change it. */
 export function parseEndpoint(url: string): Endpoint | string {
+  let ep = cache.get(url);
+  if (ep === undefined) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    ep = parse(url);
+    cache.set(url, ep);
+  }
+  return ep;
+}
+
+function parse(url: string): Endpoint | string {
   let u: URL;
   try {
     u = new URL(url);

@@ -82,14 +82,17 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   private lastError = '';
   private lostReason = '';
   private connectTimer: NodeJS.Timeout | null;
-  private attempt: { resolve: (c: Connection) => void; reject: (e: Error) => void } | null;
+  private attempt: { resolve: (c: Connection) => void; reject: (e: Error) => void; opts: ConnectOptions } | null;
+  /** From the options (the options object itself is not kept). */
+  private readonly keepaliveSec: number;
+  private readonly wantAliases: boolean;
   private endPromise: Promise<void> | null = null;
   private endResolve: (() => void) | null = null;
   private endTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly sock: Duplex,
-    private readonly opts: ConnectOptions,
+    opts: ConnectOptions,
     private readonly events: ConnectionEvents,
     private readonly session: LeanSession,
     connectPacket: Buffer,
@@ -100,7 +103,9 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     this.output = new LeanOutput(sock);
     // MQTT 3.1.1 keeps a clean-session-0 session; MQTT 5 one with Clean Start 0 and a session expiry.
     this.resumable = opts.session !== undefined && !opts.clean && (opts.protocolVersion !== 5 || (opts.sessionExpirySec ?? 0) > 0);
-    this.attempt = { resolve, reject };
+    this.keepaliveSec = opts.keepaliveSec;
+    this.wantAliases = opts.topicAliases === true;
+    this.attempt = { resolve, reject, opts };
     (sock as Owned)[CONN] = this;
     sock.on('data', onData);
     sock.on('error', onError);
@@ -355,13 +360,13 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     clearTimeout(this.connectTimer!);
     this.connectTimer = null;
     this.state = OPEN;
-    if (this.opts.topicAliases && this.aliasMax > 0) this.aliasOut = new Map();
+    if (this.wantAliases && this.aliasMax > 0) this.aliasOut = new Map();
     // The session's held publishes go first (session present), or fail (the broker has none).
     const session = this.session;
     session.attach(this.output);
     if (this.sessionPresent) session.resend(this.output);
     else session.end('the broker did not resume the session (CONNACK session present = 0)');
-    const ka = serverKeepAlive ?? this.opts.keepaliveSec;
+    const ka = serverKeepAlive ?? this.keepaliveSec;
     if (ka > 0) {
       this.wheel = keepaliveWheel((ka * 1000) / TICKS_PER_PERIOD);
       this.wheel.add(this);
@@ -401,7 +406,7 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
 
   /** @internal */
   connectTimedOut(): void {
-    this.failAttempt(`timeout: no CONNACK within ${this.opts.timeoutMs} ms`);
+    if (this.attempt) this.failAttempt(`timeout: no CONNACK within ${this.attempt.opts.timeoutMs} ms`);
   }
 
   private failAttempt(reason: string): void {

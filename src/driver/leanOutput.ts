@@ -89,11 +89,18 @@ export class LeanOutput {
     if (this.closed || s.destroyed || s.writableEnded) return;
     this.hint = len < 64 ? 64 : len > 65536 ? 65536 : len;
     this.submitted += len;
-    const rec = this.ledger.mark(this.submitted);
-    s.write(len === b.length ? b : b.subarray(0, len), this.ledger.onWritten);
-    // Nothing left in Node's buffer: this write is in the kernel already (its callback comes next tick).
-    if (s.writableLength === 0) this.ledger.completedAtOnce(rec);
     this.sentSinceTick = true;
+    const chunk = len === b.length ? b : b.subarray(0, len);
+    const ledger = this.ledger;
+    // Only a write that carries a publish is marked (acks, pings, CONNECT: no callback to wait for).
+    if (!ledger.needsMark()) {
+      s.write(chunk);
+      return;
+    }
+    const rec = ledger.mark(this.submitted);
+    s.write(chunk, ledger.onWritten);
+    // Nothing left in Node's buffer: this write is in the kernel already (its callback comes next tick).
+    if (s.writableLength === 0) ledger.completedAtOnce(rec);
   }
 
   /**
