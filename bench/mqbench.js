@@ -1,6 +1,6 @@
-// The MQBENCH contender: plans and runs a scenario with the compiled mqbench (dist/) in this process —
-// the coordinator on the main thread and its worker thread(s) — exactly as `mqbench run` would, minus the
-// terminal output. Forked by bench/run.js so process.cpuUsage() and RSS describe mqbench alone. It gets one
+// The MQBENCH contender: runs a scenario with the compiled mqbench (dist/) in this process through its public
+// API (dist/index.js: parseScenarioText → runScenario) — the coordinator on the main thread and its worker
+// thread(s) — exactly as `mqbench run` would, minus the terminal output. Forked by bench/run.js so process.cpuUsage() and RSS describe mqbench alone. It gets one
 // JSON argument ({ mode, url, driver, ... }) and sends back one result message.
 import { pathToFileURL } from 'node:url';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
@@ -9,12 +9,7 @@ const cfg = JSON.parse(process.argv[2]);
 // bench/run.js passes a private copy of dist/ taken at the start of the run, so a rebuild by someone else
 // during the run cannot change what is measured; standalone, this uses ../dist.
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
-const { runPlan } = await import(new URL('coordinator/coordinator.js', dist));
-const { buildResults } = await import(new URL('metrics/results.js', dist));
-const { buildRunPlan } = await import(new URL('plan/plan.js', dist));
-const { parseScenarioText } = await import(new URL('scenario/load.js', dist));
-const { systemClock } = await import(new URL('shared/clock.js', dist));
-const BARRIER_LEAD_MS = 50; // coordinator.ts: publishing starts this long after every worker reported 'connected'
+const { parseScenarioText, runScenario } = await import(new URL('index.js', dist));
 
 const sec = (ms) => `${Math.round(ms)}ms`;
 
@@ -71,48 +66,20 @@ function scenarioFor(c) {
   }
 }
 
-/**
- * A clock for the coordinator that remembers what it was asked, to find the connect barrier afterwards:
- * runPlan reads now() for `connectAt`, broadcasts 'connect' and then arms its 1 s progress timer.
- */
-function recordingClock() {
-  const nows = [];
-  let barrierNow = null;
-  return {
-    clock: {
-      now: () => {
-        const t = systemClock.now();
-        nows.push(t);
-        return t;
-      },
-      setTimeout: (fn, ms) => {
-        if (barrierNow === null && ms === 1000 && nows.length > 0) barrierNow = nows[nows.length - 1];
-        return systemClock.setTimeout(fn, ms);
-      },
-      clearTimeout: (h) => systemClock.clearTimeout(h),
-      setImmediate: (fn) => systemClock.setImmediate(fn),
-    },
-    connectAt: () => (barrierNow === null ? null : barrierNow + BARRIER_LEAD_MS),
-  };
-}
-
 async function main() {
   const yaml = scenarioFor(cfg);
-  const result = parseScenarioText(yaml, `bench-${cfg.mode}.yaml`, {});
-  if (!result.ok) throw new Error(`bench scenario is invalid: ${result.problems.map((p) => p.message).join('; ')}`);
-  const { scenario } = result.loaded;
-  const plan = buildRunPlan(scenario, { workers: cfg.workers, runId: Math.random().toString(16).slice(2, 8), runTag: (Math.random() * 2 ** 32) >>> 0 });
+  const parsed = parseScenarioText(yaml, `bench-${cfg.mode}.yaml`, {});
+  if (!parsed.ok) throw new Error(`bench scenario is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  const { scenario } = parsed.loaded;
   const sampler = startSampler(cfg.mode === 'idle' ? 100 : 50);
-  const rec = recordingClock();
-  const workerEntry = new URL('worker/entry.js', dist);
   const cpu0 = cpuSeconds();
   const t0 = now();
-  const outcome = await runPlan({ plan, driver: cfg.driver, clock: rec.clock, workerEntry });
+  // No thresholds: the scenario has none, and the verdicts are the bench's to judge.
+  const { results, timeline } = await runScenario(scenario, { workers: cfg.workers, driver: cfg.driver, mqbenchVersion: 'bench' });
   const cpuTotalSec = cpuSeconds() - cpu0;
   const wallSec = (now() - t0) / 1000;
   sampler.stop();
   if (cfg.debug) for (const x of sampler.samples) console.error(((x.t - t0) / 1000).toFixed(2), (x.cpu).toFixed(2), (x.rss / 1e6).toFixed(1));
-  const results = buildResults(outcome, { mqbenchVersion: 'bench', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false });
   const s = results.summary;
   const base = {
     driver: cfg.driver, status: results.status, statusReason: results.statusReason ?? null,
@@ -121,7 +88,7 @@ async function main() {
   };
   if (cfg.mode === 'qos0' || cfg.mode === 'qos1') {
     // CPU over the measured window only (interpolated from the sampler), per message sent in that window.
-    const cpuSec = sampler.cpuAt(outcome.measureEnd) - sampler.cpuAt(outcome.measureFrom);
+    const cpuSec = sampler.cpuAt(timeline.measureEnd) - sampler.cpuAt(timeline.measureFrom);
     const inWindow = s.throughput.sentPerSec * results.durationSec;
     return {
       ...base, windowSec: results.durationSec,
@@ -132,19 +99,20 @@ async function main() {
     };
   }
   if (cfg.mode === 'idle') {
-    const connectAt = rec.connectAt();
-    const connectedAt = outcome.publishStart ? outcome.publishStart - BARRIER_LEAD_MS : null;
+    // The connect phase: from the connect barrier (worker threads up, no connection yet) to every worker connected.
+    const connectAt = timeline.connectAt || null;
+    const connectedAt = timeline.connectedAt || null;
     const phaseOk = connectAt !== null && connectedAt !== null && connectedAt > connectAt && connectAt > t0;
     const phaseSec = phaseOk ? (connectedAt - connectAt) / 1000 : null;
     const succeeded = s.connections.succeeded;
     // RSS before: at the connect barrier (worker threads up, no connection yet); after: end of the hold.
     const rssBefore = phaseOk ? sampler.rssAt(connectAt) : null;
-    const rssAfter = sampler.rssAt(outcome.measureEnd);
+    const rssAfter = sampler.rssAt(timeline.measureEnd);
     // When half the connections were open, from the per-second series (1 s resolution: a row ends at
     // publishStart + t seconds).
     const half = Math.ceil(succeeded / 2);
     const halfRow = results.intervals.find((row) => row.phase === 'connect' && row.connections >= half);
-    const firstHalfSec = phaseOk && halfRow ? (outcome.publishStart + halfRow.t * 1000 - connectAt) / 1000 : null;
+    const firstHalfSec = phaseOk && halfRow ? (timeline.publishStart + halfRow.t * 1000 - connectAt) / 1000 : null;
     return {
       ...base, connections: cfg.connections, succeeded, failed: s.connections.failed, errors: s.connections.errors,
       connectLatencyCount: s.latencyMs.connect.count, connectMs: s.latencyMs.connect,

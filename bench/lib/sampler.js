@@ -1,6 +1,6 @@
 // Samples this process's CPU time (all threads: process.cpuUsage is process-wide) and RSS on a timer,
 // so a contender's cost can be read over any window after the fact (e.g. mqbench's measured window,
-// which is only known once runPlan returns).
+// which is only known once runScenario returns).
 import { performance } from 'node:perf_hooks';
 
 export const now = () => performance.timeOrigin + performance.now();

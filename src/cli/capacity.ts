@@ -1,28 +1,22 @@
-import { availableParallelism } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import Table from 'cli-table3';
-import { runPlan } from '../coordinator/coordinator.js';
-import { checkThresholds } from '../thresholds/evaluate.js';
-import { parseThreshold, type Threshold } from '../thresholds/parse.js';
-import { buildResults } from '../metrics/results.js';
+import type { EmbeddedBroker } from '../broker/embedded.js';
 import type { Results } from '../metrics/types.js';
 import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
-import { buildRunPlan } from '../plan/plan.js';
 import { scaleScenario } from '../plan/scale.js';
 import type { CapacityResult } from '../report/capacityShape.js';
 import { defaultResultsPath } from '../report/json.js';
-import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { redactScenario, redactUrl } from '../scenario/redact.js';
+import { runScenario, type RunDeps } from '../run.js';
+import { redactUrl } from '../scenario/redact.js';
 import { groupPublishRate, type GroupSpec, type Scenario } from '../scenario/model.js';
-import { systemClock } from '../shared/clock.js';
 import { ExitCode, UserError } from '../shared/errors.js';
-import { connectionLimits } from '../shared/fdlimit.js';
-import { VERSION } from '../shared/version.js';
-import { abortOnSignals, prepareTarget, probeRunCapabilities } from './session.js';
-import { overrideBroker } from './overrides.js';
-import { loadScenarioFile, printScenarioWarnings } from './scenarioFile.js';
-import { offersFrom } from '../metrics/capabilities.js';
+import { parseThreshold, type Threshold } from '../thresholds/parse.js';
 import { driverByName } from '../driver/registry.js';
+import { abortOnSignals, type CliIo } from './io.js';
+import { readOptions } from './options.js';
+import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
+import { overrideBroker } from './overrides.js';
+import { printScenarioWarnings } from './scenarioFile.js';
+import { loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
 
 export interface CapacityFlags {
   slo: string;
@@ -35,7 +29,12 @@ export interface CapacityFlags {
   driver: string;
 }
 
-const err = (s: string) => process.stderr.write(s);
+/** commander's option record of `capacity` → CapacityFlags. */
+export function capacityFlagsFrom(o: Record<string, unknown>): CapacityFlags {
+  const { num, str } = readOptions(o);
+  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs' };
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The scenario at one load: total publish rate spread over the publishing groups as written, or a client count. */
@@ -49,86 +48,115 @@ function atLoad(base: Scenario, mode: 'rate' | 'connections', load: number, step
 
 const totalPublishRate = (s: Scenario) => s.groups.reduce((r, g) => r + groupPublishRate(g), 0);
 
-/** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
-export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
-  const slo: Threshold[] = flags.slo.split(',').map((x) => x.trim()).filter(Boolean).map((expr) => {
+/** --slo: comma-separated threshold expressions, each checked now (a typo is a usage error before anything runs). */
+function parseSlo(text: string): Threshold[] {
+  const slo = text.split(',').map((x) => x.trim()).filter(Boolean).map((expr) => {
     const p = parseThreshold(expr);
     if (!p.ok) throw new UserError(`--slo: ${p.message}`, ExitCode.usage, p.hint);
     return p.threshold;
   });
   if (slo.length === 0) throw new UserError('--slo needs at least one expression', ExitCode.usage, 'e.g. --slo "endToEnd.p99<20ms,messages.lost==0"');
-  const loaded = await loadScenarioFile(file, connectionLimits());
+  return slo;
+}
+
+/** What the search varies, and between which loads. */
+interface Search {
+  base: Scenario;
+  mode: 'rate' | 'connections';
+  unit: string;
+  from: number;
+  to: number;
+  slo: Threshold[];
+}
+
+function searchOf(base: Scenario, flags: CapacityFlags, slo: Threshold[]): Search {
+  const publishRate = totalPublishRate(base);
+  const mode = publishRate > 0 ? 'rate' : 'connections';
+  const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
+  return { base, mode, unit: mode === 'rate' ? 'msg/s' : 'connections', from: flags.from ?? Math.max(1, Math.round(current / 10)), to: flags.to ?? current * 100, slo };
+}
+
+interface Figure {
+  load: number;
+  p99: number;
+  lost: number;
+  results: Results;
+}
+
+type Verdict = { maxLoad: number | null; reason: string };
+
+/** `mqbench capacity`: step the load up, then bisect, until the SLO breaks. Returns the exit code. */
+export async function capacityCommand(io: CliIo, file: string, flags: CapacityFlags): Promise<number> {
+  const slo = parseSlo(flags.slo);
+  const loaded = await loadRunScenario(io, file, 1);
   if (typeof loaded === 'number') return loaded;
   const wanted = flags.broker ? overrideBroker(loaded.scenario, flags.broker) : loaded.scenario;
   await checkOutBeforeRun(flags.out);
-  const publishRate = totalPublishRate(wanted);
-  const mode = publishRate > 0 ? 'rate' : 'connections';
-  const unit = mode === 'rate' ? 'msg/s' : 'connections';
-  const current = mode === 'rate' ? publishRate : wanted.groups.reduce((n, g) => n + g.count, 0);
-  const from = flags.from ?? Math.max(1, Math.round(current / 10));
-  const to = flags.to ?? current * 100;
-  printScenarioWarnings(loaded, atLoad(wanted, mode, from, flags.stepDuration));
+  const wantedSearch = searchOf(wanted, flags, slo);
+  printScenarioWarnings(io, loaded, atLoad(wanted, wantedSearch.mode, wantedSearch.from, flags.stepDuration));
   // Every step runs on the broker's real address (the embedded one's, when it is used).
-  const { scenario: base, embedded } = await prepareTarget(wanted);
-  const probed = await probeRunCapabilities(base, driverByName(flags.driver));
+  const { scenario: base, embedded } = await prepareTarget(io, wanted);
+  const search: Search = { ...wantedSearch, base };
+  const probed = await probeRunCapabilities(io, base, driverByName(flags.driver));
   const abort = new AbortController();
-  const release = abortOnSignals(abort);
-  const steps: CapacityStep[] = [];
-  const figures: { load: number; p99: number; lost: number; results: Results }[] = [];
-  err(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${unit} from ${fmt(from)} to ${fmt(to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
-  let verdict: { maxLoad: number | null; reason: string } = { maxLoad: null, reason: 'interrupted' };
+  const release = abortOnSignals(io, abort);
+  io.stderr.write(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${search.unit} from ${fmt(search.from)} to ${fmt(search.to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
+  const deps: RunDeps = { driver: flags.driver, workers: flags.workers, probed, signal: abort.signal, secretPaths: loaded.secretPaths, embedded: embedded !== null, thresholds: slo };
+  let found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict };
   try {
-    for (;;) {
-      const next = nextStep(steps, { from, to });
-      if (next.done) {
-        verdict = next;
-        break;
-      }
-      const s = atLoad(base, mode, next.load, flags.stepDuration);
-      const plan = buildRunPlan(s, { workers: flags.workers ?? Math.max(1, availableParallelism() - 1), runId: randomBytes(3).toString('hex'), runTag: randomBytes(4).readUInt32LE(0), offers: offersFrom(probed) });
-      const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal });
-      const results = buildResults(outcome, { mqbenchVersion: VERSION, scenario: { ...redactScenario(s, loaded.secretPaths), name: s.name }, targetUrl: redactUrl(s.target.url), embedded: embedded !== null, probed });
-      if (abort.signal.aborted) break;
-      const checks = checkThresholds(results, slo);
-      const failed = checks.filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
-      if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
-      // Messages still waiting for the broker when the step ended: it did not take the planned rate, whatever the SLO
-      // says about loss (waits it caught up with show in the corrected latency instead).
-      if ((results.summary.messages.waitingAtEnd ?? 0) > 0) failed.push(results.summary.backPressure?.reason ?? 'planned rate not reached (broker back-pressure)');
-      const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
-      steps.push(step);
-      const p99 = results.summary.latencyMs.endToEnd.count > 0 ? results.summary.latencyMs.endToEnd.p99 : results.summary.latencyMs.connect.p99;
-      figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results });
-      err(`  step ${steps.length}: ${fmt(next.load)} ${unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
-    }
+    found = await searchCapacity(io, search, flags.stepDuration, deps);
   } finally {
     release();
-    await embedded?.close();
+    await closeBroker(embedded);
   }
-  return report(base, flags, slo, unit, steps, figures, verdict, abort.signal.aborted);
+  return report(io, search, flags, found, abort.signal.aborted);
 }
 
-async function report(
-  base: Scenario, flags: CapacityFlags, slo: readonly Threshold[], unit: string, steps: CapacityStep[],
-  figures: { load: number; p99: number; lost: number; results: Results }[], verdict: { maxLoad: number | null; reason: string }, aborted: boolean,
-): Promise<number> {
+const closeBroker = async (b: EmbeddedBroker | null) => b?.close();
+
+/** Runs step after step until the search is done or interrupted. */
+async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: RunDeps): Promise<{ steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }> {
+  const steps: CapacityStep[] = [];
+  const figures: Figure[] = [];
+  for (;;) {
+    const next = nextStep(steps, { from: search.from, to: search.to });
+    if (next.done) return { steps, figures, verdict: next };
+    const { results } = await runScenario(atLoad(search.base, search.mode, next.load, stepMs), deps);
+    if (deps.signal?.aborted) return { steps, figures, verdict: { maxLoad: null, reason: 'interrupted' } };
+    const failed = (results.thresholds ?? []).filter((c) => !c.ok).map((c) => `${c.expression} (${c.note ?? `was ${fmt(c.actual)}`})`);
+    if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
+    // Messages still waiting for the broker when the step ended: it did not take the planned rate, whatever the SLO
+    // says about loss (waits it caught up with show in the corrected latency instead).
+    if ((results.summary.messages.waitingAtEnd ?? 0) > 0) failed.push(results.summary.backPressure?.reason ?? 'planned rate not reached (broker back-pressure)');
+    const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
+    steps.push(step);
+    const e2e = results.summary.latencyMs.endToEnd;
+    const p99 = e2e.count > 0 ? e2e.p99 : results.summary.latencyMs.connect.p99;
+    figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results });
+    io.stderr.write(`  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
+  }
+}
+
+async function report(io: CliIo, search: Search, flags: CapacityFlags, found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }, aborted: boolean): Promise<number> {
+  const { steps, figures, verdict } = found;
+  const { unit } = search;
   const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
   steps.forEach((s, i) => table.push([i + 1, fmt(s.load), figures[i].p99.toFixed(2), fmt(figures[i].lost), s.saturated ? 'generator saturated' : s.ok ? 'pass' : 'FAIL']));
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
   const capacity: CapacityResult & Record<string, unknown> = {
-    slo: slo.map((t) => t.expression), steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
+    slo: search.slo.map((t) => t.expression), steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated })),
     maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
   };
   const headline = verdict.maxLoad === null
     ? `No sustainable ${unit} found: ${verdict.reason}.`
     : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
-  process.stdout.write(`${table.toString()}\n${headline}\n`);
+  io.stdout.write(`${table.toString()}\n${headline}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
   if (source) {
-    const out = flags.out ?? defaultResultsPath(`${base.name}-capacity`, new Date(source.startedAt));
-    const saved = await saveResultsOrRescue(out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
-    if (saved.ok) err(`results written to ${out}\n`);
+    const out = flags.out ?? defaultResultsPath(`${search.base.name}-capacity`, new Date(source.startedAt));
+    const saved = await saveResultsOrRescue(io, out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
+    if (saved.ok) io.stderr.write(`results written to ${out}\n`);
     if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
   }
   if (aborted) return ExitCode.interrupted;

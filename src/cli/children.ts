@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { CliIo } from './io.js';
 
 /** The built CLI (dist/cli/main.js) next to this file. */
 export const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -21,11 +22,12 @@ export interface Child {
 export const START_GATE_ENV = 'MQBENCH_START_GATE';
 
 /** `gated`: the child gets an IPC channel and waits at the start barrier (startBarrier) instead of a --start-at. */
-export function startChild(label: string, args: string[], write: (text: string) => void, gated: boolean): Child {
+export function startChild(label: string, args: string[], io: CliIo, gated: boolean): Child {
+  const write = (text: string) => void io.stderr.write(text);
   const proc = spawn(process.execPath, [CLI_ENTRY, ...args], {
     stdio: gated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     detached: true,
-    env: gated ? { ...process.env, [START_GATE_ENV]: 'ipc' } : process.env,
+    env: gated ? { ...io.env, [START_GATE_ENV]: 'ipc' } : { ...io.env },
   });
   proc.stdout?.resume();
   let partial = '';
@@ -52,28 +54,25 @@ export function startChild(label: string, args: string[], write: (text: string) 
  * Ctrl-C / SIGTERM go to every child still running (the first: they stop and write partial results; a second:
  * they quit at once). Returns whether a signal came, and the function that removes the handlers.
  */
-export function forwardSignals(children: Child[], say: (text: string) => void): { interrupted: () => boolean; release: () => void } {
+export function forwardSignals(children: Child[], io: CliIo): { interrupted: () => boolean; release: () => void } {
   let count = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const release = io.onSignal((sig) => {
     count++;
-    if (count === 1) say(`\nmqbench: ${sig}: stopping ${children.length} processes; they write partial results, which are merged (again to quit at once)\n`);
-    else say(`\nmqbench: ${sig} again: the processes quit at once; merging whatever they wrote\n`);
+    if (count === 1) io.stderr.write(`\nmqbench: ${sig}: stopping ${children.length} processes; they write partial results, which are merged (again to quit at once)\n`);
+    else io.stderr.write(`\nmqbench: ${sig} again: the processes quit at once; merging whatever they wrote\n`);
     for (const c of children) {
       if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill(sig);
     }
-  };
+  });
   // Children have their own process group: should this process end early, they must not run on alone.
   const onExit = () => {
     for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGTERM');
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   process.on('exit', onExit);
   return {
     interrupted: () => count > 0,
     release: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      release();
       process.off('exit', onExit);
     },
   };
@@ -117,8 +116,8 @@ export function startBarrier(children: Child[], leadMs: number): Promise<{ at: n
  * parent 'connected' and resolves with the start time the parent sends back. undefined in any other process.
  * `close` drops the channel so it does not keep the process alive once the run is over.
  */
-export function ipcStartGate(): { gate: () => Promise<number>; close: () => void } | undefined {
-  if (process.env[START_GATE_ENV] !== 'ipc' || !process.send) return undefined;
+export function ipcStartGate(env: Readonly<Record<string, string | undefined>>): { gate: () => Promise<number>; close: () => void } | undefined {
+  if (env[START_GATE_ENV] !== 'ipc' || !process.send) return undefined;
   let listener: ((m: unknown) => void) | null = null;
   const close = () => {
     if (listener) process.off('message', listener);

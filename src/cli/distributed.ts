@@ -11,15 +11,7 @@ import type { Scenario } from '../scenario/model.js';
 import { readClockOffset, type ClockOffsetReading } from '../shared/clockOffset.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { checkRunId, deriveRunId, runTagOf, scenarioHash } from '../shared/runIdentity.js';
-
-export interface DistributedFlags {
-  segment?: Segment;
-  runId?: string;
-  /** Epoch ms. */
-  startAt?: number;
-  /** ms from now. */
-  startDelay?: number;
-}
+import type { DistributedFlags } from './runFlags.js';
 
 export interface Distributed {
   segment: Segment;
@@ -65,16 +57,8 @@ export function parseStartAtArg(text: string): number {
 export function resolveDistributed(flags: DistributedFlags, scenario: Scenario, redacted: Record<string, unknown>, now: number): Distributed {
   const segment = flags.segment ?? WHOLE_RUN;
   const hash = scenarioHash(redacted);
-  if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
-  const startAt = flags.startAt ?? (flags.startDelay !== undefined ? now + flags.startDelay : undefined);
-  if (flags.startAt !== undefined && flags.startAt <= now) {
-    throw usage(`--start-at ${new Date(flags.startAt).toISOString()} is in the past (now: ${new Date(now).toISOString()})`, 'give a time far enough ahead for every segment to start and connect');
-  }
-  let runId = flags.runId;
-  if (runId === undefined && segment.count > 1) {
-    if (flags.startAt === undefined) throw usage(`--segment ${segment.index}/${segment.count} needs the run id every segment shares`, 'add --run-id <id> (the same for all segments), or --start-at <time> to derive it');
-    runId = deriveRunId(flags.startAt, hash);
-  }
+  const startAt = startOf(flags, now);
+  const runId = sharedRunId(flags, segment, hash);
   if (segment.count > 1 && scenario.target.url === 'embedded') throw usage('--segment needs a real broker that every segment connects to, not "embedded"', 'use --broker mqtt://host:1883');
   if (segmentClients(scenario, segment) === 0) throw usage(`segment ${segment.index}/${segment.count} has no clients: the scenario has fewer clients than segments`);
   const recorded = flags.segment !== undefined || flags.runId !== undefined || startAt !== undefined;
@@ -89,15 +73,31 @@ export function resolveDistributed(flags: DistributedFlags, scenario: Scenario, 
   };
 }
 
+/** --start-at, or now + --start-delay (not both); a --start-at in the past is refused. */
+function startOf(flags: DistributedFlags, now: number): number | undefined {
+  if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
+  if (flags.startAt !== undefined && flags.startAt <= now) {
+    throw usage(`--start-at ${new Date(flags.startAt).toISOString()} is in the past (now: ${new Date(now).toISOString()})`, 'give a time far enough ahead for every segment to start and connect');
+  }
+  return flags.startAt ?? (flags.startDelay !== undefined ? now + flags.startDelay : undefined);
+}
+
+/** The run id every segment shares: --run-id, or derived from --start-at (a segment of several needs one of them). */
+function sharedRunId(flags: DistributedFlags, segment: Segment, hash: string): string | undefined {
+  if (flags.runId !== undefined || segment.count <= 1) return flags.runId;
+  if (flags.startAt === undefined) throw usage(`--segment ${segment.index}/${segment.count} needs the run id every segment shares`, 'add --run-id <id> (the same for all segments), or --start-at <time> to derive it');
+  return deriveRunId(flags.startAt, hash);
+}
+
 /** The `segment` record of the results; `publishStart` = when publishing began (epoch ms; 0 if it never did). */
-export async function segmentInfo(d: Distributed, publishStart: number): Promise<SegmentInfo> {
+export async function segmentInfo(d: Distributed, publishStart: number, env: Readonly<Record<string, string | undefined>>): Promise<SegmentInfo> {
   const offset = await d.clockOffset;
   return {
     index: d.segment.index,
     count: d.segment.count,
     runId: d.runId,
     scenarioHash: d.scenarioHash,
-    host: process.env.MQBENCH_HOST || hostname(),
+    host: env.MQBENCH_HOST || hostname(),
     clockSource: 'system',
     startAt: new Date(publishStart || d.startAt || Date.now()).toISOString(),
     clockOffset: offset.estimate,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../shared/didyoumean.js';
 import { DEFAULT_KIND, findStarter, listKinds, schemaReference, starterFileName, starterText, STARTER_KINDS } from '../scenario/starters.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import type { CliIo } from './io.js';
 
 /** The package's own folders, wherever it is installed (dist/cli/ → the package root). */
 const SCENARIOS = new URL('../../scenarios/', import.meta.url);
@@ -36,7 +37,7 @@ function writeProblem(file: string, err: unknown): UserError {
 }
 
 /** `mqbench init [kind]`: writes a commented starter scenario; refuses to overwrite without --force. */
-export async function initCommand(kind: string | undefined, opts: InitOptions): Promise<number> {
+export async function initCommand(io: CliIo, kind: string | undefined, opts: InitOptions): Promise<number> {
   const chosen = kind ?? DEFAULT_KIND;
   const starter = findStarter(chosen);
   if (!starter) throw unknownKind(chosen);
@@ -55,6 +56,6 @@ export async function initCommand(kind: string | undefined, opts: InitOptions): 
   } catch (err) {
     throw writeProblem(out, err);
   }
-  process.stdout.write(`wrote ${out}: ${starter.summary}\nnext: mqbench validate ${out} && mqbench run ${out} --broker mqtt://<host>:1883\n`);
+  io.stdout.write(`wrote ${out}: ${starter.summary}\nnext: mqbench validate ${out} && mqbench run ${out} --broker mqtt://<host>:1883\n`);
   return ExitCode.ok;
 }

@@ -3,16 +3,14 @@ import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
 import type { Threshold } from '../thresholds/parse.js';
 import { recordedThresholds } from '../thresholds/recorded.js';
 import { defaultResultsPath, readResultsFile } from '../report/json.js';
-import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
-import { renderSummary } from '../report/table.js';
-import { thresholdsLine } from '../report/thresholdTable.js';
+import { checkOutBeforeRun } from './output.js';
 import { ExitCode, UserError } from '../shared/errors.js';
-import { completeExitCode } from './exitCode.js';
-
-const err = (s: string) => process.stderr.write(s);
+import { resultsExitCode, showAndSave } from './finish.js';
+import type { CliIo } from './io.js';
 
 /** `mqbench merge`: returns the exit code. Unreadable files and shards of different runs exit with 2. */
-export async function mergeCommand(files: string[], flags: { out?: string; threshold?: Threshold[]; verdictFail?: boolean }): Promise<number> {
+export async function mergeCommand(io: CliIo, files: string[], flags: { out?: string; threshold?: Threshold[]; verdictFail?: boolean }): Promise<number> {
+  const err = (s: string) => void io.stderr.write(s);
   await checkOutBeforeRun(flags.out);
   const shards: Shard[] = [];
   const problems: string[] = [];
@@ -40,11 +38,7 @@ export async function mergeCommand(files: string[], flags: { out?: string; thres
   const thresholds = combineThresholds(recorded.thresholds, flags.threshold ?? []);
   if (thresholds.length > 0) merged.thresholds = checkThresholds(merged, thresholds);
   const out = flags.out ?? defaultResultsPath(`${merged.scenario.name}-merged-${m.runId}`, new Date(merged.startedAt));
-  process.stdout.write(`${renderSummary(merged, { color: Boolean(process.stdout.isTTY) })}\n`);
-  const saved = await saveResultsOrRescue(out, merged);
+  const saved = await showAndSave(io, merged, out, true);
   err(`merged ${shards.length} segment${shards.length === 1 ? '' : 's'} of run ${m.runId}${saved.ok ? ` into ${out}` : ''}\n`);
-  if (merged.thresholds) err(`${thresholdsLine(merged.thresholds)}\n`);
-  if (merged.status === 'complete') return exitAfterSave(saved, completeExitCode(merged, flags.verdictFail !== false, (l) => err(`${l}\n`)));
-  err(`mqbench: merged run ${merged.status}: ${merged.statusReason ?? 'unknown reason'}\n`);
-  return ExitCode.runFailed;
+  return resultsExitCode(io, merged, { saved, interrupted: false, verdictFail: flags.verdictFail !== false, what: 'merged run' });
 }

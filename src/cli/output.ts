@@ -7,8 +7,7 @@
 import type { Results } from '../metrics/types.js';
 import { outPathProblem, saveResults } from '../report/outPath.js';
 import { ExitCode, UserError } from '../shared/errors.js';
-
-const err = (s: string) => process.stderr.write(s);
+import type { CliIo } from './io.js';
 
 /**
  * Throws a usage error (exit 2) when results cannot be written to `out`, or — without --out — into the default
@@ -29,7 +28,8 @@ export interface Saved {
 }
 
 /** Writes the results to `out`, or rescues them to the temporary folder; says so on stderr. Never throws. */
-export async function saveResultsOrRescue(out: string, results: Results): Promise<Saved> {
+export async function saveResultsOrRescue(io: CliIo, out: string, results: Results): Promise<Saved> {
+  const err = (text: string) => io.stderr.write(text);
   const s = await saveResults(out, results);
   if (s.ok) return { path: out, ok: true };
   err(`mqbench: cannot write the results to ${out}: ${s.reason}\n`);

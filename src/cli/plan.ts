@@ -10,6 +10,8 @@ import { DEFAULT_HEADROOM, projectFleet } from '../capacity/project.js';
 import { toHtml, toMarkdown } from '../report/doc.js';
 import { fleetReportBlocks } from '../report/fleetReport.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import type { CliIo } from './io.js';
+import { readOptions } from './options.js';
 import { parseSource, readSources } from './sources.js';
 
 export interface PlanFlags {
@@ -45,7 +47,7 @@ export function parseFdsArg(text: string): number {
 }
 
 /** Returns the exit code: 0 with a node count, 1 when no resource could be judged, 2 for bad input. */
-export async function planCommand(files: string[], flags: PlanFlags): Promise<number> {
+export async function planCommand(io: CliIo, files: string[], flags: PlanFlags): Promise<number> {
   let fleet;
   try {
     fleet = parseFleet(flags.fleet);
@@ -66,7 +68,7 @@ export async function planCommand(files: string[], flags: PlanFlags): Promise<nu
     });
   }
   if (problems.length > 0) {
-    process.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
+    io.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
     return ExitCode.usage;
   }
   const projection = projectFleet(fleet, facts, {
@@ -76,14 +78,20 @@ export async function planCommand(files: string[], flags: PlanFlags): Promise<nu
   });
   const blocks = fleetReportBlocks(projection);
   const text = flags.format === 'html' ? toHtml(blocks, new Date()) : toMarkdown(blocks);
-  if (flags.out === undefined) process.stdout.write(text);
+  if (flags.out === undefined) io.stdout.write(text);
   else {
     try {
       await writeFile(flags.out, text, 'utf8');
     } catch (err) {
       throw new UserError(`cannot write ${flags.out}: ${(err as Error).message}`, ExitCode.usage);
     }
-    process.stdout.write(`Plan: ${projection.nodes === null ? 'no node count' : `${projection.nodes} node(s), bound by ${projection.binding!.resource}`} (confidence ${projection.confidence}): ${flags.out}\n`);
+    io.stdout.write(`Plan: ${projection.nodes === null ? 'no node count' : `${projection.nodes} node(s), bound by ${projection.binding!.resource}`} (confidence ${projection.confidence}): ${flags.out}\n`);
   }
   return projection.nodes === null ? ExitCode.runFailed : ExitCode.ok;
+}
+
+/** commander's option record of `plan` → PlanFlags. */
+export function planFlagsFrom(o: Record<string, unknown>): PlanFlags {
+  const { num, str } = readOptions(o);
+  return { fleet: str('fleet') ?? '', headroom: num('headroom'), nodeMemory: num('nodeMemory'), nodeFds: num('nodeFds'), format: o.format === 'html' ? 'html' : 'markdown', out: str('out') };
 }

@@ -12,7 +12,8 @@ describe('run --processes: the arguments of each child', () => {
   });
 
   it('a fixed start time goes to every child as --start-at; thresholds stay with the parent', () => {
-    const args = childArgs('s.yaml', { driver: 'mqttjs', threshold: parsed(['endToEnd.p99 < 1']) }, 0, 2, 'r2', Date.UTC(2030, 0, 2, 3, 4, 5), 'o.json');
+    const flags = { driver: 'mqttjs', threshold: parsed(['endToEnd.p99 < 1']) };
+    const args = childArgs('s.yaml', flags, 0, 2, 'r2', Date.UTC(2030, 0, 2, 3, 4, 5), 'o.json');
     expect(args).toContain('--start-at');
     expect(args[args.indexOf('--start-at') + 1]).toBe('2030-01-02T03:04:05.000Z');
     expect(args).not.toContain('--threshold');

@@ -4,8 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { InvalidArgumentError } from 'commander';
-import type { Aggregator } from '../metrics/aggregate.js';
 import { PrometheusExporter, type RunInfo } from '../report/prometheus.js';
+import type { Reporter } from '../report/reporter.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 
 const HOST = '127.0.0.1';
@@ -18,10 +18,8 @@ export function parsePortArg(text: string): number {
 
 export interface LiveMetrics {
   url: string;
-  /** For runPlan's onAggregate: about once a second. */
-  onAggregate(agg: Aggregator): void;
-  /** The run is over: take the final figures (the last snapshots arrive after the last tick). */
-  finish(agg: Aggregator): void;
+  /** Hand it to runScenario: it takes every interval view, the final one included. */
+  reporter: Reporter;
   close(): Promise<void>;
 }
 
@@ -38,8 +36,7 @@ export async function startLiveMetrics(port: number, info: RunInfo): Promise<Liv
   const url = `http://${HOST}:${port}/metrics`;
   return {
     url,
-    onAggregate: (agg) => exporter.update(agg),
-    finish: (agg) => exporter.update(agg, 'done'),
+    reporter: exporter,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

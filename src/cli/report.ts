@@ -6,6 +6,7 @@ import { loadChartLibrary } from '../report/htmlAssets.js';
 import { utcStamp } from '../report/json.js';
 import { renderMqttbsReport } from '../report/mqttbs.js';
 import { ExitCode } from '../shared/errors.js';
+import type { CliIo } from './io.js';
 import { labelled, parseSource, readSources } from './sources.js';
 
 /** Default report location: `results/report-<YYYYMMDD-HHMMSS>.html`, timestamp in UTC. */
@@ -27,15 +28,15 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** `mqbench report`: returns the exit code. Every unreadable file is named before exiting with 2. */
-export async function reportCommand(args: string[], flags: { out?: string; format?: 'html' | 'mqttbs' }): Promise<number> {
+export async function reportCommand(io: CliIo, args: string[], flags: { out?: string; format?: 'html' | 'mqttbs' }): Promise<number> {
   if (args.length === 0) {
-    process.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
+    io.stderr.write('mqbench report: give one or more results files, e.g. mqbench report results/*.json --out report.html\n');
     return ExitCode.usage;
   }
   const sources = args.map((a) => parseSource(a, 'report'));
   const { results, problems } = await readSources(sources);
   if (problems.length > 0) {
-    process.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
+    io.stderr.write(problems.map((p) => `mqbench: ${p}\n`).join(''));
     return ExitCode.usage;
   }
   const now = new Date();
@@ -43,23 +44,23 @@ export async function reportCommand(args: string[], flags: { out?: string; forma
     // The suite's table as Markdown: printed, or written to --out.
     const md = renderMqttbsReport(labelled(sources, results), { generatedAt: now });
     if (flags.out === undefined) {
-      process.stdout.write(md);
+      io.stdout.write(md);
       return ExitCode.ok;
     }
-    return write(flags.out, md, results.length);
+    return write(io, flags.out, md, results.length);
   }
   const out = flags.out ?? defaultReportPath(now);
   const html = renderHtmlReport(labelled(sources, results), { library: await loadChartLibrary(), generatedAt: now });
-  return write(out, html, results.length);
+  return write(io, out, html, results.length);
 }
 
-async function write(out: string, text: string, runs: number): Promise<number> {
+async function write(io: CliIo, out: string, text: string, runs: number): Promise<number> {
   try {
     await writeAtomically(out, text);
   } catch (err) {
-    process.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
+    io.stderr.write(`mqbench: cannot write report ${out}: ${(err as Error).message}\n`);
     return ExitCode.usage;
   }
-  process.stdout.write(`Report (${runs === 1 ? '1 run' : `${runs} runs`}): ${out}\n`);
+  io.stdout.write(`Report (${runs === 1 ? '1 run' : `${runs} runs`}): ${out}\n`);
   return ExitCode.ok;
 }

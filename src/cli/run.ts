@@ -1,137 +1,104 @@
-import { availableParallelism } from 'node:os';
-import { runPlan } from '../coordinator/coordinator.js';
-import { buildResults } from '../metrics/results.js';
-import { checkThresholds, combineThresholds } from '../thresholds/evaluate.js';
-import type { Threshold } from '../thresholds/parse.js';
-import type { Results } from '../metrics/types.js';
-import { buildRunPlan } from '../plan/plan.js';
-import { defaultResultsPath } from '../report/json.js';
-import { createProgressReporter } from '../report/progress.js';
-import { renderSummary } from '../report/table.js';
-import { thresholdsLine } from '../report/thresholdTable.js';
-import { redactScenario, redactUrl } from '../scenario/redact.js';
-import { systemClock } from '../shared/clock.js';
-import { ExitCode, UserError } from '../shared/errors.js';
-import { VERSION } from '../shared/version.js';
+/**
+ * `mqbench run` for one run — a whole run, or one segment of a distributed one: the flags make the scenario
+ * and the run's dependencies, `runScenario` runs it, and the results are printed, written and turned into an
+ * exit code. Its siblings `runProcesses` (N local processes) and `runComparison` (several targets) are chosen
+ * by the run command (program.ts).
+ */
+import type { EmbeddedBroker } from '../broker/embedded.js';
 import { brokerVersion } from '../driver/brokerInfo.js';
-import { driverByName } from '../driver/registry.js';
-import { resolveDistributed, segmentInfo, type DistributedFlags } from './distributed.js';
-import { abortOnSignals, loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
+import { driverByName, requireDriver } from '../driver/registry.js';
+import type { RunResult } from '../metrics/outcome.js';
+import { defaultResultsPath } from '../report/json.js';
+import { progressReporter } from '../report/progress.js';
+import type { Reporter } from '../report/reporter.js';
+import { runScenario, runThresholds, type RunDeps } from '../run.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { redactScenario, redactUrl } from '../scenario/redact.js';
+import type { Scenario } from '../scenario/model.js';
+import { VERSION } from '../shared/version.js';
+import { ipcStartGate } from './children.js';
+import { resolveDistributed, segmentInfo, type Distributed } from './distributed.js';
+import { resultsExitCode, showAndSave } from './finish.js';
+import { abortOnSignals, type CliIo } from './io.js';
+import { checkOutBeforeRun } from './output.js';
+import { startLiveMetrics, type LiveMetrics } from './prometheus.js';
+import type { RunFlags, RunView } from './runFlags.js';
 import { scenarioAsRun } from './overrides.js';
 import { printScenarioWarnings } from './scenarioFile.js';
-import { completeExitCode } from './exitCode.js';
-import { offersFrom } from '../metrics/capabilities.js';
-import { runProcesses } from './processes.js';
-import { ipcStartGate } from './children.js';
-import { parseNamedBroker, runComparison } from './runMany.js';
-import { basename } from 'node:path';
-import { startLiveMetrics } from './prometheus.js';
-import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
+import { loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
 
-export interface RunFlags extends DistributedFlags {
-  /** --broker, repeatable: one URL overrides the target; several (or label=url, or --repeat) compare targets. */
-  broker?: string | string[];
-  repeat?: number;
-  markdown?: boolean;
-  /** Print the summary table (off for each run of a comparison). */
-  summary?: boolean;
-  duration?: number;
-  /** Multiply client counts (and their publish rates) by this factor. */
-  scale?: number;
-  workers?: number;
-  out?: string;
-  quiet?: boolean;
-  driver: string;
-  /** Extra thresholds from --threshold (parsed by the flag), checked with the scenario's. */
-  threshold?: Threshold[];
-  /** --prometheus: serve live metrics on http://127.0.0.1:<port>/metrics until the results are written. */
-  prometheus?: number;
-  /** --processes N: run the scenario as N local segment processes and merge their results. */
-  processes?: number;
-  /** false (--no-verdict-fail): a broken delivery promise does not fail the run (exit 3). */
-  verdictFail?: boolean;
+/** A run made ready: the scenario as it will run and everything `runScenario` is given besides. */
+interface Prepared {
+  scenario: Scenario;
+  dist: Distributed;
+  live: LiveMetrics | null;
+  embedded: EmbeddedBroker | null;
+  deps: RunDeps;
 }
 
-const err = (s: string) => process.stderr.write(s);
-
-/** `mqbench run`: returns the exit code. */
-export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const brokers = flags.broker === undefined ? [] : Array.isArray(flags.broker) ? flags.broker : [flags.broker];
-  if (brokers.length > 1 || (flags.repeat ?? 1) > 1 || brokers.some((b) => /^[A-Za-z0-9_.-]+=/.test(b))) {
-    const named = (brokers.length ? brokers : ['embedded']).map(parseNamedBroker);
-    const dir = flags.out ?? 'results';
-    await checkOutBeforeRun(dir, 'results', { folder: true });
-    return runComparison(basename(file).replace(/\.ya?ml$/i, ''), { brokers: named, repeat: flags.repeat ?? 1, markdown: Boolean(flags.markdown), dir }, (b, out) =>
-      runCommand(file, { ...flags, broker: b.url, repeat: 1, out, quiet: true, summary: false }), (t) => void process.stdout.write(t));
-  }
-  flags = { ...flags, broker: brokers[0] };
-  if ((flags.processes ?? 1) > 1) return runProcesses(file, flags);
-  const loaded = await loadRunScenario(file, flags.segment?.count ?? 1);
+/** One run; `view` says whether to print the summary and a live progress line (a comparison's runs do not). */
+export async function runOne(io: CliIo, file: string, flags: RunFlags, view: RunView = { summary: true, quiet: flags.quiet }): Promise<number> {
+  const loaded = await loadRunScenario(io, file, flags.segment?.count ?? 1);
   if (typeof loaded === 'number') return loaded;
   await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
-  const scenario = scenarioAsRun(loaded.scenario, flags);
+  const scenario = scenarioAsRun(loaded.scenario, { ...flags, broker: flags.brokers[0] });
   // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
-  if (flags.summary !== false && !(flags.quiet && flags.segment)) printScenarioWarnings(loaded, scenario);
-  const workers = flags.workers ?? scenario.workers ?? Math.max(1, availableParallelism() - 1);
-  const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
-  const dist = resolveDistributed(flags, scenario, redacted, Date.now());
-  const segmented = dist.segment.count > 1;
-  const insecureTls = scenario.target.tls?.insecure === true;
-  if (insecureTls) err('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
-
-  const live = flags.prometheus ? await startLiveMetrics(flags.prometheus, { scenario: scenario.name, target: redactUrl(scenario.target.url), version: VERSION }) : null;
-  if (live) err(`mqbench: live metrics at ${live.url}\n`);
-  // From here on, the scenario on the broker's real address (the embedded one's, when it is used).
-  const { scenario: ready, embedded } = await prepareTarget(scenario);
-  const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driverByName(flags.driver), ready.target)) ?? 'unknown');
-  const probed = await probeRunCapabilities(ready, driverByName(flags.driver));
-
-  const plan = buildRunPlan(ready, { workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, offers: offersFrom(probed) });
-  const more = ready.target.urls ? ` (+${ready.target.urls.length - 1} more)` : '';
-  err(`mqbench ${VERSION}: ${ready.name} → ${redactUrl(ready.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
-  if (dist.recorded) err(`mqbench: segment ${dist.segment.index}/${dist.segment.count} of run ${dist.runId}${dist.startAt ? `, publishing starts at ${new Date(dist.startAt).toISOString()}` : ''}\n`);
-
+  if (view.summary && !(flags.quiet && flags.segment)) printScenarioWarnings(io, loaded, scenario);
+  requireDriver(flags.driver);
+  const prepared = await prepare(io, loaded, scenario, flags);
   const abort = new AbortController();
-  const releaseSignals = abortOnSignals(abort);
-  const gate = dist.startAt === undefined ? ipcStartGate() : undefined; // a child of run --processes
-  const progress = createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(flags.quiet), columns: process.stderr.columns });
-  let results: Results;
+  const releaseSignals = abortOnSignals(io, abort);
+  const gate = prepared.dist.startAt === undefined ? ipcStartGate(io.env) : undefined; // a child of run --processes
+  let result: RunResult;
   try {
-    const outcome = await runPlan({ plan, driver: flags.driver, clock: systemClock, signal: abort.signal, onProgress: (p) => progress.update(p), onAggregate: live?.onAggregate, startAt: dist.startAt, startGate: gate?.gate });
-    progress.done();
-    live?.finish(outcome.agg);
-    results = buildResults(outcome, {
-      mqbenchVersion: VERSION,
-      scenario: { ...redactScenario(ready, loaded.secretPaths), name: ready.name },
-      targetUrl: redactUrl(ready.target.url),
-      ...(ready.target.urls ? { targetUrls: ready.target.urls.map(redactUrl) } : {}),
-      embedded: embedded !== null,
-      brokerVersion: version,
-      insecureTls,
-      probed,
-      ...(dist.recorded ? { segment: await segmentInfo(dist, outcome.publishStart) } : {}),
-    });
+    result = await runScenario(prepared.scenario, { ...prepared.deps, signal: abort.signal, startGate: gate?.gate, reporters: reportersOf(io, prepared, view) });
   } finally {
     gate?.close();
     releaseSignals();
-    await embedded?.close();
+    await prepared.embedded?.close();
   }
-  const thresholds = combineThresholds(ready.thresholds, flags.threshold ?? []);
-  if (segmented && thresholds.length > 0) err('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
-  if (thresholds.length > 0 && !segmented) results.thresholds = checkThresholds(results, thresholds);
-  const out = flags.out ?? defaultResultsPath(ready.name, new Date(results.startedAt));
-  // The summary first: it is printed whatever happens to the file.
-  if (flags.summary !== false) process.stdout.write(`${renderSummary(results, { color: Boolean(process.stdout.isTTY) })}\n`);
-  const saved = await saveResultsOrRescue(out, results);
-  await live?.close();
-  if (saved.ok) err(`results written to ${out}\n`);
-  if (results.thresholds) err(`${thresholdsLine(results.thresholds)}\n`);
-  return exitAfterSave(saved, runExitCode(results, abort.signal.aborted, flags.verdictFail !== false && !segmented));
+  return finishRun(io, prepared, result, { flags, view, interrupted: abort.signal.aborted });
 }
 
-function runExitCode(results: Results, aborted: boolean, verdictFail: boolean): number {
-  if (results.status === 'complete') return completeExitCode(results, verdictFail, (l) => err(`${l}\n`));
-  if (aborted) return ExitCode.interrupted;
-  err(`mqbench: run ${results.status}: ${results.statusReason ?? 'unknown reason'}\n`);
-  return ExitCode.runFailed;
+/** Run identity, live metrics, the target made ready (the embedded broker started), its version and capabilities. */
+async function prepare(io: CliIo, loaded: LoadedScenario, scenario: Scenario, flags: RunFlags): Promise<Prepared> {
+  const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
+  const dist = resolveDistributed(flags, scenario, redacted, Date.now());
+  if (scenario.target.tls?.insecure === true) io.stderr.write('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
+  const live = flags.prometheus ? await startLiveMetrics(flags.prometheus, { scenario: scenario.name, target: redactUrl(scenario.target.url), version: VERSION }) : null;
+  if (live) io.stderr.write(`mqbench: live metrics at ${live.url}\n`);
+  // From here on, the scenario on the broker's real address (the embedded one's, when it is used).
+  const { scenario: ready, embedded } = await prepareTarget(io, scenario);
+  const driver = driverByName(flags.driver);
+  const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driver, ready.target)) ?? 'unknown');
+  const probed = await probeRunCapabilities(io, ready, driver);
+  const deps: RunDeps = {
+    driver: flags.driver, workers: flags.workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, probed,
+    startAt: dist.startAt, thresholds: runThresholds(ready, flags.threshold), secretPaths: loaded.secretPaths,
+    embedded: embedded !== null, brokerVersion: version,
+    ...(dist.recorded ? { segmentRecord: (publishStart: number) => segmentInfo(dist, publishStart, io.env) } : {}),
+  };
+  return { scenario: ready, dist, live, embedded, deps };
+}
+
+function reportersOf(io: CliIo, p: Prepared, view: RunView): Reporter[] {
+  const header: Reporter = { onStart: (plan) => {
+    const more = p.scenario.target.urls ? ` (+${p.scenario.target.urls.length - 1} more)` : '';
+    io.stderr.write(`mqbench ${VERSION}: ${p.scenario.name} → ${redactUrl(p.scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
+    const d = p.dist;
+    if (d.recorded) io.stderr.write(`mqbench: segment ${d.segment.index}/${d.segment.count} of run ${d.runId}${d.startAt ? `, publishing starts at ${new Date(d.startAt).toISOString()}` : ''}\n`);
+  } };
+  const progress = progressReporter(io.stderr, { tty: Boolean(io.stderr.isTTY), quiet: view.quiet, columns: io.stderr.columns });
+  return [header, progress, ...(p.live ? [p.live.reporter] : [])];
+}
+
+async function finishRun(io: CliIo, p: Prepared, result: RunResult, o: { flags: RunFlags; view: RunView; interrupted: boolean }): Promise<number> {
+  const { results } = result;
+  const segmented = p.dist.segment.count > 1;
+  if (segmented && (p.deps.thresholds ?? []).length > 0) io.stderr.write('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
+  const out = o.flags.out ?? defaultResultsPath(p.scenario.name, new Date(results.startedAt));
+  const saved = await showAndSave(io, results, out, o.view.summary);
+  await p.live?.close();
+  if (saved.ok) io.stderr.write(`results written to ${out}\n`);
+  return resultsExitCode(io, results, { saved, interrupted: o.interrupted, verdictFail: o.flags.verdictFail && !segmented });
 }

@@ -1,8 +1,13 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Results } from '../metrics/types.js';
 import { readResultsFile } from '../report/json.js';
 import { renderRepeated } from '../report/repeatCompare.js';
 import { ExitCode, UserError } from '../shared/errors.js';
+import type { CliIo } from './io.js';
+import { checkOutBeforeRun } from './output.js';
+import { runProcesses } from './processes.js';
+import { runOne } from './run.js';
+import type { RunFlags, RunView } from './runFlags.js';
 import { checkBrokerFlag } from './overrides.js';
 
 /** A named target of a comparison run: `mosquitto=mqtt://127.0.0.1:1883` (the label defaults to host:port). */
@@ -20,46 +25,42 @@ export function parseNamedBroker(text: string): NamedBroker {
   return { label: u.port ? `${u.hostname}:${u.port}` : u.hostname, url };
 }
 
-export interface ManyFlags {
-  brokers: NamedBroker[];
-  repeat: number;
-  markdown: boolean;
-  /** Folder for the per-run results files. */
-  dir: string;
-}
-
 /**
- * Runs the same scenario against every target in turn, interleaved (A B A B …) so that drift on the
- * generator machine spreads over all targets, then prints each figure's median and min–max.
- * `runOne` is `mqbench run` for one target, writing its results to `out`; it returns the exit code.
+ * `mqbench run` with several targets (or --repeat): the same scenario against every target in turn,
+ * interleaved (A B A B …) so that drift on the generator machine spreads over all targets, each run writing
+ * its own results file into --out (a folder), then each figure's median and min–max. Returns the worst
+ * exit code of the runs (130 at once when one was interrupted).
  */
-export async function runComparison(
-  scenarioName: string,
-  flags: ManyFlags,
-  runOne: (broker: NamedBroker, out: string) => Promise<number>,
-  print: (text: string) => void,
-): Promise<number> {
-  const labels = new Set(flags.brokers.map((b) => b.label));
-  if (labels.size !== flags.brokers.length) throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
-  const runs = new Map<string, Results[]>(flags.brokers.map((b) => [b.label, []]));
+export async function runComparison(io: CliIo, file: string, flags: RunFlags): Promise<number> {
+  const brokers = (flags.brokers.length ? flags.brokers : ['embedded']).map(parseNamedBroker);
+  const labels = new Set(brokers.map((b) => b.label));
+  if (labels.size !== brokers.length) throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
+  const dir = flags.out ?? 'results';
+  await checkOutBeforeRun(dir, 'results', { folder: true });
+  const name = basename(file).replace(/\.ya?ml$/i, '');
+  const runs = new Map<string, Results[]>(brokers.map((b) => [b.label, []]));
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   let worst: number = ExitCode.ok;
   for (let r = 1; r <= flags.repeat; r++) {
-    for (const b of flags.brokers) {
-      const out = join(flags.dir, `${scenarioName}-${b.label}-${stamp}-${r}.json`);
-      print(`\n== run ${r} of ${flags.repeat} against ${b.label}\n`);
-      const code = await runOne(b, out);
+    for (const b of brokers) {
+      const out = join(dir, `${name}-${b.label}-${stamp}-${r}.json`);
+      io.stdout.write(`\n== run ${r} of ${flags.repeat} against ${b.label}\n`);
+      const one = { ...flags, brokers: [b.url], repeat: 1, out };
+      const view: RunView = { summary: false, quiet: true };
+      const code = await (flags.processes > 1 ? runProcesses(io, file, one, view) : runOne(io, file, one, view));
       if (code === ExitCode.interrupted) return code;
-      if (code === ExitCode.runFailed || code === ExitCode.usage) worst = code;
-      else if (code === ExitCode.thresholds && worst === ExitCode.ok) worst = code;
-      try {
-        runs.get(b.label)!.push(await readResultsFile(out));
-      } catch {
-        // a run that wrote nothing (e.g. broker unreachable) is left out of the medians
-      }
+      worst = worse(worst, code);
+      const results = await readResultsFile(out).catch(() => null); // a run that wrote nothing (e.g. broker unreachable) is left out of the medians
+      if (results) runs.get(b.label)!.push(results);
     }
   }
-  print('\n');
-  print(renderRepeated(flags.brokers.map((b) => ({ label: b.label, runs: runs.get(b.label)! })), { markdown: flags.markdown }));
+  io.stdout.write('\n');
+  io.stdout.write(renderRepeated(brokers.map((b) => ({ label: b.label, runs: runs.get(b.label)! })), { markdown: flags.markdown }));
   return worst;
+}
+
+/** A failed run or bad usage outranks failed thresholds, which outrank success. */
+function worse(worst: number, code: number): number {
+  if (code === ExitCode.runFailed || code === ExitCode.usage) return code;
+  return code === ExitCode.thresholds && worst === ExitCode.ok ? code : worst;
 }

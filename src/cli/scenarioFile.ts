@@ -7,27 +7,26 @@ import { loadScenario, type LoadedScenario, type LoadLimits } from '../scenario/
 import type { Scenario } from '../scenario/model.js';
 import { loadTlsMaterial } from '../scenario/tlsMaterial.js';
 import { ExitCode, formatProblem, type ScenarioProblem } from '../shared/errors.js';
-
-const err = (s: string) => process.stderr.write(s);
+import type { CliIo } from './io.js';
 
 /** Every problem on its own line, then how many there were. */
-export function printProblems(file: string, problems: readonly ScenarioProblem[]): void {
-  err(`${problems.map(formatProblem).join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}\n`);
+export function printProblems(io: CliIo, file: string, problems: readonly ScenarioProblem[]): void {
+  io.stderr.write(`${problems.map(formatProblem).join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}\n`);
 }
 
 /**
  * The loaded scenario with its TLS material read (the step after validation), or (its problems printed) the
  * exit code for a scenario that is wrong.
  */
-export async function loadScenarioFile(file: string, limits: LoadLimits = {}): Promise<LoadedScenario | ExitCode> {
-  const validated = await loadScenario(file, process.env, limits);
+export async function loadScenarioFile(io: CliIo, file: string, limits: LoadLimits = {}): Promise<LoadedScenario | ExitCode> {
+  const validated = await loadScenario(file, io.env, limits);
   const result = validated.ok ? await loadTlsMaterial(validated.loaded) : validated;
   if (result.ok) return result.loaded;
-  printProblems(file, result.problems);
+  printProblems(io, file, result.problems);
   return ExitCode.usage;
 }
 
 /** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
-export function printScenarioWarnings(loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
-  for (const w of loaded.warnings(scenario)) err(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+export function printScenarioWarnings(io: CliIo, loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
+  for (const w of loaded.warnings(scenario)) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
 }

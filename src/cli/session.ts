@@ -10,15 +10,14 @@ import { loadScenarioFile } from './scenarioFile.js';
 import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
 import type { Driver } from '../driver/types.js';
 import type { ProbedCapability } from '../metrics/types.js';
-
-const err = (s: string) => process.stderr.write(s);
+import type { CliIo } from './io.js';
 
 /**
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(file: string, processes: number): Promise<LoadedScenario | ExitCode> {
-  return loadScenarioFile(file, { ...connectionLimits(), processes });
+export async function loadRunScenario(io: CliIo, file: string, processes: number): Promise<LoadedScenario | ExitCode> {
+  return loadScenarioFile(io, file, { ...connectionLimits(), processes });
 }
 
 /**
@@ -50,10 +49,10 @@ export interface PreparedTarget {
  * new scenario on its address, or checks that the broker's port answers, so a broker that is down is one
  * clear line.
  */
-export async function prepareTarget(scenario: Scenario): Promise<PreparedTarget> {
+export async function prepareTarget(io: CliIo, scenario: Scenario): Promise<PreparedTarget> {
   if (scenario.target.url === 'embedded') {
     const embedded = await startEmbeddedBroker();
-    err(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
+    io.stderr.write(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
       '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
     return { scenario: withTargetUrl(scenario, embedded.url), embedded };
   }
@@ -65,7 +64,7 @@ export async function prepareTarget(scenario: Scenario): Promise<PreparedTarget>
  * Probes the (reachable) broker for what the scenario uses ($share, retained messages for late wildcard
  * subscriptions, QoS 2) and says what it does not offer: those deliveries are counted apart, not expected.
  */
-export async function probeRunCapabilities(scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
+export async function probeRunCapabilities(io: CliIo, scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
   if (!needsProbe(scenario)) return [];
   const probed = await probeCapabilities(scenario, driver);
   const consequence: Record<ProbedCapability['feature'], string> = {
@@ -74,28 +73,8 @@ export async function probeRunCapabilities(scenario: Scenario, driver: Driver): 
     'QoS 2': 'deliveries are judged at the QoS the broker grants',
   };
   for (const p of probed) {
-    if (p.offered === false) err(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
-    else if (p.offered === null) err(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
+    if (p.offered === false) io.stderr.write(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
+    else if (p.offered === null) io.stderr.write(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
   }
   return probed;
-}
-
-/**
- * Ctrl-C / SIGTERM abort the run (connections closed, partial results written); a second one
- * quits at once. Returns the function that removes the handlers.
- */
-export function abortOnSignals(abort: AbortController): () => void {
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    err(`\nmqbench: ${sig}: stopping, closing connections and writing partial results (again to quit at once)\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
 }

@@ -1,25 +1,23 @@
 import { Aggregator } from '../metrics/aggregate.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
 import { settleUnacked } from '../metrics/unacked.js';
-import { expectedDeliveries } from '../metrics/accounting.js';
 import { redactUrl } from '../scenario/redact.js';
+import type { IntervalView, RunOutcome, RunTimeline } from '../metrics/outcome.js';
 import type { RunStatus } from '../metrics/types.js';
 import type { RunPlan } from '../plan/plan.js';
-import type { ProgressInfo } from '../report/progress.js';
 import type { Clock } from '../shared/clock.js';
 import { WorkerPool } from './pool.js';
-import type { DeliveryProgress } from './protocol.js';
-import { armRemoteReceivers, segmentStopAt } from './remote.js';
+import { drain, quiesceAt, sleepUntil } from './drain.js';
+import { armRemoteReceivers } from './remote.js';
+import { timelineOf } from '../plan/timeline.js';
 import { allocateLedger, type LedgerBuffers } from './ledgerBuffers.js';
 
 export interface RunOptions {
   plan: RunPlan;
   driver: string;
   clock: Clock;
-  /** Called about once a second with live figures. */
-  onProgress?: (p: ProgressInfo) => void;
-  /** Called about once a second with the live aggregate (cumulative counters and histograms), e.g. for metrics exporters. */
-  onAggregate?: (agg: Aggregator) => void;
+  /** Called about once a second with the run so far, and once more (`final`) when every final snapshot is in. */
+  onInterval?: (view: IntervalView) => void;
   /** Aborting (Ctrl-C) stops the run at once; what was measured is kept, status "partial". */
   signal?: AbortSignal;
   workerEntry?: URL;
@@ -35,167 +33,173 @@ export interface RunOptions {
   startGate?: () => Promise<number>;
 }
 
-export interface RunOutcome {
-  status: RunStatus;
-  reason?: string;
-  agg: Aggregator;
-  startedAt: Date;
-  /** Epoch ms: when publishing began, when the measured window began and when it ended. */
-  publishStart: number;
-  measureFrom: number;
-  measureEnd: number;
-  workers: number;
-  /** Which messages reached at least one subscriber (all threads of this process wrote it). */
-  delivered: SeqBitmap;
-  /** The receive-side ledger's shared state (`$share` group records, sessions). */
-  ledger: LedgerBuffers;
-}
-
 const DEFAULT_ENTRY = new URL('../worker/entry.js', import.meta.url);
 const BARRIER_LEAD_MS = 50;
-const DRAIN_POLL_MS = 100;
 
 class Aborted extends Error {}
 
 /** Runs a plan on worker threads: barrier, connect, publish, drain, stop; merges every snapshot. */
 export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
-  const { plan, clock } = opts;
-  const sc = plan.scenario;
-  const startedAt = new Date();
-  const shared = new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots));
-  const delivered = new SeqBitmap(plan.seqLayout);
-  const ledger = allocateLedger(plan);
-  const pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, { receivable: shared, delivered: delivered.buffer as SharedArrayBuffer, ledger });
-  const segmented = plan.segment.count > 1;
-  let remoteTimers: unknown[] = [];
-  let agg = new Aggregator(clock.now());
-  let status: RunStatus = 'complete';
-  let reason: string | undefined;
-  let publishStart = 0;
-  let measureFrom = 0;
-  let measureEnd = 0;
-  let progressTimer: unknown = null;
-
-  const aborted = new Promise<never>((_, reject) => {
-    if (opts.signal?.aborted) reject(new Aborted('interrupted'));
-    opts.signal?.addEventListener('abort', () => reject(new Aborted('interrupted')), { once: true });
-  });
-  aborted.catch(() => undefined);
-  const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, pool.failedPromise]);
-  const unacked: Float64Array[] = [];
-  pool.onSnapshot = (m) => {
-    agg.add(m.snapshot);
-    if (m.type === 'final' && m.unacked) unacked.push(m.unacked);
-  };
-
-  const progress = () => {
-    const row = agg.latest();
-    const now = clock.now();
-    opts.onProgress?.({
-      phase: row?.phase ?? 'connect',
-      elapsedSec: publishStart ? Math.max(0, (now - publishStart) / 1000) : 0,
-      totalSec: (sc.warmupMs + sc.durationMs) / 1000,
-      connections: { open: agg.openConnections(), planned: plan.totals.clients, failed: agg.measured.connFailed },
-      sentPerSec: row?.sent ?? 0,
-      receivedPerSec: row?.received ?? 0,
-      awaiting: Math.max(0, expectedDeliveries(agg.all) - (agg.all.received - agg.all.duplicated)),
-      lateSends: agg.all.lateSends,
-      endToEndP99Ms: row?.endToEndP99 ?? null,
-    });
-    opts.onAggregate?.(agg);
-    progressTimer = clock.setTimeout(progress, 1000);
-  };
-
+  const run = new Run(opts);
   try {
-    await guard(pool.waitAll('ready'));
-    const connectAt = clock.now() + BARRIER_LEAD_MS;
-    agg = new Aggregator(connectAt);
-    pool.broadcast({ type: 'connect', at: connectAt });
-    progressTimer = clock.setTimeout(progress, 1000);
-    await guard(pool.waitAll('connected'));
-    if (agg.measured.connSucceeded === 0) {
-      status = 'failed';
-      reason = `no connection to ${redactUrl(sc.target.url)} succeeded (${topReasons(agg.connectErrors)})`;
-    } else if (opts.startAt !== undefined && clock.now() > opts.startAt) {
-      status = 'failed';
-      reason = `the connect phase ran past --start-at ${new Date(opts.startAt).toISOString()} by ${Math.round(clock.now() - opts.startAt)} ms: start later, or connect faster (connect.rate, fewer clients per segment)`;
-    } else {
-      const at = opts.startGate ? await guard(opts.startGate()) : opts.startAt;
-      if (at !== undefined) await guard(sleepUntil(clock, at - BARRIER_LEAD_MS));
-      publishStart = at ?? clock.now() + BARRIER_LEAD_MS;
-      measureFrom = publishStart + sc.warmupMs;
-      measureEnd = measureFrom + sc.durationMs;
-      agg.realign(publishStart);
-      remoteTimers = armRemoteReceivers(plan, new Uint8Array(shared), publishStart, clock);
-      pool.broadcast({ type: 'start', t0: publishStart });
-      await guard(pool.waitAll('published'));
-      // A run lasts the duration it reports: workers without publishers (an idle-connections scenario) are
-      // "published" at once, but their connections are held until the measured window has ended.
-      await guard(sleepUntil(clock, measureEnd));
-      if (segmented) await guard(quiesceAt(pool, clock, segmentStopAt(measureEnd, sc.drainMs), sc.drainMs));
-      else await guard(drain(pool, clock, sc.drainMs));
-    }
+    await run.connect();
+    const problem = run.connectProblem();
+    if (problem) run.fail(problem);
+    else await run.publish();
   } catch (err) {
-    status = publishStart ? 'partial' : 'failed';
-    reason = err instanceof Aborted ? 'interrupted by the user' : (err as Error).message;
-    if (measureEnd) measureEnd = Math.min(measureEnd, clock.now());
+    run.interrupted(err);
   } finally {
-    if (progressTimer !== null) clock.clearTimeout(progressTimer);
-    for (const t of remoteTimers) clock.clearTimeout(t);
+    run.clearTimers();
   }
-  // Stop: close connections, collect final snapshots, end the threads.
-  pool.broadcast({ type: 'stop', reason: reason ?? 'done' });
-  const finals = pool.waitAll('final');
-  await Promise.race([finals, new Promise((r) => setTimeout(r, 10_000).unref())]);
-  await pool.close(3000);
-  // Every connection is closed now: whether an unacknowledged message reached a subscriber is final.
-  for (const rows of unacked) settleUnacked(rows, delivered, agg);
-  if (reason === 'interrupted by the user' && status === 'failed') status = 'partial';
-  const notBack = agg.measured.connLost - agg.measured.reconnected;
-  if (status === 'complete' && notBack > 0) {
-    status = 'partial';
-    reason = `${notBack} connection${notBack === 1 ? ' was' : 's were'} lost during the run and did not come back (broker down or refusing?)`;
-  }
-  return { status, reason, agg, startedAt, publishStart, measureFrom, measureEnd, workers: pool.size, delivered, ledger };
+  return run.stop();
 }
 
-/** After the drain time: how long what was already written may still take to reach the subscribers. */
-const QUIESCE_MS = 1000;
+/** One run's state: the pool, the merged measurement, the instants reached, and how it ended. */
+class Run {
+  private readonly plan: RunPlan;
+  private readonly clock: Clock;
+  private readonly startedAt = new Date();
+  private readonly shared: SharedArrayBuffer;
+  private readonly delivered: SeqBitmap;
+  private readonly ledger: LedgerBuffers;
+  private readonly pool: WorkerPool;
+  private readonly aborted: Promise<never>;
+  private readonly unacked: Float64Array[] = [];
+  private readonly times: RunTimeline = { connectAt: 0, connectedAt: 0, publishStart: 0, measureFrom: 0, measureEnd: 0 };
+  private agg: Aggregator;
+  private status: RunStatus = 'complete';
+  private reason: string | undefined;
+  private timers: unknown[] = [];
+  private progressTimer: unknown = null;
 
-async function drain(pool: WorkerPool, clock: Clock, drainMs: number): Promise<void> {
-  const poll = async () => {
-    const replies = pool.waitAll('progress');
-    pool.broadcast({ type: 'progress?' });
-    const ps = (await replies).map((m) => m.progress);
-    const sum = (f: (p: DeliveryProgress) => number) => ps.reduce((n, p) => n + f(p), 0);
-    return { got: sum((p) => p.uniqueReceived), expected: sum((p) => p.expected), inflight: sum((p) => p.inflight) };
-  };
-  const until = clock.now() + drainMs;
-  while (clock.now() < until) {
-    const p = await poll();
-    if (p.got >= p.expected && p.inflight === 0) return;
-    await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
+  constructor(private readonly opts: RunOptions) {
+    const { plan, clock } = opts;
+    this.plan = plan;
+    this.clock = clock;
+    this.shared = new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots));
+    this.delivered = new SeqBitmap(plan.seqLayout);
+    this.ledger = allocateLedger(plan);
+    this.pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, { receivable: this.shared, delivered: this.delivered.buffer as SharedArrayBuffer, ledger: this.ledger });
+    this.agg = new Aggregator(clock.now());
+    this.aborted = new Promise<never>((_, reject) => {
+      if (opts.signal?.aborted) reject(new Aborted('interrupted'));
+      opts.signal?.addEventListener('abort', () => reject(new Aborted('interrupted')), { once: true });
+    });
+    this.aborted.catch(() => undefined);
+    this.pool.onSnapshot = (m) => {
+      this.agg.add(m.snapshot);
+      if (m.type === 'final' && m.unacked) this.unacked.push(m.unacked);
+    };
   }
-  // Publishes still waiting (a slow broker) or unacknowledged: stop publishing, then give what was written a
-  // moment to arrive, so subscribers closing at the same instant as publishers cannot turn it into loss.
-  pool.broadcast({ type: 'quiesce' });
-  const grace = clock.now() + Math.min(QUIESCE_MS, drainMs);
-  while (clock.now() < grace) {
-    const p = await poll();
-    if (p.got >= p.expected) return;
-    await new Promise((r) => clock.setTimeout(() => r(undefined), DRAIN_POLL_MS));
+
+  /** Resolves with `p`, or rejects as soon as the user interrupts or a worker fails. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.aborted, this.pool.failedPromise]);
   }
-}
 
-/** A segment stops at a fixed instant (every segment the same): publishing stops a moment before it (see drain). */
-async function quiesceAt(pool: WorkerPool, clock: Clock, stopAt: number, drainMs: number): Promise<void> {
-  await sleepUntil(clock, stopAt - Math.min(QUIESCE_MS, drainMs));
-  pool.broadcast({ type: 'quiesce' });
-  await sleepUntil(clock, stopAt);
-}
+  private view(final: boolean): IntervalView {
+    const now = this.clock.now();
+    const sc = this.plan.scenario;
+    const t0 = this.times.publishStart;
+    return {
+      at: now,
+      phase: this.agg.latest()?.phase ?? 'connect',
+      elapsedSec: t0 ? Math.max(0, (now - t0) / 1000) : 0,
+      totalSec: (sc.warmupMs + sc.durationMs) / 1000,
+      plannedClients: this.plan.totals.clients,
+      agg: this.agg,
+      final,
+    };
+  }
 
-function sleepUntil(clock: Clock, at: number): Promise<void> {
-  return new Promise((r) => clock.setTimeout(() => r(), Math.max(0, at - clock.now())));
+  /** Every second from the connect barrier on: the reporters' view. */
+  private tick(): void {
+    this.opts.onInterval?.(this.view(false));
+    this.progressTimer = this.clock.setTimeout(() => this.tick(), 1000);
+  }
+
+  /** Barrier: every worker ready, then all connect from one instant; resolves once every worker is connected. */
+  async connect(): Promise<void> {
+    await this.guard(this.pool.waitAll('ready'));
+    const at = this.clock.now() + BARRIER_LEAD_MS;
+    this.times.connectAt = at;
+    this.agg = new Aggregator(at);
+    this.pool.broadcast({ type: 'connect', at });
+    this.progressTimer = this.clock.setTimeout(() => this.tick(), 1000);
+    await this.guard(this.pool.waitAll('connected'));
+    this.times.connectedAt = this.clock.now();
+  }
+
+  /** Why publishing must not start: no connection at all, or a connect phase that ran past --start-at. */
+  connectProblem(): string | null {
+    const { startAt } = this.opts;
+    if (this.agg.measured.connSucceeded === 0) return `no connection to ${redactUrl(this.plan.scenario.target.url)} succeeded (${topReasons(this.agg.connectErrors)})`;
+    const now = this.clock.now();
+    if (startAt !== undefined && now > startAt) {
+      return `the connect phase ran past --start-at ${new Date(startAt).toISOString()} by ${Math.round(now - startAt)} ms: start later, or connect faster (connect.rate, fewer clients per segment)`;
+    }
+    return null;
+  }
+
+  fail(reason: string): void {
+    this.status = 'failed';
+    this.reason = reason;
+  }
+
+  /** From t0 (the start barrier, --start-at or the next instant): publish, hold the window, drain. */
+  async publish(): Promise<void> {
+    const { opts, clock, plan, pool } = this;
+    const sc = plan.scenario;
+    const at = opts.startGate ? await this.guard(opts.startGate()) : opts.startAt;
+    if (at !== undefined) await this.guard(sleepUntil(clock, at - BARRIER_LEAD_MS));
+    const t0 = at ?? clock.now() + BARRIER_LEAD_MS;
+    const timeline = timelineOf(sc, t0); // the one every worker derives from the same t0
+    Object.assign(this.times, { publishStart: t0, measureFrom: timeline.measureFrom, measureEnd: timeline.measureEnd });
+    this.agg.realign(t0);
+    this.timers.push(...armRemoteReceivers(plan, new Uint8Array(this.shared), t0, clock));
+    pool.broadcast({ type: 'start', t0 });
+    await this.guard(pool.waitAll('published'));
+    // A run lasts the duration it reports: workers without publishers (an idle-connections scenario) are
+    // "published" at once, but their connections are held until the measured window has ended.
+    await this.guard(sleepUntil(clock, timeline.measureEnd));
+    // A segment cannot see the others' progress: every segment stops at the same instant instead.
+    if (plan.segment.count > 1) await this.guard(quiesceAt(pool, clock, timeline.segmentStopAt, sc.drainMs));
+    else await this.guard(drain(pool, clock, sc.drainMs));
+  }
+
+  /** Interrupted by the user, or a worker failed: what was measured is kept (a window cut short where it stopped). */
+  interrupted(err: unknown): void {
+    this.status = this.times.publishStart ? 'partial' : 'failed';
+    this.reason = err instanceof Aborted ? 'interrupted by the user' : (err as Error).message;
+    if (this.times.measureEnd) this.times.measureEnd = Math.min(this.times.measureEnd, this.clock.now());
+  }
+
+  clearTimers(): void {
+    if (this.progressTimer !== null) this.clock.clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers = [];
+  }
+
+  /** Stop: close connections, collect final snapshots, end the threads; settle what only the end can tell. */
+  async stop(): Promise<RunOutcome> {
+    const { pool } = this;
+    pool.broadcast({ type: 'stop', reason: this.reason ?? 'done' });
+    const finals = pool.waitAll('final');
+    await Promise.race([finals, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await pool.close(3000);
+    // Every connection is closed now: whether an unacknowledged message reached a subscriber is final.
+    for (const rows of this.unacked) settleUnacked(rows, this.delivered, this.agg);
+    if (this.reason === 'interrupted by the user' && this.status === 'failed') this.status = 'partial';
+    const notBack = this.agg.measured.connLost - this.agg.measured.reconnected;
+    if (this.status === 'complete' && notBack > 0) {
+      this.status = 'partial';
+      this.reason = `${notBack} connection${notBack === 1 ? ' was' : 's were'} lost during the run and did not come back (broker down or refusing?)`;
+    }
+    this.opts.onInterval?.(this.view(true));
+    const { status, reason, agg, startedAt, delivered, ledger } = this;
+    return { status, reason, agg, startedAt, ...this.times, workers: pool.size, delivered, ledger };
+  }
 }
 
 export function topReasons(errors: Record<string, number>): string {

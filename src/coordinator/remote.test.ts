@@ -3,7 +3,7 @@ import { buildRunPlan } from '../plan/plan.js';
 import { parseScenarioText } from '../scenario/load.js';
 import { FakeClock } from '../shared/fakeClock.js';
 import { AS_PLANNED, NOT_OFFERED } from '../metrics/ledger.js';
-import { armRemoteReceivers, segmentStopAt } from './remote.js';
+import { armRemoteReceivers } from './remote.js';
 import { loaded } from '../../test/helpers/scenario.js';
 
 const scenario = loaded(parseScenarioText(
@@ -56,7 +56,4 @@ describe('armRemoteReceivers', () => {
     expect([...receivable].every((b) => b === 0)).toBe(true);
   });
 
-  it('every segment stops at the same instant: schedule end + straggler second + drain', () => {
-    expect(segmentStopAt(10_000, 2000)).toBe(13_000);
-  });
 });

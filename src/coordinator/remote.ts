@@ -26,15 +26,3 @@ export function armRemoteReceivers(plan: RunPlan, receivable: Uint8Array, t0: nu
   }
   return timers;
 }
-
-/**
- * When a segment stops. It cannot see the other segments' progress (their publishers' sends to its
- * subscribers, its publishers' deliveries to theirs), so instead of draining until everything arrived
- * it waits the scenario's whole `drain` after the shared schedule ends (plus the second a generator
- * that fell behind may still send: runner.ts GIVE_UP_MS). Every segment stops at the same instant.
- */
-export const SEGMENT_STRAGGLER_MS = 1000;
-
-export function segmentStopAt(measureEnd: number, drainMs: number): number {
-  return measureEnd + SEGMENT_STRAGGLER_MS + drainMs;
-}

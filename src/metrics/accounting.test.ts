@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunOutcome } from '../coordinator/coordinator.js';
+import type { RunOutcome } from './outcome.js';
 import { backPressureOf } from './accounting.js';
 import { Aggregator } from './aggregate.js';
 import { addCounters, zeroCounters } from './counters.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunOutcome } from '../coordinator/coordinator.js';
+import type { RunOutcome } from './outcome.js';
 import { Aggregator } from './aggregate.js';
 import { addCounters, zeroCounters } from './counters.js';
 import { addEncoded, createHistogram, encodeHistogram, recordMs } from './histogram.js';
@@ -25,7 +25,7 @@ function results(c: Partial<Counters>, e2e: number[], seg?: SegmentInfo, status:
   const h = createHistogram();
   for (const ms of e2e) recordMs(h, ms);
   addEncoded(agg.histograms.endToEnd, encodeHistogram(h));
-  const o: RunOutcome = { status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1 };
+  const o: RunOutcome = { status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1 };
   return buildResults(o, { mqbenchVersion: 't', scenario: sc as Results['scenario'], targetUrl: 'mqtt://a:1883', embedded: false, ...(seg ? { segment: seg } : {}) });
 }
 

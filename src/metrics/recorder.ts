@@ -26,6 +26,11 @@ export interface SelfCheck {
   intervalMs: number;
 }
 
+/** What the recorder reads of the run's timeline (a plan/timeline.ts TimelineView): when publishing started. */
+export interface PublishingStart {
+  readonly current: { readonly t0: number };
+}
+
 /**
  * One worker's measurements between two snapshots. Every count and latency goes to the
  * "all" set (per-second series) and, when it belongs to the measured window, to the
@@ -38,12 +43,19 @@ export class Recorder implements UnackedSink {
   private measuredH = histogramSet();
   private connectErrors: Record<string, number> = {};
   private intended = new Map<number, [number, number]>();
-  /** Publishing start (epoch ms); intended seconds count from here. */
-  t0 = 0;
   /** The largest QoS 1/2 in-flight window in use (a level, reported with every snapshot). */
   inflightWindow = 0;
 
-  constructor(private readonly workerIndex: number) {}
+  /** `timeline`: intended seconds count from its t0 (publishing start). */
+  constructor(
+    private readonly workerIndex: number,
+    private readonly timeline: PublishingStart,
+  ) {}
+
+  /** Publishing start (epoch ms; Infinity before it). */
+  get t0(): number {
+    return this.timeline.current.t0;
+  }
 
   count(key: keyof Counters, measured: boolean, n = 1): void {
     this.all[key] += n;
@@ -70,7 +82,7 @@ export class Recorder implements UnackedSink {
 
   /** Measured deliveries expected for a message intended at `intendedMs`, or one unique arrival of it. */
   intendedSecond(intendedMs: number, expected: number, unique: number): void {
-    const s = Math.floor((intendedMs - this.t0) / 1000);
+    const s = Math.floor((intendedMs - this.timeline.current.t0) / 1000);
     const cell = this.intended.get(s);
     if (cell) {
       cell[0] += expected;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeEnvironment } from '../shared/environment.js';
-import type { RunOutcome } from '../coordinator/coordinator.js';
+import type { RunOutcome } from './outcome.js';
 import { summarize } from './histogram.js';
 import { backPressureOf, expectedDeliveries, publishAccounting, writtenMessages } from './accounting.js';
 import { capabilitiesOf, withCapabilities } from './capabilities.js';

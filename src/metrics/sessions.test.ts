@@ -35,8 +35,7 @@ describe('SessionBoard', () => {
 function world(t0 = 100_000) {
   const clock = new FakeClock(t0);
   const board = new SessionBoard(2);
-  const rec = new Recorder(0);
-  rec.t0 = t0;
+  const rec = new Recorder(0, { current: { t0 } });
   const index = new SubscriptionIndex([
     { client: 0, slot: 0, filter: 't/x', qos: 1 },
     { client: 1, slot: 1, filter: 't/#', qos: 2 },

@@ -35,7 +35,7 @@ export interface Counters {
   subscribeFailed: number;
   /** Deliveries without this run's header (other traffic, old retained messages). */
   foreign: number;
-  /** Scheduled sends never made: the generator was still behind GIVE_UP_MS after the window ended. */
+  /** Scheduled sends never made: the generator was still behind GIVE_UP_MS (plan/timeline.ts) after the window ended. */
   missedSends: number;
   /** Deliveries of messages sent while the plan did not count the subscriber (across a subscription change). */
   unexpected: number;

@@ -27,13 +27,17 @@ export function resultsLabel(r: Results): string {
 }
 
 /** One row worked out: printed figures, which are best, and (for two files) ratio and better side. */
-interface Line {
+export interface ComparedRow {
   label: string;
+  /** The figure of each item (a number, a text such as the status, or undefined when it has none). */
+  values: (number | string | undefined)[];
   shown: string[];
   best: boolean[];
+  /** Two items only: b/a and the better side ('a', 'b', '=' or ''); '' otherwise. */
   ratio: string;
   better: string;
 }
+type Line = ComparedRow;
 
 /** b/a as "1.23×"; "–" when it has no meaning (a missing figure, or a is 0). */
 function fmtRatio(a: number | undefined, b: number | undefined): string {
@@ -66,7 +70,12 @@ function lineOf(row: CompareRow, items: readonly ComparisonItem[]): Line {
       better = best[0] ? 'a' : best[1] ? 'b' : '=';
     }
   }
-  return { label: row.label, shown, best, ratio, better };
+  return { label: row.label, values: raw, shown, best, ratio, better };
+}
+
+/** The comparison as data: one row per key figure, for two or more results. */
+export function compareResults(items: readonly ComparisonItem[]): ComparedRow[] {
+  return COMPARE_ROWS.map((row) => lineOf(row, items));
 }
 
 /** Top-level scenario keys (other than target) in which any file differs from the first one. */
@@ -136,7 +145,7 @@ function markdownTable(items: readonly ComparisonItem[], lines: Line[]): string 
 /** The comparison as text, ending with a newline. Needs at least two items. */
 export function renderComparison(items: readonly ComparisonItem[], opts: ComparisonOptions): string {
   if (items.length < 2) throw new Error('renderComparison needs at least two results');
-  const lines = COMPARE_ROWS.map((row) => lineOf(row, items));
+  const lines = compareResults(items);
   const differ = scenarioDifferences(items);
   const warning = differ.length > 0 ? `the scenarios differ (${differ.join(', ')}): compare the figures with care` : '';
   if (opts.markdown) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, formatProgress, type ProgressInfo } from './progress.js';
+import { Aggregator } from '../metrics/aggregate.js';
+import { zeroCounters } from '../metrics/counters.js';
+import { createHistogram, encodeHistogram, recordMs } from '../metrics/histogram.js';
+import type { IntervalView } from '../metrics/outcome.js';
+import { HISTOGRAM_KEYS, type Counters, type Snapshot } from '../metrics/types.js';
+import { createProgressReporter, formatProgress, progressInfo, progressReporter, type ProgressInfo } from './progress.js';
 
 function info(over: Partial<ProgressInfo> = {}): ProgressInfo {
   return {
@@ -98,5 +103,50 @@ describe('createProgressReporter', () => {
     r.done();
     expect(out.chunks).toHaveLength(2);
     expect(out.text).not.toContain('\x1b');
+  });
+});
+
+/** A worker snapshot at `at` with these cumulative (all) counters and e2e samples (ms). */
+function snap(at: number, workerIndex: number, all: Partial<Counters>, e2eMs: number[] = [], open = 5): Snapshot {
+  const hs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => {
+    const h = createHistogram();
+    if (k === 'endToEnd') for (const v of e2eMs) recordMs(h, v);
+    return [k, encodeHistogram(h)];
+  })) as Snapshot['measuredHistograms'];
+  const c = { ...zeroCounters(), ...all };
+  return {
+    workerIndex, at, phase: 'measure', all: c, measured: c, intervalHistograms: hs, measuredHistograms: hs, connectErrors: {},
+    eventLoopDelayMaxMs: 1, eventLoopDelayP99Ms: 1, busyMs: 100, intervalMs: 1000, openConnections: open, byIntendedSecond: [],
+  };
+}
+
+describe('progressInfo: the progress line from an interval view', () => {
+  it('adds up the workers: open connections, the last second\'s rates, awaiting = expected (less withdrawn) − unique received', () => {
+    const agg = new Aggregator(0);
+    agg.add(snap(1000, 0, { sent: 100, q1Expected: 320, q1Unsent: 20, received: 250, duplicated: 10, lateSends: 2, connFailed: 1 }, [1, 2, 3]));
+    agg.add(snap(1000, 1, { sent: 50, received: 40 }, [], 7));
+    const view: IntervalView = { at: 1000, phase: 'measure', elapsedSec: 1, totalSec: 3, plannedClients: 13, agg, final: false };
+    const p = progressInfo(view);
+    expect(p).toMatchObject({ phase: 'measure', elapsedSec: 1, totalSec: 3, sentPerSec: 150, receivedPerSec: 290, awaiting: 300 - (290 - 10), lateSends: 2 });
+    expect(p.connections).toEqual({ open: 12, planned: 13, failed: 1 });
+    expect(p.endToEndP99Ms).toBeCloseTo(3, 1);
+  });
+
+  it('before any snapshot: the view\'s phase, nothing sent, no p99', () => {
+    const view: IntervalView = { at: 0, phase: 'connect', elapsedSec: 0, totalSec: 3, plannedClients: 4, agg: new Aggregator(0), final: false };
+    expect(progressInfo(view)).toMatchObject({ phase: 'connect', sentPerSec: 0, endToEndP99Ms: null, connections: { open: 0, planned: 4, failed: 0 } });
+  });
+
+  it('as a Reporter: a line per view, ended by the final view', () => {
+    const out = new Sink();
+    const r = progressReporter(out, { tty: true, quiet: false });
+    const agg = new Aggregator(0);
+    const view = (final: boolean): IntervalView => ({ at: 0, phase: 'connect', elapsedSec: 0, totalSec: 3, plannedClients: 4, agg, final });
+    r.onInterval!(view(false));
+    expect(out.text).toMatch(/^\r\x1b\[2K\[0s\/3s connect\] conn 0\/4/);
+    r.onInterval!(view(true));
+    expect(out.text.endsWith('\n')).toBe(true);
+    r.onInterval!(view(false)); // nothing after the end
+    expect(out.chunks).toHaveLength(2);
   });
 });

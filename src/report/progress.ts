@@ -2,8 +2,11 @@
  * Live progress during a run: one compact line per update, rewritten in place on a terminal and
  * throttled to one line every few seconds in logs (CI, pipes, --quiet).
  */
+import { expectedDeliveries } from '../metrics/accounting.js';
+import type { IntervalView } from '../metrics/outcome.js';
 import type { Phase } from '../metrics/types.js';
 import { fmtInt, fmtMs, fmtRate } from './format.js';
+import type { Reporter } from './reporter.js';
 
 export interface ProgressInfo {
   phase: Phase;
@@ -16,6 +19,23 @@ export interface ProgressInfo {
   awaiting: number;
   lateSends: number;
   endToEndP99Ms: number | null;
+}
+
+/** The progress line's figures from the run as it stands. */
+export function progressInfo(v: IntervalView): ProgressInfo {
+  const row = v.agg.latest();
+  const all = v.agg.all;
+  return {
+    phase: row?.phase ?? v.phase,
+    elapsedSec: v.elapsedSec,
+    totalSec: v.totalSec,
+    connections: { open: v.agg.openConnections(), planned: v.plannedClients, failed: v.agg.measured.connFailed },
+    sentPerSec: row?.sent ?? 0,
+    receivedPerSec: row?.received ?? 0,
+    awaiting: Math.max(0, expectedDeliveries(all) - (all.received - all.duplicated)),
+    lateSends: all.lateSends,
+    endToEndP99Ms: row?.endToEndP99 ?? null,
+  };
 }
 
 /** Where progress goes: a terminal, a log file, a test buffer. */
@@ -102,6 +122,20 @@ export function createProgressReporter(out: ProgressOutput, opts: ProgressReport
       finished = true;
       if (lineOpen) out.write('\n');
       lineOpen = false;
+    },
+  };
+}
+
+/**
+ * The progress line as a run Reporter: a line per interval view, ended (done) by the final view, before the
+ * caller prints the summary.
+ */
+export function progressReporter(out: ProgressOutput, opts: ProgressReporterOptions): Reporter {
+  const line = createProgressReporter(out, opts);
+  return {
+    onInterval(view) {
+      if (view.final) line.done();
+      else line.update(progressInfo(view));
     },
   };
 }

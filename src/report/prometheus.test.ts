@@ -65,6 +65,23 @@ describe('PrometheusExporter', () => {
     expect(value(await ex.metrics(), 'mqbench_run_phase{phase="done"}')).toBe(1);
   });
 
+  it('as a run Reporter: interval views feed it, the final view marks the run done', async () => {
+    const agg = new Aggregator(0);
+    agg.add(snap(1000, 'measure', { sent: 40 }));
+    const ex = new PrometheusExporter(info);
+    const view = (final: boolean) => ({ at: 1000, phase: 'measure' as const, elapsedSec: 1, totalSec: 2, plannedClients: 10, agg, final });
+    ex.onInterval(view(false));
+    let t = await ex.metrics();
+    expect(value(t, 'mqbench_messages_sent_total')).toBe(40);
+    expect(value(t, 'mqbench_run_phase{phase="measure"}')).toBe(1);
+    agg.add(snap(2000, 'drain', { sent: 2 }));
+    ex.onInterval(view(true));
+    t = await ex.metrics();
+    expect(value(t, 'mqbench_messages_sent_total')).toBe(42);
+    expect(value(t, 'mqbench_run_phase{phase="done"}')).toBe(1);
+    expect(value(t, 'mqbench_run_phase{phase="drain"}')).toBe(0);
+  });
+
   it('turns the HDR data into consistent _bucket, _count and _sum series, tick after tick', async () => {
     const agg = new Aggregator(0);
     const ex = new PrometheusExporter(info);

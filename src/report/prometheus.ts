@@ -11,7 +11,9 @@ import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Aggregator } from '../metrics/aggregate.js';
 import { zeroCounters } from '../metrics/counters.js';
 import { HISTOGRAM_KEYS, type Counters, type HistogramKey, type Phase } from '../metrics/types.js';
+import type { IntervalView } from '../metrics/outcome.js';
 import { bucketDelta, emptyBuckets, HdrFedHistogram, hdrBuckets, type BucketCounts } from './promHistogram.js';
+import type { Reporter } from './reporter.js';
 
 export type RunPhase = 'starting' | Phase | 'done';
 export const RUN_PHASES: readonly RunPhase[] = ['starting', 'connect', 'warmup', 'measure', 'drain', 'close', 'done'];
@@ -54,7 +56,7 @@ export interface RunInfo {
   version: string;
 }
 
-export class PrometheusExporter {
+export class PrometheusExporter implements Reporter {
   readonly registry = new Registry();
   private readonly counters: [Counter, keyof Counters][];
   private readonly open: Gauge;
@@ -97,6 +99,11 @@ export class PrometheusExporter {
     this.registry.registerMetric(this.latency as unknown as Metric);
     for (const key of HISTOGRAM_KEYS) this.latency.add(LATENCY_KINDS[key], emptyBuckets(this.latency.bounds)); // series exist from the start
     this.setPhase('starting');
+  }
+
+  /** As a run Reporter: every interval view; the final one (every last snapshot in) sets the phase to done. */
+  onInterval(view: IntervalView): void {
+    this.update(view.agg, view.final ? 'done' : undefined);
   }
 
   /** Takes the aggregator's growth since the last call; a new aggregator instance counts from zero. */

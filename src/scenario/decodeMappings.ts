@@ -87,7 +87,7 @@ class List<C, V> extends Decoder<(C | Invalid)[], V[]> {
 }
 
 /** A list of `item`s; with `min`, fewer items is one problem at the list. */
-export const list = <C, V>(item: Decoder<C, V>, min?: { count: number; message: string }) => new List(item, min);
+export const list = <C, V>(item: Decoder<C, V>, min?: { count: number; message: string }): Decoder<(C | Invalid)[], V[]> => new List(item, min);
 
 /** A mapping whose keys are data (user properties): each key checked by `checkKey` (problem at the key), each value by `value`. */
 class Entries<C, V> extends Decoder<Record<string, C | Invalid>, Record<string, V>> {
@@ -122,7 +122,7 @@ class Entries<C, V> extends Decoder<Record<string, C | Invalid>, Record<string, 
   }
 }
 
-export const entries = <C, V>(checkKey: (key: string) => { message: string; hint?: string } | null, value: Decoder<C, V>) => new Entries(checkKey, value);
+export const entries = <C, V>(checkKey: (key: string) => { message: string; hint?: string } | null, value: Decoder<C, V>): Decoder<Record<string, C | Invalid>, Record<string, V>> => new Entries(checkKey, value);
 
 /** How a mapping's derived key is worked out from its checked keys, and filled. */
 export interface Derivation<C, DC, DV> {

@@ -2,6 +2,7 @@ import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { UnackedLog } from '../metrics/unacked.js';
+import type { Timeline } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG } from '../shared/constants.js';
 import type { QoS } from '../scenario/model.js';
@@ -29,6 +30,8 @@ export class Publisher {
   private readonly unacked: UnackedLog;
   private stopped = false;
   private releasing: Device | null = null;
+  private readonly measureFrom: number;
+  private readonly measureEnd: number;
 
   constructor(
     private readonly clock: Clock,
@@ -37,10 +40,12 @@ export class Publisher {
     private readonly receivable: Receivable,
     private readonly runTag: number,
     run: string,
-    private readonly measureFrom: number,
-    private readonly measureEnd: number,
+    /** The run's, started: a slot due before measureFrom is warm-up; sends in [measureFrom, measureEnd) are in the window. */
+    timeline: Timeline,
     delivered: SeqBitmap,
   ) {
+    this.measureFrom = timeline.measureFrom;
+    this.measureEnd = timeline.measureEnd;
     this.unacked = new UnackedLog(delivered, recorder);
     this.message = new MessageBuilder(runTag, run);
   }

@@ -13,6 +13,7 @@ import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
 import { encodePayload } from './payload.js';
 import { Receiver } from './receiver.js';
+import { startedTimeline, timelineOf } from '../plan/timeline.js';
 
 const SELF = { eventLoopDelayMaxMs: 0, eventLoopDelayP99Ms: 0, busyMs: 0, intervalMs: 1000 };
 const RUN_TAG = 0x5eed;
@@ -31,12 +32,10 @@ function harness(yaml: string, threads = 1) {
   const index = new SubscriptionIndex(subs);
   const delivered = new SeqBitmap(plan.seqLayout);
   const shareBuffers = allocateShareRecords(shareGroups(subs), plan.seqLayout);
-  const recorders = Array.from({ length: threads }, (_, i) => new Recorder(i));
-  const receivers = recorders.map((rec) => {
-    const r = new Receiver(clock, rec, RUN_TAG, delivered, new ShareLedger(shareBuffers, plan.seqLayout));
-    r.measureFrom = 0;
-    return r;
-  });
+  // Publishing started at 0 and never ends: every delivery is measured.
+  const timeline = startedTimeline(timelineOf({ warmupMs: 0, durationMs: Infinity, drainMs: 0 }, 0));
+  const recorders = Array.from({ length: threads }, (_, i) => new Recorder(i, timeline));
+  const receivers = recorders.map((rec) => new Receiver(clock, rec, RUN_TAG, delivered, new ShareLedger(shareBuffers, plan.seqLayout), timeline));
   const devices = scenario.groups.flatMap((g, gi) => {
     const names = compileGroupNames(scenario, g);
     return Array.from({ length: g.count }, (_, i) => {

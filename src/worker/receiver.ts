@@ -1,5 +1,6 @@
 import type { Recorder } from '../metrics/recorder.js';
 import { qosKey, type QosClass } from '../metrics/types.js';
+import type { TimelineView } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
 import { decodePayload, responsePayload } from './payload.js';
@@ -16,10 +17,6 @@ import { DeviceArrivals } from './arrivals.js';
  * the QoS it arrived with.
  */
 export class Receiver {
-  /** Messages intended before this instant belong to warm-up (set when publishing starts). */
-  measureFrom = Infinity;
-  /** End of the measured window (arrivals after it do not count toward the achieved rate). */
-  measureEnd = Infinity;
   /** Measured deliveries that were not duplicates, cumulative (drain progress). */
   uniqueMeasured = 0;
 
@@ -31,6 +28,11 @@ export class Receiver {
     private readonly delivered: SeqBitmap,
     /** The run's `$share` group records (shared by every thread). */
     private readonly shares: ShareLedger,
+    /**
+     * Messages intended before its measureFrom belong to warm-up; arrivals outside [measureFrom, measureEnd)
+     * do not count toward the achieved rate. NOT_STARTED (nothing measured) until publishing starts.
+     */
+    private readonly timeline: TimelineView,
     /** This thread's ledger memory (one budget for all its clients' streams). */
     readonly slab = new ChunkSlab(),
   ) {}
@@ -45,7 +47,7 @@ export class Receiver {
     }
     if (h.response) {
       // A responder's answer to one of our requests: the request's own header came back.
-      const measured = h.intendedMs >= this.measureFrom;
+      const measured = h.intendedMs >= this.timeline.current.measureFrom;
       rec.count('responsesReceived', measured);
       rec.latency('requestResponse', now - h.intendedMs, measured);
       return;
@@ -57,7 +59,8 @@ export class Receiver {
       rec.count('retainedReceived', true);
       return;
     }
-    const measured = h.intendedMs >= this.measureFrom;
+    const tl = this.timeline.current;
+    const measured = h.intendedMs >= tl.measureFrom;
     if (!dev.wasExpected(topic, h.sentMs)) {
       rec.count('unexpected', measured);
       return;
@@ -73,7 +76,7 @@ export class Receiver {
     }
     if (arrivedQos < ledger.countedQos) rec.count('arrivedBelowQos', measured); // a capability the broker did not keep (capabilities.ts)
     rec.count('received', measured);
-    if (now >= this.measureFrom && now < this.measureEnd) rec.count('receivedInWindow', true);
+    if (now >= tl.measureFrom && now < tl.measureEnd) rec.count('receivedInWindow', true);
     if (arrival === 'duplicate') {
       rec.count('duplicated', measured);
       rec.count(qosKey(q, 'Duplicated'), measured);

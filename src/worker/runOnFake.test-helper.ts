@@ -12,6 +12,7 @@ import { SeqBitmap } from '../metrics/seqBitmap.js';
 import type { Results } from '../metrics/types.js';
 import { settleUnacked } from '../metrics/unacked.js';
 import { buildRunPlan } from '../plan/plan.js';
+import { timelineOf } from '../plan/timeline.js';
 import { allocateLedger } from '../coordinator/ledgerBuffers.js';
 import { SessionBoard } from '../metrics/sessions.js';
 import { ShareLedger } from '../metrics/shareLedger.js';
@@ -80,8 +81,7 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
   const t0 = clock.now() + 50;
   const run: FakeRun = { clock, broker, scenario, t0, messages };
   runner.handle({ type: 'start', t0 });
-  const measureFrom = t0 + scenario.warmupMs;
-  const measureEnd = measureFrom + scenario.durationMs;
+  const { measureFrom, measureEnd } = timelineOf(scenario, t0); // as the coordinator derives it
   await step(clock, measureEnd + (o.drainMs ?? 0) - clock.now(), () => o.script?.(run, clock.now() - t0));
   if (o.quiesceMs !== undefined) {
     runner.handle({ type: 'quiesce' });
@@ -96,7 +96,7 @@ export async function runOnFake(yaml: string, brokerOpts: FakeBrokerOptions, o: 
   for (const m of messages) if (m.type === 'snapshot' || m.type === 'final') agg.add(m.snapshot);
   if (final.unacked) settleUnacked(final.unacked, delivered, agg);
   const results = buildResults(
-    { status: 'complete', agg, startedAt: new Date(0), publishStart: t0, measureFrom, measureEnd, workers: 1, delivered, ledger },
+    { status: 'complete', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: t0, measureFrom, measureEnd, workers: 1, delivered, ledger },
     { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false },
   );
   return { results, run };

@@ -11,6 +11,7 @@ import type { ShareLedger } from '../metrics/shareLedger.js';
 import { AwayLog, type SessionBoard } from '../metrics/sessions.js';
 import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
+import { TimelineCell, timelineOf } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import { groupPublishRate } from '../scenario/model.js';
 import { Device } from './device.js';
@@ -37,8 +38,6 @@ export interface RunnerDeps {
 }
 
 const SNAPSHOT_MS = 1000;
-/** A generator still this far behind after the window ended stops; what it did not send is counted as missed. */
-const GIVE_UP_MS = 1000;
 
 /** Everything one worker thread does, free of worker_threads so it can be tested in-process. */
 export class WorkerRunner {
@@ -49,15 +48,15 @@ export class WorkerRunner {
   private publisher: Publisher | null = null;
   private away: AwayLog | null = null;
   private pacer: Pacer | null = null;
-  private measureFrom = Infinity;
-  private endAt = Infinity;
+  /** Not started until the coordinator's `start`; the recorder, receiver and publisher read this one. */
+  private readonly timeline = new TimelineCell();
   private snapshotTimer: unknown = null;
   private eventTimers: unknown[] = [];
   private stopping = false;
 
   constructor(private readonly d: RunnerDeps) {
     const { plan } = d;
-    this.recorder = new Recorder(plan.workerIndex);
+    this.recorder = new Recorder(plan.workerIndex, this.timeline);
     this.devices = plan.slices.map((s) => {
       const g = plan.scenario.groups[s.groupIndex];
       const names = compileGroupNames(plan.scenario, g);
@@ -68,7 +67,7 @@ export class WorkerRunner {
         return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
       });
     });
-    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares);
+    this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares, this.timeline);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
     this.connector.sessions = d.sessions;
   }
@@ -110,22 +109,18 @@ export class WorkerRunner {
   private start(t0: number): void {
     const { plan, clock } = this.d;
     const sc = plan.scenario;
-    const measureFrom = t0 + sc.warmupMs;
-    const endAt = measureFrom + sc.durationMs;
-    this.recorder.t0 = t0;
+    const timeline = timelineOf(sc, t0); // the coordinator's, from the same t0
+    this.timeline.start(timeline);
+    const endAt = timeline.measureEnd;
     // Snapshot ticks follow publishing seconds from here on: row t covers (t-1, t].
     if (this.snapshotTimer !== null) clock.clearTimeout(this.snapshotTimer);
     this.scheduleSnapshots(t0);
-    this.receiver.measureFrom = measureFrom;
-    this.receiver.measureEnd = endAt;
     const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
     index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
     const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
-    this.measureFrom = measureFrom;
-    this.endAt = endAt;
     this.connector.onBack = (dev) => this.publisher?.release(dev);
-    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, measureFrom, endAt, this.d.delivered);
+    this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, timeline, this.d.delivered);
     const devices = this.devices.flat();
     const retained = new RetainedTopics(sc, plan.runId, t0, endAt, plan.offers);
     this.eventTimers = [
@@ -136,7 +131,7 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: groupPublishRate(g), t0, endAt, cycles: Infinity, giveUpAt: endAt + GIVE_UP_MS, profile };
+        return { groupCount: g.count, first: s.first, count: s.count, rate: groupPublishRate(g), t0, endAt, cycles: Infinity, giveUpAt: timeline.giveUpAt, profile };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];
@@ -178,9 +173,7 @@ export class WorkerRunner {
    */
   private phase(): Phase {
     if (this.stopping) return 'close';
-    const now = this.d.clock.now() - SNAPSHOT_MS / 2;
-    if (this.measureFrom === Infinity) return 'connect';
-    return now < this.measureFrom ? 'warmup' : now < this.endAt ? 'measure' : 'drain';
+    return this.timeline.current.phaseAt(this.d.clock.now() - SNAPSHOT_MS / 2);
   }
 
   private snapshot() {

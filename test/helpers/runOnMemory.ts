@@ -19,6 +19,7 @@ import type { Scenario } from '../../src/scenario/model.js';
 import { FakeClock } from '../../src/shared/fakeClock.js';
 import { settleUnacked } from '../../src/metrics/unacked.js';
 import { WorkerRunner } from '../../src/worker/runner.js';
+import { timelineOf } from '../../src/plan/timeline.js';
 
 export interface MemoryRun {
   clock: FakeClock;
@@ -84,8 +85,7 @@ export async function runOnMemory(yaml: string, memOpts: Omit<MemoryOptions, 'cl
   const t0 = clock.now() + 50;
   const run: MemoryRun = { clock, mem, scenario, t0, messages };
   for (const r of runners) r.handle({ type: 'start', t0 });
-  const measureFrom = t0 + scenario.warmupMs;
-  const measureEnd = measureFrom + scenario.durationMs;
+  const { measureFrom, measureEnd } = timelineOf(scenario, t0); // as the coordinator and every runner derive it
   // The coordinator's drain: the drain time, then publishing stops (what waits is unsent) and what was
   // written gets up to 1 s more to arrive before anything closes.
   await step(clock, measureEnd + scenario.drainMs - clock.now(), () => o.script?.(run, clock.now() - t0));
@@ -99,7 +99,7 @@ export async function runOnMemory(yaml: string, memOpts: Omit<MemoryOptions, 'cl
   // Every connection is closed: whether an unacknowledged publish reached a subscriber is final.
   for (const m of messages) if (m.type === 'final' && m.unacked) settleUnacked(m.unacked, delivered, agg);
   const results = buildResults(
-    { status: 'complete', agg, startedAt: new Date(0), publishStart: t0, measureFrom, measureEnd, workers: runners.length, delivered, ledger },
+    { status: 'complete', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: t0, measureFrom, measureEnd, workers: runners.length, delivered, ledger },
     { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false },
   );
   return { results, run };

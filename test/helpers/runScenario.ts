@@ -1,27 +1,43 @@
 import { expect } from 'vitest';
-import { runPlan, type RunOptions } from '../../src/coordinator/coordinator.js';
-import { buildResults } from '../../src/metrics/results.js';
+import type { IntervalView, RunResult } from '../../src/metrics/outcome.js';
 import type { Results } from '../../src/metrics/types.js';
-import { buildRunPlan, type RunPlan } from '../../src/plan/plan.js';
+import type { RunPlan } from '../../src/plan/plan.js';
+import { runScenario, type RunDeps } from '../../src/run.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { groupPublishRate, type Scenario } from '../../src/scenario/model.js';
 import { loadTlsMaterial } from '../../src/scenario/tlsMaterial.js';
-import { systemClock } from '../../src/shared/clock.js';
 import { loaded } from './scenario.js';
 
 // Worker threads run the compiled entry (npm test builds first).
 export const workerEntry = new URL('../../dist/worker/entry.js', import.meta.url);
 
-/** Plans and runs a scenario given as YAML text on real worker threads; returns the results file contents. */
-export async function runYaml(yaml: string, workers: number, extra: Partial<RunOptions> & { runId?: string } = {}): Promise<{ results: Results; plan: RunPlan }> {
+export interface RunYamlOptions extends Partial<RunDeps> {
+  /** Called with every interval view (about once a second, and the final one). */
+  onInterval?: (view: IntervalView) => void;
+}
+
+/**
+ * Runs a scenario given as YAML text on real worker threads through the public composition root
+ * (runScenario, as `mqbench run` does); returns the results, the timeline and the plan that ran.
+ */
+export async function runYaml(yaml: string, workers: number, extra: RunYamlOptions = {}): Promise<RunResult & { plan: RunPlan }> {
+  const { onInterval, reporters = [], ...deps } = extra;
   // Validated, then the TLS files read (as the CLI does).
-  const scenario = loaded(await loadTlsMaterial(loaded(parseScenarioText(yaml, 'test.yaml', {})))).scenario;
-  const runId = extra.runId ?? Math.random().toString(16).slice(2, 8);
-  const plan = buildRunPlan(scenario, { workers, runId, runTag: (Math.random() * 2 ** 32) >>> 0 });
-  const outcome = await runPlan({ plan, driver: 'mqttjs', clock: systemClock, workerEntry, ...extra });
-  const results = buildResults(outcome, { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false });
-  expectAccounting(results, scenario);
-  return { results, plan };
+  const { scenario, secretPaths } = loaded(await loadTlsMaterial(loaded(parseScenarioText(yaml, 'test.yaml', {}))));
+  let plan: RunPlan | undefined;
+  const result = await runScenario(scenario, {
+    workers,
+    runId: Math.random().toString(16).slice(2, 8),
+    runTag: (Math.random() * 2 ** 32) >>> 0,
+    driver: 'mqttjs',
+    workerEntry,
+    mqbenchVersion: 'test',
+    secretPaths,
+    ...deps,
+    reporters: [{ onStart: (p) => void (plan = p), ...(onInterval ? { onInterval } : {}) }, ...reporters],
+  });
+  expectAccounting(result.results, scenario);
+  return { ...result, plan: plan! };
 }
 
 /**

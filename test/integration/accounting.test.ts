@@ -82,7 +82,7 @@ describe('publish accounting against a fault proxy and an independent observer (
     const { results } = await runYaml(scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s' }), 1, {
       runId: run,
       driver,
-      onProgress: (p) => {
+      onInterval: (p) => {
         if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
         held = true;
         // mosquitto releases a QoS 2 message to subscribers on PUBREL: without PUBREC the client never
@@ -120,7 +120,7 @@ describe('publish accounting against a fault proxy and an independent observer (
     const { results } = await runYaml(scenario(proxy.url, { qos: 1, rate: 100, duration: '3s', drain: '1s' }), 1, {
       runId: run,
       driver: 'lean',
-      onProgress: (p) => {
+      onInterval: (p) => {
         if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
         held = true;
         proxy.setRules({ holdAcks: ['puback'] });
@@ -151,7 +151,7 @@ describe('publish accounting against a fault proxy and an independent observer (
     const { results } = await runYaml(scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s', clean: false }), 1, {
       runId: run,
       driver,
-      onProgress: (p) => {
+      onInterval: (p) => {
         if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
         held = true;
         proxy.setRules({ holdAcks: ['pubrec'] });
@@ -188,7 +188,7 @@ describe('publish accounting against a fault proxy and an independent observer (
     const { results } = await runYaml(yaml, 1, {
       runId: run,
       driver,
-      onProgress: (p) => {
+      onInterval: (p) => {
         if (stalled || p.phase !== 'measure' || p.elapsedSec < 1) return;
         stalled = true;
         proxy.setRules({ stall: true });

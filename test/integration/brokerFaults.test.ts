@@ -38,7 +38,7 @@ describe('runtime faults against a real mosquitto', () => {
   it('broker restarted mid-run: every lost connection reconnects, the run goes on and completes', async () => {
     mosq = await startMosquitto();
     const m = mosq;
-    const { results } = await runYaml(scenario(m.url, { duration: '5s' }), 2, { onProgress: whenPublishing(1, () => void m.restart()) });
+    const { results } = await runYaml(scenario(m.url, { duration: '5s' }), 2, { onInterval: whenPublishing(1, () => void m.restart()) });
     const c = results.summary.connections;
     expect(c.lost).toBe(31);
     expect(c.reconnected).toBe(31);
@@ -57,7 +57,7 @@ describe('runtime faults against a real mosquitto', () => {
   it('broker killed mid-run: results are partial, losses and failed reconnects counted', async () => {
     mosq = await startMosquitto();
     const m = mosq;
-    const { results } = await runYaml(scenario(m.url, { duration: '3s' }), 2, { onProgress: whenPublishing(1, () => void m.kill()) });
+    const { results } = await runYaml(scenario(m.url, { duration: '3s' }), 2, { onInterval: whenPublishing(1, () => void m.kill()) });
     expect(results.status).toBe('partial');
     expect(results.statusReason).toMatch(/31 connections were lost during the run and did not come back/);
     expect(results.summary.connections.lost).toBe(31);
@@ -71,7 +71,7 @@ describe('runtime faults against a real mosquitto', () => {
     mosq = await startMosquitto();
     const m = mosq;
     const { results } = await runYaml(scenario(m.url, { duration: '5s', keepalive: '1s' }), 1, {
-      onProgress: whenPublishing(1, () => {
+      onInterval: whenPublishing(1, () => {
         m.process.kill('SIGSTOP');
         setTimeout(() => m.process.kill('SIGCONT'), 2500);
       }),

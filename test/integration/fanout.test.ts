@@ -1,29 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embedded.js';
-import { runPlan } from '../../src/coordinator/coordinator.js';
-import { buildResults } from '../../src/metrics/results.js';
 import type { Results } from '../../src/metrics/types.js';
-import { buildRunPlan } from '../../src/plan/plan.js';
-import { systemClock } from '../../src/shared/clock.js';
+import type { RunPlan } from '../../src/plan/plan.js';
+import { runScenario } from '../../src/run.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { observe } from '../helpers/observer.js';
 import { fanoutScenario } from '../helpers/scenario.js';
 
-// Worker threads run the compiled entry (npm test builds first).
-const workerEntry = new URL('../../dist/worker/entry.js', import.meta.url);
+import { workerEntry } from '../helpers/runScenario.js';
 
 async function run(url: string, workers: number, over: Partial<Parameters<typeof fanoutScenario>[0]> = {}) {
   const scenario = fanoutScenario({ url, ...over });
   const runId = Math.random().toString(16).slice(2, 8);
-  const plan = buildRunPlan(scenario, { workers, runId, runTag: (Math.random() * 2 ** 32) >>> 0 });
   // The witness subscribes to every command topic of this run before anything is published.
   const witness = await observe(url, `it/${runId}/cmd/#`);
-  const outcome = await runPlan({ plan, driver: 'mqttjs', clock: systemClock, workerEntry });
+  let plan: RunPlan | undefined;
+  const { results } = await runScenario(scenario, { workers, runId, runTag: (Math.random() * 2 ** 32) >>> 0, driver: 'mqttjs', workerEntry, reporters: [{ onStart: (p) => void (plan = p) }] });
   await new Promise((r) => setTimeout(r, 200));
   const seen = witness.count();
   await witness.close();
-  const results: Results = buildResults(outcome, { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: url, embedded: false });
-  return { results, seen, plan };
+  return { results, seen, plan: plan! };
 }
 
 function expectCleanFanout(results: Results, seen: number, devices: number) {

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTarget } from '../../src/cli/session.js';
+import { fakeIo } from '../../src/cli/fakeIo.test-helper.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
@@ -64,11 +65,11 @@ describe('target.urls + target.sourceAddresses against two mosquittos', () => {
   it('probes every URL and every source address first: one line per problem', async () => {
     const down = await freePort();
     const unreachable = loaded(parseScenarioText(yaml([a.url, `mqtt://127.0.0.1:${down}`, b.url], 'x'), 'x.yaml', {})).scenario;
-    await expect(prepareTarget(unreachable)).rejects.toThrow(new RegExp(`^cannot reach the broker at mqtt://127\\.0\\.0\\.1:${down}: ECONNREFUSED$`));
+    await expect(prepareTarget(fakeIo(), unreachable)).rejects.toThrow(new RegExp(`^cannot reach the broker at mqtt://127\\.0\\.0\\.1:${down}: ECONNREFUSED$`));
     const foreign = loaded(parseScenarioText(yaml([a.url, b.url], 'y'), 'y.yaml', {})).scenario;
     foreign.target.sourceAddresses = ['127.0.0.2', '192.0.2.1'];
-    await expect(prepareTarget(foreign)).rejects.toThrow(new RegExp(`^cannot connect from source address 192\\.0\\.2\\.1 to ${a.url.replace(/\./g, '\\.')}: EADDRNOTAVAIL$`));
+    await expect(prepareTarget(fakeIo(), foreign)).rejects.toThrow(new RegExp(`^cannot connect from source address 192\\.0\\.2\\.1 to ${a.url.replace(/\./g, '\\.')}: EADDRNOTAVAIL$`));
     const fine = loaded(parseScenarioText(yaml([a.url, b.url], 'z'), 'z.yaml', {})).scenario;
-    await expect(prepareTarget(fine)).resolves.toMatchObject({ embedded: null, scenario: fine });
+    await expect(prepareTarget(fakeIo(), fine)).resolves.toMatchObject({ embedded: null, scenario: fine });
   });
 });

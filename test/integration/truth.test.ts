@@ -31,7 +31,7 @@ describe('measurement against independent truth (mosquitto)', () => {
   it('a 1 s broker stall (SIGSTOP) during a 1,000 msg/s run shows in the corrected p99, not only the uncorrected', async () => {
     let stalled = 0;
     const { results } = await runYaml(fanout(mosq.url, { rate: '1000/s', qos: 1, duration: '4s' }), 2, {
-      onProgress: (p) => {
+      onInterval: (p) => {
         if (!stalled && p.phase === 'measure' && p.elapsedSec >= 1) {
           stalled = Date.now();
           mosq.process.kill('SIGSTOP');
