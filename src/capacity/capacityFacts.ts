@@ -6,7 +6,7 @@
  */
 import type { Results } from '../metrics/types.js';
 import { brokerFiguresOf, type BrokerFigures } from '../report/brokerFigures.js';
-import { capacityOf } from '../report/capacityShape.js';
+import { capacityOf } from '../report/capacityPoints.js';
 
 export interface MemoryFit {
   bytesPerConnection: number;

@@ -3,7 +3,7 @@ import type { EmbeddedBroker } from '../broker/embedded.js';
 import type { Results } from '../metrics/types.js';
 import { knee, nextStep, type CapacityStep } from '../plan/capacity.js';
 import { scaleScenario } from '../plan/scale.js';
-import type { CapacityResult } from '../report/capacityShape.js';
+import type { CapacityResult } from '../report/capacityPoints.js';
 import { defaultResultsPath } from '../report/json.js';
 import { runScenario, type RunDeps } from '../run.js';
 import { redactUrl } from '../scenario/redact.js';
@@ -16,7 +16,9 @@ import { readOptions } from './options.js';
 import { checkOutBeforeRun, exitAfterSave, saveResultsOrRescue } from './output.js';
 import { overrideBroker } from './overrides.js';
 import { printScenarioWarnings } from './scenarioFile.js';
-import { loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
+import { prepareTarget } from './target.js';
+import { probeRunCapabilities } from './capabilityProbe.js';
+import { loadRunScenario } from './scenarioFile.js';
 
 export interface CapacityFlags {
   slo: string;

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from 'commander';
 import type { SegmentInfo } from '../metrics/segmentTypes.js';
 import { parseSegment, segmentClients, WHOLE_RUN, type Segment } from '../plan/segment.js';
 import type { Scenario } from '../scenario/model.js';
-import { readClockOffset, type ClockOffsetReading } from '../shared/clockOffset.js';
+import { readClockOffset, type ClockOffsetReading } from '../host/clockOffset.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { checkRunId, deriveRunId, runTagOf, scenarioHash } from '../shared/runIdentity.js';
 import type { DistributedFlags } from './runFlags.js';

@@ -30,12 +30,13 @@ import { checkOutBeforeRun } from './output.js';
 import { scenarioAsRun } from './overrides.js';
 import type { RunFlags, RunView } from './runFlags.js';
 import { printScenarioWarnings } from './scenarioFile.js';
-import { loadRunScenario, prepareTarget } from './session.js';
+import { prepareTarget } from './target.js';
+import { loadRunScenario } from './scenarioFile.js';
 
 const usage = (message: string, hint?: string) => new UserError(message, ExitCode.usage, hint);
 
 /** After the barrier, publishing starts this long after the start message is sent (it reaches every child first). */
-const BARRIER_LEAD_MS = 1000;
+const PROCESS_BARRIER_LEAD_MS = 1000;
 
 /** What a child is told of the parent's options: those that shape the run. */
 export interface ChildFlags {
@@ -101,7 +102,7 @@ async function runChildren(io: CliIo, args: string[][], gated: boolean, startedA
   const children = args.map((a, k) => startChild(`${k}/${n}`, a, io, gated));
   const signals = forwardSignals(children, io);
   if (gated) {
-    void startBarrier(children, BARRIER_LEAD_MS).then((b) => {
+    void startBarrier(children, PROCESS_BARRIER_LEAD_MS).then((b) => {
       if (b) io.stderr.write(`mqbench: ${b.connected} of ${n} processes connected after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; publishing starts at ${new Date(b.at).toISOString()}\n`);
     });
   }

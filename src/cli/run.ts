@@ -25,7 +25,9 @@ import { startLiveMetrics, type LiveMetrics } from './prometheus.js';
 import type { RunFlags, RunView } from './runFlags.js';
 import { scenarioAsRun } from './overrides.js';
 import { printScenarioWarnings } from './scenarioFile.js';
-import { loadRunScenario, prepareTarget, probeRunCapabilities } from './session.js';
+import { prepareTarget } from './target.js';
+import { probeRunCapabilities } from './capabilityProbe.js';
+import { loadRunScenario } from './scenarioFile.js';
 
 /** A run made ready: the scenario as it will run and everything `runScenario` is given besides. */
 interface Prepared {

@@ -4,6 +4,7 @@
  * as it will run.
  */
 import { loadScenario, type LoadedScenario, type LoadLimits } from '../scenario/load.js';
+import { connectionLimits } from '../host/fdlimit.js';
 import type { Scenario } from '../scenario/model.js';
 import { loadTlsMaterial } from '../scenario/tlsMaterial.js';
 import { ExitCode, formatProblem, type ScenarioProblem } from '../shared/errors.js';
@@ -29,4 +30,12 @@ export async function loadScenarioFile(io: CliIo, file: string, limits: LoadLimi
 /** The scenario's warnings (e.g. an event after the end of the run) for the scenario as it will run, on stderr. */
 export function printScenarioWarnings(io: CliIo, loaded: LoadedScenario, scenario: Scenario = loaded.scenario): void {
   for (const w of loaded.warnings(scenario)) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+}
+
+/**
+ * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
+ * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
+ */
+export async function loadRunScenario(io: CliIo, file: string, processes: number): Promise<LoadedScenario | ExitCode> {
+  return loadScenarioFile(io, file, { ...connectionLimits(), processes });
 }

@@ -1,5 +1,5 @@
 import { ExitCode } from '../shared/errors.js';
-import { connectionLimits } from '../shared/fdlimit.js';
+import { connectionLimits } from '../host/fdlimit.js';
 import type { CliIo } from './io.js';
 import { loadScenarioFile, printScenarioWarnings } from './scenarioFile.js';
 

@@ -34,7 +34,7 @@ export interface RunOptions {
 }
 
 const DEFAULT_ENTRY = new URL('../worker/entry.js', import.meta.url);
-const BARRIER_LEAD_MS = 50;
+const THREAD_BARRIER_LEAD_MS = 50;
 
 class Aborted extends Error {}
 
@@ -121,7 +121,7 @@ class Run {
   /** Barrier: every worker ready, then all connect from one instant; resolves once every worker is connected. */
   async connect(): Promise<void> {
     await this.guard(this.pool.waitAll('ready'));
-    const at = this.clock.now() + BARRIER_LEAD_MS;
+    const at = this.clock.now() + THREAD_BARRIER_LEAD_MS;
     this.times.connectAt = at;
     this.agg = new Aggregator(at);
     this.pool.broadcast({ type: 'connect', at });
@@ -151,8 +151,8 @@ class Run {
     const { opts, clock, plan, pool } = this;
     const sc = plan.scenario;
     const at = opts.startGate ? await this.guard(opts.startGate()) : opts.startAt;
-    if (at !== undefined) await this.guard(sleepUntil(clock, at - BARRIER_LEAD_MS));
-    const t0 = at ?? clock.now() + BARRIER_LEAD_MS;
+    if (at !== undefined) await this.guard(sleepUntil(clock, at - THREAD_BARRIER_LEAD_MS));
+    const t0 = at ?? clock.now() + THREAD_BARRIER_LEAD_MS;
     const timeline = timelineOf(sc, t0); // the one every worker derives from the same t0
     Object.assign(this.times, { publishStart: t0, measureFrom: timeline.measureFrom, measureEnd: timeline.measureEnd });
     this.agg.realign(t0);

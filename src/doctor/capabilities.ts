@@ -4,11 +4,11 @@
  * (QoS 2). Only what the scenario uses is probed; each probe is bounded (PROBE_MS) and uses its own topics.
  */
 import { randomBytes } from 'node:crypto';
-import type { Driver } from '../driver/types.js';
+import type { Driver } from '../driver/driver.js';
 import type { ProbedCapability } from '../metrics/types.js';
 import type { Scenario } from '../scenario/model.js';
 import type { Check } from './check.js';
-import { ProbeSession } from './client.js';
+import { ProbeSession } from './probeSession.js';
 import { scenarioNeeds } from './doctor.js';
 import { probeMaxQos, probeRetain, probeShared } from './probes.js';
 

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { probeAddress, probeBroker } from '../driver/probe.js';
-import type { Driver } from '../driver/types.js';
+import type { Driver } from '../driver/driver.js';
 import type { ProtocolLevel, Scenario, TargetSpec } from '../scenario/model.js';
 import type { Check } from './check.js';
-import { ProbeSession } from './client.js';
+import { ProbeSession } from './probeSession.js';
 import { machineChecks, type LoadPlan } from './machine.js';
 import type { MachineFacts } from './procfs.js';
 import { probeBrokerVersion, probeConnect, probeLatency, probeMaxQos, probeRetain, probeShared } from './probes.js';

@@ -2,7 +2,7 @@
  * Machine checks of `mqbench doctor`: pure functions of the values read (procfs.ts) and the planned load,
  * so every threshold is table-tested. Each problem carries the command that fixes it.
  */
-import { FD_HEADROOM, maxConnectionsFor } from '../shared/fdlimit.js';
+import { FD_HEADROOM, maxConnectionsFor } from '../host/fdlimit.js';
 import { bytes, fail, num, ok, warn, type Check } from './check.js';
 import type { MachineFacts, OpenFiles, PortRange } from './procfs.js';
 

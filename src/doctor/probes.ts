@@ -4,10 +4,10 @@
  * bounded (PROBE_MS): one that does not finish becomes a WARN line, and its clients are closed.
  */
 import { brokerVersion } from '../driver/brokerInfo.js';
-import { ConnectFailure } from '../driver/types.js';
+import { ConnectFailure } from '../driver/driver.js';
 import type { ProtocolLevel } from '../scenario/model.js';
 import { warn, type Check } from './check.js';
-import { bounded, sleep, type ProbeSession } from './client.js';
+import { bounded, sleep, type ProbeSession } from './probeSession.js';
 import { judgeBrokerVersion, judgeConnect, judgeLatency, judgeMaxQos, judgeRetain, judgeShared, RETAIN_WILDCARD, type RetainObservation } from './verdicts.js';
 
 /** The longest any one probe may take. */

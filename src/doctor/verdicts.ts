@@ -3,7 +3,7 @@
  * wording and the severities are unit-tested without a broker. `needed` says the scenario relies on the
  * feature: then a missing feature is a FAIL, otherwise a WARN.
  */
-import type { Granted } from '../driver/types.js';
+import type { Granted } from '../driver/driver.js';
 import type { ProtocolLevel } from '../scenario/model.js';
 import { fail, ok, warn, type Check } from './check.js';
 

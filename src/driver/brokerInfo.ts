@@ -1,6 +1,6 @@
 import type { ConnectSpec, TargetSpec } from '../scenario/model.js';
 import { connectOptions } from './options.js';
-import type { Driver } from './types.js';
+import type { Driver } from './driver.js';
 
 const PROBE_CONNECT: ConnectSpec = { rate: 1, clean: true, keepaliveSec: 10, timeoutMs: 3000 };
 

@@ -1,5 +1,5 @@
 import { generate } from 'mqtt-packet';
-import type { ConnectOptions } from './types.js';
+import type { ConnectOptions } from './driver.js';
 
 /**
  * The CONNECT packet of the lean driver, from the connect options (URL credentials already merged in).

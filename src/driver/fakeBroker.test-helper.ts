@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { generate, parser as makeParser, type Packet } from 'mqtt-packet';
-import type { ConnectOptions } from './types.js';
+import type { ConnectOptions } from './driver.js';
 
 // ---- a scripted broker on a loopback socket: the driver's state machine without mosquitto ----
 

@@ -1,4 +1,4 @@
-import { NotSent } from './types.js';
+import { NotSent } from './driver.js';
 import type { WriteLedger } from './writeLedger.js';
 
 /** What both drivers' sessions know of a held QoS 1/2 publish: its position in a connection's output, and whether it was written. */

@@ -2,7 +2,7 @@ import type { Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { leanDriver } from './lean.js';
 import { fakeBroker, noEvents, opts, until, type Fake } from './fakeBroker.test-helper.js';
-import type { Connection, MessageMeta } from './types.js';
+import type { Connection, MessageMeta } from './driver.js';
 
 type Pub = { topic: string; payload: Buffer; qos: number; properties?: Record<string, unknown> };
 const pubs = (f: Fake) => f.got.filter((p) => p.cmd === 'publish') as unknown as Pub[];

@@ -7,7 +7,7 @@ import {
   ASCII_TOPIC_MAX, asciiLength, DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
 } from './leanEncode.js';
 import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
-import { ConnectFailure, type Connection } from './types.js';
+import { ConnectFailure, type Connection } from './driver.js';
 
 function encodePublish(topic: string, payload: Buffer, qos: 0 | 1 | 2, retain: boolean, id: number, v5: boolean): Buffer {
   const tb = Buffer.from(topic);

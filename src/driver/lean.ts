@@ -3,7 +3,7 @@ import { parseEndpoint } from './endpoint.js';
 import { LeanConnection } from './leanConnection.js';
 import { LeanSession } from './leanSession.js';
 import { openStream } from './leanTransport.js';
-import { ConnectFailure, type Connection, type Driver } from './types.js';
+import { ConnectFailure, type Connection, type Driver } from './driver.js';
 
 /**
  * The lean driver (the default): MQTT 3.1.1 and 5 over TCP, TLS or WebSocket, with mqtt-packet as the

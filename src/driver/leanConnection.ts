@@ -11,7 +11,7 @@ import { LeanOutput } from './leanOutput.js';
 import { encodeProps } from './leanProps.js';
 import type { LeanSession } from './leanSession.js';
 import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
-import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Granted, type MessageMeta, type PublishDone, type PublishProperties } from './types.js';
+import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Granted, type MessageMeta, type PublishDone, type PublishProperties } from './driver.js';
 
 // Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
 const NOT_CONNECTED = new NotSent('not sent: not connected');

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { scheduleFlush } from './leanBatch.js';
 import { tcpCounters, WriteLedger } from './writeLedger.js';
-import type { PublishDone } from './types.js';
+import type { PublishDone } from './driver.js';
 
 /** A turn's output is written at once when it reaches this size (the socket's back-pressure then shows). */
 const FLUSH_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-import type { PublishProperties } from './types.js';
+import type { PublishProperties } from './driver.js';
 
 /** MQTT 5 property identifiers of a PUBLISH (MQTT 5 §3.3.2.3). */
 const MESSAGE_EXPIRY = 0x02;

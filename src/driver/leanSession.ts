@@ -2,7 +2,7 @@ import { reasonWords } from './leanCodes.js';
 import { PUBREL, writeAck } from './leanEncode.js';
 import { failHeld, markWritten } from './held.js';
 import type { LeanOutput } from './leanOutput.js';
-import { NotSent, SessionEnded, type OutboundSession, type PublishDone } from './types.js';
+import { NotSent, SessionEnded, type OutboundSession, type PublishDone } from './driver.js';
 
 /** One QoS 1/2 publish waiting for its PUBACK / PUBCOMP. */
 class Held {

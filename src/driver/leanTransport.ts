@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { createWebSocketStream, WebSocket } from 'ws';
 import type { Endpoint } from './endpoint.js';
-import type { ConnectOptions } from './types.js';
+import type { ConnectOptions } from './driver.js';
 
 /**
  * The byte stream of one lean connection: a TCP socket (mqtt://), a TLS socket (mqtts://), or a

@@ -3,7 +3,7 @@ import type { QoS } from '../scenario/model.js';
 import { FakeClock } from '../shared/fakeClock.js';
 import { MemoryDriver } from './memory.js';
 import { client, publish, settle } from './memoryClient.test-helper.js';
-import { ConnectFailure, NotSent } from './types.js';
+import { ConnectFailure, NotSent } from './driver.js';
 
 /** A subscriber on `t` at `qos` and a publisher that sends `n` messages "0".."n-1" at `qos`. */
 async function fanOut(mem: MemoryDriver, n: number, qos: QoS) {

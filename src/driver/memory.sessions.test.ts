@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
 import { MemoryDriver } from './memory.js';
 import { client, publish, settle } from './memoryClient.test-helper.js';
-import { NotSent, SessionEnded } from './types.js';
+import { NotSent, SessionEnded } from './driver.js';
 
 describe('memory driver: broker sessions', () => {
   it('clean vs kept (3.1.1): session-present, QoS 1/2 queued for an absent subscriber, QoS 0 not', async () => {

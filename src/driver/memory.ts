@@ -21,7 +21,7 @@ import { MemoryCounts } from './memory/counts.js';
 import { Faults, firstTaking, type AckEvent } from './memory/faults.js';
 import { later, type Arrival, type MemoryOptions } from './memory/options.js';
 import type { Retained } from './memory/routing.js';
-import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type OutboundSession } from './types.js';
+import { ConnectFailure, type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type OutboundSession } from './driver.js';
 
 export type { MemoryOptions, Arrival } from './memory/options.js';
 export type { Match, DeliveryEvent, PublishEvent, AckEvent, ShareEvent, Fault } from './memory/faults.js';

@@ -4,7 +4,7 @@
  */
 import type { QoS } from '../scenario/model.js';
 import type { MemoryDriver } from './memory.js';
-import type { AckKind, Connection, ConnectOptions } from './types.js';
+import type { AckKind, Connection, ConnectOptions } from './driver.js';
 
 export interface Got {
   topic: string;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mqttjsDriver } from './mqttjs.js';
 import { fakeBroker, noEvents, opts, until, type Fake } from './fakeBroker.test-helper.js';
-import type { Connection } from './types.js';
+import type { Connection } from './driver.js';
 
 describe('mqtt.js driver against a scripted broker', () => {
   let fake: Fake | null = null;

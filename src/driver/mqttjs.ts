@@ -7,7 +7,7 @@ import { MqttjsOutput } from './mqttjsOutput.js';
 import { MqttjsSession } from './mqttjsSession.js';
 import { openMqttjsClient } from './mqttjsStream.js';
 import { closeWords } from './writeLedger.js';
-import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './types.js';
+import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './driver.js';
 
 /**
  * The mqtt.js driver: full-featured (MQTT 3.1.1 and 5, QoS 0/1/2, TLS, WebSocket). One MqttClient per

@@ -4,7 +4,7 @@ import type { QoS } from '../scenario/model.js';
 import type { MqttjsOutput } from './mqttjsOutput.js';
 import type { MqttjsSession } from './mqttjsSession.js';
 import { MAX_QUEUED_BYTES } from './writeLedger.js';
-import { NotSent, SessionEnded, type AckKind, type Connection, type Granted, type PublishDone, type PublishProperties } from './types.js';
+import { NotSent, SessionEnded, type AckKind, type Connection, type Granted, type PublishDone, type PublishProperties } from './driver.js';
 
 // Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
 const NOT_CONNECTED = new NotSent('not sent: not connected');

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { tcpCounters, WriteLedger } from './writeLedger.js';
-import type { PublishDone } from './types.js';
+import type { PublishDone } from './driver.js';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { IClientOptions, IStore, MqttClient } from 'mqtt';
 import { failHeld, markWritten } from './held.js';
 import type { WriteLedger } from './writeLedger.js';
-import { SessionEnded, type OutboundSession } from './types.js';
+import { SessionEnded, type OutboundSession } from './driver.js';
 
 type Packet = Parameters<IStore['put']>[0];
 /** The callback mqtt.js keeps in `client.outgoing[id].cb` for a QoS 1/2 publish (the driver's wrapper around `done`). */

@@ -2,7 +2,7 @@ import { isIP, connect as netConnect } from 'node:net';
 import { parseEndpoint } from './endpoint.js';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
-import type { ConnectOptions } from './types.js';
+import type { ConnectOptions } from './driver.js';
 import { urlCredentials } from '../shared/urlCredentials.js';
 
 /**

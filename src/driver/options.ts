@@ -1,5 +1,5 @@
 import type { ConnectSpec, TargetSpec } from '../scenario/model.js';
-import type { ConnectOptions, TlsOptions } from './types.js';
+import type { ConnectOptions, TlsOptions } from './driver.js';
 
 /** The driver's TLS options from the scenario's target.tls (PEM texts already read by the loader). */
 export function tlsOptions(target: TargetSpec): TlsOptions | undefined {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
 import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
-import { NotSent, type Connection } from './types.js';
+import { NotSent, type Connection } from './driver.js';
 
 /** What became of a batch of QoS 0 publishes: done() without error, or NotSent. */
 function tally() {

@@ -1,6 +1,6 @@
 import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
-import type { Driver } from './types.js';
+import type { Driver } from './driver.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 
 /** `lean` (the default) and `mqttjs` (mqtt.js, for cross-checking) both run every scenario. */

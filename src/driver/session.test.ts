@@ -4,7 +4,7 @@ import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
 import { MqttjsSession } from './mqttjsSession.js';
 import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
-import { NotSent, SessionEnded, type Connection, type ConnectOptions, type OutboundSession } from './types.js';
+import { NotSent, SessionEnded, type Connection, type ConnectOptions, type OutboundSession } from './driver.js';
 
 type Pub = { cmd: 'publish'; topic: string; messageId: number; dup: boolean; qos: number; payload: Buffer };
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
-import { NotSent, type PublishDone } from './types.js';
+import { NotSent, type PublishDone } from './driver.js';
 
 /** Publishes are refused (NotSent) while this much waits unwritten: a caller that ignores writable(). */
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;

@@ -9,7 +9,7 @@ type HistogramSet = Record<HistogramKey, Histogram>;
 const histogramSet = (): HistogramSet =>
   Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as HistogramSet;
 
-function drain(set: HistogramSet): EncodedHistograms {
+function encodeAndReset(set: HistogramSet): EncodedHistograms {
   const out = {} as EncodedHistograms;
   for (const k of HISTOGRAM_KEYS) {
     out[k] = encodeHistogram(set[k]);
@@ -128,8 +128,8 @@ export class Recorder implements UnackedSink {
       phase,
       all: this.all,
       measured: this.measured,
-      intervalHistograms: drain(this.allH),
-      measuredHistograms: drain(this.measuredH),
+      intervalHistograms: encodeAndReset(this.allH),
+      measuredHistograms: encodeAndReset(this.measuredH),
       connectErrors: this.connectErrors,
       openConnections,
       byIntendedSecond: [...this.intended].map(([s, [e, u]]) => [s, e, u]),

@@ -2,7 +2,7 @@
  * Results fields of distributed runs (additive to schemaVersion 1): what one segment records about
  * itself, and what `mqbench merge` records about the shards it added up.
  */
-import type { ClockOffsetEstimate } from '../shared/clockOffset.js';
+import type { ClockOffsetEstimate } from '../host/clockOffset.js';
 
 export interface SegmentInfo {
   /** 0-based segment index and the number of segments (N). */

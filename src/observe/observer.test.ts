@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
-import type { Driver } from '../driver/types.js';
+import type { Driver } from '../driver/driver.js';
 import { startObserver } from './observer.js';
 import type { Reading, Source } from './types.js';
 

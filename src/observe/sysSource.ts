@@ -12,7 +12,7 @@
  */
 import type { Clock } from '../shared/clock.js';
 import { redactUrl } from '../scenario/redact.js';
-import type { Connection, ConnectOptions, Driver, TlsOptions } from '../driver/types.js';
+import type { Connection, ConnectOptions, Driver, TlsOptions } from '../driver/driver.js';
 import { sysField, sysNumber, SYS_FILTERS } from './sysTopics.js';
 import type { Reading, Source } from './types.js';
 

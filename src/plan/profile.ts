@@ -10,7 +10,7 @@ export interface Stage {
   level: number;
 }
 
-interface Segment {
+interface RampPiece {
   startMs: number;
   durationMs: number;
   from: number;
@@ -21,7 +21,7 @@ interface Segment {
 }
 
 export class RateProfile {
-  private readonly segments: Segment[] = [];
+  private readonly segments: RampPiece[] = [];
   readonly totalMs: number;
   /** Area under the whole profile, in factor × seconds: slots = rate × totalArea. */
   readonly totalArea: number;

@@ -4,7 +4,7 @@
  */
 import { parseThreshold } from '../thresholds/parse.js';
 import type { HistogramKey, IntervalRow } from '../metrics/types.js';
-import { capacityOf } from './capacityShape.js';
+import { capacityOf } from './capacityPoints.js';
 import type { ComparisonItem } from './compare.js';
 import { fmtRate } from './format.js';
 import { percentileCurve, percentileGrid, percentileLabel, percentileTicks, tryDecode } from './percentileCurve.js';

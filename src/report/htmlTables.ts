@@ -3,7 +3,7 @@
  * and capacity steps. Every text from a results file is escaped.
  */
 import type { QosDelivery, Results } from '../metrics/types.js';
-import { capacityOf } from './capacityShape.js';
+import { capacityOf } from './capacityPoints.js';
 import { scenarioDifferences, type ComparisonItem } from './compare.js';
 import { COMPARE_ROWS } from './compareRows.js';
 import { fmtInt, fmtMs, fmtRate, fmtSec, NONE } from './format.js';

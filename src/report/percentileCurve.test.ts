@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram, encodeHistogram, recordMs } from '../metrics/histogram.js';
-import { capacityOf } from './capacityShape.js';
+import { capacityOf } from './capacityPoints.js';
 import { makeResults } from './fixture.test-helper.js';
 import { sloP99, timeCharts } from './htmlData.js';
 import { percentileCurve, percentileGrid, percentileLabel, percentileTicks, tryDecode } from './percentileCurve.js';

@@ -4,7 +4,7 @@
  */
 import { createHistogram, encodeHistogram, recordMs, summarize } from '../metrics/histogram.js';
 import type { IntervalRow, Results } from '../metrics/types.js';
-import type { CapacityResult } from './capacityShape.js';
+import type { CapacityResult } from './capacityPoints.js';
 import { makeResults } from './fixture.test-helper.js';
 
 /** A small linear congruential generator: uniform numbers in [0, 1). */

@@ -1,4 +1,4 @@
-import { ConnectFailure, type Driver, type Granted, type TlsOptions } from '../driver/types.js';
+import { ConnectFailure, type Driver, type Granted, type TlsOptions } from '../driver/driver.js';
 import { connectOptions, tlsOptions } from '../driver/options.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';

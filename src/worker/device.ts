@@ -1,4 +1,4 @@
-import type { Connection, OutboundSession } from '../driver/types.js';
+import type { Connection, OutboundSession } from '../driver/driver.js';
 import { isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../mqtt/topic.js';
 import type { GroupSpec, QoS } from '../scenario/model.js';

@@ -1,6 +1,6 @@
 /**
  * A fake Driver for component tests of the publish side (Publisher, WorkerRunner) on the fake clock.
- * It honours the driver contract (driver/types.ts): every publish's `done` runs exactly once — QoS 0 when
+ * It honours the driver contract (driver/driver.ts): every publish's `done` runs exactly once — QoS 0 when
  * "written", QoS 1/2 on the ack, NotSent if the connection ends before the write, SessionEnded when no
  * session can resend it, an Error for a refusal. Writes and acks take fake time; an in-process broker
  * delivers written messages to the fake subscribers (exact topics and + / # filters).
@@ -9,7 +9,7 @@
 import {
   ConnectFailure, NotSent, SessionEnded,
   type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type OutboundSession, type PublishDone,
-} from '../driver/types.js';
+} from '../driver/driver.js';
 import { topicMatches } from '../mqtt/topic.js';
 import type { QoS } from '../scenario/model.js';
 import type { Clock } from '../shared/clock.js';

@@ -1,7 +1,7 @@
 import { renderPayloadTemplate } from '../mqtt/payloadTemplate.js';
 import { compileTemplate, templateVars } from '../mqtt/template.js';
 import { PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { PublishProperties } from '../driver/types.js';
+import type { PublishProperties } from '../driver/driver.js';
 import type { Device } from './device.js';
 import { decodePayload, encodeJsonPayload, encodePayload, type Header } from './payload.js';
 

@@ -1,6 +1,6 @@
 import { parsePayloadTemplate, type PayloadPart } from '../mqtt/payloadTemplate.js';
 import { compileTemplate, type ParsedTemplate } from '../mqtt/template.js';
-import type { PublishProperties } from '../driver/types.js';
+import type { PublishProperties } from '../driver/driver.js';
 import type { PublishSpec } from '../scenario/model.js';
 import type { GroupSpec, Scenario } from '../scenario/model.js';
 import type { PlannedSubscription } from '../metrics/ledger.js';

@@ -1,4 +1,4 @@
-import type { AckKind, PublishDone } from '../driver/types.js';
+import type { AckKind, PublishDone } from '../driver/driver.js';
 import type { QoS } from '../scenario/model.js';
 import type { Device } from './device.js';
 

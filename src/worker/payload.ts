@@ -12,7 +12,7 @@ import { compactResponse, readCompact, writeCompact } from './compactHeader.js';
  * header instead (compactHeader.ts: its trade-offs are written there).
  */
 export const MAGIC = 0x4d51;
-export const VERSION = 1;
+export const PAYLOAD_FORMAT_VERSION = 1;
 
 export interface Header {
   qos: QoS;
@@ -35,7 +35,7 @@ export function encodePayload(size: number, h: Header): Buffer {
     return buf;
   }
   buf.writeUInt16LE(MAGIC, 0);
-  buf.writeUInt8(VERSION, 2);
+  buf.writeUInt8(PAYLOAD_FORMAT_VERSION, 2);
   buf.writeUInt8((h.qos & 3) | (h.response ? 4 : 0), 3);
   buf.writeUInt32LE(h.runTag >>> 0, 4);
   buf.writeUInt32LE(h.publisher >>> 0, 8);
@@ -56,7 +56,7 @@ export function decodePayload(buf: Buffer, runTag: number, nowMs?: number): Head
 
 function decodeBinary(buf: Buffer, runTag: number): Header | null {
   if (buf.length < PAYLOAD_HEADER_BYTES) return null;
-  if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== VERSION) return null;
+  if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== PAYLOAD_FORMAT_VERSION) return null;
   if (buf.readUInt32LE(4) !== runTag >>> 0) return null;
   const flags = buf.readUInt8(3);
   return {

@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { LATE_SEND_MS, MAX_BACKLOG } from '../shared/constants.js';
 import type { QoS } from '../scenario/model.js';
 import type { Device } from './device.js';
-import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/types.js';
+import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/driver.js';
 import { MessageBuilder } from './message.js';
 import { OpenList, Outgoing } from './outgoing.js';
 import { inflightWindow, qosOf } from './slot.js';

@@ -4,7 +4,7 @@ import type { TimelineView } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
 import { decodePayload, responsePayload } from './payload.js';
-import type { MessageMeta } from '../driver/types.js';
+import type { MessageMeta } from '../driver/driver.js';
 import type { QoS } from '../scenario/model.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { ChunkSlab } from '../metrics/seqSet.js';

@@ -1,5 +1,5 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
-import { SessionEnded, type Driver } from '../driver/types.js';
+import { SessionEnded, type Driver } from '../driver/driver.js';
 import { Connector } from './connector.js';
 import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
 import { scheduleEvents, scheduleSubscriptions } from './events.js';

@@ -1,4 +1,4 @@
-import type { Connection } from '../driver/types.js';
+import type { Connection } from '../driver/driver.js';
 import type { PublishSpec, QoS } from '../scenario/model.js';
 import { MAX_INFLIGHT } from '../shared/constants.js';
 import type { Device } from './device.js';

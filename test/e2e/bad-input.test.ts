@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ExitCode, formatProblem } from '../../src/shared/errors.js';
 import { loaded, problems } from '../helpers/scenario.js';
-import { maxConnectionsFor, openFilesLimit, parseOpenFilesLimit } from '../../src/shared/fdlimit.js';
+import { maxConnectionsFor, openFilesLimit, parseOpenFilesLimit } from '../../src/host/fdlimit.js';
 import { mqbench, ROOT, type CliResult } from '../helpers/cli.js';
 
 const BAD_DIR = 'test/fixtures/bad';

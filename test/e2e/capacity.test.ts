@@ -1,21 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { fanoutYaml } from '../helpers/scenario.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-capacity-'));
 
 describe('mqbench capacity (built CLI against mosquitto)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('steps the rate up to the ceiling when the SLO holds, and writes every step to the results', async () => {
     const file = join(tmp, 's.yaml');

@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { fanoutYaml } from '../helpers/scenario.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-e2e-'));
@@ -39,13 +40,7 @@ function expectFanoutPassed(code: number | null, json: Record<string, any>) {
 }
 
 describe('mqbench CLI (built, spawned as a user would)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('runs scenarios/fanout.yaml against mosquitto: table, full JSON, nothing lost, exit 0', async () => {
     const out = join(tmp, 'r.json');

@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const DIR = 'scenarios/mqttbs';
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
@@ -40,13 +40,7 @@ describe('scenarios/mqttbs', () => {
 });
 
 describe('a Basic case against mosquitto, then report --format mqttbs', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('singlenode-sharesub-1K-5-1K-1K at 5 % for 3 s: 16-byte messages all delivered once; the table shows its figures', async () => {
     const out = join(tmp, 'sharesub.json');

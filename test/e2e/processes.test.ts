@@ -6,9 +6,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-processes-e2e-'));
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
@@ -35,13 +36,7 @@ thresholds:
 `;
 
 describe('mqbench run --processes', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('2 processes: one merged result with the whole scenario\'s counts, nothing lost, exit 0', async () => {
     const file = join(tmp, 'ok.yaml');

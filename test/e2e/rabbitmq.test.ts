@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
 import { mqttjsDriver } from '../../src/driver/mqttjs.js';
-import type { AckKind, Driver } from '../../src/driver/types.js';
+import type { AckKind, Driver } from '../../src/driver/driver.js';
 import type { Results } from '../../src/metrics/types.js';
 import { mqbench } from '../helpers/cli.js';
 import { RABBITMQ_MISSING, rabbitmqAvailable, startRabbitMQ, type RabbitHandle } from '../helpers/rabbitmq.js';

@@ -7,21 +7,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
 import { injector } from '../helpers/injector.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-share-e2e-'));
 
 describe('$share groups across --processes', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('a message re-published to a group with members in 2 processes is one duplicate of the merged run', async () => {
     const runId = Math.random().toString(16).slice(2, 8);

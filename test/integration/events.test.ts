@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 const storm = (url: string, o: { clean: boolean; qos: number; abrupt: boolean; version?: string }) => `
@@ -26,13 +26,7 @@ events:
 `;
 
 describe('events against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('reconnect storm with persistent sessions at QoS 1: half the devices drop abruptly, all come back, nothing is lost', async () => {
     const { results } = await runYaml(storm(mosq.url, { clean: false, qos: 1, abrupt: true }), 2);
@@ -63,13 +57,7 @@ describe('events against mosquitto', () => {
 });
 
 describe('late subscribers and retained messages against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('late subscribers get one retained message per sensor topic, then the live stream; an unsubscribe stops it', async () => {
     const yaml = `
@@ -102,13 +90,7 @@ groups:
 });
 
 describe('MQTT 5 persistent sessions', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it.each(['mqttjs', 'lean'])('%s: clean: false on MQTT 5 sends a session expiry, so an abrupt drop loses nothing at QoS 1', async (driver) => {
     const { results } = await runYaml(storm(mosq.url, { clean: false, qos: 1, abrupt: true, version: '5' }), 2, { driver });

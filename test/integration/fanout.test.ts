@@ -3,7 +3,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embed
 import type { Results } from '../../src/metrics/types.js';
 import type { RunPlan } from '../../src/plan/plan.js';
 import { runScenario } from '../../src/run.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { observe } from '../helpers/observer.js';
 import { fanoutScenario } from '../helpers/scenario.js';
 
@@ -45,13 +45,7 @@ function expectCleanFanout(results: Results, seen: number, devices: number) {
 }
 
 describe('QoS 1 fan-out against mosquitto (real broker, real threads)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('2 workers: received == expected, nothing lost, the witness agrees', async () => {
     const { results, seen, plan } = await run(mosq.url, 2);

@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
-import { ConnectFailure, NotSent, type Connection, type ConnectOptions } from '../../src/driver/types.js';
+import { ConnectFailure, NotSent, type Connection, type ConnectOptions } from '../../src/driver/driver.js';
 import type { QoS } from '../../src/scenario/model.js';
-import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { freePort, startMosquitto } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 import { fanoutYaml } from '../helpers/scenario.js';
 
@@ -59,13 +60,7 @@ function publishNumbered(conn: Connection, topic: string, qos: QoS, n: number): 
 }
 
 describe('lean driver against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   for (const protocolVersion of [4, 5] as const) {
     for (const qos of [0, 1, 2] as const) {

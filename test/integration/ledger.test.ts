@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { injector } from '../helpers/injector.js';
 import { observe } from '../helpers/observer.js';
 import { runYaml } from '../helpers/runScenario.js';
@@ -12,13 +13,7 @@ import { runYaml } from '../helpers/runScenario.js';
  */
 
 describe('duplicates against a second client that re-publishes captured payloads (mosquitto)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('every re-published message a subscriber receives is one duplicate: plain subscribers, a $share group over 2 threads, > 20,000 messages old', async () => {
     const runId = Math.random().toString(16).slice(2, 8);
@@ -153,13 +148,7 @@ groups:
 });
 
 describe('entitlement follows the session (MQTT 5, persistent sessions dropped by an event)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   // Half the devices drop at 1 s and come back at 3 s. The back end pauses around both moments (0.9–1.1 s,
   // 2.5–3.5 s): no message is in flight when a connection dies (one the broker had not delivered yet would

@@ -1,12 +1,12 @@
 import { cpus } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { driverByName } from '../../src/driver/registry.js';
 import { startObserver } from '../../src/observe/observer.js';
 import { brokerResults } from '../../src/observe/summary.js';
 import { fmtBytes } from '../../src/report/brokerFigures.js';
 import { renderMqttbsReport } from '../../src/report/mqttbs.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 /**
@@ -14,13 +14,7 @@ import { runYaml } from '../helpers/runScenario.js';
  * observer samples its process and $SYS. The suite table must show exactly what results.broker holds.
  */
 describe('the suite table from a real broker observation', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto(['sys_interval 1']);
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto(['sys_interval 1']);
 
   it('CPU per host and per busiest thread, and RSS, as observed; sources named in the disclosure', async () => {
     const t0 = Date.now();

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import mqtt, { type MqttClient } from 'mqtt';
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { driverByName } from '../../src/driver/registry.js';
 import { startObserver } from '../../src/observe/observer.js';
 import { pidSource } from '../../src/observe/pidSource.js';
 import { brokerResults } from '../../src/observe/summary.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { loadInChild } from '../helpers/mqttLoad.js';
 import { procTicks } from '../helpers/procfs.js';
 
@@ -23,13 +23,7 @@ const connect = (url: string, id: string): Promise<MqttClient> =>
   });
 
 describe('observing mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto(['sys_interval 1']);
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto(['sys_interval 1']);
 
   it('the pid source reads what ps and procfs read: RSS, threads, open fds', async () => {
     const pid = mosq.process.pid!;

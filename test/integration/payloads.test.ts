@@ -1,16 +1,10 @@
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 describe('payload templates and MQTT 5 publish features against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it.each(['lean', 'mqttjs'])('%s: JSON payloads with generated fields, message expiry, user properties and topic aliases arrive intact and checked', async (driver) => {
     const runId = `pl${Math.random().toString(16).slice(2, 6)}`;
@@ -83,13 +77,7 @@ groups:
 });
 
 describe('MQTT 5 request/response against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it.each(['lean', 'mqttjs'])('%s: every request is answered on its response topic and the request → response time is measured', async (driver) => {
     const { results } = await runYaml(`

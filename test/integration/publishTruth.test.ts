@@ -2,9 +2,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
 import { mqttjsDriver } from '../../src/driver/mqttjs.js';
-import { NotSent, SessionEnded, type Connection, type ConnectionEvents, type ConnectOptions, type Driver } from '../../src/driver/types.js';
+import { NotSent, SessionEnded, type Connection, type ConnectionEvents, type ConnectOptions, type Driver } from '../../src/driver/driver.js';
 import { startFaultProxy, type FaultCounts, type FaultProxy } from '../helpers/faultProxy.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 /**
  * The publish side of both drivers against independent truth: mosquitto's own `$SYS` counters, a
@@ -311,13 +312,7 @@ describe('publish truth: a broker that lost the session (restart) → SessionEnd
 });
 
 describe('close reasons name the cause (mosquitto refuses a PUBLISH to a wildcard topic)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   for (const driver of DRIVERS) {
     for (const protocolVersion of [4, 5] as const) {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Results } from '../../src/metrics/types.js';
 import { runScenario } from '../../src/run.js';
 import { scaleScenario } from '../../src/plan/scale.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/model.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { workerEntry } from '../helpers/runScenario.js';
 import { loaded } from '../helpers/scenario.js';
 
@@ -25,13 +25,7 @@ async function runShipped(file: string, url: string, scale: number, adjust: (s: 
 }
 
 describe('shipped scenarios at small scale against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('fanout.yaml: every command reaches its device', async () => {
     const r = await runShipped('fanout.yaml', mosq.url, 0.2);

@@ -5,7 +5,7 @@
  * All of 127.0.0.0/8 is loopback on Linux, so 127.0.0.2-4 need no set-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareTarget } from '../../src/cli/session.js';
+import { prepareTarget } from '../../src/cli/target.js';
 import { fakeIo } from '../../src/cli/fakeIo.test-helper.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';

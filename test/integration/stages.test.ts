@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 describe('stages (ramp up, hold, ramp down) against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   it('the per-second send counts follow the ramp exactly, over 2 workers, and nothing is lost', async () => {
     const { results } = await runYaml(`

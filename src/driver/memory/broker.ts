@@ -1,6 +1,6 @@
 import type { QoS } from '../../scenario/model.js';
 import type { Clock } from '../../shared/clock.js';
-import type { ConnectOptions, Granted } from '../types.js';
+import type { ConnectOptions, Granted } from '../driver.js';
 import { BrokerSession, Link, type ClientEnd } from './brokerSession.js';
 import type { MemoryCounts } from './counts.js';
 import { Downlink } from './downlink.js';

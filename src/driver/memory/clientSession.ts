@@ -1,5 +1,5 @@
 import type { QoS } from '../../scenario/model.js';
-import { NotSent, SessionEnded, type AckKind, type OutboundSession, type PublishDone } from '../types.js';
+import { NotSent, SessionEnded, type AckKind, type OutboundSession, type PublishDone } from '../driver.js';
 import type { MemoryCounts } from './counts.js';
 import { Flight } from './flight.js';
 

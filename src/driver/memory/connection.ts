@@ -1,6 +1,6 @@
 import type { QoS } from '../../scenario/model.js';
 import type { Clock } from '../../shared/clock.js';
-import { NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Granted, type PublishDone } from '../types.js';
+import { NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Granted, type PublishDone } from '../driver.js';
 import type { MemoryBroker } from './broker.js';
 import type { ClientEnd, Link } from './brokerSession.js';
 import { finish, MemorySession } from './clientSession.js';
@@ -25,7 +25,7 @@ const BUFFER_FULL = new NotSent('not sent: the send buffer is full (8 MiB waitin
 export const END_BOUND_MS = 2000;
 
 /**
- * The client side of one memory connection, honouring the driver contract (driver/types.ts): frames to
+ * The client side of one memory connection, honouring the driver contract (driver/driver.ts): frames to
  * the broker wait `writeDelayMs` in order (a stall holds them: writable() is false until drain()); QoS 0
  * `done` once written; QoS 1/2 held in the outbound session until PUBACK / PUBCOMP, re-sent with DUP on a
  * resumed session; incoming QoS 2 handed to onMessage once per packet id until PUBREL.

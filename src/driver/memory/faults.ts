@@ -2,7 +2,7 @@
  * Fault injection for the in-memory broker: rules that pick events (every Nth, by predicate, at most
  * k times) and say what happens to them. Each rule counts what it saw and what it did.
  */
-import type { ConnectOptions } from '../types.js';
+import type { ConnectOptions } from '../driver.js';
 import type { QoS } from '../../scenario/model.js';
 
 /** Which events a rule applies to. With none set, every event. */

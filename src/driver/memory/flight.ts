@@ -1,5 +1,5 @@
 import type { QoS } from '../../scenario/model.js';
-import type { PublishDone } from '../types.js';
+import type { PublishDone } from '../driver.js';
 
 /**
  * One QoS 1/2 PUBLISH in flight on either side: a client's publish waiting for PUBACK / PUBCOMP (with

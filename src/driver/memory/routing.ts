@@ -1,6 +1,6 @@
 import { parseShared, topicMatches } from '../../mqtt/topic.js';
 import type { QoS } from '../../scenario/model.js';
-import type { Granted } from '../types.js';
+import type { Granted } from '../driver.js';
 import type { BrokerSession, Sub } from './brokerSession.js';
 import { Flight } from './flight.js';
 import type { MemoryCounts } from './counts.js';

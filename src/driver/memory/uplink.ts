@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import type { PublishDone } from '../types.js';
+import type { PublishDone } from '../driver.js';
 import type { Flight } from './flight.js';
 import type { MemoryCounts } from './counts.js';
 import { later, type MemoryOptions } from './options.js';

@@ -4,7 +4,7 @@
  * seconds, never a hang. A ProbeSession closes whatever its probes left open.
  */
 import { connectOptions } from '../driver/options.js';
-import type { Connection, Driver, Granted } from '../driver/types.js';
+import type { Connection, Driver, Granted } from '../driver/driver.js';
 import type { ConnectSpec, ProtocolLevel, QoS, TargetSpec } from '../scenario/model.js';
 
 export interface Received {

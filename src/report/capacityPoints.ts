@@ -4,7 +4,7 @@
  */
 import type { Results } from '../metrics/types.js';
 
-export interface CapacityStep {
+export interface CapacityPoint {
   /** Offered publish rate of the step, messages per second. */
   rate: number;
   /** End-to-end p99 latency at that rate, milliseconds. */
@@ -19,7 +19,7 @@ export interface CapacityResult {
   /** The service-level objectives each step was judged by, as threshold expressions ("endToEnd.p99 < 50ms"). */
   slo: string[];
   /** Steps in the order they ran. */
-  steps: CapacityStep[];
+  steps: CapacityPoint[];
   /** The highest rate at which every SLO held; null when even the first step failed. */
   maxRate: number | null;
   /** The rate where latency started to climb steeply, when one was found. */
@@ -31,7 +31,7 @@ export type ResultsWithCapacity = Results & { capacity?: CapacityResult };
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-function isStep(x: unknown): x is CapacityStep {
+function isPoint(x: unknown): x is CapacityPoint {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Record<string, unknown>;
   return isNum(s.rate) && isNum(s.p99) && isNum(s.lost) && typeof s.ok === 'boolean';
@@ -47,7 +47,7 @@ export function capacityOf(results: Results): CapacityResult | undefined {
   const c = raw as Record<string, unknown>;
   if (!Array.isArray(c.steps)) return undefined;
   const slo = Array.isArray(c.slo) ? c.slo.filter((s): s is string => typeof s === 'string') : [];
-  const steps = c.steps.filter(isStep);
+  const steps = c.steps.filter(isPoint);
   const maxRate = isNum(c.maxRate) ? c.maxRate : null;
   return { slo, steps, maxRate, ...(isNum(c.knee) ? { knee: c.knee } : {}) };
 }

@@ -1,24 +1,11 @@
+/** The broker side of a run's start: the embedded broker started, or every target URL (and source address) probed. */
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
-import type { LoadedScenario } from '../scenario/load.js';
-import { connectionLimits } from '../shared/fdlimit.js';
 import { probeBroker } from '../driver/probe.js';
 import { redactUrl } from '../scenario/redact.js';
 import type { Scenario } from '../scenario/model.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { withTargetUrl } from '../scenario/overrides.js';
-import { loadScenarioFile } from './scenarioFile.js';
-import { needsProbe, probeCapabilities } from '../doctor/capabilities.js';
-import type { Driver } from '../driver/types.js';
-import type { ProbedCapability } from '../metrics/types.js';
 import type { CliIo } from './io.js';
-
-/**
- * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
- * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
- */
-export async function loadRunScenario(io: CliIo, file: string, processes: number): Promise<LoadedScenario | ExitCode> {
-  return loadScenarioFile(io, file, { ...connectionLimits(), processes });
-}
 
 /**
  * Every broker URL must answer, and every source address must reach the first of them: one line per
@@ -58,23 +45,4 @@ export async function prepareTarget(io: CliIo, scenario: Scenario): Promise<Prep
   }
   await probeTargets(scenario);
   return { scenario, embedded: null };
-}
-
-/**
- * Probes the (reachable) broker for what the scenario uses ($share, retained messages for late wildcard
- * subscriptions, QoS 2) and says what it does not offer: those deliveries are counted apart, not expected.
- */
-export async function probeRunCapabilities(io: CliIo, scenario: Scenario, driver: Driver): Promise<ProbedCapability[]> {
-  if (!needsProbe(scenario)) return [];
-  const probed = await probeCapabilities(scenario, driver);
-  const consequence: Record<ProbedCapability['feature'], string> = {
-    'shared subscriptions': 'deliveries to $share filters are counted as not offered, not expected',
-    'retained messages to wildcard filters': 'retained messages for late wildcard subscriptions are counted as not offered, not expected',
-    'QoS 2': 'deliveries are judged at the QoS the broker grants',
-  };
-  for (const p of probed) {
-    if (p.offered === false) io.stderr.write(`mqbench: the broker does not offer ${p.feature} (${p.finding}): ${consequence[p.feature]}\n`);
-    else if (p.offered === null) io.stderr.write(`mqbench: could not tell whether the broker offers ${p.feature} (${p.finding}): assumed it does\n`);
-  }
-  return probed;
 }
