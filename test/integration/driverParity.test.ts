@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/coordinator/coordinator.js';
 import { buildResults } from '../../src/metrics/results.js';
 import type { Results } from '../../src/metrics/types.js';
@@ -9,9 +9,9 @@ import { scaleScenario } from '../../src/plan/scale.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/model.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { expectAccounting, workerEntry } from '../helpers/runScenario.js';
 import { loaded } from '../helpers/scenario.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 /**
  * Both drivers, every shipped scenario: the lean driver (the default) and mqtt.js run each file under
@@ -93,13 +93,7 @@ async function both(s: Scenario): Promise<{ lean: Results; mqttjs: Results }> {
 }
 
 describe('the lean and mqtt.js drivers count the same on every shipped scenario (mosquitto)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto();
 
   const files = shippedFiles();
   it('finds the shipped scenarios', () => {
