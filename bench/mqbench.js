@@ -9,7 +9,7 @@ const cfg = JSON.parse(process.argv[2]);
 // bench/run.js passes a private copy of dist/ taken at the start of the run, so a rebuild by someone else
 // during the run cannot change what is measured; standalone, this uses ../dist.
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
-const { parseScenarioText, runScenario } = await import(new URL('index.js', dist));
+const { parseScenarioText, runScenario } = await import(new URL('index.js', dist).href);
 
 const sec = (ms) => `${Math.round(ms)}ms`;
 

@@ -12,7 +12,10 @@ import { cpuSeconds, now, startSampler } from './lib/sampler.js';
 const cfg = JSON.parse(process.argv[2]);
 const tag = Math.random().toString(16).slice(2, 8);
 
-/** One raw MQTT connection: resolves after CONNACK; `onPacket` gets every later packet. */
+/**
+ * One raw MQTT connection: resolves after CONNACK; `onPacket` gets every later packet.
+ * @param {(type: number, flags: number, buf: Buffer, start: number, end: number) => void} [onPacket]
+ */
 function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
   return new Promise((resolve, reject) => {
     const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true });
@@ -150,6 +153,7 @@ async function idle() {
   let failed = 0;
   let i = 0;
   const half = Math.ceil(cfg.connections / 2);
+  /** @type {number | null} */
   let tHalf = null;
   // At most `concurrency` handshakes at a time (0 = all at once).
   const limit = cfg.concurrency > 0 ? cfg.concurrency : cfg.connections;

@@ -28,11 +28,15 @@ export { parseThreshold, type Threshold } from './thresholds/parse.js';
 export type { Results, Summary, RunStatus } from './metrics/types.js';
 export { readResultsFile, writeResultsFile, RESULTS_SCHEMA_VERSION } from './report/json.js';
 
-export { compareResults, renderComparison, type ComparedRow, type ComparisonItem, type ComparisonOptions } from './report/compare.js';
+export { compareResults, renderComparison, type ComparisonItem, type ComparisonOptions } from './report/compare.js';
+export { buildComparison, type Comparison, type RowResult as ComparedRow, type Side } from './report/compareModel.js';
+export { difference, medianInterval, type DecisionOptions, type Difference } from './report/stats.js';
+export { evaluateFailOn, parseFailOn } from './report/failOn.js';
+export { renderJunit, runSuite } from './report/junit.js';
+export { renderCsv } from './report/csv.js';
 export { renderSummary, type RenderOptions } from './report/table.js';
 export { renderHtmlReport, type HtmlReportOptions } from './report/html.js';
 export { loadChartLibrary, type ChartLibrary } from './report/htmlAssets.js';
-export { renderRepeated, type RepeatedTarget } from './report/repeatCompare.js';
 export { progressReporter } from './report/progress.js';
 export { PrometheusExporter } from './report/prometheus.js';
 

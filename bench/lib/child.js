@@ -1,7 +1,8 @@
 // Runs one contender in its own Node process and waits for its single result message, within a time limit.
 import { fork } from 'node:child_process';
 
-export function runChild(script, cfg, { timeoutMs, execArgv = [] } = {}) {
+/** @param {string} script @param {object} cfg @param {{ timeoutMs: number, execArgv?: string[] }} options */
+export function runChild(script, cfg, { timeoutMs, execArgv = [] }) {
   return new Promise((resolve) => {
     const child = fork(script, [JSON.stringify({ ...cfg, timeoutMs })], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], execArgv });
     let stderr = '';

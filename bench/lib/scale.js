@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { runConnections50k } from './connections50k.js';
 import { runSoak } from './soak.js';
 
+/** What a scale figure's runner returns: the figure on success, the reason otherwise (and whatever else it recorded). */
+/** @typedef {{ ok: boolean, error?: string, result?: any }} FigureRecord */
+
 export const SCALE_FIGURES = [
   { id: 'connections50k', title: '(e) 51,000 idle connections from 3 generator processes to 3 mosquittos', inDefaultSet: true },
   { id: 'soak', title: '(f) soak: 10,000 idle connections for 10 minutes, RSS and open handles', inDefaultSet: false },
@@ -34,7 +37,7 @@ export async function runScaleFigures(ids, { opts, build, machine, command, resu
     const head = { generatedAt: started.toISOString(), command, quick: opts.quick, machine: { ...machine, loadAvgStart: loadavg() }, build: { version: build.version, distSha256: build.sha256 } };
     if (id === 'connections50k') {
       log('  connections50k: 3 mosquittos, mqbench run --processes 3 --driver lean …');
-      const rec = await runConnections50k(opts, build);
+      const rec = /** @type {FigureRecord} */ (await runConnections50k(opts, build));
       const r = rec.result;
       log(`  connections50k: ${rec.ok ? '' : `FAILED: ${rec.error.split('\n')[0]} — `}${r ? `${f0(r.heldByBrokers)} held, ${f0(r.connectsPerSec)} conn/s, ${r.rssPerConnBytes == null ? '—' : (r.rssPerConnBytes / 1024).toFixed(2)} KB RSS/conn, ${r.wallSec.toFixed(0)} s` : ''}`);
       head.machine.loadAvgEnd = loadavg();
@@ -45,7 +48,7 @@ export async function runScaleFigures(ids, { opts, build, machine, command, resu
       const byDriver = {};
       for (const d of soakDrivers) {
         log(`  soak (${d}): ${opts.quick ? '1 minute' : '10 minutes'} after connecting; sampling RSS and open handles every 10 s …`);
-        const rec = await runSoak(opts, build, d);
+        const rec = /** @type {FigureRecord} */ (await runSoak(opts, build, d));
         const v = rec.result;
         log(`  soak (${d}): ${rec.ok ? `RSS ${v.rssGrowthPercent.toFixed(2)}%, handles ${v.fdsFirst} → ${v.fdsLast}: ${v.pass ? 'PASS' : 'FAIL'}` : `FAILED: ${rec.error.split('\n')[0]}`}`);
         byDriver[d] = rec;

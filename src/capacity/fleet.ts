@@ -92,7 +92,7 @@ function kept(capacity: number, h: number, unit: string): [number, string] {
 }
 
 /** The lowest capacity among several results of one kind (the conservative choice), with its facts. */
-function lowest<T>(facts: CapacityFacts[], value: (f: CapacityFacts) => number | null): { f: CapacityFacts; v: number } | null {
+function lowest(facts: CapacityFacts[], value: (f: CapacityFacts) => number | null): { f: CapacityFacts; v: number } | null {
   const withValue = facts.flatMap((f) => {
     const v = value(f);
     return v === null || !(v > 0) ? [] : [{ f, v }];

@@ -40,3 +40,30 @@ export function parseLoadArg(text: string): number {
     throw new InvalidArgumentError(`${(err as Error).message} (e.g. 1000/s, or a connection count like 5000)`);
   }
 }
+
+/** --level: a confidence level as a share or a percentage, e.g. 0.95 or 95%. */
+export function parseLevelArg(text: string): number {
+  const m = /^(\d*\.?\d+)(%?)$/.exec(text.trim());
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+  if (!(n >= 0.5 && n <= 0.999)) throw new InvalidArgumentError('expected a confidence level from 0.5 to 0.999, e.g. 0.95 or 95%');
+  return n;
+}
+
+/** --practical: the smallest relative change worth a verdict, e.g. 5% or 0.05. */
+export function parsePracticalArg(text: string): number {
+  const m = /^(\d*\.?\d+)(%?)$/.exec(text.trim());
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+  if (!(n >= 0 && n < 10)) throw new InvalidArgumentError('expected a relative change, e.g. 5% or 0.05');
+  return n;
+}
+
+export function parseSeedArg(text: string): number {
+  if (!/^\d{1,9}$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number, e.g. 1');
+  return Number(text);
+}
+
+/** --cooldown: a pause between runs; 0 is allowed. */
+export function parseCooldownArg(text: string): number {
+  if (/^0+(ms|s)?$/.test(text.trim())) return 0;
+  return parseDurationArg(text);
+}

@@ -1,3 +1,6 @@
+import { checkCiFilesBeforeRun, writeCiFiles, type CiFlags } from './ciFiles.js';
+import { capacitySuite } from '../report/junit.js';
+import { basename } from 'node:path';
 import Table from 'cli-table3';
 import type { EmbeddedBroker } from '../broker/embedded.js';
 import type { Results } from '../metrics/types.js';
@@ -20,7 +23,7 @@ import { prepareTarget } from './target.js';
 import { probeRunCapabilities } from './capabilityProbe.js';
 import { loadRunScenario } from './scenarioFile.js';
 
-export interface CapacityFlags {
+export interface CapacityFlags extends CiFlags {
   slo: string;
   from?: number;
   to?: number;
@@ -34,7 +37,7 @@ export interface CapacityFlags {
 /** commander's option record of `capacity` → CapacityFlags. */
 export function capacityFlagsFrom(o: Record<string, unknown>): CapacityFlags {
   const { num, str } = readOptions(o);
-  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs' };
+  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs', junit: str('junit'), csv: str('csv') };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -94,6 +97,7 @@ export async function capacityCommand(io: CliIo, file: string, flags: CapacityFl
   if (typeof loaded === 'number') return loaded;
   const wanted = flags.broker ? overrideBroker(loaded.scenario, flags.broker) : loaded.scenario;
   await checkOutBeforeRun(flags.out);
+  await checkCiFilesBeforeRun(flags);
   const wantedSearch = searchOf(wanted, flags, slo);
   printScenarioWarnings(io, loaded, atLoad(wanted, wantedSearch.mode, wantedSearch.from, flags.stepDuration));
   // Every step runs on the broker's real address (the embedded one's, when it is used).
@@ -111,7 +115,7 @@ export async function capacityCommand(io: CliIo, file: string, flags: CapacityFl
     release();
     await closeBroker(embedded);
   }
-  return report(io, search, flags, found, abort.signal.aborted);
+  return report(io, search, { ...flags, file }, found, abort.signal.aborted);
 }
 
 const closeBroker = async (b: EmbeddedBroker | null) => b?.close();
@@ -139,7 +143,7 @@ async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: R
   }
 }
 
-async function report(io: CliIo, search: Search, flags: CapacityFlags, found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }, aborted: boolean): Promise<number> {
+async function report(io: CliIo, search: Search, flags: CapacityFlags & { file: string }, found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }, aborted: boolean): Promise<number> {
   const { steps, figures, verdict } = found;
   const { unit } = search;
   const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', 'verdict'], style: { head: [], border: [], compact: true } });
@@ -155,12 +159,12 @@ async function report(io: CliIo, search: Search, flags: CapacityFlags, found: { 
     : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
   io.stdout.write(`${table.toString()}\n${headline}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
-  if (source) {
-    const out = flags.out ?? defaultResultsPath(`${search.base.name}-capacity`, new Date(source.startedAt));
-    const saved = await saveResultsOrRescue(io, out, { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity } as Results);
-    if (saved.ok) io.stderr.write(`results written to ${out}\n`);
-    if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
-  }
-  if (aborted) return ExitCode.interrupted;
-  return verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
+  const code = aborted ? ExitCode.interrupted : verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
+  if (!source) return code;
+  const out = flags.out ?? defaultResultsPath(`${search.base.name}-capacity`, new Date(source.startedAt));
+  const written = { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity, scenarioFile: basename(flags.file) } as Results;
+  const saved = await saveResultsOrRescue(io, out, written);
+  if (saved.ok) io.stderr.write(`results written to ${out}\n`);
+  if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
+  return writeCiFiles(io, flags, [{ results: written }], code, [capacitySuite(written, { maxLoad: verdict.maxLoad, reason: verdict.reason, unit })]);
 }

@@ -33,12 +33,18 @@ Exit codes: 0 valid · 2 problems found (one per line: file:line:col path: messa
 export const COMPARE_HELP = `
 Examples:
   $ mqbench compare results/mosquitto.json results/emqx.json
-  $ mqbench compare mosquitto=results/a.json emqx=results/b.json nanomq=results/c.json --markdown > compare.md
+  $ mqbench compare mosquitto=m1.json,m2.json,m3.json emqx=e1.json,e2.json,e3.json --markdown > compare.md
+  $ mqbench compare results/shootout/fanout-*.json        # unlabelled files: sides by broker and scenario
+  $ mqbench compare baseline.json current.json --fail-on "endToEnd.p99 > +10%, throughput.receivedPerSec < -5%" --junit gates.xml
 
-Lower is better for latency, loss and failures; higher for throughput. With more than two files the best
-value in each row is marked with *.
+Each figure is the median over a side's runs with its bootstrap percentile interval. A side is called better
+only when the interval of the change excludes 0 (at --level) and the change is at least --practical; else "no
+significant difference". One run on a side: the change is shown without a verdict. Rates are judged by their
+distance from the plan (never "more is better"); a run that failed, was partial or had nothing to check (no
+deliveries expected, no subscription granted) is invalid for those rows and never marked better.
+--fail-on with repeats on both sides trips only on a significant change (noise alone never fails a build).
 
-Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read`;
+Exit codes: 0 ok · 2 invalid usage or a results file that cannot be read · 3 a --fail-on gate tripped`;
 
 export const REPORT_HELP = `
 Examples:
@@ -124,3 +130,17 @@ For each resource a result measured (or a --node-* flag states): nodes = ⌈flee
 (1 − headroom))⌉; the most nodes any resource needs is the answer, and that resource binds. The output writes
 the model out and says how far the fleet per node lies outside what was measured (confidence high, medium, low).
 Exit codes: 0 a node count · 1 no resource could be judged · 2 bad usage, fleet spec or results file`;
+
+export const SUITE_HELP = `
+Examples:
+  $ mqbench suite scenarios/ --broker mosquitto=mqtt://127.0.0.1:1883 --broker rabbitmq=mqtt://127.0.0.1:1884 --repeat 3 --out results/shootout
+  $ mqbench suite scenarios/fanout.yaml scenarios/p2p.yaml --broker a=mqtt://10.0.0.5:1883 --broker b=mqtt://10.0.0.6:1883 --duration 30s --junit suite.xml
+
+Order: for each repeat, each scenario, each broker in turn (A B A B …), so drift on this machine hits every
+broker alike; --cooldown between runs. Each broker is probed first: an unreachable one is skipped, and so is a
+scenario needing a feature a broker does not offer ($share, retained messages to wildcard filters, QoS 2), with
+a note. The folder gets <scenario>-<broker>-<repeat>.json per run, comparison.json (per scenario: medians,
+bootstrap intervals, verdicts, what was skipped), summary.md and report.html. Ctrl-C stops after the current
+run is cut short (marked partial) and still writes all of that for what finished.
+
+Exit codes: 0 ok · 1 a run failed · 2 invalid usage or scenario · 3 thresholds or delivery verdicts failed · 130 interrupted`;

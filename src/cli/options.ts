@@ -4,15 +4,16 @@
  */
 import type { Threshold } from '../thresholds/parse.js';
 
+/** Plain functions (no `this`), so a command can destructure the ones it needs. */
 export interface OptionReader {
-  num(key: string): number | undefined;
-  str(key: string): string | undefined;
+  num: (key: string) => number | undefined;
+  str: (key: string) => string | undefined;
   /** true only for the boolean true. */
-  flag(key: string): boolean;
+  flag: (key: string) => boolean;
   /** A repeatable string option (or a single one) as a list. */
-  strings(key: string): string[];
+  strings: (key: string) => string[];
   /** A repeatable --threshold, already parsed by parseThresholdArg, as a list. */
-  thresholds(key: string): Threshold[];
+  thresholds: (key: string) => Threshold[];
 }
 
 const isThreshold = (x: unknown): x is Threshold =>
@@ -21,8 +22,8 @@ const isThreshold = (x: unknown): x is Threshold =>
 
 export function readOptions(o: Record<string, unknown>): OptionReader {
   return {
-    num: (k) => (typeof o[k] === 'number' ? (o[k] as number) : undefined),
-    str: (k) => (typeof o[k] === 'string' ? (o[k] as string) : undefined),
+    num: (k) => (typeof o[k] === 'number' ? o[k] : undefined),
+    str: (k) => (typeof o[k] === 'string' ? o[k] : undefined),
     flag: (k) => o[k] === true,
     strings: (k) => {
       const v = o[k];

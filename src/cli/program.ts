@@ -7,12 +7,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_DRIVER, DRIVER_NAMES } from '../driver/registry.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
-import { parseDurationArg, parseLoadArg, parseScaleArg, parseThresholdArg, parseWorkersArg } from './args.js';
+import { parseCooldownArg, parseDurationArg, parseLevelArg, parseLoadArg, parsePracticalArg, parseScaleArg, parseSeedArg, parseThresholdArg, parseWorkersArg } from './args.js';
 import { capacityCommand, capacityFlagsFrom } from './capacity.js';
-import { compareCommand } from './compare.js';
+import { compareCommand, compareFlagsFrom } from './compare.js';
 import { parseRunIdArg, parseSegmentArg, parseStartAtArg } from './distributed.js';
 import { doctorCommand, doctorFlagsFrom, parseConnectionsArg } from './doctor.js';
-import { CAPACITY_HELP, COMPARE_HELP, DOCTOR_HELP, INIT_HELP, MERGE_HELP, PLAN_HELP, PROGRAM_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText.js';
+import { SUITE_HELP, CAPACITY_HELP, COMPARE_HELP, DOCTOR_HELP, INIT_HELP, MERGE_HELP, PLAN_HELP, PROGRAM_HELP, REPORT_HELP, RUN_HELP, VALIDATE_HELP } from './helpText.js';
 import { initCommand } from './init.js';
 import type { CliIo } from './io.js';
 import { readOptions } from './options.js';
@@ -25,6 +25,7 @@ import { runOne } from './run.js';
 import { isComparison, runFlagsFrom, type RunFlags } from './runFlags.js';
 import { runComparison } from './runMany.js';
 import { validateCommand } from './validate.js';
+import { suiteCommand, suiteFlagsFrom } from './suite.js';
 
 /** `mqbench run`: a comparison, N processes or one run, by the flags. Returns the exit code. */
 export function runCommand(io: CliIo, file: string, flags: RunFlags): Promise<number> {
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo): Program {
   addReport(program, io, done);
   addMerge(program, io, done);
   addCapacity(program, io, done);
+  addSuite(program, io, done);
   addPlan(program, io, done);
   addDoctor(program, io, done);
   addInit(program, io, done);
@@ -112,6 +114,8 @@ function addRun(program: Command, io: CliIo, done: Done): void {
     .option('--processes <n>', 'run as N generator processes on this machine (segments k/N, merged into one result): past one process\'s open-files limit', parseWorkersArg)
     .option('--prometheus <port>', 'serve live metrics for Prometheus on http://127.0.0.1:<port>/metrics while the run lasts', parsePortArg)
     .option('--no-verdict-fail', 'report a broken delivery promise (loss at QoS 1/2, duplicates at QoS 2, missing retained messages) without exit 3')
+    .option('--junit <file>', 'also write JUnit XML for CI: one test case per threshold and delivery verdict, per broker')
+    .option('--csv <file>', 'also write a CSV: summary and per-second rows (long form: broker,scenario,repeat,section,t,phase,metric,value)')
     .addHelpText('after', RUN_HELP)
     .action(async (file: string, opts: Record<string, unknown>) => {
       done(await runCommand(io, file, runFlagsFrom(opts)));
@@ -133,12 +137,18 @@ function addValidate(program: Command, io: CliIo, done: Done): void {
 function addCompare(program: Command, io: CliIo, done: Done): void {
   program
     .command('compare')
-    .description('compare results files side by side (b/a ratio and the better side for two files)')
-    .argument('<results...>', 'two or more results JSON files; write label=file to name a column')
+    .description('compare results side by side: medians, bootstrap intervals and a verdict only where a difference is real')
+    .argument('<results...>', 'results JSON files; label=file names a side, label=a.json,b.json (or the same label twice) gives it repeated runs')
     .option('--markdown', 'print a GitHub Markdown table instead of a terminal table')
+    .option('--level <p>', 'confidence level of the intervals and of significance (default 0.95)', parseLevelArg)
+    .option('--practical <change>', 'smallest relative change worth a verdict (default 5%)', parsePracticalArg)
+    .option('--seed <n>', 'seed of the bootstrap (default 1): the same files always give the same output', parseSeedArg)
+    .option('--fail-on <gates>', 'regression gates from the first side (baseline) to the second, e.g. "endToEnd.p99 > +10%, throughput.receivedPerSec < -5%": exit 3 when one trips')
+    .option('--junit <file>', 'with --fail-on: write the gates as JUnit XML')
+    .option('--json <file>', 'also write the worked-out comparison as JSON')
     .addHelpText('after', COMPARE_HELP)
     .action(async (files: string[], opts: Record<string, unknown>) => {
-      done(await compareCommand(io, files, { markdown: readOptions(opts).flag('markdown') }));
+      done(await compareCommand(io, files, compareFlagsFrom(opts)));
     });
 }
 
@@ -170,6 +180,27 @@ function addMerge(program: Command, io: CliIo, done: Done): void {
     });
 }
 
+function addSuite(program: Command, io: CliIo, done: Done): void {
+  program
+    .command('suite')
+    .description('run every scenario against every broker, interleaved, and write the results, a comparison, a Markdown summary and one HTML report')
+    .argument('<scenarios...>', 'a folder of scenario YAML files, or the files')
+    .option('-b, --broker <name=url>', 'a broker to test, named (repeatable): mosquitto=mqtt://127.0.0.1:1883', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--repeat <n>', 'runs of each scenario against each broker (interleaved A B A B …)', parseWorkersArg, 1)
+    .option('-o, --out <folder>', 'folder for everything the suite writes (default: results/suite-<UTC timestamp>/)')
+    .option('--cooldown <duration>', 'pause between two runs, so one broker\'s backlog does not reach the next run (default 5s)', parseCooldownArg)
+    .option('-d, --duration <duration>', 'steady-state duration of every run; overrides the scenarios', parseDurationArg)
+    .option('-w, --workers <n>', 'worker threads per run', parseWorkersArg)
+    .addOption(new Option('--driver <name>', 'MQTT client: lean (default) or mqttjs (mqtt.js, to cross-check)').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
+    .option('--no-verdict-fail', 'report a broken delivery promise without exit 3')
+    .option('--junit <file>', 'also write JUnit XML: a test suite per broker, scenario and run, a test case per threshold and verdict')
+    .option('--csv <file>', 'also write a CSV of every run: summary and per-second rows')
+    .addHelpText('after', SUITE_HELP)
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      done(await suiteCommand(io, inputs, suiteFlagsFrom(opts)));
+    });
+}
+
 function addCapacity(program: Command, io: CliIo, done: Done): void {
   program
     .command('capacity')
@@ -183,6 +214,8 @@ function addCapacity(program: Command, io: CliIo, done: Done): void {
     .option('-w, --workers <n>', 'worker threads', parseWorkersArg)
     .option('-o, --out <file>', 'results file (default: results/<scenario>-capacity-<timestamp>.json)')
     .addOption(new Option('--driver <name>', 'MQTT client: lean (default) or mqttjs (mqtt.js, to cross-check)').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
+    .option('--junit <file>', 'also write JUnit XML for CI: capacity within the SLO, and the checks of the best step')
+    .option('--csv <file>', 'also write a CSV of the best step: summary and per-second rows')
     .addHelpText('after', CAPACITY_HELP)
     .action(async (file: string, opts: Record<string, unknown>) => {
       done(await capacityCommand(io, file, capacityFlagsFrom(opts)));

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeAtomically } from './ciFiles.js';
 import { renderHtmlReport } from '../report/html.js';
+import { brokerLabel } from '../report/compare.js';
 import { loadChartLibrary } from '../report/htmlAssets.js';
 import { utcStamp } from '../report/json.js';
 import { renderMqttbsReport } from '../report/mqttbs.js';
@@ -12,19 +12,6 @@ import { labelled, parseSource, readSources } from './sources.js';
 /** Default report location: `results/report-<YYYYMMDD-HHMMSS>.html`, timestamp in UTC. */
 export function defaultReportPath(at: Date, dir = 'results'): string {
   return join(dir, `report-${utcStamp(at)}.html`);
-}
-
-/** Writes through a temporary file in the same folder, so a reader never sees half a report. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
 }
 
 /** `mqbench report`: returns the exit code. Every unreadable file is named before exiting with 2. */
@@ -50,7 +37,9 @@ export async function reportCommand(io: CliIo, args: string[], flags: { out?: st
     return write(io, flags.out, md, results.length);
   }
   const out = flags.out ?? defaultReportPath(now);
-  const html = renderHtmlReport(labelled(sources, results), { library: await loadChartLibrary(), generatedAt: now });
+  // Named by broker (label=file, else the run's --broker label or broker product); runs of one broker and scenario are its repeats.
+  const items = sources.map((s, i) => ({ label: s.label ?? brokerLabel(results[i]), results: results[i] }));
+  const html = renderHtmlReport(items, { library: await loadChartLibrary(), generatedAt: now });
   return write(io, out, html, results.length);
 }
 

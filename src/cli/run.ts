@@ -21,6 +21,8 @@ import { resolveDistributed, segmentInfo, type Distributed } from './distributed
 import { resultsExitCode, showAndSave } from './finish.js';
 import { abortOnSignals, type CliIo } from './io.js';
 import { checkOutBeforeRun } from './output.js';
+import { checkCiFilesBeforeRun, writeCiFiles } from './ciFiles.js';
+import { basename } from 'node:path';
 import { startLiveMetrics, type LiveMetrics } from './prometheus.js';
 import type { RunFlags, RunView } from './runFlags.js';
 import { scenarioAsRun } from './overrides.js';
@@ -43,6 +45,7 @@ export async function runOne(io: CliIo, file: string, flags: RunFlags, view: Run
   const loaded = await loadRunScenario(io, file, flags.segment?.count ?? 1);
   if (typeof loaded === 'number') return loaded;
   await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
+  await checkCiFilesBeforeRun(flags);
   const scenario = scenarioAsRun(loaded.scenario, { ...flags, broker: flags.brokers[0] });
   // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
   if (view.summary && !(flags.quiet && flags.segment)) printScenarioWarnings(io, loaded, scenario);
@@ -59,6 +62,8 @@ export async function runOne(io: CliIo, file: string, flags: RunFlags, view: Run
     releaseSignals();
     await prepared.embedded?.close();
   }
+  if (flags.brokerLabel) result.results.target.label = flags.brokerLabel;
+  result.results.scenarioFile = basename(file);
   return finishRun(io, prepared, result, { flags, view, interrupted: abort.signal.aborted });
 }
 
@@ -102,5 +107,6 @@ async function finishRun(io: CliIo, p: Prepared, result: RunResult, o: { flags: 
   const saved = await showAndSave(io, results, out, o.view.summary);
   await p.live?.close();
   if (saved.ok) io.stderr.write(`results written to ${out}\n`);
-  return resultsExitCode(io, results, { saved, interrupted: o.interrupted, verdictFail: o.flags.verdictFail && !segmented });
+  const code = resultsExitCode(io, results, { saved, interrupted: o.interrupted, verdictFail: o.flags.verdictFail && !segmented });
+  return writeCiFiles(io, o.flags, [{ results, label: o.flags.brokerLabel }], code);
 }

@@ -37,6 +37,11 @@ export interface RunFlags extends DistributedFlags {
   processes: number;
   /** false (--no-verdict-fail): a broken delivery promise does not fail the run (exit 3). */
   verdictFail: boolean;
+  /** --junit / --csv: CI files of the run (of every run, for a comparison). */
+  junit?: string;
+  csv?: string;
+  /** The broker's label (from --broker name=url in a comparison), recorded as results.target.label. */
+  brokerLabel?: string;
 }
 
 /** How a single run shows itself: a comparison run prints neither the summary nor a live line per run. */
@@ -69,6 +74,8 @@ export function runFlagsFrom(o: Record<string, unknown>): RunFlags {
     runId: str('runId'),
     startAt: num('startAt'),
     startDelay: num('startDelay'),
+    junit: str('junit'),
+    csv: str('csv'),
   };
 }
 

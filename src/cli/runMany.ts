@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import type { Results } from '../metrics/types.js';
 import { readResultsFile } from '../report/json.js';
-import { renderRepeated } from '../report/repeatCompare.js';
+import { renderComparison } from '../report/compare.js';
+import { checkCiFilesBeforeRun, writeCiFiles } from './ciFiles.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import type { CliIo } from './io.js';
 import { checkOutBeforeRun } from './output.js';
@@ -28,7 +29,7 @@ export function parseNamedBroker(text: string): NamedBroker {
 /**
  * `mqbench run` with several targets (or --repeat): the same scenario against every target in turn,
  * interleaved (A B A B …) so that drift on the generator machine spreads over all targets, each run writing
- * its own results file into --out (a folder), then each figure's median and min–max. Returns the worst
+ * its own results file into --out (a folder), then each figure's median, bootstrap interval and verdict. Returns the worst
  * exit code of the runs (130 at once when one was interrupted).
  */
 export async function runComparison(io: CliIo, file: string, flags: RunFlags): Promise<number> {
@@ -37,6 +38,7 @@ export async function runComparison(io: CliIo, file: string, flags: RunFlags): P
   if (labels.size !== brokers.length) throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
   const dir = flags.out ?? 'results';
   await checkOutBeforeRun(dir, 'results', { folder: true });
+  await checkCiFilesBeforeRun(flags);
   const name = basename(file).replace(/\.ya?ml$/i, '');
   const runs = new Map<string, Results[]>(brokers.map((b) => [b.label, []]));
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -45,7 +47,7 @@ export async function runComparison(io: CliIo, file: string, flags: RunFlags): P
     for (const b of brokers) {
       const out = join(dir, `${name}-${b.label}-${stamp}-${r}.json`);
       io.stdout.write(`\n== run ${r} of ${flags.repeat} against ${b.label}\n`);
-      const one = { ...flags, brokers: [b.url], repeat: 1, out };
+      const one: RunFlags = { ...flags, brokers: [b.url], brokerLabel: b.label, repeat: 1, out, junit: undefined, csv: undefined };
       const view: RunView = { summary: false, quiet: true };
       const code = await (flags.processes > 1 ? runProcesses(io, file, one, view) : runOne(io, file, one, view));
       if (code === ExitCode.interrupted) return code;
@@ -55,12 +57,14 @@ export async function runComparison(io: CliIo, file: string, flags: RunFlags): P
     }
   }
   io.stdout.write('\n');
-  io.stdout.write(renderRepeated(brokers.map((b) => ({ label: b.label, runs: runs.get(b.label)! })), { markdown: flags.markdown }));
-  return worst;
+  const items = brokers.flatMap((b) => runs.get(b.label)!.map((results) => ({ label: b.label, results })));
+  if (new Set(items.map((it) => it.label)).size >= 2) io.stdout.write(renderComparison(items, { markdown: flags.markdown }));
+  else io.stdout.write(`only ${items[0]?.label ?? 'no broker'} produced results: nothing to compare side by side (the results are in ${dir})\n`);
+  return writeCiFiles(io, flags, brokers.flatMap((b) => runs.get(b.label)!.map((results, i) => ({ results, label: b.label, repeat: i + 1 }))), worst);
 }
 
 /** A failed run or bad usage outranks failed thresholds, which outrank success. */
-function worse(worst: number, code: number): number {
+export function worse(worst: number, code: number): number {
   if (code === ExitCode.runFailed || code === ExitCode.usage) return code;
   return code === ExitCode.thresholds && worst === ExitCode.ok ? code : worst;
 }

@@ -75,6 +75,6 @@ export class WorkerPool {
     const all = this.workers.map((w, i) => (this.exited.has(i) ? Promise.resolve() : new Promise<void>((r) => w.once('exit', () => r()))));
     const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.all(all), timer]);
-    await Promise.all(this.workers.map((w, i) => (this.exited.has(i) ? undefined : w.terminate())));
+    await Promise.all(this.workers.filter((_, i) => !this.exited.has(i)).map((w) => w.terminate()));
   }
 }

@@ -33,7 +33,7 @@ export async function fakeBroker(script: Script = () => {}, autoConnack = true):
         version = pkt.protocolVersion === 5 ? 5 : 4;
         if (autoConnack) {
           const props = version === 5 && f.connackProperties ? { properties: f.connackProperties } : {};
-          f.send({ cmd: 'connack', returnCode: 0, reasonCode: 0, sessionPresent: f.sessionPresent, ...props } as Packet, s);
+          f.send({ cmd: 'connack', returnCode: 0, reasonCode: 0, sessionPresent: f.sessionPresent, ...props }, s);
         }
       }
       script(pkt, s, f);

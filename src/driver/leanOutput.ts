@@ -33,7 +33,7 @@ export class LeanOutput {
 
   /** Room for n bytes in this turn's buffer; returns their offset in `buf`. */
   reserve(n: number): number {
-    let b = this.buf;
+    const b = this.buf;
     const len = this.length;
     if (b === null) {
       this.buf = Buffer.allocUnsafe(n > this.hint ? n : this.hint);
@@ -44,7 +44,7 @@ export class LeanOutput {
     if (len + n > b.length) {
       const grown = Buffer.allocUnsafe(Math.max(b.length * 2, len + n));
       grown.set(b.subarray(0, len), 0);
-      this.buf = b = grown;
+      this.buf = grown;
     }
     this.length = len + n;
     return len;

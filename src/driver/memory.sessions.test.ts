@@ -237,7 +237,8 @@ describe('memory driver: the outbound session (publisher side)', () => {
     expect(p.lost).toEqual(['broker sent DISCONNECT: Receive Maximum exceeded']);
 
     const q = await client(mem, 'q', { protocolVersion: 5 });
-    [publish(q.conn, 't', 'a', 1), publish(q.conn, 't', 'b', 1)];
+    publish(q.conn, 't', 'a', 1);
+    publish(q.conn, 't', 'b', 1);
     await settle();
     clock.advance(10);
     await settle();

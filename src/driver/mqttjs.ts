@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { QoS } from '../scenario/model.js';
 import { reasonWords } from './leanCodes.js';
@@ -50,7 +49,7 @@ export const mqttjsDriver: Driver = {
         return reject(new ConnectFailure((err as Error).message));
       }
       noDelay(client);
-      const out = new MqttjsOutput(client.stream as unknown as Writable);
+      const out = new MqttjsOutput(client.stream);
       session.attach(client, out.ledger, resumable);
       const conn = new MqttjsConnection(client, session, out);
       let settled = false;

@@ -38,7 +38,7 @@ export class MqttjsConnection implements Connection {
       for (const f of filters) map[f.topic] = { qos: f.qos };
       this.client.subscribe(map, (err, granted) => {
         if (err) reject(err);
-        else resolve(filters.map((f) => (granted?.find((g) => g.topic === f.topic)?.qos ?? 128) as Granted));
+        else resolve(filters.map((f) => granted?.find((g) => g.topic === f.topic)?.qos ?? 128));
       });
     });
   }

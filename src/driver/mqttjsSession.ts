@@ -118,8 +118,8 @@ export class MqttjsSession implements OutboundSession, IStore, IdProvider {
       const connack = (c as unknown as { connackPacket?: { sessionPresent?: boolean } }).connackPacket;
       if (this.resumable && connack?.sessionPresent === true) {
         for (const [id, h] of this.held) {
-          c.outgoing[id] = { volatile: false, cmd: h.packet.cmd as 'publish', cb: h.cb as (err: Error) => void };
-          out.push(h.packet.cmd === 'publish' ? ({ ...h.packet, dup: h.written } as Packet) : h.packet);
+          c.outgoing[id] = { volatile: false, cmd: h.packet.cmd as 'publish', cb: h.cb };
+          out.push(h.packet.cmd === 'publish' ? { ...h.packet, dup: h.written } : h.packet);
         }
       } else {
         this.fail(new SessionEnded('session ended before the ack: the broker did not resume the session (CONNACK session present = 0)'));

@@ -6,6 +6,7 @@ import { addEncoded, createHistogram, encodeHistogram, recordMs } from './histog
 import { mergeResults, type Shard } from './merge.js';
 import { mergeIntervals } from './mergeIntervals.js';
 import { buildResults } from './results.js';
+import { SeqBitmap, type SeqLayout } from './seqBitmap.js';
 import { allocateShareRecords, ShareLedger } from './shareLedger.js';
 import { dumpShareLedger } from './shareMerge.js';
 import type { SegmentInfo } from './segmentTypes.js';
@@ -25,7 +26,13 @@ function results(c: Partial<Counters>, e2e: number[], seg?: SegmentInfo, status:
   const h = createHistogram();
   for (const ms of e2e) recordMs(h, ms);
   addEncoded(agg.histograms.endToEnd, encodeHistogram(h));
-  const o: RunOutcome = { status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1 };
+  // A plan without $share groups: an empty delivery bitmap and no share records (so no shareLedger is written).
+  const layout: SeqLayout = { clientBase: [0], counts: [1], base: [0], perClient: [0], bits: 0 };
+  const ledger = { shares: allocateShareRecords(new Map(), layout, true) };
+  const o: RunOutcome = {
+    status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1,
+    delivered: new SeqBitmap(layout), ledger,
+  };
   return buildResults(o, { mqbenchVersion: 't', scenario: sc as Results['scenario'], targetUrl: 'mqtt://a:1883', embedded: false, ...(seg ? { segment: seg } : {}) });
 }
 
@@ -40,7 +47,7 @@ describe('mergeResults', () => {
   const parts = [pub, subA, subB];
   const e2e = [samples(0, 0), samples(101, 0.2), samples(100, 0.9)];
   const shards = parts.map((c, i) => shard(results(c, e2e[i], segment(i))));
-  const whole = results(parts.reduce<Partial<Counters>>((acc, c) => addCounters({ ...zeroCounters(), ...acc } as Counters, { ...zeroCounters(), ...c }), {}), e2e.flat());
+  const whole = results(parts.reduce<Partial<Counters>>((acc, c) => addCounters({ ...zeroCounters(), ...acc }, { ...zeroCounters(), ...c }), {}), e2e.flat());
 
   it('adds counters and recomputes loss, percentiles and verdicts exactly as one run would', () => {
     const m = mergeResults(shards);

@@ -23,7 +23,7 @@ export function clockUncertainty(segments: SegmentInfo[]): Pick<MergeInfo, 'host
   const spread = Math.max(...offsets) - Math.min(...offsets);
   const bounds = segments.map((s) => s.clockOffset!.maxErrorMs);
   const boundsKnown = bounds.every((b) => b !== null);
-  const worstBound = boundsKnown ? Math.max(...(bounds as number[])) : 0;
+  const worstBound = boundsKnown ? Math.max(...bounds) : 0;
   const ms = Math.round((spread + 2 * worstBound) * 1000) / 1000;
   const sources = [...new Set(segments.map((s) => s.clockOffset!.source))].join(', ');
   return {

@@ -40,3 +40,13 @@ export interface MergeInfo {
   /** `$share` groups across segments: how many cross-segment duplicates were found, or what was not checked. */
   shares?: { crossSegmentDuplicates: number; note: string };
 }
+
+/** results.shareLedger of a segment (additive field of schemaVersion 1; absent without `$share` groups). */
+export interface SegmentShareLedger {
+  /** Per group with a shared record: its `$share/<name>/<filter>`, its cells deflated and base64. */
+  groups: { filter: string; classes: string }[];
+  /** Groups with several members but no shared record: their cross-member duplicates were unverifiable. */
+  unrecorded: string[];
+  /** Why the cells were not written (then `groups` is empty). */
+  omitted?: string;
+}

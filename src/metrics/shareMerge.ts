@@ -13,21 +13,14 @@
  * how many there were.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { SegmentShareLedger } from './segmentTypes.js';
 import type { SeqLayout } from './seqBitmap.js';
 import { ShareGroupRecord, type ShareBuffers } from './shareLedger.js';
 
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 export const MAX_DUMP_BYTES = 32 * 1024 * 1024;
 
-/** results.shareLedger of a segment (additive field of schemaVersion 1; absent without `$share` groups). */
-export interface SegmentShareLedger {
-  /** Per group with a shared record: its `$share/<name>/<filter>`, its cells deflated and base64. */
-  groups: { filter: string; classes: string }[];
-  /** Groups with several members but no shared record: their cross-member duplicates were unverifiable. */
-  unrecorded: string[];
-  /** Why the cells were not written (then `groups` is empty). */
-  omitted?: string;
-}
+export type { SegmentShareLedger };
 
 export function dumpShareLedger(buffers: ShareBuffers, layout: SeqLayout): SegmentShareLedger | undefined {
   if (buffers.recorded.length === 0 && buffers.unrecorded.length === 0) return undefined;

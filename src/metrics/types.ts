@@ -1,5 +1,4 @@
-import type { MergeInfo, SegmentInfo } from './segmentTypes.js';
-import type { SegmentShareLedger } from './shareMerge.js';
+import type { MergeInfo, SegmentInfo, SegmentShareLedger } from './segmentTypes.js';
 
 /**
  * Measurement data shapes: what workers send (Snapshot) and what reporters read (Summary, Results).
@@ -317,8 +316,11 @@ export interface Results {
   /**
    * insecureTls: the run had TLS certificate checks off (target.tls.insecure: true); absent otherwise.
    * urls: every broker of a run with several (target.urls), additive; `url` is then the first.
+   * label: the broker's name from `--broker name=url` (how reports and comparisons name the run), additive.
    */
-  target: { url: string; urls?: string[]; embedded: boolean; brokerVersion?: string; insecureTls?: boolean };
+  target: { url: string; urls?: string[]; embedded: boolean; brokerVersion?: string; insecureTls?: boolean; label?: string };
+  /** The scenario file's name (no folder), additive: reports name runs by broker label and scenario file. */
+  scenarioFile?: string;
   startedAt: string;
   durationSec: number;
   summary: Summary;

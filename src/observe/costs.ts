@@ -3,7 +3,7 @@
  */
 import { counterDelta } from './derive.js';
 import { windowEdges, type Increase } from './window.js';
-import type { CounterName, CountCrossCheck, CpuPerMessages, MemoryPerConnection, SourceKind, TimedReading } from './types.js';
+import type { CountCrossCheck, CpuPerMessages, MemoryPerConnection, SourceKind, TimedReading } from './types.js';
 
 export interface LineFit {
   slope: number;

@@ -85,7 +85,7 @@ function average(list: Values[]): Values {
   const out: Record<string, unknown> = {};
   for (const [k, [s, n]] of Object.entries(sums)) out[k] = s / n;
   if (Object.keys(extra).length > 0) out.extra = Object.fromEntries(Object.entries(extra).map(([k, [s, n]]) => [k, s / n]));
-  return out as Values;
+  return out;
 }
 
 /**

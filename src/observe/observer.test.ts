@@ -61,7 +61,13 @@ describe('startObserver', () => {
 
   it('reports sources that cannot start (bad Prometheus options, a refused $SYS connection) without throwing', async () => {
     const clock = new FakeClock(T0);
-    const refused: Driver = { name: 'refusing', connect: () => Promise.reject(new Error('ECONNREFUSED')) };
+    const refused: Driver = {
+      name: 'refusing',
+      connect: () => Promise.reject(new Error('ECONNREFUSED')),
+      newSession: () => {
+        throw new Error('the $SYS source keeps no outbound session');
+      },
+    };
     const obs = await startObserver({
       clock,
       intervalOf,

@@ -13,7 +13,8 @@ declare module 'parse-prometheus-text-format' {
   interface PromFamily {
     name: string;
     help: string;
-    type: 'COUNTER' | 'GAUGE' | 'SUMMARY' | 'HISTOGRAM' | 'UNTYPED' | string;
+    /** 'COUNTER', 'GAUGE', 'SUMMARY', 'HISTOGRAM', 'UNTYPED', or whatever else the exposition declares. */
+    type: string;
     metrics: PromSample[];
   }
   /** Throws InvalidLineError ("Encountered invalid line: ...") on a malformed line. */

@@ -103,7 +103,7 @@ export function pidSource(opts: PidSourceOptions): Source {
         status = parseStatus(readFileSync(`${proc}/status`, 'utf8'));
         disk = io();
       } catch (err) {
-        throw new Error(`cannot read procfs for process ${pid} (${(err as Error).message}): is it running on this machine?`);
+        throw new Error(`cannot read procfs for process ${pid} (${(err as Error).message}): is it running on this machine?`, { cause: err });
       }
       if (!st || !status) throw new Error(`cannot understand ${st ? `${proc}/status` : cpuStat}`);
       const fds = await openFds();

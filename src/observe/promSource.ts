@@ -48,7 +48,7 @@ export function promSource(opts: PromSourceOptions): Source {
     target,
     notes: preset ? [...preset.notes] : [],
     async read() {
-      let atMs = opts.clock.now();
+      let atMs: number;
       let text: string;
       try {
         const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
@@ -58,13 +58,13 @@ export function promSource(opts: PromSourceOptions): Source {
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
         const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
-        throw new Error(`cannot scrape ${url.toString()}: ${why}`);
+        throw new Error(`cannot scrape ${url.toString()}: ${why}`, { cause: err });
       }
       let index;
       try {
         index = indexExposition(text);
       } catch (err) {
-        throw new Error(`${url.toString()} did not answer in the Prometheus text format: ${(err as Error).message.slice(0, 200)}`);
+        throw new Error(`${url.toString()} did not answer in the Prometheus text format: ${(err as Error).message.slice(0, 200)}`, { cause: err });
       }
       const got: Extracted = preset ? preset.extract(index) : { gauges: {}, counters: {} };
       applyCustom(index, custom, got);

@@ -59,7 +59,7 @@ function windowMs(obs: BrokerObservation, w: { fromT: number; toT: number }): [n
 function resources(obs: BrokerObservation, rows: BrokerObservation['intervals'], window: RunFacts['measured']): BrokerResults['resources'] {
   const out: BrokerResults['resources'] = { window: { ...window, seconds: rows.length } };
   for (const f of FIELDS) {
-    const s = avgMax(rows.flatMap((r) => (r[f] === undefined ? [] : [r[f]!])));
+    const s = avgMax(rows.flatMap((r) => (r[f] === undefined ? [] : [r[f]])));
     if (s) out[f] = s;
   }
   const extraNames = [...new Set(rows.flatMap((r) => Object.keys(r.extra ?? {})))];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../metrics/types.js';
-import { renderComparison, resultsLabel, scenarioDifferences, type ComparisonItem } from './compare.js';
+import { brokerLabel, renderComparison, resultsLabel, scenarioDifferences, sidesOf, type ComparisonItem } from './compare.js';
+import { buildComparison, type RowResult } from './compareModel.js';
 import { makeResults } from './fixture.test-helper.js';
 
 /** Cells of the terminal-table row whose first cell is `label`. */
@@ -17,123 +18,131 @@ function mdCells(text: string, label: string): string[] {
   return line.slice(2, -2).split(' | ');
 }
 
-function slower(): Results {
-  const r = makeResults({ target: { url: 'mqtt://10.0.0.2:1883' }, messages: { lost: 3 }, connections: { failed: 2 } });
-  r.summary.latencyMs.endToEnd = { ...r.summary.latencyMs.endToEnd, p99: 2.5, max: 61.7 };
-  r.summary.throughput = { sentPerSec: 2000, receivedPerSec: 1900 };
+/** A run with end-to-end p99 `p99` ms, sending `sentPerSec` against a plan of 2,000/s for 30 s. */
+function run(p99: number, o: { sentPerSec?: number; label?: string; status?: Results['status'] } = {}): Results {
+  const r = makeResults({ status: o.status, target: o.label ? { label: o.label } as Partial<Results['target']> : {}, messages: { planned: 60_000, unsent: 0, unconfirmed: 0, lateSends: 30 } });
+  r.summary.latencyMs.endToEnd = { ...r.summary.latencyMs.endToEnd, p99 };
+  r.summary.throughput = { sentPerSec: o.sentPerSec ?? 2000, receivedPerSec: o.sentPerSec ?? 2000 };
+  r.environment.scenarioHash = 'same';
   return r;
 }
 
-const two: ComparisonItem[] = [
-  { label: 'mosquitto', results: makeResults() },
-  { label: 'emqx', results: slower() },
-];
+const side = (label: string, runs: Results[]): ComparisonItem[] => runs.map((results) => ({ label, results }));
+const row = (rows: RowResult[], label: string): RowResult => {
+  const r = rows.find((x) => x.label === label);
+  if (!r) throw new Error(`no row ${label}`);
+  return r;
+};
 
-describe('renderComparison: two files', () => {
-  const text = renderComparison(two, { markdown: false });
-
-  it('has a column per file, the b/a ratio and the better side', () => {
-    expect(rowCells(text, 'figure')).toEqual(['figure', 'a: mosquitto', 'b: emqx', 'b/a', 'better']);
-    expect(rowCells(text, 'end-to-end p99 (ms)')).toEqual(['end-to-end p99 (ms)', '1.24', '2.50', '2.01×', 'a']);
-    expect(rowCells(text, 'end-to-end max (ms)')).toEqual(['end-to-end max (ms)', '123', '61.7', '0.50×', 'b']);
-    expect(rowCells(text, 'throughput received')).toEqual(['throughput received', '2,000/s', '1,900/s', '0.95×', 'a']);
-    expect(rowCells(text, 'messages lost')).toEqual(['messages lost', '0', '3', '–', 'a']);
-    expect(rowCells(text, 'connection failures')).toEqual(['connection failures', '0', '2', '–', 'a']);
+describe('compare: repeated runs per side', () => {
+  it('calls a 20 % p99 shift with a tight spread a real difference, with medians and intervals', () => {
+    const c = buildComparison(sidesOf([...side('mosquitto', [run(10), run(10.1), run(9.9)]), ...side('rabbitmq', [run(12), run(12.1), run(11.9)])]));
+    const p99 = row(c.rows, 'end-to-end p99 (ms)');
+    expect(p99.verdict).toBe('mosquitto better');
+    expect(p99.best).toEqual([true, false]);
+    expect(p99.cells[0].text).toMatch(/^10\.0 \[9\.90–10\.1\]$/);
+    expect(p99.change).toMatch(/^\+20\.0 % \[\+1\d\.\d %, \+2\d\.\d %\]$/);
+    expect(c.method).toContain('bootstrap percentile interval');
   });
 
-  it('calls a tie when the printed figures are the same, and judges neutral rows not at all', () => {
-    expect(rowCells(text, 'connect p99 (ms)')).toEqual(['connect p99 (ms)', '8.12', '8.12', '1.00×', '=']);
-    expect(rowCells(text, 'messages sent')).toEqual(['messages sent', '60,000', '60,000', '1.00×', '']);
-    expect(rowCells(text, 'status')).toEqual(['status', 'complete', 'complete', '', '']);
-    expect(rowCells(text, 'generator saturated')).toEqual(['generator saturated', 'no', 'no', '', '']);
+  it('calls a 2 % shift within noise no significant difference', () => {
+    const c = buildComparison(sidesOf([...side('a', [run(10), run(11), run(9)]), ...side('b', [run(10.2), run(11.2), run(9.2)])]));
+    expect(row(c.rows, 'end-to-end p99 (ms)').verdict).toBe('no significant difference');
+    expect(row(c.rows, 'end-to-end p99 (ms)').best).toEqual([false, false]);
   });
 
-  it('lists every key figure in order', () => {
-    const labels = text.split('\n').filter((l) => l.startsWith('│ ')).map((l) => l.split('│')[1].trim());
-    expect(labels).toEqual([
-      'figure', 'throughput sent', 'throughput received', 'connect p50 (ms)', 'connect p99 (ms)',
-      'publish→ack p50 (ms)', 'publish→ack p99 (ms)', 'end-to-end p50 (ms)', 'end-to-end p90 (ms)',
-      'end-to-end p99 (ms)', 'end-to-end p99.9 (ms)', 'end-to-end max (ms)', 'end-to-end uncorrected p99 (ms)',
-      'messages planned', 'messages sent', 'messages unsent', 'messages unconfirmed', 'messages expected', 'messages received',
-      'messages lost', 'messages duplicated', 'in-flight window', 'connection failures', 'status', 'generator saturated', 'broker back-pressure',
-    ]);
+  it('two identical sets of runs differ in nothing', () => {
+    const runs = () => [run(10), run(10.5), run(9.5)];
+    const c = buildComparison(sidesOf([...side('a', runs()), ...side('b', runs())]));
+    const judged = c.rows.filter((r) => r.better !== 'none' && r.cells.every((x) => x.values.length > 0));
+    expect(judged.length).toBeGreaterThan(5);
+    for (const r of judged) expect([r.label, r.verdict]).toEqual([r.label, 'no significant difference']);
   });
 
-  it('puts the publish accounting side by side; files from before it show the figures as missing', () => {
-    const pressed = makeResults({ messages: { planned: 5000, sent: 2703, unsent: 2297, unconfirmed: 0, inflightWindow: 20 } });
-    pressed.summary.backPressure = { reason: 'planned rate not reached (broker back-pressure): …' };
-    const calm = makeResults({ messages: { planned: 5000, sent: 5000, unsent: 0, unconfirmed: 0, inflightWindow: 20 } });
-    const out = renderComparison([{ label: 'calm', results: calm }, { label: 'pressed', results: pressed }], { markdown: false });
-    expect(rowCells(out, 'messages planned')).toEqual(['messages planned', '5,000', '5,000', '1.00×', '']);
-    expect(rowCells(out, 'messages unsent')).toEqual(['messages unsent', '0', '2,297', '–', 'a']);
-    expect(rowCells(out, 'in-flight window')).toEqual(['in-flight window', '20', '20', '1.00×', '']);
-    expect(rowCells(out, 'broker back-pressure')).toEqual(['broker back-pressure', 'no', 'yes', '', '']);
-    expect(rowCells(text, 'messages unsent')).toEqual(['messages unsent', '–', '–', '–', '']);
-    expect(rowCells(text, 'broker back-pressure')).toEqual(['broker back-pressure', '–', '–', '–', '']);
-  });
-
-  it('shows a latency without samples as missing, with no ratio or verdict', () => {
-    const empty = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
-    const out = renderComparison([two[0], { label: 'idle', results: makeResults({ latencyMs: { publishAck: empty } }) }], { markdown: false });
-    expect(rowCells(out, 'publish→ack p50 (ms)')).toEqual(['publish→ack p50 (ms)', '0.234', '–', '–', '']);
-  });
-
-  it('prints no warning when the scenarios match (target aside)', () => {
-    expect(text).not.toContain('WARNING');
-    expect(text.endsWith('\n')).toBe(true);
-    expect(text).not.toContain('\x1b[');
-  });
-
-  it('renders a GitHub Markdown table of the same figures', () => {
-    const md = renderComparison(two, { markdown: true });
-    const lines = md.split('\n');
-    expect(lines[0]).toBe('| figure | a: mosquitto | b: emqx | b/a | better |');
-    expect(lines[1]).toBe('| :--- | ---: | ---: | ---: | :---: |');
-    expect(mdCells(md, 'end-to-end p99 (ms)')).toEqual(['end-to-end p99 (ms)', '1.24', '2.50', '2.01×', 'a']);
-    expect(lines.filter((l) => l.startsWith('| ')).every((l) => l.split(' | ').length === 5)).toBe(true);
-    expect(md).not.toContain('┌');
+  it('judges rates by their distance from the plan: a side sending above the plan is not better', () => {
+    const c = buildComparison(sidesOf([...side('rabbitmq', [run(10, { sentPerSec: 2072 }), run(10, { sentPerSec: 2071 }), run(10, { sentPerSec: 2073 })]), ...side('mosquitto', [run(10), run(10), run(10)])]));
+    const rate = row(c.rows, 'send rate (% of plan)');
+    expect(rate.cells.map((x) => x.text)).toEqual(['103.6 % [103.6 %–103.6 %]', '100.0 % [100.0 %–100.0 %]']);
+    expect(rate.verdict).toBe('no significant difference'); // 3.6 points off the plan: under the practical 5
+    expect(rate.best).toEqual([false, false]);
+    expect(row(c.rows, 'send rate').verdict).toBe('');
+    const far = buildComparison(sidesOf([...side('behind', [run(10, { sentPerSec: 1300 }), run(10, { sentPerSec: 1310 })]), ...side('ahead', [run(10, { sentPerSec: 2400 }), run(10, { sentPerSec: 2390 })])]));
+    expect(row(far.rows, 'send rate (% of plan)').verdict).toBe('ahead better'); // 20 points off the plan against 35
   });
 });
 
-describe('renderComparison: more than two files', () => {
-  const third = makeResults({ status: 'partial', generator: { saturated: true } });
-  third.summary.latencyMs.endToEnd = { ...third.summary.latencyMs.endToEnd, p99: 0.9 };
-  const items = [...two, { label: 'nano|mq', results: third }];
+describe('compare: one run per side', () => {
+  const text = renderComparison([...side('mosquitto', [run(10)]), ...side('emqx', [run(20)])], { markdown: false });
+  it('shows differences without a verdict', () => {
+    expect(rowCells(text, 'figure')).toEqual(['figure', 'a: mosquitto', 'b: emqx', 'b vs a', 'verdict']);
+    expect(rowCells(text, 'end-to-end p99 (ms)')).toEqual(['end-to-end p99 (ms)', '10.0', '20.0', '+100.0 %', 'no verdict (one run on a side)']);
+    expect(text).not.toMatch(/\S \* *│/);
+    expect(text).toContain('bootstrap percentile interval');
+  });
+  it('has rows for late and missed sends, unsent, unconfirmed and verdicts', () => {
+    expect(rowCells(text, 'late sends (% of planned)')).toEqual(['late sends (% of planned)', '0.050 %', '0.050 %', '±0.0 %', 'no significant difference']);
+    for (const label of ['missed sends (% of planned)', 'unsent (% of planned)', 'unconfirmed (% of sent)', 'delivery verdicts', 'status']) expect(rowCells(text, label)[0]).toBe(label);
+  });
+});
 
-  it('marks the best value in each row (ties included) and has no ratio column', () => {
-    const text = renderComparison(items, { markdown: false });
-    expect(rowCells(text, 'figure')).toEqual(['figure', 'mosquitto', 'emqx', 'nano|mq']);
-    expect(rowCells(text, 'end-to-end p99 (ms)')).toEqual(['end-to-end p99 (ms)', '1.24', '2.50', '0.900 *']);
-    expect(rowCells(text, 'messages lost')).toEqual(['messages lost', '0 *', '3', '0 *']);
-    expect(rowCells(text, 'connect p50 (ms)')).toEqual(['connect p50 (ms)', '1.50', '1.50', '1.50']);
-    expect(rowCells(text, 'status')).toEqual(['status', 'complete', 'complete', 'partial']);
-    expect(rowCells(text, 'generator saturated')).toEqual(['generator saturated', 'no', 'no', 'yes']);
-    expect(text).toContain('* best value in the row');
+describe('compare: sides that cannot be judged', () => {
+  it('marks a partial run invalid, never best', () => {
+    const c = buildComparison(sidesOf([...side('a', [run(10), run(10)]), ...side('b', [run(1, { status: 'partial' }), run(1, { status: 'partial' })])]));
+    const p99 = row(c.rows, 'end-to-end p99 (ms)');
+    expect(p99.cells[1]).toMatchObject({ text: 'invalid: run partial', invalid: 'run partial' });
+    expect(p99.verdict).toBe('invalid (b: run partial)');
+    expect(p99.best).toEqual([false, false]);
   });
 
-  it('bolds the best value in Markdown and escapes pipes in labels', () => {
+  it('marks delivery rows invalid for a side whose subscription was not granted ("lost 0" proves nothing)', () => {
+    const refused = run(10);
+    refused.summary.messages = { ...refused.summary.messages, expected: 0, received: 0, lost: 0 };
+    refused.summary.connections.subscribeFailed = 1;
+    const text = renderComparison([...side('ok', [run(10)]), ...side('refused', [refused])], { markdown: true });
+    expect(mdCells(text, 'lost (% of expected)')).toEqual(['lost (% of expected)', '0 %', 'invalid: no subscription granted', '', 'invalid (refused: no subscription granted)']);
+    expect(text).not.toContain('**0 %**');
+  });
+
+  it('leaves an invalid run out of a side with valid ones and says so', () => {
+    const c = buildComparison(sidesOf([...side('a', [run(10), run(10.1), run(1, { status: 'failed' })]), ...side('b', [run(12), run(12.1)])]));
+    const p99 = row(c.rows, 'end-to-end p99 (ms)');
+    expect(p99.cells[0].leftOut).toBe('1 of 3 runs left out: run failed');
+    expect(p99.verdict).toBe('a better');
+  });
+});
+
+describe('compare: more than two sides', () => {
+  it('marks a side best only when it beats every other one', () => {
+    const items = [...side('x', [run(10), run(10.1)]), ...side('y', [run(15), run(15.1)]), ...side('z', [run(20), run(20.2)])];
+    const c = buildComparison(sidesOf(items));
+    expect(row(c.rows, 'end-to-end p99 (ms)')).toMatchObject({ best: [true, false, false], verdict: 'x best' });
     const md = renderComparison(items, { markdown: true });
-    expect(md.split('\n')[0]).toBe('| figure | mosquitto | emqx | nano\\|mq |');
-    expect(mdCells(md, 'end-to-end p99 (ms)')).toEqual(['end-to-end p99 (ms)', '1.24', '2.50', '**0.900**']);
+    expect(md.split('\n')[0]).toBe('| figure | x (2 runs) | y (2 runs) | z (2 runs) | verdict |');
+    expect(mdCells(md, 'end-to-end p99 (ms)')[1]).toMatch(/^\*\*10\.1 \[/);
+    expect(md).toContain('| **latency** |');
   });
 });
 
-describe('scenario differences', () => {
-  it('ignores the target and key order, and names the top-level keys that differ', () => {
-    const a = makeResults();
-    a.scenario = { name: 'x', target: { url: 'mqtt://a' }, durationMs: 30_000, groups: [{ name: 'g', count: 1 }] };
-    const b = makeResults();
-    b.scenario = { groups: [{ count: 1, name: 'g' }], durationMs: 30_000, target: { url: 'mqtt://b' }, name: 'x' };
+describe('scenario differences and labels', () => {
+  it('sees no difference for equal scenario hashes, and names what differs otherwise', () => {
+    const a = run(1);
+    a.scenario = { name: 'x', target: { url: 'mqtt://a' }, durationMs: 30_000 };
+    const b = run(1);
+    b.scenario = { name: 'x', target: { url: 'mqtt://b' }, durationMs: 30_000 };
     expect(scenarioDifferences([{ label: 'a', results: a }, { label: 'b', results: b }])).toEqual([]);
-    const c = makeResults();
+    b.environment.scenarioHash = 'other';
+    expect(scenarioDifferences([{ label: 'a', results: a }, { label: 'b', results: b }])).toEqual([]); // only the target differs
+    const c = run(1);
+    c.environment.scenarioHash = 'third';
     c.scenario = { ...b.scenario, durationMs: 60_000, workers: 2 };
     const items = [{ label: 'a', results: a }, { label: 'c', results: c }];
-    expect(scenarioDifferences(items)).toEqual(['durationMs', 'workers']);
-    expect(renderComparison(items, { markdown: false })).toMatch(/\nWARNING: the scenarios differ \(durationMs, workers\): compare the figures with care\n$/);
-    expect(renderComparison(items, { markdown: true })).toMatch(/\n> \*\*Warning:\*\* the scenarios differ \(durationMs, workers\)/);
+    expect(scenarioDifferences(items)).toEqual(['durationMs: 30000 vs 60000', 'workers: undefined vs 2']);
+    expect(renderComparison(items, { markdown: false })).toMatch(/\nWARNING: the scenarios differ \(durationMs: 30000 vs 60000; workers: undefined vs 2\): compare the figures with care\n$/);
   });
 
-  it('labels a file by its target URL and scenario name', () => {
-    expect(resultsLabel(makeResults())).toBe('mqtt://127.0.0.1:1883 (fanout-commands)');
+  it('names a run by its broker label, else the broker product, never by port alone', () => {
+    expect(brokerLabel(run(1, { label: 'mosquitto-tuned' }))).toBe('mosquitto-tuned');
+    expect(resultsLabel(makeResults())).toBe('mosquitto (fanout-commands)');
+    expect(brokerLabel(makeResults({ target: { brokerVersion: 'unknown', url: 'mqtt://10.0.0.1:1886' } }))).toBe('10.0.0.1:1886');
   });
 });

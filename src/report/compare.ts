@@ -1,13 +1,16 @@
 /**
- * `mqbench compare`: key figures of several results files side by side, as a terminal table or GitHub
- * Markdown. Two files get a b/a ratio and the better side per row; more files get the best value marked.
+ * `mqbench compare`: key figures of two or more sides side by side (each side one or more runs of a broker),
+ * as a terminal table or GitHub Markdown, with medians, bootstrap intervals and honest verdicts (compareModel.ts).
  * Returns a string; printing it is the caller's business.
  */
 import Table from 'cli-table3';
 import type { Results } from '../metrics/types.js';
 import { createPaint, type Paint } from './ansi.js';
-import { COMPARE_ROWS, type CompareRow } from './compareRows.js';
-import { NONE } from './format.js';
+import { buildComparison, type Comparison, type RowResult, type Side } from './compareModel.js';
+import { GROUP_TITLE } from './compareRows.js';
+import { DEFAULT_DECISION, type DecisionOptions } from './stats.js';
+import { mdCell } from './markdown.js';
+import { workloadDifferences } from './scenarioDiff.js';
 
 export interface ComparisonItem {
   label: string;
@@ -19,139 +22,117 @@ export interface ComparisonOptions {
   markdown: boolean;
   /** ANSI colors in the terminal table (default false). Ignored for Markdown. */
   color?: boolean;
+  decision?: DecisionOptions;
 }
 
-/** The default column label of a results file: its target URL and scenario name. */
+/** The broker's name in a run: its --broker label, else its version's product name, else host:port. */
+export function brokerLabel(r: Results): string {
+  const t = r.target as (Results['target'] & { label?: unknown }) | undefined;
+  if (typeof t?.label === 'string' && t.label !== '') return t.label;
+  if (t?.embedded) return 'embedded';
+  const product = typeof t?.brokerVersion === 'string' && t.brokerVersion !== 'unknown' ? t.brokerVersion.split(/\s+/)[0] : undefined;
+  if (product) return product;
+  try {
+    const u = new URL(t?.url ?? '');
+    return u.port ? `${u.hostname}:${u.port}` : u.hostname;
+  } catch {
+    return '?';
+  }
+}
+
+/** The scenario of a run: its file name when recorded, else its name. */
+export function scenarioLabel(r: Results): string {
+  const file = (r as Results & { scenarioFile?: unknown }).scenarioFile;
+  return typeof file === 'string' && file !== '' ? file : String(r.scenario?.name ?? '?');
+}
+
+/** The default label of a results file: broker and scenario. */
 export function resultsLabel(r: Results): string {
-  return `${r.target?.url ?? '?'} (${r.scenario?.name ?? '?'})`;
+  return `${brokerLabel(r)} (${scenarioLabel(r)})`;
 }
 
-/** One row worked out: printed figures, which are best, and (for two files) ratio and better side. */
-export interface ComparedRow {
-  label: string;
-  /** The figure of each item (a number, a text such as the status, or undefined when it has none). */
-  values: (number | string | undefined)[];
-  shown: string[];
-  best: boolean[];
-  /** Two items only: b/a and the better side ('a', 'b', '=' or ''); '' otherwise. */
-  ratio: string;
-  better: string;
-}
-type Line = ComparedRow;
-
-/** b/a as "1.23×"; "–" when it has no meaning (a missing figure, or a is 0). */
-function fmtRatio(a: number | undefined, b: number | undefined): string {
-  if (a === undefined || b === undefined || a === 0) return NONE;
-  const r = b / a;
-  return `${r >= 100 ? Math.round(r).toLocaleString('en-US') : r.toFixed(r >= 10 ? 1 : 2)}×`;
+/** Items with the same label form one side (repeated runs), in order of first appearance. */
+export function sidesOf(items: readonly ComparisonItem[]): Side[] {
+  const sides = new Map<string, Results[]>();
+  for (const it of items) sides.set(it.label, [...(sides.get(it.label) ?? []), it.results]);
+  return [...sides].map(([label, runs]) => ({ label, runs }));
 }
 
-/** Indexes of the best values, judged on the printed figures so that "1.24" vs "1.24" is a tie. */
-function bestOf(row: CompareRow, values: (number | undefined)[], shown: string[]): boolean[] {
-  const none = values.map(() => false);
-  const defined = values.flatMap((v, i) => (v === undefined ? [] : [{ v, i }]));
-  if (row.better === 'none' || defined.length < 2) return none;
-  const pick = row.better === 'lower' ? Math.min : Math.max;
-  const bestText = row.format(pick(...defined.map((d) => d.v)));
-  const marks = values.map((v, i) => v !== undefined && shown[i] === bestText);
-  return defined.every((d) => marks[d.i]) ? none : marks;
-}
-
-function lineOf(row: CompareRow, items: readonly ComparisonItem[]): Line {
-  const raw = items.map((it) => row.read(it.results));
-  const values = raw.map((v) => (typeof v === 'number' ? v : undefined));
-  const shown = raw.map((v) => (v === undefined ? NONE : typeof v === 'number' ? row.format(v) : v));
-  const best = bestOf(row, values, shown);
-  let ratio = '';
-  let better = '';
-  if (items.length === 2 && typeof raw[0] !== 'string') {
-    ratio = fmtRatio(values[0], values[1]);
-    if (row.better !== 'none' && values[0] !== undefined && values[1] !== undefined) {
-      better = best[0] ? 'a' : best[1] ? 'b' : '=';
-    }
-  }
-  return { label: row.label, values: raw, shown, best, ratio, better };
-}
-
-/** The comparison as data: one row per key figure, for two or more results. */
-export function compareResults(items: readonly ComparisonItem[]): ComparedRow[] {
-  return COMPARE_ROWS.map((row) => lineOf(row, items));
-}
-
-/** Top-level scenario keys (other than target) in which any file differs from the first one. */
+/** What differs between the scenarios of the items (nothing when their scenario hashes, or workloads, are equal). */
 export function scenarioDifferences(items: readonly ComparisonItem[]): string[] {
-  const canonical = (x: unknown): string =>
-    JSON.stringify(x, (_k, v: unknown) =>
-      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-    ) ?? 'undefined';
-  const first = items[0]?.results.scenario ?? {};
-  const keys = new Set<string>();
-  for (const it of items.slice(1)) {
-    const other = it.results.scenario ?? {};
-    for (const k of new Set([...Object.keys(first), ...Object.keys(other)])) {
-      if (k !== 'target' && canonical(first[k]) !== canonical(other[k])) keys.add(k);
+  return workloadDifferences(items.map((it) => it.results));
+}
+
+function headers(c: Comparison): string[] {
+  const two = c.sides.length === 2;
+  const labels = c.sides.map((s, i) => `${two ? `${i === 0 ? 'a' : 'b'}: ` : ''}${s.label}${s.runs > 1 ? ` (${s.runs} runs)` : ''}`);
+  return ['figure', ...labels, ...(two ? ['b vs a'] : []), 'verdict'];
+}
+
+function legend(c: Comparison): string {
+  return `Figures: ${c.method} Rates are judged by their distance from the plan, never "more is better"; ` +
+    '"invalid" marks a side that cannot be judged on a row (run failed or partial, nothing to check).';
+}
+
+function warning(c: Comparison): string {
+  return c.scenarioDifferences.length > 0 ? `the scenarios differ (${c.scenarioDifferences.join('; ')}): compare the figures with care` : '';
+}
+
+function cellsOf(c: Comparison, r: RowResult, mark: (text: string, best: boolean, invalid: boolean) => string): string[] {
+  return [...r.cells.map((x, i) => mark(x.text + (x.leftOut ? ` (${x.leftOut})` : ''), r.best[i], x.invalid !== undefined)), ...(c.sides.length === 2 ? [r.change] : []), r.verdict];
+}
+
+function terminalTable(c: Comparison, paint: Paint): string {
+  const head = headers(c);
+  const table = new Table({ head: head.map((h) => paint.cyan(h)), style: { head: [], border: [], compact: true } });
+  let group = '';
+  for (const r of c.rows) {
+    if (r.group !== group) {
+      group = r.group;
+      table.push([{ colSpan: head.length, content: paint.cyan(`— ${GROUP_TITLE[r.group]}`) }]);
     }
+    const cells = cellsOf(c, r, (t, best, invalid) => (best ? paint.green(`${t} *`) : invalid ? paint.yellow(t) : t));
+    const v = cells.length - 1;
+    if (r.verdict.endsWith(' better') || r.verdict.endsWith(' best')) cells[v] = paint.green(cells[v]);
+    table.push([r.label, ...cells]);
   }
-  return [...keys];
+  return table.toString();
 }
 
-function headers(items: readonly ComparisonItem[]): string[] {
-  const labels = items.map((it, i) => (items.length === 2 ? `${i === 0 ? 'a' : 'b'}: ${it.label}` : it.label));
-  return ['figure', ...labels, ...(items.length === 2 ? ['b/a', 'better'] : [])];
-}
-
-/** A terminal cell: the best value green (and starred when there are more than two files, others padded to line up). */
-function styleCell(l: Line, i: number, paint: Paint, many: boolean): string {
-  const text = l.shown[i];
-  if (l.label === 'status' && text !== NONE) return text === 'complete' ? paint.green(text) : text === 'partial' ? paint.yellow(text) : paint.red(text);
-  if ((l.label === 'generator saturated' || l.label === 'broker back-pressure') && text === 'yes') return paint.yellow(text);
-  if (!l.best[i]) return many && l.best.some(Boolean) ? `${text}  ` : text;
-  return paint.green(many ? `${text} *` : text);
-}
-
-function terminalTable(items: readonly ComparisonItem[], lines: Line[], paint: Paint): string {
-  const two = items.length === 2;
-  const table = new Table({
-    head: headers(items).map((h) => paint.cyan(h)),
-    colAligns: ['left', ...items.map((): Table.HorizontalAlignment => 'right'), ...(two ? (['right', 'center'] as const) : [])],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const l of lines) {
-    const cells = l.shown.map((_s, i) => styleCell(l, i, paint, !two));
-    table.push([l.label, ...cells, ...(two ? [l.ratio, l.better] : [])]);
-  }
-  const note = two ? 'b/a = second file ÷ first; better: a, b or = (same when printed)' : '* best value in the row';
-  return `${table.toString()}\n${note}`;
-}
-
-function mdEscape(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function markdownTable(items: readonly ComparisonItem[], lines: Line[]): string {
-  const two = items.length === 2;
-  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const out = [
-    row(headers(items).map(mdEscape)),
-    row([':---', ...items.map(() => '---:'), ...(two ? ['---:', ':---:'] : [])]),
-  ];
-  for (const l of lines) {
-    const cells = l.shown.map((s, i) => (l.best[i] && !two ? `**${mdEscape(s)}**` : mdEscape(s)));
-    out.push(row([mdEscape(l.label), ...cells, ...(two ? [l.ratio, l.better] : [])]));
+function markdownTable(c: Comparison): string {
+  const head = headers(c);
+  const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  const out = [line(head), `| :--- | ${head.slice(1).map(() => '---:').join(' | ')} |`];
+  let group = '';
+  for (const r of c.rows) {
+    if (r.group !== group) {
+      group = r.group;
+      out.push(line([`**${GROUP_TITLE[r.group]}**`, ...head.slice(1).map(() => '')]));
+    }
+    out.push(line([r.label, ...cellsOf(c, r, (t, best) => (best ? `**${t}**` : t))]));
   }
   return out.join('\n');
 }
 
-/** The comparison as text, ending with a newline. Needs at least two items. */
-export function renderComparison(items: readonly ComparisonItem[], opts: ComparisonOptions): string {
-  if (items.length < 2) throw new Error('renderComparison needs at least two results');
-  const lines = compareResults(items);
-  const differ = scenarioDifferences(items);
-  const warning = differ.length > 0 ? `the scenarios differ (${differ.join(', ')}): compare the figures with care` : '';
-  if (opts.markdown) {
-    const legend = items.length === 2 ? '\n\nb/a = second file ÷ first; better: a, b or = (same when printed)' : '\n\n**Bold**: best value in the row.';
-    return `${markdownTable(items, lines)}${legend}${warning ? `\n\n> **Warning:** ${warning}` : ''}\n`;
-  }
+/** A worked-out comparison as text, ending with a newline. */
+export function renderComparisonModel(c: Comparison, opts: Omit<ComparisonOptions, 'decision'>): string {
+  const warn = warning(c);
+  if (opts.markdown) return `${markdownTable(c)}\n\n${legend(c)} **Bold** / verdict: the better side.${warn ? `\n\n> **Warning:** ${warn}` : ''}\n`;
   const paint = createPaint(opts.color ?? false);
-  return `${terminalTable(items, lines, paint)}${warning ? `\n${paint.yellow(`WARNING: ${warning}`)}` : ''}\n`;
+  return `${terminalTable(c, paint)}\n${legend(c)} * : the better side.${warn ? `\n${paint.yellow(`WARNING: ${warn}`)}` : ''}\n`;
+}
+
+/** The comparison of the items (items with the same label are repeats of one side) as text. */
+export function renderComparison(items: readonly ComparisonItem[], opts: ComparisonOptions): string {
+  const sides = sidesOf(items);
+  if (sides.length < 2) throw new Error('renderComparison needs at least two sides');
+  return renderComparisonModel(buildComparison(sides, opts.decision ?? DEFAULT_DECISION, undefined, scenarioDifferences(items)), opts);
+}
+
+/**
+ * The comparison as data (public API): one row per key figure, for two or more results; items with the same
+ * label are repeats of one side.
+ */
+export function compareResults(items: readonly ComparisonItem[], decision: DecisionOptions = DEFAULT_DECISION): RowResult[] {
+  return buildComparison(sidesOf(items), decision, undefined, scenarioDifferences(items)).rows;
 }

@@ -1,78 +1,163 @@
 /**
- * The figures `mqbench compare` puts side by side: how to read each from a results file, how to print it,
- * and which direction is better. Reads defensively: a figure an older file lacks is shown as missing.
+ * The figures `mqbench compare` (and the report's summary) put side by side: how to read each from a results
+ * file, how to print it, how it is judged, and when a run cannot be judged on it. Reads defensively: a figure
+ * an older file lacks is missing, not zero.
  */
 import type { HistogramKey, Results } from '../metrics/types.js';
 import { fmtInt, fmtMs, fmtRate } from './format.js';
 
-/** Which value wins a row: latency, loss and failures are better low, throughput high; 'none' is context. */
-export type Better = 'lower' | 'higher' | 'none';
+/**
+ * How a row is judged: 'lower' is better low (latency, loss, late sends); 'plan' is a ratio to the plan, better
+ * the closer it is to 1 (a rate above the plan is a generator that fell behind and bunched its sends, not a
+ * better broker); 'none' is context and never judged.
+ */
+export type Better = 'lower' | 'plan' | 'none';
+
+/** Row groups in display order. 'broker' is for the broker's own resource figures (results.broker). */
+export const ROW_GROUPS = ['rates', 'latency', 'publish', 'delivery', 'qos', 'connections', 'broker', 'verdicts'] as const;
+export type RowGroup = (typeof ROW_GROUPS)[number];
+
+export const GROUP_TITLE: Record<RowGroup, string> = {
+  rates: 'rates', latency: 'latency', publish: 'publishing', delivery: 'delivery', qos: 'delivery by QoS',
+  connections: 'connections', broker: 'broker resources', verdicts: 'run and verdicts',
+};
 
 export interface CompareRow {
   label: string;
+  group: RowGroup;
   better: Better;
   /** The figure, or undefined when the file has none (e.g. a latency without samples). Text rows give strings. */
   read(r: Results): number | string | undefined;
   /** Prints a numeric figure. */
   format(n: number): string;
+  /** Why this run cannot be judged on this row (failed, partial, nothing to check); undefined when it can. */
+  invalid?(r: Results): string | undefined;
 }
 
 function num(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
 }
 
+const share = (part: unknown, whole: unknown): number | undefined => {
+  const p = num(part);
+  const w = num(whole);
+  return p === undefined || w === undefined || w <= 0 ? undefined : p / w;
+};
+
+export function fmtShare(x: number): string {
+  const pct = x * 100;
+  if (pct === 0) return '0 %';
+  return `${pct >= 10 ? pct.toFixed(1) : pct >= 0.1 ? pct.toFixed(2) : pct.toPrecision(2)} %`;
+}
+const fmtOfPlan = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/** A run that did not complete cannot be judged on any figure. */
+export function runInvalid(r: Results): string | undefined {
+  return r.status === 'complete' ? undefined : `run ${typeof r.status === 'string' ? r.status : 'of unknown status'}`;
+}
+
+/** Nothing to check on the receive side: no delivery expected (or no subscription granted). */
+export function deliveryInvalid(r: Results): string | undefined {
+  const run = runInvalid(r);
+  if (run) return run;
+  if ((num(r.summary?.messages?.expected) ?? 0) > 0) return undefined;
+  return (num(r.summary?.connections?.subscribeFailed) ?? 0) > 0 ? 'no subscription granted' : 'no deliveries expected';
+}
+
+export function publishInvalid(r: Results): string | undefined {
+  const run = runInvalid(r);
+  if (run) return run;
+  // Files from before the publish accounting have no `planned`: what was sent stands in for it.
+  return (num(r.summary?.messages?.planned) ?? num(r.summary?.messages?.sent) ?? 0) > 0 ? undefined : 'nothing planned to send';
+}
+
 type Stat = 'p50' | 'p90' | 'p99' | 'p999' | 'max';
 const STAT_LABEL: Record<Stat, string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max' };
 
-function latency(key: HistogramKey, name: string, stat: Stat): CompareRow {
+function latency(key: HistogramKey, name: string, stat: Stat, invalid: (r: Results) => string | undefined): CompareRow {
   return {
-    label: `${name} ${STAT_LABEL[stat]} (ms)`,
-    better: 'lower',
+    label: `${name} ${STAT_LABEL[stat]} (ms)`, group: 'latency', better: 'lower', invalid, format: fmtMs,
     read: (r) => {
       const l = r.summary?.latencyMs?.[key];
       return l && l.count > 0 ? num(l[stat]) : undefined;
     },
-    format: fmtMs,
   };
 }
 
-function count(label: string, better: Better, read: (r: Results) => unknown): CompareRow {
-  return { label, better, read: (r) => num(read(r)), format: fmtInt };
-}
+const context = (label: string, group: RowGroup, format: (n: number) => string, read: (r: Results) => unknown): CompareRow =>
+  ({ label, group, better: 'none', read: (r) => num(read(r)), format });
 
-function rate(label: string, read: (r: Results) => unknown): CompareRow {
-  return { label, better: 'higher', read: (r) => num(read(r)), format: fmtRate };
-}
+const lowerShare = (label: string, group: RowGroup, invalid: (r: Results) => string | undefined, read: (r: Results) => number | undefined): CompareRow =>
+  ({ label, group, better: 'lower', read, format: fmtShare, invalid });
 
 function text(label: string, read: (r: Results) => string | undefined): CompareRow {
-  return { label, better: 'none', read, format: String };
+  return { label, group: 'verdicts', better: 'none', read, format: String };
 }
 
-/** Rows in display order. */
+const m = (r: Results) => r.summary?.messages;
+const perSec = (count: unknown, r: Results): number | undefined => {
+  const c = num(count);
+  const d = num(r.durationSec);
+  return c === undefined || d === undefined || d <= 0 ? undefined : c / d;
+};
+
+function qosRows(q: '0' | '1' | '2'): CompareRow[] {
+  const d = (r: Results) => r.summary?.byQos?.[q];
+  const invalid = (r: Results) => deliveryInvalid(r) ?? ((d(r)?.expected ?? 0) > 0 ? undefined : `no QoS ${q} deliveries expected`);
+  return [
+    lowerShare(`QoS ${q} lost (% of expected)`, 'qos', invalid, (r) => share(d(r)?.lost, d(r)?.expected)),
+    lowerShare(`QoS ${q} duplicated (% of expected)`, 'qos', invalid, (r) => share(d(r)?.duplicated, d(r)?.expected)),
+  ];
+}
+
+function deliveryVerdicts(r: Results): string | undefined {
+  const by = r.summary?.byQos;
+  if (!by) return undefined;
+  const parts = (['0', '1', '2'] as const).flatMap((q) => (by[q] ? [`QoS ${q} ${by[q].ok ? 'kept' : 'BROKEN'}`] : []));
+  return parts.length > 0 ? parts.join(', ') : 'nothing to check';
+}
+
+function thresholdVerdict(r: Results): string | undefined {
+  const t = Array.isArray(r.thresholds) ? r.thresholds : [];
+  if (t.length === 0) return undefined;
+  const pass = t.filter((x) => x.ok).length;
+  return pass === t.length ? `${pass}/${t.length} pass` : `${t.length - pass}/${t.length} FAIL`;
+}
+
+/** Rows in display order (per-QoS rows are dropped by the renderer when no run has that class). */
 export const COMPARE_ROWS: readonly CompareRow[] = [
-  rate('throughput sent', (r) => r.summary?.throughput?.sentPerSec),
-  rate('throughput received', (r) => r.summary?.throughput?.receivedPerSec),
-  latency('connect', 'connect', 'p50'),
-  latency('connect', 'connect', 'p99'),
-  latency('publishAck', 'publish→ack', 'p50'),
-  latency('publishAck', 'publish→ack', 'p99'),
-  latency('endToEnd', 'end-to-end', 'p50'),
-  latency('endToEnd', 'end-to-end', 'p90'),
-  latency('endToEnd', 'end-to-end', 'p99'),
-  latency('endToEnd', 'end-to-end', 'p999'),
-  latency('endToEnd', 'end-to-end', 'max'),
-  latency('endToEndUncorrected', 'end-to-end uncorrected', 'p99'),
-  count('messages planned', 'none', (r) => r.summary?.messages?.planned),
-  count('messages sent', 'none', (r) => r.summary?.messages?.sent),
-  count('messages unsent', 'lower', (r) => r.summary?.messages?.unsent),
-  count('messages unconfirmed', 'lower', (r) => r.summary?.messages?.unconfirmed),
-  count('messages expected', 'none', (r) => r.summary?.messages?.expected),
-  count('messages received', 'none', (r) => r.summary?.messages?.received),
-  count('messages lost', 'lower', (r) => r.summary?.messages?.lost),
-  count('messages duplicated', 'lower', (r) => r.summary?.messages?.duplicated),
-  count('in-flight window', 'none', (r) => r.summary?.messages?.inflightWindow),
-  count('connection failures', 'lower', (r) => r.summary?.connections?.failed),
+  context('send rate', 'rates', fmtRate, (r) => r.summary?.throughput?.sentPerSec),
+  { label: 'send rate (% of plan)', group: 'rates', better: 'plan', format: fmtOfPlan, invalid: publishInvalid, read: (r) => share(r.summary?.throughput?.sentPerSec, perSec(m(r)?.planned, r)) },
+  context('receive rate', 'rates', fmtRate, (r) => r.summary?.throughput?.receivedPerSec),
+  { label: 'receive rate (% of expected)', group: 'rates', better: 'plan', format: fmtOfPlan, invalid: deliveryInvalid, read: (r) => share(r.summary?.throughput?.receivedPerSec, perSec(m(r)?.expected, r)) },
+  latency('connect', 'connect', 'p50', runInvalid),
+  latency('connect', 'connect', 'p99', runInvalid),
+  latency('publishAck', 'publish→ack', 'p50', publishInvalid),
+  latency('publishAck', 'publish→ack', 'p99', publishInvalid),
+  latency('endToEnd', 'end-to-end', 'p50', deliveryInvalid),
+  latency('endToEnd', 'end-to-end', 'p90', deliveryInvalid),
+  latency('endToEnd', 'end-to-end', 'p99', deliveryInvalid),
+  latency('endToEnd', 'end-to-end', 'p999', deliveryInvalid),
+  latency('endToEnd', 'end-to-end', 'max', deliveryInvalid),
+  latency('endToEndUncorrected', 'end-to-end uncorrected', 'p99', deliveryInvalid),
+  context('messages planned', 'publish', fmtInt, (r) => m(r)?.planned),
+  context('messages sent', 'publish', fmtInt, (r) => m(r)?.sent),
+  lowerShare('late sends (% of planned)', 'publish', publishInvalid, (r) => share(m(r)?.lateSends, m(r)?.planned)),
+  lowerShare('missed sends (% of planned)', 'publish', publishInvalid, (r) => share(m(r)?.missedSends, m(r)?.planned)),
+  lowerShare('unsent (% of planned)', 'publish', publishInvalid, (r) => share(m(r)?.unsent, m(r)?.planned)),
+  lowerShare('unconfirmed (% of sent)', 'publish', publishInvalid, (r) => share(m(r)?.unconfirmed, m(r)?.sent)),
+  context('in-flight window', 'publish', fmtInt, (r) => m(r)?.inflightWindow),
+  context('messages expected', 'delivery', fmtInt, (r) => m(r)?.expected),
+  context('messages received', 'delivery', fmtInt, (r) => m(r)?.received),
+  lowerShare('lost (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.lost, m(r)?.expected)),
+  lowerShare('duplicated (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.duplicated, m(r)?.expected)),
+  lowerShare('out of order (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.outOfOrder, m(r)?.expected)),
+  ...qosRows('0'), ...qosRows('1'), ...qosRows('2'),
+  { label: 'connection failures (% of attempted)', group: 'connections', better: 'lower', format: fmtShare, invalid: runInvalid, read: (r) => share(r.summary?.connections?.failed, r.summary?.connections?.attempted) },
+  context('subscriptions refused', 'connections', fmtInt, (r) => r.summary?.connections?.subscribeFailed),
   text('status', (r) => (typeof r.status === 'string' ? r.status : undefined)),
+  text('delivery verdicts', deliveryVerdicts),
+  text('thresholds', thresholdVerdict),
   text('generator saturated', (r) => (typeof r.generator?.saturated === 'boolean' ? (r.generator.saturated ? 'yes' : 'no') : undefined)),
-  text('broker back-pressure', (r) => (r.summary?.messages?.planned === undefined ? undefined : r.summary.backPressure ? 'yes' : 'no')),
+  text('broker back-pressure', (r) => (m(r)?.planned === undefined ? undefined : r.summary.backPressure ? 'yes' : 'no')),
 ];

@@ -66,6 +66,7 @@ function observation(b: BrokerFigures | undefined): string {
   return b.sources.map((s) => `${s.target} (${s.kind} source): ${s.ok ? 'ok' : `failed (${s.error ?? 'no values'})`}${s.notes.length ? ` — ${s.notes.join('; ')}` : ''}`).join(' · ');
 }
 
+// eslint-disable-next-line complexity -- debt: one row builder for every kind of run; split by section
 function runRows({ results: r, broker }: DisclosedRun): [string, string][] {
   const s: Rec = isRecord(r.scenario) ? r.scenario : {};
   const env = r.environment ?? ({} as Partial<Results['environment']>);

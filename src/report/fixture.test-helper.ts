@@ -33,7 +33,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
       messages: {
         sent: 60_000, acked: 60_000, received: 60_000, expected: 60_000,
         lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, unexpected: 0, retainedExpected: 0, retainedReceived: 0, responsesSent: 0, responsesReceived: 0, publishErrors: 0, foreign: 0,
-        notOffered: 0, retainedNotOffered: 0,
+        notOffered: 0, retainedNotOffered: 0, notEntitled: 0, awayAtEnd: 0, extraCopies: 0, unverifiable: 0,
       },
       throughput: { sentPerSec: 2000, receivedPerSec: 1999.6 },
       latencyMs: {
@@ -43,17 +43,18 @@ export function makeResults(o: ResultsOverrides = {}): Results {
         endToEndUncorrected: latency(60_000, { min: 0.099, mean: 0.38, p50: 0.301, p90: 0.7, p99: 1.19, p999: 11.9, max: 121.7 }),
         reconnect: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
         requestResponse: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
+        unsentWait: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
       },
       byQos: {},
       verdicts: [],
     },
     intervals: [
-      { t: -1, phase: 'connect', sent: 0, received: 0, acked: 0, expected: 0, lateSends: 0, connections: 1001, endToEndP50: null, endToEndP99: null },
-      { t: 1, phase: 'measure', sent: 2000, received: 2000, acked: 2000, expected: 2000, lateSends: 0, connections: 1001, endToEndP50: 0.31, endToEndP99: 1.2 },
+      { t: -1, phase: 'connect', sent: 0, received: 0, acked: 0, expected: 0, lateSends: 0, connections: 1001, endToEndP50: null, endToEndP99: null, lost: 0, lostSoFar: 0 },
+      { t: 1, phase: 'measure', sent: 2000, received: 2000, acked: 2000, expected: 2000, lateSends: 0, connections: 1001, endToEndP50: 0.31, endToEndP99: 1.2, lost: 0, lostSoFar: 0 },
     ],
     generator: { workers: 2, maxEventLoopDelayMs: 12.5, cpuPercentMax: 41, saturated: false },
     environment: { node: 'v20.20.2', os: 'linux 6.1', cpus: 2, cpuModel: 'Test CPU', host: 'bench-1' },
-    histograms: { connect: 'HISTFAAAA', publishAck: 'HISTFAAAB', endToEnd: 'HISTFAAAC', endToEndUncorrected: 'HISTFAAAD' },
+    histograms: { connect: 'HISTFAAAA', publishAck: 'HISTFAAAB', endToEnd: 'HISTFAAAC', endToEndUncorrected: 'HISTFAAAD', reconnect: 'HISTFAAAE', requestResponse: 'HISTFAAAF', unsentWait: 'HISTFAAAG' },
   };
   const s = base.summary;
   return {

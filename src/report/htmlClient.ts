@@ -46,7 +46,19 @@ export function reportClient(dataElementId: string): void {
     });
   }
 
-  function options(c: ChartSpec, width: number, logLatency: boolean): UPlot.Options {
+  /** A legend value: at the cursor when it is on the chart, else the series' last value (marked "end"). */
+  function fmtValue(v: number, unit: string): string {
+    const a = Math.abs(v);
+    const text = a >= 100 ? Math.round(v).toLocaleString('en-US') : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
+    return `${text}${unit}`;
+  }
+
+  function lastIndex(values: (number | null)[]): number {
+    for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return i;
+    return -1;
+  }
+
+  function options(c: ChartSpec, width: number, logY: boolean): UPlot.Options {
     const ticks = c.ticks;
     const tickLabel = new Map<number, string>((ticks?.at ?? []).map((x, i) => [x, ticks?.labels[i] ?? String(x)]));
     const xAxis: UPlot.Axis = { label: c.xLabel };
@@ -56,11 +68,20 @@ export function reportClient(dataElementId: string): void {
       xAxis.values = (_u, splits) => splits.map((v) => tickLabel.get(v) ?? '');
     }
     const series: UPlot.Series[] = [
-      { label: c.xKind === 'percentile' ? 'percentile' : c.xLabel, value: (_u, _v, _s, idx) => (idx === null || idx === undefined ? '–' : c.xText[idx] ?? '–') },
+      { label: c.xKind === 'percentile' ? 'percentile' : c.xLabel, value: (_u, _v, _s, idx) => (idx === null || idx === undefined ? 'end' : c.xText[idx] ?? '–') },
     ];
     for (const s of c.series) {
-      const one: UPlot.Series = { label: s.label, stroke: s.color, width: 2, spanGaps: false };
-      if (s.dash) one.dash = [8, 5];
+      const last = lastIndex(s.values);
+      const unit = s.unit ?? '';
+      const one: UPlot.Series = {
+        label: s.label, stroke: s.color, width: s.width ?? 2, spanGaps: s.spanGaps === true,
+        value: (_u, v, _si, idx) => {
+          if (idx === null || idx === undefined) return last < 0 ? 'no data' : `${fmtValue(s.values[last] as number, unit)} (end)`;
+          return v === null || v === undefined ? '–' : fmtValue(v, unit);
+        },
+      };
+      if (s.dash) one.dash = s.dash;
+      one.points = { show: true, size: 6, stroke: s.color, fill: s.hollow ? '#ffffff' : s.color };
       if (s.noPoints || c.xKind === 'percentile') one.points = { show: false };
       if (s.pointsOnly) {
         one.paths = () => null;
@@ -68,7 +89,6 @@ export function reportClient(dataElementId: string): void {
       }
       series.push(one);
     }
-    const logY = c.xKind === 'percentile' && logLatency;
     return {
       width,
       height: HEIGHT,
@@ -83,14 +103,17 @@ export function reportClient(dataElementId: string): void {
     };
   }
 
-  const logToggle = document.getElementById('pct-log') as HTMLInputElement | null;
-  const logLatency = (): boolean => logToggle?.checked ?? true;
+  const toggle = (id: string | undefined): HTMLInputElement | null => (id ? (document.getElementById(id) as HTMLInputElement | null) : null);
+  /** A log y axis needs positive values: a series with a 0 (or no value at all) keeps the linear axis. */
+  const logWanted = (c: ChartSpec): boolean => Boolean(toggle(c.logToggle)?.checked) && c.series.every((s) => s.values.every((v) => v === null || v > 0));
   const plots: { host: HTMLElement; spec: ChartSpec; plot: UPlot }[] = [];
 
   function draw(c: ChartSpec, host: HTMLElement): UPlot | undefined {
     try {
       const columns = [c.x, ...c.series.map((s) => s.values)] as UPlot.AlignedData;
-      return new uPlot(options(c, widthOf(host), logLatency()), columns, host);
+      const logY = logWanted(c);
+      host.dataset.yScale = logY ? 'log' : 'linear';
+      return new uPlot(options(c, widthOf(host), logY), columns, host);
     } catch (err) {
       host.textContent = `This chart could not be drawn: ${String(err)}`;
       console.error(err);
@@ -110,14 +133,17 @@ export function reportClient(dataElementId: string): void {
     if (plot) plots.push({ host, spec: c, plot });
   }
 
-  logToggle?.addEventListener('change', () => {
-    for (const p of plots) {
-      if (p.spec.xKind !== 'percentile') continue;
-      p.plot.destroy();
-      const again = draw(p.spec, p.host);
-      if (again) p.plot = again;
-    }
-  });
+  const toggleIds = [...new Set(data.charts.map((c) => c.logToggle).filter((id): id is string => Boolean(id)))];
+  for (const id of toggleIds) {
+    toggle(id)?.addEventListener('change', () => {
+      for (const p of plots) {
+        if (p.spec.logToggle !== id) continue;
+        p.plot.destroy();
+        const again = draw(p.spec, p.host);
+        if (again) p.plot = again;
+      }
+    });
+  }
 
   let pending = 0;
   window.addEventListener('resize', () => {

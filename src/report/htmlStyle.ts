@@ -27,5 +27,20 @@ ul.warnings li { color: #8a4b00; }
 .toggle { display: inline-block; margin: 2px 0 4px; user-select: none; }
 .chart.empty { color: var(--muted); font-style: italic; }
 footer { padding: 12px 28px 24px; border-top: 1px solid var(--line); }
+h4 { margin: 12px 0 4px; font-size: 14px; }
+.toolbar { margin: 6px 0 2px; color: var(--muted); }
+.toolbar label { margin-right: 10px; color: var(--fg); user-select: none; }
+section.scenario { border-top: 3px solid var(--line); margin-top: 28px; }
+section.scenario > h2 { border-bottom: none; }
+table.overview td { vertical-align: top; min-width: 180px; font-weight: normal; }
+table.overview td.ok { border-left: 4px solid var(--ok); color: var(--fg); }
+table.overview td.bad { border-left: 4px solid var(--bad); color: var(--fg); }
+table.compare tr.group th { background: var(--band); color: var(--fg); font-weight: 600; padding-top: 8px; }
+td.best { color: var(--ok); font-weight: 700; }
+td.invalid { color: var(--muted); font-style: italic; text-align: right; }
+.muted { color: var(--muted); font-weight: normal; }
+details { margin: 10px 0; }
+details > summary { cursor: pointer; font-weight: 600; }
+.u-legend .u-value { font-variant-numeric: tabular-nums; }
 @media print { .chart-box { break-inside: avoid; } }
 `;

@@ -51,7 +51,7 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
       const v = row.read(r);
       if (row.label === 'status') return v === 'complete' ? 'ok' : 'bad';
       if (row.label === 'generator saturated' || row.label === 'broker back-pressure') return v === 'yes' ? 'bad' : '';
-      const badWhenAboveZero = row.label === 'messages lost' || row.label === 'messages duplicated' || row.label === 'connection failures';
+      const badWhenAboveZero = /^(lost|duplicated|connection failures) /.test(row.label) || / (lost|duplicated) \(% of expected\)$/.test(row.label);
       return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
     }));
   }

@@ -58,7 +58,9 @@ describe('report data helpers', () => {
     const a = makeResults();
     const b = makeResults();
     b.intervals = [{ ...b.intervals[1], t: 2, sent: 7 }];
-    const [throughput] = timeCharts([{ label: 'a', results: a }, { label: 'b', results: b }]);
+    const run = (label: string, results: typeof a, color: string) => ({ item: { label, results }, name: label, color, width: 2 });
+    const [throughput] = timeCharts('chart-0-', [run('a', a, '#000'), run('b', b, '#111')]);
+    expect(throughput.id).toBe('chart-0-throughput');
     expect(throughput.x).toEqual([-1, 1, 2]);
     expect(throughput.series.map((s) => s.label)).toEqual(['a sent', 'a received', 'b sent', 'b received']);
     expect(throughput.series[0].values).toEqual([0, 2000, null]);

@@ -70,7 +70,7 @@ export function makeReportResults(o: ReportFixtureOptions): Results & { capacity
     });
   }
   r.intervals = rows;
-  r.histograms = { connect: connect.encoded, publishAck: ack.encoded, endToEnd: e2e.encoded, endToEndUncorrected: e2eRaw.encoded, reconnect: '' };
+  r.histograms = { connect: connect.encoded, publishAck: ack.encoded, endToEnd: e2e.encoded, endToEndUncorrected: e2eRaw.encoded, reconnect: '', requestResponse: '', unsentWait: '' };
   const ok = lost === 0;
   r.summary.byQos = {
     '1': { expected: n, received: n - lost, lost, duplicated: 0, outOfOrder: 0, ok, verdict: ok ? 'QoS 1: at least once held: every message arrived' : `QoS 1: at least once BROKEN: ${lost} lost` },

@@ -107,7 +107,10 @@ class Entries<C, V> extends Decoder<Record<string, C | Invalid>, Record<string, 
     let ok = true;
     for (const [key, raw] of Object.entries(input)) {
       const p = this.checkKey(key);
-      if (p) (out.push({ path: [...path, key], message: p.message, hint: p.hint, atKey: true }), (ok = false));
+      if (p) {
+        out.push({ path: [...path, key], message: p.message, hint: p.hint, atKey: true });
+        ok = false;
+      }
       Object.defineProperty(checked, key, { value: this.value.check(raw, [...path, key], out), enumerable: true, writable: true, configurable: true });
     }
     return ok ? checked : INVALID;

@@ -83,9 +83,15 @@ export function substituteEnv(data: unknown, env: Env): EnvResult {
         result.secretPathSegments.push(path);
         for (const name of r.used) {
           const v = env[name] ?? '';
-          if (v && !seen.has(v)) (seen.add(v), result.secretValues.push(v));
+          if (v && !seen.has(v)) {
+            seen.add(v);
+            result.secretValues.push(v);
+          }
         }
-        if (r.value && !seen.has(r.value)) (seen.add(r.value), result.secretValues.push(r.value));
+        if (r.value && !seen.has(r.value)) {
+          seen.add(r.value);
+          result.secretValues.push(r.value);
+        }
       }
       return r.value;
     }

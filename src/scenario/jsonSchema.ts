@@ -99,7 +99,7 @@ const publishProperties = j.object(
   {
     messageExpiry: j.duration({ description: 'Message expiry interval: the broker drops the message if not delivered by then.', examples: ['60s'] }),
     contentType: j.text({ description: 'Content type, e.g. application/json.', examples: ['application/json'] }),
-    userProperties: { type: 'object', description: 'User properties: name → value (text).', additionalProperties: { type: 'string' } } as JsonSchema,
+    userProperties: { type: 'object', description: 'User properties: name → value (text).', additionalProperties: { type: 'string' } },
   },
 );
 

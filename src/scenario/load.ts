@@ -80,7 +80,10 @@ function finish(file: string, parsed: ParsedYaml, found: PathProblem[], subst: E
     if (q.hint) q.hint = scrubText(q.hint, subst.secretValues, secret);
     // The schema and a cross-field rule may agree on the same fault: keep one.
     const key = `${q.line}:${q.col}:${q.path}:${q.message}`;
-    if (!seen.has(key)) (seen.add(key), out.push(q));
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(q);
+    }
   }
   return out.sort(byPosition);
 }

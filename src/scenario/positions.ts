@@ -52,12 +52,12 @@ type AnyNode = Node | null | undefined;
 function findPair(doc: Document, map: YAMLMap, seg: PathSegment): Pair | undefined {
   const want = String(seg);
   const plain = map.items.find((p) => isScalar(p.key) && p.key.value !== null && String(p.key.value) === want);
-  if (plain) return plain as Pair;
+  if (plain) return plain;
   return map.items.find((p) => {
     const probe = new YAMLMap(doc.schema);
     probe.items.push(new Pair(p.key));
     return Object.keys(probe.toJS(doc) as object)[0] === want;
-  }) as Pair | undefined;
+  });
 }
 
 function startOf(node: AnyNode): number | undefined {
@@ -75,10 +75,10 @@ function isEmptyValue(node: AnyNode): boolean {
  */
 export function locate(parsed: ParsedYaml, path: readonly PathSegment[], atKey = false): Position {
   const { doc, lineCounter } = parsed;
-  let node: AnyNode = doc.contents as AnyNode;
+  let node: AnyNode = doc.contents;
   let offset = startOf(node) ?? 0;
   for (let i = 0; i < path.length; i++) {
-    if (isAlias(node)) node = node.resolve(doc) as AnyNode;
+    if (isAlias(node)) node = node.resolve(doc);
     const seg = path[i];
     let next: AnyNode;
     let keyNode: AnyNode;
@@ -107,9 +107,9 @@ export function locate(parsed: ParsedYaml, path: readonly PathSegment[], atKey =
  * `subscribe[0]` rather than `subscribe[0].topic` when the user wrote the string shorthand.
  */
 export function scalarDepth(parsed: ParsedYaml, path: readonly PathSegment[]): number {
-  let node: AnyNode = parsed.doc.contents as AnyNode;
+  let node: AnyNode = parsed.doc.contents;
   for (let i = 0; i < path.length; i++) {
-    if (isAlias(node)) node = node.resolve(parsed.doc) as AnyNode;
+    if (isAlias(node)) node = node.resolve(parsed.doc);
     if (isScalar(node)) return i;
     const seg = path[i];
     if (isMap(node)) node = findPair(parsed.doc, node, seg)?.value as AnyNode;
@@ -121,9 +121,9 @@ export function scalarDepth(parsed: ParsedYaml, path: readonly PathSegment[]): n
 
 /** The text the scalar at `path` was written as, e.g. "4.0" for a value YAML reads as the number 4. */
 export function writtenText(parsed: ParsedYaml, path: readonly PathSegment[]): string | undefined {
-  let node: AnyNode = parsed.doc.contents as AnyNode;
+  let node: AnyNode = parsed.doc.contents;
   for (const seg of [...path, null]) {
-    if (isAlias(node)) node = node.resolve(parsed.doc) as AnyNode;
+    if (isAlias(node)) node = node.resolve(parsed.doc);
     if (seg === null) break;
     if (isMap(node)) node = findPair(parsed.doc, node, seg)?.value as AnyNode;
     else if (isSeq(node) && typeof seg === 'number') node = node.items[seg] as AnyNode;

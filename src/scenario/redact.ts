@@ -62,8 +62,8 @@ function redactTls(tls: Record<string, unknown>): void {
   const files = (tls.files ?? {}) as Record<string, unknown>;
   for (const k of ['ca', 'cert'] as const) {
     if (typeof tls[k] !== 'string') continue;
-    const file = typeof files[k] === 'string' ? basename(files[k] as string) : 'PEM';
-    tls[k] = `${file} (${pemFingerprint(tls[k] as string)})`;
+    const file = typeof files[k] === 'string' ? basename(files[k]) : 'PEM';
+    tls[k] = `${file} (${pemFingerprint(tls[k])})`;
   }
   if (tls.key !== undefined) tls.key = REDACTED;
   // Full paths say nothing more about the run (and one may have come from a ${VAR}).

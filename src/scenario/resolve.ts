@@ -18,7 +18,7 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   const targets = p.targets ?? (usesVar(p.topic, 'target') ? defaultTargets(groupNames, g.name) : undefined);
   const mix = typeof p.qos === 'object' ? p.qos.mix : undefined;
   // With a mix, `qos` is the highest QoS the mix uses (what the client must support).
-  const qos = mix ? ((mix[2] > 0 ? 2 : mix[1] > 0 ? 1 : 0) as QoS) : (p.qos as QoS);
+  const qos = mix ? (mix[2] > 0 ? 2 : mix[1] > 0 ? 1 : 0) : (p.qos as QoS);
   const out: PublishSpec = { topic: p.topic.source, qos, retain: p.retain, rate: p.pace, payload: { size: p.payload.size.min } };
   if (p.payload.size.max !== p.payload.size.min) out.payload.maxSize = p.payload.size.max;
   if (p.payload.json !== undefined) out.payload.json = p.payload.json;

@@ -10,12 +10,24 @@ import type { ShareLedger } from '../metrics/shareLedger.js';
 import type { ChunkSlab } from '../metrics/seqSet.js';
 import { parseShared, topicMatches } from '../mqtt/topic.js';
 import type { QoS } from '../scenario/model.js';
-import type { Device } from './device.js';
 
 const ONLY_FIRST: readonly number[] = [0];
 const MAX_CACHED_TOPICS = 10_000;
 
 /** One client's ledger and what it knows about its filters. */
+/**
+ * What the ledger reads of a device (device.ts): its filters and, per filter, the granted QoS and the windows
+ * in which publishers counted it (since/until) or a copy may come through anyway (asked/released).
+ */
+export interface SubscribedDevice {
+  readonly filters: string[];
+  readonly granted: QoS[];
+  readonly since: number[];
+  readonly until: number[];
+  readonly asked: number[];
+  readonly released: number[];
+}
+
 export class DeviceArrivals {
   readonly ledger: ArrivalLedger;
   private readonly shared: (ShareTarget | null)[];
@@ -23,7 +35,7 @@ export class DeviceArrivals {
   private matches: Map<string, number[]> | null = null;
   private readonly scratch: ShareTarget[] = [];
 
-  constructor(private readonly dev: Device, slab: ChunkSlab, shares: ShareLedger) {
+  constructor(private readonly dev: SubscribedDevice, slab: ChunkSlab, shares: ShareLedger) {
     this.ledger = new ArrivalLedger(slab);
     this.shared = dev.filters.map((f, k) => (f.startsWith('$share/') ? shares.target(f, k) : null));
     this.plain = dev.filters.map((f) => parseShared(f)?.filter ?? f);
@@ -76,6 +88,6 @@ export class DeviceArrivals {
 }
 
 /** The QoS a client's k-th subscription delivers at (before the publish QoS caps it): what SUBACK granted. */
-export function filterQos(dev: Device, k: number): QoS {
+export function filterQos(dev: SubscribedDevice, k: number): QoS {
   return dev.granted[k];
 }

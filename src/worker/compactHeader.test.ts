@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPACT_MAGIC, COMPACT_MAX_PUBLISHERS, decodeDelay, encodeDelay } from './compactHeader.js';
 import { decodePayload, encodePayload, responsePayload, type Header } from './payload.js';
 
-const T0 = 1_795_000_000_123.4567; // an epoch ms with a fraction
+const T0 = 1_795_000_000_123.4568; // an epoch ms with a fraction (exactly this double)
 const WRAP_MS = 2 ** 36 / 4096; // 16,777,216 ms = 4 h 40 min
 
 /** A deterministic generator (so the statistical tests are reproducible). */

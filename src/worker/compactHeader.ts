@@ -26,7 +26,7 @@
  * - Exactness needs real epoch clocks (≥ 2^40 ms, i.e. 2004 on); a test clock near 0 is rounded to ticks.
  */
 import { COMPACT_HEADER_BYTES, COMPACT_MAX_PUBLISHERS, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
-import type { Header } from './payload.js';
+import type { Header } from './header.js';
 
 export { COMPACT_MAX_PUBLISHERS };
 /** The high nibble of byte 0. */

@@ -41,7 +41,7 @@ describe('JSON payloads', () => {
   });
 
   it('works for an empty object and is not confused by other JSON', () => {
-    expect(JSON.parse(encodeJsonPayload('{ }', h).toString()).hasOwnProperty('_mqb')).toBe(true);
+    expect(Object.hasOwn(JSON.parse(encodeJsonPayload('{ }', h).toString()), '_mqb')).toBe(true);
     expect(decodePayload(encodeJsonPayload('{}', h), 77)).toEqual(h);
     expect(decodePayload(Buffer.from('{"temperature": 21.5, "humidity": 40, "battery": 99, "x": 1}'), 77)).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { COMPACT_HEADER_BYTES, PAYLOAD_HEADER_BYTES } from '../shared/constants.js';
 import type { QoS } from '../scenario/model.js';
 import { compactResponse, readCompact, writeCompact } from './compactHeader.js';
+import type { Header } from './header.js';
 
 /**
  * The mqbench header at the start of every payload (little-endian, 32 bytes):
@@ -14,16 +15,7 @@ import { compactResponse, readCompact, writeCompact } from './compactHeader.js';
 export const MAGIC = 0x4d51;
 export const PAYLOAD_FORMAT_VERSION = 1;
 
-export interface Header {
-  qos: QoS;
-  runTag: number;
-  publisher: number;
-  seq: number;
-  intendedMs: number;
-  sentMs: number;
-  /** Set on MQTT 5 responses: the header of the request, sent back by a responder (flags bit 2). */
-  response?: true;
-}
+export type { Header };
 
 export function encodePayload(size: number, h: Header): Buffer {
   if (size < COMPACT_HEADER_BYTES) {

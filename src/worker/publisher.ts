@@ -33,6 +33,7 @@ export class Publisher {
   private readonly measureFrom: number;
   private readonly measureEnd: number;
 
+  // eslint-disable-next-line max-params -- debt: 9 constructor dependencies; take a deps object
   constructor(
     private readonly clock: Clock,
     private readonly recorder: Recorder,

@@ -1,5 +1,5 @@
 import type { Recorder } from '../metrics/recorder.js';
-import { qosKey, type QosClass } from '../metrics/types.js';
+import { qosKey } from '../metrics/types.js';
 import type { TimelineView } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
@@ -67,7 +67,7 @@ export class Receiver {
     }
     const ledger = (dev.ledger ??= new DeviceArrivals(dev, this.slab, this.shares));
     const arrival = ledger.arrive(topic, h.publisher, h.seq, h.qos, h.sentMs, arrivedQos);
-    const q = ledger.qos as QosClass;
+    const q = ledger.qos;
     this.delivered.testAndSet(h.publisher, h.seq);
     if (arrival === 'extra' || arrival === 'unverifiable') {
       // Not in `received`: a further copy MQTT allows, or one the ledger could not check (never "new").

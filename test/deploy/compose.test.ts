@@ -10,6 +10,7 @@ import { Aggregator } from '../../src/metrics/aggregate.js';
 import { PrometheusExporter } from '../../src/report/prometheus.js';
 import { ROOT } from '../helpers/cli.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML (docker-compose.yml): an untyped document walked by the assertions
 type Obj = Record<string, any>;
 
 function loadCompose(): Obj {

@@ -14,6 +14,7 @@ import { ROOT } from '../helpers/cli.js';
 import { checkObject, containers, Problems, volumes } from '../helpers/k8sShape.js';
 import { loaded } from '../helpers/scenario.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML manifests: untyped documents walked by the assertions
 type Obj = Record<string, any>;
 const DIR = join(ROOT, 'deploy/kubernetes');
 
@@ -63,7 +64,7 @@ describe('deploy/kubernetes manifests', () => {
     const pvc = ofKind('PersistentVolumeClaim')[0];
     expect(pvc.spec.accessModes).toContain('ReadWriteMany');
     for (const job of ofKind('Job')) {
-      for (const v of volumes(job)) {
+      for (const v of volumes(job) as Obj[]) {
         if (v.configMap) {
           expect(v.configMap.name).toBe(cm.metadata.name);
           for (const item of v.configMap.items ?? []) expect(Object.keys(cm.data)).toContain(item.key);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
-import { ExitCode, formatProblem } from '../../src/shared/errors.js';
+import { formatProblem } from '../../src/shared/errors.js';
 import { loaded, problems } from '../helpers/scenario.js';
 import { maxConnectionsFor, openFilesLimit, parseOpenFilesLimit } from '../../src/host/fdlimit.js';
 import { mqbench, ROOT, type CliResult } from '../helpers/cli.js';

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { junitProblems } from '../../src/report/junitSchema.test-helper.js';
 import { mqbench } from '../helpers/cli.js';
 import { useMosquitto } from '../helpers/useMosquitto.js';
 import { fanoutYaml } from '../helpers/scenario.js';
@@ -29,10 +30,18 @@ describe('mqbench capacity (built CLI against mosquitto)', () => {
   it('an SLO that fails at the first step: no max, exit 1', async () => {
     const file = join(tmp, 's2.yaml');
     writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 5, rate: '50/s', warmup: '0s' }));
-    const r = await mqbench(['capacity', file, '--slo', 'endToEnd.p50<0.0001ms', '--from', '100/s', '--step-duration', '1s', '--out', join(tmp, 'cap2.json')]);
+    const junit = join(tmp, 'cap2.xml');
+    const csv = join(tmp, 'cap2.csv');
+    const r = await mqbench(['capacity', file, '--slo', 'endToEnd.p50<0.0001ms', '--from', '100/s', '--step-duration', '1s', '--out', join(tmp, 'cap2.json'), '--junit', junit, '--csv', csv]);
     expect(r.code).toBe(1);
     // On an overloaded machine the step may also be flagged as generator-saturated: either way, no max.
     expect(r.stdout).toMatch(/No sustainable msg\/s found: (the SLO already failed at 100|the generator saturated at 100)/);
+    // CI files: the failed search is a failing test case; the CSV holds the step's summary.
+    const xml = readFileSync(junit, 'utf8');
+    expect(junitProblems(xml)).toEqual([]);
+    expect(xml).toMatch(/<testcase name="capacity within SLO" [^>]*>\s*<failure message="no sustainable msg\/s found: /);
+    expect(xml).toContain('<testcase name="threshold endToEnd.p50&lt;0.0001ms"');
+    expect(readFileSync(csv, 'utf8')).toMatch(/^broker,scenario,repeat,section,t,phase,metric,value\n[^\n]*,s2\.yaml,1,summary,,,status,complete\n/);
   });
 
   it('a bad --slo is a usage error', async () => {

@@ -11,6 +11,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'mqbench-e2e-'));
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 
 /** Every field DESIGN.md §6 promises. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the results file as read from disk, untyped: this checks the contract itself
 function expectResultsContract(r: Record<string, any>) {
   expect(r.schemaVersion).toBe(1);
   expect(['complete', 'partial', 'failed']).toContain(r.status);
@@ -34,6 +35,7 @@ function expectResultsContract(r: Record<string, any>) {
 }
 
 /** fanout.yaml checks one threshold, "messages.lost == 0": it must hold, and the run exits 0. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the results file as read from disk, untyped
 function expectFanoutPassed(code: number | null, json: Record<string, any>) {
   expect(json.thresholds).toEqual([{ expression: 'messages.lost == 0', actual: 0, ok: true }]);
   expect(code).toBe(0);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeResults } from '../../src/report/fixture.test-helper.js';
+import { junitProblems } from '../../src/report/junitSchema.test-helper.js';
 import { mqbench } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-compare-'));
@@ -19,29 +20,60 @@ slower.summary.latencyMs.endToEnd = { ...slower.summary.latencyMs.endToEnd, p99:
 writeFileSync(b, JSON.stringify(slower));
 
 describe('mqbench compare', () => {
-  it('prints a terminal table with the ratio and the better side', async () => {
+  it('prints a terminal table with the change and no verdict for one run per side', async () => {
     const r = await mqbench(['compare', a, b]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('a: mqtt://127.0.0.1:1883 (fanout-commands)');
-    expect(r.stdout).toContain('b: mqtt://10.0.0.2:1883 (fanout-commands)');
-    expect(r.stdout).toMatch(/│ end-to-end p99 \(ms\) +│ +1\.24 │ +2\.50 │ +2\.01× │ +a +│/);
-    expect(r.stdout).toMatch(/│ messages lost +│ +0 │ +4 │ +– │ +a +│/);
+    // Unlabelled: named by broker and scenario, and by address where one broker product ran at two.
+    expect(r.stdout).toContain('a: mosquitto (fanout-commands) @127.0.0.1:1883');
+    expect(r.stdout).toContain('b: mosquitto (fanout-commands) @10.0.0.2:1883');
+    expect(r.stdout).toMatch(/│ end-to-end p99 \(ms\) +│ +1\.24 +│ +2\.50 +│ +\+100\.8 % +│ no verdict \(one run on a side\) +│/);
+    expect(r.stdout).toContain('bootstrap percentile interval');
   });
 
-  it('prints GitHub Markdown with --markdown, and takes label=file', async () => {
-    const r = await mqbench(['compare', `mosquitto=${a}`, `emqx=${b}`, '--markdown']);
+  it('prints GitHub Markdown with --markdown, takes label=file and label=a,b for repeats', async () => {
+    const r = await mqbench(['compare', `mosquitto=${a},${a}`, `emqx=${b},${b}`, '--markdown', '--json', join(tmp, 'cmp.json')]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('| figure | a: mosquitto | b: emqx | b/a | better |');
-    expect(lines[1]).toBe('| :--- | ---: | ---: | ---: | :---: |');
-    expect(lines).toContain('| end-to-end p99 (ms) | 1.24 | 2.50 | 2.01× | a |');
+    expect(lines[0]).toBe('| figure | a: mosquitto (2 runs) | b: emqx (2 runs) | b vs a | verdict |');
+    expect(lines[1]).toBe('| :--- | ---: | ---: | ---: | ---: |');
+    expect(lines).toContain('| end-to-end p99 (ms) | **1.24 [1.24–1.24]** | 2.50 [2.50–2.50] | +100.8 % [+100.8 %, +100.8 %] | mosquitto better |');
+    const model = JSON.parse(readFileSync(join(tmp, 'cmp.json'), 'utf8'));
+    expect(model.sides).toEqual([{ label: 'mosquitto', runs: 2 }, { label: 'emqx', runs: 2 }]);
   });
 
-  it('tells two runs of the same broker and scenario apart by file name', async () => {
-    const r = await mqbench(['compare', a, a]);
+  it('compares a baseline and a current run of the same broker and scenario by file name; identical runs differ in nothing', async () => {
+    const c = join(tmp, 'current.json');
+    writeFileSync(c, JSON.stringify(makeResults()));
+    const r = await mqbench(['compare', a, c]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('a: mqtt://127.0.0.1:1883 (fanout-commands) a.json');
+    expect(r.stdout).toMatch(/│ figure +│ a: a +│ b: current +│ b vs a +│ verdict +│/);
+    expect(r.stdout).toMatch(/│ end-to-end p99 \(ms\) +│ +1\.24 +│ +1\.24 +│ +±0\.0 % +│ no significant difference +│/);
+    expect(r.stdout).not.toMatch(/│ \w+ better +│/);
+  });
+
+  it('reports no significant difference for two identical sets of runs', async () => {
+    const r = await mqbench(['compare', `x=${a},${a},${a}`, `y=${a},${a},${a}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/│ \w+ better +│/);
+    expect(r.stdout).toMatch(/end-to-end p99 \(ms\).*no significant difference/);
+  });
+
+  it('--fail-on exits 3 on a regression and names the failing gate in the JUnit file', async () => {
+    const junit = join(tmp, 'gates.xml');
+    const r = await mqbench(['compare', `baseline=${a}`, `current=${b}`, '--fail-on', 'endToEnd.p99 > +10%, throughput.receivedPerSec < -5%', '--junit', junit]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('FAIL endToEnd.p99 > +10%: +100.8 %');
+    expect(r.stdout).toContain('ok   throughput.receivedPerSec < -5%: ±0.0 %');
+    expect(r.stderr).toContain('1 regression gate(s) failed');
+    const xml = readFileSync(junit, 'utf8');
+    expect(junitProblems(xml)).toEqual([]);
+    expect(xml).toContain('<failure message="regression: endToEnd.p99 &gt; +10%: +100.8 %" type="regression">');
+    const ok = await mqbench(['compare', `baseline=${a}`, `current=${a}`, '--fail-on', 'endToEnd.p99 > +10%']);
+    expect(ok.code).toBe(0);
+    const bad = await mqbench(['compare', a, b, '--fail-on', 'endToEnd.p98 > 10%']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown metric "endToEnd.p98"');
   });
 
   it('exits 2 naming each unreadable or invalid file, without a stack trace', async () => {

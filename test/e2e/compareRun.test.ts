@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { junitProblems } from '../../src/report/junitSchema.test-helper.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,9 @@ describe('mqbench run with several brokers: interleaved repeats, medians side by
 
   it.each([false, true])('mosquitto vs embedded aedes, --repeat 3 (markdown: %s)', async (markdown) => {
     const dir = join(tmp, markdown ? 'md' : 'term');
-    const r = await mqbench(['run', join(tmp, 's.yaml'), '--broker', `mosquitto=${mosq.url}`, '--broker', 'aedes=embedded', '--repeat', '3', '--out', dir, ...(markdown ? ['--markdown'] : [])], { timeoutMs: 120_000 });
+    const junit = join(tmp, `${markdown ? 'md' : 'term'}.xml`);
+    const csv = join(tmp, `${markdown ? 'md' : 'term'}.csv`);
+    const r = await mqbench(['run', join(tmp, 's.yaml'), '--broker', `mosquitto=${mosq.url}`, '--broker', 'aedes=embedded', '--repeat', '3', '--out', dir, '--junit', junit, '--csv', csv, ...(markdown ? ['--markdown'] : [])], { timeoutMs: 120_000 });
     if (r.code !== 0) console.error(r.stderr.slice(-2000));
     expect(r.code).toBe(0);
     // Interleaved: A B A B A B.
@@ -28,13 +31,21 @@ describe('mqbench run with several brokers: interleaved repeats, medians side by
     expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(6);
     // Every run delivered everything: the medians and spreads of sent and received agree.
     const row = (name: string) => r.stdout.split('\n').find((l) => l.includes(name)) ?? '';
-    expect(row('mosquitto (median, min–max of 3)')).toBeTruthy();
-    expect(row('messages lost')).toMatch(/0 \(0–0\).*0 \(0–0\)/);
-    expect(row('messages received')).toMatch(/100 \(100–100\).*100 \(100–100\)/);
-    expect(row("end-to-end p99 (ms)")).toMatch(/(mosquitto|aedes)\s*[│|]?\s*$/);
+    expect(row('a: mosquitto (3 runs)')).toBeTruthy();
+    expect(row('lost (% of expected)')).toMatch(/0 % \[0 %–0 %\].*0 % \[0 %–0 %\]/);
+    expect(row('messages received')).toMatch(/100 \[100–100\].*100 \[100–100\]/);
+    expect(row('end-to-end p99 (ms)')).toMatch(/(mosquitto better|aedes better|no significant difference)\s*[│|]?\s*$/);
+    expect(r.stdout).toContain('bootstrap percentile interval');
+    // Every run in the CI files: a JUnit suite per run, CSV rows labelled by broker.
+    const xml = readFileSync(junit, 'utf8');
+    expect(junitProblems(xml)).toEqual([]);
+    expect([...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual(['mosquitto / s.yaml #1', 'mosquitto / s.yaml #2', 'mosquitto / s.yaml #3', 'aedes / s.yaml #1', 'aedes / s.yaml #2', 'aedes / s.yaml #3']);
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    expect(lines).toContain('aedes,s.yaml,3,summary,,,status,complete');
+    expect(lines.some((l) => l.startsWith('mosquitto,s.yaml,2,second,'))).toBe(true);
     if (markdown) {
-      expect(r.stdout).toMatch(/^\| figure \| mosquitto \(median, min–max of 3\) \| aedes \(median, min–max of 3\) \| aedes\/mosquitto \| better \|$/m);
-      expect(r.stdout).toMatch(/^\| --- \| ---: \| ---: \| ---: \| ---: \|$/m);
+      expect(r.stdout).toMatch(/^\| figure \| a: mosquitto \(3 runs\) \| b: aedes \(3 runs\) \| b vs a \| verdict \|$/m);
+      expect(r.stdout).toMatch(/^\| :--- \| ---: \| ---: \| ---: \| ---: \|$/m);
     } else {
       expect(r.stdout).toMatch(/┌/);
     }

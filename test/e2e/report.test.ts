@@ -58,7 +58,7 @@ describe('mqbench report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`Report (2 runs): ${out}\n`);
     const html = readFileSync(out, 'utf8');
-    expect(html).toContain('<th>mosquitto</th><th>emqx</th>');
+    expect(html).toContain('<th>scenario</th><th>mosquitto</th><th>emqx</th>');
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
   });
 
@@ -89,7 +89,7 @@ describe('mqbench report', () => {
     expect(inked).toHaveLength(CHARTS);
     for (const n of inked) expect(n).toBeGreaterThan(2000);
     // Legends name the runs.
-    expect(await page.locator('#chart-pct-endToEnd .u-legend').innerText()).toMatch(/mosquitto[\s\S]*emqx/);
+    expect(await page.locator('#chart-0-pct-endToEnd .u-legend').innerText()).toMatch(/mosquitto[\s\S]*emqx/);
 
     const shot = await page.screenshot({ fullPage: true });
     const path = join(tmp, 'report.png');
@@ -102,7 +102,12 @@ describe('mqbench report', () => {
     // The latency axis switch redraws the percentile charts without errors.
     await page.locator('#pct-log').uncheck();
     expect(await page.locator('.uplot canvas').count()).toBe(CHARTS);
-    expect(await page.locator('#chart-pct-endToEnd .u-axis').nth(1).innerText()).not.toContain('log scale');
+    expect(await page.locator('#chart-0-pct-endToEnd').getAttribute('data-y-scale')).toBe('linear');
+    // …and the latency-over-time switch puts that chart on a log axis.
+    expect(await page.locator('#chart-0-e2e-time').getAttribute('data-y-scale')).toBe('linear');
+    await page.locator('#time-log').check();
+    expect(await page.locator('#chart-0-e2e-time').getAttribute('data-y-scale')).toBe('log');
+    expect(await page.locator('.uplot canvas').count()).toBe(CHARTS);
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
     await page.setContent('<!doctype html><html><body style="margin:0;background:#fff"></body></html>');

@@ -19,8 +19,8 @@ function openssl(dir: string, args: string[]): void {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as { code?: string; stderr?: Buffer };
-    if (e.code === 'ENOENT') throw new Error('these tests need the openssl command (apt-get install openssl)');
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() ?? String(err)}`);
+    if (e.code === 'ENOENT') throw new Error('these tests need the openssl command (apt-get install openssl)', { cause: err });
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() ?? String(err)}`, { cause: err });
   }
 }
 

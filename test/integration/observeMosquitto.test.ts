@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import mqtt, { type MqttClient } from 'mqtt';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { driverByName } from '../../src/driver/registry.js';
 import { startObserver } from '../../src/observe/observer.js';

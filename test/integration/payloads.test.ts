@@ -12,7 +12,7 @@ describe('payload templates and MQTT 5 publish features against mosquitto', () =
     const seen: { json: Record<string, unknown>; props: Record<string, unknown> }[] = [];
     const witness = mqtt.connect(mosq.url, { protocolVersion: 5, reconnectPeriod: 0 });
     await new Promise<void>((resolve) => witness.on('connect', () => witness.subscribe(`pl/${runId}/#`, { qos: 1 }, () => resolve())));
-    witness.on('message', (_t, payload, packet) => seen.push({ json: JSON.parse(payload.toString()), props: (packet.properties ?? {}) as Record<string, unknown> }));
+    witness.on('message', (_t, payload, packet) => seen.push({ json: JSON.parse(payload.toString()), props: (packet.properties ?? {}) }));
     const { results } = await runYaml(`
 name: payloads
 target: { url: "${mosq.url}", mqttVersion: 5 }
