@@ -68,12 +68,12 @@ describe('lean driver: MQTT 5 properties, topic aliases, request/response, unsub
     const metas: (MessageMeta | undefined)[] = [];
     conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5 }), {
       onMessage: (t, p, _q, _r, meta) => {
-        got.push(`${t}=${p}`);
+        got.push(`${t}=${p.toString()}`);
         metas.push(meta);
       },
       onLost: () => {},
     });
-    const pub = (topic: string, payload: string, properties?: Record<string, unknown>) => fake!.send({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false, ...(properties ? { properties } : {}) } as Packet);
+    const pub = (topic: string, payload: string, properties?: Record<string, unknown>) => fake!.send({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false, ...(properties ? { properties } : {}) });
     pub('long/topic/name', 'one', { topicAlias: 3 });
     pub('', 'two', { topicAlias: 3 });
     pub('req', 'three', { responseTopic: 'back/7', correlationData: Buffer.from('id7') });

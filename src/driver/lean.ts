@@ -35,7 +35,7 @@ export const leanDriver: Driver = {
       } catch (err) {
         return reject(new ConnectFailure((err as Error).message));
       }
-      new LeanConnection(stream, o, events, (opts.session as LeanSession | undefined) ?? new LeanSession(), packet, resolve, reject);
+      new LeanConnection(stream, o, events, opts.session ?? new LeanSession(), packet, resolve, reject);
     });
   },
 };

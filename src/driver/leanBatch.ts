@@ -1,4 +1,7 @@
-import type { LeanOutput } from './leanOutput.js';
+/** An output with bytes to write (LeanOutput). */
+export interface Flushable {
+  flush(): void;
+}
 
 /**
  * Output batching across the lean driver's connections: the outputs that got bytes this event-loop
@@ -6,11 +9,11 @@ import type { LeanOutput } from './leanOutput.js';
  * socket read) leave in one socket write per connection, with no delay. Two lists are swapped, so a
  * flush allocates nothing.
  */
-let dirty: LeanOutput[] = [];
-let spare: LeanOutput[] = [];
+let dirty: Flushable[] = [];
+let spare: Flushable[] = [];
 
 /** `o` has bytes waiting (called once per turn per output, when its buffer is first reserved). */
-export function scheduleFlush(o: LeanOutput): void {
+export function scheduleFlush(o: Flushable): void {
   if (dirty.push(o) === 1) process.nextTick(flushDirty);
 }
 

@@ -155,7 +155,7 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
         aliases.set(topic, alias);
       }
     }
-    let tl = asciiLength(tb as string);
+    let tl = asciiLength(tb);
     if (tl < 0) tl = (tb = Buffer.from(topic, 'utf8')).length;
     this.write(tb, tl, payload, qos, retain, done, encodeProps(props, alias));
   }
