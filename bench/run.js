@@ -4,9 +4,11 @@
 //                     [--only qos0,qos1,idle,latency,connections50k,soak] [--drivers mqttjs,lean] [--no-profile]
 //
 // Every measurement runs in its own child process (so CPU time and RSS belong to one contender) against a
-// fresh mosquitto on a free loopback port. Figures are medians over the runs. A full run writes
-// BENCHMARKS.md and bench/results/latest.json; --quick (1 run, short durations) writes
-// bench/results/quick.md and bench/results/quick.json instead, so development runs never overwrite the record.
+// fresh mosquitto on a free loopback port. Figures are medians over the runs. Every figure keeps its own
+// record in bench/results/latest.json (bench/lib/records.js): a run replaces the records of the figures it
+// ran and rewrites BENCHMARKS.md from all of them, so `--only X` leaves every other figure as it was.
+// --quick (1 run, short durations) writes bench/results/quick.md and bench/results/quick.json instead, so
+// development runs never overwrite the record. Compare two record files: `npm run bench:compare -- a b`.
 // The scale figures (bench/lib/scale.js) run the CLI once each and are kept in bench/results/scale.json:
 // (e) connections50k is in the default set; (f) soak (~11 minutes) runs only with --only soak.
 import { createHash } from 'node:crypto';
@@ -18,6 +20,7 @@ import { dirname, join, relative } from 'node:path';
 import { measureFigures } from './lib/measure.js';
 import { mosquittoVersion } from './lib/mosquitto.js';
 import { renderMarkdown } from './lib/report.js';
+import { orderedRecords, readRecords, splitReport, writeRecords } from './lib/records.js';
 import { FIGURES } from './lib/figures.js';
 import { readScale, runScaleFigures, scaleFile, SCALE_FIGURES, SCALE_IDS } from './lib/scale.js';
 import { renderScaleSection, withScaleSection } from './lib/scaleReport.js';
@@ -115,7 +118,8 @@ async function main() {
 
 async function run(opts, build) {
   // Fails here, before any measurement, if the copy is not a loadable build.
-  for (const m of ['coordinator/coordinator.js', 'metrics/results.js', 'plan/plan.js', 'scenario/load.js']) await import(pathToFileURL(join(build.distDir, m)).href);
+  for (const m of ['coordinator/coordinator.js', 'metrics/results.js', 'plan/plan.js', 'scenario/load.js'])
+    await import(pathToFileURL(join(build.distDir, m)).href);
   const { DRIVER_NAMES } = await import(pathToFileURL(join(build.distDir, 'driver/registry.js')).href);
   const wanted = opts.drivers ?? ['mqttjs', 'lean'];
   const drivers = wanted.filter((d) => DRIVER_NAMES.includes(d));
@@ -140,32 +144,38 @@ async function run(opts, build) {
     ephemeralPorts: readText('/proc/sys/net/ipv4/ip_local_port_range').replace(/\s+/g, '–'),
   };
   log(`mqbench ${build.version}, dist/ sha256 ${build.sha256} (copied to bench/.snapshot for this run)`);
-  if (figures.length) log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
+  if (figures.length)
+    log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (scaleIds.length) log(`mqbench bench: scale figures ${scaleIds.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (missingDrivers.length) log(`  drivers not available in dist/driver/registry.js, skipped: ${missingDrivers.join(', ')}`);
   const resultsDir = join(here, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const jsonPath = join(resultsDir, opts.quick ? 'quick.json' : 'latest.json');
   const mdPath = opts.quick ? join(resultsDir, 'quick.md') : join(root, 'BENCHMARKS.md');
-  // Figures (a)-(d) not run this time keep their last record (and their text in BENCHMARKS.md).
-  const report = figures.length ? await measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, jsonPath, command: commandLine() }) : readReport(jsonPath);
+  // Every figure keeps its own record: those not run this time keep their last one (bench/lib/records.js).
+  const records = readRecords(jsonPath);
+  if (figures.length) {
+    const report = await measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, command: commandLine() });
+    Object.assign(records, splitReport(report));
+    writeRecords(jsonPath, records);
+  }
   let scale = readScale(scaleFile(resultsDir, opts.quick));
   if (scaleIds.length) {
     const { loadAvgStart, loadAvgEnd, ...machineInfo } = machine;
     scale = (await runScaleFigures(scaleIds, { opts, build, machine: machineInfo, command: commandLine(), resultsDir, drivers })).scale;
   }
-  const md = report ? withScaleSection(renderMarkdown(report), scale) : `# mqbench benchmarks\n\n${renderScaleSection(scale)}`;
+  const recs = orderedRecords(
+    records,
+    FIGURES.map((f) => f.id),
+  );
+  const md = recs.length
+    ? withScaleSection(renderMarkdown(recs, { jsonName: relative(resultsDir, jsonPath) }), scale)
+    : `# mqbench benchmarks\n\n${renderScaleSection(scale)}`;
   writeFileSync(mdPath, md);
   process.stdout.write(`${md.split('\n## Machine')[0]}\n`);
-  log(`\nwritten: ${relative(root, mdPath)}${figures.length ? `, ${relative(root, jsonPath)}` : ''}${scaleIds.length ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`);
-}
-
-function readReport(path) {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return null;
-  }
+  log(
+    `\nwritten: ${relative(root, mdPath)}${figures.length ? `, ${relative(root, jsonPath)}` : ''}${scaleIds.length ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`,
+  );
 }
 
 main().catch((err) => {

@@ -19,7 +19,13 @@ export const FIGURES = [
     timeoutMs: () => 60_000,
     brief: (r) => `${f0(r.sentPerSec)} msg/s, ${f3(r.cpuPer100k)} CPU-s/100k`,
     metrics: [
-      { key: 'sentPerSec', label: 'throughput', unit: 'msg/s', fmt: f0, target: { text: '≥ 95% of baseline', check: (v, raw) => (raw ? v / raw >= 0.95 : null) } },
+      {
+        key: 'sentPerSec',
+        label: 'throughput',
+        unit: 'msg/s',
+        fmt: f0,
+        target: { text: '≥ 95% of baseline', check: (v, raw) => (raw ? v / raw >= 0.95 : null) },
+      },
       { key: 'cpuPer100k', label: 'generator CPU per 100k msgs', unit: 'CPU-s', fmt: f3, target: { text: '≤ 0.15', check: (v) => v <= 0.15 } },
     ],
   },
@@ -44,26 +50,97 @@ export const FIGURES = [
     brief: (r) => `${f0(r.succeeded)} connected, ${f0(r.connectsPerSec)} conn/s, ${f2(r.rssPerConnBytes / 1024)} KB RSS/conn`,
     metrics: [
       { key: 'connectsPerSec', label: 'connect rate', unit: 'conn/s', fmt: f0, target: { text: '≥ 5,000', check: (v) => v >= 5000 } },
-      { key: 'rssPerConnKB', label: 'RSS per connection', unit: 'KB', fmt: f2, derive: (r) => (r.rssPerConnBytes == null ? null : r.rssPerConnBytes / 1024), target: { text: '≤ 6', check: (v) => v <= 6 } },
-      { key: 'cpuPer1kConn', label: 'generator CPU per 1,000 connections, connect phase', unit: 'CPU-s', fmt: f3, derive: (r) => (r.cpuConnectSec == null || !r.succeeded ? null : (r.cpuConnectSec * 1000) / r.succeeded) },
+      {
+        key: 'rssPerConnKB',
+        label: 'RSS per connection',
+        unit: 'KB',
+        fmt: f2,
+        derive: (r) => (r.rssPerConnBytes == null ? null : r.rssPerConnBytes / 1024),
+        target: { text: '≤ 6', check: (v) => v <= 6 },
+      },
+      {
+        key: 'cpuPer1kConn',
+        label: 'generator CPU per 1,000 connections, connect phase',
+        unit: 'CPU-s',
+        fmt: f3,
+        derive: (r) => (r.cpuConnectSec == null || !r.succeeded ? null : (r.cpuConnectSec * 1000) / r.succeeded),
+      },
       { key: 'succeeded', label: 'connections held', unit: '', fmt: f0 },
     ],
   },
+  connectFigure('connect1k', '(c1) connect rate, 1,000 connections', 1000),
+  connectFigure('connect5k', '(c2) connect rate, 5,000 connections', 5000),
   {
     id: 'latency',
     title: '(d) end-to-end latency, 1,000 msg/s QoS 1, 1 publisher → 10 subscribers round-robin',
-    raw: (o) => ({ mode: 'latency', subscribers: 10, payloadSize: PAYLOAD, window: 20, rate: 1000, warmupMs: o.quick ? 500 : 1000, durationMs: o.quick ? 2000 : 5000 }),
-    mqbench: (o) => ({ mode: 'latency', subscribers: 10, payloadSize: PAYLOAD, rate: 1000, warmupMs: o.quick ? 500 : 1000, durationMs: o.quick ? 2000 : 5000, workers: WORKERS }),
+    raw: (o) => ({
+      mode: 'latency',
+      subscribers: 10,
+      payloadSize: PAYLOAD,
+      window: 20,
+      rate: 1000,
+      warmupMs: o.quick ? 500 : 1000,
+      durationMs: o.quick ? 2000 : 5000,
+    }),
+    mqbench: (o) => ({
+      mode: 'latency',
+      subscribers: 10,
+      payloadSize: PAYLOAD,
+      rate: 1000,
+      warmupMs: o.quick ? 500 : 1000,
+      durationMs: o.quick ? 2000 : 5000,
+      workers: WORKERS,
+    }),
     timeoutMs: () => 60_000,
-    brief: (r) => `e2e p50 ${f3(r.endToEnd?.p50)} ms (uncorrected ${f3(r.endToEndUncorrected?.p50)}), p99 ${f3(r.endToEnd?.p99)} ms (uncorrected ${f3(r.endToEndUncorrected?.p99)})`,
+    brief: (r) =>
+      `e2e p50 ${f3(r.endToEnd?.p50)} ms (uncorrected ${f3(r.endToEndUncorrected?.p50)}), p99 ${f3(r.endToEnd?.p99)} ms (uncorrected ${f3(r.endToEndUncorrected?.p99)})`,
     metrics: [
-      { key: 'e2eP50', label: 'e2e p50, corrected (from intended send)', unit: 'ms', fmt: f3, derive: (r) => r.endToEnd?.p50 ?? null, target: { text: '≤ 0.12', check: (v) => v <= 0.12 } },
-      { key: 'e2eP50u', label: 'e2e p50, uncorrected (from actual send)', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p50 ?? null, target: { text: '≤ 0.12', check: (v) => v <= 0.12 } },
+      {
+        key: 'e2eP50',
+        label: 'e2e p50, corrected (from intended send)',
+        unit: 'ms',
+        fmt: f3,
+        derive: (r) => r.endToEnd?.p50 ?? null,
+        target: { text: '≤ 0.12', check: (v) => v <= 0.12 },
+      },
+      {
+        key: 'e2eP50u',
+        label: 'e2e p50, uncorrected (from actual send)',
+        unit: 'ms',
+        fmt: f3,
+        derive: (r) => r.endToEndUncorrected?.p50 ?? null,
+        target: { text: '≤ 0.12', check: (v) => v <= 0.12 },
+      },
+      {
+        key: 'e2eP50gap',
+        label: 'pacing slack: e2e p50 corrected − uncorrected',
+        unit: 'ms',
+        fmt: f3,
+        derive: (r) => (r.endToEnd?.p50 == null || r.endToEndUncorrected?.p50 == null ? null : r.endToEnd.p50 - r.endToEndUncorrected.p50),
+        target: { text: '≤ 0.1', check: (v) => v <= 0.1 },
+      },
       { key: 'e2eP99', label: 'e2e p99, corrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEnd?.p99 ?? null },
       { key: 'e2eP99u', label: 'e2e p99, uncorrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p99 ?? null },
     ],
   },
 ];
+
+/** A point of the connect-rate curve: n connections as fast as each contender can (mqbench planned at 20,000/s). */
+function connectFigure(id, title, n) {
+  return {
+    id,
+    title,
+    raw: (o) => ({ mode: 'idle', connections: n, concurrency: 100, holdMs: o.quick ? 500 : 1000 }),
+    mqbench: (o) => ({ mode: 'idle', connections: n, connectRate: 20_000, holdMs: o.quick ? 500 : 1000, workers: WORKERS }),
+    timeoutMs: () => 60_000 + n * 10,
+    brief: (r) => `${f0(r.succeeded)} connected, ${f0(r.connectsPerSec)} conn/s`,
+    metrics: [
+      { key: 'connectsPerSec', label: 'connect rate', unit: 'conn/s', fmt: f0, target: { text: '≥ 5,000', check: (v) => v >= 5000 } },
+      { key: 'connectP99', label: 'connect latency p99', unit: 'ms', fmt: f0, derive: (r) => r.connectMs?.p99 ?? null },
+      { key: 'succeeded', label: 'connections held', unit: '', fmt: f0 },
+    ],
+  };
+}
 
 export function median(values) {
   const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -87,7 +164,19 @@ export function evaluate(fig, runsByContender, drivers, opts) {
       ratios[d] = v !== null && raw ? v / raw : null;
       if (m.target) checks.push({ driver: d, met: v === null ? null : m.target.check(v, raw) });
     }
-    return { key: m.key, label: m.label, unit: m.unit, raw, rawText: m.fmt(raw), values, valueText: Object.fromEntries(drivers.map((d) => [d, m.fmt(values[d])])), ratios, perRun, target: m.target?.text ?? null, checks };
+    return {
+      key: m.key,
+      label: m.label,
+      unit: m.unit,
+      raw,
+      rawText: m.fmt(raw),
+      values,
+      valueText: Object.fromEntries(drivers.map((d) => [d, m.fmt(values[d])])),
+      ratios,
+      perRun,
+      target: m.target?.text ?? null,
+      checks,
+    };
   });
   const failures = Object.fromEntries(Object.entries(runsByContender).map(([c, rs]) => [c, rs.filter((r) => r.error).map((r) => r.error)]));
   return { id: fig.id, title: fig.title, configs: { raw: fig.raw(opts), mqbench: fig.mqbench(opts) }, rows, failures };

@@ -1,7 +1,7 @@
 // Figures (a)-(d): every contender (the raw baseline and each mqbench driver) measured in its own child
 // process against a fresh mosquitto, run after run; then medians, target checks, and a CPU profile of the
-// mqbench side for every missed target. Writes the report JSON and returns the report.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// mqbench side for every missed target. Returns the report (bench/run.js files it, one record per figure).
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ async function measure(figure, contender, cfg, opts, build, execArgv = []) {
   }
 }
 
-export async function measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, jsonPath, command }) {
+export async function measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, command }) {
   const runs = {};
   for (const f of figures) {
     runs[f.id] = {};
@@ -44,7 +44,9 @@ export async function measureFigures({ figures, drivers, missingDrivers, contend
         const t = Date.now();
         const r = await measure(f, c, cfg, opts, build);
         runs[f.id][c].push(r.ok ? r.result : { error: r.error });
-        log(`  run ${run}/${opts.runs} ${f.id.padEnd(7)} ${c.padEnd(7)} ${r.ok ? f.brief(r.result) : `FAILED: ${r.error.split('\n')[0]}`} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        log(
+          `  run ${run}/${opts.runs} ${f.id.padEnd(7)} ${c.padEnd(7)} ${r.ok ? f.brief(r.result) : `FAILED: ${r.error.split('\n')[0]}`} (${((Date.now() - t) / 1000).toFixed(1)} s)`,
+        );
       }
     }
   }
@@ -63,7 +65,9 @@ export async function measureFigures({ figures, drivers, missingDrivers, contend
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         const r = await measure(f, d, f.mqbench(opts), opts, build, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-        const files = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).map((x) => join(dir, x));
+        const files = readdirSync(dir)
+          .filter((x) => x.endsWith('.cpuprofile'))
+          .map((x) => join(dir, x));
         if (!r.ok || files.length === 0) {
           profiles.push({ figure: f.id, title: f.title, driver: d, error: r.ok ? 'no profile written' : r.error });
           log(`  profile ${f.id} ${d}: FAILED`);
@@ -90,6 +94,5 @@ export async function measureFigures({ figures, drivers, missingDrivers, contend
     runs,
     profiles,
   };
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }

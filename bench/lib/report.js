@@ -5,20 +5,36 @@ const ratioText = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2
 const metText = (m) => (m === true ? '**met**' : m === false ? '**missed**' : 'n/a');
 const la = (a) => a.map((x) => x.toFixed(2)).join(' / ');
 
-function figuresTable(rep) {
-  const ds = rep.drivers;
-  const head = ['Figure', 'Metric', 'Raw baseline', ...ds.flatMap((d) => [`mqbench (${d})`, `${d} ÷ baseline`]), 'Target (mqbench)', ...ds.map((d) => `${d}: target`)];
+const dateOf = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
+/**
+ * One table for every figure of record: raw floor, mqbench per driver, the ratio and the target, and when
+ * (and under which load) each figure was measured, since each keeps its own record.
+ */
+function figuresTable(recs) {
+  const ds = [...new Set(recs.flatMap((r) => r.drivers))];
+  const head = [
+    'Figure',
+    'Metric',
+    'Raw floor',
+    ...ds.flatMap((d) => [`mqbench (${d})`, `${d} ÷ floor`]),
+    'Target (mqbench)',
+    ...ds.map((d) => `${d}: target`),
+    'Measured (UTC, load 1 min)',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
-  for (const f of rep.figures) {
+  for (const rep of recs) {
+    const f = rep.figures[0];
     f.rows.forEach((row, i) => {
       const unit = row.unit ? ` (${row.unit})` : '';
       const cells = [
         i === 0 ? f.title : '',
         `${row.label}${unit}`,
         row.rawText,
-        ...ds.flatMap((d) => [row.valueText[d], ratioText(row.ratios[d])]),
+        ...ds.flatMap((d) => (rep.drivers.includes(d) ? [row.valueText[d], ratioText(row.ratios[d])] : ['not run', '—'])),
         row.target ?? '—',
-        ...ds.map((d) => (row.target ? metText(row.checks.find((c) => c.driver === d)?.met) : '—')),
+        ...ds.map((d) => (!row.target ? '—' : rep.drivers.includes(d) ? metText(row.checks.find((c) => c.driver === d)?.met) : 'not run')),
+        i === 0 ? `${dateOf(rep.generatedAt)}${rep.quick ? ' (quick)' : ''}, ${rep.machine.loadAvgStart[0].toFixed(2)}` : '',
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     });
@@ -29,12 +45,19 @@ function figuresTable(rep) {
 function perRunTables(rep) {
   const out = [];
   for (const f of rep.figures) {
-    out.push(`**${f.title}**`, '', `| Metric | Contender | ${Array.from({ length: rep.runsPerFigure }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`, `| --- | --- |${' --- |'.repeat(rep.runsPerFigure + 1)}`);
+    out.push(
+      `**${f.title}**`,
+      '',
+      `| Metric | Contender | ${Array.from({ length: rep.runsPerFigure }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`,
+      `| --- | --- |${' --- |'.repeat(rep.runsPerFigure + 1)}`,
+    );
     for (const row of f.rows) {
       for (const [c, vals] of Object.entries(row.perRun)) {
         const med = c === 'raw' ? row.raw : row.values[c];
         const cells = Array.from({ length: rep.runsPerFigure }, (_, i) => (vals[i] === null || vals[i] === undefined ? 'failed' : fmtNum(vals[i])));
-        out.push(`| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`} | ${cells.join(' | ')} | ${med === null ? '—' : fmtNum(med)} |`);
+        out.push(
+          `| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`} | ${cells.join(' | ')} | ${med === null ? '—' : fmtNum(med)} |`,
+        );
       }
     }
     const fails = Object.entries(f.failures).filter(([, e]) => e.length > 0);
@@ -66,7 +89,9 @@ function runDetails(rep) {
       if (f.id === 'qos0' || f.id === 'qos1') bits.push(`summary.messages.sent ${rs.map((r) => r.sent.toLocaleString('en-US')).join(', ')}`);
       if (f.id === 'qos1') bits.push(`publish→ack p50 ${rs.map((r) => r.publishAckMs?.p50?.toFixed(1) ?? '—').join(', ')} ms`);
       if (f.id === 'idle') {
-        bits.push(`connect latency p50 ${rs.map((r) => r.connectMs?.p50?.toFixed(0)).join(', ')} ms, p99 ${rs.map((r) => r.connectMs?.p99?.toFixed(0)).join(', ')} ms`);
+        bits.push(
+          `connect latency p50 ${rs.map((r) => r.connectMs?.p50?.toFixed(0)).join(', ')} ms, p99 ${rs.map((r) => r.connectMs?.p99?.toFixed(0)).join(', ')} ms`,
+        );
         bits.push(`connect phase ${rs.map((r) => r.connectPhaseSec?.toFixed(2)).join(', ')} s`);
         bits.push(`first half of the connections at ${rs.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s (from the per-second series, ±1 s)`);
         bits.push(`RSS before → after ${rs.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB`);
@@ -74,18 +99,28 @@ function runDetails(rep) {
         const errs = rs.flatMap((r) => Object.entries(r.errors ?? {}));
         if (errs.length) bits.push(`connect errors ${errs.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
       }
-      if (f.id === 'latency') bits.push(`late sends ${rs.map((r) => r.lateSends).join(', ')} of ${rs.map((r) => r.sent).join(', ')}; lost ${rs.map((r) => r.lost).join(', ')}`);
+      if (f.id === 'latency')
+        bits.push(`late sends ${rs.map((r) => r.lateSends).join(', ')} of ${rs.map((r) => r.sent).join(', ')}; lost ${rs.map((r) => r.lost).join(', ')}`);
       out.push(`- ${f.id}, mqbench ${d}: ${bits.join('; ')}.`);
     }
     const raws = rep.runs[f.id].raw.filter((r) => !r.error);
     if (f.id === 'idle' && raws.length) {
-      out.push(`- idle, raw baseline: connect phase ${raws.map((r) => r.connectPhaseSec.toFixed(2)).join(', ')} s; first half of the connections at ${raws.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s; RSS before → after ${raws.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB; peak RSS ${raws.map((r) => (r.rssPeak / 2 ** 20).toFixed(0)).join(', ')} MiB; failed ${raws.map((r) => r.failed).join(', ')}.`);
+      out.push(
+        `- idle, raw baseline: connect phase ${raws.map((r) => r.connectPhaseSec.toFixed(2)).join(', ')} s; first half of the connections at ${raws.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s; RSS before → after ${raws.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB; peak RSS ${raws.map((r) => (r.rssPeak / 2 ** 20).toFixed(0)).join(', ')} MiB; failed ${raws.map((r) => r.failed).join(', ')}.`,
+      );
     }
     if (f.id === 'latency' && raws.length) {
       out.push(`- latency, raw baseline: sent ${raws.map((r) => r.sent).join(', ')}, received ${raws.map((r) => r.received).join(', ')}.`);
     }
     if (f.id === 'idle') {
-      const of = [...new Set(Object.values(rep.runs[f.id]).flat().filter((r) => !r.error).map((r) => r.brokerOpenFiles))];
+      const of = [
+        ...new Set(
+          Object.values(rep.runs[f.id])
+            .flat()
+            .filter((r) => !r.error)
+            .map((r) => r.brokerOpenFiles),
+        ),
+      ];
       out.push(`- mosquitto's open-files limit during the idle runs: ${of.join(', ')}.`);
     }
   }
@@ -94,24 +129,36 @@ function runDetails(rep) {
 
 function method(rep) {
   const c = Object.fromEntries(rep.figures.map((f) => [f.id, f.configs]));
-  const lines = [
-    `- Broker: a fresh \`/usr/sbin/mosquitto\` for every single measurement, on a free 127.0.0.1 port, started from \`sh -c 'ulimit -n 20000; exec mosquitto -c …'\` with \`listener <port> 127.0.0.1\`, \`allow_anonymous true\`, \`set_tcp_nodelay true\`, \`max_queued_messages 1000000\`, \`max_connections -1\`, \`persistence false\`. MQTT 3.1.1 everywhere.`,
-    '- Every contender runs in its own Node process (`child_process.fork`), one after the other (runs interleave: run 1 of every figure and contender, then run 2, …). CPU is `process.cpuUsage()` of that process (user + system, all threads, so mqbench\'s coordinator and worker threads are both counted; mosquitto is not). Medians per contender, then ratio = mqbench median ÷ baseline median.',
-    '- **Raw baseline** (`bench/raw.js`): `net` sockets with TCP_NODELAY, CONNECT written by hand, pre-encoded PUBLISH frames (64-byte payload shaped like the mqbench header); no MQTT library anywhere.',
-    '- **mqbench** (`bench/mqbench.js`): `parseScenarioText` → `runScenario` from the public API (`dist/index.js`), i.e. the coordinator and its worker thread(s) as `mqbench run` uses them, with the CLI\'s default worker count on this machine.',
-  ];
-  if (c.qos0) lines.push(`- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).`);
-  if (c.qos1) lines.push(`- **(b) QoS 1**: baseline: ${c.qos1.raw.clients} sockets, each keeping ${c.qos1.raw.window} publishes in flight, the next one sent on each PUBACK (PUBACKs parsed from the stream, replacements corked into one write per read). mqbench: the scenario of (a) at QoS 1 with \`rate: ${c.qos1.mqbench.rate.toLocaleString('en-US')}/s\` (twice the target, so the generator and its in-flight windows, not the schedule, are the limit) and mqbench's own window of 20 per client; msg/s = \`sentPerSec\`; CPU per 100k as in (a).`);
-  if (c.idle) lines.push(`- **(c) idle**: ${c.idle.raw.connections.toLocaleString('en-US')} connections, keepalive 60 s, held ${c.idle.raw.holdMs / 1000} s. Baseline: CONNECT/CONNACK only, at most ${c.idle.raw.concurrency} handshakes at a time (mosquitto's listen backlog is 100); rate = connections ÷ time from the first connect() to the last CONNACK. mqbench: one group of ${c.idle.mqbench.connections.toLocaleString('en-US')} clients, \`connect: { rate: ${c.idle.mqbench.connectRate.toLocaleString('en-US')}/s, keepalive: 60s }\` (twice the target rate) plus one extra client publishing 1 msg/s QoS 0 to nobody, because a run without publishing ends as soon as it has connected; rate = \`summary.latencyMs.connect.count\` ÷ connect phase (from the coordinator's connect barrier to all workers reporting 'connected'). RSS per connection = (RSS after the hold − RSS before connecting) ÷ connections held; for mqbench "before" is sampled at the connect barrier, when the worker thread is already up (its start-up garbage is in "before" and may be released later, which can only make the per-connection figure look smaller). KB = 1024 bytes. All connections go from 127.0.0.1 to one broker port, each on its own ephemeral port (range in the machine table). In a development profile of the raw baseline, the connect() system call (\`internalConnect\` self time) took a growing share of the time as connections accumulated, so the rate over the first half of the connections is listed under "What the runs showed" to make that visible.`);
-  if (c.latency) lines.push(`- **(d) latency**: ${c.latency.mqbench.rate.toLocaleString('en-US')} msg/s QoS 1 from 1 publisher to ${c.latency.mqbench.subscribers} subscribers round-robin (one topic per subscriber, QoS 1 subscriptions), ${c.latency.mqbench.warmupMs / 1000} s warm-up then ${c.latency.mqbench.durationMs / 1000} s measured. Baseline: the same shape on raw sockets in one process, open-model schedule (message k due at t0 + k ms, setTimeout-paced), intended and actual send times in the payload, subscribers PUBACK and record receive − intended (corrected) and receive − actual send (uncorrected); exact percentiles. mqbench: \`summary.latencyMs.endToEnd\` (corrected) and \`endToEndUncorrected\` (HDR). The target is checked against both p50s; "corrected" is the one mqbench reports as end-to-end.`);
+  const lines = [];
+  if (c.qos0)
+    lines.push(
+      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).`,
+    );
+  if (c.qos1)
+    lines.push(
+      `- **(b) QoS 1**: baseline: ${c.qos1.raw.clients} sockets, each keeping ${c.qos1.raw.window} publishes in flight, the next one sent on each PUBACK (PUBACKs parsed from the stream, replacements corked into one write per read). mqbench: the scenario of (a) at QoS 1 with \`rate: ${c.qos1.mqbench.rate.toLocaleString('en-US')}/s\` (twice the target, so the generator and its in-flight windows, not the schedule, are the limit) and mqbench's own window of 20 per client; msg/s = \`sentPerSec\`; CPU per 100k as in (a).`,
+    );
+  if (c.idle)
+    lines.push(
+      `- **(c) idle**: ${c.idle.raw.connections.toLocaleString('en-US')} connections, keepalive 60 s, held ${c.idle.raw.holdMs / 1000} s. Baseline: CONNECT/CONNACK only, at most ${c.idle.raw.concurrency} handshakes at a time (mosquitto's listen backlog is 100); rate = connections ÷ time from the first connect() to the last CONNACK. mqbench: one group of ${c.idle.mqbench.connections.toLocaleString('en-US')} clients, \`connect: { rate: ${c.idle.mqbench.connectRate.toLocaleString('en-US')}/s, keepalive: 60s }\` (twice the target rate) plus one extra client publishing 1 msg/s QoS 0 to nobody, because a run without publishing ends as soon as it has connected; rate = \`summary.latencyMs.connect.count\` ÷ connect phase (from the coordinator's connect barrier to all workers reporting 'connected'). RSS per connection = (RSS after the hold − RSS before connecting) ÷ connections held; for mqbench "before" is sampled at the connect barrier, when the worker thread is already up (its start-up garbage is in "before" and may be released later, which can only make the per-connection figure look smaller). KB = 1024 bytes. All connections go from 127.0.0.1 to one broker port, each on its own ephemeral port (range in the machine table). In a development profile of the raw baseline, the connect() system call (\`internalConnect\` self time) took a growing share of the time as connections accumulated, so the rate over the first half of the connections is listed under "What the runs showed" to make that visible.`,
+    );
+  for (const id of ['connect1k', 'connect5k']) {
+    if (c[id])
+      lines.push(
+        `- **connect rate at ${c[id].raw.connections.toLocaleString('en-US')} connections** (the curve: (c1), (c2) and (c) at 19,900): as (c), with \`connect: { rate: ${c[id].mqbench.connectRate.toLocaleString('en-US')}/s }\` for mqbench (4× the target, so the generator and the broker, not the schedule, set the rate; mqbench bounds the handshakes in flight per worker: \`HANDSHAKES_IN_FLIGHT\` in src/worker/runner.ts of the measured build) and at most ${c[id].raw.concurrency} handshakes at a time for the raw floor; held ${c[id].raw.holdMs / 1000} s.`,
+      );
+  }
+  if (c.latency)
+    lines.push(
+      `- **(d) latency**: ${c.latency.mqbench.rate.toLocaleString('en-US')} msg/s QoS 1 from 1 publisher to ${c.latency.mqbench.subscribers} subscribers round-robin (one topic per subscriber, QoS 1 subscriptions), ${c.latency.mqbench.warmupMs / 1000} s warm-up then ${c.latency.mqbench.durationMs / 1000} s measured. Baseline: the same shape on raw sockets in one process, open-model schedule (message k due at t0 + k ms, setTimeout-paced), intended and actual send times in the payload, subscribers PUBACK and record receive − intended (corrected) and receive − actual send (uncorrected); exact percentiles. mqbench: \`summary.latencyMs.endToEnd\` (corrected) and \`endToEndUncorrected\` (HDR). The target is checked against both p50s; "corrected" is the one mqbench reports as end-to-end.`,
+    );
   return lines.join('\n');
 }
 
 function profilesSection(rep) {
-  if (rep.profiles.length === 0) return 'No target was missed, or profiling was switched off (`--no-profile`).';
-  const out = ['For each figure with a missed target, the mqbench side was run once more under `node --cpu-prof` (same scenario; profiles of the main thread and the worker thread(s) merged). Self time per function as a share of the samples where a thread was busy; `(idle)` samples are left out. The reading line is generated from these shares, with functions grouped into coarse categories by `bench/lib/profile.js` (e.g. `writev`/`writeBuffer` → socket I/O, `internalConnect` → the connect() system call).', ''];
+  const out = [];
   for (const p of rep.profiles) {
-    out.push(`### ${p.title} — mqbench ${p.driver}`, '');
+    out.push(`*mqbench ${p.driver}*`, '');
     if (p.error) {
       out.push(`Profiling failed: \`${p.error.split('\n')[0]}\``, '');
       continue;
@@ -120,37 +167,83 @@ function profilesSection(rep) {
     out.push(`Profiled run: ${p.run}. Threads (main first): ${threads}. Files: \`${p.dir}/\`.`, '', `**Reading:** ${p.reading}`, '');
     out.push('| self % | function | module | where |', '| ---: | --- | --- | --- |');
     for (const fn of p.summary.functions) out.push(`| ${fn.selfPercent.toFixed(1)} | \`${fn.fn}\` | ${fn.module} | ${fn.where ? `\`${fn.where}\`` : ''} |`);
-    out.push('', `By category: ${p.summary.categories.filter((c) => c.selfPercent >= 1).map((c) => `${c.category} ${c.selfPercent.toFixed(1)}%`).join(', ')}.`);
-    out.push('', `By module: ${p.summary.modules.filter((m) => m.selfPercent >= 1).map((m) => `${m.module} ${m.selfPercent.toFixed(1)}%`).join(', ')}.`, '');
+    out.push(
+      '',
+      `By category: ${p.summary.categories
+        .filter((c) => c.selfPercent >= 1)
+        .map((c) => `${c.category} ${c.selfPercent.toFixed(1)}%`)
+        .join(', ')}.`,
+    );
+    out.push(
+      '',
+      `By module: ${p.summary.modules
+        .filter((m) => m.selfPercent >= 1)
+        .map((m) => `${m.module} ${m.selfPercent.toFixed(1)}%`)
+        .join(', ')}.`,
+      '',
+    );
   }
   return out.join('\n');
 }
 
-function idleNote(rep) {
-  const idle = rep.figures.find((f) => f.id === 'idle');
+function idleNote(recs) {
+  const idle = recs.find((r) => r.figures[0].id === 'idle')?.figures[0];
   const n = idle?.configs.raw.connections;
-  return n && n !== 19_900 ? `\nThe idle-connection targets are stated for 19,900 connections; this run used ${n.toLocaleString('en-US')} (\`--connections\`), so its (c) figures are not comparable with them.` : '';
+  return n && n !== 19_900
+    ? `\nThe idle-connection targets are stated for 19,900 connections; the record of (c) used ${n.toLocaleString('en-US')} (\`--connections\`), so its figures are not comparable with them.`
+    : '';
 }
 
-export function renderMarkdown(rep) {
+/** Where one figure's record comes from: its command, dates, load, build. */
+function recordHeader(rep) {
   const m = rep.machine;
-  const missed = rep.figures.flatMap((f) => f.rows.flatMap((r) => r.checks.filter((c) => c.met === false).map((c) => `${f.id} ${r.label} (${c.driver})`)));
+  return (
+    `Record: \`${rep.command}\`, ${rep.generatedAt} → ${rep.finishedAt}${rep.quick ? ' (**--quick**: 1 short run, not a figure of record)' : ''}; median of ${rep.runsPerFigure} run${rep.runsPerFigure === 1 ? '' : 's'}; ` +
+    `mqbench ${rep.build.version}, dist sha256 \`${rep.build.distSha256}\`; load average ${la(m.loadAvgStart)} at start, ${la(m.loadAvgEnd)} at end` +
+    `${rep.driversSkipped?.length ? `; drivers not in that build, so not measured: ${rep.driversSkipped.join(', ')}` : ''}.`
+  );
+}
+
+/** `recs`: one record per figure (bench/lib/records.js), in display order. */
+export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
+  if (recs.length === 0) return '# mqbench benchmarks\n';
+  const newest = [...recs].sort((a, b) => b.generatedAt.localeCompare(a.generatedAt))[0];
+  const m = newest.machine;
+  const missed = recs.flatMap((rep) =>
+    rep.figures.flatMap((f) => f.rows.flatMap((r) => r.checks.filter((c) => c.met === false).map((c) => `${f.id} ${r.label} (${c.driver})`))),
+  );
+  const perFigure = recs.flatMap((rep) => {
+    const f = rep.figures[0];
+    return [
+      `### ${f.title}`,
+      '',
+      recordHeader(rep),
+      '',
+      '**What the runs showed**',
+      '',
+      runDetails(rep) || '(nothing beyond the figures)',
+      '',
+      '**Every run**',
+      '',
+      perRunTables(rep),
+      '**Method**',
+      '',
+      method(rep),
+      '',
+      ...(rep.profiles.length ? ['**CPU profiles of missed targets**', '', profilesSection(rep)] : []),
+    ];
+  });
   return [
     '# mqbench benchmarks',
     '',
-    `Generated by \`bench/run.js\` on ${rep.generatedAt} (finished ${rep.finishedAt}). Every number below is the program's own output from that run; re-run the command to refresh this file, do not edit figures by hand. Raw data: \`bench/results/${rep.quick ? 'quick' : 'latest'}.json\`.`,
+    `Generated by \`bench/run.js\`. Every figure keeps its own record (\`bench/results/${jsonName}\`, one entry per figure with its own command, date, build and machine load): a bench run replaces only the figures it ran (\`npm run bench -- --only qos1\` refreshes (b) and leaves the others). Every number below is the program's own output; re-run the command to refresh a figure, do not edit figures by hand. Compare two records with \`npm run bench:compare -- old.json new.json\`.`,
     '',
-    '```sh',
-    rep.command,
-    '```',
+    '## Figures',
     '',
-    `## Figures (median of ${rep.runsPerFigure} run${rep.runsPerFigure === 1 ? '' : 's'} each)`,
+    figuresTable(recs),
     '',
-    figuresTable(rep),
-    '',
-    `Targets (from the project's issue) apply to mqbench; "÷ baseline" is mqbench's median divided by the raw baseline's median (for CPU and RSS, higher is worse). Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
-    idleNote(rep),
-    rep.driversSkipped.length ? `\nDrivers not present in \`dist/driver/registry.js\` at run time, so not measured: ${rep.driversSkipped.join(', ')}.` : '',
+    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
+    idleNote(recs),
     '',
     '## Machine',
     '',
@@ -161,27 +254,20 @@ export function renderMarkdown(rep) {
     `| OS | ${m.os} |`,
     `| Node | ${m.node} |`,
     `| mosquitto | ${m.mosquitto} |`,
-    `| mqbench | version ${rep.build.version}; the compiled \`dist/\` was copied aside at the start and that copy measured (sha256 of its .js files \`${rep.build.distSha256}\`) |`,
     `| ephemeral ports (net.ipv4.ip_local_port_range) | ${m.ephemeralPorts} |`,
-    `| date | ${rep.generatedAt} |`,
-    `| load average (1/5/15 min) at start | ${la(m.loadAvgStart)} |`,
-    `| load average (1/5/15 min) at end | ${la(m.loadAvgEnd)} |`,
     '',
-    'The machine is shared: other processes were running during the run (see the load averages), so figures move between runs; the medians and every run are shown.',
+    `As seen by the newest record (${newest.generatedAt}). The compiled \`dist/\` is copied aside at the start of every bench run and that copy measured (its sha256 is in each record). The machine is shared: other processes were running during the runs (see each record's load averages), so figures move between runs; the medians and every run are shown.`,
     '',
-    '## What the runs showed',
+    '## The figures, one by one',
     '',
-    runDetails(rep),
+    ...perFigure,
+    '## Method (all figures)',
     '',
-    '## CPU profiles of missed targets',
-    '',
-    profilesSection(rep),
-    '## Every run',
-    '',
-    perRunTables(rep),
-    '## Method',
-    '',
-    method(rep),
+    "- Broker: a fresh `/usr/sbin/mosquitto` for every single measurement, on a free 127.0.0.1 port, started from `sh -c 'ulimit -n 20000; exec mosquitto -c …'` with `listener <port> 127.0.0.1`, `allow_anonymous true`, `set_tcp_nodelay true`, `max_queued_messages 1000000`, `max_connections -1`, `persistence false`. MQTT 3.1.1 everywhere.",
+    "- Every contender runs in its own Node process (`child_process.fork`), one after the other (runs interleave: run 1 of every figure and contender, then run 2, …). CPU is `process.cpuUsage()` of that process (user + system, all threads, so mqbench's coordinator and worker threads are both counted; mosquitto is not). Medians per contender, then ratio = mqbench median ÷ raw floor median.",
+    '- **Raw floor** (`bench/raw.js`): `net` sockets with TCP_NODELAY, CONNECT written by hand, pre-encoded PUBLISH frames (64-byte payload shaped like the mqbench header); no MQTT library anywhere.',
+    "- **mqbench** (`bench/mqbench.js`): `parseScenarioText` → `runScenario` from the public API (`dist/index.js`), i.e. the coordinator and its worker thread(s) as `mqbench run` uses them, with the CLI's default worker count on this machine.",
+    '- CPU profiles: for each figure with a missed target, the mqbench side is run once more under `node --cpu-prof` (same scenario; profiles of the main thread and the worker thread(s) merged). Self time per function as a share of the samples where a thread was busy; `(idle)` samples are left out. The reading line is generated from these shares, with functions grouped into coarse categories by `bench/lib/profile.js`.',
     '',
   ].join('\n');
 }

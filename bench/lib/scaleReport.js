@@ -24,7 +24,9 @@ function connections50k(entry) {
   if (!r) return [...out, `**Failed:** \`${rec.error}\``];
   if (!rec.ok) out.push(`**Failed:** \`${rec.error}\``, '');
   const perBroker = r.heldByBrokersEach.map(f0).join(' / ');
-  const procs = r.perProcess.map((p) => `${mib(p.rssBefore)} → ${mib(p.rssEnd)} MiB, peak ${mib(p.rssPeak)}${p.fdsEnd ? `, ${f0(p.fdsEnd)} descriptors` : ''}`).join('; ');
+  const procs = r.perProcess
+    .map((p) => `${mib(p.rssBefore)} → ${mib(p.rssEnd)} MiB, peak ${mib(p.rssPeak)}${p.fdsEnd ? `, ${f0(p.fdsEnd)} descriptors` : ''}`)
+    .join('; ');
   out.push(
     '| Metric | Value |',
     '| --- | --- |',
@@ -41,7 +43,7 @@ function connections50k(entry) {
       `\`${rec.command}\` (${c.processes} generator processes, ${c.workersPerProcess} worker thread each), scenario: one group of ${f0(c.connections)} clients, ` +
       `\`connect: { rate: ${c.connectRate}/s, keepalive: ${c.keepaliveSec}s }\`, \`target.urls\` listing the ${c.brokers} brokers (client g → urls[g % 3]), held ${c.holdMs / 1000} s. ` +
       `Ephemeral ports: ${f0(rec.preflight.ephemeralPorts)} per source→destination pair; ${f0(rec.preflight.perBroker)} connections per broker port, ${f0(rec.preflight.perProcess)} per generator process. ` +
-      'Sampled from outside every second: each mosquitto\'s open descriptors minus its count before the run (= its clients), each generator\'s VmRSS. ' +
+      "Sampled from outside every second: each mosquitto's open descriptors minus its count before the run (= its clients), each generator's VmRSS. " +
       'Connect rate = connections ÷ time from the last sample with ≤ 100 clients on the brokers to the first with all of them (±1 s). "Before connecting" is each generator\'s RSS at its last sample before its own descriptors grew by 100 (worker thread already up). KB = 1024 bytes.',
   );
   const errs = Object.entries(r.errors);
@@ -55,7 +57,10 @@ function soak(entry) {
   for (const [driver, rec] of Object.entries(entry.byDriver)) {
     const c = rec.cfg;
     const v = rec.result;
-    out.push(`**${driver} driver** — \`${rec.command}\`: ${f0(c.connections)} idle clients + 1 publishing 1 msg/s, keepalive ${c.keepaliveSec} s, one worker thread.`, '');
+    out.push(
+      `**${driver} driver** — \`${rec.command}\`: ${f0(c.connections)} idle clients + 1 publishing 1 msg/s, keepalive ${c.keepaliveSec} s, one worker thread.`,
+      '',
+    );
     if (!v) {
       out.push(`**Failed:** \`${rec.error}\``, '');
       continue;
@@ -78,11 +83,78 @@ function soak(entry) {
   return out;
 }
 
+const ms3 = (n) => (n == null ? '—' : n.toFixed(3));
+const ratio = (r) => (r == null ? '—' : `${r.toFixed(2)}×`);
+
+function pacing(entry) {
+  if (!entry) return ['Not run yet: `npm run bench -- --only pacing`.'];
+  const rec = entry.record;
+  const by = (rate, spin) => rec.rows.find((r) => r.rate === rate && r.spinMs === spin);
+  const out = [
+    ...header(entry),
+    '',
+    '| slots/s | timer only: late p50 / p99 (ms) | timer only: CPU (% of a core) | hybrid: late p50 / p99 (ms) | hybrid ÷ timer only (p50) | hybrid: CPU (% of a core) | target (hybrid p50) | result |',
+    '| ---: | --- | ---: | --- | ---: | ---: | --- | --- |',
+  ];
+  for (const rate of rec.cfg.rates) {
+    const t = by(rate, 0);
+    const h = by(rate, 2);
+    const cell = (r) => (!r || r.error ? 'failed' : `${ms3(r.lateP50)} / ${ms3(r.lateP99)}`);
+    const cpu = (r) => (!r || r.error ? '—' : (100 * r.cpuShare).toFixed(1));
+    const met = h && !h.error ? (h.lateP50 <= 0.1 ? '**met**' : '**missed**') : 'n/a';
+    out.push(
+      `| ${f0(rate)} | ${cell(t)} | ${cpu(t)} | ${cell(h)} | ${t && h && !t.error && !h.error && t.lateP50 ? ratio(h.lateP50 / t.lateP50) : '—'} | ${cpu(h)} | ≤ 0.1 | ${met} |`,
+    );
+  }
+  out.push(
+    '',
+    `The Pacer (\`dist/worker/pacer.js\`) alone in a child process (\`bench/pacing.js\`), one schedule at each rate for ${rec.cfg.durationMs / 1000} s (the 1/s row: at least 3 s), on the real clock: "late" is now − due when each slot is emitted, the slack that ends up between the corrected and the uncorrected latency. "Timer only" is spinMs 0 (the pacer before the hybrid: a setTimeout to each slot); "hybrid" is the default, spinMs 2 (a timer to 2 ms before the slot, then polling on setImmediate, I/O flowing, until it is due). CPU = process.cpuUsage() ÷ wall time. The raw floor for lateness is 0. The polling time is left out of the worker's busy figure (it only waits), so it never reads as saturation.`,
+  );
+  return out;
+}
+
+function segmentCost(entry) {
+  if (!entry) return ['Not run yet: `npm run bench -- --only segmentCost`.'];
+  const rec = entry.record;
+  const label = {
+    startupSec: 'start-up: spawn → first connection at the broker (s)',
+    wallSec: 'whole command (s)',
+    rssPeak: 'peak RSS of the generator process (MiB)',
+  };
+  const fmt = (k, v) => (v == null ? '—' : k === 'rssPeak' ? (v / 2 ** 20).toFixed(0) : v.toFixed(2));
+  const target = { startupSec: '≤ 1.2×', wallSec: '—', rssPeak: '≤ 1.2×' };
+  const out = [
+    ...header(entry),
+    '',
+    '| Metric | floor: 10,000-client run | mqbench: segment 0/100 of 1,000,000 clients | segment ÷ floor | target | result |',
+    '| --- | ---: | ---: | ---: | --- | --- |',
+  ];
+  for (const m of rec.metrics) {
+    const met = target[m.key] === '—' || m.ratio == null ? '—' : m.ratio <= 1.2 ? '**met**' : '**missed**';
+    out.push(`| ${label[m.key]} | ${fmt(m.key, m.floor)} | ${fmt(m.key, m.segment)} | ${ratio(m.ratio)} | ${target[m.key]} | ${met} |`);
+  }
+  const runs = (w) =>
+    rec.runs[w]
+      .map((r) =>
+        r.ok
+          ? `${r.result.startupSec?.toFixed(2)} s / ${r.result.wallSec.toFixed(1)} s / ${(r.result.rssPeak / 2 ** 20).toFixed(0)} MiB (${r.result.clients} clients, ${r.result.status})`
+          : `failed: \`${r.error.split('\n')[0]}\``,
+      )
+      .join('; ');
+  out.push(
+    '',
+    `Medians of ${rec.cfg.runs} run${rec.cfg.runs === 1 ? '' : 's'} each, interleaved. Every run (start-up / whole command / peak RSS): floor ${runs('floor')}; segment ${runs('segment')}.`,
+    '',
+    `Set-up: \`mqbench run scenario.yaml --driver ${rec.cfg.driver} --workers ${rec.cfg.workers} --run-id segcost\` (+ \`--segment 0/${rec.cfg.segments}\`) against a fresh mosquitto; scenario (bench/lib/segmentCost.js): devices (${f0(rec.cfg.local)} or ${f0(rec.cfg.local * rec.cfg.segments)}) subscribed to \`cmd/{run}/{i}\` QoS 1 and publishing telemetry every 10 s, one back end sending 1,000 commands/s round-robin to every device, two ingest clients sharing \`$share/ingest/telemetry/{run}/#\`; connect at 20,000/s, ${rec.cfg.durationMs / 1000} s. Sampled from outside every 20 ms (VmRSS; the broker's descriptors for the first connection). Both runs hold ~10,000 connections; the segment's publishers count deliveries expected by the 990,000 devices of the other segments too (from the subscription rules, without listing them).`,
+  );
+  return out;
+}
+
 export function renderScaleSection(scale) {
   return [
     '## Scale figures',
     '',
-    'Measured with the `mqbench` CLI itself and no raw baseline; each figure is recorded on its own (`bench/results/scale.json`), with its own date and load, and a bench run replaces only the figures it ran.',
+    'Measured with the `mqbench` CLI (or, for (g), its Pacer) and, where there is one, a floor side by side; each figure is recorded on its own (`bench/results/scale.json`), with its own date and load, and a bench run replaces only the figures it ran.',
     '',
     '### (e) 51,000 idle connections: 3 generator processes → 3 mosquittos (`--only connections50k`, in the default set)',
     '',
@@ -91,6 +163,14 @@ export function renderScaleSection(scale) {
     '### (f) soak: 10,000 idle connections for 10 minutes (`--only soak`, not in the default set)',
     '',
     ...soak(scale.soak),
+    '',
+    '### (g) pacing precision and its CPU cost (`--only pacing`, in the default set)',
+    '',
+    ...pacing(scale.pacing),
+    '',
+    '### (h) a segment costs its share: segment 0/100 of 1,000,000 clients vs a 10,000-client run (`--only segmentCost`, in the default set)',
+    '',
+    ...segmentCost(scale.segmentCost),
     '',
   ].join('\n');
 }

@@ -72,7 +72,7 @@ function refuse(flags: RunFlags, scenario: Scenario, n: number): void {
 /** `mqbench run --processes N`: returns the exit code. */
 export async function runProcesses(io: CliIo, file: string, flags: RunFlags, view: RunView = { summary: true, quiet: flags.quiet }): Promise<number> {
   const n = flags.processes;
-  const loaded = await loadRunScenario(io, file, n);
+  const loaded = await loadRunScenario(io, file, n, flags.scale);
   if (typeof loaded === 'number') return loaded;
   const scenario = scenarioAsRun(loaded.scenario, { ...flags, broker: flags.brokers[0] });
   await checkOutBeforeRun(flags.out);

@@ -101,7 +101,7 @@ function addRun(program: Command, io: CliIo, done: Done): void {
     .option('--repeat <n>', 'with several brokers: run each this many times, interleaved (A B A B …), and print medians', parseWorkersArg)
     .option('--markdown', 'with several brokers: print the comparison as a Markdown table')
     .option('-d, --duration <duration>', 'steady-state duration, e.g. 30s or 2m; overrides the scenario', parseDurationArg)
-    .option('--scale <factor>', 'multiply every group\'s client count (and its publish rate) by this factor, e.g. 0.1 or 10', parseScaleArg)
+    .option('--scale <factor>', 'multiply every group\'s client count by this factor (rounded; a group of several clients keeps at least 2, every group at least 1, each change printed) with its publish and connect rates following its new count, so each client behaves as written; the open-files check runs on the scaled counts. E.g. 0.1 or 10', parseScaleArg)
     .option('-w, --workers <n>', 'worker threads (default: CPU cores - 1, at least 1)', parseWorkersArg)
     .option('-o, --out <file>', 'results file (default: results/<scenario>-<timestamp>.json)')
     .option('-q, --quiet', 'no live progress line; a short status line every 5 s on stderr')

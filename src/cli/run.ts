@@ -42,7 +42,7 @@ interface Prepared {
 
 /** One run; `view` says whether to print the summary and a live progress line (a comparison's runs do not). */
 export async function runOne(io: CliIo, file: string, flags: RunFlags, view: RunView = { summary: true, quiet: flags.quiet }): Promise<number> {
-  const loaded = await loadRunScenario(io, file, flags.segment?.count ?? 1);
+  const loaded = await loadRunScenario(io, file, flags.segment?.count ?? 1, flags.scale);
   if (typeof loaded === 'number') return loaded;
   await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
   await checkCiFilesBeforeRun(flags);

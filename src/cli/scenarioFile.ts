@@ -3,6 +3,8 @@
  * TLS material read, its problems printed one per line with a count, or its warnings printed for the scenario
  * as it will run.
  */
+import { scalePlan } from '../plan/scale.js';
+import { checkLimits } from '../scenario/limits.js';
 import { loadScenario, type LoadedScenario, type LoadLimits } from '../scenario/load.js';
 import { connectionLimits } from '../host/fdlimit.js';
 import type { Scenario } from '../scenario/model.js';
@@ -36,6 +38,15 @@ export function printScenarioWarnings(io: CliIo, loaded: LoadedScenario, scenari
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(io: CliIo, file: string, processes: number): Promise<LoadedScenario | ExitCode> {
-  return loadScenarioFile(io, file, { ...connectionLimits(), processes });
+export async function loadRunScenario(io: CliIo, file: string, processes: number, scale?: number): Promise<LoadedScenario | ExitCode> {
+  if (!scale) return loadScenarioFile(io, file, { ...connectionLimits(), processes });
+  // --scale: the open-files check is made on the scaled plan (what will really connect), and what rounding did is said.
+  const loaded = await loadScenarioFile(io, file);
+  if (typeof loaded === 'number') return loaded;
+  const { scenario, notes } = scalePlan(loaded.scenario, scale);
+  for (const note of notes) io.stderr.write(`mqbench: --scale ${scale}: ${note}\n`);
+  const problems = checkLimits(scenario, { ...connectionLimits(), processes }).map((p) => ({ ...p, message: `scaled by --scale ${scale}, ${p.message}` }));
+  if (problems.length === 0) return loaded;
+  printProblems(io, file, loaded.locate(problems));
+  return ExitCode.usage;
 }

@@ -76,7 +76,8 @@ export async function runBrokerChecks(target: TargetSpec, needs: Needs, driver: 
 
   const id = randomBytes(4).toString('hex');
   const works: Partial<Record<ProtocolLevel, boolean>> = {};
-  for (const v of [4, 5] as const) {
+  // MQTT 3.1 is probed only for a scenario that uses it.
+  for (const v of target.mqttVersion === 3 ? ([3, 4, 5] as const) : ([4, 5] as const)) {
     const r = await probeConnect(new ProbeSession(driver, target, id), v, needs.version && target.mqttVersion === v);
     emit(r.check);
     works[v] = r.works;

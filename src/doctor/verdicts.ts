@@ -7,7 +7,7 @@ import type { Granted } from '../driver/driver.js';
 import type { ProtocolLevel } from '../scenario/model.js';
 import { fail, ok, warn, type Check } from './check.js';
 
-export const versionName = (v: ProtocolLevel): string => (v === 5 ? 'MQTT 5' : 'MQTT 3.1.1');
+export const versionName = (v: ProtocolLevel): string => (v === 5 ? 'MQTT 5' : v === 3 ? 'MQTT 3.1' : 'MQTT 3.1.1');
 
 /** Above this median publish→receive time on loopback, something (most likely Nagle's algorithm) delays packets. */
 export const LOOPBACK_SLOW_MS = 5;

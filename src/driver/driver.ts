@@ -13,6 +13,8 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** MQTT 5: how long the broker keeps the session after the connection ends (sent when set). */
   sessionExpirySec?: number;
+  /** Last will: published by the broker when this connection ends without DISCONNECT. */
+  will?: { topic: string; payload: Buffer; qos: QoS; retain: boolean };
   username?: string;
   password?: string;
   /** MQTT 5: let the client assign topic aliases (repeated topics are sent as a 2-byte alias). */

@@ -4,6 +4,7 @@ import { reasonWords } from './leanCodes.js';
 import { MqttjsConnection } from './mqttjsConnection.js';
 import { MqttjsOutput } from './mqttjsOutput.js';
 import { MqttjsSession } from './mqttjsSession.js';
+import { connectFields } from './connectFields.js';
 import { openMqttjsClient } from './mqttjsStream.js';
 import { closeWords } from './writeLedger.js';
 import { ConnectFailure, type Connection, type Driver, type TlsOptions } from './driver.js';
@@ -25,21 +26,15 @@ export const mqttjsDriver: Driver = {
       // MQTT 3.1.1 keeps a clean-session-0 session; MQTT 5 one with Clean Start 0 and a session expiry.
       const resumable = opts.session !== undefined && !opts.clean && (opts.protocolVersion !== 5 || (opts.sessionExpirySec ?? 0) > 0);
       const options: IClientOptions = {
-        clientId: opts.clientId,
-        protocolVersion: opts.protocolVersion,
-        clean: opts.clean,
-        keepalive: opts.keepaliveSec,
+        ...connectFields(opts),
         connectTimeout: opts.timeoutMs,
         reconnectPeriod: 0,
         resubscribe: false,
         queueQoSZero: false,
-        username: opts.username,
-        password: opts.password,
         // The session is mqtt.js's store of unacknowledged QoS 1/2 packets and its packet-id source.
         outgoingStore: session,
         messageIdProvider: session,
       };
-      if (opts.protocolVersion === 5 && opts.sessionExpirySec !== undefined) options.properties = { sessionExpiryInterval: opts.sessionExpirySec };
       if (opts.protocolVersion === 5 && opts.topicAliases) options.autoAssignTopicAlias = true;
       if (opts.tls && /^(mqtts|wss):/i.test(opts.url)) addTls(options, opts.tls);
       let client: MqttClient;

@@ -78,10 +78,10 @@ export class SubscriptionIndex {
   }
 
   /** Deliveries one message to `topic` at `publishQos` should produce now, by delivery QoS. */
-  expectedFor(topic: string, publishQos: QoS, receivable: Receivable): QosCounts {
+  expectedFor(topic: string, publishQos: QoS, receivable: Receivable, noteAway = true): QosCounts {
     const r = this.receivers(topic);
     const out: QosCounts = [0, 0, 0, 0];
-    for (const m of r.clients) add(out, m, publishQos, receivable, this.away);
+    for (const m of r.clients) add(out, m, publishQos, receivable, noteAway ? this.away : null);
     for (const m of r.shares) add(out, m, publishQos, receivable, null);
     return out;
   }

@@ -9,6 +9,8 @@ import { addEncoded, createHistogram, encodeHistogram, type Histogram } from './
 import { clockUncertainty } from './mergeClock.js';
 import { mergeIntervals } from './mergeIntervals.js';
 import { mergeSummaries } from './mergeSummary.js';
+import { withHeaderless } from './headerless.js';
+import { withClosedLoop } from './closedLoop.js';
 import { crossSegmentShares } from './shareMerge.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type Results, type RunStatus } from './types.js';
@@ -56,7 +58,7 @@ export function mergeResults(input: Shard[]): Results {
   for (const r of rs) for (const k of HISTOGRAM_KEYS) addEncoded(histograms[k], r.histograms?.[k] ?? '');
   const durationSec = Math.max(...rs.map((r) => r.durationSec));
   const shares = crossSegmentShares(rs.map((r) => r.shareLedger), rs.map(label));
-  const summary = mergeSummaries(rs.map((r) => ({ summary: r.summary, durationSec: r.durationSec })), histograms, durationSec, shares.byQos);
+  const summary = withClosedLoop(withHeaderless(mergeSummaries(rs.map((r) => ({ summary: r.summary, durationSec: r.durationSec })), histograms, durationSec, shares.byQos), rs[0].scenario), rs[0].scenario);
 
   const { status, reason } = combineStatus(rs, missing, count);
   const clock = clockUncertainty(segments);

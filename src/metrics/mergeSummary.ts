@@ -10,6 +10,7 @@ import { summarize, type Histogram } from './histogram.js';
 import { backPressureOf } from './accounting.js';
 import { capabilitiesOf, capabilityCounters, withCapabilities } from './capabilities.js';
 import { deliveryByQos, publishVerdict } from './qosVerdict.js';
+import { willsOf, willVerdict } from './wills.js';
 import { HISTOGRAM_KEYS, qosKey, type HistogramKey, type LatencySummary, type Summary } from './types.js';
 
 type Numeric = Record<string, number>;
@@ -57,6 +58,9 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
   const delivery = mergedVerdicts(summaries, messages, crossDuplicates);
   const publishing = publishVerdict(messages, delivery.byQos);
   const backPressure = backPressureOf(messages, latencyMs.unsentWait);
+  const w = sumFields(summaries.map((s) => s.wills ?? {}));
+  const wills = willsOf({ willsExpected: w.expected ?? 0, willsExpectedQos0: w.expectedQos0 ?? 0, willsReceived: w.received ?? 0 });
+  if (wills) delivery.verdicts.push(willVerdict(wills));
   return {
     connections: { ...conn, errors: addMaps(summaries.map((s) => s.connections.errors)) } as Summary['connections'],
     messages,
@@ -65,6 +69,7 @@ export function mergeSummaries(shards: ShardSummary[], histograms: Record<Histog
     ...delivery,
     verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts,
     ...(backPressure ? { backPressure } : {}),
+    ...(wills ? { wills } : {}),
   };
 }
 

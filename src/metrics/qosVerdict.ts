@@ -1,4 +1,5 @@
 import { expectedDeliveries } from './accounting.js';
+import { willVerdict } from './wills.js';
 import { qosKey, type Counters, type QosClass, type QosDelivery, type Summary } from './types.js';
 
 const PROMISE: Record<QosClass, string> = { 0: 'at most once', 1: 'at least once', 2: 'exactly once' };
@@ -102,7 +103,7 @@ export function publishVerdict(m: Summary['messages'], byQos: Summary['byQos']):
  * QoS in effect), and retained messages missing where the broker offers them. What the broker does not offer is
  * no broken promise (it is counted apart). Empty when every promise held.
  */
-export function brokenPromises(summary: Pick<Summary, 'byQos' | 'messages'>): string[] {
+export function brokenPromises(summary: Pick<Summary, 'byQos' | 'messages' | 'wills'>): string[] {
   const out: string[] = [];
   for (const q of ['1', '2'] as const) {
     const d = summary.byQos?.[q];
@@ -110,5 +111,6 @@ export function brokenPromises(summary: Pick<Summary, 'byQos' | 'messages'>): st
   }
   const m = summary.messages;
   if ((m.retainedReceived ?? 0) < (m.retainedExpected ?? 0)) out.push(retainedVerdict(m.retainedExpected, m.retainedReceived)!);
+  if (summary.wills && !summary.wills.ok) out.push(willVerdict(summary.wills));
   return out;
 }

@@ -7,6 +7,9 @@ import { capabilitiesOf, withCapabilities } from './capabilities.js';
 import { deliveryByQos, publishVerdict } from './qosVerdict.js';
 import type { SegmentInfo } from './segmentTypes.js';
 import { dumpShareLedger } from './shareMerge.js';
+import { withHeaderless } from './headerless.js';
+import { withClosedLoop } from './closedLoop.js';
+import { willsOf, willVerdict } from './wills.js';
 import { HISTOGRAM_KEYS, type HistogramKey, type LatencySummary, type ProbedCapability, type Results, type Summary } from './types.js';
 
 export interface ResultsContext {
@@ -31,6 +34,14 @@ export interface ResultsContext {
 const SATURATED_BUSY_PERCENT = 90;
 const SATURATED_LOOP_DELAY_MS = 100;
 
+/** Churn and session recovery counts, only when there were any. */
+function churnOf(m: RunOutcome['agg']['measured']) {
+  return {
+    ...(m.churned > 0 ? { churned: m.churned, churnedBack: m.churnedBack } : {}),
+    ...(m.sessionsResumed + m.sessionsLost > 0 ? { sessionsResumed: m.sessionsResumed, sessionsLost: m.sessionsLost } : {}),
+  };
+}
+
 export function buildSummary(o: RunOutcome, durationSec: number, probed: readonly ProbedCapability[] = []): Summary {
   const m = o.agg.measured;
   const unique = m.received - m.duplicated;
@@ -43,12 +54,15 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
     lateSends: m.lateSends, missedSends: m.missedSends, unexpected: m.unexpected, retainedExpected: m.retainedExpected, retainedReceived: m.retainedReceived, responsesSent: m.responsesSent, responsesReceived: m.responsesReceived, publishErrors: m.publishErrors, foreign: m.foreign,
     notOffered: m.notOffered, retainedNotOffered: m.retainedNotOffered,
     notEntitled: m.notEntitled, awayAtEnd: m.awayAtEnd, extraCopies: m.extraCopies, unverifiable: m.unverifiable,
+    ...(m.receivedNoHeader > 0 ? { receivedNoHeader: m.receivedNoHeader } : {}),
     ...publishAccounting(m, o.agg.inflightWindow),
   };
   const publishing = publishVerdict(messages, delivery.byQos);
   const backPressure = backPressureOf(messages, latencyMs.unsentWait);
+  const wills = willsOf(m);
+  if (wills) delivery.verdicts.push(willVerdict(wills));
   return {
-    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, errors: { ...o.agg.connectErrors } },
+    connections: { attempted: m.connAttempted, succeeded: m.connSucceeded, failed: m.connFailed, lost: m.connLost, reconnected: m.reconnected, reconnectAttempts: m.reconnectAttempts, dropped: m.dropped, droppedBack: m.droppedBack, subscribeFailed: m.subscribeFailed, ...churnOf(m), errors: { ...o.agg.connectErrors } },
     messages,
     throughput: {
       sentPerSec: durationSec > 0 ? m.sentInWindow / durationSec : 0,
@@ -57,12 +71,13 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
     latencyMs,
     ...withCapabilities({ byQos: delivery.byQos, verdicts: publishing ? [publishing, ...delivery.verdicts] : delivery.verdicts }, capabilitiesOf(m, probed)),
     ...(backPressure ? { backPressure } : {}),
+    ...(wills ? { wills } : {}),
   };
 }
 
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
-  const summary = buildSummary(o, durationSec, ctx.probed);
+  const summary = withClosedLoop(withHeaderless(buildSummary(o, durationSec, ctx.probed), ctx.scenario), ctx.scenario);
   // Sends late because they waited for the broker (window, socket) say nothing about the generator.
   const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;

@@ -91,6 +91,17 @@ export interface Counters {
   awayAtEnd: number; q0AwayAtEnd: number; q1AwayAtEnd: number; q2AwayAtEnd: number;
   /** Further copies MQTT allows for overlapping subscriptions (not in received); deliveries the ledger could not check (not in received). */
   extraCopies: number; unverifiable: number;
+  /** Deliveries without a header while the run has header-less publishers (payload.header: false): counted, not checked. */
+  receivedNoHeader: number;
+  /**
+   * Last wills (connect.will), a stream of their own: deliveries owed by the subscriptions matching a will topic
+   * when its client's connection ended without DISCONNECT (QoS 1/2, promised; QoS 0), and will deliveries received.
+   */
+  willsExpected: number; willsExpectedQos0: number; willsReceived: number;
+  /** Churn (connect.lifetime): connections ended at the end of their lifetime, and how many came back. */
+  churned: number; churnedBack: number;
+  /** Persistent sessions (clean: false) at a reconnect: recovered by the broker (CONNACK session present), or gone. */
+  sessionsResumed: number; sessionsLost: number;
 }
 
 export type QosClass = 0 | 1 | 2;
@@ -114,6 +125,8 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'q0Unsent', 'q1Unsent', 'q2Unsent', 'q0Unconfirmed', 'q1Unconfirmed', 'q2Unconfirmed', 'q0Refused', 'q1Refused', 'q2Refused',
   'sub2to1', 'sub2to0', 'sub1to0', 'subRefusedShared', 'pubQos2AsQos1', 'arrivedBelowQos', 'notOffered', 'retainedNotOffered',
   'notEntitled', 'q0NotEntitled', 'q1NotEntitled', 'q2NotEntitled', 'awayAtEnd', 'q0AwayAtEnd', 'q1AwayAtEnd', 'q2AwayAtEnd', 'extraCopies', 'unverifiable',
+  'receivedNoHeader', 'willsExpected', 'willsExpectedQos0', 'willsReceived',
+  'churned', 'churnedBack', 'sessionsResumed', 'sessionsLost',
 ];
 
 /** unsentWait: per message still waiting for room when the run (or its connection) ended, intended send → then. */
@@ -178,6 +191,10 @@ export interface Summary {
     dropped: number; droppedBack: number;
     /** Clients whose SUBACK refused a filter (or whose subscribe failed): nothing is expected to reach them. */
     subscribeFailed: number;
+    /** Churn (connect.lifetime): connections ended at the end of their lifetime, and how many came back (absent without churn). */
+    churned?: number; churnedBack?: number;
+    /** Reconnects of persistent sessions: recovered by the broker (session present) or gone (absent when none). */
+    sessionsResumed?: number; sessionsLost?: number;
     errors: Record<string, number>;
   };
   messages: {
@@ -210,6 +227,8 @@ export interface Summary {
     notOffered: number; retainedNotOffered: number;
     /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
     notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
+    /** Deliveries without mqbench's header while some group publishes header-less payloads: counted, never checked (absent otherwise). */
+    receivedNoHeader?: number;
   };
   /** Present when the planned rate was not reached because the broker pushed back (not the generator). */
   backPressure?: { reason: string };
@@ -222,6 +241,16 @@ export interface Summary {
   verdicts: string[];
   /** What the broker offers of what the scenario uses: probed before the run and seen during it. */
   capabilities?: Capabilities;
+  /**
+   * Last wills, when a group has one: deliveries expected (abrupt disconnects × matching subscriptions; QoS 0
+   * ones apart), received, missing (expected − received, at least 0) and unexpected (received beyond expected:
+   * wills sent after a graceful disconnect, or twice).
+   */
+  wills?: { expected: number; expectedQos0: number; received: number; missing: number; unexpected: number; ok: boolean };
+  /** Groups that publish in a closed loop (publish.rate: max): a closed model, latency not corrected. */
+  closedLoop?: { groups: string[]; note: string };
+  /** Groups that publish without mqbench's header (payload.header: false): what is not measured for them. */
+  headerless?: { groups: string[]; note: string };
 }
 
 /** A feature the scenario uses, probed before the run with doctor's probes. */

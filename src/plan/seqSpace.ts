@@ -1,9 +1,11 @@
-import { groupPublishRate, type Scenario } from '../scenario/model.js';
+import { groupPublishRate, isClosedLoop, type Scenario } from '../scenario/model.js';
 import type { SeqLayout } from '../metrics/seqBitmap.js';
 import { RateProfile } from './profile.js';
 
 /** Layouts larger than this (bits) are not allocated: 128 MiB per bitmap. */
 export const MAX_SEQ_BITS = 2 ** 30;
+/** Sequence numbers covered per closed-loop client (rate: max). */
+export const CLOSED_LOOP_SEQ_PER_CLIENT = 2 ** 22;
 
 /**
  * Pure: how many sequence numbers each publishing client can use in this scenario, and where its
@@ -23,7 +25,8 @@ export function seqLayout(scenario: Scenario, clientBase: number[]): SeqLayout {
     }
     const seconds = scenario.stages ? new RateProfile(scenario.stages).totalArea : (scenario.warmupMs + scenario.durationMs) / 1000;
     const slots = groupPublishRate(g) * seconds;
-    const per = Math.ceil(slots / g.count) + 1;
+    // A closed loop has no schedule: a fixed budget per client (sequence numbers past it are not covered).
+    const per = isClosedLoop(g) ? Math.max(1, Math.min(CLOSED_LOOP_SEQ_PER_CLIENT, Math.floor(MAX_SEQ_BITS / 4 / g.count))) : Math.ceil(slots / g.count) + 1;
     perClient.push(per);
     bits += per * g.count;
   }

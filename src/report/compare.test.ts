@@ -20,7 +20,7 @@ function mdCells(text: string, label: string): string[] {
 
 /** A run with end-to-end p99 `p99` ms, sending `sentPerSec` against a plan of 2,000/s for 30 s. */
 function run(p99: number, o: { sentPerSec?: number; label?: string; status?: Results['status'] } = {}): Results {
-  const r = makeResults({ status: o.status, target: o.label ? { label: o.label } as Partial<Results['target']> : {}, messages: { planned: 60_000, unsent: 0, unconfirmed: 0, lateSends: 30 } });
+  const r = makeResults({ status: o.status, target: o.label ? { label: o.label } : {}, messages: { planned: 60_000, unsent: 0, unconfirmed: 0, lateSends: 30 } });
   r.summary.latencyMs.endToEnd = { ...r.summary.latencyMs.endToEnd, p99 };
   r.summary.throughput = { sentPerSec: o.sentPerSec ?? 2000, receivedPerSec: o.sentPerSec ?? 2000 };
   r.environment.scenarioHash = 'same';

@@ -3,7 +3,7 @@ import { CSV_HEADER, csvField, renderCsv } from './csv.js';
 import { makeResults } from './fixture.test-helper.js';
 
 describe('CSV', () => {
-  const r = makeResults({ target: { label: 'mosquitto' } as never });
+  const r = makeResults({ target: { label: 'mosquitto' } });
   const lines = renderCsv([{ results: r, repeat: 2 }]).trimEnd().split('\n');
 
   it('starts with the header and has summary rows named like thresholds', () => {

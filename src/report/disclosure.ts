@@ -28,7 +28,7 @@ function mqttSettings(scenario: Rec): string {
   const connects = groups.map((g) => (isRecord(g.connect) ? g.connect : {}));
   const pubs = groups.flatMap((g) => (isRecord(g.publish) ? [g.publish] : []));
   const subs = groups.flatMap((g) => list(g.subscribe));
-  const version = target.mqttVersion === 4 ? '3.1.1' : target.mqttVersion === 5 ? '5.0' : String(target.mqttVersion ?? NOT_RECORDED);
+  const version = target.mqttVersion === 3 ? '3.1' : target.mqttVersion === 4 ? '3.1.1' : target.mqttVersion === 5 ? '5.0' : String(target.mqttVersion ?? NOT_RECORDED);
   const sizes = pubs.map((p) => {
     const pl = isRecord(p.payload) ? p.payload : {};
     if (typeof pl.json === 'string') return 'JSON template';
@@ -48,7 +48,7 @@ function clients(scenario: Rec): string {
   return list(scenario.groups).map((g) => {
     const pub = isRecord(g.publish) ? g.publish : undefined;
     const filters = list(g.subscribe).map((s) => s.topic);
-    const what = [pub ? `publish to ${pub.topic} at ${fmtInt(Number(pub.rate))} msg/s in total` : '', filters.length ? `subscribe to ${filters.join(', ')}` : ''].filter(Boolean).join('; ');
+    const what = [pub ? `publish to ${pub.topic} ${pub.rate === 'max' ? 'as fast as the acks allow (closed loop)' : `at ${fmtInt(Number(pub.rate))} msg/s in total`}` : '', filters.length ? `subscribe to ${filters.join(', ')}` : ''].filter(Boolean).join('; ');
     return `${g.name} × ${fmtInt(Number(g.count))}${what ? ` (${what})` : ''}`;
   }).join('; ') || NOT_RECORDED;
 }

@@ -84,9 +84,9 @@ function overviewCell(runs: readonly Results[]): { html: string; cls: string } {
   } else if (good.length > 0) {
     lines.push('no thresholds set');
   }
-  const e2e = good.map((r) => r.summary?.latencyMs?.endToEnd).filter((l) => l && l.count > 0).map((l) => l!.p99);
+  const e2e = good.map((r) => r.summary?.latencyMs?.endToEnd).filter((l) => l && l.count > 0).map((l) => l.p99);
   if (e2e.length > 0) lines.push(`end-to-end p99 ${e2e.length > 1 ? 'median ' : ''}${median(e2e).toFixed(2)} ms`);
-  const lost = good.map((r) => r.summary?.messages).filter((m) => m && m.expected > 0).map((m) => m!.lost / m!.expected);
+  const lost = good.map((r) => r.summary?.messages).filter((m) => m && m.expected > 0).map((m) => m.lost / m.expected);
   if (lost.length > 0) lines.push(`lost ${fmtShare(median(lost))}`);
   const promises = good.flatMap((r) => Object.entries(r.summary?.byQos ?? {}).map(([q, d]) => [q, d?.ok] as const));
   const broken = [...new Set(promises.filter(([, ok]) => ok === false).map(([q]) => q))];

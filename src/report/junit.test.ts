@@ -5,7 +5,7 @@ import { capacitySuite, failOnSuite, renderJunit, runSuite } from './junit.js';
 import { junitProblems, parseXml } from './junitSchema.test-helper.js';
 
 function checked() {
-  const r = makeResults({ target: { label: 'mosquitto' } as never });
+  const r = makeResults({ target: { label: 'mosquitto' } });
   r.scenarioFile = 'fanout.yaml';
   r.thresholds = [
     { expression: 'endToEnd.p99 < 50ms', actual: 1.24, ok: true },

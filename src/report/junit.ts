@@ -31,7 +31,7 @@ export interface JunitSuite {
 
 /** Characters XML 1.0 cannot carry at all are dropped; markup characters escaped. */
 export function xmlEscape(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

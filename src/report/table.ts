@@ -72,6 +72,8 @@ function connectionsTable(c: Summary['connections'], paint: Paint): string {
   const row = [fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), fmtInt(c.reconnected ?? 0), bad(c.subscribeFailed)];
   if (drops) row.push(fmtInt(c.dropped), c.droppedBack < c.dropped ? paint.red(fmtInt(c.droppedBack)) : fmtInt(c.droppedBack));
   table.push(row);
+  if ((c.churned ?? 0) > 0) table.push([{ colSpan: head.length, content: `churn (connect.lifetime): ${fmtInt(c.churned ?? 0)} connections ended at the end of their lifetime, ${fmtInt(c.churnedBack ?? 0)} came back (their connect times: latency row "reconnect")` }]);
+  if ((c.sessionsResumed ?? 0) + (c.sessionsLost ?? 0) > 0) table.push([{ colSpan: head.length, content: `persistent sessions at reconnect: ${fmtInt(c.sessionsResumed ?? 0)} recovered by the broker, ${c.sessionsLost ? paint.red(fmtInt(c.sessionsLost)) : '0'} gone` }]);
   return table.toString();
 }
 
@@ -146,6 +148,7 @@ function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[
     ['queued for away sessions at end', m.awayAtEnd, fmtInt],
     ['extra copies (overlapping subs)', m.extraCopies, fmtInt],
     ['unverifiable (ledger bound)', m.unverifiable, bad],
+    ['without header (not checked)', m.receivedNoHeader, fmtInt],
   ];
   return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }

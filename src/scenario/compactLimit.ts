@@ -15,8 +15,9 @@ export function checkCompactHeader(doc: CheckedScenario): PathProblem[] {
   doc.groups.forEach((g, i) => {
     const group = validOr(g);
     const count = validOr(group?.count) ?? 0;
-    const size = validOr(validOr(validOr(group?.publish)?.payload)?.size);
-    if (size && size.min < PAYLOAD_HEADER_BYTES && before + count > COMPACT_MAX_PUBLISHERS) {
+    const payload = validOr(validOr(group?.publish)?.payload);
+    const size = validOr(payload?.size);
+    if (size && validOr(payload?.header) !== false && size.min < PAYLOAD_HEADER_BYTES && before + count > COMPACT_MAX_PUBLISHERS) {
       problems.push({
         path: ['groups', i, 'publish', 'payload', 'size'],
         message: `payloads under ${PAYLOAD_HEADER_BYTES} B carry the compact header, which numbers publishers below ${COMPACT_MAX_PUBLISHERS.toLocaleString('en-US')}, but this group's clients reach index ${(before + count - 1).toLocaleString('en-US')} of the run`,

@@ -35,6 +35,9 @@ function checkStages(doc: CheckedScenario): PathProblem[] {
   const stages = validOr(doc.stages);
   if (stages === undefined) return [];
   const problems: PathProblem[] = [];
+  for (const [g, i] of validItems(validOr(doc.groups))) {
+    if (validOr(validOr(g.publish)?.pace)?.kind === 'max') problems.push({ path: ['groups', i, 'publish', 'rate'], message: 'stages scale a rate: a closed loop (rate: max) has none', hint: 'use a rate with stages, or duration with rate: max' });
+  }
   if (doc.duration !== undefined) problems.push({ path: ['duration'], message: 'set either duration or stages, not both', hint: 'with stages, the run lasts as long as the stages together' });
   const total = validItems(stages).reduce((ms, [st]) => ms + (validOr(st.duration) ?? 0), 0);
   const warmup = validOr(doc.warmup) ?? 0;
@@ -89,6 +92,10 @@ function checkGroup(g: CheckedGroup, at: PathSegment[], names: { all: readonly s
 
   const pub = validOr(g.publish);
   if (!pub) return problems;
+  if (validOr(pub.pace)?.kind === 'max') {
+    const qos = validOr(pub.qos);
+    if (qos === 0 || typeof qos === 'object') problems.push({ path: [...at, 'publish', 'qos'], message: 'rate: max (a closed loop on acks) needs QoS 1 or 2', hint: 'QoS 0 has no ack to wait for; use a rate, e.g. 10000/s' });
+  }
   const topic = validOr(pub.topic);
   if (usesVar(topic, 'clientId') && clientIdWildcard) problems.push({ path: [...at, 'publish', 'topic'], message: wildcardId });
   const distinct = [...new Set(names.all)];

@@ -159,19 +159,41 @@ export const rate: Parse<number> = (v) => {
   return perSec;
 };
 
-/** A payload size in bytes, from the compact mqbench header's size up to MQTT's limit. */
+/** A publish rate: a rate per second, or "max" (closed loop: as fast as the acks allow), as Infinity. */
+export const publishRate: Parse<number> = (v) => (typeof v === 'string' && v.trim().toLowerCase() === 'max' ? Infinity : rate(v));
+
+/** A payload size in bytes, up to MQTT's limit (the header's minimum is a rule of payloadRules.ts: header: false allows less). */
 export const payloadSize: Parse<number> = (v) => {
   required(v);
   if (typeof v !== 'number' && typeof v !== 'string') fail(`expected a size like 128 or 4KiB, got ${show(v)}`);
   const bytes = parseSize(v);
-  if (bytes < COMPACT_HEADER_BYTES) {
-    fail(
-      `payload size ${bytes} B is smaller than the ${COMPACT_HEADER_BYTES}-byte compact mqbench header`,
-      `use ${COMPACT_HEADER_BYTES} or more (${COMPACT_HEADER_BYTES}-${PAYLOAD_HEADER_BYTES - 1} B carry the compact header, ${PAYLOAD_HEADER_BYTES} B and more the full one)`,
-    );
-  }
   if (bytes > MAX_PAYLOAD_BYTES) fail(`payload size ${bytes} B is larger than MQTT allows (${MAX_PAYLOAD_BYTES} B)`);
   return bytes;
+};
+
+/** The problem with a payload of `bytes` that must carry mqbench's header, or null. */
+export function headerSizeProblem(bytes: number): { message: string; hint: string } | null {
+  if (bytes >= COMPACT_HEADER_BYTES) return null;
+  return {
+    message: `payload size ${bytes} B is smaller than the ${COMPACT_HEADER_BYTES}-byte compact mqbench header`,
+    hint: `use ${COMPACT_HEADER_BYTES} or more (${COMPACT_HEADER_BYTES}-${PAYLOAD_HEADER_BYTES - 1} B carry the compact header, ${PAYLOAD_HEADER_BYTES} B and more the full one), or header: false`,
+  };
+}
+
+/** Payload bytes written as base64 (kept as written; checked to decode exactly). */
+export const base64Bytes: Parse<string> = (v) => {
+  const s = text()(v).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) fail('is not valid base64', 'e.g. base64: "aGVsbG8="');
+  if (s.length * 0.75 > MAX_PAYLOAD_BYTES) fail(`the payload is larger than MQTT allows (${MAX_PAYLOAD_BYTES} B)`);
+  return s;
+};
+
+/** Payload bytes written as hex (spaces allowed between bytes). */
+export const hexBytes: Parse<string> = (v) => {
+  const s = (typeof v === 'number' ? String(v) : text()(v)).replace(/\s+/g, '');
+  if (!/^(?:[0-9A-Fa-f]{2})*$/.test(s)) fail('is not valid hex (two hex digits per byte)', 'e.g. hex: "de ad be ef"');
+  if (s.length / 2 > MAX_PAYLOAD_BYTES) fail(`the payload is larger than MQTT allows (${MAX_PAYLOAD_BYTES} B)`);
+  return s.toLowerCase();
 };
 
 /** A payload size, or a range "64..512" (each message gets a size in it, header included). */
@@ -199,7 +221,8 @@ export const mqttVersion: Parse<ProtocolLevel> = (v) => {
   required(v);
   if (v === '3.1.1' || v === 4 || v === '4') return 4;
   if (v === 5 || v === '5' || v === '5.0') return 5;
-  return fail(`must be 3.1.1 or 5, got ${show(v)}`);
+  if (v === '3.1' || v === 3.1 || v === 3 || v === '3') return 3;
+  return fail(`must be 3.1, 3.1.1 or 5, got ${show(v)}`);
 };
 
 /** A threshold expression ("endToEnd.p99 < 50ms"), parsed once here; the Threshold keeps its text. */

@@ -42,7 +42,7 @@ const target = j.object(
       j.ipAddress({ description: 'An IPv4 or IPv6 address of this machine (127.0.0.0/8 is all loopback on Linux).', examples: ['127.0.0.2'] }),
       1,
     ),
-    mqttVersion: j.mqttVersion({ description: 'MQTT protocol version: 3.1.1 or 5. Default: 3.1.1.', default: '3.1.1', examples: ['3.1.1', 5] }),
+    mqttVersion: j.mqttVersion({ description: 'MQTT protocol version: 3.1 (protocol level 3, MQIsdp), 3.1.1 or 5. Default: 3.1.1.', default: '3.1.1', examples: ['3.1.1', 5] }),
     username: j.text({ description: 'MQTT username. Use ${VAR} to read it from the environment.', examples: ['${MQTT_USER}'] }),
     password: j.text({ description: 'MQTT password. Use ${VAR} to read it from the environment; never written to results.', examples: ['${MQTT_PASSWORD}'] }),
     tls,
@@ -57,6 +57,26 @@ const connect = j.object(
     keepalive: j.duration({ description: 'MQTT keepalive, whole seconds from 0s (off) to 65535s. Default: 60s.', default: '60s', examples: ['60s', '30s'] }),
     sessionExpiry: j.duration({ description: 'MQTT 5 session expiry: how long the broker keeps the session after the connection ends. Default with clean: false on MQTT 5: 1h. Ignored for 3.1.1.', examples: ['1h', '10m'] }),
     timeout: j.duration({ description: 'Give up on a connection attempt (TCP + CONNACK) after this long; more than 0s. Default: 10s.', default: '10s', examples: ['10s', '20s'] }),
+    credentials: j.filePath({ description: 'Per-client credentials: a CSV file (relative to the scenario file) with a header line and the columns username, password and optionally cert, key (PEM file paths, relative to the CSV); client i of the group uses row i mod rows. Never written to results (its name and row count are).', examples: ['clients.csv'] }),
+    lifetime: j.object(
+      { description: 'Churn: each client disconnects (gracefully) after duration + a random 0..jitter, and connects again after pause, for the whole run. Each reconnect is timed (latency row "reconnect") and persistent sessions are checked for recovery.' },
+      {
+        duration: j.duration({ description: 'How long a connection lives; more than 0s.', examples: ['30s'] }),
+        jitter: j.duration({ description: 'A random 0..jitter added to each lifetime. Default: 0s.', default: '0s', examples: ['10s'] }),
+        pause: j.duration({ description: 'How long a client stays away before it connects again. Default: 1s.', default: '1s', examples: ['2s'] }),
+      },
+      ['duration'],
+    ),
+    will: j.object(
+      { description: 'Last will: the broker publishes it when a client\'s connection ends without DISCONNECT (abrupt disconnect events, lost connections), never after a graceful one. Will deliveries are counted as their own stream.' },
+      {
+        topic: j.template({ description: 'Will topic (no wildcards).', examples: ['status/{run}/{clientId}'] }, SUBSCRIBE_VARS, { noWildcards: true }),
+        payload: j.text({ description: 'Will payload (UTF-8 text). Default: empty.', default: '', examples: ['offline'] }),
+        qos: j.qos({ description: 'Will QoS: 0, 1 or 2. Default: 0.', default: 0, examples: [0, 1] }),
+        retain: j.bool({ description: 'Publish the will retained. Default: false.', default: false }),
+      },
+      ['topic'],
+    ),
   },
 );
 
@@ -83,7 +103,7 @@ const payload = j.object(
   { description: 'The published payload.' },
   {
     size: j.size({
-      description: 'Payload size in bytes, including the mqbench header (32 bytes; 16 bytes for payloads of 16 to 31 bytes, with shorter fields: see the README): 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
+      description: 'Payload size in bytes, including the mqbench header (32 bytes; 16 bytes for payloads of 16 to 31 bytes, with shorter fields: see the README; any size from 0 with header: false): 128, "512B", "4KB" (= 4KiB = 4096 B), "1MB", or a range "64..1KB" (each message gets a size in it). Default: 64.',
       default: 64,
       examples: [128, '1KB', '4KiB', '64..512'],
     }),
@@ -91,6 +111,12 @@ const payload = j.object(
       description: 'A JSON object template instead of binary filler: placeholders {i} {group} {clientId} {run} {seq} {ts} and generated {int:1..9} {float:15..30} {choice:on|off}; mqbench adds a "_mqb" field. size is then ignored.',
       examples: ['{"device": "{clientId}", "temp": {float:15..30}, "state": "{choice:on|off}"}'],
     }),
+    header: j.bool({ description: 'false: send the payload without the mqbench header (then sizes below 16 B, text, base64, hex, file and files are allowed). End-to-end latency and the delivery ledger (lost, duplicated, out of order) are then off for this group; publish→ack latency and the counts stay. Default: true.', default: true }),
+    text: j.text({ description: 'With header: false: this text (UTF-8) is every message.' }),
+    base64: j.text({ description: 'With header: false: these bytes (base64) are every message.' }),
+    hex: j.text({ description: 'With header: false: these bytes (hex, spaces allowed) are every message.' }),
+    file: j.filePath({ description: 'With header: false: the bytes of this file (relative to the scenario file) are every message.' }),
+    files: j.array({ description: 'With header: false: these files (relative to the scenario file) are the messages, in turn.' }, j.filePath({ description: 'A payload file.' }), 1),
   },
 );
 
@@ -110,7 +136,7 @@ const publish: JsonSchema = {
       topic: j.template({ description: 'Topic to publish to (no + or # wildcards).', examples: ['telemetry/{run}/{i}/state', 'cmd/{run}/{target}'] }, PUBLISH_VARS, { noWildcards: true }),
       qos: j.publishQos({ description: 'QoS 0, 1 or 2, or a weighted mix such as { 0: 70%, 1: 25%, 2: 5% }. Default: 0.', default: 0, examples: [0, 1, 2, { 0: '70%', 1: '25%', 2: '5%' }] }),
       retain: j.bool({ description: 'Publish with the retain flag (the broker keeps the last message per topic for late subscribers). Default: false.', default: false }),
-      rate: j.rate({ description: 'Messages per second for the whole group, split exactly over clients and workers (open model: the k-th message is due at start + k / rate).' }),
+      rate: { anyOf: [j.rate({ description: 'Messages per second for the whole group, split exactly over clients and workers (open model: the k-th message is due at start + k / rate).' }), { const: 'max', description: 'Closed loop (QoS 1/2): each client publishes as fast as its acks allow (publish.inflight messages in flight); latency is then not corrected for coordinated omission.' }], description: 'Messages per second for the whole group (open model), or max (closed loop on acks).', examples: ['500/s', '10/m'] } as JsonSchema,
       every: j.duration({ description: 'Per client: each client publishes once per this interval (the group rate is count / every). More than 0s.', examples: ['5s', '500ms'] }),
       payload,
       targets: groupRef('whose clients {target} cycles through (round robin); the only other group by default'),

@@ -4,7 +4,7 @@
  * Every value that contains `${VAR}` is accepted as it is: only the loader, with the environment, can judge it.
  * jsonSchema.test.ts checks these patterns against the parsers on a table of values.
  */
-import { COMPACT_HEADER_BYTES, MAX_PAYLOAD_BYTES } from '../shared/constants.js';
+import { MAX_PAYLOAD_BYTES } from '../shared/constants.js';
 import type { TemplateVar } from '../mqtt/template.js';
 import { MAX_GROUP_COUNT } from './fieldParsers.js';
 
@@ -72,7 +72,7 @@ export function size(d: Doc): JsonSchema {
   const one = `\\s*${NUM}\\s*(?:${units})?\\s*`;
   return doc(d, {
     type: ['integer', 'string'],
-    minimum: COMPACT_HEADER_BYTES,
+    minimum: 0,
     maximum: MAX_PAYLOAD_BYTES,
     ...match(`${one}(?:\\.\\.${one})?`, 'expected a size in bytes, e.g. 128, 512B, 4KB, 1MB, or a range like 64..1KB'),
   });
@@ -123,9 +123,9 @@ export function level(d: Doc): JsonSchema {
   return doc(d, { type: ['number', 'string'], minimum: 0, maximum: 10, ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a level from 0% to 1000%, e.g. 100% or 1.5') });
 }
 
-/** 3.1.1 or 5 (4, "5.0" are accepted too). */
+/** 3.1, 3.1.1 or 5 (3, 4, "5.0" are accepted too). */
 export function mqttVersion(d: Doc): JsonSchema {
-  return doc(d, { anyOf: [{ enum: ['3.1.1', 5, 4, '4', '5', '5.0'] }, { type: 'string', pattern: ENV_REF }] });
+  return doc(d, { anyOf: [{ enum: ['3.1.1', 5, 4, '4', '5', '5.0', '3.1', 3.1, 3, '3'] }, { type: 'string', pattern: ENV_REF }] });
 }
 
 /** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */

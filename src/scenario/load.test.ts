@@ -104,10 +104,10 @@ describe('loadScenario: a valid file', () => {
   });
 
   it.each([
-    ['4.0', "must be 3.1.1 or 5, got '4.0'"],
-    ['4.00', "must be 3.1.1 or 5, got '4.00'"],
-    ['0x4', "must be 3.1.1 or 5, got '0x4'"],
-    ['6', 'must be 3.1.1 or 5, got 6'],
+    ['4.0', "must be 3.1, 3.1.1 or 5, got '4.0'"],
+    ['4.00', "must be 3.1, 3.1.1 or 5, got '4.00'"],
+    ['0x4', "must be 3.1, 3.1.1 or 5, got '0x4'"],
+    ['6', 'must be 3.1, 3.1.1 or 5, got 6'],
   ])('mqttVersion %s (which YAML may read as a number) is refused as written', (written, message) => {
     const text = `name: v\ntarget:\n  mqttVersion: ${written}\ngroups: [ { name: a, count: 1 } ]\n`;
     expect(problems(parseScenarioText(text, 'v.yaml', {}))).toEqual([{ file: 'v.yaml', line: 3, col: 16, path: 'target.mqttVersion', message }]);

@@ -23,6 +23,9 @@ import { isValid, present } from './decode.js';
 import { scrubText } from './scrub.js';
 import { checkTarget } from './targetCheck.js';
 import { checkTls } from './tls.js';
+import { checkPayloads } from './payloadRules.js';
+import { readPayloadFiles } from './payloadFiles.js';
+import { readCredentials } from './credentials.js';
 import type { Scenario } from './model.js';
 
 export type { LoadLimits } from './limits.js';
@@ -110,13 +113,17 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const checked = scenarioDecoder.check(subst.value, [], found);
   found.push(...findReservedKeys(data));
   if (isValid(checked)) {
-    found.push(...checkRenderedLengths(checked), ...crossCheck(checked), ...checkLimits(checked, limits), ...checkCompactHeader(checked), ...checkTls(checked, dirname(file)), ...checkTarget(checked));
+    found.push(...checkRenderedLengths(checked), ...crossCheck(checked), ...checkLimits(checked, limits), ...checkCompactHeader(checked), ...checkTls(checked, dirname(file)), ...checkTarget(checked), ...checkPayloads(checked, dirname(file)));
   }
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));
   const all = [...subst.problems, ...found.filter((p) => p.atKey || !envPaths.has(formatPath(p.path)))];
   if (found.length || subst.problems.length) return refused(...finish(file, parsed, all, subst));
-  const scenario = resolveScenario(scenarioDecoder.fill(present(checked)));
+  const read = readPayloadFiles(resolveScenario(scenarioDecoder.fill(present(checked))), dirname(file));
+  if ('problems' in read) return refused(...finish(file, parsed, read.problems, subst));
+  const creds = readCredentials(read.scenario, dirname(file));
+  if ('problems' in creds) return refused(...finish(file, parsed, creds.problems, subst));
+  const scenario = creds.scenario;
   const loaded: LoadedScenario = {
     scenario,
     file,

@@ -61,6 +61,40 @@ export interface ConnectSpec {
   sessionExpirySec?: number;
   /** Give up on a connection attempt (TCP + CONNACK) after this long. */
   timeoutMs: number;
+  /**
+   * Last will: the broker publishes it when the client's connection ends without DISCONNECT (an abrupt
+   * disconnect event, a lost connection), never after a graceful one. Counted as its own stream (wills).
+   */
+  will?: WillSpec;
+  /**
+   * Churn: each client disconnects (gracefully) `durationMs` + a random 0..`jitterMs` after it connected, and
+   * connects again after `pauseMs`, for as long as the run lasts. Each reconnect's connect time and whether a
+   * persistent session was recovered are measured.
+   */
+  lifetime?: { durationMs: number; jitterMs: number; pauseMs: number };
+  /**
+   * Per-client credentials from a CSV file (relative to the scenario): client i of the group uses row
+   * i mod rows. `rows` is filled by readCredentials (credentials.ts) once the scenario is valid; secrets:
+   * results record only the file name and the row count.
+   */
+  credentials?: { file: string; rows: CredentialRow[] };
+}
+
+/** One client's identity from a credentials file: cert and key are PEM texts (read from the paths in the file). */
+export interface CredentialRow {
+  username?: string;
+  password?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface WillSpec {
+  /** Template source ({i}, {group}, {clientId}, {run}), e.g. "status/{clientId}". */
+  topic: string;
+  /** UTF-8 text. */
+  payload: string;
+  qos: QoS;
+  retain: boolean;
 }
 
 export interface SubscribeSpec {
@@ -81,12 +115,34 @@ export interface PayloadSpec {
   /**
    * A JSON template (see mqtt/payloadTemplate.ts) instead of binary filler: the payload is the
    * filled-in JSON object with mqbench's header added as a field "_mqb" (base64). `size` is ignored.
+   * With header: false the object is sent as it is rendered.
    */
   json?: string;
+  /**
+   * false: messages carry no mqbench header (sizes below 16 B allowed): end-to-end latency and the delivery
+   * ledger are off for this group (publish→ack latency and the counts stay), and every output says so.
+   */
+  header?: false;
+  /** With header: false, the user's own bytes (else zero filler of `size`, or the JSON template). */
+  body?: PayloadBody;
+}
+
+/** Header-less payload bytes as the scenario gave them, cycled by message sequence number. */
+export interface PayloadBody {
+  /** Where the bytes came from, as written. */
+  source: 'text' | 'base64' | 'hex' | 'file' | 'files';
+  /** The payload files as written (source file or files), relative to the scenario's directory. */
+  files?: string[];
+  /** Each body, base64; files are read into it by readPayloadFiles (payloadFiles.ts) after validation. */
+  data: string[];
 }
 
 /** `rate: 100/s` (messages per second for the whole group) or `every: 5s` (one message per client per period). */
-export type PublishRate = { kind: 'rate'; perSec: number } | { kind: 'every'; everyMs: number };
+/**
+ * `max`: a closed loop — each client publishes its next message as soon as its in-flight window has room
+ * (QoS 1/2 only), with no schedule, so latency is not corrected for coordinated omission.
+ */
+export type PublishRate = { kind: 'rate'; perSec: number } | { kind: 'every'; everyMs: number } | { kind: 'max' };
 
 export interface PublishSpec {
   /** Template source, e.g. "cmd/{target}" or "telemetry/{i}". */
@@ -169,7 +225,10 @@ export interface Scenario {
   thresholds: Threshold[];
 }
 
-/** Messages per second the whole group publishes (0 when it does not publish). */
+/** Whether the group publishes in a closed loop (rate: max). */
+export const isClosedLoop = (g: Pick<GroupSpec, 'publish'>): boolean => g.publish?.rate.kind === 'max';
+
+/** Messages per second the whole group publishes on its schedule (0 when it does not publish, or in a closed loop). */
 export function groupPublishRate(g: Pick<GroupSpec, 'count' | 'publish'>): number {
   const rate = g.publish?.rate;
   if (rate === undefined) return 0;
@@ -178,6 +237,9 @@ export function groupPublishRate(g: Pick<GroupSpec, 'count' | 'publish'>): numbe
       return rate.perSec;
     case 'every':
       return g.count / (rate.everyMs / 1000);
+    case 'max':
+      return 0; // no schedule: what a closed loop sends is measured, not planned
+
     default:
       return assertNever(rate);
   }

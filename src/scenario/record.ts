@@ -24,7 +24,13 @@ function eventRecord(e: EventSpec): Record<string, unknown> {
 function groupRecord(g: GroupSpec): Record<string, unknown> {
   const copy = structuredClone(g) as unknown as Record<string, unknown>;
   // Assigned in place, so the key keeps its position in the file.
-  if (g.publish) (copy.publish as Record<string, unknown>).rate = groupPublishRate(g);
+  if (g.publish) (copy.publish as Record<string, unknown>).rate = g.publish.rate.kind === 'max' ? 'max' : groupPublishRate(g);
+  // Per-client credentials are secrets: the file name and the row count only.
+  const creds = g.connect.credentials;
+  if (creds) (copy.connect as unknown as Record<string, unknown>).credentials = { file: creds.file, rows: creds.rows.length };
+  // A header-less body's bytes stay out of results (they may be large, or private): their sizes are recorded.
+  const body = g.publish?.payload.body;
+  if (body) ((copy.publish as Record<string, Record<string, unknown>>).payload.body = { source: body.source, ...(body.files ? { files: body.files } : {}), sizes: body.data.map((d) => Buffer.byteLength(d, 'base64')) });
   return copy;
 }
 

@@ -8,9 +8,10 @@ import { assertNever } from '../shared/assertNever.js';
 import { defaultTargets, usesVar } from './crosscheck.js';
 import { formatPath, type PathSegment } from './problems.js';
 import type { ScenarioInput } from './schema.js';
-import type { EventSpec, GroupSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
+import type { EventSpec, GroupSpec, PayloadBody, PayloadSpec, PublishSpec, QoS, Scenario, TlsSpec } from './model.js';
 
 type GroupInput = ScenarioInput['groups'][number];
+type PublishInput = NonNullable<GroupInput['publish']>;
 
 function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | undefined {
   const p = g.publish;
@@ -22,6 +23,7 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   const out: PublishSpec = { topic: p.topic.source, qos, retain: p.retain, rate: p.pace, payload: { size: p.payload.size.min } };
   if (p.payload.size.max !== p.payload.size.min) out.payload.maxSize = p.payload.size.max;
   if (p.payload.json !== undefined) out.payload.json = p.payload.json;
+  if (!p.payload.header) resolveHeaderless(out.payload, p.payload);
   if (p.properties) {
     const pr = p.properties;
     out.properties = {
@@ -36,6 +38,31 @@ function resolvePublish(g: GroupInput, groupNames: string[]): PublishSpec | unde
   if (mix) out.qosMix = mix;
   if (targets !== undefined) out.targets = targets;
   return out;
+}
+
+/** header: false: the body as written (files are read later, by readPayloadFiles), its size from its bytes. */
+function resolveHeaderless(out: PayloadSpec, p: PublishInput['payload']): void {
+  out.header = false;
+  let body: PayloadBody | undefined;
+  if (p.text !== undefined) body = { source: 'text', data: [Buffer.from(p.text, 'utf8').toString('base64')] };
+  else if (p.base64 !== undefined) body = { source: 'base64', data: [p.base64] };
+  else if (p.hex !== undefined) body = { source: 'hex', data: [Buffer.from(p.hex, 'hex').toString('base64')] };
+  else if (p.file !== undefined) body = { source: 'file', files: [p.file], data: [] };
+  else if (p.files !== undefined) body = { source: 'files', files: [...p.files], data: [] };
+  if (!body) return;
+  out.body = body;
+  setBodySize(out);
+}
+
+/** A header-less payload's size (range) is its bodies' sizes. */
+export function setBodySize(out: PayloadSpec): void {
+  const sizes = (out.body?.data ?? []).map((b) => Buffer.byteLength(b, 'base64'));
+  if (sizes.length === 0) return;
+  const min = Math.min(...sizes);
+  const max = Math.max(...sizes);
+  out.size = min;
+  if (max !== min) out.maxSize = max;
+  else delete out.maxSize;
 }
 
 function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
@@ -53,6 +80,9 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
           ? { sessionExpirySec: 3600 }
           : {}),
       timeoutMs: g.connect.timeout,
+      ...(g.connect.credentials !== undefined ? { credentials: { file: g.connect.credentials, rows: [] } } : {}),
+      ...(g.connect.lifetime ? { lifetime: { durationMs: g.connect.lifetime.duration, jitterMs: g.connect.lifetime.jitter, pauseMs: g.connect.lifetime.pause } } : {}),
+      ...(g.connect.will ? { will: { topic: g.connect.will.topic.source, payload: g.connect.will.payload, qos: g.connect.will.qos, retain: g.connect.will.retain } } : {}),
     },
     subscribe: g.subscribe.map((s) => ({
       topic: s.topic.source,
@@ -133,6 +163,9 @@ const RENAMES: Record<string, string> = {
   'groups[].subscribe[].until': 'untilMs',
   'events[].disconnect.reconnectAfter': 'reconnectAfterMs',
   'events[].disconnect.jitter': 'jitterMs',
+  'groups[].connect.lifetime.duration': 'durationMs',
+  'groups[].connect.lifetime.jitter': 'jitterMs',
+  'groups[].connect.lifetime.pause': 'pauseMs',
 };
 
 /** The printed Scenario path of the value found at `yamlPath` in the document, e.g. warmup → "warmupMs". */

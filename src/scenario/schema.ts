@@ -12,7 +12,7 @@ import * as a from './addressParsers.js';
 import * as v from './fieldParsers.js';
 import type { PathSegment } from './problems.js';
 import { eventAction, publishPace } from './schemaDerived.js';
-import { clientIdTemplate, DEFAULT_CLIENT_ID_TEMPLATE, publishTemplate, responseTemplate, subscribeTemplate } from './templateFields.js';
+import { clientIdTemplate, DEFAULT_CLIENT_ID_TEMPLATE, publishTemplate, responseTemplate, subscribeTemplate, willTemplate } from './templateFields.js';
 
 /** A user property name: an MQTT string (reported at the key). */
 const userPropertyName = (key: string) => checkMqttString(key, 'user property name');
@@ -26,6 +26,14 @@ const tlsShape = {
   key: field(a.filePath).optional(),
   insecure: field(v.bool).default(false),
   servername: field(a.hostName).optional(),
+};
+
+/** A last will: what the broker publishes for a client whose connection ends without DISCONNECT. */
+const willShape = {
+  topic: willTemplate(),
+  payload: field(v.text()).default(''),
+  qos: field(v.qos).default(0),
+  retain: field(v.bool).default(false),
 };
 
 const shapes = {
@@ -46,6 +54,10 @@ const shapes = {
     keepalive: field(v.keepaliveSec).default(60),
     sessionExpiry: field(v.duration()).optional(),
     timeout: field(v.duration(true)).default(10_000),
+    will: mapping(willShape).optional(),
+    // Per-client credentials: a CSV file (username,password[,cert,key]), client i takes row i mod rows (credentials.ts).
+    credentials: field(a.filePath).optional(),
+    lifetime: mapping({ duration: field(v.duration(true)), jitter: field(v.duration()).default(0), pause: field(v.duration()).default(1000) }).optional(),
   },
   subscription: {
     topic: subscribeTemplate(),
@@ -56,6 +68,13 @@ const shapes = {
   payload: {
     size: field(v.payloadSizeRange).default({ min: 64, max: 64 }),
     json: field(v.payloadJson).optional(),
+    // false: the payload is sent as written, without mqbench's header (payloadRules.ts: e2e latency and the ledger are off).
+    header: field(v.bool).default(true),
+    text: field(v.text()).optional(),
+    base64: field(v.base64Bytes).optional(),
+    hex: field(v.hexBytes).optional(),
+    file: field(a.filePath).optional(),
+    files: list(field(a.filePath), { count: 1, message: 'needs at least one file' }).optional(),
   },
 };
 
@@ -69,7 +88,7 @@ const publishShape = {
   topic: publishTemplate(),
   qos: field(v.publishQos).default(0),
   retain: field(v.bool).default(false),
-  rate: field(v.rate).optional(),
+  rate: field(v.publishRate).optional(),
   every: field(v.duration(true)).optional(),
   payload: defaultMapping(shapes.payload),
   targets: field(groupName).optional(),

@@ -19,7 +19,7 @@ export const publishPace: Derivation<{ rate: Written<number>; every: Written<num
       out.push({ path: [...path, 'every'], message: 'set either rate (for the whole group) or every (per client), not both', atKey: true });
       return INVALID;
     }
-    if (p.rate !== undefined) return isValid(p.rate) ? { kind: 'rate', perSec: p.rate } : INVALID;
+    if (p.rate !== undefined) return isValid(p.rate) ? (p.rate === Infinity ? { kind: 'max' } : { kind: 'rate', perSec: p.rate }) : INVALID;
     if (p.every !== undefined) return isValid(p.every) ? { kind: 'every', everyMs: p.every } : INVALID;
     out.push({ path: [...path, 'rate'], message: 'publish needs a rate (for the whole group, e.g. 100/s) or every (per client, e.g. 5s)' });
     return INVALID;

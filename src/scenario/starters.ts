@@ -16,6 +16,7 @@ export const STARTER_KINDS: readonly StarterKind[] = [
   { kind: 'fanin', summary: '5,000 devices report every 5 s; 3 ingest workers share the stream ($share)' },
   { kind: 'qos-mix', summary: '1,000 devices publish a 70/25/5 mix of QoS 0/1/2; delivery judged per QoS' },
   { kind: 'reconnect-storm', summary: '2,000 persistent sessions; 30% drop abruptly at 20 s and reconnect within 5 s' },
+  { kind: 'churn', summary: '2,000 persistent sessions, each reconnecting every 30-45 s (connect.lifetime)' },
   { kind: 'p2p', summary: '1,000 sensor -> actuator pairs, one private topic each' },
   { kind: 'retained', summary: '500 sensors keep retained state; 20 dashboards subscribe late and must get all of it' },
   { kind: 'connections', summary: '10,000 idle connections (30 s keepalive) held for a minute' },

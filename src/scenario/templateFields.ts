@@ -73,3 +73,5 @@ export const clientIdTemplate = () => template(CLIENT_ID_VARS, checkClientId);
 export const subscribeTemplate = () => template(SUBSCRIBE_VARS, checkSubscribe);
 export const publishTemplate = () => template(PUBLISH_VARS, checkPublish);
 export const responseTemplate = () => template(SUBSCRIBE_VARS, checkResponseTopic);
+/** A last-will topic: a topic name (no wildcards) per client. */
+export const willTemplate = () => template(SUBSCRIBE_VARS, checkPublish);

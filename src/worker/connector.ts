@@ -1,4 +1,4 @@
-import { ConnectFailure, type Driver, type Granted, type TlsOptions } from '../driver/driver.js';
+import { ConnectFailure, type ConnectOptions, type Driver, type Granted, type TlsOptions } from '../driver/driver.js';
 import { connectOptions, tlsOptions } from '../driver/options.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';
@@ -22,6 +22,8 @@ export class Connector {
   open = 0;
   /** Called when a device is connected again, or its socket drained (its publisher may have slots waiting). */
   onBack: (dev: Device) => void = () => {};
+  /** A connection ended without DISCONNECT (abrupt drop, or lost): the broker owes the device's last will. */
+  onAbrupt: (dev: Device) => void = () => {};
   /** Where persistent sessions record going away and coming back (entitlement: metrics/sessions.ts). */
   sessions: SessionBoard | null = null;
   private stopping = false;
@@ -46,7 +48,10 @@ export class Connector {
     this.recorder.count('connAttempted', true);
     const began = this.clock.now();
     const ok = await this.attempt(dev, 'connect');
-    if (ok) this.recorder.latency('connect', this.clock.now() - began, true);
+    if (ok) {
+      this.recorder.latency('connect', this.clock.now() - began, true);
+      this.scheduleChurn(dev);
+    }
     return ok && (await this.subscribe(dev));
   }
 
@@ -62,6 +67,9 @@ export class Connector {
     if (dev.group.publish?.topicAlias) opts.topicAliases = true;
     // A persistent session's unacknowledged publishes outlive the connection (resent when the session is present).
     if (!dev.group.connect.clean) opts.session = dev.session ??= this.driver.newSession();
+    withIdentity(opts, dev);
+    const will = dev.group.connect.will;
+    if (will && dev.willTopic !== undefined) opts.will = { topic: dev.willTopic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain };
     try {
       const conn = await this.driver.connect(
         opts,
@@ -139,21 +147,37 @@ export class Connector {
     for (let k = 0; k < dev.filters.length; k++) dev.expecting(k, false, now, this.receivable);
   }
 
+  /** Churn (connect.lifetime): the connection ends gracefully after its lifetime (+ jitter), and comes back after the pause. */
+  private scheduleChurn(dev: Device): void {
+    const life = dev.group.connect.lifetime;
+    if (!life || this.stopping) return;
+    const conn = dev.conn;
+    const t = this.clock.setTimeout(() => {
+      this.timers.delete(t);
+      if (dev.conn === conn) void this.drop(dev, false, life.pauseMs, 'churn');
+    }, life.durationMs + Math.random() * life.jitterMs);
+    this.timers.add(t);
+  }
+
   /**
    * An event drops the device (abrupt: no DISCONNECT) and brings it back after `afterMs`.
    * A clean session stops being a receiver at once; a persistent one stays one (its broker queues).
+   * Churn (connect.lifetime) ends connections the same way, gracefully; it is counted apart and its reconnects
+   * are timed from the attempt (the pause is the plan, not latency).
    */
-  async drop(dev: Device, abrupt: boolean, afterMs: number): Promise<void> {
+  async drop(dev: Device, abrupt: boolean, afterMs: number, why: 'event' | 'churn' = 'event'): Promise<void> {
     const conn = dev.conn;
     if (!conn || this.stopping) return;
     this.away(dev);
     dev.conn = null;
     this.open--;
-    this.recorder.count('dropped', true);
+    this.recorder.count(why === 'churn' ? 'churned' : 'dropped', true);
     const droppedAt = this.clock.now();
-    if (abrupt) conn.destroy();
-    else await conn.end();
-    void this.reconnect(dev, droppedAt, RECONNECT_MIN_MS, 'droppedBack', afterMs);
+    if (abrupt) {
+      this.onAbrupt(dev);
+      conn.destroy();
+    } else await conn.end();
+    void this.reconnect(dev, droppedAt, RECONNECT_MIN_MS, why === 'churn' ? 'churnedBack' : 'droppedBack', afterMs);
   }
 
   private lost(dev: Device, reason: string): void {
@@ -161,6 +185,7 @@ export class Connector {
     if (dev.conn) this.open--;
     dev.conn = null;
     if (this.stopping) return;
+    this.onAbrupt(dev);
     this.recorder.count('connLost', true);
     this.recorder.problem(`lost: ${reason}`);
     void this.reconnect(dev, this.clock.now(), RECONNECT_MIN_MS, 'reconnected');
@@ -171,7 +196,9 @@ export class Connector {
    * owed); without, the session ended while away: its subscriptions are gone until SUBACK again.
    */
   private resumed(dev: Device): void {
-    if (!this.sessions || !dev.conn || dev.filters.length === 0 || dev.group.connect.clean) return;
+    if (!dev.conn || dev.group.connect.clean) return;
+    this.recorder.count(dev.conn.sessionPresent ? 'sessionsResumed' : 'sessionsLost', true);
+    if (!this.sessions || dev.filters.length === 0) return;
     const kept = dev.conn.sessionPresent;
     this.sessions.back(dev.slot, dev.filters.length, kept);
     if (kept) return;
@@ -180,7 +207,7 @@ export class Connector {
   }
 
   /** Reconnect until it works or the run stops; `back` counts the comeback (after a loss or an event drop). */
-  private async reconnect(dev: Device, lostAt: number, backoffMs: number, back: 'reconnected' | 'droppedBack', waitMs?: number): Promise<void> {
+  private async reconnect(dev: Device, lostAt: number, backoffMs: number, back: 'reconnected' | 'droppedBack' | 'churnedBack', waitMs?: number): Promise<void> {
     const wait = waitMs ?? backoffMs * (0.5 + Math.random());
     await new Promise<void>((resolve) => {
       const t = this.clock.setTimeout(() => {
@@ -191,16 +218,37 @@ export class Connector {
     });
     if (this.stopping) return;
     this.recorder.count('reconnectAttempts', true);
+    const attemptAt = this.clock.now();
     if (await this.attempt(dev, 'reconnect')) {
       this.recorder.count(back, true);
-      this.recorder.latency('reconnect', this.clock.now() - lostAt, true);
+      // Churn: the connect time of the attempt (the pause was planned); otherwise lost → back.
+      this.recorder.latency('reconnect', this.clock.now() - (back === 'churnedBack' ? attemptAt : lostAt), true);
       this.resumed(dev);
       await this.subscribe(dev);
+      this.scheduleChurn(dev);
       this.onBack(dev);
     } else if (!this.stopping) {
       await this.reconnect(dev, lostAt, Math.min(RECONNECT_MAX_MS, backoffMs * 2), back);
     }
   }
+}
+
+/**
+ * The client's own identity: its row of connect.credentials (client i: row i mod rows; cert/key only on
+ * mqtts:// and wss://), else the target's username and password with {i} and {group} filled in.
+ */
+export function withIdentity(opts: ConnectOptions, dev: Pick<Device, 'index' | 'group'>): void {
+  const rows = dev.group.connect.credentials?.rows;
+  if (rows && rows.length > 0) {
+    const row = rows[dev.index % rows.length];
+    if (row.username !== undefined) opts.username = row.username;
+    if (row.password !== undefined) opts.password = row.password;
+    if (row.cert !== undefined && row.key !== undefined) opts.tls = { ...(opts.tls ?? { rejectUnauthorized: true }), cert: row.cert, key: row.key };
+    return;
+  }
+  const fill = (t: string) => (t.includes('{') ? t.replaceAll('{i}', String(dev.index)).replaceAll('{group}', dev.group.name) : t);
+  if (opts.username !== undefined) opts.username = fill(opts.username);
+  if (opts.password !== undefined) opts.password = fill(opts.password);
 }
 
 /**

@@ -11,6 +11,10 @@ export class Device {
   conn: Connection | null = null;
   /** The rendered response topic of this client's requests (MQTT 5 request/response), once known. */
   responseTopic?: string;
+  /** The rendered topic of its last will (connect.will). */
+  willTopic?: string;
+  /** Closed loop (publish rate: max): the next sequence number. */
+  nextSeq = 0;
   /** Its receive-side ledger (made by the Receiver on the first delivery). */
   ledger: DeviceArrivals | null = null;
   /** Slots waiting for room in the in-flight window (QoS 1/2) or the socket (any QoS). */

@@ -27,12 +27,14 @@ export class MessageBuilder {
   payload(dev: Device, seq: number, dueMs: number, header: Header): Buffer {
     const spec = dev.group.publish!.payload;
     const seed = Math.imul(dev.global + 1, 0x9e3779b1) ^ seq;
+    const raw = dev.names.raw;
     if (dev.names.payloadParts) {
       const json = renderPayloadTemplate(dev.names.payloadParts, { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) }, seed);
-      return encodeJsonPayload(json, header);
+      return raw ? Buffer.from(json, 'utf8') : encodeJsonPayload(json, header);
     }
+    if (raw && raw.bodies.length > 0) return raw.bodies[seq % raw.bodies.length];
     const size = spec.maxSize === undefined ? spec.size : spec.size + ((seed >>> 0) % (spec.maxSize - spec.size + 1));
-    return encodePayload(size, header);
+    return raw ? raw.filler.subarray(0, size) : encodePayload(size, header);
   }
 
   /** Topics that depend only on the client are rendered once; {seq}/{target} ones per message. */

@@ -16,6 +16,10 @@ export interface GroupNames {
   payloadParts?: PayloadPart[];
   /** MQTT 5 properties sent with each of the group's messages. */
   publishProps?: PublishProperties;
+  /** The will topic template (connect.will), compiled on first use. */
+  will?: ParsedTemplate;
+  /** Header-less payloads (payload.header: false): the bodies cycled by sequence number, or zero filler of the largest size. */
+  raw?: { bodies: Buffer[]; filler: Buffer };
 }
 
 export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames {
@@ -27,7 +31,14 @@ export function compileGroupNames(scenario: Scenario, g: GroupSpec): GroupNames 
     targetCount: targets?.count ?? 0,
     payloadParts: g.publish?.payload.json ? compilePayload(g.publish.payload.json) : undefined,
     publishProps: g.publish?.properties ? toDriverProps(g.publish.properties) : undefined,
+    raw: g.publish?.payload.header === false ? rawPayloads(g.publish.payload) : undefined,
   };
+}
+
+/** Built once per group: header-less messages are these buffers (or slices of the filler), never copied per message. */
+function rawPayloads(p: PublishSpec['payload']): { bodies: Buffer[]; filler: Buffer } {
+  const bodies = (p.body?.data ?? []).map((b) => Buffer.from(b, 'base64'));
+  return { bodies, filler: Buffer.alloc(bodies.length ? 0 : (p.maxSize ?? p.size)) };
 }
 
 export function clientIdOf(names: GroupNames, g: GroupSpec, i: number, run: string): string {
@@ -61,6 +72,26 @@ export function* plannedSubscriptions(
       for (let k = 0; k < filters.length; k++) yield { client, slot: slot + k, filter: filters[k], qos: g.subscribe[k].qos };
     }
   }
+}
+
+/** Every client's will topic → its will payload, across all groups (each worker derives the same map), or null without wills. */
+export function willTopics(scenario: Scenario, run: string): Map<string, Buffer> | null {
+  if (!scenario.groups.some((g) => g.connect.will)) return null;
+  const out = new Map<string, Buffer>();
+  for (const g of scenario.groups) {
+    if (!g.connect.will) continue;
+    const names = compileGroupNames(scenario, g);
+    const payload = Buffer.from(g.connect.will.payload, 'utf8');
+    for (let i = 0; i < g.count; i++) out.set(willTopicOf(names, g, i, run)!, payload);
+  }
+  return out;
+}
+
+/** A client's will topic, when its group has a will. */
+export function willTopicOf(names: GroupNames, g: GroupSpec, i: number, run: string): string | undefined {
+  if (!g.connect.will) return undefined;
+  names.will ??= compileTemplate(g.connect.will.topic);
+  return names.will.render({ i, group: g.name, run, clientId: clientIdOf(names, g, i, run) });
 }
 
 function compilePayload(src: string): PayloadPart[] {

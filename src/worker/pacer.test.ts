@@ -14,7 +14,14 @@ function run(specs: ScheduleSpec[], advanceMs: number, lagMs = 0, maxBurst?: num
 }
 
 const spec = (over: Partial<ScheduleSpec>): ScheduleSpec => ({
-  groupCount: 1, first: 0, count: 1, rate: 1000, t0: 0, endAt: 1000, cycles: Infinity, ...over,
+  groupCount: 1,
+  first: 0,
+  count: 1,
+  rate: 1000,
+  t0: 0,
+  endAt: 1000,
+  cycles: Infinity,
+  ...over,
 });
 
 describe('Pacer (open model)', () => {
@@ -52,7 +59,12 @@ describe('Pacer (open model)', () => {
     // Start 100 ms late: all 1000 slots are due at once.
     clock.advance(100);
     const origImmediate = clock.setImmediate.bind(clock);
-    clock.setImmediate = (fn) => origImmediate(() => { perTurn.push(current); current = 0; fn(); });
+    clock.setImmediate = (fn) =>
+      origImmediate(() => {
+        perTurn.push(current);
+        current = 0;
+        fn();
+      });
     pacer.start();
     clock.advance(1);
     perTurn.push(current);
@@ -72,7 +84,13 @@ describe('Pacer giving up', () => {
     const clock = new FakeClock(0);
     let emitted = 0;
     let missed = 0;
-    const pacer = new Pacer(clock, [spec({ rate: 1000, endAt: 1000, giveUpAt: 1100 })], () => emitted++, { maxBurst: 10 }, (_s, n) => (missed += n));
+    const pacer = new Pacer(
+      clock,
+      [spec({ rate: 1000, endAt: 1000, giveUpAt: 1100 })],
+      () => emitted++,
+      { maxBurst: 10 },
+      (_s, n) => (missed += n),
+    );
     pacer.start();
     // A loop so slow that each turn comes 40 ms late: it falls further and further behind.
     clock.advance(2000, 40);
@@ -80,5 +98,75 @@ describe('Pacer giving up', () => {
     expect(emitted + missed).toBe(1000);
     expect(missed).toBeGreaterThan(0);
     expect(emitted).toBeLessThan(1000);
+  });
+});
+
+/** Timers fire 0.9 ms late (as Node's often do); a loop turn takes 0.01 ms. */
+class LateTimerClock extends FakeClock {
+  override setTimeout(fn: () => void, delayMs: number): unknown {
+    return super.setTimeout(fn, delayMs + 0.9);
+  }
+  override setImmediate(fn: () => void): unknown {
+    return super.setTimeout(fn, 0.01);
+  }
+}
+
+describe('Pacer hybrid pacing (timer, then poll)', () => {
+  function lateness(spinMs: number, rate: number, ms: number) {
+    const clock = new LateTimerClock(0);
+    const late: number[] = [];
+    const pacer = new Pacer(clock, [spec({ rate, endAt: ms })], (_s, _c, _q, due, now) => late.push(now - due), { spinMs });
+    pacer.start();
+    clock.advance(ms + 10);
+    return { late, spun: pacer.takeSpunMs(), pacer };
+  }
+
+  it('sends within a loop turn of the intended time even when timers fire late', () => {
+    const { late } = lateness(2, 1000, 1000);
+    expect(late).toHaveLength(1000);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
+    // The timer alone leaves the timers' lateness in every send.
+    const timerOnly = lateness(0, 1000, 1000).late;
+    expect(timerOnly).toHaveLength(1000);
+    const sorted = [...timerOnly].sort((a, b) => a - b);
+    expect(sorted[500]).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('polls only within spinMs of a slot: the polling time is reported and small at low rates', () => {
+    // 10 slots per second: polling covers at most ~spinMs + the timer's lateness per slot.
+    const low = lateness(2, 10, 1000);
+    expect(low.late).toHaveLength(10);
+    expect(Math.max(...low.late)).toBeLessThanOrEqual(0.011);
+    expect(low.spun).toBeGreaterThan(0);
+    expect(low.spun).toBeLessThan(10 * 3);
+    expect(low.pacer.takeSpunMs()).toBe(0); // taken
+    // Timer only: no polling at all.
+    expect(lateness(0, 10, 1000).spun).toBe(0);
+  });
+});
+
+/** A loop turn takes 3 ms: the thread is preempted while it polls (more runnable threads than cores). */
+class PreemptedClock extends FakeClock {
+  override setImmediate(fn: () => void): unknown {
+    return super.setTimeout(fn, 3);
+  }
+}
+
+describe('Pacer under CPU contention', () => {
+  it('stops polling for a while when a poll turn was preempted, and sends on timers alone', () => {
+    const clock = new PreemptedClock(0);
+    let polls = 0;
+    const orig = clock.setImmediate.bind(clock);
+    clock.setImmediate = (fn) => {
+      polls++;
+      return orig(fn);
+    };
+    const slots: number[] = [];
+    const pacer = new Pacer(clock, [spec({ rate: 100, endAt: 900 })], (_s, _c, _q, due) => slots.push(due), { spinMs: 2 });
+    pacer.start();
+    clock.advance(1000);
+    expect(slots).toHaveLength(90);
+    // One preempted poll, then 1 s of timers only: no further polling within the run.
+    expect(polls).toBe(1);
   });
 });

@@ -71,7 +71,24 @@ export type Missed = (schedule: number, slots: number) => void;
 export interface PacerOptions {
   /** At most this many slots are emitted per event-loop turn when behind (no unbounded bursts). */
   maxBurst?: number;
+  /**
+   * Hybrid pacing: sleep on a timer until this long before the next slot, then poll on setImmediate (I/O
+   * keeps flowing) until it is due. Node's timers have 1 ms granularity and fire up to ~1 ms early or late,
+   * so a timer alone sends ~0.5-1 ms after the intended time; the poll sends within one loop turn. Costs CPU
+   * only within `spinMs` of a slot (none while idle). 0: timer only. Default DEFAULT_SPIN_MS.
+   */
+  spinMs?: number;
 }
+
+/** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
+export const DEFAULT_SPIN_MS = 2;
+/**
+ * A poll turn that took longer than this means the thread was preempted while polling (more runnable
+ * threads than cores): polling then only costs the thread its wake-up priority and makes slots later, so
+ * the pacer goes back to timers alone for SPIN_BACKOFF_MS before trying again.
+ */
+const SPIN_PREEMPTED_MS = 1;
+const SPIN_BACKOFF_MS = 1000;
 
 /** Drives several schedules from one timer; emits every slot once, in due order per schedule. */
 export class Pacer {
@@ -79,6 +96,14 @@ export class Pacer {
   private timer: unknown = null;
   private stopped = false;
   private readonly maxBurst: number;
+  private readonly spinMs: number;
+  /** Set when a poll turn was requested (clock time), -1 otherwise. */
+  private spinSince = -1;
+  /** The clock time of the last poll request: a clock that did not move since (a fake one) gets a timer. */
+  private lastSpinAt = Number.NaN;
+  private spun = 0;
+  /** No polling before this clock time (set when polling was preempted). */
+  private noSpinUntil = -Infinity;
   private resolveDone!: () => void;
   /** Resolves when every schedule has ended (or stop() was called). */
   readonly done: Promise<void>;
@@ -92,6 +117,7 @@ export class Pacer {
   ) {
     this.schedules = specs.map((s) => new Schedule(s));
     this.maxBurst = opts.maxBurst ?? 1000;
+    this.spinMs = opts.spinMs ?? DEFAULT_SPIN_MS;
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -106,10 +132,25 @@ export class Pacer {
     this.resolveDone();
   }
 
+  /**
+   * Milliseconds spent polling for a slot (requested poll turn → that turn) since the last call: time the
+   * thread's event loop counts as busy though it only waited, so the self-check can leave it out.
+   */
+  takeSpunMs(): number {
+    const ms = this.spun;
+    this.spun = 0;
+    return ms;
+  }
+
   private tick = (): void => {
     this.timer = null;
     if (this.stopped) return;
     const now = this.clock.now();
+    if (this.spinSince >= 0) {
+      this.spun += now - this.spinSince;
+      if (now - this.spinSince > SPIN_PREEMPTED_MS) this.noSpinUntil = now + SPIN_BACKOFF_MS;
+      this.spinSince = -1;
+    }
     let budget = this.maxBurst;
     for (let i = 0; i < this.schedules.length; i++) {
       const s = this.schedules[i];
@@ -126,8 +167,20 @@ export class Pacer {
     if (next === Infinity) return this.stop();
     if (budget === 0 && next <= now) {
       this.timer = this.clock.setImmediate(this.tick);
+      return;
+    }
+    const at = this.clock.now();
+    const wait = next - at;
+    const spinMs = at >= this.noSpinUntil ? this.spinMs : 0;
+    if (spinMs > 0 && wait <= spinMs && at !== this.lastSpinAt) {
+      // Close to the slot (or already past it): poll on the next loop turn, after I/O.
+      this.lastSpinAt = at;
+      this.spinSince = at;
+      this.timer = this.clock.setImmediate(this.tick);
+    } else if (spinMs > 0 && wait > spinMs) {
+      this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - spinMs)));
     } else {
-      this.timer = this.clock.setTimeout(this.tick, Math.max(0, Math.ceil(next - this.clock.now())));
+      this.timer = this.clock.setTimeout(this.tick, Math.max(0, Math.ceil(wait)));
     }
   };
 }

@@ -1,4 +1,5 @@
-import type { Receivable, SubscriptionIndex } from '../metrics/ledger.js';
+import type { Receivable } from '../metrics/ledger.js';
+import type { DeliveryIndex } from './ruleIndex.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { UnackedLog } from '../metrics/unacked.js';
@@ -11,6 +12,8 @@ import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/
 import { MessageBuilder } from './message.js';
 import { OpenList, Outgoing } from './outgoing.js';
 import { inflightWindow, qosOf } from './slot.js';
+
+const NOTHING_EXPECTED = [0, 0, 0, 0] as const;
 
 /**
  * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered, and
@@ -37,7 +40,7 @@ export class Publisher {
   constructor(
     private readonly clock: Clock,
     private readonly recorder: Recorder,
-    private readonly index: SubscriptionIndex,
+    private readonly index: DeliveryIndex,
     private readonly receivable: Receivable,
     private readonly runTag: number,
     run: string,
@@ -99,8 +102,9 @@ export class Publisher {
     const sentMs = this.clock.now();
     const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
     const payload = this.message.payload(dev, seq, dueMs, header);
-    const [e0, e1, e2, notOffered] = this.index.expectedFor(topic, qos, this.receivable);
-    this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
+    // Without the header no delivery can be checked: the ledger expects nothing of a header-less message.
+    const [e0, e1, e2, notOffered] = dev.names.raw ? NOTHING_EXPECTED : this.index.expectedFor(topic, qos, this.receivable);
+    if (!dev.names.raw) this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
     if (notOffered > 0) rec.count('notOffered', measured, notOffered);
     const expected = e0 + e1 + e2;
     const late = sentMs - dueMs > LATE_SEND_MS;
@@ -166,9 +170,31 @@ export class Publisher {
     try {
       const go = (seq: number, due: number) => this.send(dev, seq, due, true);
       while (dev.backlog.size > 0 && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.backlog.peekSeq()))) dev.backlog.take(go);
+      if (dev.group.publish?.rate.kind === 'max') this.fill(dev);
     } finally {
       this.releasing = outer;
     }
+  }
+
+  /**
+   * Closed loop (rate: max): sends the device's next messages while its window has room, until the publishing
+   * window ends. Each is planned and due when it is sent (there is no schedule to fall behind).
+   */
+  private fill(dev: Device): void {
+    if (this.paused.has(dev.groupIndex) || !this.closedFrom) return;
+    for (let now = this.clock.now(); now < this.measureEnd && now >= this.closedFrom && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.nextSeq)); now = this.clock.now()) {
+      this.recorder.count('planned', now >= this.measureFrom);
+      this.send(dev, dev.nextSeq++, now, false);
+    }
+  }
+
+  /** When closed-loop publishing began (0 before): set by startClosedLoop. */
+  private closedFrom = 0;
+
+  /** Publishing starts for the closed-loop devices (rate: max): each fills its window. */
+  startClosedLoop(devices: Iterable<Device>): void {
+    this.closedFrom = this.clock.now();
+    for (const dev of devices) this.release(dev);
   }
 
   /** The run ends (before connections close): nothing more is sent; slots still waiting are unsent. */

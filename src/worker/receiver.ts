@@ -19,6 +19,10 @@ import { DeviceArrivals } from './arrivals.js';
 export class Receiver {
   /** Measured deliveries that were not duplicates, cumulative (drain progress). */
   uniqueMeasured = 0;
+  /** Some group publishes without the header: deliveries without one are counted as receivedNoHeader, not foreign. */
+  headerless = false;
+  /** Will topic → will payload of every client with a last will (all threads'), when some group has one. */
+  wills: Map<string, Buffer> | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -40,9 +44,13 @@ export class Receiver {
   onMessage(dev: Device, topic: string, payload: Buffer, arrivedQos: QoS, retained: boolean, meta?: MessageMeta): void {
     const now = this.clock.now();
     const rec = this.recorder;
+    if (this.wills !== null && !retained && this.wills.get(topic)?.equals(payload)) {
+      rec.count('willsReceived', true);
+      return;
+    }
     const h = decodePayload(payload, this.runTag, now);
     if (!h) {
-      rec.count('foreign', true);
+      rec.count(this.headerless ? 'receivedNoHeader' : 'foreign', true);
       return;
     }
     if (h.response) {

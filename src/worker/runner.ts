@@ -1,7 +1,7 @@
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
 import { SessionEnded, type Driver } from '../driver/driver.js';
 import { Connector } from './connector.js';
-import { SubscriptionIndex, type Receivable } from '../metrics/ledger.js';
+import type { Receivable } from '../metrics/ledger.js';
 import { scheduleEvents, scheduleSubscriptions } from './events.js';
 import { RetainedTopics } from './retained.js';
 import { RateProfile } from '../plan/profile.js';
@@ -13,9 +13,12 @@ import type { Phase } from '../metrics/types.js';
 import type { WorkerPlan } from '../plan/plan.js';
 import { TimelineCell, timelineOf } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
-import { groupPublishRate } from '../scenario/model.js';
+import { groupPublishRate, isClosedLoop } from '../scenario/model.js';
 import { Device } from './device.js';
-import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
+import { clientIdOf, compileGroupNames, filtersOf, willTopicOf, willTopics } from './naming.js';
+import { RuleIndex } from './ruleIndex.js';
+import { subscriptionRules } from './subscriptionRules.js';
+import { Gate } from './gate.js';
 import { Pacer } from './pacer.js';
 import { Publisher } from './publisher.js';
 import { Receiver } from './receiver.js';
@@ -38,6 +41,14 @@ export interface RunnerDeps {
 }
 
 const SNAPSHOT_MS = 1000;
+/**
+ * Connection handshakes (TCP + CONNACK + SUBACK) in flight per worker at most: mosquitto's listen backlog
+ * (100), so a connect storm faster than the broker accepts queues here instead of losing SYNs to 1 s
+ * retransmissions (the 1 s / 3 s connect-latency tail of bench figure (e)). Connects past it wait their
+ * turn; their latency counts from the attempt. It caps a worker at 100 ÷ handshake time (a broker 50 ms
+ * away: 2,000 connects/s per worker): a scenario option is the follow-up.
+ */
+const HANDSHAKES_IN_FLIGHT = 100;
 
 /** Everything one worker thread does, free of worker_threads so it can be tested in-process. */
 export class WorkerRunner {
@@ -47,7 +58,9 @@ export class WorkerRunner {
   private readonly connector: Connector;
   private publisher: Publisher | null = null;
   private away: AwayLog | null = null;
+  private index: RuleIndex | null = null;
   private pacer: Pacer | null = null;
+  private readonly handshakes = new Gate(HANDSHAKES_IN_FLIGHT);
   /** Not started until the coordinator's `start`; the recorder, receiver and publisher read this one. */
   private readonly timeline = new TimelineCell();
   private snapshotTimer: unknown = null;
@@ -64,21 +77,31 @@ export class WorkerRunner {
         const i = s.first + k;
         const filters = filtersOf(names, g, i, plan.runId);
         const slot = plan.slotBase[s.groupIndex] + i * filters.length;
-        return new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
+        const dev = new Device(s.groupIndex, g, names, i, plan.clientBase[s.groupIndex] + i, clientIdOf(names, g, i, plan.runId), filters, slot);
+        dev.willTopic = willTopicOf(names, g, i, plan.runId);
+        return dev;
       });
     });
     this.receiver = new Receiver(d.clock, this.recorder, plan.runTag, d.delivered, d.shares, this.timeline);
+    this.receiver.headerless = plan.scenario.groups.some((g) => g.publish?.payload.header === false);
+    this.receiver.wills = willTopics(plan.scenario, plan.runId);
     this.connector = new Connector(d.driver, d.clock, this.recorder, this.receiver, plan.scenario.target, d.receivable, plan.offers);
     this.connector.sessions = d.sessions;
+    this.connector.onAbrupt = (dev) => this.willOwed(dev);
   }
 
   handle(msg: ToWorker): void {
     switch (msg.type) {
-      case 'connect': return void this.connectAll(msg.at);
-      case 'start': return this.start(msg.t0);
-      case 'progress?': return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
-      case 'quiesce': return this.publisher?.stop(this.devices.flat());
-      case 'stop': return void this.stop();
+      case 'connect':
+        return void this.connectAll(msg.at);
+      case 'start':
+        return this.start(msg.t0);
+      case 'progress?':
+        return this.d.send({ type: 'progress', workerIndex: this.d.plan.workerIndex, progress: this.progress() });
+      case 'quiesce':
+        return this.publisher?.stop(this.devices.flat());
+      case 'stop':
+        return void this.stop();
     }
   }
 
@@ -94,7 +117,7 @@ export class WorkerRunner {
       }),
       (si, i) => {
         const dev = this.devices[si][i - plan.slices[si].first];
-        pending.push(this.connector.connect(dev));
+        pending.push(this.handshakes.run(() => this.connector.connect(dev)));
       },
     );
     this.pacer.start();
@@ -115,10 +138,10 @@ export class WorkerRunner {
     // Snapshot ticks follow publishing seconds from here on: row t covers (t-1, t].
     if (this.snapshotTimer !== null) clock.clearTimeout(this.snapshotTimer);
     this.scheduleSnapshots(t0);
-    const index = new SubscriptionIndex(plannedSubscriptions(sc, plan.clientBase, plan.slotBase, plan.runId));
+    const index = (this.index = new RuleIndex(subscriptionRules(sc, plan.slotBase, plan.runId)));
     index.away = this.away = new AwayLog(this.d.sessions, this.recorder);
     const profile = sc.stages ? new RateProfile(sc.stages) : undefined;
-    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish);
+    const publishing = plan.slices.map((s, si) => ({ s, si })).filter(({ s }) => sc.groups[s.groupIndex].publish && !isClosedLoop(sc.groups[s.groupIndex]));
     this.connector.onBack = (dev) => this.publisher?.release(dev);
     this.publisher = new Publisher(clock, this.recorder, index, this.d.receivable, plan.runTag, plan.runId, timeline, this.d.delivered);
     const devices = this.devices.flat();
@@ -131,7 +154,17 @@ export class WorkerRunner {
       clock,
       publishing.map(({ s }) => {
         const g = sc.groups[s.groupIndex];
-        return { groupCount: g.count, first: s.first, count: s.count, rate: groupPublishRate(g), t0, endAt, cycles: Infinity, giveUpAt: timeline.giveUpAt, profile };
+        return {
+          groupCount: g.count,
+          first: s.first,
+          count: s.count,
+          rate: groupPublishRate(g),
+          t0,
+          endAt,
+          cycles: Infinity,
+          giveUpAt: timeline.giveUpAt,
+          profile,
+        };
       }),
       (k, i, seq, due) => {
         const { s, si } = publishing[k];
@@ -141,10 +174,29 @@ export class WorkerRunner {
       (_k, slots) => this.publisher!.missed(slots),
     );
     this.pacer.start();
-    void this.pacer.done.then(() => {
+    void Promise.all([this.pacer.done, this.closedLoop(t0, endAt)]).then(() => {
       if (this.stopping) return;
       this.d.send({ type: 'published', workerIndex: plan.workerIndex });
     });
+  }
+
+  /** Closed-loop devices (rate: max) start filling their windows at t0; resolves when their publishing window ends. */
+  private closedLoop(t0: number, endAt: number): Promise<void> {
+    const sc = this.d.plan.scenario;
+    const devices = this.devices.flat().filter((dev) => isClosedLoop(sc.groups[dev.groupIndex]));
+    if (devices.length === 0) return Promise.resolve();
+    const { clock } = this.d;
+    this.eventTimers.push(clock.setTimeout(() => this.publisher?.startClosedLoop(devices), Math.max(0, t0 - clock.now())));
+    return new Promise((resolve) => this.eventTimers.push(clock.setTimeout(resolve, Math.max(0, endAt - clock.now()))));
+  }
+
+  /** The device's connection ended without DISCONNECT: its will is owed to the subscriptions matching its topic now. */
+  private willOwed(dev: Device): void {
+    const will = dev.group.connect.will;
+    if (!will || dev.willTopic === undefined || !this.index) return;
+    const [e0, e1, e2] = this.index.expectedFor(dev.willTopic, will.qos, this.d.receivable, false);
+    if (e0 > 0) this.recorder.count('willsExpectedQos0', true, e0);
+    if (e1 + e2 > 0) this.recorder.count('willsExpected', true, e1 + e2);
   }
 
   private progress() {
@@ -178,7 +230,10 @@ export class WorkerRunner {
 
   private snapshot() {
     this.away?.resolve(this.d.clock.now(), this.stopping); // deliveries to away sessions whose outcome is known
-    return this.recorder.snapshot(this.d.clock, this.phase(), this.connector.open, this.d.selfCheck());
+    // Polling for a slot keeps the event loop "active" although the thread only waited: not busy.
+    const check = this.d.selfCheck();
+    const spun = this.pacer?.takeSpunMs() ?? 0;
+    return this.recorder.snapshot(this.d.clock, this.phase(), this.connector.open, { ...check, busyMs: Math.max(0, check.busyMs - spun) });
   }
 
   private async stop(): Promise<void> {

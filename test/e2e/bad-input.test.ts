@@ -55,7 +55,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["unknown-key-connect.yaml", ":5:28 groups[0].connect.keepAlive: unknown key (hint: did you mean \"keepalive\"?)"],
   ["unknown-key-group.yaml", ":4:5 groups[0].cuont: unknown key (hint: did you mean \"count\"?)"],
   ["unknown-key-merge.yaml", ":6:5 groups[0][\"<<\"]: unknown key (hint: YAML merge keys (<<: *anchor) are not supported"],
-  ["unknown-key-payload.yaml", ":8:18 groups[0].publish.payload.bytes: unknown key (hint: allowed keys: size, json)"],
+  ["unknown-key-payload.yaml", ":8:18 groups[0].publish.payload.bytes: unknown key (hint: allowed keys: size, json, header, text, base64, hex, file, files)"],
   ["unknown-key-proto.yaml", ":2:1 __proto__: \"__proto__\" cannot be used as a key (hint: __proto__, constructor and prototype are reserved names"],
   ["unknown-key-publish.yaml", ":8:7 groups[0].publish.retian: unknown key (hint: did you mean \"retain\"?)"],
   ["unknown-key-root.yaml", ":2:1 duraton: unknown key (hint: did you mean \"duration\"?)"],
@@ -117,7 +117,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["qos-3.yaml", ":5:50 groups[0].publish.qos: must be 0, 1 or 2"],
   ["qos-negative.yaml", ":6:32 groups[0].subscribe[0].qos: must be 0, 1 or 2"],
   // Payload below the header
-  ["payload-smaller-than-header.yaml", ":8:24 groups[0].publish.payload.size: payload size 15 B is smaller than the 16-byte compact mqbench header (hint: use 16 or more (16-31 B carry the compact header, 32 B and more the full one))"],
+  ["payload-smaller-than-header.yaml", ":8:24 groups[0].publish.payload.size: payload size 15 B is smaller than the 16-byte compact mqbench header (hint: use 16 or more (16-31 B carry the compact header, 32 B and more the full one), or header: false)"],
   ["payload-zero.yaml", ":5:62 groups[0].publish.payload.size: payload size 0 B is smaller than the 16-byte compact mqbench header"],
   // every / rate
   ["rate-and-every.yaml", ":9:7 groups[0].publish.every: set either rate (for the whole group) or every (per client), not both"],
@@ -150,9 +150,9 @@ const EXPECTED: ReadonlyArray<readonly [string, string]> = [
   ["utf16.yaml", ":1:1 this is not a UTF-8 text file (hint: the file looks like UTF-16: save it as UTF-8)"],
   ["whitespace-only.yaml", ":1:1 the scenario file is empty"],
   // Broker target
-  ["mqttversion-3.1.yaml", ":2:24 target.mqttVersion: must be 3.1.1 or 5, got 3.1"],
-  ["mqttversion-4.0.yaml", ":4:16 target.mqttVersion: must be 3.1.1 or 5, got '4.0'"],
-  ["mqttversion-6.yaml", ":2:24 target.mqttVersion: must be 3.1.1 or 5, got 6"],
+  ["mqttversion-3.2.yaml", ":2:24 target.mqttVersion: must be 3.1, 3.1.1 or 5, got 3.2"],
+  ["mqttversion-4.0.yaml", ":4:16 target.mqttVersion: must be 3.1, 3.1.1 or 5, got '4.0'"],
+  ["mqttversion-6.yaml", ":2:24 target.mqttVersion: must be 3.1, 3.1.1 or 5, got 6"],
   ["target-url-garbage.yaml", ":3:8 target.url: expected \"embedded\" or a URL like mqtt://localhost:1883, got 'localhost:1883'"],
   ["target-url-http.yaml", ":2:16 target.url: unsupported URL scheme 'http'"],
   ["target-url-no-host.yaml", ":3:8 target.url: URL 'mqtt://' has no host"],
