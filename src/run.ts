@@ -94,12 +94,12 @@ export function planScenario(scenario: Scenario, deps: RunDeps = {}): RunPlan {
 /**
  * Runs a validated scenario against its target (`target.url` must be a broker URL: start the embedded broker
  * first and put its URL there). Resolves when the run is over, interrupted or failed: a failed run is a
- * result with `status: 'failed'`, not an exception. Throws a UserError for a driver that cannot run it.
+ * result with `status: 'failed'`, not an exception. Throws a UserError for an unknown driver.
  */
 export async function runScenario(scenario: Scenario, deps: RunDeps = {}): Promise<RunResult> {
   const driver = deps.driver ?? DEFAULT_DRIVER;
   if (scenario.target.url === 'embedded') throw new UserError('runScenario needs a broker URL, not "embedded"', ExitCode.usage, 'start one with startEmbeddedBroker() and set target.url to its url');
-  requireDriver(driver, scenario);
+  requireDriver(driver);
   const reporters = deps.reporters ?? [];
   const plan = planScenario(scenario, deps);
   for (const r of reporters) r.onStart?.(plan);

@@ -8,7 +8,7 @@ Examples:
   $ mqbench run scenarios/fanout.yaml --broker mosquitto=mqtt://127.0.0.1:1883 --broker emqx=mqtt://127.0.0.1:1884 --repeat 3 --markdown
                                    # compare: each run's JSON goes to --out (a folder, default results/)
   $ mqbench run scenarios/fanout.yaml --threshold "endToEnd.p99 < 50ms" --threshold "messages.lost == 0"
-  $ mqbench run big.yaml --processes 3 --driver lean   # 3 local processes, one merged results file
+  $ mqbench run big.yaml --processes 3                 # 3 local processes, one merged results file
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-pid $(pgrep -x mosquitto)   # and watch the broker
   $ mqbench run scenarios/fanout.yaml --broker mqtt://127.0.0.1:1883 --broker-metrics http://127.0.0.1:15692/metrics   # RabbitMQ
 

@@ -50,7 +50,7 @@ export async function runOne(io: CliIo, file: string, flags: RunFlags, view: Run
   const scenario = scenarioAsRun(loaded.scenario, { ...flags, broker: flags.brokers[0] });
   // Once per run: not again from each process of `run --processes` (quiet segments; the parent printed them).
   if (view.summary && !(flags.quiet && flags.segment)) printScenarioWarnings(io, loaded, scenario);
-  requireDriver(flags.driver, scenario);
+  requireDriver(flags.driver);
   const prepared = await prepare(io, loaded, scenario, flags);
   const abort = new AbortController();
   const releaseSignals = abortOnSignals(io, abort);

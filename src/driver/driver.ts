@@ -50,7 +50,7 @@ export interface MessageMeta {
   correlationData?: Buffer;
 }
 
-/** MQTT 5 PUBLISH properties (drivers without them refuse scenarios that set them: see registry). */
+/** MQTT 5 PUBLISH properties (both drivers send them; MQTT 3.1.1 has none). */
 export interface PublishProperties {
   messageExpiryInterval?: number;
   contentType?: string;

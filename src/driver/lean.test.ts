@@ -1,6 +1,7 @@
 import { generate, parser as makeParser, type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { leanDriver, parseEndpoint } from './lean.js';
+import { parseEndpoint } from './endpoint.js';
+import { leanDriver } from './lean.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import {
   ASCII_TOPIC_MAX, asciiLength, DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
@@ -88,21 +89,23 @@ describe('lean: words and URLs', () => {
     expect(reasonWords(0x97)).toBe('Quota exceeded');
   });
 
-  it('parses mqtt/mqtts URLs and refuses WebSocket with a pointer to mqttjs', () => {
-    expect(parseEndpoint('mqtt://10.0.0.1')).toEqual({ tls: false, host: '10.0.0.1', port: 1883 });
-    expect(parseEndpoint('mqtts://broker.example:9999')).toEqual({ tls: true, host: 'broker.example', port: 9999 });
+  it('parses mqtt/mqtts/ws/wss URLs into transport, TLS, host, port and credentials', () => {
+    expect(parseEndpoint('mqtt://10.0.0.1')).toEqual({ transport: 'tcp', tls: false, host: '10.0.0.1', port: 1883 });
+    expect(parseEndpoint('mqtts://broker.example:9999')).toEqual({ transport: 'tcp', tls: true, host: 'broker.example', port: 9999 });
     expect(parseEndpoint('mqtts://b')).toMatchObject({ tls: true, port: 8883 });
+    expect(parseEndpoint('tcp://b')).toMatchObject({ transport: 'tcp', tls: false, port: 1883 });
     expect(parseEndpoint('mqtt://[::1]:1884')).toMatchObject({ host: '::1', port: 1884 });
     expect(parseEndpoint('mqtt://u%40x:p%3Aw@h')).toMatchObject({ username: 'u@x', password: 'p:w' });
-    expect(parseEndpoint('ws://h:8080/mqtt')).toBe('the lean driver does not support ws:// — use driver: mqttjs');
-    expect(parseEndpoint('wss://h/mqtt')).toBe('the lean driver does not support wss:// — use driver: mqttjs');
+    expect(parseEndpoint('ws://h:8080/mqtt')).toEqual({ transport: 'ws', tls: false, host: 'h', port: 8080, wsUrl: 'ws://h:8080/mqtt' });
+    expect(parseEndpoint('WSS://u:p@h/mqtt?x=1')).toEqual({ transport: 'ws', tls: true, host: 'h', port: 443, wsUrl: 'wss://h/mqtt?x=1', username: 'u', password: 'p' });
     expect(parseEndpoint('http://h')).toMatch(/unsupported URL scheme/);
+    expect(parseEndpoint('nope')).toBe('not a valid URL: nope');
   });
 
-  it('rejects ws:// with a ConnectFailure', async () => {
+  it('a ws:// broker that refuses the connection is a ConnectFailure with the socket error code', async () => {
     const err = await leanDriver.connect(opts('ws://127.0.0.1:1/mqtt'), noEvents()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectFailure);
-    expect((err as ConnectFailure).reason).toBe('the lean driver does not support ws:// — use driver: mqttjs');
+    expect((err as ConnectFailure).reason).toBe('ECONNREFUSED');
   });
 });
 

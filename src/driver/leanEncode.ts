@@ -23,9 +23,9 @@ export function varIntSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4;
 }
 
-/** Remaining length of a PUBLISH (MQTT 5 adds one byte: an empty property list). */
-export function publishRemaining(topicBytes: number, payloadBytes: number, qos: number, v5: boolean): number {
-  return 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payloadBytes;
+/** Remaining length of a PUBLISH (MQTT 5 adds its property list: one byte when empty). */
+export function publishRemaining(topicBytes: number, payloadBytes: number, qos: number, v5: boolean, propsBytes = 0): number {
+  return 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? varIntSize(propsBytes) + propsBytes : 0) + payloadBytes;
 }
 
 /** Bytes of a whole packet with this remaining length. */
@@ -60,7 +60,8 @@ export function asciiLength(s: string): number {
 
 /**
  * Writes a PUBLISH at `off`; returns the offset after it. `remaining` comes from publishRemaining;
- * `topic` is UTF-8 bytes, or a string for which asciiLength() >= 0.
+ * `topic` is UTF-8 bytes, or a string for which asciiLength() >= 0; `props`: MQTT 5 properties encoded
+ * by encodeProps (null: none).
  */
 // eslint-disable-next-line max-params -- debt: hot path (one PUBLISH frame per call, no object per message), but 9 is past the limit
 export function writePublish(
@@ -73,6 +74,7 @@ export function writePublish(
   retain: boolean,
   id: number,
   v5: boolean,
+  props: Buffer | null = null,
 ): number {
   buf[off++] = PUBLISH | (qos << 1) | (retain ? 1 : 0);
   off = writeVarInt(buf, off, remaining);
@@ -90,7 +92,14 @@ export function writePublish(
     buf[off++] = id >> 8;
     buf[off++] = id & 0xff;
   }
-  if (v5) buf[off++] = 0;
+  if (v5) {
+    if (props === null) buf[off++] = 0;
+    else {
+      off = writeVarInt(buf, off, props.length);
+      buf.set(props, off);
+      off += props.length;
+    }
+  }
   buf.set(payload, off);
   return off + payload.length;
 }

@@ -1,4 +1,5 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { scheduleFlush } from './leanBatch.js';
 import { tcpCounters, WriteLedger } from './writeLedger.js';
 import type { PublishDone } from './driver.js';
 
@@ -26,10 +27,7 @@ export class LeanOutput {
   sentSinceTick = false;
   private closed = false;
 
-  constructor(
-    private readonly sock: Socket,
-    private readonly schedule: (o: LeanOutput) => void,
-  ) {
+  constructor(private readonly sock: Duplex) {
     this.ledger = new WriteLedger(sock);
   }
 
@@ -40,7 +38,7 @@ export class LeanOutput {
     if (b === null) {
       this.buf = Buffer.allocUnsafe(n > this.hint ? n : this.hint);
       this.length = n;
-      this.schedule(this);
+      scheduleFlush(this);
       return 0;
     }
     if (len + n > b.length) {
@@ -91,11 +89,18 @@ export class LeanOutput {
     if (this.closed || s.destroyed || s.writableEnded) return;
     this.hint = len < 64 ? 64 : len > 65536 ? 65536 : len;
     this.submitted += len;
-    const rec = this.ledger.mark(this.submitted);
-    s.write(len === b.length ? b : b.subarray(0, len), this.ledger.onWritten);
-    // Nothing left in Node's buffer: this write is in the kernel already (its callback comes next tick).
-    if (s.writableLength === 0) this.ledger.completedAtOnce(rec);
     this.sentSinceTick = true;
+    const chunk = len === b.length ? b : b.subarray(0, len);
+    const ledger = this.ledger;
+    // Only a write that carries a publish is marked (acks, pings, CONNECT: no callback to wait for).
+    if (!ledger.needsMark()) {
+      s.write(chunk);
+      return;
+    }
+    const rec = ledger.mark(this.submitted);
+    s.write(chunk, ledger.onWritten);
+    // Nothing left in Node's buffer: this write is in the kernel already (its callback comes next tick).
+    if (s.writableLength === 0) ledger.completedAtOnce(rec);
   }
 
   /**

@@ -26,8 +26,11 @@ class Held {
  * PUBLISH bytes with DUP = 1 and the same packet id, or a PUBREL once PUBREC had come (MQTT 3.1.1 and
  * 5, §4.4); otherwise `end` fails them. A connection without a session from the device gets a private one.
  */
+/** The held map of a session that never held anything (replaced on first use; never added to). */
+const NONE = new Map<number, Held>();
+
 export class LeanSession implements OutboundSession {
-  private readonly held = new Map<number, Held>();
+  private held = NONE;
   private nextId = 1;
   private output: LeanOutput | null = null;
 
@@ -51,6 +54,7 @@ export class LeanSession implements OutboundSession {
   }
 
   add(id: number, done: PublishDone, pos: number, frame: Buffer | null): void {
+    if (this.held === NONE) this.held = new Map();
     this.held.set(id, new Held(done, pos, frame));
   }
 

@@ -1,5 +1,5 @@
 import { isIP, connect as netConnect } from 'node:net';
-import { DEFAULT_PORTS } from './probe.js';
+import { parseEndpoint } from './endpoint.js';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import type { ConnectOptions } from './driver.js';
@@ -24,12 +24,12 @@ export function openMqttjsClient(opts: ConnectOptions, options: IClientOptions):
     u.password = '';
     return mqtt.connect(u.toString(), o);
   }
+  const ep = parseEndpoint(opts.url);
+  if (typeof ep === 'string') throw new Error(ep);
+  if (ep.transport !== 'tcp') throw new Error(`a source address needs an mqtt:// or mqtts:// URL, not ${new URL(opts.url).protocol}//`);
+  const { tls, host, port } = ep;
   const u = new URL(opts.url);
-  const scheme = u.protocol.slice(0, -1).toLowerCase();
-  if (scheme !== 'mqtt' && scheme !== 'mqtts') throw new Error(`a source address needs an mqtt:// or mqtts:// URL, not ${scheme}://`);
-  const tls = scheme === 'mqtts';
-  const host = u.hostname.replace(/^\[|\]$/g, '') || 'localhost';
-  const port = u.port ? Number(u.port) : DEFAULT_PORTS[tls ? 'mqtts:' : 'mqtt:'];
+  const scheme = tls ? 'mqtts' : 'mqtt';
   const o: IClientOptions = { ...withUrlCredentials(u, options), protocol: scheme, host, port };
   const build = () =>
     tls

@@ -1,17 +1,17 @@
 import { connect } from 'node:net';
-
-/** The default port of each broker URL scheme (the same ones mqtt.js uses). */
-export const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
+import { DEFAULT_PORTS, hostOf, parseEndpoint } from './endpoint.js';
 
 /**
  * The TCP address behind a broker URL: its host (IPv6 without brackets) and its port, or the scheme's
  * default. A WebSocket path (ws://host/mqtt) and credentials play no part. null when it is not a URL.
  */
 export function probeAddress(url: string): { host: string; port: number } | null {
+  const ep = parseEndpoint(url);
+  if (typeof ep !== 'string') return { host: ep.host, port: ep.port };
+  // Not one a driver takes (another scheme, a bad escape in the credentials): still probe the address.
   try {
     const u = new URL(url);
-    const host = u.hostname.replace(/^\[|\]$/g, '');
-    return { host, port: u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol] ?? 1883 };
+    return { host: hostOf(u), port: u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol] ?? 1883 };
   } catch {
     return null;
   }

@@ -8,6 +8,8 @@ export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const AFTER_PUBLISH_MS = 50;
 /** Per mark: [position it covers up to, 1 if its write completed at once, 1 if it carried a PUBLISH]. */
 const MARK_FIELDS = 3;
+/** The arrays of a ledger that has not needed them yet (never pushed to: replaced on first use). */
+const NONE: never[] = [];
 
 /**
  * Which publishes of one connection reached the kernel, for both drivers. Every publish has a position
@@ -28,24 +30,39 @@ export class WriteLedger {
   writtenPos = 0;
   /** When the last write holding a PUBLISH reached the kernel (performance.now()). */
   lastPublishWrittenAt = -Infinity;
-  private dones: PublishDone[] = [];
-  private donePos: number[] = [];
+  // Allocated on first use (an idle connection's ledger holds none).
+  private dones: PublishDone[] = NONE;
+  private donePos: number[] = NONE;
   private head = 0;
   private lastPublishPos = 0;
   private lastMarkPos = 0;
-  private marks: number[] = [];
+  private marks: number[] = NONE;
   private markHead = 0;
   /** Set once we destroy the socket knowing how far the kernel got: nothing beyond counts as written. */
   private cap = Infinity;
   private closed = false;
-  readonly onWritten = (err?: Error | null): void => this.written(err);
+  private writtenCb: ((err?: Error | null) => void) | null = null;
 
   constructor(private readonly stream: Writable) {}
+
+  /** The write callback of a marked write (one function per ledger, made on first use). */
+  get onWritten(): (err?: Error | null) => void {
+    return (this.writtenCb ??= (err?: Error | null): void => this.written(err));
+  }
+
+  /** Some publish since the last mark: the next write must be marked (a write of acks or pings need not be). */
+  needsMark(): boolean {
+    return this.lastPublishPos > this.lastMarkPos;
+  }
 
   /** A publish at `pos`; a QoS 0 one passes its done, called once it is written. */
   published(qos0Done: PublishDone | null, pos: number): void {
     this.lastPublishPos = pos;
     if (qos0Done !== null) {
+      if (this.dones === NONE) {
+        this.dones = [];
+        this.donePos = [];
+      }
       this.dones.push(qos0Done);
       this.donePos.push(pos);
     }
@@ -53,6 +70,7 @@ export class WriteLedger {
 
   /** The next write carries everything up to `pos`; returns the mark for completedAtOnce(). */
   mark(pos: number): number {
+    if (this.marks === NONE) this.marks = [];
     const rec = this.marks.length;
     this.marks.push(pos, 0, this.lastPublishPos > this.lastMarkPos ? 1 : 0);
     this.lastMarkPos = pos;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../driver/lean.js';
+import { parseEndpoint } from '../driver/endpoint.js';
 import { urlCredentials } from './urlCredentials.js';
 
 describe('urlCredentials', () => {

@@ -6,7 +6,7 @@ import { runYaml } from '../helpers/runScenario.js';
 describe('payload templates and MQTT 5 publish features against mosquitto', () => {
   const mosq = useMosquitto();
 
-  it('JSON payloads with generated fields, message expiry, user properties and topic aliases arrive intact and checked', async () => {
+  it.each(['lean', 'mqttjs'])('%s: JSON payloads with generated fields, message expiry, user properties and topic aliases arrive intact and checked', async (driver) => {
     const runId = `pl${Math.random().toString(16).slice(2, 6)}`;
     // An independent MQTT 5 subscriber looks at what actually crossed the broker.
     const seen: { json: Record<string, unknown>; props: Record<string, unknown> }[] = [];
@@ -30,7 +30,7 @@ groups:
   - name: sink
     count: 1
     subscribe: [ { topic: "pl/{run}/#", qos: 1 } ]
-`, 2, { runId });
+`, 2, { runId, driver });
     await new Promise((r) => setTimeout(r, 300));
     witness.end();
     const m = results.summary.messages;
@@ -79,7 +79,7 @@ groups:
 describe('MQTT 5 request/response against mosquitto', () => {
   const mosq = useMosquitto();
 
-  it('every request is answered on its response topic and the request → response time is measured', async () => {
+  it.each(['lean', 'mqttjs'])('%s: every request is answered on its response topic and the request → response time is measured', async (driver) => {
     const { results } = await runYaml(`
 name: reqresp
 target: { url: "${mosq.url}", mqttVersion: 5 }
@@ -95,7 +95,7 @@ groups:
     count: 10
     respond: true
     subscribe: [ { topic: "req/{run}/{i}", qos: 1 } ]
-`, 2);
+`, 2, { driver });
     const m = results.summary.messages;
     expect(m.sent).toBe(200);
     expect(m.received).toBe(200); // requests reached the responders

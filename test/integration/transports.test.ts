@@ -81,8 +81,8 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
     pki?.remove();
   });
 
-  it('mqtts:// with tls.ca: the server certificate is verified and everything arrives', async () => {
-    const { results } = await runYaml(fanout(`mqtts://127.0.0.1:${port.mqtts}`, `{ ca: "${pki.ca}" }`), 2);
+  it.each(['lean', 'mqttjs'])('%s: mqtts:// with tls.ca: the server certificate is verified and everything arrives', async (driver) => {
+    const { results } = await runYaml(fanout(`mqtts://127.0.0.1:${port.mqtts}`, `{ ca: "${pki.ca}" }`), 2, { driver });
     expectDelivered(results);
   });
 
@@ -99,26 +99,26 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
     expectAllFailed((await runYaml(from('192.0.2.1'), 1, { driver })).results, 'EADDRNOTAVAIL');
   });
 
-  it('ws:// (with a path)', async () => {
-    const { results } = await runYaml(fanout(`ws://127.0.0.1:${port.ws}/mqtt`), 2);
+  it.each(['lean', 'mqttjs'])('%s: ws:// (with a path)', async (driver) => {
+    const { results } = await runYaml(fanout(`ws://127.0.0.1:${port.ws}/mqtt`), 2, { driver });
     expectDelivered(results);
   });
 
-  it('wss:// with tls.ca', async () => {
-    const { results } = await runYaml(fanout(`wss://127.0.0.1:${port.wss}/mqtt`, `{ ca: "${pki.ca}" }`), 2);
+  it.each(['lean', 'mqttjs'])('%s: wss:// with tls.ca', async (driver) => {
+    const { results } = await runYaml(fanout(`wss://127.0.0.1:${port.wss}/mqtt`, `{ ca: "${pki.ca}" }`), 2, { driver });
     expectDelivered(results);
   });
 
-  it('mqtts:// and wss:// without the CA: every connection fails with the certificate error code', async () => {
+  it.each(['lean', 'mqttjs'])('%s: mqtts:// and wss:// without the CA: every connection fails with the certificate error code', async (driver) => {
     // mosquitto sends its CA along with the server certificate, so Node finds a self-signed root it does not trust.
     for (const url of [`mqtts://127.0.0.1:${port.mqtts}`, `wss://127.0.0.1:${port.wss}`]) {
-      const { results } = await runYaml(fanout(url), 1);
+      const { results } = await runYaml(fanout(url), 1, { driver });
       expectAllFailed(results, 'SELF_SIGNED_CERT_IN_CHAIN');
     }
   });
 
-  it('a servername the certificate does not name fails with ERR_TLS_CERT_ALTNAME_INVALID', async () => {
-    const { results } = await runYaml(fanout(`mqtts://127.0.0.1:${port.mqtts}`, `{ ca: "${pki.ca}", servername: broker.example.com }`), 1);
+  it.each(['lean', 'mqttjs'])('%s: a servername the certificate does not name fails with ERR_TLS_CERT_ALTNAME_INVALID', async (driver) => {
+    const { results } = await runYaml(fanout(`mqtts://127.0.0.1:${port.mqtts}`, `{ ca: "${pki.ca}", servername: broker.example.com }`), 1, { driver });
     expectAllFailed(results, 'ERR_TLS_CERT_ALTNAME_INVALID');
   });
 
@@ -127,9 +127,9 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
     expectAllFailed(results, 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
   });
 
-  it('insecure: true without the CA works on mqtts:// and wss://', async () => {
+  it.each(['lean', 'mqttjs'])('%s: insecure: true without the CA works on mqtts:// and wss://', async (driver) => {
     for (const url of [`mqtts://127.0.0.1:${port.mqtts}`, `wss://127.0.0.1:${port.wss}`]) {
-      const { results } = await runYaml(fanout(url, '{ insecure: true }'), 1);
+      const { results } = await runYaml(fanout(url, '{ insecure: true }'), 1, { driver });
       expectDelivered(results);
     }
   });

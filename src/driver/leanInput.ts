@@ -1,0 +1,130 @@
+import { parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
+
+/**
+ * The lean driver's input side. A connection keeps no parser of its own: `splitFrames` cuts its byte
+ * stream into whole MQTT packets (holding at most one partial packet, in a buffer sized to that packet,
+ * only while it is incomplete), the 4-byte acks and PINGRESP are read in place, and every other packet
+ * goes whole through one mqtt-packet parser per protocol level shared by all connections of the thread
+ * (a parser fed whole packets is back in its start state after each one). An idle connection therefore
+ * costs no parser, no buffer list and no listener closures.
+ */
+export interface FrameSink {
+  /** The partial packet being assembled (null when none): `pendLen` bytes of it are filled. */
+  pend: Buffer | null;
+  pendLen: number;
+  readonly protocolVersion: number;
+  /** A PUBACK (0x40), PUBREC (0x50), PUBREL (0x62) or PUBCOMP (0x70) with no reason code; PINGRESP as 0xd0, id 0. */
+  onAck(type: number, id: number): void;
+  onPacket(p: Packet): void;
+}
+
+/** Feeds one chunk read from the socket; returns null, or why the stream is not MQTT (the connection must close). */
+export function splitFrames(s: FrameSink, chunk: Buffer): string | null {
+  let buf = chunk;
+  let off = 0;
+  const pend = s.pend;
+  if (pend !== null) {
+    if (s.pendLen < pend.length) {
+      // The packet's size is known: fill it.
+      const n = Math.min(pend.length - s.pendLen, chunk.length);
+      pend.set(n === chunk.length ? chunk : chunk.subarray(0, n), s.pendLen);
+      s.pendLen += n;
+      if (s.pendLen < pend.length) return null;
+      s.pend = null;
+      s.pendLen = 0;
+      const err = frame(s, pend, 0, pend.length);
+      if (err !== null) return err;
+      off = n;
+    } else {
+      // Only a few header bytes came: join them to this chunk.
+      buf = Buffer.concat([pend, chunk]);
+      s.pend = null;
+      s.pendLen = 0;
+    }
+  }
+  const end = buf.length;
+  while (off < end) {
+    // Fixed header: type byte, then the remaining length (1-4 bytes, 7 bits each).
+    let rem = 0;
+    let mul = 1;
+    let k = off + 1;
+    let complete = false;
+    while (k < end && k <= off + 4) {
+      const b = buf[k++];
+      rem += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) {
+        complete = true;
+        break;
+      }
+      mul *= 128;
+    }
+    if (!complete) {
+      if (k > off + 4) return 'protocol error: invalid remaining length';
+      s.pend = Buffer.from(buf.subarray(off, end));
+      s.pendLen = end - off;
+      return null;
+    }
+    const total = k - off + rem;
+    if (off + total > end) {
+      const p = Buffer.allocUnsafe(total);
+      p.set(buf.subarray(off, end), 0);
+      s.pend = p;
+      s.pendLen = end - off;
+      return null;
+    }
+    const err = frame(s, buf, off, off + total);
+    if (err !== null) return err;
+    off += total;
+  }
+  return null;
+}
+
+/** One whole packet at buf[start, end). */
+function frame(s: FrameSink, buf: Buffer, start: number, end: number): string | null {
+  const type = buf[start];
+  if (end - start === 4 && buf[start + 1] === 2 && (type === 0x40 || type === 0x50 || type === 0x62 || type === 0x70)) {
+    s.onAck(type, (buf[start + 2] << 8) | buf[start + 3]);
+    return null;
+  }
+  if (type === 0xd0 && end - start === 2) {
+    s.onAck(0xd0, 0);
+    return null;
+  }
+  return decode(s, buf.subarray(start, end));
+}
+
+interface Shared {
+  parser: Parser;
+  sink: FrameSink | null;
+  error: Error | null;
+}
+
+const shared = new Map<number, Shared>();
+
+function sharedParser(version: number): Shared {
+  const ready = shared.get(version);
+  if (ready !== undefined && ready.sink === null) return ready;
+  const sh: Shared = { parser: makeParser({ protocolVersion: version }), sink: null, error: null };
+  sh.parser.on('packet', (p: Packet) => sh.sink!.onPacket(p));
+  sh.parser.on('error', (err: Error) => void (sh.error ??= err));
+  // A parser busy further up the stack (a packet handler that fed another one) is not shared: a fresh one.
+  if (ready === undefined) shared.set(version, sh);
+  return sh;
+}
+
+function decode(s: FrameSink, packet: Buffer): string | null {
+  const sh = sharedParser(s.protocolVersion);
+  sh.sink = s;
+  sh.error = null;
+  let ok = false;
+  try {
+    sh.parser.parse(packet);
+    ok = true;
+  } finally {
+    sh.sink = null;
+    // A handler that threw left the parser mid-packet: the next packet gets a fresh one.
+    if (!ok && shared.get(s.protocolVersion) === sh) shared.delete(s.protocolVersion);
+  }
+  const err = sh.error as Error | null; // set by the parser's 'error' listener during parse()
+  return err === null ? null : `protocol error: ${err.message}`;
+}
