@@ -8,6 +8,9 @@
  * lookup by sample name finds all the same.
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import type { LabelMatch, Selector } from '../scenario/promMetricSpec.js';
+
+export { parseSelector, type LabelMatch, type Selector } from '../scenario/promMetricSpec.js';
 
 export interface Series {
   labels: Record<string, string>;
@@ -20,13 +23,8 @@ export interface MetricIndex {
   types: Map<string, string>;
 }
 
-export type LabelMatch = { label: string; op: '=' | '!='; value: string };
 
 /** `metric{label="value",other!="x"}`: a sample name and label matchers (all must hold). */
-export interface Selector {
-  name: string;
-  matchers: LabelMatch[];
-}
 
 export function indexExposition(text: string): MetricIndex {
   const series = new Map<string, Series[]>();
@@ -61,26 +59,4 @@ export function select(index: MetricIndex, sel: Selector): Series[] {
 export function selectSum(index: MetricIndex, sel: Selector): number | null {
   const picked = select(index, sel);
   return picked.length === 0 ? null : picked.reduce((a, s) => a + s.value, 0);
-}
-
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
-
-/** Parses `name` or `name{a="b",c!="d"}`; throws an Error that says what is wrong. */
-export function parseSelector(text: string): Selector {
-  const t = text.trim();
-  const brace = t.indexOf('{');
-  const name = brace < 0 ? t : t.slice(0, brace).trim();
-  if (!NAME.test(name)) throw new Error(`"${text}": "${name}" is not a Prometheus metric name`);
-  if (brace < 0) return { name, matchers: [] };
-  if (!t.endsWith('}')) throw new Error(`"${text}": the label list must end with "}"`);
-  const body = t.slice(brace + 1, -1).trim();
-  const matchers: LabelMatch[] = [];
-  // Split on commas outside quotes.
-  for (const part of body === '' ? [] : body.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
-    const m = MATCHER.exec(part);
-    if (!m) throw new Error(`"${text}": cannot read the label matcher "${part.trim()}" (write label="value" or label!="value")`);
-    matchers.push({ label: m[1], op: m[2] as '=' | '!=', value: m[3].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)) });
-  }
-  return { name, matchers };
 }

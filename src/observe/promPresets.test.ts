@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { indexExposition } from './promParse.js';
-import { applyCustom, parseCustomMetric, PRESETS } from './promPresets.js';
+import { applyCustom, parseCustomMetric, PRESET_NAMES, PRESETS } from './promPresets.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/observe/${name}`, import.meta.url), 'utf8');
 
@@ -100,5 +100,11 @@ describe('custom metrics', () => {
     expect(got.gauges.rssBytes).toBe(3072);
     expect(got.extra).toEqual({ depth: 12 });
     expect(got.extraCounters).toEqual({ dropped: 9 });
+  });
+});
+
+describe('preset names', () => {
+  it('the names the scenario accepts (scenario/promMetricSpec.ts) are exactly the presets this folder knows', () => {
+    expect([...PRESET_NAMES].sort()).toEqual(Object.keys(PRESETS).sort());
   });
 });

@@ -12,6 +12,9 @@
  */
 import type { CounterName, CounterValues, GaugeName, Gauges, Reading } from './types.js';
 import { parseSelector, select, selectSum, type MetricIndex, type Selector } from './promParse.js';
+import type { CustomMetric } from '../scenario/promMetricSpec.js';
+
+export { parseCustomMetric, PRESET_NAMES, type CustomMetric } from '../scenario/promMetricSpec.js';
 
 export type Extracted = Omit<Reading, 'atMs'>;
 
@@ -130,36 +133,9 @@ export const PRESETS: Record<string, Preset> = {
   },
 };
 
-export const PRESET_NAMES = Object.keys(PRESETS);
 
 const GAUGE_FIELDS: readonly string[] = ['rssBytes', 'threads', 'fds', 'connections', 'maxThreadCpuCores', 'maxThreadDemandCores', 'heapBytes', 'heapMaxBytes', 'hostCpus', 'hostCpuPercent', 'hostMemUsedBytes', 'hostMemTotalBytes'] satisfies GaugeName[];
 const COUNTER_FIELDS: readonly string[] = ['cpuSeconds', 'messagesReceived', 'messagesSent', 'bytesReceived', 'bytesSent', 'packetsReceived', 'packetsSent', 'diskReadBytes', 'diskWriteBytes', 'hostCpuBusySeconds', 'observerDeliveries'] satisfies CounterName[];
-
-/** `field=selector[*k|/k]`: a known field (e.g. cpuSeconds, rssBytes) or any other name (kept under `extra`). */
-export interface CustomMetric {
-  field: string;
-  selector: Selector;
-  scale: number;
-}
-
-/** Parses one custom metric spec; throws an Error that says what is wrong and what is expected. */
-export function parseCustomMetric(spec: string): CustomMetric {
-  const eq = spec.indexOf('=');
-  const field = eq < 0 ? '' : spec.slice(0, eq).trim();
-  if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(field)) {
-    throw new Error(`custom metric "${spec}": write name=metric{labels}, e.g. cpuSeconds=process_cpu_seconds_total or queueDepth=my_queue_messages{queue="a"}`);
-  }
-  let rest = spec.slice(eq + 1).trim();
-  let scale = 1;
-  const unit = /\s*([*/])\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)$/.exec(rest);
-  if (unit) {
-    const k = Number(unit[2]);
-    if (k === 0) throw new Error(`custom metric "${spec}": cannot scale by 0`);
-    scale = unit[1] === '*' ? k : 1 / k;
-    rest = rest.slice(0, unit.index);
-  }
-  return { field, selector: parseSelector(rest), scale };
-}
 
 /**
  * Adds custom metrics to what a preset extracted (a custom field of the same name wins). A known gauge or

@@ -14,7 +14,7 @@ describe('observeRequest', () => {
     ['a named preset and custom metrics', undefined, { brokerMetrics: 'http://h:1/m', brokerMetricsPreset: 'process', brokerMetric: ['q=queue_depth'] }, null, { prometheus: { url: 'http://h:1/m', preset: 'process', metrics: ['q=queue_depth'] } }],
     ['the scenario\'s prometheus and sys', { prometheus: { url: 'http://h:1/m', metrics: ['a=b'] }, sys: true }, {}, null, { prometheus: { url: 'http://h:1/m', metrics: ['a=b'] }, sys: true }],
   ] as const)('%s', (_, spec, flags, embedded, want) => {
-    expect(observeRequest(spec, { ...flags } as never, embedded)).toEqual(want);
+    expect(observeRequest(spec as never, { ...flags } as never, embedded)).toEqual(want);
   });
 
   it.each([

@@ -7,7 +7,7 @@
 import type { Results } from '../metrics/types.js';
 import type { AvgMax } from '../observe/types.js';
 import { fmtBytes } from './brokerFigures.js';
-import type { CompareRow } from './compareRows.js';
+import type { CompareRow } from './compareRow.js';
 import { fmtInt } from './format.js';
 
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);

@@ -3,7 +3,7 @@
  * (`pid`), a Prometheus endpoint (`prometheus: { url, preset, metrics }`) and/or its `$SYS` topics (`sys`).
  * Plain parsers like fieldParsers.ts (each returns the value or throws UnitError) and the mapping's shape.
  */
-import { parseCustomMetric, PRESET_NAMES } from '../observe/promPresets.js';
+import { parseCustomMetric, PRESET_NAMES } from './promMetricSpec.js';
 import { field } from './decode.js';
 import { list, mapping } from './decodeMappings.js';
 import { bool, fail, integer, required, text, type Parse } from './fieldParsers.js';
