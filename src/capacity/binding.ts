@@ -101,6 +101,11 @@ export function bindingResource(steps: StepObservation[], o: { unit: string; bro
     if (steps.length === 0) return { resource: 'no step passed', text: 'no step ran', notes };
     return { resource: 'none (ceiling)', text: 'the SLO held at every step: the broker\'s limit is above the highest load tried', notes };
   }
+  return resourceAt(judged, name, at, caveat, notes);
+}
+
+/** What ran out at the step judged (the lowest failing one, or a saturated one whose broker thread was at its limit). */
+function resourceAt(judged: StepObservation, name: string, at: (load: number) => string, caveat: string, notes: string[]): Binding {
   const t = judged.busiestThread;
   const d = judged.busiestDemand;
   if (t && cpuBound(judged)) {

@@ -11,7 +11,7 @@
  *   and is optional there (EMQX's vm_statistics collector).
  */
 import type { CounterName, CounterValues, GaugeName, Gauges, Reading } from './types.js';
-import { parseSelector, select, selectSum, type MetricIndex, type Selector } from './promParse.js';
+import { select, selectSum, type MetricIndex, type Selector } from './promParse.js';
 import type { CustomMetric } from '../scenario/promMetricSpec.js';
 
 export { parseCustomMetric, PRESET_NAMES, type CustomMetric } from '../scenario/promMetricSpec.js';

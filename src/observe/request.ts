@@ -48,6 +48,15 @@ export function observeRequest(spec: ObserveSpec | undefined, flags: ObserveFlag
     out.pid = embedded.pid;
     out.tid = embedded.pid;
   }
+  const prometheus = prometheusRequest(spec, flags);
+  if (prometheus) out.prometheus = prometheus;
+  const sys = sysRequest(spec, flags, embedded);
+  if (sys !== undefined) out.sys = sys;
+  return Object.keys(out).length === 0 ? null : out;
+}
+
+/** The Prometheus source: flags win over the scenario; a preset guessed from the URL when none is named. */
+function prometheusRequest(spec: ObserveSpec | undefined, flags: ObserveFlags): ObserveRequest['prometheus'] {
   const url = flags.brokerMetrics ?? spec?.prometheus?.url;
   if (url !== undefined) {
     const fromSpec = flags.brokerMetrics === undefined ? spec?.prometheus : undefined;
@@ -56,18 +65,20 @@ export function observeRequest(spec: ObserveSpec | undefined, flags: ObserveFlag
     if (preset === undefined && !metrics?.length) {
       throw new UserError(`--broker-metrics: which metrics should be read from ${url.replace(/\/\/[^@/]*@/, '//')}?`, ExitCode.usage, `add --broker-metrics-preset (${PRESET_NAMES.join(', ')}) or --broker-metric name=metric`);
     }
-    out.prometheus = { url, ...(preset !== undefined ? { preset } : {}), ...(metrics?.length ? { metrics: [...metrics] } : {}) };
-  } else if (flags.brokerMetricsPreset !== undefined || flags.brokerMetric?.length) {
+    return { url, ...(preset !== undefined ? { preset } : {}), ...(metrics?.length ? { metrics: [...metrics] } : {}) };
+  }
+  if (flags.brokerMetricsPreset !== undefined || flags.brokerMetric?.length) {
     throw new UserError('--broker-metrics-preset and --broker-metric need --broker-metrics <url>', ExitCode.usage, 'e.g. --broker-metrics http://127.0.0.1:15692/metrics --broker-metrics-preset rabbitmq');
   }
+  return undefined;
+}
+
+/** `$SYS`: on, or 'auto' (when the broker is a mosquitto) for a watched pid; undefined: off. */
+function sysRequest(spec: ObserveSpec | undefined, flags: ObserveFlags, embedded: { pid: number } | null): ObserveRequest['sys'] {
   const sys = flags.brokerSys ?? spec?.sys;
   if (sys === true && embedded) throw new UserError('--broker-sys: the embedded broker publishes no $SYS topics', ExitCode.usage, 'drop --broker-sys (the embedded broker is observed through mqbench\'s own process)');
-  if (sys !== undefined) {
-    if (sys) out.sys = true;
-  } else if (flags.brokerPid !== undefined || spec?.pid !== undefined) {
-    out.sys = 'auto';
-  }
-  return Object.keys(out).length === 0 ? null : out;
+  if (sys !== undefined) return sys ? true : undefined;
+  return flags.brokerPid !== undefined || spec?.pid !== undefined ? 'auto' : undefined;
 }
 
 /** The broker-watching flags of a command's parsed options (commander's record, values already converted). */

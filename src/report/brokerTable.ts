@@ -6,7 +6,7 @@
  */
 import Table from 'cli-table3';
 import type { Results } from '../metrics/types.js';
-import type { AvgMax, BrokerResults, IntervalField } from '../observe/types.js';
+import type { BrokerResults, IntervalField } from '../observe/types.js';
 import type { Paint } from './ansi.js';
 import { fmtBytes } from './brokerFigures.js';
 import { fmtInt } from './format.js';
@@ -45,7 +45,7 @@ function resourcesTable(b: BrokerResults, paint: Paint): string {
   const res = b.resources;
   const table = new Table({ head: ['broker', 'avg', 'max'].map((h) => paint.cyan(h)), colAligns: ['left', 'right', 'right'], style: { head: [], border: [], compact: true } });
   for (const [field, label, show] of ROWS) {
-    const v = res[field] as AvgMax | undefined;
+    const v = res[field];
     if (v) table.push([label, show(v.avg, res), show(v.max, res)]);
   }
   // mosquitto's own one-minute load averages ($SYS load/…/1min) repeat the per-second rates, slowly: results only.

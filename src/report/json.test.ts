@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeResults } from './fixture.test-helper.js';
+
+/** A results file as untyped JSON, to be edited into a malformed one. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test writes wrong types on purpose
+type EditableJson = Record<string, any>;
 import { defaultResultsPath, readResultsFile, writeResultsFile } from './json.js';
 
 let dir: string;
@@ -65,7 +69,7 @@ describe('readResultsFile', () => {
 
   it('names the file and the field of a malformed results file (exit 2), instead of failing later in a reader', async () => {
     const path = join(dir, 'edited.json');
-    const cases: [(r: Record<string, any>) => void, RegExp][] = [
+    const cases: [(r: EditableJson) => void, RegExp][] = [
       [(r) => { r.summary.messages.sent = '12'; }, /edited\.json is not a valid mqbench results file: field summary\.messages\.sent must be a number, found a string \("12"\)/],
       [(r) => { delete r.summary.latencyMs.endToEnd; }, /field summary\.latencyMs\.endToEnd is missing \(it must be an object\)/],
       [(r) => { r.intervals[1].received = null; }, /field intervals\[1\]\.received must be a number, found null/],
@@ -74,7 +78,7 @@ describe('readResultsFile', () => {
       [(r) => { r.status = 'done'; }, /field status must be one of "complete", "partial", "failed", found a string \("done"\)/],
     ];
     for (const [edit, message] of cases) {
-      const r = JSON.parse(JSON.stringify(makeResults())) as Record<string, any>;
+      const r = JSON.parse(JSON.stringify(makeResults())) as EditableJson;
       edit(r);
       await writeFile(path, JSON.stringify(r));
       const err = await readResultsFile(path).then(() => null, (e: unknown) => e as { message: string; exitCode: number });
@@ -85,7 +89,7 @@ describe('readResultsFile', () => {
 
   it('reads files that lack fields added after schemaVersion 1 began, and keeps fields it does not know', async () => {
     const path = join(dir, 'old.json');
-    const r = JSON.parse(JSON.stringify(makeResults())) as Record<string, any>;
+    const r = JSON.parse(JSON.stringify(makeResults())) as EditableJson;
     delete r.summary.latencyMs.reconnect;
     delete r.summary.latencyMs.requestResponse;
     delete r.summary.byQos;

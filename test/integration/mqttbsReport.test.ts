@@ -41,7 +41,7 @@ groups:
     const { broker } = brokerResults(o, { measured: { fromT: ts[0], toT: ts[ts.length - 1] }, mqbench: { sent: m.sent, received: m.received } });
     expect(m).toMatchObject({ sent: 3000, received: 3000, lost: 0 });
 
-    const md = renderMqttbsReport([{ label: 'mosquitto', results: { ...results, broker } as typeof results }], { generatedAt: new Date() });
+    const md = renderMqttbsReport([{ label: 'mosquitto', results: { ...results, broker } }], { generatedAt: new Date() });
     const row = md.split('\n').find((l) => l.startsWith('| **mosquitto** |'))!;
     const cells = row.split(' | ').map((c) => c.replace(/^\| |\s\|$/g, ''));
     const r = broker.resources;
