@@ -19,8 +19,11 @@ function scenarioFor(c) {
   switch (c.mode) {
     case 'qos0':
     case 'qos1':
-      return [...head,
-        `warmup: ${sec(c.warmupMs)}`, `duration: ${sec(c.durationMs)}`, 'drain: 2s',
+      return [
+        ...head,
+        `warmup: ${sec(c.warmupMs)}`,
+        `duration: ${sec(c.durationMs)}`,
+        'drain: 2s',
         'groups:',
         '  - name: pub',
         `    count: ${c.clients}`,
@@ -34,8 +37,11 @@ function scenarioFor(c) {
     case 'idle':
       // A run ends when nothing is left to publish, so one extra client ticks once a second (QoS 0, no
       // subscriber) to hold the idle connections open for `duration`.
-      return [...head,
-        'warmup: 0s', `duration: ${sec(c.holdMs)}`, 'drain: 0s',
+      return [
+        ...head,
+        'warmup: 0s',
+        `duration: ${sec(c.holdMs)}`,
+        'drain: 0s',
         'groups:',
         '  - name: idle',
         `    count: ${c.connections}`,
@@ -46,8 +52,11 @@ function scenarioFor(c) {
         '    publish: { topic: "bench/{run}/tick", qos: 0, rate: 1/s, payload: { size: 32 } }',
       ].join('\n');
     case 'latency':
-      return [...head,
-        `warmup: ${sec(c.warmupMs)}`, `duration: ${sec(c.durationMs)}`, 'drain: 3s',
+      return [
+        ...head,
+        `warmup: ${sec(c.warmupMs)}`,
+        `duration: ${sec(c.durationMs)}`,
+        'drain: 3s',
         'groups:',
         '  - name: sub',
         `    count: ${c.subscribers}`,
@@ -79,22 +88,35 @@ async function main() {
   const cpuTotalSec = cpuSeconds() - cpu0;
   const wallSec = (now() - t0) / 1000;
   sampler.stop();
-  if (cfg.debug) for (const x of sampler.samples) console.error(((x.t - t0) / 1000).toFixed(2), (x.cpu).toFixed(2), (x.rss / 1e6).toFixed(1));
+  if (cfg.debug) for (const x of sampler.samples) console.error(((x.t - t0) / 1000).toFixed(2), x.cpu.toFixed(2), (x.rss / 1e6).toFixed(1));
   const s = results.summary;
   const base = {
-    driver: cfg.driver, status: results.status, statusReason: results.statusReason ?? null,
-    workers: results.generator.workers, saturated: results.generator.saturated, saturatedReason: results.generator.saturatedReason ?? null,
-    cpuTotalSec, wallSec, yaml,
+    driver: cfg.driver,
+    status: results.status,
+    statusReason: results.statusReason ?? null,
+    workers: results.generator.workers,
+    saturated: results.generator.saturated,
+    saturatedReason: results.generator.saturatedReason ?? null,
+    cpuTotalSec,
+    wallSec,
+    yaml,
   };
   if (cfg.mode === 'qos0' || cfg.mode === 'qos1') {
     // CPU over the measured window only (interpolated from the sampler), per message sent in that window.
     const cpuSec = sampler.cpuAt(timeline.measureEnd) - sampler.cpuAt(timeline.measureFrom);
     const inWindow = s.throughput.sentPerSec * results.durationSec;
     return {
-      ...base, windowSec: results.durationSec,
-      sent: s.messages.sent, sentPerSec: s.throughput.sentPerSec, acked: s.messages.acked,
-      sentInWindow: Math.round(inWindow), cpuSec, cpuPer100k: (cpuSec * 100_000) / Math.max(1, inWindow),
-      lateSends: s.messages.lateSends, missedSends: s.messages.missedSends, publishErrors: s.messages.publishErrors,
+      ...base,
+      windowSec: results.durationSec,
+      sent: s.messages.sent,
+      sentPerSec: s.throughput.sentPerSec,
+      acked: s.messages.acked,
+      sentInWindow: Math.round(inWindow),
+      cpuSec,
+      cpuPer100k: (cpuSec * 100_000) / Math.max(1, inWindow),
+      lateSends: s.messages.lateSends,
+      missedSends: s.messages.missedSends,
+      publishErrors: s.messages.publishErrors,
       publishAckMs: s.latencyMs.publishAck,
     };
   }
@@ -114,19 +136,33 @@ async function main() {
     const halfRow = results.intervals.find((row) => row.phase === 'connect' && row.connections >= half);
     const firstHalfSec = phaseOk && halfRow ? (timeline.publishStart + halfRow.t * 1000 - connectAt) / 1000 : null;
     return {
-      ...base, connections: cfg.connections, succeeded, failed: s.connections.failed, errors: s.connections.errors,
-      connectLatencyCount: s.latencyMs.connect.count, connectMs: s.latencyMs.connect,
-      connectPhaseSec: phaseSec, connectsPerSec: phaseSec ? s.latencyMs.connect.count / phaseSec : null,
-      firstHalfSec, firstHalfPerSec: firstHalfSec ? half / firstHalfSec : null,
+      ...base,
+      connections: cfg.connections,
+      succeeded,
+      failed: s.connections.failed,
+      errors: s.connections.errors,
+      connectLatencyCount: s.latencyMs.connect.count,
+      connectMs: s.latencyMs.connect,
+      connectPhaseSec: phaseSec,
+      connectsPerSec: phaseSec ? s.latencyMs.connect.count / phaseSec : null,
+      firstHalfSec,
+      firstHalfPerSec: firstHalfSec ? half / firstHalfSec : null,
       cpuConnectSec: phaseOk ? sampler.cpuAt(connectedAt) - sampler.cpuAt(connectAt) : null,
-      rssBefore, rssAfter, rssPerConnBytes: rssBefore !== null ? (rssAfter - rssBefore) / Math.max(1, succeeded) : null,
+      rssBefore,
+      rssAfter,
+      rssPerConnBytes: rssBefore !== null ? (rssAfter - rssBefore) / Math.max(1, succeeded) : null,
       rssPeak: Math.max(...sampler.samples.map((x) => x.rss)),
     };
   }
   return {
-    ...base, sent: s.messages.sent, received: s.messages.received, lost: s.messages.lost, duplicated: s.messages.duplicated,
+    ...base,
+    sent: s.messages.sent,
+    received: s.messages.received,
+    lost: s.messages.lost,
+    duplicated: s.messages.duplicated,
     lateSends: s.messages.lateSends,
-    endToEnd: s.latencyMs.endToEnd, endToEndUncorrected: s.latencyMs.endToEndUncorrected,
+    endToEnd: s.latencyMs.endToEnd,
+    endToEndUncorrected: s.latencyMs.endToEndUncorrected,
   };
 }
 

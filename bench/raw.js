@@ -21,19 +21,22 @@ function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
     const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true });
     const client = { sock, onPacket };
     let connected = false;
-    sock.on('data', packetSplitter((type, flags, buf, start, end) => {
-      if (!connected) {
-        if (type === TYPE.CONNACK && buf[start + 1] === 0) {
-          connected = true;
-          resolve(client);
-        } else {
-          reject(new Error(`CONNACK refused (type ${type}, code ${buf[start + 1]})`));
-          sock.destroy();
+    sock.on(
+      'data',
+      packetSplitter((type, flags, buf, start, end) => {
+        if (!connected) {
+          if (type === TYPE.CONNACK && buf[start + 1] === 0) {
+            connected = true;
+            resolve(client);
+          } else {
+            reject(new Error(`CONNACK refused (type ${type}, code ${buf[start + 1]})`));
+            sock.destroy();
+          }
+          return;
         }
-        return;
-      }
-      client.onPacket(type, flags, buf, start, end);
-    }));
+        client.onPacket(type, flags, buf, start, end);
+      }),
+    );
     sock.once('error', (err) => (connected ? undefined : reject(err)));
     sock.on('error', () => {});
     sock.write(connectFrame(clientId, keepaliveSec));
@@ -41,12 +44,17 @@ function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
 }
 
 function closeAll(clients) {
-  return Promise.all(clients.map((c) => new Promise((resolve) => {
-    if (c.sock.destroyed) return resolve();
-    const t = setTimeout(() => (c.sock.destroy(), resolve()), 2000);
-    c.sock.once('close', () => (clearTimeout(t), resolve()));
-    c.sock.end(DISCONNECT);
-  })));
+  return Promise.all(
+    clients.map(
+      (c) =>
+        new Promise((resolve) => {
+          if (c.sock.destroyed) return resolve();
+          const t = setTimeout(() => (c.sock.destroy(), resolve()), 2000);
+          c.sock.once('close', () => (clearTimeout(t), resolve()));
+          c.sock.end(DISCONNECT);
+        }),
+    ),
+  );
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -71,7 +79,15 @@ async function measureWindow(cfg, counters, stop) {
   stop();
   const sec = (b.t - a.t) / 1000;
   const sent = b.sent - a.sent;
-  return { windowSec: sec, sent, sentPerSec: sent / sec, acked: b.acked - a.acked, ackedPerSec: (b.acked - a.acked) / sec, cpuSec: b.cpu - a.cpu, cpuPer100k: ((b.cpu - a.cpu) * 100_000) / Math.max(1, sent) };
+  return {
+    windowSec: sec,
+    sent,
+    sentPerSec: sent / sec,
+    acked: b.acked - a.acked,
+    ackedPerSec: (b.acked - a.acked) / sec,
+    cpuSec: b.cpu - a.cpu,
+    cpuPer100k: ((b.cpu - a.cpu) * 100_000) / Math.max(1, sent),
+  };
 }
 
 async function qos0() {
@@ -95,7 +111,11 @@ async function qos0() {
     else c.sock.once('drain', () => pump(c, frame));
   };
   clients.forEach((c, i) => pump(c, frames[i]));
-  const r = await measureWindow(cfg, () => ({ sent, acked: 0 }), () => (running = false));
+  const r = await measureWindow(
+    cfg,
+    () => ({ sent, acked: 0 }),
+    () => (running = false),
+  );
   r.cpuTotalSec = cpuSeconds() - cpu0;
   await closeAll(clients);
   return r;
@@ -135,7 +155,11 @@ async function qos1() {
   };
   const cpu0 = cpuSeconds();
   states.forEach(fill);
-  const r = await measureWindow(cfg, () => ({ sent, acked }), () => (running = false));
+  const r = await measureWindow(
+    cfg,
+    () => ({ sent, acked }),
+    () => (running = false),
+  );
   r.cpuTotalSec = cpuSeconds() - cpu0;
   await sleep(200);
   await closeAll(clients);
@@ -163,16 +187,21 @@ async function idle() {
     const launch = () => {
       while (pending < limit && i < cfg.connections) {
         pending++;
-        openClient(cfg.port, `raw-${tag}-${i++}`, 60).then((c) => {
-          if (clients.push(c) === half) tHalf = now();
-        }, (err) => {
-          failed++;
-          errors[err.code ?? err.message] = (errors[err.code ?? err.message] ?? 0) + 1;
-        }).finally(() => {
-          pending--;
-          if (++done === cfg.connections) resolve();
-          else launch();
-        });
+        openClient(cfg.port, `raw-${tag}-${i++}`, 60)
+          .then(
+            (c) => {
+              if (clients.push(c) === half) tHalf = now();
+            },
+            (err) => {
+              failed++;
+              errors[err.code ?? err.message] = (errors[err.code ?? err.message] ?? 0) + 1;
+            },
+          )
+          .finally(() => {
+            pending--;
+            if (++done === cfg.connections) resolve();
+            else launch();
+          });
       }
     };
     launch();
@@ -186,10 +215,19 @@ async function idle() {
   await closeAll(clients);
   const sec = (t1 - t0) / 1000;
   return {
-    connections: cfg.connections, succeeded: clients.length, failed, errors, openAfterHold: open,
-    connectPhaseSec: sec, connectsPerSec: clients.length / sec, cpuConnectSec: cpuConnect,
-    firstHalfSec: tHalf === null ? null : (tHalf - t0) / 1000, firstHalfPerSec: tHalf === null ? null : half / ((tHalf - t0) / 1000),
-    rssBefore, rssAfter, rssPerConnBytes: (rssAfter - rssBefore) / Math.max(1, clients.length),
+    connections: cfg.connections,
+    succeeded: clients.length,
+    failed,
+    errors,
+    openAfterHold: open,
+    connectPhaseSec: sec,
+    connectsPerSec: clients.length / sec,
+    cpuConnectSec: cpuConnect,
+    firstHalfSec: tHalf === null ? null : (tHalf - t0) / 1000,
+    firstHalfPerSec: tHalf === null ? null : half / ((tHalf - t0) / 1000),
+    rssBefore,
+    rssAfter,
+    rssPerConnBytes: (rssAfter - rssBefore) / Math.max(1, clients.length),
     rssPeak: Math.max(...sampler.samples.map((s) => s.rss)),
   };
 }
@@ -211,12 +249,17 @@ async function latency() {
   let measureFrom = Infinity;
   let measureEnd = Infinity;
   const subs = await Promise.all(Array.from({ length: cfg.subscribers }, (_, i) => openClient(cfg.port, `raw-${tag}-sub-${i}`, 60)));
-  await Promise.all(subs.map((c, i) => new Promise((resolve, reject) => {
-    c.onPacket = (type, flags, buf, start) => {
-      if (type === TYPE.SUBACK) return buf[start + 2] === 1 ? resolve() : reject(new Error(`SUBACK ${buf[start + 2]}`));
-    };
-    c.sock.write(subscribeFrame(1, `bench/${tag}/lat/${i}`, 1));
-  })));
+  await Promise.all(
+    subs.map(
+      (c, i) =>
+        new Promise((resolve, reject) => {
+          c.onPacket = (type, flags, buf, start) => {
+            if (type === TYPE.SUBACK) return buf[start + 2] === 1 ? resolve() : reject(new Error(`SUBACK ${buf[start + 2]}`));
+          };
+          c.sock.write(subscribeFrame(1, `bench/${tag}/lat/${i}`, 1));
+        }),
+    ),
+  );
   for (const c of subs) {
     c.onPacket = (type, flags, buf, start, end) => {
       if (type !== TYPE.PUBLISH) return;
@@ -286,8 +329,12 @@ async function latency() {
   while ((inflight > 0 || received < sent) && now() < drainUntil) await sleep(20);
   await closeAll([pub, ...subs]);
   return {
-    sent, acked, received, measured: corrected.length,
-    endToEnd: latencySummary(corrected), endToEndUncorrected: latencySummary(uncorrected),
+    sent,
+    acked,
+    received,
+    measured: corrected.length,
+    endToEnd: latencySummary(corrected),
+    endToEndUncorrected: latencySummary(uncorrected),
   };
 }
 

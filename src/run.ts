@@ -98,19 +98,30 @@ export function planScenario(scenario: Scenario, deps: RunDeps = {}): RunPlan {
  */
 export async function runScenario(scenario: Scenario, deps: RunDeps = {}): Promise<RunResult> {
   const driver = deps.driver ?? DEFAULT_DRIVER;
-  if (scenario.target.url === 'embedded') throw new UserError('runScenario needs a broker URL, not "embedded"', ExitCode.usage, 'start one with startEmbeddedBroker() and set target.url to its url');
+  if (scenario.target.url === 'embedded')
+    throw new UserError('runScenario needs a broker URL, not "embedded"', ExitCode.usage, 'start one with startEmbeddedBroker() and set target.url to its url');
   requireDriver(driver);
   const reporters = deps.reporters ?? [];
   const plan = planScenario(scenario, deps);
   for (const r of reporters) r.onStart?.(plan);
   const clock = deps.clock ?? systemClock;
-  const watcher = deps.observe && plan.segment.count <= 1 ? await startRunObserver(deps.observe, { target: scenario.target, driver: driverByName(DEFAULT_DRIVER), clock }) : null;
+  const watcher =
+    deps.observe && plan.segment.count <= 1
+      ? await startRunObserver(deps.observe, { target: scenario.target, driver: driverByName(DEFAULT_DRIVER), clock })
+      : null;
   let outcome;
   try {
     outcome = await runPlan({
-      plan, driver, clock, signal: deps.signal, workerEntry: deps.workerEntry,
-      startAt: deps.startAt, startGate: deps.startGate,
-      onInterval: (view: IntervalView) => { for (const r of reporters) r.onInterval?.(view); },
+      plan,
+      driver,
+      clock,
+      signal: deps.signal,
+      workerEntry: deps.workerEntry,
+      startAt: deps.startAt,
+      startGate: deps.startGate,
+      onInterval: (view: IntervalView) => {
+        for (const r of reporters) r.onInterval?.(view);
+      },
     });
   } catch (err) {
     await watcher?.stop();

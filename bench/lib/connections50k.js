@@ -67,11 +67,26 @@ export async function runConnections50k(opts, build) {
   const dir = mkdtempSync(join(tmpdir(), 'mqbench-c50k-'));
   try {
     for (let i = 0; i < cfg.brokers; i++) brokers.push(await startMosquitto());
-    const yaml = scenarioYaml(cfg, brokers.map((b) => b.url));
+    const yaml = scenarioYaml(
+      cfg,
+      brokers.map((b) => b.url),
+    );
     writeFileSync(join(dir, 'scenario.yaml'), yaml);
     const base = brokers.map((b) => fdCount(b.pid) ?? 0);
     const out = join(dir, 'merged.json');
-    const args = ['run', 'scenario.yaml', '--processes', String(cfg.processes), '--driver', cfg.driver, '--workers', String(cfg.workersPerProcess), '--out', 'merged.json', '--quiet'];
+    const args = [
+      'run',
+      'scenario.yaml',
+      '--processes',
+      String(cfg.processes),
+      '--driver',
+      cfg.driver,
+      '--workers',
+      String(cfg.workersPerProcess),
+      '--out',
+      'merged.json',
+      '--quiet',
+    ];
     const loadAvgStart = loadavg();
     const run = startCli(build.distDir, args, { cwd: dir, timeoutMs: 240_000 });
     const samples = [];
@@ -101,7 +116,20 @@ export async function runConnections50k(opts, build) {
       return { ok: false, error: `no merged result (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''}): ${tail(r.stderr)}`, cfg };
     }
     const result = summarize(cfg, merged, samples, gens, r);
-    return { ok: merged.status === 'complete', ...(merged.status === 'complete' ? {} : { error: `mqbench run ${merged.status}: ${merged.statusReason}` }), cfg, yaml, command: `mqbench ${args.join(' ')}`, preflight: pre, brokerOpenFiles, loadAvgStart, loadAvgEnd: loadavg(), result, exitCode: r.code, stderrTail: tail(r.stderr, 12) };
+    return {
+      ok: merged.status === 'complete',
+      ...(merged.status === 'complete' ? {} : { error: `mqbench run ${merged.status}: ${merged.statusReason}` }),
+      cfg,
+      yaml,
+      command: `mqbench ${args.join(' ')}`,
+      preflight: pre,
+      brokerOpenFiles,
+      loadAvgStart,
+      loadAvgEnd: loadavg(),
+      result,
+      exitCode: r.code,
+      stderrTail: tail(r.stderr, 12),
+    };
   } finally {
     await Promise.all(brokers.map((b) => b.stop()));
     rmSync(dir, { recursive: true, force: true });

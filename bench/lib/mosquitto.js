@@ -44,17 +44,20 @@ export async function startMosquitto() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'mqbench-bench-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [
-    `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
-    'set_tcp_nodelay true',
-    'max_queued_messages 1000000',
-    'max_connections -1',
-    'persistence false',
-    'log_dest stderr',
-    'log_type error',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'set_tcp_nodelay true',
+      'max_queued_messages 1000000',
+      'max_connections -1',
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      '',
+    ].join('\n'),
+  );
   // Raise the soft open-files limit to the hard one (20,000 here) in the shell, then become mosquitto.
   const proc = spawn('/bin/sh', ['-c', `ulimit -n ${OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" -c "$1"`, MOSQUITTO_BIN, conf], {
     stdio: ['ignore', 'ignore', 'pipe'],

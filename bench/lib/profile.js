@@ -69,22 +69,49 @@ export function summarizeProfiles(files, top = 12) {
     idle += threadIdle;
   }
   const pct = (us) => (busy > 0 ? (100 * us) / busy : 0);
-  const functions = [...byFn.values()].sort((a, b) => b.us - a.us).slice(0, top).map((e) => ({ fn: e.fn, where: e.where, module: e.module, selfPercent: pct(e.us) }));
+  const functions = [...byFn.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, top)
+    .map((e) => ({ fn: e.fn, where: e.where, module: e.module, selfPercent: pct(e.us) }));
   const modules = [...byModule.entries()].sort((a, b) => b[1] - a[1]).map(([module, us]) => ({ module, selfPercent: pct(us) }));
   const categories = [...byCategory.entries()].sort((a, b) => b[1] - a[1]).map(([category, us]) => ({ category, selfPercent: pct(us) }));
   return { busySec: busy / 1e6, idleSec: idle / 1e6, threads, functions, modules, categories };
 }
 
-const SOCKET_IO = new Set(['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'writevGeneric', 'writeGeneric', 'handleWriteReq', 'onStreamRead', 'readStart', 'shutdown', 'close']);
+const SOCKET_IO = new Set([
+  'writev',
+  'writeBuffer',
+  'writeUtf8String',
+  'writeLatin1String',
+  'writevGeneric',
+  'writeGeneric',
+  'handleWriteReq',
+  'onStreamRead',
+  'readStart',
+  'shutdown',
+  'close',
+]);
 const STARTUP = new Set(['wrapSafe', 'compileSourceTextModule', 'compileForInternalLoader', 'compileFunction', 'readFileSync', 'moduleStrategy']);
-const CLIENT_MODULES = new Set(['mqtt', 'mqtt-packet', 'bl', 'debug', 'rfdc', 'readable-stream', 'mqbench driver', 'process-nextick-args', 'duplexify', 'end-of-stream']);
+const CLIENT_MODULES = new Set([
+  'mqtt',
+  'mqtt-packet',
+  'bl',
+  'debug',
+  'rfdc',
+  'readable-stream',
+  'mqbench driver',
+  'process-nextick-args',
+  'duplexify',
+  'end-of-stream',
+]);
 
 /** A coarse, mechanical label for where a function's self time belongs. */
 export function categoryOf(fn, module, where = '') {
   if (fn === '(garbage collector)') return 'garbage collection';
   if (fn === 'internalConnect') return 'connect() system call';
   if (SOCKET_IO.has(fn)) return 'socket I/O (write/read system calls)';
-  if (STARTUP.has(fn) || module === 'zod' || module === 'yaml' || /^node:internal\/(modules|bootstrap)\//.test(where)) return 'start-up (loading, compiling, scenario parsing)';
+  if (STARTUP.has(fn) || module === 'zod' || module === 'yaml' || /^node:internal\/(modules|bootstrap)\//.test(where))
+    return 'start-up (loading, compiling, scenario parsing)';
   if (CLIENT_MODULES.has(module)) return 'MQTT client code';
   if (module === 'hdr-histogram-js' || module === 'pako' || module === 'base64-js') return 'HDR histograms (record, encode)';
   if (module.startsWith('mqbench')) return 'mqbench (pacer, publisher, recorder, coordinator)';
@@ -94,7 +121,10 @@ export function categoryOf(fn, module, where = '') {
 
 /** One line, generated from the figures: where the busy time went, by category, and the hottest function. */
 export function readingOf(summary) {
-  const parts = summary.categories.filter((c) => c.selfPercent >= 5).slice(0, 4).map((c) => `${c.category} ${c.selfPercent.toFixed(0)}%`);
+  const parts = summary.categories
+    .filter((c) => c.selfPercent >= 5)
+    .slice(0, 4)
+    .map((c) => `${c.category} ${c.selfPercent.toFixed(0)}%`);
   const top = summary.functions[0];
   return `Busy time goes to ${parts.join(', ') || 'nothing above 5%'}; the hottest single function is \`${top?.fn ?? '?'}\` (${top?.module ?? '?'}, ${top ? top.selfPercent.toFixed(1) : '?'}% self).`;
 }

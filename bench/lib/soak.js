@@ -68,7 +68,7 @@ export async function runSoak(opts, build, driver) {
     // Connected: the broker holds every client (idle + tick), or give up after 3 minutes.
     const want = cfg.connections + 1;
     const deadline = Date.now() + 180_000;
-    while (!exited && ((fdCount(broker.pid) ?? base) - base < want) && Date.now() < deadline) await sleep(250);
+    while (!exited && (fdCount(broker.pid) ?? base) - base < want && Date.now() < deadline) await sleep(250);
     const connectedAt = Date.now();
     const samples = [];
     if (!exited && Date.now() < deadline) {
@@ -87,8 +87,23 @@ export async function runSoak(opts, build, driver) {
     } catch {
       // reported below
     }
-    const record = { cfg, yaml, command: `mqbench ${args.join(' ')}`, loadAvgStart, loadAvgEnd: loadavg(), exitCode: r.code, wallSec: r.wallSec, samples, stderrTail: tail(r.stderr, 12) };
-    if (samples.length < 2) return { ok: false, error: `too few samples (${samples.length}): connections not all up, or the run ended early (exit ${r.code ?? r.signal}): ${tail(r.stderr, 4)}`, ...record };
+    const record = {
+      cfg,
+      yaml,
+      command: `mqbench ${args.join(' ')}`,
+      loadAvgStart,
+      loadAvgEnd: loadavg(),
+      exitCode: r.code,
+      wallSec: r.wallSec,
+      samples,
+      stderrTail: tail(r.stderr, 12),
+    };
+    if (samples.length < 2)
+      return {
+        ok: false,
+        error: `too few samples (${samples.length}): connections not all up, or the run ended early (exit ${r.code ?? r.signal}): ${tail(r.stderr, 4)}`,
+        ...record,
+      };
     return { ok: true, ...record, result: verdict(cfg, samples, results) };
   } finally {
     await broker.stop();
@@ -122,6 +137,8 @@ function verdict(cfg, samples, results) {
     pass: rssGrowthPercent < cfg.rssGrowthLimitPercent && fdGrowth <= 0,
     status: results?.status ?? null,
     statusReason: results?.statusReason ?? null,
-    connections: s ? { succeeded: s.connections.succeeded, failed: s.connections.failed, lost: s.connections.lost, reconnected: s.connections.reconnected } : null,
+    connections: s
+      ? { succeeded: s.connections.succeeded, failed: s.connections.failed, lost: s.connections.lost, reconnected: s.connections.reconnected }
+      : null,
   };
 }

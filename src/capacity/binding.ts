@@ -40,7 +40,8 @@ export interface StepObservation {
   fdLimit?: number;
 }
 
-export type BindingResource = 'cpu (thread)' | 'cpu (host)' | 'file descriptors' | 'generator' | 'none (ceiling)' | 'not exhausted' | 'not observed' | 'no step passed';
+export type BindingResource =
+  'cpu (thread)' | 'cpu (host)' | 'file descriptors' | 'generator' | 'none (ceiling)' | 'not exhausted' | 'not observed' | 'no step passed';
 
 export interface Binding {
   resource: BindingResource;
@@ -65,7 +66,10 @@ export function memoryAcrossSteps(steps: StepObservation[]): string | null {
   const pts = steps.filter((s) => !s.saturated && s.rssBytes !== undefined && s.connections > 0);
   const xs = pts.map((s) => s.connections);
   if (pts.length < 2 || Math.max(...xs) === Math.min(...xs)) return null;
-  const fit = linearFit(xs, pts.map((s) => s.rssBytes!.max));
+  const fit = linearFit(
+    xs,
+    pts.map((s) => s.rssBytes!.max),
+  );
   if (!fit) return null;
   return `RSS grew ${fmtBytes(fit.slope)} per connection (${pts.length} steps, ${fmtInt(Math.min(...xs))} → ${fmtInt(Math.max(...xs))} connections, R² ${fit.r2.toFixed(2)})`;
 }
@@ -92,14 +96,19 @@ export function bindingResource(steps: StepObservation[], o: { unit: string; bro
     // limit at that very step — direct evidence that the broker, too, had run out of CPU there.
     if (!cpuBound(saturated)) {
       const below = judged ? `, below the first SLO failure at ${at(judged.load)}` : '';
-      return { resource: 'generator', text: `the generator saturated first (at ${at(saturated.load)}${below}): this is not the broker's limit`, notes, atLoad: saturated.load };
+      return {
+        resource: 'generator',
+        text: `the generator saturated first (at ${at(saturated.load)}${below}): this is not the broker's limit`,
+        notes,
+        atLoad: saturated.load,
+      };
     }
     judged = saturated;
     caveat = ` (the generator saturated there too: take the load as approximate)`;
   }
   if (!judged) {
     if (steps.length === 0) return { resource: 'no step passed', text: 'no step ran', notes };
-    return { resource: 'none (ceiling)', text: 'the SLO held at every step: the broker\'s limit is above the highest load tried', notes };
+    return { resource: 'none (ceiling)', text: "the SLO held at every step: the broker's limit is above the highest load tried", notes };
   }
   return resourceAt(judged, name, at, caveat, notes);
 }
@@ -118,14 +127,36 @@ function resourceAt(judged: StepObservation, name: string, at: (load: number) =>
   }
   const h = judged.percentOfHost;
   if (h && h.max >= HOST_SATURATED_PERCENT) {
-    return { resource: 'cpu (host)', text: `${name} at ${judged.cores ? `${c2(judged.cores.max)} cores = ` : ''}${Math.round(h.max)} % of its host at ${at(judged.load)}: CPU-bound (the whole host)`, notes, atLoad: judged.load };
+    return {
+      resource: 'cpu (host)',
+      text: `${name} at ${judged.cores ? `${c2(judged.cores.max)} cores = ` : ''}${Math.round(h.max)} % of its host at ${at(judged.load)}: CPU-bound (the whole host)`,
+      notes,
+      atLoad: judged.load,
+    };
   }
   if (judged.fds && judged.fdLimit && judged.fds.max >= FDS_SATURATED_SHARE * judged.fdLimit) {
-    return { resource: 'file descriptors', text: `${name} had ${fmtInt(judged.fds.max)} files open of its limit ${fmtInt(judged.fdLimit)} at ${at(judged.load)}: file-descriptor-bound`, notes, atLoad: judged.load };
+    return {
+      resource: 'file descriptors',
+      text: `${name} had ${fmtInt(judged.fds.max)} files open of its limit ${fmtInt(judged.fdLimit)} at ${at(judged.load)}: file-descriptor-bound`,
+      notes,
+      atLoad: judged.load,
+    };
   }
   if (!judged.cores && !t && !h) {
-    return { resource: 'not observed', text: `the SLO broke at ${at(judged.load)}; the broker's resources were not observed, so what ran out is not known (add --broker-pid or --broker-metrics)`, notes, atLoad: judged.load };
+    return {
+      resource: 'not observed',
+      text: `the SLO broke at ${at(judged.load)}; the broker's resources were not observed, so what ran out is not known (add --broker-pid or --broker-metrics)`,
+      notes,
+      atLoad: judged.load,
+    };
   }
-  const cpu = [judged.cores ? `${c2(judged.cores.max)} cores` : '', t ? `busiest thread ${c2(t.max)} cores` : '', h ? `${Math.round(h.max)} % of the host` : ''].filter(Boolean).join(', ');
-  return { resource: 'not exhausted', text: `the SLO broke at ${at(judged.load)} with CPU to spare (${cpu}): not CPU-bound; see latency and back-pressure`, notes, atLoad: judged.load };
+  const cpu = [judged.cores ? `${c2(judged.cores.max)} cores` : '', t ? `busiest thread ${c2(t.max)} cores` : '', h ? `${Math.round(h.max)} % of the host` : '']
+    .filter(Boolean)
+    .join(', ');
+  return {
+    resource: 'not exhausted',
+    text: `the SLO broke at ${at(judged.load)} with CPU to spare (${cpu}): not CPU-bound; see latency and back-pressure`,
+    notes,
+    atLoad: judged.load,
+  };
 }

@@ -11,16 +11,43 @@ const MiB = 2 ** 20;
 /** A message-rate capacity result: 41,000 msg/s published, each delivered once, 16-CPU mosquitto at one core. */
 function rate(o: Partial<CapacityFacts> = {}): CapacityFacts {
   return {
-    label: 'rate.json', searched: 'msg/s', maxLoad: 41_000, reason: 'the SLO breaks between 41,000 and 45,000', slo: ['endToEnd.p99<50ms'],
-    passed: [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 41_000], generatorSaturated: false, atCeiling: false,
-    deliveriesPerMessage: 1, payloadBytes: [256], qos: [1], connections: 1_010,
-    broker: { cores: { avg: 0.9, max: 0.99 }, percentOfHost: { avg: 5.6, max: 6.2 }, busiestThread: { avg: 0.9, max: 0.99 }, hostCpus: 16, sources: [], notes: [] },
+    label: 'rate.json',
+    searched: 'msg/s',
+    maxLoad: 41_000,
+    reason: 'the SLO breaks between 41,000 and 45,000',
+    slo: ['endToEnd.p99<50ms'],
+    passed: [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 41_000],
+    generatorSaturated: false,
+    atCeiling: false,
+    deliveriesPerMessage: 1,
+    payloadBytes: [256],
+    qos: [1],
+    connections: 1_010,
+    broker: {
+      cores: { avg: 0.9, max: 0.99 },
+      percentOfHost: { avg: 5.6, max: 6.2 },
+      busiestThread: { avg: 0.9, max: 0.99 },
+      hostCpus: 16,
+      sources: [],
+      notes: [],
+    },
     ...o,
   };
 }
 
 function conns(o: Partial<CapacityFacts> = {}): CapacityFacts {
-  return { ...rate(), label: 'conn.json', searched: 'connections', maxLoad: 50_000, passed: [10_000, 20_000, 40_000, 50_000], deliveriesPerMessage: 0, payloadBytes: [], qos: [], connections: 50_000, ...o };
+  return {
+    ...rate(),
+    label: 'conn.json',
+    searched: 'connections',
+    maxLoad: 50_000,
+    passed: [10_000, 20_000, 40_000, 50_000],
+    deliveriesPerMessage: 0,
+    payloadBytes: [],
+    qos: [],
+    connections: 50_000,
+    ...o,
+  };
 }
 
 const MEMORY = { bytesPerConnection: 5_000, interceptBytes: 100 * MiB, fromConnections: 0, toConnections: 50_000, r2: 0.998 };
@@ -50,7 +77,9 @@ describe('node count per resource', () => {
     expect(l.capacity).toBeCloseTo(capacity, 6);
     expect(l.usable).toBeCloseTo(usable, 6);
     expect(l.nodes).toBe(nodes);
-    expect(l.model.at(-1)).toBe(`nodes = ⌈${resource === 'messages' ? '200,000' : '1,000,010'} / ${Number.isInteger(usable) ? usable.toLocaleString('en-US') : usable.toFixed(2)}⌉ = ${nodes}`);
+    expect(l.model.at(-1)).toBe(
+      `nodes = ⌈${resource === 'messages' ? '200,000' : '1,000,010'} / ${Number.isInteger(usable) ? usable.toLocaleString('en-US') : usable.toFixed(2)}⌉ = ${nodes}`,
+    );
   });
 
   it('an exact multiple needs exactly that many nodes (no floating-point extra node)', () => {
@@ -61,19 +90,23 @@ describe('node count per resource', () => {
 
   it('the most nodes any resource needs is the answer, and that resource binds', () => {
     const p = projectFleet(fleet, [rate(), conns()], { headroom: 0.3, nodeFds: 1_048_576 });
-    expect(p.limits.map((l) => [l.resource, l.nodes])).toEqual([['messages', 4], ['connections', 29], ['file descriptors', 2]]);
+    expect(p.limits.map((l) => [l.resource, l.nodes])).toEqual([
+      ['messages', 4],
+      ['connections', 29],
+      ['file descriptors', 2],
+    ]);
     expect(p.nodes).toBe(29);
     expect(p.binding?.resource).toBe('connections');
   });
 
-  it('memory below the broker\'s own baseline leaves nothing usable: no node count', () => {
+  it("memory below the broker's own baseline leaves nothing usable: no node count", () => {
     const p = projectFleet(fleet, [rate({ memory: MEMORY })], { headroom: 0.3, nodeMemoryBytes: 128 * MiB });
     expect(p.limits.find((l) => l.resource === 'memory')!.nodes).toBe(Infinity);
     expect(p.nodes).toBeNull();
     expect(p.confidence).toBe('low');
   });
 
-  it('without any capacity result for the fleet\'s resources there is no node count', () => {
+  it("without any capacity result for the fleet's resources there is no node count", () => {
     const p = projectFleet(fleet, [], { headroom: 0.3 });
     expect(p.nodes).toBeNull();
     expect(p.checks.filter((c) => c.severe).map((c) => c.text.split(':')[0])).toEqual(['message rate', 'connections']);
@@ -83,11 +116,27 @@ describe('node count per resource', () => {
 describe('what ran out at the message limit', () => {
   it.each([
     ['a single-threaded broker at one core', {}, 'CPU: the busiest broker thread at 0.99 cores (one core is all a single thread can use)'],
-    ['a multi-threaded broker at 95 % of its host', { broker: { cores: { avg: 14, max: 15.2 }, percentOfHost: { avg: 88, max: 95 }, busiestThread: { avg: 0.6, max: 0.7 }, sources: [], notes: [] } }, 'CPU: 95 % of the broker\'s host'],
-    ['CPU to spare', { broker: { cores: { avg: 2, max: 2.1 }, percentOfHost: { avg: 12, max: 13 }, sources: [], notes: [] } }, 'the SLO (endToEnd.p99<50ms) broke first; CPU was not exhausted (2.10 cores, 13 % of the host)'],
-    ['no observation', { broker: undefined }, 'the SLO (endToEnd.p99<50ms) broke; the broker\'s CPU was not observed, so what ran out is not known'],
-    ['the generator saturated, broker not observed', { generatorSaturated: true, broker: undefined }, 'the generator saturated first: the broker\'s limit is higher than measured'],
-    ['the generator saturated with the broker\'s thread at a full core: CPU', { generatorSaturated: true }, 'CPU: the busiest broker thread at 0.99 cores (one core is all a single thread can use)'],
+    [
+      'a multi-threaded broker at 95 % of its host',
+      { broker: { cores: { avg: 14, max: 15.2 }, percentOfHost: { avg: 88, max: 95 }, busiestThread: { avg: 0.6, max: 0.7 }, sources: [], notes: [] } },
+      "CPU: 95 % of the broker's host",
+    ],
+    [
+      'CPU to spare',
+      { broker: { cores: { avg: 2, max: 2.1 }, percentOfHost: { avg: 12, max: 13 }, sources: [], notes: [] } },
+      'the SLO (endToEnd.p99<50ms) broke first; CPU was not exhausted (2.10 cores, 13 % of the host)',
+    ],
+    ['no observation', { broker: undefined }, "the SLO (endToEnd.p99<50ms) broke; the broker's CPU was not observed, so what ran out is not known"],
+    [
+      'the generator saturated, broker not observed',
+      { generatorSaturated: true, broker: undefined },
+      "the generator saturated first: the broker's limit is higher than measured",
+    ],
+    [
+      "the generator saturated with the broker's thread at a full core: CPU",
+      { generatorSaturated: true },
+      'CPU: the busiest broker thread at 0.99 cores (one core is all a single thread can use)',
+    ],
   ] as const)('%s', (_what, o, text) => {
     expect(messageCause(rate(o as Partial<CapacityFacts>))).toBe(text);
   });
@@ -119,10 +168,26 @@ describe('confidence', () => {
   });
 });
 
-describe('messageCause with a capacity search\'s own verdict', () => {
+describe("messageCause with a capacity search's own verdict", () => {
   it('takes the binding resource the capacity command named at the knee', async () => {
     const { messageCause } = await import('./fleet.js');
-    const facts = { label: 'm', searched: 'msg/s', maxLoad: 19, reason: '', slo: ['endToEnd.p99<300ms'], passed: [19], generatorSaturated: false, atCeiling: false, deliveriesPerMessage: 1, payloadBytes: [64], qos: [0], connections: 2, binding: 'mosquitto at 0.99 cores (single-threaded) at 20 msg/s: CPU-bound' } as const;
-    expect(messageCause({ ...facts, payloadBytes: [64], qos: [0], passed: [19], slo: ['endToEnd.p99<300ms'] })).toBe('mosquitto at 0.99 cores (single-threaded) at 20 msg/s: CPU-bound');
+    const facts = {
+      label: 'm',
+      searched: 'msg/s',
+      maxLoad: 19,
+      reason: '',
+      slo: ['endToEnd.p99<300ms'],
+      passed: [19],
+      generatorSaturated: false,
+      atCeiling: false,
+      deliveriesPerMessage: 1,
+      payloadBytes: [64],
+      qos: [0],
+      connections: 2,
+      binding: 'mosquitto at 0.99 cores (single-threaded) at 20 msg/s: CPU-bound',
+    } as const;
+    expect(messageCause({ ...facts, payloadBytes: [64], qos: [0], passed: [19], slo: ['endToEnd.p99<300ms'] })).toBe(
+      'mosquitto at 0.99 cores (single-threaded) at 20 msg/s: CPU-bound',
+    );
   });
 });

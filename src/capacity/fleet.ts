@@ -73,16 +73,31 @@ export function messageCause(f: CapacityFacts): string {
   // Direct evidence that the broker ran out comes first; else what stopped the search.
   if (thread !== undefined && thread >= 0.9) return `CPU: the busiest broker thread at ${thread.toFixed(2)} cores (one core is all a single thread can use)`;
   if (b?.percentOfHost && b.percentOfHost.max >= 90) return `CPU: ${b.percentOfHost.max.toFixed(0)} % of the broker's host`;
-  if (f.generatorSaturated) return 'the generator saturated first: the broker\'s limit is higher than measured';
-  if (f.atCeiling) return 'the search stopped at its ceiling with the SLO still holding: the broker\'s limit is higher than measured';
-  if (b?.cores) return `the SLO (${f.slo.join(', ')}) broke first; CPU was not exhausted (${b.cores.max.toFixed(2)} cores${b.percentOfHost ? `, ${b.percentOfHost.max.toFixed(0)} % of the host` : ''}${thread !== undefined ? `, busiest thread ${thread.toFixed(2)} cores` : ''})`;
+  if (f.generatorSaturated) return "the generator saturated first: the broker's limit is higher than measured";
+  if (f.atCeiling) return "the search stopped at its ceiling with the SLO still holding: the broker's limit is higher than measured";
+  if (b?.cores)
+    return `the SLO (${f.slo.join(', ')}) broke first; CPU was not exhausted (${b.cores.max.toFixed(2)} cores${b.percentOfHost ? `, ${b.percentOfHost.max.toFixed(0)} % of the host` : ''}${thread !== undefined ? `, busiest thread ${thread.toFixed(2)} cores` : ''})`;
   return `the SLO (${f.slo.join(', ')}) broke; the broker's CPU was not observed, so what ran out is not known`;
 }
 
-function limit(resource: Resource, unit: string, capacity: number, usable: number, need: number, model: string[], extra: Pick<ResourceLimit, 'lowerBound' | 'cause' | 'from'>): ResourceLimit {
+function limit(
+  resource: Resource,
+  unit: string,
+  capacity: number,
+  usable: number,
+  need: number,
+  model: string[],
+  extra: Pick<ResourceLimit, 'lowerBound' | 'cause' | 'from'>,
+): ResourceLimit {
   const nodes = usable > 0 ? Math.max(1, Math.ceil(need / usable)) : Infinity;
   return {
-    resource, unit, capacity, usable, need, nodes, ...extra,
+    resource,
+    unit,
+    capacity,
+    usable,
+    need,
+    nodes,
+    ...extra,
     model: [...model, `nodes = ⌈${n2(need)} / ${n2(usable)}⌉ = ${nodes === Infinity ? '∞ (nothing usable)' : nodes}`],
   };
 }
@@ -106,40 +121,84 @@ function lowest(facts: CapacityFacts[], value: (f: CapacityFacts) => number | nu
 export function resourceLimits(demand: Demand, facts: CapacityFacts[], o: PlanOptions): ResourceLimit[] {
   const h = o.headroom;
   const out: ResourceLimit[] = [];
-  const msg = lowest(facts.filter((f) => f.searched === 'msg/s'), (f) => (f.maxLoad === null ? null : f.maxLoad * (1 + f.deliveriesPerMessage)));
+  const msg = lowest(
+    facts.filter((f) => f.searched === 'msg/s'),
+    (f) => (f.maxLoad === null ? null : f.maxLoad * (1 + f.deliveriesPerMessage)),
+  );
   if (msg) {
     const { f, v } = msg;
     const [usable, line] = kept(v, h, 'msg/s');
-    out.push(limit('messages', 'msg/s in + out', v, usable, demand.throughPerSec, [
-      `fleet: ${n2(demand.publishPerSec)} msg/s in + ${n2(demand.deliveriesPerSec)} out = ${n2(demand.throughPerSec)} msg/s through the broker`,
-      `one node: ${n2(f.maxLoad!)} msg/s published within the SLO × (1 + ${n2(f.deliveriesPerMessage)} deliveries per message in that run) = ${n2(v)} msg/s`,
-      line,
-    ], { lowerBound: f.generatorSaturated || f.atCeiling, cause: messageCause(f), from: f.label }));
+    out.push(
+      limit(
+        'messages',
+        'msg/s in + out',
+        v,
+        usable,
+        demand.throughPerSec,
+        [
+          `fleet: ${n2(demand.publishPerSec)} msg/s in + ${n2(demand.deliveriesPerSec)} out = ${n2(demand.throughPerSec)} msg/s through the broker`,
+          `one node: ${n2(f.maxLoad!)} msg/s published within the SLO × (1 + ${n2(f.deliveriesPerMessage)} deliveries per message in that run) = ${n2(v)} msg/s`,
+          line,
+        ],
+        { lowerBound: f.generatorSaturated || f.atCeiling, cause: messageCause(f), from: f.label },
+      ),
+    );
   }
-  const conn = lowest(facts.filter((f) => f.searched === 'connections'), (f) => f.maxLoad);
+  const conn = lowest(
+    facts.filter((f) => f.searched === 'connections'),
+    (f) => f.maxLoad,
+  );
   if (conn) {
     const [usable, line] = kept(conn.v, h, 'connections');
-    out.push(limit('connections', 'connections', conn.v, usable, demand.connections, [
-      `fleet: ${n2(demand.connections)} connections; one node: ${n2(conn.v)} connections within the SLO (${conn.f.slo.join(', ')})`,
-      line,
-    ], { lowerBound: conn.f.generatorSaturated || conn.f.atCeiling, cause: conn.f.atCeiling ? 'the search stopped at its ceiling: the limit is higher' : 'the connection SLO broke', from: conn.f.label }));
+    out.push(
+      limit(
+        'connections',
+        'connections',
+        conn.v,
+        usable,
+        demand.connections,
+        [`fleet: ${n2(demand.connections)} connections; one node: ${n2(conn.v)} connections within the SLO (${conn.f.slo.join(', ')})`, line],
+        {
+          lowerBound: conn.f.generatorSaturated || conn.f.atCeiling,
+          cause: conn.f.atCeiling ? 'the search stopped at its ceiling: the limit is higher' : 'the connection SLO broke',
+          from: conn.f.label,
+        },
+      ),
+    );
   }
   const mem = lowest(facts, (f) => f.memory?.bytesPerConnection ?? null);
   if (mem && o.nodeMemoryBytes !== undefined) {
     const m = mem.f.memory!;
     const per = (bytes: number) => Math.max(0, Math.floor((bytes - m.interceptBytes) / m.bytesPerConnection));
     const usable = per(o.nodeMemoryBytes * (1 - h));
-    out.push(limit('memory', 'connections', per(o.nodeMemoryBytes), usable, demand.connections, [
-      `fleet: ${n2(demand.connections)} connections; one node: (${n2(o.nodeMemoryBytes)} B of memory − ${n2(Math.round(m.interceptBytes))} B at no connection) / ${n2(Math.round(m.bytesPerConnection))} B per connection`,
-      `usable per node = (${n2(o.nodeMemoryBytes)} × (1 − ${h}) − ${n2(Math.round(m.interceptBytes))}) / ${n2(Math.round(m.bytesPerConnection))} = ${n2(usable)} connections`,
-    ], { lowerBound: false, cause: 'memory', from: mem.f.label }));
+    out.push(
+      limit(
+        'memory',
+        'connections',
+        per(o.nodeMemoryBytes),
+        usable,
+        demand.connections,
+        [
+          `fleet: ${n2(demand.connections)} connections; one node: (${n2(o.nodeMemoryBytes)} B of memory − ${n2(Math.round(m.interceptBytes))} B at no connection) / ${n2(Math.round(m.bytesPerConnection))} B per connection`,
+          `usable per node = (${n2(o.nodeMemoryBytes)} × (1 − ${h}) − ${n2(Math.round(m.interceptBytes))}) / ${n2(Math.round(m.bytesPerConnection))} = ${n2(usable)} connections`,
+        ],
+        { lowerBound: false, cause: 'memory', from: mem.f.label },
+      ),
+    );
   }
   if (o.nodeFds !== undefined) {
     const [usable, line] = kept(o.nodeFds, h, 'connections');
-    out.push(limit('file descriptors', 'connections', o.nodeFds, usable, demand.connections, [
-      `fleet: ${n2(demand.connections)} connections; one node: ${n2(o.nodeFds)} file descriptors (--node-fds), one per connection`,
-      line,
-    ], { lowerBound: false, cause: 'the broker process\'s open-files limit', from: '--node-fds' }));
+    out.push(
+      limit(
+        'file descriptors',
+        'connections',
+        o.nodeFds,
+        usable,
+        demand.connections,
+        [`fleet: ${n2(demand.connections)} connections; one node: ${n2(o.nodeFds)} file descriptors (--node-fds), one per connection`, line],
+        { lowerBound: false, cause: "the broker process's open-files limit", from: '--node-fds' },
+      ),
+    );
   }
   return out;
 }

@@ -4,7 +4,13 @@ import { FleetSpecError, parseFleet } from './fleetSpec.js';
 describe('fleet spec', () => {
   it('reads the example with its words after the number', () => {
     expect(parseFleet('devices=1000000, every=10s, qos=1, size=256B, fanin=10 shared subscribers')).toMatchObject({
-      devices: 1_000_000, perDevicePerSec: 0.1, qos: 1, size: 256, deliveries: 1, consumers: 10, pattern: 'fan-in to 10 shared subscribers',
+      devices: 1_000_000,
+      perDevicePerSec: 0.1,
+      qos: 1,
+      size: 256,
+      deliveries: 1,
+      consumers: 10,
+      pattern: 'fan-in to 10 shared subscribers',
     });
   });
 

@@ -23,7 +23,10 @@ export interface Fleet {
 }
 
 export class FleetSpecError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
     this.name = 'FleetSpecError';
   }
@@ -40,7 +43,10 @@ export function parseCount(key: string, value: string, min = 0): number {
   const digits = m?.[1].replace(/[,_]/g, '');
   const n = m && digits ? Number(digits) * (m[2] === '' ? 1 : /k/i.test(m[2]) ? 1e3 : 1e6) : NaN;
   if (!Number.isFinite(n) || !Number.isInteger(n) || n < min) {
-    throw new FleetSpecError(`${key}=${value}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}`, 'numbers look like 1000000, 1,000,000, 250k or 1M');
+    throw new FleetSpecError(
+      `${key}=${value}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}`,
+      'numbers look like 1000000, 1,000,000, 250k or 1M',
+    );
   }
   return n;
 }
@@ -77,7 +83,8 @@ export function parseFleet(text: string): Fleet {
   const devices = parseCount('devices', get('devices')!, 1);
   const every = get('every');
   const rate = get('rate');
-  if ((every === undefined) === (rate === undefined)) throw new FleetSpecError('fleet spec: give how often each device publishes: every=<duration> or rate=<per device>, not both', HINT);
+  if ((every === undefined) === (rate === undefined))
+    throw new FleetSpecError('fleet spec: give how often each device publishes: every=<duration> or rate=<per device>, not both', HINT);
   const perDevicePerSec = every !== undefined ? 1000 / unit('every', every, parseDuration) : unit('rate', rate!, parseRate);
   if (!(perDevicePerSec > 0) || !Number.isFinite(perDevicePerSec)) throw new FleetSpecError(`fleet spec: every/rate must be more than 0`, HINT);
   const qosText = get('qos') ?? '1';
@@ -103,7 +110,11 @@ function deliveryShape(get: (k: Key) => string | undefined): Pick<Fleet, 'delive
     return { deliveries: deliveries ?? n, consumers: consumers ?? n, pattern: `fan-out to ${n} subscriber${n === 1 ? '' : 's'} per message` };
   }
   if (deliveries !== undefined || consumers !== undefined) {
-    return { deliveries: deliveries ?? 1, consumers: consumers ?? 0, pattern: `${deliveries ?? 1} deliveries per message, ${consumers ?? 0} consumer connections` };
+    return {
+      deliveries: deliveries ?? 1,
+      consumers: consumers ?? 0,
+      pattern: `${deliveries ?? 1} deliveries per message, ${consumers ?? 0} consumer connections`,
+    };
   }
   return { deliveries: 1, consumers: 1, pattern: 'assumed: each message delivered once, to 1 consumer (say fanin=N or fanout=N)' };
 }

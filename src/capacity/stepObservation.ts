@@ -26,7 +26,16 @@ export function stepBrokerText(o: StepObservation, fmtBytes: (n: number) => stri
 
 /** A step's broker figures as the capacity field records them (`capacity.steps[i].broker`); none when not watched. */
 export function brokerOfStep(o: StepObservation): { broker?: Record<string, unknown> } {
-  const b = { cpuCores: o.cores, maxThreadCpuCores: o.busiestThread, maxThreadDemandCores: o.busiestDemand, cpuPercentOfHost: o.percentOfHost, rssBytes: o.rssBytes, fds: o.fds, fdLimit: o.fdLimit, connections: o.connections };
+  const b = {
+    cpuCores: o.cores,
+    maxThreadCpuCores: o.busiestThread,
+    maxThreadDemandCores: o.busiestDemand,
+    cpuPercentOfHost: o.percentOfHost,
+    rssBytes: o.rssBytes,
+    fds: o.fds,
+    fdLimit: o.fdLimit,
+    connections: o.connections,
+  };
   const present = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
   return o.cores || o.rssBytes || o.busiestThread ? { broker: present } : {};
 }

@@ -19,7 +19,8 @@ export function parseMetricsUrlArg(text: string): string {
   } catch {
     // below
   }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new InvalidArgumentError('expected an http:// or https:// URL, e.g. http://127.0.0.1:15692/metrics');
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+    throw new InvalidArgumentError('expected an http:// or https:// URL, e.g. http://127.0.0.1:15692/metrics');
   return text;
 }
 
@@ -35,10 +36,24 @@ export function parseMetricArg(text: string, previous: string[] = []): string[] 
 /** Adds the broker-watching options to a command (run, capacity). */
 export function withBrokerObserveOptions(cmd: Command): Command {
   return cmd
-    .option('--broker-pid <pid>', 'watch this broker process on this machine: CPU (per host and busiest thread), RSS, fds, disk I/O; $SYS too when it is mosquitto', parsePidArg)
-    .option('--broker-metrics <url>', 'scrape this Prometheus endpoint of the broker or its host every second (RabbitMQ :15692/metrics, EMQX /api/v5/prometheus/stats, node_exporter :9100/metrics)', parseMetricsUrlArg)
-    .addOption(new Option('--broker-metrics-preset <name>', 'which metric names --broker-metrics has (default: from the URL\'s port or path)').choices(PRESET_NAMES))
-    .option('--broker-metric <name=metric>', 'a custom metric to read from --broker-metrics, e.g. cpuSeconds=process_cpu_seconds_total (repeatable)', parseMetricArg)
-    .option('--broker-sys', 'read the broker\'s $SYS topics over one extra connection (message counters, clients, heap)')
+    .option(
+      '--broker-pid <pid>',
+      'watch this broker process on this machine: CPU (per host and busiest thread), RSS, fds, disk I/O; $SYS too when it is mosquitto',
+      parsePidArg,
+    )
+    .option(
+      '--broker-metrics <url>',
+      'scrape this Prometheus endpoint of the broker or its host every second (RabbitMQ :15692/metrics, EMQX /api/v5/prometheus/stats, node_exporter :9100/metrics)',
+      parseMetricsUrlArg,
+    )
+    .addOption(
+      new Option('--broker-metrics-preset <name>', "which metric names --broker-metrics has (default: from the URL's port or path)").choices(PRESET_NAMES),
+    )
+    .option(
+      '--broker-metric <name=metric>',
+      'a custom metric to read from --broker-metrics, e.g. cpuSeconds=process_cpu_seconds_total (repeatable)',
+      parseMetricArg,
+    )
+    .option('--broker-sys', "read the broker's $SYS topics over one extra connection (message counters, clients, heap)")
     .option('--no-broker-sys', 'do not read $SYS, not even from a mosquitto given by --broker-pid');
 }

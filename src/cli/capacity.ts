@@ -42,7 +42,19 @@ export interface CapacityFlags extends CiFlags, ObserveFlags {
 /** commander's option record of `capacity` → CapacityFlags. */
 export function capacityFlagsFrom(o: Record<string, unknown>): CapacityFlags {
   const { num, str } = readOptions(o);
-  return { slo: str('slo') ?? '', from: num('from'), to: num('to'), broker: str('broker'), stepDuration: num('stepDuration') ?? 5000, workers: num('workers'), out: str('out'), driver: str('driver') ?? 'mqttjs', junit: str('junit'), csv: str('csv'), ...observeFlagsOf(o) };
+  return {
+    slo: str('slo') ?? '',
+    from: num('from'),
+    to: num('to'),
+    broker: str('broker'),
+    stepDuration: num('stepDuration') ?? 5000,
+    workers: num('workers'),
+    out: str('out'),
+    driver: str('driver') ?? 'mqttjs',
+    junit: str('junit'),
+    csv: str('csv'),
+    ...observeFlagsOf(o),
+  };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -52,7 +64,8 @@ function atLoad(base: Scenario, mode: 'rate' | 'connections', load: number, step
   const clients = base.groups.reduce((n, g) => n + g.count, 0);
   const s = mode === 'connections' ? scaleScenario(base, load / clients) : base;
   const total = totalPublishRate(s);
-  const atRate = (g: GroupSpec): GroupSpec => (g.publish ? { ...g, publish: { ...g.publish, rate: { kind: 'rate', perSec: (groupPublishRate(g) * load) / total } } } : g);
+  const atRate = (g: GroupSpec): GroupSpec =>
+    g.publish ? { ...g, publish: { ...g.publish, rate: { kind: 'rate', perSec: (groupPublishRate(g) * load) / total } } } : g;
   return { ...s, groups: mode === 'rate' ? s.groups.map(atRate) : s.groups, durationMs: stepMs, warmupMs: Math.min(s.warmupMs, 2000) };
 }
 
@@ -60,11 +73,15 @@ const totalPublishRate = (s: Scenario) => s.groups.reduce((r, g) => r + groupPub
 
 /** --slo: comma-separated threshold expressions, each checked now (a typo is a usage error before anything runs). */
 function parseSlo(text: string): Threshold[] {
-  const slo = text.split(',').map((x) => x.trim()).filter(Boolean).map((expr) => {
-    const p = parseThreshold(expr);
-    if (!p.ok) throw new UserError(`--slo: ${p.message}`, ExitCode.usage, p.hint);
-    return p.threshold;
-  });
+  const slo = text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((expr) => {
+      const p = parseThreshold(expr);
+      if (!p.ok) throw new UserError(`--slo: ${p.message}`, ExitCode.usage, p.hint);
+      return p.threshold;
+    });
   if (slo.length === 0) throw new UserError('--slo needs at least one expression', ExitCode.usage, 'e.g. --slo "endToEnd.p99<20ms,messages.lost==0"');
   return slo;
 }
@@ -85,7 +102,14 @@ function searchOf(base: Scenario, flags: CapacityFlags, slo: Threshold[]): Searc
   const publishRate = totalPublishRate(base);
   const mode = publishRate > 0 ? 'rate' : 'connections';
   const current = mode === 'rate' ? publishRate : base.groups.reduce((n, g) => n + g.count, 0);
-  return { base, mode, unit: mode === 'rate' ? 'msg/s' : 'connections', from: flags.from ?? Math.max(1, Math.round(current / 10)), to: flags.to ?? current * 100, slo };
+  return {
+    base,
+    mode,
+    unit: mode === 'rate' ? 'msg/s' : 'connections',
+    from: flags.from ?? Math.max(1, Math.round(current / 10)),
+    to: flags.to ?? current * 100,
+    slo,
+  };
 }
 
 interface Figure {
@@ -118,9 +142,19 @@ export async function capacityCommand(io: CliIo, file: string, flags: CapacityFl
   const probed = await probeRunCapabilities(io, base, driverByName(flags.driver));
   const abort = new AbortController();
   const release = abortOnSignals(io, abort);
-  io.stderr.write(`mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${search.unit} from ${fmt(search.from)} to ${fmt(search.to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`);
-  const deps: RunDeps = { driver: flags.driver, workers: flags.workers, probed, signal: abort.signal, secretPaths: loaded.secretPaths, embedded: embedded !== null, thresholds: slo,
-    ...(observe ? { observe, onWarning: (w: string) => io.stderr.write(`  WARNING: ${w}\n`) } : {}) };
+  io.stderr.write(
+    `mqbench capacity: ${base.name} → ${redactUrl(base.target.url)}, searching ${search.unit} from ${fmt(search.from)} to ${fmt(search.to)}; SLO: ${slo.map((t) => t.expression).join(', ')}\n`,
+  );
+  const deps: RunDeps = {
+    driver: flags.driver,
+    workers: flags.workers,
+    probed,
+    signal: abort.signal,
+    secretPaths: loaded.secretPaths,
+    embedded: embedded !== null,
+    thresholds: slo,
+    ...(observe ? { observe, onWarning: (w: string) => io.stderr.write(`  WARNING: ${w}\n`) } : {}),
+  };
   let found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict };
   try {
     found = await searchCapacity(io, search, flags.stepDuration, deps);
@@ -134,7 +168,12 @@ export async function capacityCommand(io: CliIo, file: string, flags: CapacityFl
 const closeBroker = async (b: EmbeddedBroker | null) => b?.close();
 
 /** Runs step after step until the search is done or interrupted. */
-async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: RunDeps): Promise<{ steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }> {
+async function searchCapacity(
+  io: CliIo,
+  search: Search,
+  stepMs: number,
+  deps: RunDeps,
+): Promise<{ steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }> {
   const steps: CapacityStep[] = [];
   const figures: Figure[] = [];
   for (;;) {
@@ -146,22 +185,34 @@ async function searchCapacity(io: CliIo, search: Search, stepMs: number, deps: R
     if (results.status !== 'complete') failed.push(`run ${results.status}: ${results.statusReason ?? ''}`);
     // Messages still waiting for the broker when the step ended: it did not take the planned rate, whatever the SLO
     // says about loss (waits it caught up with show in the corrected latency instead).
-    if ((results.summary.messages.waitingAtEnd ?? 0) > 0) failed.push(results.summary.backPressure?.reason ?? 'planned rate not reached (broker back-pressure)');
+    if ((results.summary.messages.waitingAtEnd ?? 0) > 0)
+      failed.push(results.summary.backPressure?.reason ?? 'planned rate not reached (broker back-pressure)');
     const step = { load: next.load, ok: failed.length === 0, saturated: results.generator.saturated, failed };
     steps.push(step);
     const e2e = results.summary.latencyMs.endToEnd;
     const p99 = e2e.count > 0 ? e2e.p99 : results.summary.latencyMs.connect.p99;
     const observed = stepObservation(step, results, search.fdLimit);
     figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results, observed });
-    io.stderr.write(`  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}${stepBrokerText(observed, fmtBytes)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`);
+    io.stderr.write(
+      `  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}${stepBrokerText(observed, fmtBytes)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`,
+    );
   }
 }
 
-async function report(io: CliIo, search: Search, flags: CapacityFlags & { file: string }, found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict }, aborted: boolean): Promise<number> {
+async function report(
+  io: CliIo,
+  search: Search,
+  flags: CapacityFlags & { file: string },
+  found: { steps: CapacityStep[]; figures: Figure[]; verdict: Verdict },
+  aborted: boolean,
+): Promise<number> {
   const { steps, figures, verdict } = found;
   const { unit } = search;
   const watched = figures.some((f) => f.results.broker);
-  const table = new Table({ head: ['step', unit, 'e2e p99 (ms)', 'lost', ...(watched ? ['broker CPU (cores)', 'busiest thread', 'broker RSS'] : []), 'verdict'], style: { head: [], border: [], compact: true } });
+  const table = new Table({
+    head: ['step', unit, 'e2e p99 (ms)', 'lost', ...(watched ? ['broker CPU (cores)', 'busiest thread', 'broker RSS'] : []), 'verdict'],
+    style: { head: [], border: [], compact: true },
+  });
   const cell = (x: number | undefined, f: (n: number) => string) => (x === undefined ? '–' : f(x));
   steps.forEach((s, i) => {
     const o = figures[i].observed;
@@ -171,23 +222,42 @@ async function report(io: CliIo, search: Search, flags: CapacityFlags & { file: 
   const best = figures.find((f) => f.load === verdict.maxLoad);
   const k = knee(figures.filter((f, i) => !steps[i].saturated).map((f) => ({ load: f.load, p99: f.p99 })));
   const version = figures.find((f) => f.results.target.brokerVersion)?.results.target.brokerVersion;
-  const binding = bindingResource(figures.map((f) => f.observed), { unit, broker: brokerName(version) });
+  const binding = bindingResource(
+    figures.map((f) => f.observed),
+    { unit, broker: brokerName(version) },
+  );
   const capacity: CapacityResult & Record<string, unknown> = {
     slo: search.slo.map((t) => t.expression),
-    steps: steps.map((s, i) => ({ rate: s.load, p99: figures[i].p99, lost: figures[i].lost, ok: s.ok, saturated: s.saturated, ...brokerOfStep(figures[i].observed) })),
-    maxRate: verdict.maxLoad, ...(k !== undefined ? { knee: k } : {}), searched: unit, reason: verdict.reason,
+    steps: steps.map((s, i) => ({
+      rate: s.load,
+      p99: figures[i].p99,
+      lost: figures[i].lost,
+      ok: s.ok,
+      saturated: s.saturated,
+      ...brokerOfStep(figures[i].observed),
+    })),
+    maxRate: verdict.maxLoad,
+    ...(k !== undefined ? { knee: k } : {}),
+    searched: unit,
+    reason: verdict.reason,
     binding,
   };
-  const headline = verdict.maxLoad === null
-    ? `No sustainable ${unit} found: ${verdict.reason}.`
-    : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
+  const headline =
+    verdict.maxLoad === null
+      ? `No sustainable ${unit} found: ${verdict.reason}.`
+      : `Max sustainable: ${fmt(verdict.maxLoad)} ${unit} with e2e p99 ${best!.p99.toFixed(2)} ms (${verdict.reason}).${k !== undefined ? ` Knee near ${fmt(k)} ${unit}.` : ''}`;
   const limit = [`Binding resource: ${binding.text}`, ...binding.notes].join('\n');
   io.stdout.write(`${table.toString()}\n${headline}\n${limit}\n`);
   const source = best?.results ?? figures.at(-1)?.results;
   const code = aborted ? ExitCode.interrupted : verdict.maxLoad === null ? ExitCode.runFailed : ExitCode.ok;
   if (!source) return code;
   const out = flags.out ?? defaultResultsPath(`${search.base.name}-capacity`, new Date(source.startedAt));
-  const written = { ...source, ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}), capacity, scenarioFile: basename(flags.file) } as Results;
+  const written = {
+    ...source,
+    ...(aborted ? { status: 'partial' as const, statusReason: 'interrupted by the user' } : {}),
+    capacity,
+    scenarioFile: basename(flags.file),
+  } as Results;
   const saved = await saveResultsOrRescue(io, out, written);
   if (saved.ok) io.stderr.write(`results written to ${out}\n`);
   if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);

@@ -58,7 +58,8 @@ export function forwardSignals(children: Child[], io: CliIo): { interrupted: () 
   let count = 0;
   const release = io.onSignal((sig) => {
     count++;
-    if (count === 1) io.stderr.write(`\nmqbench: ${sig}: stopping ${children.length} processes; they write partial results, which are merged (again to quit at once)\n`);
+    if (count === 1)
+      io.stderr.write(`\nmqbench: ${sig}: stopping ${children.length} processes; they write partial results, which are merged (again to quit at once)\n`);
     else io.stderr.write(`\nmqbench: ${sig} again: the processes quit at once; merging whatever they wrote\n`);
     for (const c of children) {
       if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill(sig);

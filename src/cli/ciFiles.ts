@@ -28,7 +28,10 @@ export async function checkWritable(files: readonly [flag: string, path: string 
 
 /** Throws a usage error when --junit or --csv cannot be written. */
 export function checkCiFilesBeforeRun(flags: CiFlags): Promise<void> {
-  return checkWritable([['--junit', flags.junit], ['--csv', flags.csv]]);
+  return checkWritable([
+    ['--junit', flags.junit],
+    ['--csv', flags.csv],
+  ]);
 }
 
 /** Writes through a temporary file in the same folder, so a reader never sees half a file. */

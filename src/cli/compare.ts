@@ -29,7 +29,10 @@ export interface CompareFlags {
 function expand(arg: string): Source[] {
   const s = parseSource(arg, 'compare');
   if (s.label === undefined || existsSync(s.path) || !s.path.includes(',')) return [s];
-  return s.path.split(',').filter(Boolean).map((path) => ({ path, label: s.label }));
+  return s.path
+    .split(',')
+    .filter(Boolean)
+    .map((path) => ({ path, label: s.label }));
 }
 
 /**
@@ -55,11 +58,24 @@ export function sidesFrom(sources: Source[], results: Results[]): Side[] {
 /** commander's option record of `compare` → CompareFlags. */
 export function compareFlagsFrom(o: Record<string, unknown>): CompareFlags {
   const { num, str, flag } = readOptions(o);
-  return { markdown: flag('markdown'), level: num('level'), practical: num('practical'), seed: num('seed'), failOn: str('failOn'), junit: str('junit'), json: str('json') };
+  return {
+    markdown: flag('markdown'),
+    level: num('level'),
+    practical: num('practical'),
+    seed: num('seed'),
+    failOn: str('failOn'),
+    junit: str('junit'),
+    json: str('json'),
+  };
 }
 
 function decision(flags: CompareFlags): DecisionOptions {
-  return { ...DEFAULT_DECISION, ...(flags.level !== undefined ? { level: flags.level } : {}), ...(flags.practical !== undefined ? { practical: flags.practical } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
+  return {
+    ...DEFAULT_DECISION,
+    ...(flags.level !== undefined ? { level: flags.level } : {}),
+    ...(flags.practical !== undefined ? { practical: flags.practical } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+  };
 }
 
 /** `mqbench compare`: returns the exit code. Every unreadable file is named before exiting with 2. */
@@ -70,7 +86,10 @@ export async function compareCommand(io: CliIo, args: string[], flags: CompareFl
   }
   const gates = flags.failOn === undefined ? undefined : parseFailOn(flags.failOn);
   if (gates && !gates.ok) throw new UserError(gates.message, ExitCode.usage, gates.hint);
-  await checkWritable([['--junit', flags.junit], ['--json', flags.json]]);
+  await checkWritable([
+    ['--junit', flags.junit],
+    ['--json', flags.json],
+  ]);
   const sources = args.flatMap(expand);
   const { results, problems } = await readSources(sources);
   if (problems.length > 0) {
@@ -78,8 +97,18 @@ export async function compareCommand(io: CliIo, args: string[], flags: CompareFl
     return ExitCode.usage;
   }
   const sides = sidesFrom(sources, results);
-  if (sides.length < 2) throw new UserError('compare: all files are one side: nothing to compare', ExitCode.usage, 'name the sides: baseline=a1.json,a2.json current=b1.json,b2.json');
-  if (gates && sides.length !== 2) throw new UserError(`--fail-on compares a baseline with a current side; found ${sides.length} sides (${sides.map((s) => s.label).join(', ')})`, ExitCode.usage, 'name the two sides: baseline=a.json current=b.json');
+  if (sides.length < 2)
+    throw new UserError(
+      'compare: all files are one side: nothing to compare',
+      ExitCode.usage,
+      'name the sides: baseline=a1.json,a2.json current=b1.json,b2.json',
+    );
+  if (gates && sides.length !== 2)
+    throw new UserError(
+      `--fail-on compares a baseline with a current side; found ${sides.length} sides (${sides.map((s) => s.label).join(', ')})`,
+      ExitCode.usage,
+      'name the two sides: baseline=a.json current=b.json',
+    );
   const opts = decision(flags);
   const model = buildComparison(sides, opts, undefined, scenarioDifferences(sides.flatMap((s) => s.runs.map((r) => ({ label: s.label, results: r })))));
   const markdown = Boolean(flags.markdown);

@@ -59,8 +59,10 @@ export function resolveDistributed(flags: DistributedFlags, scenario: Scenario, 
   const hash = scenarioHash(redacted);
   const startAt = startOf(flags, now);
   const runId = sharedRunId(flags, segment, hash);
-  if (segment.count > 1 && scenario.target.url === 'embedded') throw usage('--segment needs a real broker that every segment connects to, not "embedded"', 'use --broker mqtt://host:1883');
-  if (segmentClients(scenario, segment) === 0) throw usage(`segment ${segment.index}/${segment.count} has no clients: the scenario has fewer clients than segments`);
+  if (segment.count > 1 && scenario.target.url === 'embedded')
+    throw usage('--segment needs a real broker that every segment connects to, not "embedded"', 'use --broker mqtt://host:1883');
+  if (segmentClients(scenario, segment) === 0)
+    throw usage(`segment ${segment.index}/${segment.count} has no clients: the scenario has fewer clients than segments`);
   const recorded = flags.segment !== undefined || flags.runId !== undefined || startAt !== undefined;
   return {
     segment,
@@ -77,7 +79,10 @@ export function resolveDistributed(flags: DistributedFlags, scenario: Scenario, 
 function startOf(flags: DistributedFlags, now: number): number | undefined {
   if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
   if (flags.startAt !== undefined && flags.startAt <= now) {
-    throw usage(`--start-at ${new Date(flags.startAt).toISOString()} is in the past (now: ${new Date(now).toISOString()})`, 'give a time far enough ahead for every segment to start and connect');
+    throw usage(
+      `--start-at ${new Date(flags.startAt).toISOString()} is in the past (now: ${new Date(now).toISOString()})`,
+      'give a time far enough ahead for every segment to start and connect',
+    );
   }
   return flags.startAt ?? (flags.startDelay !== undefined ? now + flags.startDelay : undefined);
 }
@@ -85,7 +90,11 @@ function startOf(flags: DistributedFlags, now: number): number | undefined {
 /** The run id every segment shares: --run-id, or derived from --start-at (a segment of several needs one of them). */
 function sharedRunId(flags: DistributedFlags, segment: Segment, hash: string): string | undefined {
   if (flags.runId !== undefined || segment.count <= 1) return flags.runId;
-  if (flags.startAt === undefined) throw usage(`--segment ${segment.index}/${segment.count} needs the run id every segment shares`, 'add --run-id <id> (the same for all segments), or --start-at <time> to derive it');
+  if (flags.startAt === undefined)
+    throw usage(
+      `--segment ${segment.index}/${segment.count} needs the run id every segment shares`,
+      'add --run-id <id> (the same for all segments), or --start-at <time> to derive it',
+    );
   return deriveRunId(flags.startAt, hash);
 }
 

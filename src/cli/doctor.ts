@@ -49,7 +49,10 @@ async function subjectOf(io: CliIo, flags: DoctorFlags): Promise<DoctorSubject |
     const loaded = await loadScenarioFile(io, flags.scenario);
     if (typeof loaded === 'number') return loaded;
     const sc = loaded.scenario;
-    const load = fromFlag.connections === undefined ? { connections: scenarioConnections(sc), source: `scenario ${sc.name}` } : { connections: fromFlag.connections, source: fromFlag.source };
+    const load =
+      fromFlag.connections === undefined
+        ? { connections: scenarioConnections(sc), source: `scenario ${sc.name}` }
+        : { connections: fromFlag.connections, source: fromFlag.source };
     subject = { target: sc.target, needs: scenarioNeeds(sc), ...load };
   }
   if (flags.broker !== undefined) subject.target = { ...(subject.target ?? { mqttVersion: 4 }), url: flags.broker };
@@ -74,14 +77,19 @@ export async function doctorCommand(io: CliIo, flags: DoctorFlags): Promise<numb
     checks.push(c);
     out(`${formatCheck(c)}\n`);
   };
-  const planned = connections !== undefined ? `${connections.toLocaleString('en-US')} connections (${subject.source})` : 'no load given (--connections N or --scenario file)';
+  const planned =
+    connections !== undefined ? `${connections.toLocaleString('en-US')} connections (${subject.source})` : 'no load given (--connections N or --scenario file)';
   out(`mqbench doctor: ${planned}, ${flags.driver} driver${brokerUrl ? `, broker ${redactUrl(brokerUrl)}` : ''}\n`);
 
-  runMachineChecks(readMachineFacts(), {
-    connections,
-    driver: flags.driver,
-    brokerLocal: host === undefined ? undefined : isLocalHost(host, localAddresses()),
-  }, emit);
+  runMachineChecks(
+    readMachineFacts(),
+    {
+      connections,
+      driver: flags.driver,
+      brokerLocal: host === undefined ? undefined : isLocalHost(host, localAddresses()),
+    },
+    emit,
+  );
 
   if (brokerUrl && target) {
     await runBrokerChecks({ ...target, url: brokerUrl }, subject.needs, driverByName('mqttjs'), emit);

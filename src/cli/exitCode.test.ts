@@ -18,7 +18,9 @@ describe('completeExitCode', () => {
   it('3 for a broken promise, said in words; 0 with --no-verdict-fail', () => {
     const said: string[] = [];
     expect(completeExitCode(withQos1Loss(), true, (l) => said.push(l))).toBe(3);
-    expect(said).toEqual(['mqbench: delivery promise broken: QoS 1: 3 lost, no duplicates — at-least-once broken (exit 3; --no-verdict-fail to report without failing)']);
+    expect(said).toEqual([
+      'mqbench: delivery promise broken: QoS 1: 3 lost, no duplicates — at-least-once broken (exit 3; --no-verdict-fail to report without failing)',
+    ]);
     expect(completeExitCode(withQos1Loss(), false, () => undefined)).toBe(0);
   });
 

@@ -16,14 +16,26 @@ export interface InitOptions {
 }
 
 function unknownKind(kind: string): UserError {
-  const guess = didYouMean(kind, STARTER_KINDS.map((k) => k.kind));
-  return new UserError(`unknown scenario kind "${kind}"; the kinds are:\n${listKinds()}`, ExitCode.usage, guess ? `did you mean "${guess}"?` : 'e.g. mqbench init qos-mix');
+  const guess = didYouMean(
+    kind,
+    STARTER_KINDS.map((k) => k.kind),
+  );
+  return new UserError(
+    `unknown scenario kind "${kind}"; the kinds are:\n${listKinds()}`,
+    ExitCode.usage,
+    guess ? `did you mean "${guess}"?` : 'e.g. mqbench init qos-mix',
+  );
 }
 
 /** Where to write: --out as given, <dir>/<kind>.yaml when --out is a folder (or ends with /), else ./<kind>.yaml. */
 async function outputPath(kind: string, out: string | undefined): Promise<string> {
   if (out === undefined) return starterFileName(kind);
-  const isDir = /[\\/]$/.test(out) || (await stat(out).then((s) => s.isDirectory(), () => false));
+  const isDir =
+    /[\\/]$/.test(out) ||
+    (await stat(out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
   return isDir ? join(out, starterFileName(kind)) : out;
 }
 
@@ -45,7 +57,11 @@ export async function initCommand(io: CliIo, kind: string | undefined, opts: Ini
   try {
     shipped = await readFile(new URL(`${starter.kind}.yaml`, SCENARIOS), 'utf8');
   } catch (err) {
-    throw new UserError(`cannot read the shipped scenario ${starter.kind}.yaml: ${(err as Error).message}`, ExitCode.runFailed, 'the mqbench installation looks incomplete: reinstall it');
+    throw new UserError(
+      `cannot read the shipped scenario ${starter.kind}.yaml: ${(err as Error).message}`,
+      ExitCode.runFailed,
+      'the mqbench installation looks incomplete: reinstall it',
+    );
   }
   const out = await outputPath(starter.kind, opts.out);
   const text = starterText(shipped, starter.kind, schemaReference(out, SCHEMA_FILE), out);

@@ -57,4 +57,7 @@ export function abortOnSignals(io: CliIo, abort: AbortController): () => void {
 }
 
 /** A line-writing helper: `say(io)('text')` writes "text" to stderr (no newline added). */
-export const errOf = (io: CliIo) => (text: string): void => void io.stderr.write(text);
+export const errOf =
+  (io: CliIo) =>
+  (text: string): void =>
+    void io.stderr.write(text);

@@ -28,7 +28,10 @@ export async function mergeCommand(io: CliIo, files: string[], flags: { out?: st
   }
   const merged = mergeResults(shards); // throws a UserError (exit 2) for shards of different runs
   const m = merged.merged!;
-  if (m.missing.length > 0) err(`mqbench: WARNING: ${m.missing.length} of ${m.segments.length + m.missing.length} segments missing (${m.missing.join(', ')}): the merged result is partial\n`);
+  if (m.missing.length > 0)
+    err(
+      `mqbench: WARNING: ${m.missing.length} of ${m.segments.length + m.missing.length} segments missing (${m.missing.join(', ')}): the merged result is partial\n`,
+    );
   if (m.clockUncertaintyMs !== 0) err(`mqbench: end-to-end latency across hosts (${m.hosts.join(', ')}): ${m.clockNote}\n`);
   const recorded = recordedThresholds(merged.scenario);
   if (recorded.problems.length > 0) {

@@ -17,8 +17,12 @@ export interface OptionReader {
 }
 
 const isThreshold = (x: unknown): x is Threshold =>
-  typeof x === 'object' && x !== null && typeof (x as Threshold).expression === 'string' && typeof (x as Threshold).metric === 'string' &&
-  typeof (x as Threshold).op === 'string' && typeof (x as Threshold).value === 'number';
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as Threshold).expression === 'string' &&
+  typeof (x as Threshold).metric === 'string' &&
+  typeof (x as Threshold).op === 'string' &&
+  typeof (x as Threshold).value === 'number';
 
 export function readOptions(o: Record<string, unknown>): OptionReader {
   return {

@@ -18,7 +18,11 @@ export async function checkOutBeforeRun(out: string | undefined, defaultDir = 'r
   const problem = await outPathProblem(out ?? defaultDir, { folder: opts.folder || !given });
   if (problem === null) return;
   const what = given ? `--out ${out}` : `the default results folder ${defaultDir}/`;
-  throw new UserError(`cannot write results to ${what}: ${problem}`, ExitCode.usage, given ? `give --out a ${opts.folder ? 'folder' : 'file path'} you can write to` : 'give --out a file path you can write to');
+  throw new UserError(
+    `cannot write results to ${what}: ${problem}`,
+    ExitCode.usage,
+    given ? `give --out a ${opts.folder ? 'folder' : 'file path'} you can write to` : 'give --out a file path you can write to',
+  );
 }
 
 /** Where the results are now (null: nowhere) and whether they reached `out`. */

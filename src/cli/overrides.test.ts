@@ -23,7 +23,7 @@ const text = [
   '',
 ].join('\n');
 
-describe('the command line\'s changes give a new scenario; the loaded one is never changed', () => {
+describe("the command line's changes give a new scenario; the loaded one is never changed", () => {
   const original = deepFreeze(loaded(parseScenarioText(text, 'o.yaml', {})).scenario);
 
   it('--scale, --broker and --duration together', () => {

@@ -28,7 +28,11 @@ export function checkBrokerFlag(url: string): string {
 export function overrideBroker(scenario: Scenario, url: string): Scenario {
   const checked = checkBrokerFlag(url);
   if (scenario.target.sourceAddresses && /^wss?:/i.test(url)) {
-    throw new UserError(`--broker ${redactUrl(url)}: target.sourceAddresses cannot be used with a WebSocket URL`, ExitCode.usage, 'use an mqtt:// or mqtts:// URL, or remove sourceAddresses from the scenario');
+    throw new UserError(
+      `--broker ${redactUrl(url)}: target.sourceAddresses cannot be used with a WebSocket URL`,
+      ExitCode.usage,
+      'use an mqtt:// or mqtts:// URL, or remove sourceAddresses from the scenario',
+    );
   }
   return withTargetUrl(scenario, checked);
 }

@@ -55,7 +55,12 @@ export async function planCommand(io: CliIo, files: string[], flags: PlanFlags):
     if (e instanceof FleetSpecError) throw new UserError(`--fleet: ${e.message}`, ExitCode.usage, e.hint);
     throw e;
   }
-  if (files.length === 0) throw new UserError('plan: give one or more capacity results files', ExitCode.usage, `e.g. mqbench plan --fleet "${FLEET_EXAMPLE}" results/*-capacity-*.json`);
+  if (files.length === 0)
+    throw new UserError(
+      'plan: give one or more capacity results files',
+      ExitCode.usage,
+      `e.g. mqbench plan --fleet "${FLEET_EXAMPLE}" results/*-capacity-*.json`,
+    );
   const sources = files.map((f) => parseSource(f, 'plan'));
   const { results, problems } = await readSources(sources);
   const facts: CapacityFacts[] = [];
@@ -85,7 +90,9 @@ export async function planCommand(io: CliIo, files: string[], flags: PlanFlags):
     } catch (err) {
       throw new UserError(`cannot write ${flags.out}: ${(err as Error).message}`, ExitCode.usage);
     }
-    io.stdout.write(`Plan: ${projection.nodes === null ? 'no node count' : `${projection.nodes} node(s), bound by ${projection.binding!.resource}`} (confidence ${projection.confidence}): ${flags.out}\n`);
+    io.stdout.write(
+      `Plan: ${projection.nodes === null ? 'no node count' : `${projection.nodes} node(s), bound by ${projection.binding!.resource}`} (confidence ${projection.confidence}): ${flags.out}\n`,
+    );
   }
   return projection.nodes === null ? ExitCode.runFailed : ExitCode.ok;
 }
@@ -93,5 +100,12 @@ export async function planCommand(io: CliIo, files: string[], flags: PlanFlags):
 /** commander's option record of `plan` → PlanFlags. */
 export function planFlagsFrom(o: Record<string, unknown>): PlanFlags {
   const { num, str } = readOptions(o);
-  return { fleet: str('fleet') ?? '', headroom: num('headroom'), nodeMemory: num('nodeMemory'), nodeFds: num('nodeFds'), format: o.format === 'html' ? 'html' : 'markdown', out: str('out') };
+  return {
+    fleet: str('fleet') ?? '',
+    headroom: num('headroom'),
+    nodeMemory: num('nodeMemory'),
+    nodeFds: num('nodeFds'),
+    format: o.format === 'html' ? 'html' : 'markdown',
+    out: str('out'),
+  };
 }

@@ -4,10 +4,36 @@ import { childArgs } from './processes.js';
 
 describe('run --processes: the arguments of each child', () => {
   it('segment k/N, the shared run id, its own results file; the options that shape the run are passed on', () => {
-    const flags = { driver: 'lean', broker: 'mqtt://h:1883', duration: 1500, scale: 0.5, workers: 2, quiet: false, threshold: parsed(['messages.lost == 0']), processes: 3 };
+    const flags = {
+      driver: 'lean',
+      broker: 'mqtt://h:1883',
+      duration: 1500,
+      scale: 0.5,
+      workers: 2,
+      quiet: false,
+      threshold: parsed(['messages.lost == 0']),
+      processes: 3,
+    };
     expect(childArgs('s.yaml', flags, 1, 3, 'r1', undefined, '/tmp/x/segment-1-of-3.json')).toEqual([
-      'run', 's.yaml', '--segment', '1/3', '--run-id', 'r1', '--out', '/tmp/x/segment-1-of-3.json', '--quiet', '--driver', 'lean',
-      '--broker', 'mqtt://h:1883', '--duration', '1500ms', '--scale', '0.5', '--workers', '2',
+      'run',
+      's.yaml',
+      '--segment',
+      '1/3',
+      '--run-id',
+      'r1',
+      '--out',
+      '/tmp/x/segment-1-of-3.json',
+      '--quiet',
+      '--driver',
+      'lean',
+      '--broker',
+      'mqtt://h:1883',
+      '--duration',
+      '1500ms',
+      '--scale',
+      '0.5',
+      '--workers',
+      '2',
     ]);
   });
 

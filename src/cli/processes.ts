@@ -60,11 +60,15 @@ export function childArgs(file: string, flags: ChildFlags, k: number, n: number,
 
 /** Options that cannot be shared by N processes, and scenarios that cannot be split N ways. */
 function refuse(flags: RunFlags, scenario: Scenario, n: number): void {
-  if (flags.segment) throw usage('--processes and --segment exclude each other', 'across machines, give each process of every machine its own --segment i/N of the total');
-  if (flags.prometheus !== undefined) throw usage('--prometheus cannot be used with --processes', 'run the processes as segments (--segment i/N), each with its own --prometheus port');
-  if (scenario.target.url === 'embedded') throw usage('--processes needs a real broker that every process connects to, not "embedded"', 'use --broker mqtt://host:1883, target.url or target.urls');
+  if (flags.segment)
+    throw usage('--processes and --segment exclude each other', 'across machines, give each process of every machine its own --segment i/N of the total');
+  if (flags.prometheus !== undefined)
+    throw usage('--prometheus cannot be used with --processes', 'run the processes as segments (--segment i/N), each with its own --prometheus port');
+  if (scenario.target.url === 'embedded')
+    throw usage('--processes needs a real broker that every process connects to, not "embedded"', 'use --broker mqtt://host:1883, target.url or target.urls');
   for (let k = 0; k < n; k++) {
-    if (segmentClients(scenario, { index: k, count: n }) === 0) throw usage(`--processes ${n}: process ${k} would have no clients (the scenario has fewer clients than processes)`);
+    if (segmentClients(scenario, { index: k, count: n }) === 0)
+      throw usage(`--processes ${n}: process ${k} would have no clients (the scenario has fewer clients than processes)`);
   }
   if (flags.startAt !== undefined && flags.startDelay !== undefined) throw usage('--start-at and --start-delay exclude each other');
 }
@@ -92,7 +96,12 @@ export async function runProcesses(io: CliIo, file: string, flags: RunFlags, vie
   // The machine's worker threads are shared out: (cores − 1) / N per process, at least 1, unless set.
   const workers = flags.workers ?? scenario.workers ?? Math.max(1, Math.floor((availableParallelism() - 1) / n));
   const child: ChildFlags = { driver: flags.driver, broker: flags.brokers[0], duration: flags.duration, scale: flags.scale, workers };
-  const codes = await runChildren(io, outs.map((out, k) => childArgs(file, child, k, n, runId, startAt, out)), startAt === undefined, now);
+  const codes = await runChildren(
+    io,
+    outs.map((out, k) => childArgs(file, child, k, n, runId, startAt, out)),
+    startAt === undefined,
+    now,
+  );
   return finish(io, scenario, flags, { outs, dir, summary: view.summary, ...codes });
 }
 
@@ -103,7 +112,10 @@ async function runChildren(io: CliIo, args: string[][], gated: boolean, startedA
   const signals = forwardSignals(children, io);
   if (gated) {
     void startBarrier(children, PROCESS_BARRIER_LEAD_MS).then((b) => {
-      if (b) io.stderr.write(`mqbench: ${b.connected} of ${n} processes connected after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; publishing starts at ${new Date(b.at).toISOString()}\n`);
+      if (b)
+        io.stderr.write(
+          `mqbench: ${b.connected} of ${n} processes connected after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; publishing starts at ${new Date(b.at).toISOString()}\n`,
+        );
     });
   }
   try {

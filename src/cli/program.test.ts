@@ -20,7 +20,7 @@ describe('buildProgram: commands in-process with an injected io', () => {
     expect(io.out()).toBe(`${VERSION}\n`);
   });
 
-  it('an unknown option is a usage error (2) with commander\'s message on the given stderr', async () => {
+  it("an unknown option is a usage error (2) with commander's message on the given stderr", async () => {
     const io = fakeIo();
     expect(await buildProgram(io).parseAsync(argv('run', 'x.yaml', '--no-such-flag'))).toBe(2);
     expect(io.err()).toMatch(/unknown option '--no-such-flag'/);
@@ -73,12 +73,26 @@ describe('buildProgram: commands in-process with an injected io', () => {
   });
 });
 
-describe('runFlagsFrom: commander\'s record parsed once into typed flags', () => {
+describe("runFlagsFrom: commander's record parsed once into typed flags", () => {
   it('defaults', () => {
     expect(runFlagsFrom({ driver: 'mqttjs', verdictFail: true })).toEqual({
-      brokers: [], repeat: 1, markdown: false, duration: undefined, scale: undefined, workers: undefined, out: undefined, quiet: false,
-      driver: 'mqttjs', threshold: [], prometheus: undefined, processes: 1, verdictFail: true, segment: undefined, runId: undefined,
-      startAt: undefined, startDelay: undefined,
+      brokers: [],
+      repeat: 1,
+      markdown: false,
+      duration: undefined,
+      scale: undefined,
+      workers: undefined,
+      out: undefined,
+      quiet: false,
+      driver: 'mqttjs',
+      threshold: [],
+      prometheus: undefined,
+      processes: 1,
+      verdictFail: true,
+      segment: undefined,
+      runId: undefined,
+      startAt: undefined,
+      startDelay: undefined,
     });
   });
 

@@ -49,9 +49,21 @@ function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') {
-        reject(new UserError(`--prometheus: port ${port} on ${HOST} is already in use`, ExitCode.runFailed, `choose a free port, or see what listens there: ss -ltnp 'sport = :${port}'`));
+        reject(
+          new UserError(
+            `--prometheus: port ${port} on ${HOST} is already in use`,
+            ExitCode.runFailed,
+            `choose a free port, or see what listens there: ss -ltnp 'sport = :${port}'`,
+          ),
+        );
       } else if (e.code === 'EACCES') {
-        reject(new UserError(`--prometheus: not allowed to listen on port ${port}`, ExitCode.runFailed, 'ports below 1024 need privileges: choose a port from 1024 to 65535'));
+        reject(
+          new UserError(
+            `--prometheus: not allowed to listen on port ${port}`,
+            ExitCode.runFailed,
+            'ports below 1024 need privileges: choose a port from 1024 to 65535',
+          ),
+        );
       } else {
         reject(new UserError(`--prometheus: cannot listen on ${HOST}:${port}: ${e.message}`, ExitCode.runFailed));
       }

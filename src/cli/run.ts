@@ -57,7 +57,12 @@ export async function runOne(io: CliIo, file: string, flags: RunFlags, view: Run
   const gate = prepared.dist.startAt === undefined ? ipcStartGate(io.env) : undefined; // a child of run --processes
   let result: RunResult;
   try {
-    result = await runScenario(prepared.scenario, { ...prepared.deps, signal: abort.signal, startGate: gate?.gate, reporters: reportersOf(io, prepared, view) });
+    result = await runScenario(prepared.scenario, {
+      ...prepared.deps,
+      signal: abort.signal,
+      startGate: gate?.gate,
+      reporters: reportersOf(io, prepared, view),
+    });
   } finally {
     gate?.close();
     releaseSignals();
@@ -72,8 +77,11 @@ export async function runOne(io: CliIo, file: string, flags: RunFlags, view: Run
 async function prepare(io: CliIo, loaded: LoadedScenario, scenario: Scenario, flags: RunFlags): Promise<Prepared> {
   const redacted = { ...redactScenario(scenario, loaded.secretPaths), name: scenario.name };
   const dist = resolveDistributed(flags, scenario, redacted, Date.now());
-  if (scenario.target.tls?.insecure === true) io.stderr.write('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
-  const live = flags.prometheus ? await startLiveMetrics(flags.prometheus, { scenario: scenario.name, target: redactUrl(scenario.target.url), version: VERSION }) : null;
+  if (scenario.target.tls?.insecure === true)
+    io.stderr.write('mqbench: WARNING: TLS certificate checks are off (target.tls.insecure: true): anyone on the path can read and alter the traffic.\n');
+  const live = flags.prometheus
+    ? await startLiveMetrics(flags.prometheus, { scenario: scenario.name, target: redactUrl(scenario.target.url), version: VERSION })
+    : null;
   if (live) io.stderr.write(`mqbench: live metrics at ${live.url}\n`);
   // From here on, the scenario on the broker's real address (the embedded one's, when it is used).
   const { scenario: ready, embedded } = await prepareTarget(io, scenario);
@@ -81,9 +89,17 @@ async function prepare(io: CliIo, loaded: LoadedScenario, scenario: Scenario, fl
   const version = embedded ? `aedes ${embedded.version} (embedded)` : ((await brokerVersion(driver, ready.target)) ?? 'unknown');
   const probed = await probeRunCapabilities(io, ready, driver);
   const deps: RunDeps = {
-    driver: flags.driver, workers: flags.workers, runId: dist.runId, runTag: dist.runTag, segment: dist.segment, probed,
-    startAt: dist.startAt, thresholds: runThresholds(ready, flags.threshold), secretPaths: loaded.secretPaths,
-    embedded: embedded !== null, brokerVersion: version,
+    driver: flags.driver,
+    workers: flags.workers,
+    runId: dist.runId,
+    runTag: dist.runTag,
+    segment: dist.segment,
+    probed,
+    startAt: dist.startAt,
+    thresholds: runThresholds(ready, flags.threshold),
+    secretPaths: loaded.secretPaths,
+    embedded: embedded !== null,
+    brokerVersion: version,
     ...(dist.recorded ? { segmentRecord: (publishStart: number) => segmentInfo(dist, publishStart, io.env) } : {}),
     ...observeDeps(io, ready, flags, embedded, dist.segment.count > 1),
   };
@@ -102,12 +118,19 @@ function observeDeps(io: CliIo, ready: Scenario, flags: RunFlags, embedded: Embe
 }
 
 function reportersOf(io: CliIo, p: Prepared, view: RunView): Reporter[] {
-  const header: Reporter = { onStart: (plan) => {
-    const more = p.scenario.target.urls ? ` (+${p.scenario.target.urls.length - 1} more)` : '';
-    io.stderr.write(`mqbench ${VERSION}: ${p.scenario.name} → ${redactUrl(p.scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`);
-    const d = p.dist;
-    if (d.recorded) io.stderr.write(`mqbench: segment ${d.segment.index}/${d.segment.count} of run ${d.runId}${d.startAt ? `, publishing starts at ${new Date(d.startAt).toISOString()}` : ''}\n`);
-  } };
+  const header: Reporter = {
+    onStart: (plan) => {
+      const more = p.scenario.target.urls ? ` (+${p.scenario.target.urls.length - 1} more)` : '';
+      io.stderr.write(
+        `mqbench ${VERSION}: ${p.scenario.name} → ${redactUrl(p.scenario.target.url)}${more} | ${plan.totals.clients} clients on ${plan.workers.length} worker thread(s) | ${plan.totals.publishRate} msg/s planned\n`,
+      );
+      const d = p.dist;
+      if (d.recorded)
+        io.stderr.write(
+          `mqbench: segment ${d.segment.index}/${d.segment.count} of run ${d.runId}${d.startAt ? `, publishing starts at ${new Date(d.startAt).toISOString()}` : ''}\n`,
+        );
+    },
+  };
   const progress = progressReporter(io.stderr, { tty: Boolean(io.stderr.isTTY), quiet: view.quiet, columns: io.stderr.columns });
   return [header, progress, ...(p.live ? [p.live.reporter] : [])];
 }
@@ -115,7 +138,8 @@ function reportersOf(io: CliIo, p: Prepared, view: RunView): Reporter[] {
 async function finishRun(io: CliIo, p: Prepared, result: RunResult, o: { flags: RunFlags; view: RunView; interrupted: boolean }): Promise<number> {
   const { results } = result;
   const segmented = p.dist.segment.count > 1;
-  if (segmented && (p.deps.thresholds ?? []).length > 0) io.stderr.write('mqbench: thresholds are checked on the merged result (mqbench merge): one segment\'s delivery figures are partial\n');
+  if (segmented && (p.deps.thresholds ?? []).length > 0)
+    io.stderr.write("mqbench: thresholds are checked on the merged result (mqbench merge): one segment's delivery figures are partial\n");
   const out = o.flags.out ?? defaultResultsPath(p.scenario.name, new Date(results.startedAt));
   const saved = await showAndSave(io, results, out, o.view.summary);
   await p.live?.close();

@@ -35,7 +35,8 @@ export function parseNamedBroker(text: string): NamedBroker {
 export async function runComparison(io: CliIo, file: string, flags: RunFlags): Promise<number> {
   const brokers = (flags.brokers.length ? flags.brokers : ['embedded']).map(parseNamedBroker);
   const labels = new Set(brokers.map((b) => b.label));
-  if (labels.size !== brokers.length) throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
+  if (labels.size !== brokers.length)
+    throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
   const dir = flags.out ?? 'results';
   await checkOutBeforeRun(dir, 'results', { folder: true });
   await checkCiFilesBeforeRun(flags);
@@ -60,7 +61,12 @@ export async function runComparison(io: CliIo, file: string, flags: RunFlags): P
   const items = brokers.flatMap((b) => runs.get(b.label)!.map((results) => ({ label: b.label, results })));
   if (new Set(items.map((it) => it.label)).size >= 2) io.stdout.write(renderComparison(items, { markdown: flags.markdown }));
   else io.stdout.write(`only ${items[0]?.label ?? 'no broker'} produced results: nothing to compare side by side (the results are in ${dir})\n`);
-  return writeCiFiles(io, flags, brokers.flatMap((b) => runs.get(b.label)!.map((results, i) => ({ results, label: b.label, repeat: i + 1 }))), worst);
+  return writeCiFiles(
+    io,
+    flags,
+    brokers.flatMap((b) => runs.get(b.label)!.map((results, i) => ({ results, label: b.label, repeat: i + 1 }))),
+    worst,
+  );
 }
 
 /** A failed run or bad usage outranks failed thresholds, which outrank success. */

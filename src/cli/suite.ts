@@ -42,8 +42,16 @@ export interface SuiteFlags extends CiFlags {
 export function suiteFlagsFrom(o: Record<string, unknown>): SuiteFlags {
   const { num, str, strings } = readOptions(o);
   return {
-    brokers: strings('broker'), repeat: num('repeat') ?? 1, out: str('out'), cooldown: num('cooldown') ?? 5000, duration: num('duration'),
-    workers: num('workers'), driver: str('driver') ?? 'mqttjs', verdictFail: o.verdictFail !== false, junit: str('junit'), csv: str('csv'),
+    brokers: strings('broker'),
+    repeat: num('repeat') ?? 1,
+    out: str('out'),
+    cooldown: num('cooldown') ?? 5000,
+    duration: num('duration'),
+    workers: num('workers'),
+    driver: str('driver') ?? 'mqttjs',
+    verdictFail: o.verdictFail !== false,
+    junit: str('junit'),
+    csv: str('csv'),
   };
 }
 
@@ -54,7 +62,13 @@ async function scenarioFiles(inputs: string[]): Promise<string[]> {
     const st = await stat(input).catch(() => null);
     if (!st) throw new UserError(`suite: ${input}: no such file or folder`, ExitCode.usage, 'give a folder of scenario YAML files, or the files');
     if (!st.isDirectory()) files.push(input);
-    else files.push(...(await readdir(input)).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => join(input, f)));
+    else
+      files.push(
+        ...(await readdir(input))
+          .filter((f) => /\.ya?ml$/i.test(f))
+          .sort()
+          .map((f) => join(input, f)),
+      );
   }
   if (files.length === 0) throw new UserError('suite: no scenario files found', ExitCode.usage, 'a folder needs .yaml or .yml files');
   return files;
@@ -99,9 +113,15 @@ function pause(ms: number, stop: { stopped: boolean; wake?: () => void }): Promi
 }
 
 export async function suiteCommand(io: CliIo, inputs: string[], flags: SuiteFlags): Promise<number> {
-  if (flags.brokers.length === 0) throw new UserError('suite: give at least one --broker name=url', ExitCode.usage, 'e.g. --broker mosquitto=mqtt://127.0.0.1:1883 --broker rabbitmq=mqtt://127.0.0.1:1884');
+  if (flags.brokers.length === 0)
+    throw new UserError(
+      'suite: give at least one --broker name=url',
+      ExitCode.usage,
+      'e.g. --broker mosquitto=mqtt://127.0.0.1:1883 --broker rabbitmq=mqtt://127.0.0.1:1884',
+    );
   const brokers = flags.brokers.map(parseNamedBroker);
-  if (new Set(brokers.map((b) => b.label)).size !== brokers.length) throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
+  if (new Set(brokers.map((b) => b.label)).size !== brokers.length)
+    throw new UserError('each --broker needs its own label', ExitCode.usage, 'name them: --broker a=mqtt://host:1883 --broker b=mqtt://host:1884');
   const files = await scenarioFiles(inputs);
   const scenarios: { file: string; loaded: LoadedScenario }[] = [];
   for (const file of files) {
@@ -133,8 +153,18 @@ export async function suiteCommand(io: CliIo, inputs: string[], flags: SuiteFlag
           const out = join(dir, `${scenarioName(s.file)}-${b.label}-${r}.json`);
           io.stdout.write(`== ${basename(s.file)} · ${b.label} · run ${r} of ${flags.repeat}\n`);
           const one: RunFlags = {
-            brokers: [b.url], brokerLabel: b.label, repeat: 1, markdown: false, duration: flags.duration, workers: flags.workers, out, quiet: true,
-            driver: flags.driver, threshold: [], processes: 1, verdictFail: flags.verdictFail,
+            brokers: [b.url],
+            brokerLabel: b.label,
+            repeat: 1,
+            markdown: false,
+            duration: flags.duration,
+            workers: flags.workers,
+            out,
+            quiet: true,
+            driver: flags.driver,
+            threshold: [],
+            processes: 1,
+            verdictFail: flags.verdictFail,
           };
           const code = await runOne(io, s.file, one, { summary: false, quiet: true });
           const results = await readResultsFile(out).catch(() => null); // a run that wrote nothing is left out
@@ -151,17 +181,32 @@ export async function suiteCommand(io: CliIo, inputs: string[], flags: SuiteFlag
     release();
   }
   const outcome: SuiteOutcome = {
-    name: basename(dir), brokers: brokers.map((b) => ({ label: b.label, url: redactUrl(b.url) })), scenarios: scenarios.map((s) => basename(s.file)),
-    repeat: flags.repeat, runs, skipped, ...(stop.stopped ? { interrupted: true } : {}),
+    name: basename(dir),
+    brokers: brokers.map((b) => ({ label: b.label, url: redactUrl(b.url) })),
+    scenarios: scenarios.map((s) => basename(s.file)),
+    repeat: flags.repeat,
+    runs,
+    skipped,
+    ...(stop.stopped ? { interrupted: true } : {}),
   };
   await writeAtomically(join(dir, 'comparison.json'), `${JSON.stringify(suiteComparison(outcome), null, 2)}\n`);
   await writeAtomically(join(dir, 'summary.md'), suiteMarkdown(outcome));
   if (runs.length > 0) {
-    const html = renderHtmlReport(runs.map((r) => ({ label: r.broker, results: r.results })), { library: await loadChartLibrary(), generatedAt: new Date() });
+    const html = renderHtmlReport(
+      runs.map((r) => ({ label: r.broker, results: r.results })),
+      { library: await loadChartLibrary(), generatedAt: new Date() },
+    );
     await writeAtomically(join(dir, 'report.html'), html);
   }
-  io.stdout.write(`\nSuite ${stop.stopped ? 'interrupted' : 'done'}: ${runs.length} run(s)${skipped.length ? `, ${skipped.length} skipped` : ''}. ` +
-    `Written to ${dir}: the results files, comparison.json, summary.md${runs.length > 0 ? ', report.html' : ''}\n`);
-  const code = await writeCiFiles(io, flags, runs.map((r) => ({ results: r.results, label: r.broker, repeat: r.repeat })), stop.stopped ? ExitCode.interrupted : worst);
+  io.stdout.write(
+    `\nSuite ${stop.stopped ? 'interrupted' : 'done'}: ${runs.length} run(s)${skipped.length ? `, ${skipped.length} skipped` : ''}. ` +
+      `Written to ${dir}: the results files, comparison.json, summary.md${runs.length > 0 ? ', report.html' : ''}\n`,
+  );
+  const code = await writeCiFiles(
+    io,
+    flags,
+    runs.map((r) => ({ results: r.results, label: r.broker, repeat: r.repeat })),
+    stop.stopped ? ExitCode.interrupted : worst,
+  );
   return code;
 }

@@ -20,9 +20,15 @@ async function probeTargets(scenario: Scenario): Promise<void> {
   if (lines.length === 0 && sources.length > 0) {
     const bound = await Promise.all(sources.map((a) => probeBroker(urls[0], 3000, a)));
     bound.forEach((problem, i) => problem && lines.push(`cannot connect from source address ${sources[i]} to ${redactUrl(urls[0])}: ${problem}`));
-    if (lines.length) throw new UserError(lines.join('\n'), ExitCode.runFailed, 'is each address assigned to this machine (ip addr; all of 127.0.0.0/8 is loopback on Linux) and of the broker\'s family (IPv4 / IPv6)?');
+    if (lines.length)
+      throw new UserError(
+        lines.join('\n'),
+        ExitCode.runFailed,
+        "is each address assigned to this machine (ip addr; all of 127.0.0.0/8 is loopback on Linux) and of the broker's family (IPv4 / IPv6)?",
+      );
   }
-  if (lines.length) throw new UserError(lines.join('\n'), ExitCode.runFailed, 'is the broker running and listening there? Check --broker, target.url or target.urls');
+  if (lines.length)
+    throw new UserError(lines.join('\n'), ExitCode.runFailed, 'is the broker running and listening there? Check --broker, target.url or target.urls');
 }
 
 /** A scenario whose target is ready, and the embedded broker it runs against (if any; the caller closes it). */
@@ -39,8 +45,10 @@ export interface PreparedTarget {
 export async function prepareTarget(io: CliIo, scenario: Scenario): Promise<PreparedTarget> {
   if (scenario.target.url === 'embedded') {
     const embedded = await startEmbeddedBroker();
-    io.stderr.write(`mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
-      '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n');
+    io.stderr.write(
+      `mqbench: no broker given: using the embedded aedes broker at ${embedded.url}.\n` +
+        '         These numbers measure aedes inside this process, not your broker (use --broker mqtt://host:port).\n',
+    );
     return { scenario: withTargetUrl(scenario, embedded.url), embedded };
   }
   await probeTargets(scenario);

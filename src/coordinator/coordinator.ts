@@ -79,7 +79,11 @@ class Run {
     this.shared = new SharedArrayBuffer(Math.max(1, plan.totals.subscriptionSlots));
     this.delivered = new SeqBitmap(plan.seqLayout);
     this.ledger = allocateLedger(plan);
-    this.pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, { receivable: this.shared, delivered: this.delivered.buffer as SharedArrayBuffer, ledger: this.ledger });
+    this.pool = new WorkerPool(plan.workers, opts.driver, opts.workerEntry ?? DEFAULT_ENTRY, {
+      receivable: this.shared,
+      delivered: this.delivered.buffer as SharedArrayBuffer,
+      ledger: this.ledger,
+    });
     this.agg = new Aggregator(clock.now());
     this.aborted = new Promise<never>((_, reject) => {
       if (opts.signal?.aborted) reject(new Aborted('interrupted'));
@@ -133,7 +137,8 @@ class Run {
   /** Why publishing must not start: no connection at all, or a connect phase that ran past --start-at. */
   connectProblem(): string | null {
     const { startAt } = this.opts;
-    if (this.agg.measured.connSucceeded === 0) return `no connection to ${redactUrl(this.plan.scenario.target.url)} succeeded (${topReasons(this.agg.connectErrors)})`;
+    if (this.agg.measured.connSucceeded === 0)
+      return `no connection to ${redactUrl(this.plan.scenario.target.url)} succeeded (${topReasons(this.agg.connectErrors)})`;
     const now = this.clock.now();
     if (startAt !== undefined && now > startAt) {
       return `the connect phase ran past --start-at ${new Date(startAt).toISOString()} by ${Math.round(now - startAt)} ms: start later, or connect faster (connect.rate, fewer clients per segment)`;
@@ -205,5 +210,8 @@ class Run {
 export function topReasons(errors: Record<string, number>): string {
   const list = Object.entries(errors).sort((a, b) => b[1] - a[1]);
   if (list.length === 0) return 'no reason reported';
-  return list.slice(0, 3).map(([r, n]) => `${r} ×${n}`).join(', ');
+  return list
+    .slice(0, 3)
+    .map(([r, n]) => `${r} ×${n}`)
+    .join(', ');
 }

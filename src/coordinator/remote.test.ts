@@ -6,8 +6,9 @@ import { AS_PLANNED, NOT_OFFERED } from '../metrics/ledger.js';
 import { armRemoteReceivers } from './remote.js';
 import { loaded } from '../../test/helpers/scenario.js';
 
-const scenario = loaded(parseScenarioText(
-  `
+const scenario = loaded(
+  parseScenarioText(
+    `
 name: remote-test
 groups:
   - name: devices
@@ -17,9 +18,10 @@ groups:
     count: 1
     publish: { topic: "cmd/{target}", targets: devices, rate: 10/s }
 `,
-  'r.yaml',
-  {},
-)).scenario;
+    'r.yaml',
+    {},
+  ),
+).scenario;
 
 describe('armRemoteReceivers', () => {
   it('other segments’ subscriptions: initial ones at once, late ones at their time, until their end', () => {
@@ -40,10 +42,21 @@ describe('armRemoteReceivers', () => {
   });
 
   it('remote $share subscriptions are not offered when the broker has no shared subscriptions', () => {
-    const shared = loaded(parseScenarioText('name: s\ngroups:\n  - { name: w, count: 4, subscribe: [ "$share/g/jobs/#" ] }\n  - { name: p, count: 1, publish: { topic: "jobs/1", rate: 1/s } }\n', 's.yaml', {})).scenario;
+    const shared = loaded(
+      parseScenarioText(
+        'name: s\ngroups:\n  - { name: w, count: 4, subscribe: [ "$share/g/jobs/#" ] }\n  - { name: p, count: 1, publish: { topic: "jobs/1", rate: 1/s } }\n',
+        's.yaml',
+        {},
+      ),
+    ).scenario;
     const seg = { index: 0, count: 2 };
     const receivable = new Uint8Array(4);
-    armRemoteReceivers(buildRunPlan(shared, { workers: 1, runId: 'r', runTag: 1, segment: seg, offers: { shared: false, retainedToWildcards: true } }), receivable, 0, new FakeClock(0));
+    armRemoteReceivers(
+      buildRunPlan(shared, { workers: 1, runId: 'r', runTag: 1, segment: seg, offers: { shared: false, retainedToWildcards: true } }),
+      receivable,
+      0,
+      new FakeClock(0),
+    );
     expect([...receivable]).toEqual([0, 0, NOT_OFFERED, NOT_OFFERED]);
     armRemoteReceivers(buildRunPlan(shared, { workers: 1, runId: 'r', runTag: 1, segment: seg }), receivable, 0, new FakeClock(0));
     expect([...receivable]).toEqual([0, 0, AS_PLANNED, AS_PLANNED]);
@@ -55,5 +68,4 @@ describe('armRemoteReceivers', () => {
     expect(armRemoteReceivers(plan, receivable, 0, new FakeClock(0))).toEqual([]);
     expect([...receivable].every((b) => b === 0)).toBe(true);
   });
-
 });

@@ -11,11 +11,7 @@ describe('doctor output', () => {
 
   it('puts each fix command and the note under the problem', () => {
     const text = formatCheck(warn('net.core.somaxconn', '128', ['sysctl -w net.core.somaxconn=4096'], 'restart the broker'));
-    expect(text.split('\n')).toEqual([
-      'WARN  net.core.somaxconn: 128',
-      '      fix: sysctl -w net.core.somaxconn=4096',
-      '      note: restart the broker',
-    ]);
+    expect(text.split('\n')).toEqual(['WARN  net.core.somaxconn: 128', '      fix: sysctl -w net.core.somaxconn=4096', '      note: restart the broker']);
   });
 
   it('prints the exact fix commands for open files and ports', () => {

@@ -59,9 +59,7 @@ export function countByStatus(checks: readonly Check[]): Record<Status, number> 
 /** The closing line, e.g. "doctor: 9 ok, 2 WARN, 1 FAIL: fix the FAIL lines before a run". */
 export function formatSummary(checks: readonly Check[]): string {
   const n = countByStatus(checks);
-  const verdict = n.FAIL > 0
-    ? 'fix the FAIL lines before a run'
-    : n.WARN > 0 ? 'a run can start; read the WARN lines' : 'ready';
+  const verdict = n.FAIL > 0 ? 'fix the FAIL lines before a run' : n.WARN > 0 ? 'a run can start; read the WARN lines' : 'ready';
   return `doctor: ${n.ok} ok, ${n.WARN} WARN, ${n.FAIL} FAIL: ${verdict}`;
 }
 

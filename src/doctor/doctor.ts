@@ -82,8 +82,7 @@ export async function runBrokerChecks(target: TargetSpec, needs: Needs, driver: 
     emit(r.check);
     works[v] = r.works;
   }
-  const version: ProtocolLevel | undefined =
-    needs.version && works[target.mqttVersion] ? target.mqttVersion : works[5] ? 5 : works[4] ? 4 : undefined;
+  const version: ProtocolLevel | undefined = needs.version && works[target.mqttVersion] ? target.mqttVersion : works[5] ? 5 : works[4] ? 4 : undefined;
   if (version === undefined) return;
 
   const s = new ProbeSession(driver, { ...target, mqttVersion: version }, id);

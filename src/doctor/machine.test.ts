@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BASE_BYTES, checkCpus, checkMemory, checkOpenFiles, checkPortRange, checkSomaxconn, machineChecks, memoryEstimate, PER_CONNECTION_BYTES, portRangeSize,
+  BASE_BYTES,
+  checkCpus,
+  checkMemory,
+  checkOpenFiles,
+  checkPortRange,
+  checkSomaxconn,
+  machineChecks,
+  memoryEstimate,
+  PER_CONNECTION_BYTES,
+  portRangeSize,
 } from './machine.js';
 
 describe('checkOpenFiles (limits vs planned connections, ~1 fd each + 100 spare)', () => {
@@ -126,9 +135,13 @@ describe('checkCpus', () => {
 });
 
 it('machineChecks runs every check in order', () => {
-  const facts = { openFiles: { soft: 20_000, hard: 20_000 }, portRange: { low: 32768, high: 60999 }, somaxconn: 4096, memAvailableBytes: 8 * 1024 ** 3, cpus: 8 };
+  const facts = {
+    openFiles: { soft: 20_000, hard: 20_000 },
+    portRange: { low: 32768, high: 60999 },
+    somaxconn: 4096,
+    memAvailableBytes: 8 * 1024 ** 3,
+    cpus: 8,
+  };
   const checks = machineChecks(facts, { connections: 50_000, driver: 'mqttjs', brokerLocal: true });
-  expect(checks.map((c) => `${c.status} ${c.what}`)).toEqual([
-    'FAIL open files', 'FAIL ephemeral ports', 'ok net.core.somaxconn', 'ok memory', 'ok CPU',
-  ]);
+  expect(checks.map((c) => `${c.status} ${c.what}`)).toEqual(['FAIL open files', 'FAIL ephemeral ports', 'ok net.core.somaxconn', 'ok memory', 'ok CPU']);
 });

@@ -58,14 +58,19 @@ export function checkPortRange(r: PortRange | null, planned?: number): Check {
   const per = `${num(size)} client sockets from one source address to one broker ip:port`;
   if (planned === undefined) return ok(what, `${range}: at most ${per}`);
   if (planned > size) {
-    const note = planned > wideSize
-      ? `even ${num(wideSize)} ports are not enough for ${num(planned)} connections to one broker ip:port: use more source addresses, more broker ports (listeners) or more generator machines (--segment i/N)`
-      : 'each client socket to one broker ip:port takes its own local port; connects past the range fail with EADDRNOTAVAIL';
+    const note =
+      planned > wideSize
+        ? `even ${num(wideSize)} ports are not enough for ${num(planned)} connections to one broker ip:port: use more source addresses, more broker ports (listeners) or more generator machines (--segment i/N)`
+        : 'each client socket to one broker ip:port takes its own local port; connects past the range fail with EADDRNOTAVAIL';
     return fail(what, `${range} allows ${per}; ${num(planned)} planned`, fix, note);
   }
   if (planned > 0.8 * size) {
-    return warn(what, `${range} allows ${per}; ${num(planned)} planned leaves little room`, fix,
-      'reconnects and the sockets of a previous run still in TIME_WAIT (60 s) hold ports too');
+    return warn(
+      what,
+      `${range} allows ${per}; ${num(planned)} planned leaves little room`,
+      fix,
+      'reconnects and the sockets of a previous run still in TIME_WAIT (60 s) hold ports too',
+    );
   }
   return ok(what, `${range}: room for ${num(planned)} planned connections (at most ${per})`);
 }
@@ -99,7 +104,8 @@ export function checkMemory(available: number | null, planned: number | undefine
   const finding = `${num(planned)} connections × ${per} ≈ ${bytes(need)}; ${avail}`;
   const lean = driver === 'mqttjs' ? ['mqbench run <scenario> --driver lean'] : [];
   const split = 'or split the load over machines (--segment i/N)';
-  if (need > available) return fail(what, finding, lean, `${lean.length ? `the lean driver needs ~${bytes(PER_CONNECTION_BYTES.lean)} per connection; ` : ''}${split}`);
+  if (need > available)
+    return fail(what, finding, lean, `${lean.length ? `the lean driver needs ~${bytes(PER_CONNECTION_BYTES.lean)} per connection; ` : ''}${split}`);
   if (need > available / 2) return warn(what, `${finding}: over half, little left for a broker or the OS on this machine`, lean, split);
   return ok(what, finding);
 }
@@ -108,9 +114,13 @@ export function checkCpus(cpus: number, brokerLocal?: boolean): Check {
   const what = 'CPU';
   const cores = `${cpus} core${cpus === 1 ? '' : 's'}`;
   if (cpus <= 2) {
-    const who = brokerLocal === false ? 'the generator\'s worker threads share them' : 'a broker on this machine and the generator share them';
-    return warn(what, `${cores}: ${who}; the generator may become the limit (results then say "saturated")`, [],
-      'run the broker and the generator on separate machines, or use a machine with more cores');
+    const who = brokerLocal === false ? "the generator's worker threads share them" : 'a broker on this machine and the generator share them';
+    return warn(
+      what,
+      `${cores}: ${who}; the generator may become the limit (results then say "saturated")`,
+      [],
+      'run the broker and the generator on separate machines, or use a machine with more cores',
+    );
   }
   return ok(what, `${cores}: ${cpus - 1} worker threads by default`);
 }

@@ -77,7 +77,11 @@ let clientSeq = 0;
 export class ProbeSession {
   readonly open = new Set<ProbeClient>();
 
-  constructor(readonly driver: Driver, readonly target: TargetSpec, readonly id: string) {}
+  constructor(
+    readonly driver: Driver,
+    readonly target: TargetSpec,
+    readonly id: string,
+  ) {}
 
   /** A unique topic under this doctor run, e.g. "mqbench-doctor-1a2b3c4d/retain". */
   topic(name: string): string {

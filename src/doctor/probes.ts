@@ -78,7 +78,10 @@ export function probeRetain(s: ProbeSession, needed: boolean, wildcard = false):
       o.retainFlag = c.received.some((m) => m.topic === topic && m.payload.length > 0 && m.retained);
     } finally {
       // An empty retained payload deletes the stored message.
-      o.cleared = await c.publish(topic, Buffer.alloc(0), 1, true).then(() => true, () => false);
+      o.cleared = await c.publish(topic, Buffer.alloc(0), 1, true).then(
+        () => true,
+        () => false,
+      );
     }
     return judgeRetain(o, needed);
   });

@@ -34,7 +34,11 @@ describe('broker verdicts', () => {
     expect(judgeRetain({ arrived: true, retainFlag: false, cleared: true }, false).finding).toMatch(/without the retain flag/);
     expect(judgeRetain({ arrived: true, retainFlag: true, cleared: false }, false).status).toBe('WARN');
     const wildcard = judgeRetain({ arrived: false, retainFlag: false, cleared: true, filter: 'd/retain-w/+' }, true);
-    expect(wildcard).toMatchObject({ status: 'FAIL', what: 'retain to wildcards', finding: 'a retained message was not delivered to a new subscription to d/retain-w/+' });
+    expect(wildcard).toMatchObject({
+      status: 'FAIL',
+      what: 'retain to wildcards',
+      finding: 'a retained message was not delivered to a new subscription to d/retain-w/+',
+    });
     expect(wildcard.note).toMatch(/only against exact topics/);
   });
 
@@ -43,8 +47,13 @@ describe('broker verdicts', () => {
     const good = judgeShared({ filter, refused: false, deliveries: Array(10).fill(1), perSubscriber: [6, 4] }, false);
     expect(good).toMatchObject({ status: 'ok', finding: '$share/doctor/x/t: 10 messages, each delivered exactly once across 2 subscribers (6 + 4)' });
     expect(judgeShared({ filter, refused: false, deliveries: Array(10).fill(0), perSubscriber: [0, 0] }, false).note).toMatch(/not supported/);
-    expect(judgeShared({ filter, refused: false, deliveries: Array(10).fill(2), perSubscriber: [10, 10] }, true)).toMatchObject({ status: 'FAIL', finding: expect.stringMatching(/both subscribers/) });
-    expect(judgeShared({ filter, refused: false, deliveries: [1, 1, 2, 0], perSubscriber: [2, 2] }, false).finding).toMatch(/2 arrived once, 1 more than once, 1 not at all/);
+    expect(judgeShared({ filter, refused: false, deliveries: Array(10).fill(2), perSubscriber: [10, 10] }, true)).toMatchObject({
+      status: 'FAIL',
+      finding: expect.stringMatching(/both subscribers/),
+    });
+    expect(judgeShared({ filter, refused: false, deliveries: [1, 1, 2, 0], perSubscriber: [2, 2] }, false).finding).toMatch(
+      /2 arrived once, 1 more than once, 1 not at all/,
+    );
     expect(judgeShared({ filter, refused: true, deliveries: [], perSubscriber: [0, 0] }, false).status).toBe('WARN');
   });
 
@@ -62,7 +71,10 @@ describe('broker verdicts', () => {
   describe('TCP_NODELAY hint', () => {
     const burst = (first: number, later: number) => [first, later, later, later];
     it('fast loopback is ok', () => {
-      expect(judgeLatency(Array(5).fill(burst(0.4, 0.5)), true, 20)).toMatchObject({ status: 'ok', finding: 'publish→receive median 0.50 ms over 20 QoS 0 messages (loopback)' });
+      expect(judgeLatency(Array(5).fill(burst(0.4, 0.5)), true, 20)).toMatchObject({
+        status: 'ok',
+        finding: 'publish→receive median 0.50 ms over 20 QoS 0 messages (loopback)',
+      });
     });
     it('later messages of each burst held back ~40 ms: Nagle', () => {
       const c = judgeLatency(Array(5).fill(burst(0.4, 42)), true, 20);

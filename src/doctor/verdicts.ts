@@ -21,8 +21,12 @@ export function median(xs: readonly number[]): number {
 
 export function judgeReachable(hostPort: string, problem: string | null, ms: number): Check {
   if (problem === null) return ok('broker reachable', `${hostPort} accepts TCP connections (${Math.max(1, Math.round(ms))} ms)`);
-  return fail('broker reachable', `${hostPort}: ${problem}`, [],
-    'is the broker running and listening there? (on its machine: ss -ltn) Check --broker or target.url; a firewall may drop the packets');
+  return fail(
+    'broker reachable',
+    `${hostPort}: ${problem}`,
+    [],
+    'is the broker running and listening there? (on its machine: ss -ltn) Check --broker or target.url; a firewall may drop the packets',
+  );
 }
 
 /** `result`: true when CONNACK accepted the session, else the driver's reason (e.g. "CONNACK refused: Not authorized"). */
@@ -40,10 +44,16 @@ export function judgeConnect(version: ProtocolLevel, result: true | string, need
  */
 export function judgeMaxQos(granted: Granted, version: ProtocolLevel, connackMaxQos: number | null | undefined, neededQos: number): Check {
   const what = 'max QoS';
-  const connack = version !== 5 ? ''
-    : connackMaxQos === null ? '; CONNACK Maximum QoS not read (the mqttjs driver does not expose CONNACK properties)'
-    : connackMaxQos === undefined ? '; CONNACK sets no Maximum QoS (2)' : `; CONNACK Maximum QoS ${connackMaxQos}`;
-  if (granted === 128) return (neededQos > 0 ? fail : warn)(what, `a QoS 2 subscription was refused (SUBACK 0x80)${connack}`, [], 'the broker may restrict subscriptions (ACL)');
+  const connack =
+    version !== 5
+      ? ''
+      : connackMaxQos === null
+        ? '; CONNACK Maximum QoS not read (the mqttjs driver does not expose CONNACK properties)'
+        : connackMaxQos === undefined
+          ? '; CONNACK sets no Maximum QoS (2)'
+          : `; CONNACK Maximum QoS ${connackMaxQos}`;
+  if (granted === 128)
+    return (neededQos > 0 ? fail : warn)(what, `a QoS 2 subscription was refused (SUBACK 0x80)${connack}`, [], 'the broker may restrict subscriptions (ACL)');
   const finding = `subscribe at QoS 2 → granted QoS ${granted}${connack}`;
   if (granted < 2 || (typeof connackMaxQos === 'number' && connackMaxQos < 2)) {
     const top = Math.min(granted, connackMaxQos ?? 2);
@@ -70,9 +80,14 @@ export function judgeRetain(o: RetainObservation, needed: boolean): Check {
   const sub = o.filter ? `a new subscription to ${o.filter}` : 'a new subscription';
   if (o.refused) return bad(what, `could not publish a retained message: ${o.refused}`);
   if (!o.arrived) {
-    return bad(what, `a retained message was not delivered to ${sub}`, [], o.filter
-      ? 'the broker matches retained messages only against exact topics (RabbitMQ 3.10 does): late wildcard subscriptions get none'
-      : 'retain may be off (mosquitto: retain_available false)');
+    return bad(
+      what,
+      `a retained message was not delivered to ${sub}`,
+      [],
+      o.filter
+        ? 'the broker matches retained messages only against exact topics (RabbitMQ 3.10 does): late wildcard subscriptions get none'
+        : 'retain may be off (mosquitto: retain_available false)',
+    );
   }
   if (!o.retainFlag) return warn(what, `a retained message arrived without the retain flag on ${sub}`);
   const clear = o.cleared ? 'test message cleared' : 'clearing the test message was not acknowledged';
@@ -99,8 +114,15 @@ export function judgeShared(o: SharedObservation, needed: boolean): Check {
   const dup = o.deliveries.filter((n) => n > 1).length;
   const split = `${o.perSubscriber[0]} + ${o.perSubscriber[1]}`;
   if (once === sent) return ok(what, `${o.filter}: ${sent} messages, each delivered exactly once across 2 subscribers (${split})`);
-  if (missing === sent) return bad(what, `${o.filter}: none of ${sent} messages arrived`, [], 'the broker treats $share/... as an ordinary topic filter: shared subscriptions are not supported');
-  if (dup === sent) return bad(what, `${o.filter}: every message went to both subscribers (${split})`, [], 'the broker delivers to every member: $share is not load-balanced');
+  if (missing === sent)
+    return bad(
+      what,
+      `${o.filter}: none of ${sent} messages arrived`,
+      [],
+      'the broker treats $share/... as an ordinary topic filter: shared subscriptions are not supported',
+    );
+  if (dup === sent)
+    return bad(what, `${o.filter}: every message went to both subscribers (${split})`, [], 'the broker delivers to every member: $share is not load-balanced');
   return bad(what, `${o.filter}: of ${sent} messages ${once} arrived once, ${dup} more than once, ${missing} not at all (${split})`);
 }
 
@@ -123,13 +145,25 @@ export function judgeLatency(bursts: readonly number[][], loopback: boolean, exp
   const finding = `publish→receive median ${m.toFixed(2)} ms over ${samples.length} QoS 0 messages${loopback ? ' (loopback)' : ''}`;
   const nagle = stall > LOOPBACK_SLOW_MS;
   if (loopback && m > LOOPBACK_SLOW_MS && nagle) {
-    return warn(what, `${finding}: looks like Nagle's algorithm: set set_tcp_nodelay true in mosquitto.conf`, [],
-      `messages after the first of a burst waited ~${stall.toFixed(0)} ms more; other brokers call the switch TCP no-delay`);
+    return warn(
+      what,
+      `${finding}: looks like Nagle's algorithm: set set_tcp_nodelay true in mosquitto.conf`,
+      [],
+      `messages after the first of a burst waited ~${stall.toFixed(0)} ms more; other brokers call the switch TCP no-delay`,
+    );
   }
   if (loopback && m > LOOPBACK_SLOW_MS) {
-    return warn(what, `${finding}: slow for loopback, but messages sent together arrived together (not Nagle's pattern)`, [],
-      'a busy CPU or broker: latency results on this machine will include it');
+    return warn(
+      what,
+      `${finding}: slow for loopback, but messages sent together arrived together (not Nagle's pattern)`,
+      [],
+      'a busy CPU or broker: latency results on this machine will include it',
+    );
   }
-  if (!loopback && m > 35 && nagle) return warn(what, `${finding}: messages after the first of a burst waited ~${stall.toFixed(0)} ms more: Nagle's algorithm on the broker? (mosquitto: set_tcp_nodelay true)`);
+  if (!loopback && m > 35 && nagle)
+    return warn(
+      what,
+      `${finding}: messages after the first of a burst waited ~${stall.toFixed(0)} ms more: Nagle's algorithm on the broker? (mosquitto: set_tcp_nodelay true)`,
+    );
   return ok(what, finding);
 }

@@ -76,4 +76,3 @@ export async function until(cond: () => boolean, ms = 3000): Promise<void> {
     await sleep(5);
   }
 }
-

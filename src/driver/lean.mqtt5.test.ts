@@ -20,7 +20,13 @@ describe('lean driver: MQTT 5 properties, topic aliases, request/response, unsub
   it('publish properties arrive as mqtt-packet reads them (user properties, content type, expiry, response topic, correlation data)', async () => {
     fake = await fakeBroker();
     conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5 }), noEvents());
-    const props = { messageExpiryInterval: 60, contentType: 'application/json', userProperties: { site: 'ü-1', k: 'v' }, responseTopic: 'resp/1', correlationData: Buffer.from([1, 2, 3]) };
+    const props = {
+      messageExpiryInterval: 60,
+      contentType: 'application/json',
+      userProperties: { site: 'ü-1', k: 'v' },
+      responseTopic: 'resp/1',
+      correlationData: Buffer.from([1, 2, 3]),
+    };
     for (const qos of [0, 1, 2] as const) conn.publish('req/ü', Buffer.from(`m${qos}`), qos, false, () => {}, props);
     conn.publish('plain', Buffer.from('x'), 1, false, () => {});
     await until(() => pubs(fake!).length === 4);
@@ -33,13 +39,21 @@ describe('lean driver: MQTT 5 properties, topic aliases, request/response, unsub
     expect(got[3].properties).toBeUndefined();
   });
 
-  it('topic aliases: assigned up to the broker\'s Topic Alias Maximum, then sent as alias only; other topics in full', async () => {
+  it("topic aliases: assigned up to the broker's Topic Alias Maximum, then sent as alias only; other topics in full", async () => {
     fake = await fakeBroker();
     fake.connackProperties = { topicAliasMaximum: 2 };
     conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5, topicAliases: true }), noEvents());
     for (const t of ['a', 'b', 'c', 'a', 'b', 'c', 'a']) conn.publish(t, Buffer.from(t), 0, false, () => {});
     await until(() => pubs(fake!).length === 7);
-    expect(pubs(fake).map((p) => `${p.topic}|${(p.properties?.topicAlias as number | undefined) ?? '-'}`)).toEqual(['a|1', 'b|2', 'c|-', '|1', '|2', 'c|-', '|1']);
+    expect(pubs(fake).map((p) => `${p.topic}|${(p.properties?.topicAlias as number | undefined) ?? '-'}`)).toEqual([
+      'a|1',
+      'b|2',
+      'c|-',
+      '|1',
+      '|2',
+      'c|-',
+      '|1',
+    ]);
     expect(pubs(fake).map((p) => String(p.payload))).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
   });
 
@@ -59,7 +73,11 @@ describe('lean driver: MQTT 5 properties, topic aliases, request/response, unsub
     conn.publish('q', Buffer.from('5'), 0, false, () => {});
     conn.publish('q', Buffer.from('6'), 0, false, () => {});
     await until(() => pubs(fake!).length === 6);
-    expect(pubs(fake).slice(2).map((p) => `${p.topic}|${(p.properties?.topicAlias as number | undefined) ?? '-'}`)).toEqual(['q|-', 'q|-', 'q|1', '|1']);
+    expect(
+      pubs(fake)
+        .slice(2)
+        .map((p) => `${p.topic}|${(p.properties?.topicAlias as number | undefined) ?? '-'}`),
+    ).toEqual(['q|-', 'q|-', 'q|1', '|1']);
   });
 
   it('incoming: topic aliases resolved; response topic and correlation data passed as meta', async () => {
@@ -73,7 +91,8 @@ describe('lean driver: MQTT 5 properties, topic aliases, request/response, unsub
       },
       onLost: () => {},
     });
-    const pub = (topic: string, payload: string, properties?: Record<string, unknown>) => fake!.send({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false, ...(properties ? { properties } : {}) });
+    const pub = (topic: string, payload: string, properties?: Record<string, unknown>) =>
+      fake!.send({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false, ...(properties ? { properties } : {}) });
     pub('long/topic/name', 'one', { topicAlias: 3 });
     pub('', 'two', { topicAlias: 3 });
     pub('req', 'three', { responseTopic: 'back/7', correlationData: Buffer.from('id7') });

@@ -4,7 +4,18 @@ import { parseEndpoint } from './endpoint.js';
 import { leanDriver } from './lean.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import {
-  ASCII_TOPIC_MAX, asciiLength, DISCONNECT_BYTES, frameSize, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
+  ASCII_TOPIC_MAX,
+  asciiLength,
+  DISCONNECT_BYTES,
+  frameSize,
+  PINGREQ_BYTES,
+  PUBACK,
+  PUBCOMP,
+  PUBREC,
+  PUBREL,
+  publishRemaining,
+  writeAck,
+  writePublish,
 } from './leanEncode.js';
 import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
 import { ConnectFailure, type Connection } from './driver.js';
@@ -37,7 +48,9 @@ describe('lean encoders match mqtt-packet byte for byte', () => {
           const rem = publishRemaining(asciiLength(t2), payload.length, qos, protocolVersion === 5);
           const buf = Buffer.alloc(frameSize(rem));
           writePublish(buf, 0, rem, t2, payload, qos, false, 1, protocolVersion === 5);
-          expect(buf.equals(generate({ cmd: 'publish', topic: t2, payload, qos, retain: false, dup: false, ...(qos ? { messageId: 1 } : {}) }, { protocolVersion }))).toBe(true);
+          expect(
+            buf.equals(generate({ cmd: 'publish', topic: t2, payload, qos, retain: false, dup: false, ...(qos ? { messageId: 1 } : {}) }, { protocolVersion })),
+          ).toBe(true);
         });
       }
     }
@@ -97,7 +110,15 @@ describe('lean: words and URLs', () => {
     expect(parseEndpoint('mqtt://[::1]:1884')).toMatchObject({ host: '::1', port: 1884 });
     expect(parseEndpoint('mqtt://u%40x:p%3Aw@h')).toMatchObject({ username: 'u@x', password: 'p:w' });
     expect(parseEndpoint('ws://h:8080/mqtt')).toEqual({ transport: 'ws', tls: false, host: 'h', port: 8080, wsUrl: 'ws://h:8080/mqtt' });
-    expect(parseEndpoint('WSS://u:p@h/mqtt?x=1')).toEqual({ transport: 'ws', tls: true, host: 'h', port: 443, wsUrl: 'wss://h/mqtt?x=1', username: 'u', password: 'p' });
+    expect(parseEndpoint('WSS://u:p@h/mqtt?x=1')).toEqual({
+      transport: 'ws',
+      tls: true,
+      host: 'h',
+      port: 443,
+      wsUrl: 'wss://h/mqtt?x=1',
+      username: 'u',
+      password: 'p',
+    });
     expect(parseEndpoint('http://h')).toMatch(/unsupported URL scheme/);
     expect(parseEndpoint('nope')).toBe('not a valid URL: nope');
   });
@@ -133,7 +154,10 @@ describe('lean driver against a scripted broker', () => {
 
   it('sends CONNECT with the options, on a no-delay socket', async () => {
     fake = await fakeBroker();
-    conn = await leanDriver.connect(opts(fake.url, { clientId: 'c-1', protocolVersion: 5, clean: false, keepaliveSec: 7, username: 'u', password: 'p' }), noEvents());
+    conn = await leanDriver.connect(
+      opts(fake.url, { clientId: 'c-1', protocolVersion: 5, clean: false, keepaliveSec: 7, username: 'u', password: 'p' }),
+      noEvents(),
+    );
     expect(fake.got[0]).toMatchObject({ cmd: 'connect', clientId: 'c-1', protocolVersion: 5, clean: false, keepalive: 7, username: 'u' });
     expect(String((fake.got[0] as { password?: Buffer }).password)).toBe('p');
   });
@@ -206,7 +230,13 @@ describe('lean driver against a scripted broker', () => {
     fake.send({ cmd: 'publish', topic: 'q1', payload: 'one', qos: 1, messageId: 8, dup: false, retain: false });
     await until(() => fake!.got.some((p) => p.cmd === 'puback'));
     expect(ev.messages).toEqual(['q2=first', 'q2=second', 'q1=one']);
-    expect(fake.got.filter((p) => p.cmd !== 'connect').map((p) => `${p.cmd}:${p.messageId}`)).toEqual(['pubrec:7', 'pubrec:7', 'pubcomp:7', 'pubrec:7', 'puback:8']);
+    expect(fake.got.filter((p) => p.cmd !== 'connect').map((p) => `${p.cmd}:${p.messageId}`)).toEqual([
+      'pubrec:7',
+      'pubrec:7',
+      'pubcomp:7',
+      'pubrec:7',
+      'puback:8',
+    ]);
   });
 
   it('SUBACK: granted QoS per filter, 0x80 as 128 (3.1.1) and MQTT 5 error reasons as 128', async () => {
@@ -215,7 +245,12 @@ describe('lean driver against a scripted broker', () => {
         if (p.cmd === 'subscribe') f.send({ cmd: 'suback', messageId: p.messageId, granted: [1, 0x80, 2, protocolVersion === 5 ? 0x87 : 0] });
       });
       conn = await leanDriver.connect(opts(fake.url, { protocolVersion }), noEvents());
-      const granted = await conn.subscribe([{ topic: 'a', qos: 1 }, { topic: 'b', qos: 2 }, { topic: 'c', qos: 2 }, { topic: 'd', qos: 0 }]);
+      const granted = await conn.subscribe([
+        { topic: 'a', qos: 1 },
+        { topic: 'b', qos: 2 },
+        { topic: 'c', qos: 2 },
+        { topic: 'd', qos: 0 },
+      ]);
       expect(granted).toEqual([1, 128, 2, protocolVersion === 5 ? 128 : 0]);
       conn.destroy();
       await fake.close();

@@ -4,14 +4,35 @@ import type { QoS } from '../scenario/model.js';
 import { keepaliveWheel, type KeepaliveTicker, type KeepaliveWheel } from './keepaliveWheel.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import {
-  asciiLength, DISCONNECT_BYTES, frameSize, MAX_REMAINING, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, publishRemaining, writeAck, writePublish,
+  asciiLength,
+  DISCONNECT_BYTES,
+  frameSize,
+  MAX_REMAINING,
+  PINGREQ_BYTES,
+  PUBACK,
+  PUBCOMP,
+  PUBREC,
+  PUBREL,
+  publishRemaining,
+  writeAck,
+  writePublish,
 } from './leanEncode.js';
 import { splitFrames, type FrameSink } from './leanInput.js';
 import { LeanOutput } from './leanOutput.js';
 import { encodeProps } from './leanProps.js';
 import type { LeanSession } from './leanSession.js';
 import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
-import { ConnectFailure, NotSent, type Connection, type ConnectionEvents, type ConnectOptions, type Granted, type MessageMeta, type PublishDone, type PublishProperties } from './driver.js';
+import {
+  ConnectFailure,
+  NotSent,
+  type Connection,
+  type ConnectionEvents,
+  type ConnectOptions,
+  type Granted,
+  type MessageMeta,
+  type PublishDone,
+  type PublishProperties,
+} from './driver.js';
 
 // Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
 const NOT_CONNECTED = new NotSent('not sent: not connected');
@@ -316,7 +337,14 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     }
   }
 
-  private onPublish(topic: string, payload: Buffer, qos: QoS, retain: boolean, id: number, props: { topicAlias?: number; responseTopic?: string; correlationData?: Buffer } | undefined): void {
+  private onPublish(
+    topic: string,
+    payload: Buffer,
+    qos: QoS,
+    retain: boolean,
+    id: number,
+    props: { topicAlias?: number; responseTopic?: string; correlationData?: Buffer } | undefined,
+  ): void {
     let meta: MessageMeta | undefined;
     if (props !== undefined) {
       // MQTT 5 §3.3.2.3.4: a topic with an alias sets it, an empty topic uses it.

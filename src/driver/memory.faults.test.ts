@@ -19,9 +19,30 @@ describe('memory driver: delivery faults', () => {
   const table: { name: string; qos: QoS; fault: (m: MemoryDriver) => void; n: number; delivered: number; counts: Record<string, number> }[] = [
     { name: 'drop every 3rd (QoS 0)', qos: 0, n: 9, fault: (m) => m.faults.dropDeliveries({ every: 3 }), delivered: 6, counts: { dropped: 3, sent: 9 } },
     { name: 'drop the first 2 (QoS 1)', qos: 1, n: 5, fault: (m) => m.faults.dropDeliveries({ times: 2 }), delivered: 3, counts: { dropped: 2 } },
-    { name: 'drop by payload', qos: 0, n: 6, fault: (m) => m.faults.dropDeliveries({ when: (e) => e.payload.toString() === '4' }), delivered: 5, counts: { dropped: 1 } },
-    { name: 'duplicate every 2nd (QoS 1): shows twice', qos: 1, n: 4, fault: (m) => m.faults.duplicateDeliveries({ every: 2 }), delivered: 6, counts: { duplicated: 2, sent: 6 } },
-    { name: 'duplicate every 2nd (QoS 2): shows once', qos: 2, n: 4, fault: (m) => m.faults.duplicateDeliveries({ every: 2 }), delivered: 4, counts: { duplicated: 2, qos2DuplicatesIgnored: 2 } },
+    {
+      name: 'drop by payload',
+      qos: 0,
+      n: 6,
+      fault: (m) => m.faults.dropDeliveries({ when: (e) => e.payload.toString() === '4' }),
+      delivered: 5,
+      counts: { dropped: 1 },
+    },
+    {
+      name: 'duplicate every 2nd (QoS 1): shows twice',
+      qos: 1,
+      n: 4,
+      fault: (m) => m.faults.duplicateDeliveries({ every: 2 }),
+      delivered: 6,
+      counts: { duplicated: 2, sent: 6 },
+    },
+    {
+      name: 'duplicate every 2nd (QoS 2): shows once',
+      qos: 2,
+      n: 4,
+      fault: (m) => m.faults.duplicateDeliveries({ every: 2 }),
+      delivered: 4,
+      counts: { duplicated: 2, qos2DuplicatesIgnored: 2 },
+    },
     { name: 'duplicate every one (QoS 0)', qos: 0, n: 3, fault: (m) => m.faults.duplicateDeliveries(), delivered: 6, counts: { duplicated: 3 } },
   ];
   it.each(table)('$name', async ({ qos, n, fault, delivered, counts }) => {

@@ -20,7 +20,10 @@ describe('memory driver: broker sessions', () => {
     const back = await client(mem, 's', { clean: false });
     await settle();
     expect(back.conn.sessionPresent).toBe(true);
-    expect(back.got.map((g) => [g.payload, g.qos])).toEqual([['q1', 1], ['q2', 2]]);
+    expect(back.got.map((g) => [g.payload, g.qos])).toEqual([
+      ['q1', 1],
+      ['q2', 2],
+    ]);
     expect([mem.counts.sessionsResumed, mem.counts.redelivered]).toEqual([1, 0]);
     // A clean connect throws the session away: nothing queued survives.
     await back.conn.end();
@@ -225,7 +228,7 @@ describe('memory driver: the outbound session (publisher side)', () => {
     expect(os.map((o) => o.err?.name)).toEqual(['SessionEnded', 'SessionEnded', 'SessionEnded']);
   });
 
-  it('Receive Maximum counts a publish until its ack arrives (ackDelayMs is the broker\'s)', async () => {
+  it("Receive Maximum counts a publish until its ack arrives (ackDelayMs is the broker's)", async () => {
     const clock = new FakeClock();
     const mem = new MemoryDriver({ clock, receiveMaximum: 2, ackDelayMs: 10 });
     const p = await client(mem, 'p', { protocolVersion: 5 });
@@ -246,6 +249,11 @@ describe('memory driver: the outbound session (publisher side)', () => {
     await settle();
     clock.advance(10);
     await settle();
-    expect([q.lost, later.map((o) => o.ack), mem.counts.maxInflight, first.map((o) => o.err?.name)]).toEqual([[], ['puback', 'puback'], 2, ['SessionEnded', 'SessionEnded']]);
+    expect([q.lost, later.map((o) => o.ack), mem.counts.maxInflight, first.map((o) => o.err?.name)]).toEqual([
+      [],
+      ['puback', 'puback'],
+      2,
+      ['SessionEnded', 'SessionEnded'],
+    ]);
   });
 });

@@ -55,9 +55,14 @@ describe('memory driver: QoS flows', () => {
       seen.push([ms, s.got.length, o.done]);
     }
     expect(seen).toEqual([
-      [1, 0, false], [2, 0, false], [3, 0, false], [4, 0, false],
+      [1, 0, false],
+      [2, 0, false],
+      [3, 0, false],
+      [4, 0, false],
       [5, 0, true], // 2 + 3: PUBACK
-      [6, 0, true], [7, 1, true], [8, 1, true], // 2 + 5: the delivery
+      [6, 0, true],
+      [7, 1, true],
+      [8, 1, true], // 2 + 5: the delivery
     ]);
   });
 });
@@ -86,10 +91,16 @@ describe('memory driver: topic filters', () => {
   });
 
   it('overlapping filters of one client: one copy at the highest granted QoS (perClient), or one per filter', async () => {
-    for (const [overlap, copies] of [['perClient', [2]], ['perSubscription', [0, 2]]] as const) {
+    for (const [overlap, copies] of [
+      ['perClient', [2]],
+      ['perSubscription', [0, 2]],
+    ] as const) {
       const mem = new MemoryDriver({ overlap });
       const s = await client(mem, 's');
-      await s.conn.subscribe([{ topic: 'a/+', qos: 0 }, { topic: 'a/#', qos: 2 }]);
+      await s.conn.subscribe([
+        { topic: 'a/+', qos: 0 },
+        { topic: 'a/#', qos: 2 },
+      ]);
       publish(s.conn, 'a/b', 'x', 2);
       await settle();
       expect(s.got.map((g) => g.qos).sort()).toEqual(copies);
@@ -118,7 +129,11 @@ describe('memory driver: $share', () => {
     await plain.conn.subscribe([{ topic: 't/+', qos: 0 }]);
     for (let i = 0; i < 9; i++) publish(plain.conn, 't/x', String(i), 1);
     await settle();
-    expect(members.map((m) => m.payloads())).toEqual([['0', '3', '6'], ['1', '4', '7'], ['2', '5', '8']]);
+    expect(members.map((m) => m.payloads())).toEqual([
+      ['0', '3', '6'],
+      ['1', '4', '7'],
+      ['2', '5', '8'],
+    ]);
     expect(other.got.length).toBe(9);
     expect(plain.got.length).toBe(9);
     expect(mem.counts.routed).toBe(27);
@@ -155,7 +170,10 @@ describe('memory driver: $share faults', () => {
     for (let i = 0; i < 6; i++) publish(members[0].conn, 't', String(i), 1);
     await settle();
     // 0→m1, 1→m2, 2→m1 and m2, 3→m1, 4→m2, 5→m1 and m2
-    expect(members.map((m) => m.payloads())).toEqual([['0', '2', '3', '5'], ['1', '2', '4', '5']]);
+    expect(members.map((m) => m.payloads())).toEqual([
+      ['0', '2', '3', '5'],
+      ['1', '2', '4', '5'],
+    ]);
     expect([rule.hits, mem.counts.sharedTwice, mem.counts.routed]).toEqual([2, 2, 8]);
   });
 });
@@ -178,7 +196,10 @@ describe('memory driver: retained messages', () => {
     publish(p.conn, 'r/1', 'live', 1, true);
     publish(p.conn, 'r/2', '', 0, true);
     await settle();
-    expect(s.got.slice(2).map((g) => [g.payload, g.retained])).toEqual([['live', false], ['', false]]);
+    expect(s.got.slice(2).map((g) => [g.payload, g.retained])).toEqual([
+      ['live', false],
+      ['', false],
+    ]);
     expect([mem.counts.retainedStored, mem.counts.retainedCleared, mem.counts.retainedDelivered]).toEqual([3, 1, 2]);
     const late = await client(mem, 'late');
     await late.conn.subscribe([{ topic: 'r/#', qos: 0 }]);
@@ -192,7 +213,11 @@ describe('memory driver: retained messages', () => {
     publish(p.conn, 'r/1', 'one', 0, true);
     await settle();
     const s = await client(mem, 's');
-    await s.conn.subscribe([{ topic: 'r/+', qos: 0 }, { topic: '$share/g/r/1', qos: 0 }, { topic: 'r/1', qos: 0 }]);
+    await s.conn.subscribe([
+      { topic: 'r/+', qos: 0 },
+      { topic: '$share/g/r/1', qos: 0 },
+      { topic: 'r/1', qos: 0 },
+    ]);
     await settle();
     expect(s.got).toEqual([{ topic: 'r/1', payload: 'one', qos: 0, retained: true }]);
   });
@@ -214,7 +239,12 @@ describe('memory driver: what the broker offers', () => {
   it('maxQoS 1 and qos2AsQos1 (a RabbitMQ-like broker): QoS 2 granted as 1, QoS 2 publishes completed by PUBACK and delivered at QoS 1', async () => {
     const mem = new MemoryDriver({ maxQoS: 1, qos2AsQos1: true });
     const s = await client(mem, 's');
-    expect(await s.conn.subscribe([{ topic: 't', qos: 2 }, { topic: 'u', qos: 1 }])).toEqual([1, 1]);
+    expect(
+      await s.conn.subscribe([
+        { topic: 't', qos: 2 },
+        { topic: 'u', qos: 1 },
+      ]),
+    ).toEqual([1, 1]);
     const o = publish(s.conn, 't', 'x', 2);
     await settle();
     expect(o.ack).toBe('puback');
@@ -225,7 +255,13 @@ describe('memory driver: what the broker offers', () => {
   it('$share refused (0x80), or taken as a plain topic; refuseFilter refuses what it picks', async () => {
     const refuse = new MemoryDriver({ sharedSubscriptions: 'refuse', refuseFilter: (f) => f === 'no' });
     const s = await client(refuse, 's');
-    expect(await s.conn.subscribe([{ topic: '$share/g/t', qos: 1 }, { topic: 'no', qos: 0 }, { topic: 't', qos: 0 }])).toEqual([128, 128, 0]);
+    expect(
+      await s.conn.subscribe([
+        { topic: '$share/g/t', qos: 1 },
+        { topic: 'no', qos: 0 },
+        { topic: 't', qos: 0 },
+      ]),
+    ).toEqual([128, 128, 0]);
     expect(refuse.counts.subRefused).toBe(2);
 
     const literal = new MemoryDriver({ sharedSubscriptions: 'literal' });

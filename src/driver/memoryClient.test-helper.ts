@@ -23,7 +23,13 @@ export interface TestClient {
 }
 
 export const opts = (clientId: string, o: Partial<ConnectOptions> = {}): ConnectOptions => ({
-  url: 'mqtt://memory', clientId, protocolVersion: 4, clean: true, keepaliveSec: 60, timeoutMs: 1000, ...o,
+  url: 'mqtt://memory',
+  clientId,
+  protocolVersion: 4,
+  clean: true,
+  keepaliveSec: 60,
+  timeoutMs: 1000,
+  ...o,
 });
 
 export async function client(mem: MemoryDriver, clientId: string, o: Partial<ConnectOptions> = {}, into?: TestClient): Promise<TestClient> {

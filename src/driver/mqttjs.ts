@@ -61,7 +61,12 @@ export const mqttjsDriver: Driver = {
       let connacked = false;
       client.once('packetreceive', (p: { cmd: string }) => void (connacked = p.cmd === 'connack'));
       const timer = setTimeout(
-        () => fail(connacked ? `timeout: the session's re-sent publishes were not acknowledged within ${opts.timeoutMs} ms` : `timeout: no CONNACK within ${opts.timeoutMs} ms`),
+        () =>
+          fail(
+            connacked
+              ? `timeout: the session's re-sent publishes were not acknowledged within ${opts.timeoutMs} ms`
+              : `timeout: no CONNACK within ${opts.timeoutMs} ms`,
+          ),
         opts.timeoutMs,
       );
       client.on('error', (err: Error & { code?: string | number }) => {
@@ -84,10 +89,19 @@ export const mqttjsDriver: Driver = {
       client.stream.on('drain', () => {
         if (settled && !conn.closing) events.onDrain?.();
       });
-      client.on('message', (topic: string, payload: Buffer, packet: { qos?: QoS; retain?: boolean; properties?: { responseTopic?: string; correlationData?: Buffer } }) => {
-        const p = packet.properties;
-        events.onMessage(topic, payload, packet.qos ?? 0, packet.retain === true, p?.responseTopic ? { responseTopic: p.responseTopic, correlationData: p.correlationData } : undefined);
-      });
+      client.on(
+        'message',
+        (topic: string, payload: Buffer, packet: { qos?: QoS; retain?: boolean; properties?: { responseTopic?: string; correlationData?: Buffer } }) => {
+          const p = packet.properties;
+          events.onMessage(
+            topic,
+            payload,
+            packet.qos ?? 0,
+            packet.retain === true,
+            p?.responseTopic ? { responseTopic: p.responseTopic, correlationData: p.correlationData } : undefined,
+          );
+        },
+      );
       // After a resumed session's held publishes were re-sent and acknowledged (mqtt.js waits for them).
       client.once('connect', (connack: { sessionPresent?: boolean; properties?: { receiveMaximum?: number } }) => {
         if (settled) return;

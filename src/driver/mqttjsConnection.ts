@@ -72,7 +72,7 @@ export class MqttjsConnection implements Connection {
       const id = (packet as { messageId?: number } | undefined)?.messageId ?? held?.packet.messageId;
       const ack = id === undefined ? undefined : acks.get(id);
       if (id !== undefined) acks.delete(id);
-      done(e, e ? undefined : ack ?? (qos === 2 ? 'pubcomp' : 'puback'));
+      done(e, e ? undefined : (ack ?? (qos === 2 ? 'pubcomp' : 'puback')));
     });
     held = session.takeLast();
     const pos = this.out.published(null);

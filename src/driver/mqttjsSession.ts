@@ -83,7 +83,8 @@ export class MqttjsSession implements OutboundSession, IStore, IdProvider {
   put(packet: Packet, cb: (err?: Error) => void): this {
     const id = packet.messageId!;
     const h = this.held.get(id);
-    if (h !== undefined) h.packet = packet; // the PUBREL after PUBREC (a Map keeps the first place)
+    if (h !== undefined)
+      h.packet = packet; // the PUBREL after PUBREC (a Map keeps the first place)
     else {
       const n = new Held(packet, (this.client?.outgoing[id]?.cb as MqttCb | undefined) ?? noop, Infinity); // its position follows (takeLast)
       this.held.set(id, n);

@@ -21,8 +21,15 @@ export function connectOptions(target: TargetSpec, clientId: string, c: ConnectS
   const urls = target.urls;
   const sources = target.sourceAddresses;
   const opts: ConnectOptions = {
-    url: urls && urls.length > 0 ? urls[client % urls.length] : target.url, clientId, protocolVersion: target.mqttVersion, clean: c.clean, keepaliveSec: c.keepaliveSec,
-    timeoutMs: c.timeoutMs, sessionExpirySec: c.sessionExpirySec, username: target.username, password: target.password,
+    url: urls && urls.length > 0 ? urls[client % urls.length] : target.url,
+    clientId,
+    protocolVersion: target.mqttVersion,
+    clean: c.clean,
+    keepaliveSec: c.keepaliveSec,
+    timeoutMs: c.timeoutMs,
+    sessionExpirySec: c.sessionExpirySec,
+    username: target.username,
+    password: target.password,
   };
   if (tls) opts.tls = tls;
   if (sources && sources.length > 0) opts.localAddress = sources[client % sources.length];

@@ -34,119 +34,120 @@ async function fillUntilBlocked(conn: Connection, done: (k: number) => (err?: Er
 
 const publishes = (f: Fake) => f.got.filter((p) => p.cmd === 'publish').length;
 
-for (const driver of [leanDriver, mqttjsDriver]) describe(`${driver.name} output: "sent" means handed to the kernel, with back-pressure`, () => {
-  let fake: Fake | null = null;
-  let conn: Connection | null = null;
-  afterEach(async () => {
-    conn?.destroy();
-    conn = null;
-    await fake?.close();
-    fake = null;
-  });
+for (const driver of [leanDriver, mqttjsDriver])
+  describe(`${driver.name} output: "sent" means handed to the kernel, with back-pressure`, () => {
+    let fake: Fake | null = null;
+    let conn: Connection | null = null;
+    afterEach(async () => {
+      conn?.destroy();
+      conn = null;
+      await fake?.close();
+      fake = null;
+    });
 
-  it('QoS 0 done() comes after the socket write, never inside publish(), in publish order', async () => {
-    fake = await fakeBroker();
-    conn = await driver.connect(opts(fake.url), noEvents());
-    const { t, done } = tally();
-    for (let k = 0; k < 1000; k++) conn.publish(`t/${k % 7}`, Buffer.from(String(k)), 0, false, done(k));
-    expect(t.ok + t.notSent).toBe(0);
-    await until(() => t.ok === 1000);
-    expect(t.order).toEqual([...Array(1000).keys()]);
-    await until(() => publishes(fake!) === 1000);
-  });
+    it('QoS 0 done() comes after the socket write, never inside publish(), in publish order', async () => {
+      fake = await fakeBroker();
+      conn = await driver.connect(opts(fake.url), noEvents());
+      const { t, done } = tally();
+      for (let k = 0; k < 1000; k++) conn.publish(`t/${k % 7}`, Buffer.from(String(k)), 0, false, done(k));
+      expect(t.ok + t.notSent).toBe(0);
+      await until(() => t.ok === 1000);
+      expect(t.order).toEqual([...Array(1000).keys()]);
+      await until(() => publishes(fake!) === 1000);
+    });
 
-  it('a broker that stops reading: writable() turns false, dones wait, onDrain when it reads again; every message arrives once', async () => {
-    fake = await fakeBroker();
-    let drains = 0;
-    conn = await driver.connect(opts(fake.url), { ...noEvents(), onDrain: () => void drains++ });
-    fake.sockets[0].pause();
-    const { t, done } = tally();
-    const n = await fillUntilBlocked(conn, done);
-    expect(n).toBeLessThan(5000); // the kernel's buffers hold a few MB: far fewer than 5000 × 64 KB
-    expect(conn.writable()).toBe(false);
-    const blockedDrains = drains;
-    await sleep(100);
-    expect(t.ok).toBeLessThan(n); // not all of it reached the kernel: those are not "sent" yet
-    expect(drains).toBe(blockedDrains);
-    fake.sockets[0].resume();
-    await until(() => drains > blockedDrains && t.ok === n);
-    expect(conn.writable()).toBe(true);
-    expect(t.notSent).toBe(0);
-    await until(() => publishes(fake!) === n);
-  });
+    it('a broker that stops reading: writable() turns false, dones wait, onDrain when it reads again; every message arrives once', async () => {
+      fake = await fakeBroker();
+      let drains = 0;
+      conn = await driver.connect(opts(fake.url), { ...noEvents(), onDrain: () => void drains++ });
+      fake.sockets[0].pause();
+      const { t, done } = tally();
+      const n = await fillUntilBlocked(conn, done);
+      expect(n).toBeLessThan(5000); // the kernel's buffers hold a few MB: far fewer than 5000 × 64 KB
+      expect(conn.writable()).toBe(false);
+      const blockedDrains = drains;
+      await sleep(100);
+      expect(t.ok).toBeLessThan(n); // not all of it reached the kernel: those are not "sent" yet
+      expect(drains).toBe(blockedDrains);
+      fake.sockets[0].resume();
+      await until(() => drains > blockedDrains && t.ok === n);
+      expect(conn.writable()).toBe(true);
+      expect(t.notSent).toBe(0);
+      await until(() => publishes(fake!) === n);
+    });
 
-  it('destroy() with data unwritten: NotSent for exactly the messages the broker never got', async () => {
-    fake = await fakeBroker();
-    conn = await driver.connect(opts(fake.url), noEvents());
-    const s = fake.sockets[0];
-    s.pause();
-    const { t, done } = tally();
-    const n = (await fillUntilBlocked(conn, done)) + 10; // and 10 more, ignoring writable()
-    for (let k = n - 10; k < n; k++) conn.publish('big', BIG, 0, false, done(k));
-    await sleep(100);
-    conn.destroy();
-    conn = null;
-    await until(() => t.ok + t.notSent === n);
-    expect(t.other).toEqual([]);
-    expect(t.notSent).toBeGreaterThan(10);
-    // What reached the kernel still arrives (a close after it): the broker gets exactly the "sent" ones.
-    const closed = new Promise<void>((r) => s.once('close', () => r()));
-    s.resume();
-    await closed;
-    await sleep(50);
-    expect(publishes(fake)).toBe(t.ok);
-  });
+    it('destroy() with data unwritten: NotSent for exactly the messages the broker never got', async () => {
+      fake = await fakeBroker();
+      conn = await driver.connect(opts(fake.url), noEvents());
+      const s = fake.sockets[0];
+      s.pause();
+      const { t, done } = tally();
+      const n = (await fillUntilBlocked(conn, done)) + 10; // and 10 more, ignoring writable()
+      for (let k = n - 10; k < n; k++) conn.publish('big', BIG, 0, false, done(k));
+      await sleep(100);
+      conn.destroy();
+      conn = null;
+      await until(() => t.ok + t.notSent === n);
+      expect(t.other).toEqual([]);
+      expect(t.notSent).toBeGreaterThan(10);
+      // What reached the kernel still arrives (a close after it): the broker gets exactly the "sent" ones.
+      const closed = new Promise<void>((r) => s.once('close', () => r()));
+      s.resume();
+      await closed;
+      await sleep(50);
+      expect(publishes(fake)).toBe(t.ok);
+    });
 
-  it('end() waits for the flush: everything published before it is written, then DISCONNECT', async () => {
-    fake = await fakeBroker();
-    const c = await driver.connect(opts(fake.url), noEvents());
-    fake.sockets[0].pause();
-    const { t, done } = tally();
-    const n = await fillUntilBlocked(c, done);
-    let ended = false;
-    const ending = c.end().then(() => (ended = true));
-    await sleep(300);
-    expect(ended).toBe(false);
-    fake.sockets[0].resume();
-    await ending;
-    expect(t.ok).toBe(n);
-    await until(() => fake!.got.some((p) => p.cmd === 'disconnect'));
-    expect(publishes(fake)).toBe(n);
-    expect(fake.got[fake.got.length - 1].cmd).toBe('disconnect');
-  });
+    it('end() waits for the flush: everything published before it is written, then DISCONNECT', async () => {
+      fake = await fakeBroker();
+      const c = await driver.connect(opts(fake.url), noEvents());
+      fake.sockets[0].pause();
+      const { t, done } = tally();
+      const n = await fillUntilBlocked(c, done);
+      let ended = false;
+      const ending = c.end().then(() => (ended = true));
+      await sleep(300);
+      expect(ended).toBe(false);
+      fake.sockets[0].resume();
+      await ending;
+      expect(t.ok).toBe(n);
+      await until(() => fake!.got.some((p) => p.cmd === 'disconnect'));
+      expect(publishes(fake)).toBe(n);
+      expect(fake.got[fake.got.length - 1].cmd).toBe('disconnect');
+    });
 
-  it('end() against a broker that never reads: destroyed after 2 s; NotSent for what it never got (the write in progress included)', async () => {
-    fake = await fakeBroker();
-    const c = await driver.connect(opts(fake.url), noEvents());
-    const s = fake.sockets[0];
-    s.pause();
-    const { t, done } = tally();
-    const n = await fillUntilBlocked(c, done);
-    const began = Date.now();
-    await c.end();
-    expect(Date.now() - began).toBeGreaterThanOrEqual(1900);
-    await until(() => t.ok + t.notSent === n);
-    expect(t.notSent).toBeGreaterThan(0);
-    const closed = new Promise<void>((r) => s.once('close', () => r()));
-    s.resume();
-    await closed;
-    await sleep(50);
-    expect(publishes(fake)).toBe(t.ok);
-  });
+    it('end() against a broker that never reads: destroyed after 2 s; NotSent for what it never got (the write in progress included)', async () => {
+      fake = await fakeBroker();
+      const c = await driver.connect(opts(fake.url), noEvents());
+      const s = fake.sockets[0];
+      s.pause();
+      const { t, done } = tally();
+      const n = await fillUntilBlocked(c, done);
+      const began = Date.now();
+      await c.end();
+      expect(Date.now() - began).toBeGreaterThanOrEqual(1900);
+      await until(() => t.ok + t.notSent === n);
+      expect(t.notSent).toBeGreaterThan(0);
+      const closed = new Promise<void>((r) => s.once('close', () => r()));
+      s.resume();
+      await closed;
+      await sleep(50);
+      expect(publishes(fake)).toBe(t.ok);
+    });
 
-  it('a caller that ignores writable() is refused with NotSent past 8 MiB queued, at once; the rest arrives', async () => {
-    fake = await fakeBroker();
-    conn = await driver.connect(opts(fake.url), noEvents());
-    fake.sockets[0].pause();
-    const { t, done } = tally();
-    const n = 400; // 25 MiB
-    for (let k = 0; k < n; k++) conn.publish('big', BIG, 0, false, done(k));
-    const refused = t.notSent;
-    expect(refused).toBeGreaterThan(100);
-    expect(t.ok).toBe(0);
-    fake.sockets[0].resume();
-    await until(() => t.ok === n - refused);
-    expect(t.notSent).toBe(refused);
-    await until(() => publishes(fake!) === n - refused);
+    it('a caller that ignores writable() is refused with NotSent past 8 MiB queued, at once; the rest arrives', async () => {
+      fake = await fakeBroker();
+      conn = await driver.connect(opts(fake.url), noEvents());
+      fake.sockets[0].pause();
+      const { t, done } = tally();
+      const n = 400; // 25 MiB
+      for (let k = 0; k < n; k++) conn.publish('big', BIG, 0, false, done(k));
+      const refused = t.notSent;
+      expect(refused).toBeGreaterThan(100);
+      expect(t.ok).toBe(0);
+      fake.sockets[0].resume();
+      await until(() => t.ok === n - refused);
+      expect(t.notSent).toBe(refused);
+      await until(() => publishes(fake!) === n - refused);
+    });
   });
-});

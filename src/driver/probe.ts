@@ -11,7 +11,7 @@ export function probeAddress(url: string): { host: string; port: number } | null
   // Not one a driver takes (another scheme, a bad escape in the credentials): still probe the address.
   try {
     const u = new URL(url);
-    return { host: hostOf(u), port: u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol] ?? 1883 };
+    return { host: hostOf(u), port: u.port ? Number(u.port) : (DEFAULT_PORTS[u.protocol] ?? 1883) };
   } catch {
     return null;
   }

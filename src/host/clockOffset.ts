@@ -31,7 +31,7 @@ export function parseChronyTracking(text: string): ClockOffsetEstimate | null {
   return { offsetMs: sign * Number(m[1]) * 1000, maxErrorMs: maxError, source: 'chronyc tracking' };
 }
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000 };
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000 };
 
 function durationMs(text: string): number | null {
   const m = /^([+-]?[0-9.]+)\s*(ns|us|µs|ms|s)\b/.exec(text.trim());

@@ -20,15 +20,44 @@ function results(c: Partial<Counters>, window = 0, waits: number[] = [], segment
   for (const ms of waits) recordMs(h, ms);
   addEncoded(agg.histograms.unsentWait, encodeHistogram(h));
   const o = { status: 'complete', agg, startedAt: new Date(0), publishStart: 1, measureFrom: 1000, measureEnd: 6000, workers: 1 } as RunOutcome;
-  const seg = segment === undefined ? {} : { segment: { index: segment, count: 2, runId: 'r', scenarioHash: 'x', host: 'h', clockSource: 'system', startAt: '2030-01-01T00:00:00.000Z', clockOffset: null, clockOffsetReason: 't' } };
-  return buildResults(o, { mqbenchVersion: 't', scenario: { name: 'acc' }, targetUrl: 'mqtt://a:1883', embedded: false, ...seg } as Parameters<typeof buildResults>[1]);
+  const seg =
+    segment === undefined
+      ? {}
+      : {
+          segment: {
+            index: segment,
+            count: 2,
+            runId: 'r',
+            scenarioHash: 'x',
+            host: 'h',
+            clockSource: 'system',
+            startAt: '2030-01-01T00:00:00.000Z',
+            clockOffset: null,
+            clockOffsetReason: 't',
+          },
+        };
+  return buildResults(o, { mqbenchVersion: 't', scenario: { name: 'acc' }, targetUrl: 'mqtt://a:1883', embedded: false, ...seg } as Parameters<
+    typeof buildResults
+  >[1]);
 }
 
 // 5,000 planned QoS 1 slots to one subscriber each: 2,703 written (20 of them unacked but delivered),
 // 2,296 still waiting at the end; one more written message reached nobody and was never acked.
 const pressed: Partial<Counters> = {
-  planned: 5000, sent: 2704, acked: 2683, deliveredUnacked: 20, unconfirmed: 1, unsent: 2296, waitingAtEnd: 2296, waitedSends: 2600, lateSends: 2650,
-  expected: 2704, q1Expected: 2704, q1Unconfirmed: 1, received: 2703, q1Unique: 2703,
+  planned: 5000,
+  sent: 2704,
+  acked: 2683,
+  deliveredUnacked: 20,
+  unconfirmed: 1,
+  unsent: 2296,
+  waitingAtEnd: 2296,
+  waitedSends: 2600,
+  lateSends: 2650,
+  expected: 2704,
+  q1Expected: 2704,
+  q1Unconfirmed: 1,
+  received: 2703,
+  q1Unique: 2703,
 };
 
 describe('summary accounting', () => {
@@ -36,15 +65,30 @@ describe('summary accounting', () => {
   const m = r.summary.messages;
 
   it('planned = sent + missed + unsent; the unconfirmed message is not expected, so nothing is lost', () => {
-    expect(m).toMatchObject({ planned: 5000, sent: 2704, unsent: 2296, missedSends: 0, unconfirmed: 1, accepted: 2703, refused: 0, expected: 2703, lost: 0, inflightWindow: 20 });
+    expect(m).toMatchObject({
+      planned: 5000,
+      sent: 2704,
+      unsent: 2296,
+      missedSends: 0,
+      unconfirmed: 1,
+      accepted: 2703,
+      refused: 0,
+      expected: 2703,
+      lost: 0,
+      inflightWindow: 20,
+    });
     expect(m.planned).toBe(m.sent + m.missedSends + (m.unsent ?? 0));
     expect(r.summary.byQos['1']).toMatchObject({ expected: 2703, received: 2703, lost: 0, unsent: 0, unconfirmed: 1, refused: 0, ok: true });
   });
 
   it('says in words what the broker accepted, and marks back-pressure apart from saturation', () => {
-    expect(r.summary.verdicts[0]).toBe('Publishing: the broker accepted 2,703 of 5,000 planned messages: it acknowledged more slowly than the planned rate (2,296 still waiting for room when the run or their connection ended); 1 was written but never acknowledged (the connection or session ended) and reached no subscriber; nothing it accepted was lost');
+    expect(r.summary.verdicts[0]).toBe(
+      'Publishing: the broker accepted 2,703 of 5,000 planned messages: it acknowledged more slowly than the planned rate (2,296 still waiting for room when the run or their connection ended); 1 was written but never acknowledged (the connection or session ended) and reached no subscriber; nothing it accepted was lost',
+    );
     expect(r.summary.verdicts[1]).toBe('QoS 1: no loss, no duplicates');
-    expect(r.summary.backPressure?.reason).toBe('planned rate not reached (broker back-pressure): 2,600 sends left late because they waited for room in the in-flight window (20) or the socket; 2,296 messages were still waiting when the run or their connection ended, the longest for 1,800 ms');
+    expect(r.summary.backPressure?.reason).toBe(
+      'planned rate not reached (broker back-pressure): 2,600 sends left late because they waited for room in the in-flight window (20) or the socket; 2,296 messages were still waiting when the run or their connection ended, the longest for 1,800 ms',
+    );
     // 2,650 late sends, but 2,600 of them waited for the broker: the generator was late for 50 (1.8%) only,
     // and without a busy or stalled thread that is not saturation.
     expect(r.generator.saturated).toBe(false);
@@ -56,23 +100,48 @@ describe('summary accounting', () => {
     agg.maxBusyPercent = 95;
     const o = { status: 'complete', agg, startedAt: new Date(0), publishStart: 1, measureFrom: 1000, measureEnd: 6000, workers: 1 } as RunOutcome;
     const busy = buildResults(o, { mqbenchVersion: 't', scenario: { name: 'acc' }, targetUrl: 'mqtt://a:1883', embedded: false });
-    expect(busy.summary.backPressure?.reason).toMatch(/^planned rate not reached \(broker back-pressure\): .* \(but a worker was busy or stalled: some of the waits may be the generator's\)$/);
+    expect(busy.summary.backPressure?.reason).toMatch(
+      /^planned rate not reached \(broker back-pressure\): .* \(but a worker was busy or stalled: some of the waits may be the generator's\)$/,
+    );
   });
 
   it('a NotSent message is unsent, not sent, and its deliveries are not expected', () => {
-    const n = results({ planned: 10, sent: 10, notWritten: 2, unsent: 0, waitingAtEnd: 2, expected: 10, q0Expected: 10, q0Unsent: 2, received: 8, q0Unique: 8 }).summary;
+    const n = results({
+      planned: 10,
+      sent: 10,
+      notWritten: 2,
+      unsent: 0,
+      waitingAtEnd: 2,
+      expected: 10,
+      q0Expected: 10,
+      q0Unsent: 2,
+      received: 8,
+      q0Unique: 8,
+    }).summary;
     expect(n.messages).toMatchObject({ planned: 10, sent: 8, unsent: 2, expected: 8, lost: 0 });
     expect(n.byQos['0']).toMatchObject({ expected: 8, unsent: 2, lost: 0 });
   });
 
   it('no back-pressure mark for a few short waits, and a generator late on its own is still saturated', () => {
-    const few = results({ planned: 1000, sent: 1000, waitedSends: 5, lateSends: 5, expected: 1000, q1Expected: 1000, received: 1000, q1Unique: 1000, acked: 1000 });
+    const few = results({
+      planned: 1000,
+      sent: 1000,
+      waitedSends: 5,
+      lateSends: 5,
+      expected: 1000,
+      q1Expected: 1000,
+      received: 1000,
+      q1Unique: 1000,
+      acked: 1000,
+    });
     expect(few.summary.backPressure).toBeUndefined();
     expect(few.summary.verdicts.some((v) => v.startsWith('Publishing:'))).toBe(false);
     const missed = results({ planned: 1000, sent: 900, missedSends: 100, lateSends: 600, acked: 900 });
     expect(missed.generator.saturated).toBe(true);
     expect(missed.summary.backPressure).toBeUndefined();
-    expect(missed.summary.verdicts[0]).toBe('Publishing: the broker accepted 900 of 1,000 planned messages: the generator missed 100 slots; nothing it accepted was lost');
+    expect(missed.summary.verdicts[0]).toBe(
+      'Publishing: the broker accepted 900 of 1,000 planned messages: the generator missed 100 slots; nothing it accepted was lost',
+    );
   });
 
   it('merges across segments by adding, the window by taking the largest, the longest wait from the histograms', () => {
@@ -93,9 +162,28 @@ describe('summary accounting', () => {
 
 describe('publishVerdict', () => {
   const base: Summary['messages'] = {
-    sent: 0, acked: 0, received: 0, expected: 0, lost: 0, duplicated: 0, outOfOrder: 0, lateSends: 0, missedSends: 0, publishErrors: 0, foreign: 0,
-    unexpected: 0, retainedExpected: 0, retainedReceived: 0, responsesSent: 0, responsesReceived: 0,
-    notOffered: 0, retainedNotOffered: 0, notEntitled: 0, awayAtEnd: 0, extraCopies: 0, unverifiable: 0,
+    sent: 0,
+    acked: 0,
+    received: 0,
+    expected: 0,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    lateSends: 0,
+    missedSends: 0,
+    publishErrors: 0,
+    foreign: 0,
+    unexpected: 0,
+    retainedExpected: 0,
+    retainedReceived: 0,
+    responsesSent: 0,
+    responsesReceived: 0,
+    notOffered: 0,
+    retainedNotOffered: 0,
+    notEntitled: 0,
+    awayAtEnd: 0,
+    extraCopies: 0,
+    unverifiable: 0,
   };
   it('is silent when everything planned went out (and was accepted), or when nothing was planned', () => {
     expect(publishVerdict({ ...base, planned: 10, sent: 10, accepted: 10, unsent: 0, unconfirmed: 0, refused: 0 }, {})).toBeNull();
@@ -103,10 +191,12 @@ describe('publishVerdict', () => {
   });
   it('names loss of accepted messages, and mixes of QoS 0 and QoS 1/2', () => {
     const q1 = { expected: 10, received: 7, lost: 3, duplicated: 0, outOfOrder: 0, ok: false, verdict: '' };
-    expect(publishVerdict({ ...base, planned: 12, sent: 10, accepted: 10, unsent: 2, unconfirmed: 0, refused: 0 }, { '1': q1 }))
-      .toBe('Publishing: the broker accepted 10 of 12 planned messages: 2 were due while their client was not connected (or its backlog was full); 3 deliveries of messages it accepted were lost');
-    expect(publishVerdict({ ...base, planned: 20, sent: 18, accepted: 8, unsent: 2, waitingAtEnd: 2, unconfirmed: 0, refused: 0 }, {}))
-      .toBe('Publishing: of 20 planned messages, 10 were sent at QoS 0 and the broker accepted 8: it acknowledged more slowly than the planned rate (2 still waiting for room when the run or their connection ended); nothing it accepted was lost');
+    expect(publishVerdict({ ...base, planned: 12, sent: 10, accepted: 10, unsent: 2, unconfirmed: 0, refused: 0 }, { '1': q1 })).toBe(
+      'Publishing: the broker accepted 10 of 12 planned messages: 2 were due while their client was not connected (or its backlog was full); 3 deliveries of messages it accepted were lost',
+    );
+    expect(publishVerdict({ ...base, planned: 20, sent: 18, accepted: 8, unsent: 2, waitingAtEnd: 2, unconfirmed: 0, refused: 0 }, {})).toBe(
+      'Publishing: of 20 planned messages, 10 were sent at QoS 0 and the broker accepted 8: it acknowledged more slowly than the planned rate (2 still waiting for room when the run or their connection ended); nothing it accepted was lost',
+    );
   });
 });
 
@@ -114,7 +204,9 @@ describe('backPressureOf', () => {
   const none: LatencySummary = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
   it('reads older files (no accounting fields) as no back-pressure', () => {
     expect(backPressureOf({ sent: 100 } as Summary['messages'], undefined)).toBeUndefined();
-    expect(backPressureOf({ sent: 100, waitingAtEnd: 1 } as Summary['messages'], none)?.reason).toBe('planned rate not reached (broker back-pressure): 1 message was still waiting when the run or their connection ended');
+    expect(backPressureOf({ sent: 100, waitingAtEnd: 1 } as Summary['messages'], none)?.reason).toBe(
+      'planned rate not reached (broker back-pressure): 1 message was still waiting when the run or their connection ended',
+    );
   });
 });
 

@@ -21,7 +21,9 @@ export function expectedDeliveries(c: Counters, q?: QosClass): number {
 /** Messages written to the socket: handed to the client, minus those it never wrote. */
 export const writtenMessages = (c: Counters): number => c.sent - c.notWritten;
 
-type Accounting = Required<Pick<Summary['messages'], 'planned' | 'unsent' | 'waitingAtEnd' | 'unconfirmed' | 'accepted' | 'refused' | 'waitedSends' | 'inflightWindow'>>;
+type Accounting = Required<
+  Pick<Summary['messages'], 'planned' | 'unsent' | 'waitingAtEnd' | 'unconfirmed' | 'accepted' | 'refused' | 'waitedSends' | 'inflightWindow'>
+>;
 
 /** The accounting fields of summary.messages. */
 export function publishAccounting(c: Counters, inflightWindow: number): Accounting {
@@ -52,7 +54,8 @@ export function backPressureOf(m: Summary['messages'], unsentWait: LatencySummar
   if (waiting === 0 && waited <= WAITED_SHARE * Math.max(1, m.sent)) return undefined;
   const window = m.inflightWindow ? ` (${n(m.inflightWindow)})` : '';
   const parts: string[] = [];
-  if (waited > 0) parts.push(`${n(waited)} ${waited === 1 ? 'send' : 'sends'} left late because they waited for room in the in-flight window${window} or the socket`);
+  if (waited > 0)
+    parts.push(`${n(waited)} ${waited === 1 ? 'send' : 'sends'} left late because they waited for room in the in-flight window${window} or the socket`);
   if (waiting > 0) {
     const longest = unsentWait && unsentWait.count > 0 ? `, the longest for ${n(Math.round(unsentWait.max))} ms` : '';
     parts.push(`${n(waiting)} ${waiting === 1 ? 'message was' : 'messages were'} still waiting when the run or their connection ended${longest}`);

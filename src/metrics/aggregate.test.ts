@@ -13,8 +13,20 @@ function snap(workerIndex: number, at: number, phase: Phase, counts: Partial<Cou
   const hs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, k === 'endToEnd' ? encodeHistogram(h) : empty])) as Snapshot['measuredHistograms'];
   const c = { ...zeroCounters(), ...counts };
   return {
-    workerIndex, at, phase, all: c, measured: c, intervalHistograms: hs, measuredHistograms: hs, connectErrors: {},
-    eventLoopDelayMaxMs: 1, eventLoopDelayP99Ms: 1, busyMs: 100, intervalMs: 1000, openConnections: 10, byIntendedSecond: [],
+    workerIndex,
+    at,
+    phase,
+    all: c,
+    measured: c,
+    intervalHistograms: hs,
+    measuredHistograms: hs,
+    connectErrors: {},
+    eventLoopDelayMaxMs: 1,
+    eventLoopDelayP99Ms: 1,
+    busyMs: 100,
+    intervalMs: 1000,
+    openConnections: 10,
+    byIntendedSecond: [],
   };
 }
 
@@ -51,15 +63,23 @@ describe('Aggregator', () => {
     const withSeconds = (w: number, at: number, cells: [number, number, number][]) => ({ ...snap(w, at, 'measure', {}), byIntendedSecond: cells });
     agg.add(withSeconds(0, 1000, [[0, 100, 0]])); // publisher: 100 expected in second 0
     agg.add(withSeconds(1, 1000, [[0, 0, 60]])); // subscriber: 60 of them arrived in that interval
-    agg.add(withSeconds(1, 2000, [[0, 0, 38], [1, 0, 50]])); // 38 more late ones, 50 of second 1
+    agg.add(
+      withSeconds(1, 2000, [
+        [0, 0, 38],
+        [1, 0, 50],
+      ]),
+    ); // 38 more late ones, 50 of second 1
     agg.add(withSeconds(0, 2000, [[1, 50, 0]]));
     const rows = agg.intervals();
-    expect(rows.map((r) => [r.t, r.lost, r.lostSoFar])).toEqual([[1, 2, 2], [2, 0, 2]]);
+    expect(rows.map((r) => [r.t, r.lost, r.lostSoFar])).toEqual([
+      [1, 2, 2],
+      [2, 0, 2],
+    ]);
   });
 });
 
 describe('Aggregator open connections', () => {
-  it('carries a worker\'s last level into seconds where its snapshot landed next door', () => {
+  it("carries a worker's last level into seconds where its snapshot landed next door", () => {
     const agg = new Aggregator(0);
     const at = (w: number, ms: number, open: number) => ({ ...snap(w, ms, 'measure', {}), openConnections: open });
     agg.add(at(0, 1000, 150));

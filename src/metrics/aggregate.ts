@@ -148,14 +148,16 @@ export class Aggregator implements UnackedSink {
     // Open connections are a level: a worker whose snapshot landed in a neighbouring second still has
     // its connections open in this one, so its last known level carries forward.
     const level = new Map<number, number>();
-    return [...this.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([key, b]) => {
-      for (const [w, n] of b.open) level.set(w, n);
-      const row = this.row(key, b, lostSoFar, level);
-      lostSoFar = row.lostSoFar;
-      if (!mergeable) return row;
-      const [intendedExpected, intendedUnique] = this.intended.get(key - 1) ?? [0, 0];
-      return { ...row, endToEndHdr: encodeHistogram(b.endToEnd), intendedExpected, intendedUnique };
-    });
+    return [...this.buckets.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([key, b]) => {
+        for (const [w, n] of b.open) level.set(w, n);
+        const row = this.row(key, b, lostSoFar, level);
+        lostSoFar = row.lostSoFar;
+        if (!mergeable) return row;
+        const [intendedExpected, intendedUnique] = this.intended.get(key - 1) ?? [0, 0];
+        return { ...row, endToEndHdr: encodeHistogram(b.endToEnd), intendedExpected, intendedUnique };
+      });
   }
 
   private row(key: number, b: Bucket, lostBefore: number, level: Map<number, number> = b.open): IntervalRow {

@@ -56,9 +56,15 @@ describe('verdicts at the QoS in effect', () => {
   });
 
   it('brokenPromises: loss at QoS 1/2, duplicates at QoS 2 and missing retained messages; not QoS 0 loss', () => {
-    const ok = { ...deliveryByQos(counters({ q0Expected: 10, q0Unique: 5, q1Expected: 10, q1Unique: 10, q1Duplicated: 2 })), messages: { retainedExpected: 4, retainedReceived: 4 } };
+    const ok = {
+      ...deliveryByQos(counters({ q0Expected: 10, q0Unique: 5, q1Expected: 10, q1Unique: 10, q1Duplicated: 2 })),
+      messages: { retainedExpected: 4, retainedReceived: 4 },
+    };
     expect(brokenPromises(ok as never)).toEqual([]);
-    const bad = { ...deliveryByQos(counters({ q1Expected: 10, q1Unique: 9, q2Expected: 5, q2Unique: 5, q2Duplicated: 1 })), messages: { retainedExpected: 4, retainedReceived: 3 } };
+    const bad = {
+      ...deliveryByQos(counters({ q1Expected: 10, q1Unique: 9, q2Expected: 5, q2Unique: 5, q2Duplicated: 1 })),
+      messages: { retainedExpected: 4, retainedReceived: 3 },
+    };
     expect(brokenPromises(bad as never)).toEqual([
       'QoS 1: 1 lost, no duplicates — at-least-once broken',
       'QoS 2: no loss, 1 duplicate — exactly-once broken',

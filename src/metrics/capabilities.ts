@@ -48,8 +48,12 @@ export function capabilitiesOf(m: Counters, probed: readonly ProbedCapability[])
 export function capabilityCounters(c: Capabilities | undefined): Partial<Counters> {
   const d = c?.subscriptionsDowngraded ?? {};
   return {
-    sub2to1: d['2→1'] ?? 0, sub2to0: d['2→0'] ?? 0, sub1to0: d['1→0'] ?? 0,
-    subRefusedShared: c?.sharedRefused ?? 0, pubQos2AsQos1: c?.qos2PublishedAsQos1 ?? 0, arrivedBelowQos: c?.deliveriesDowngraded ?? 0,
+    sub2to1: d['2→1'] ?? 0,
+    sub2to0: d['2→0'] ?? 0,
+    sub1to0: d['1→0'] ?? 0,
+    subRefusedShared: c?.sharedRefused ?? 0,
+    pubQos2AsQos1: c?.qos2PublishedAsQos1 ?? 0,
+    arrivedBelowQos: c?.deliveriesDowngraded ?? 0,
   };
 }
 
@@ -64,7 +68,9 @@ export function notOfferedSentences(c: Omit<Capabilities, 'notOffered'>, notOffe
   }
   const retained = probe('retained messages to wildcard filters');
   if (retained) {
-    out.push(`the broker does not offer retained messages to wildcard filters (probe: ${retained.finding}): ${plural(retainedNotOffered, 'retained message')} for late wildcard subscriptions not expected`);
+    out.push(
+      `the broker does not offer retained messages to wildcard filters (probe: ${retained.finding}): ${plural(retainedNotOffered, 'retained message')} for late wildcard subscriptions not expected`,
+    );
   }
   const d = c.subscriptionsDowngraded;
   const to1 = d['2→1'] ?? 0;
@@ -73,11 +79,15 @@ export function notOfferedSentences(c: Omit<Capabilities, 'notOffered'>, notOffe
     const granted = [to1 ? `QoS 1 to ${n(to1)}` : '', to0 ? `QoS 0 to ${n(to0)}` : ''].filter(Boolean).join(' and ');
     out.push(`the broker does not offer QoS 2 subscriptions: SUBACK granted ${granted} of them; their deliveries are judged at the granted QoS`);
   }
-  if ((d['1→0'] ?? 0) > 0) out.push(`the broker does not offer QoS 1 subscriptions: SUBACK granted QoS 0 to ${n(d['1→0'])} of them; their deliveries are judged at QoS 0`);
+  if ((d['1→0'] ?? 0) > 0)
+    out.push(`the broker does not offer QoS 1 subscriptions: SUBACK granted QoS 0 to ${n(d['1→0'])} of them; their deliveries are judged at QoS 0`);
   if (c.qos2PublishedAsQos1 > 0) {
-    out.push(`the broker does not offer QoS 2 publishing: ${plural(c.qos2PublishedAsQos1, 'QoS 2 publish', 'QoS 2 publishes')} acknowledged with PUBACK (run as QoS 1); their deliveries are judged as at least once`);
+    out.push(
+      `the broker does not offer QoS 2 publishing: ${plural(c.qos2PublishedAsQos1, 'QoS 2 publish', 'QoS 2 publishes')} acknowledged with PUBACK (run as QoS 1); their deliveries are judged as at least once`,
+    );
   }
-  if (c.deliveriesDowngraded > 0) out.push(`the broker delivered ${plural(c.deliveriesDowngraded, 'message')} with a lower QoS than the subscription was granted`);
+  if (c.deliveriesDowngraded > 0)
+    out.push(`the broker delivered ${plural(c.deliveriesDowngraded, 'message')} with a lower QoS than the subscription was granted`);
   const qos2 = probe('QoS 2');
   if (qos2 && to1 + to0 === 0 && c.qos2PublishedAsQos1 === 0) out.push(`the broker does not offer QoS 2 (probe: ${qos2.finding})`);
   return out;
@@ -86,4 +96,5 @@ export function notOfferedSentences(c: Omit<Capabilities, 'notOffered'>, notOffe
 /** The per-QoS verdicts, then what the broker does not offer (one sentence each), and the capabilities record. */
 export function withCapabilities(d: Pick<Summary, 'byQos' | 'verdicts'>, capabilities: Capabilities): Pick<Summary, 'byQos' | 'verdicts' | 'capabilities'> {
   const said = capabilities.notOffered.map((s) => s.charAt(0).toUpperCase() + s.slice(1));
-  return { byQos: d.byQos, verdicts: [...d.verdicts, ...said], capabilities };}
+  return { byQos: d.byQos, verdicts: [...d.verdicts, ...said], capabilities };
+}

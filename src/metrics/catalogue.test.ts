@@ -48,7 +48,9 @@ describe('the metrics catalogue', () => {
     const agg = new Aggregator(0);
     agg.add(snapshot({ workerIndex: 0, at: 1000, counters: a }));
     agg.add(snapshot({ workerIndex: 1, at: 1000, counters: b }));
-    const merged = mergeResults([0, 1].map((i) => ({ path: `s${i}.json`, results: resultsOf([snapshot({ workerIndex: 0, at: 1000, counters: [a, b][i] })], segmentInfo(i, 2)) })));
+    const merged = mergeResults(
+      [0, 1].map((i) => ({ path: `s${i}.json`, results: resultsOf([snapshot({ workerIndex: 0, at: 1000, counters: [a, b][i] })], segmentInfo(i, 2)) })),
+    );
     for (const k of COUNTER_KEYS) {
       const want = COUNTER_CATALOGUE[k].merge === 'sum' ? a[k] + b[k] : Math.max(a[k], b[k]);
       expect({ k, agg: agg.measured[k], all: agg.all[k], merged: merged.counters?.[k] }).toEqual({ k, agg: want, all: want, merged: want });
@@ -68,7 +70,8 @@ describe('the metrics catalogue', () => {
     one.counters[key] += 7;
     const seven = summaryOf(one, 10);
     if (spec.summary.length === 0) expect(spec.notInSummary ?? '').not.toBe('');
-    for (const path of spec.summary) expect({ path, changed: at(seven, path) !== undefined && at(seven, path) !== at(zero, path) }).toEqual({ path, changed: true });
+    for (const path of spec.summary)
+      expect({ path, changed: at(seven, path) !== undefined && at(seven, path) !== at(zero, path) }).toEqual({ path, changed: true });
   });
 
   it('catalogues every numeric figure of summary.connections, messages and throughput, and nothing else', () => {
@@ -76,16 +79,29 @@ describe('the metrics catalogue', () => {
     Object.assign(one.counters, distinct(1));
     const s = summaryOf(one, 10);
     for (const section of ['connections', 'messages', 'throughput'] as const) {
-      const numeric = Object.entries(s[section]).filter(([, v]) => typeof v === 'number').map(([k]) => k);
+      const numeric = Object.entries(s[section])
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k]) => k);
       expect([section, numeric.sort()]).toEqual([section, Object.keys(FIGURES[section]).sort()]);
     }
   });
 
   it('exports every counter the catalogue names on Prometheus, with the names dashboards already use', async () => {
     expect(PROMETHEUS_COUNTERS.map((p) => p.name)).toEqual([
-      'connections_attempted', 'connections_succeeded', 'connections_failed', 'connections_lost', 'connections_reconnected',
-      'messages_sent', 'messages_acked', 'messages_received', 'messages_expected', 'messages_duplicated', 'messages_out_of_order',
-      'late_sends', 'publish_errors', 'missed_sends',
+      'connections_attempted',
+      'connections_succeeded',
+      'connections_failed',
+      'connections_lost',
+      'connections_reconnected',
+      'messages_sent',
+      'messages_acked',
+      'messages_received',
+      'messages_expected',
+      'messages_duplicated',
+      'messages_out_of_order',
+      'late_sends',
+      'publish_errors',
+      'missed_sends',
     ]);
     const agg = new Aggregator(0);
     const c = distinct(3);

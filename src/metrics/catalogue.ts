@@ -50,7 +50,7 @@ export const COUNTER_CATALOGUE = {
   subscribeFailed: sum(['connections.subscribeFailed']),
   sent: sum(['messages.sent'], ['messages_sent', 'Messages published.']),
   acked: sum(['messages.acked', 'messages.accepted'], ['messages_acked', 'QoS 1 PUBACKs and QoS 2 PUBCOMPs received.']),
-  received: sum(['messages.received'], ['messages_received', 'Deliveries of this run\'s messages (duplicates included).']),
+  received: sum(['messages.received'], ['messages_received', "Deliveries of this run's messages (duplicates included)."]),
   expected: {
     ...sum([], ['messages_expected', 'Deliveries the subscriptions promise for the messages sent.']),
     notInSummary: 'messages.expected is made of the per-QoS counts net of withdrawn deliveries; this total drives the per-second rows and Prometheus',

@@ -52,10 +52,18 @@ export interface Counters {
    * Per delivery QoS (min of the publish QoS and the subscription's QoS): expected deliveries,
    * unique deliveries, duplicates and out-of-order arrivals.
    */
-  q0Expected: number; q1Expected: number; q2Expected: number;
-  q0Unique: number; q1Unique: number; q2Unique: number;
-  q0Duplicated: number; q1Duplicated: number; q2Duplicated: number;
-  q0OutOfOrder: number; q1OutOfOrder: number; q2OutOfOrder: number;
+  q0Expected: number;
+  q1Expected: number;
+  q2Expected: number;
+  q0Unique: number;
+  q1Unique: number;
+  q2Unique: number;
+  q0Duplicated: number;
+  q1Duplicated: number;
+  q2Duplicated: number;
+  q0OutOfOrder: number;
+  q1OutOfOrder: number;
+  q2OutOfOrder: number;
   // Publish-side accounting (issue 11): every slot of the plan ends in exactly one state.
   /** Slots of the plan (due while the group was not paused; given-up slots included): sent + missed + unsent. */
   planned: number;
@@ -74,44 +82,64 @@ export interface Counters {
   /** Publishes the broker refused with a reason code (or the client rejected): never expected anywhere. */
   refused: number;
   /** Expected deliveries withdrawn by delivery QoS, because their message was not written, unconfirmed or refused. */
-  q0Unsent: number; q1Unsent: number; q2Unsent: number;
-  q0Unconfirmed: number; q1Unconfirmed: number; q2Unconfirmed: number;
-  q0Refused: number; q1Refused: number; q2Refused: number;
+  q0Unsent: number;
+  q1Unsent: number;
+  q2Unsent: number;
+  q0Unconfirmed: number;
+  q1Unconfirmed: number;
+  q2Unconfirmed: number;
+  q0Refused: number;
+  q1Refused: number;
+  q2Refused: number;
   /**
    * What the broker offers (capabilities.ts). SUBACK downgrades by asked→granted QoS; refused $share filters;
    * QoS 2 publishes completed by a PUBACK (run as QoS 1); deliveries whose PUBLISH arrived below the QoS in
    * effect; deliveries (and retained messages of late wildcard subscriptions) not expected because the broker
    * does not offer the feature they need.
    */
-  sub2to1: number; sub2to0: number; sub1to0: number; subRefusedShared: number;
-  pubQos2AsQos1: number; arrivedBelowQos: number; notOffered: number; retainedNotOffered: number;
+  sub2to1: number;
+  sub2to0: number;
+  sub1to0: number;
+  subRefusedShared: number;
+  pubQos2AsQos1: number;
+  arrivedBelowQos: number;
+  notOffered: number;
+  retainedNotOffered: number;
   /** Receive-side ledger (H2): deliveries owed to no one because the subscriber's session had ended (moved out of expected), per class. */
-  notEntitled: number; q0NotEntitled: number; q1NotEntitled: number; q2NotEntitled: number;
+  notEntitled: number;
+  q0NotEntitled: number;
+  q1NotEntitled: number;
+  q2NotEntitled: number;
   /** Deliveries queued for persistent sessions still away when the run ended (moved out of expected), per class. */
-  awayAtEnd: number; q0AwayAtEnd: number; q1AwayAtEnd: number; q2AwayAtEnd: number;
+  awayAtEnd: number;
+  q0AwayAtEnd: number;
+  q1AwayAtEnd: number;
+  q2AwayAtEnd: number;
   /** Further copies MQTT allows for overlapping subscriptions (not in received); deliveries the ledger could not check (not in received). */
-  extraCopies: number; unverifiable: number;
+  extraCopies: number;
+  unverifiable: number;
   /** Deliveries without a header while the run has header-less publishers (payload.header: false): counted, not checked. */
   receivedNoHeader: number;
   /**
    * Last wills (connect.will), a stream of their own: deliveries owed by the subscriptions matching a will topic
    * when its client's connection ended without DISCONNECT (QoS 1/2, promised; QoS 0), and will deliveries received.
    */
-  willsExpected: number; willsExpectedQos0: number; willsReceived: number;
+  willsExpected: number;
+  willsExpectedQos0: number;
+  willsReceived: number;
   /** Churn (connect.lifetime): connections ended at the end of their lifetime, and how many came back. */
-  churned: number; churnedBack: number;
+  churned: number;
+  churnedBack: number;
   /** Persistent sessions (clean: false) at a reconnect: recovered by the broker (CONNACK session present), or gone. */
-  sessionsResumed: number; sessionsLost: number;
+  sessionsResumed: number;
+  sessionsLost: number;
 }
 
 export type QosClass = 0 | 1 | 2;
-export type QosFigure = 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder'
-  | 'NotEntitled' | 'AwayAtEnd'
-  | 'Unsent' | 'Unconfirmed' | 'Refused';
+export type QosFigure = 'Expected' | 'Unique' | 'Duplicated' | 'OutOfOrder' | 'NotEntitled' | 'AwayAtEnd' | 'Unsent' | 'Unconfirmed' | 'Refused';
 export type QosCounterKey = `q${QosClass}${QosFigure}`;
 
 /** Counter key of a per-QoS figure, e.g. qosKey(1, 'Expected') === 'q1Expected'. */
 export function qosKey(q: QosClass, what: QosFigure): QosCounterKey {
   return `q${q}${what}`;
 }
-

@@ -83,7 +83,12 @@ export function counts(x: unknown, path: string): Record<string, number> {
   return o as Record<string, number>;
 }
 
-export const nullOr = <T>(check: (x: unknown, path: string) => T) => (x: unknown, path: string): T | null => (x === null ? null : check(x, path));
+export const nullOr =
+  <T>(check: (x: unknown, path: string) => T) =>
+  (x: unknown, path: string): T | null =>
+    x === null ? null : check(x, path);
 
-export const listOf = <T>(check: (x: unknown, path: string) => T) => (x: unknown, path: string): T[] =>
-  list(x, path).map((item, i) => check(item, `${path}[${i}]`));
+export const listOf =
+  <T>(check: (x: unknown, path: string) => T) =>
+  (x: unknown, path: string): T[] =>
+    list(x, path).map((item, i) => check(item, `${path}[${i}]`));

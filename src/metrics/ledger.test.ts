@@ -23,9 +23,11 @@ describe('SubscriptionIndex: expected deliveries at the granted QoS', () => {
 
   it('counts a delivery to a subscription the broker does not offer apart, once per client or $share group', () => {
     const index = new SubscriptionIndex([
-      sub(0, 0, '$share/g/t/#', 1), sub(1, 1, '$share/g/t/#', 1), // one group of two
+      sub(0, 0, '$share/g/t/#', 1),
+      sub(1, 1, '$share/g/t/#', 1), // one group of two
       sub(2, 2, '$share/h/t/#', 1), // another group
-      sub(3, 3, 't/#', 1), sub(3, 4, '$share/k/t/x', 1), // a client with a plain and a shared filter
+      sub(3, 3, 't/#', 1),
+      sub(3, 4, '$share/k/t/x', 1), // a client with a plain and a shared filter
     ]);
     const r = new Uint8Array([NOT_OFFERED, NOT_OFFERED, NOT_OFFERED, receivableAt(1), NOT_OFFERED]);
     // groups g, h and k are not offered (3); client 3 gets its copy through t/#

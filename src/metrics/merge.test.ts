@@ -15,7 +15,18 @@ import type { Counters, IntervalRow, Results, RunStatus } from './types.js';
 const scenario = { name: 'merge-test', target: { url: 'mqtt://a:1883', mqttVersion: 4 }, durationMs: 2000, thresholds: [] };
 
 function segment(index: number, o: Partial<SegmentInfo> = {}): SegmentInfo {
-  return { index, count: 3, runId: 'run1', scenarioHash: 'x', host: 'h1', clockSource: 'system', startAt: '2030-01-01T00:00:00.000Z', clockOffset: null, clockOffsetReason: 'test', ...o };
+  return {
+    index,
+    count: 3,
+    runId: 'run1',
+    scenarioHash: 'x',
+    host: 'h1',
+    clockSource: 'system',
+    startAt: '2030-01-01T00:00:00.000Z',
+    clockOffset: null,
+    clockOffsetReason: 'test',
+    ...o,
+  };
 }
 
 /** A results file built the way `run` builds one, from counters and e2e samples (ms). */
@@ -30,10 +41,26 @@ function results(c: Partial<Counters>, e2e: number[], seg?: SegmentInfo, status:
   const layout: SeqLayout = { clientBase: [0], counts: [1], base: [0], perClient: [0], bits: 0 };
   const ledger = { shares: allocateShareRecords(new Map(), layout, true) };
   const o: RunOutcome = {
-    status, reason: status === 'complete' ? undefined : 'broke', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: 1, measureFrom: 1000, measureEnd: 3000, workers: 1,
-    delivered: new SeqBitmap(layout), ledger,
+    status,
+    reason: status === 'complete' ? undefined : 'broke',
+    agg,
+    startedAt: new Date(0),
+    connectAt: 0,
+    connectedAt: 0,
+    publishStart: 1,
+    measureFrom: 1000,
+    measureEnd: 3000,
+    workers: 1,
+    delivered: new SeqBitmap(layout),
+    ledger,
   };
-  return buildResults(o, { mqbenchVersion: 't', scenario: sc as Results['scenario'], targetUrl: 'mqtt://a:1883', embedded: false, ...(seg ? { segment: seg } : {}) });
+  return buildResults(o, {
+    mqbenchVersion: 't',
+    scenario: sc as Results['scenario'],
+    targetUrl: 'mqtt://a:1883',
+    embedded: false,
+    ...(seg ? { segment: seg } : {}),
+  });
 }
 
 const shard = (r: Results, i = r.segment?.index ?? 0): Shard => ({ path: `shard-${i}.json`, results: r });
@@ -47,7 +74,10 @@ describe('mergeResults', () => {
   const parts = [pub, subA, subB];
   const e2e = [samples(0, 0), samples(101, 0.2), samples(100, 0.9)];
   const shards = parts.map((c, i) => shard(results(c, e2e[i], segment(i))));
-  const whole = results(parts.reduce<Partial<Counters>>((acc, c) => addCounters({ ...zeroCounters(), ...acc }, { ...zeroCounters(), ...c }), {}), e2e.flat());
+  const whole = results(
+    parts.reduce<Partial<Counters>>((acc, c) => addCounters({ ...zeroCounters(), ...acc }, { ...zeroCounters(), ...c }), {}),
+    e2e.flat(),
+  );
 
   it('adds counters and recomputes loss, percentiles and verdicts exactly as one run would', () => {
     const m = mergeResults(shards);
@@ -122,23 +152,47 @@ describe('mergeResults', () => {
       for (const s of seqs) rec.measured(0, s, 1);
       return dumpShareLedger(buffers, layout);
     };
-    const withShares = shards.map((s, i) => shard({ ...s.results, ...(i === 1 ? { shareLedger: record([3, 4]) } : i === 2 ? { shareLedger: record([4, 5]) } : {}) }));
+    const withShares = shards.map((s, i) =>
+      shard({ ...s.results, ...(i === 1 ? { shareLedger: record([3, 4]) } : i === 2 ? { shareLedger: record([4, 5]) } : {}) }),
+    );
     const m = mergeResults(withShares);
     expect(m.summary.messages).toMatchObject({ expected: 200, received: 201, duplicated: 2, lost: 1 });
     expect(m.summary.byQos['1']).toMatchObject({ expected: 200, received: 201, duplicated: 2, lost: 1 });
-    expect(m.merged?.shares).toEqual({ crossSegmentDuplicates: 1, note: expect.stringMatching(/^\$share groups: 1 message received by a group in more than one segment/) });
+    expect(m.merged?.shares).toEqual({
+      crossSegmentDuplicates: 1,
+      note: expect.stringMatching(/^\$share groups: 1 message received by a group in more than one segment/),
+    });
     expect(mergeResults(shards).merged?.shares).toBeUndefined();
   });
 });
 
 describe('mergeIntervals', () => {
   const row = (t: number, o: Partial<IntervalRow>): IntervalRow => ({
-    t, phase: 'measure', sent: 0, received: 0, acked: 0, expected: 0, lateSends: 0, connections: 0, endToEndP50: null, endToEndP99: null, lost: 0, lostSoFar: 0, ...o,
+    t,
+    phase: 'measure',
+    sent: 0,
+    received: 0,
+    acked: 0,
+    expected: 0,
+    lateSends: 0,
+    connections: 0,
+    endToEndP50: null,
+    endToEndP99: null,
+    lost: 0,
+    lostSoFar: 0,
+    ...o,
   });
 
   it('adds rows with the same t and computes loss from the raw counts of all shards', () => {
-    const publisher = [row(1, { sent: 10, expected: 20, connections: 1, lost: 20, intendedExpected: 20, intendedUnique: 0 }), row(2, { sent: 10, expected: 20, connections: 1, lost: 20, intendedExpected: 20, intendedUnique: 0 })];
-    const subscriber = [row(1, { received: 20, connections: 20, intendedExpected: 0, intendedUnique: 20 }), row(2, { received: 19, connections: 20, intendedExpected: 0, intendedUnique: 19 }), row(3, { phase: 'drain', connections: 20, intendedExpected: 0, intendedUnique: 0 })];
+    const publisher = [
+      row(1, { sent: 10, expected: 20, connections: 1, lost: 20, intendedExpected: 20, intendedUnique: 0 }),
+      row(2, { sent: 10, expected: 20, connections: 1, lost: 20, intendedExpected: 20, intendedUnique: 0 }),
+    ];
+    const subscriber = [
+      row(1, { received: 20, connections: 20, intendedExpected: 0, intendedUnique: 20 }),
+      row(2, { received: 19, connections: 20, intendedExpected: 0, intendedUnique: 19 }),
+      row(3, { phase: 'drain', connections: 20, intendedExpected: 0, intendedUnique: 0 }),
+    ];
     const m = mergeIntervals([publisher, subscriber]);
     expect(m.map((r) => [r.t, r.sent, r.received, r.connections, r.lost, r.lostSoFar, r.phase])).toEqual([
       [1, 10, 20, 21, 0, 0, 'measure'],

@@ -29,14 +29,16 @@ const refuse = (message: string, hint?: string) => new UserError(message, ExitCo
 export function checkShards(shards: Shard[]): { runId: string; count: number; hash: string } {
   if (shards.length === 0) throw refuse('merge: no results files given');
   for (const s of shards) {
-    if (!s.results.segment) throw refuse(`merge: ${s.path} is not a segment of a distributed run (no "segment" field)`, 'run each process with --segment i/N --run-id <id>');
+    if (!s.results.segment)
+      throw refuse(`merge: ${s.path} is not a segment of a distributed run (no "segment" field)`, 'run each process with --segment i/N --run-id <id>');
   }
   const first = shards[0];
   const seg0 = first.results.segment!;
   const hash0 = scenarioHash(first.results.scenario);
   for (const s of shards.slice(1)) {
     const seg = s.results.segment!;
-    if (seg.runId !== seg0.runId) throw refuse(`merge: ${s.path} is from run "${seg.runId}", ${first.path} from run "${seg0.runId}": only segments of one run can be merged`);
+    if (seg.runId !== seg0.runId)
+      throw refuse(`merge: ${s.path} is from run "${seg.runId}", ${first.path} from run "${seg0.runId}": only segments of one run can be merged`);
     if (scenarioHash(s.results.scenario) !== hash0) throw refuse(`merge: ${s.path} and ${first.path} ran different scenarios (scenario hashes differ)`);
     if (seg.count !== seg0.count) throw refuse(`merge: ${s.path} is a segment of ${seg.count}, ${first.path} of ${seg0.count}`);
   }
@@ -59,7 +61,10 @@ export function mergeResults(input: Shard[]): Results {
   const total = emptyMeasurement();
   for (const r of rs) addMeasurement(total, recordedMeasurement(r));
   const durationSec = Math.max(...rs.map((r) => r.durationSec));
-  const shares = crossSegmentShares(rs.map((r) => r.shareLedger), rs.map(label));
+  const shares = crossSegmentShares(
+    rs.map((r) => r.shareLedger),
+    rs.map(label),
+  );
   addCrossSegmentDuplicates(total.counters, shares.byQos);
   const probed = rs.find((r) => r.summary.capabilities?.probed.length)?.summary.capabilities?.probed ?? [];
   const summary = withClosedLoop(withHeaderless(summaryOf(total, durationSec, probed), rs[0].scenario), rs[0].scenario);
@@ -84,11 +89,20 @@ export function mergeResults(input: Shard[]): Results {
       maxEventLoopDelayMs: Math.max(...rs.map((r) => r.generator.maxEventLoopDelayMs)),
       cpuPercentMax: Math.max(...rs.map((r) => r.generator.cpuPercentMax)),
       saturated: saturated.length > 0,
-      ...(saturated.length > 0 ? { saturatedReason: saturated.map((r) => `segment ${label(r)}: ${r.generator.saturatedReason ?? 'saturated'}`).join('; ') } : {}),
+      ...(saturated.length > 0
+        ? { saturatedReason: saturated.map((r) => `segment ${label(r)}: ${r.generator.saturatedReason ?? 'saturated'}`).join('; ') }
+        : {}),
     },
     environment: { ...base.environment, host: clock.hosts.join(', ') },
     histograms: encodeHistograms(total.histograms),
-    merged: { runId, scenarioHash: hash, segments, missing, ...clock, ...(shares.note ? { shares: { crossSegmentDuplicates: shares.byQos[0] + shares.byQos[1] + shares.byQos[2], note: shares.note } } : {}) },
+    merged: {
+      runId,
+      scenarioHash: hash,
+      segments,
+      missing,
+      ...clock,
+      ...(shares.note ? { shares: { crossSegmentDuplicates: shares.byQos[0] + shares.byQos[1] + shares.byQos[2], note: shares.note } } : {}),
+    },
     counters: recordCounters(total.counters),
   };
 }
@@ -111,7 +125,10 @@ const label = (r: Results) => `${r.segment!.index}/${r.segment!.count}`;
 /** Any failed → failed; any partial (or a segment missing) → partial; the reasons say which segment. */
 function combineStatus(rs: Results[], missing: number[], count: number): { status: RunStatus; reason?: string } {
   const reasons = rs.filter((r) => r.status !== 'complete').map((r) => `segment ${label(r)} ${r.status}: ${r.statusReason ?? 'no reason given'}`);
-  if (missing.length > 0) reasons.push(`segment${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: their clients are not in these figures, and deliveries to their subscribers count as lost`);
+  if (missing.length > 0)
+    reasons.push(
+      `segment${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: their clients are not in these figures, and deliveries to their subscribers count as lost`,
+    );
   const status: RunStatus = rs.some((r) => r.status === 'failed') ? 'failed' : reasons.length > 0 ? 'partial' : 'complete';
   return reasons.length > 0 ? { status, reason: reasons.join('; ') } : { status };
 }

@@ -13,12 +13,14 @@ export function mergeIntervals(series: IntervalRow[][]): IntervalRow[] {
   const byT = new Map<number, IntervalRow[]>();
   for (const rows of series) for (const r of rows) byT.set(r.t, [...(byT.get(r.t) ?? []), r]);
   let lostSoFar = 0;
-  return [...byT.keys()].sort((a, b) => a - b).map((t) => {
-    const row = mergeRows(t, byT.get(t)!);
-    lostSoFar += row.lost;
-    row.lostSoFar = lostSoFar;
-    return row;
-  });
+  return [...byT.keys()]
+    .sort((a, b) => a - b)
+    .map((t) => {
+      const row = mergeRows(t, byT.get(t)!);
+      lostSoFar += row.lost;
+      row.lostSoFar = lostSoFar;
+      return row;
+    });
 }
 
 const sum = (rows: IntervalRow[], pick: (r: IntervalRow) => number) => rows.reduce((n, r) => n + (pick(r) ?? 0), 0);

@@ -34,11 +34,19 @@ function workload(seed: number): Snapshot[] {
       const latencyMs: Partial<Record<HistogramKey, number[]>> = {};
       for (const k of HISTOGRAM_KEYS) latencyMs[k] = Array.from({ length: rnd(20) }, () => rnd(100_000) / 37);
       const expected = rnd(300);
-      snaps.push(snapshot({
-        workerIndex: w, at: s * 1000 + rnd(200) - 100, phase: s === SECONDS ? 'drain' : 'measure', counters, latencyMs,
-        connectErrors: rnd(3) === 0 ? { ECONNREFUSED: rnd(5) + 1, [`CONNACK: reason ${rnd(3)}`]: 1 } : {},
-        inflightWindow: rnd(64), open: 10 + rnd(5), byIntendedSecond: [[s - 1, expected, expected - rnd(3)]],
-      }));
+      snaps.push(
+        snapshot({
+          workerIndex: w,
+          at: s * 1000 + rnd(200) - 100,
+          phase: s === SECONDS ? 'drain' : 'measure',
+          counters,
+          latencyMs,
+          connectErrors: rnd(3) === 0 ? { ECONNREFUSED: rnd(5) + 1, [`CONNACK: reason ${rnd(3)}`]: 1 } : {},
+          inflightWindow: rnd(64),
+          open: 10 + rnd(5),
+          byIntendedSecond: [[s - 1, expected, expected - rnd(3)]],
+        }),
+      );
     }
   }
   return snaps;
@@ -48,12 +56,29 @@ function workload(seed: number): Snapshot[] {
 function segments(snaps: Snapshot[], n: number): Shard[] {
   return Array.from({ length: n }, (_, i) => ({
     path: `segment-${i}.json`,
-    results: resultsOf(snaps.filter((s) => s.workerIndex % n === i), segmentInfo(i, n)),
+    results: resultsOf(
+      snaps.filter((s) => s.workerIndex % n === i),
+      segmentInfo(i, n),
+    ),
   }));
 }
 
 /** The per-second figures a reader sees (a merged row also carries the raw fields behind them). */
-const seen = (rows: IntervalRow[]) => rows.map(({ t, phase, sent, received, acked, expected, lateSends, connections, endToEndP50, endToEndP99, lost, lostSoFar }) => ({ t, phase, sent, received, acked, expected, lateSends, connections, endToEndP50, endToEndP99, lost, lostSoFar }));
+const seen = (rows: IntervalRow[]) =>
+  rows.map(({ t, phase, sent, received, acked, expected, lateSends, connections, endToEndP50, endToEndP99, lost, lostSoFar }) => ({
+    t,
+    phase,
+    sent,
+    received,
+    acked,
+    expected,
+    lateSends,
+    connections,
+    endToEndP50,
+    endToEndP99,
+    lost,
+    lostSoFar,
+  }));
 
 function withoutCounters(s: Shard): Shard {
   const results: Results = { ...s.results };
@@ -62,7 +87,11 @@ function withoutCounters(s: Shard): Shard {
 }
 
 describe('one merge model: segments merged equal the same snapshots aggregated in one process', () => {
-  for (const [seed, n] of [[1, 2], [7, 3], [42, 6]] as const) {
+  for (const [seed, n] of [
+    [1, 2],
+    [7, 3],
+    [42, 6],
+  ] as const) {
     it(`seed ${seed}, ${n} segments: summary, histograms, counters and per-second rows are exactly equal`, () => {
       const snaps = workload(seed);
       const whole = resultsOf(snaps);

@@ -66,7 +66,8 @@ function withSessions(d: QosDelivery, notEntitled: number, awayAtEnd: number): Q
 export function retainedVerdict(expected: number, received: number): string | null {
   if (expected === 0 && received === 0) return null;
   if (received === expected) return `Retained: all ${n(expected)} retained messages reached the late subscriptions`;
-  if (received < expected) return `Retained: ${n(expected - received)} of ${n(expected)} retained messages never reached the late subscriptions — retain broken`;
+  if (received < expected)
+    return `Retained: ${n(expected - received)} of ${n(expected)} retained messages never reached the late subscriptions — retain broken`;
   return `Retained: ${n(received)} retained deliveries for ${n(expected)} expected (${n(received - expected)} more than the topics published)`;
 }
 
@@ -83,19 +84,25 @@ export function publishVerdict(m: Summary['messages'], byQos: Summary['byQos']):
   if (planned === 0 || unsent + unconfirmed + refused + missed === 0) return null;
   const atLeastOnce = accepted + unconfirmed + refused > 0 || byQos['1'] !== undefined || byQos['2'] !== undefined;
   const qos0 = Math.max(0, m.sent - accepted - unconfirmed - refused);
-  const head = qos0 === 0
-    ? `Publishing: the broker accepted ${n(accepted)} of ${plural(planned, 'planned message')}`
-    : accepted + unconfirmed + refused === 0
-      ? `Publishing: ${n(qos0)} of ${plural(planned, 'planned message')} ${qos0 === 1 ? 'was' : 'were'} sent (QoS 0)`
-      : `Publishing: of ${plural(planned, 'planned message')}, ${were(qos0)} sent at QoS 0 and the broker accepted ${n(accepted)}`;
+  const head =
+    qos0 === 0
+      ? `Publishing: the broker accepted ${n(accepted)} of ${plural(planned, 'planned message')}`
+      : accepted + unconfirmed + refused === 0
+        ? `Publishing: ${n(qos0)} of ${plural(planned, 'planned message')} ${qos0 === 1 ? 'was' : 'were'} sent (QoS 0)`
+        : `Publishing: of ${plural(planned, 'planned message')}, ${were(qos0)} sent at QoS 0 and the broker accepted ${n(accepted)}`;
   const why: string[] = [];
-  if (waiting > 0) why.push(`it ${atLeastOnce ? 'acknowledged' : 'read'} more slowly than the planned rate (${n(waiting)} still waiting for room when the run or their connection ended)`);
+  if (waiting > 0)
+    why.push(
+      `it ${atLeastOnce ? 'acknowledged' : 'read'} more slowly than the planned rate (${n(waiting)} still waiting for room when the run or their connection ended)`,
+    );
   if (unsent > waiting) why.push(`${were(unsent - waiting)} due while their client was not connected (or its backlog was full)`);
   if (unconfirmed > 0) why.push(`${were(unconfirmed)} written but never acknowledged (the connection or session ended) and reached no subscriber`);
   if (refused > 0) why.push(`${were(refused)} refused (reasons under connection problems)`);
   if (missed > 0) why.push(`the generator missed ${plural(missed, 'slot')}`);
   const lost = (byQos['1']?.lost ?? 0) + (byQos['2']?.lost ?? 0);
-  const tail = !atLeastOnce ? [] : [lost === 0 ? 'nothing it accepted was lost' : `${plural(lost, 'delivery', 'deliveries')} of messages it accepted were lost`];
+  const tail = !atLeastOnce
+    ? []
+    : [lost === 0 ? 'nothing it accepted was lost' : `${plural(lost, 'delivery', 'deliveries')} of messages it accepted were lost`];
   return `${head}: ${[...why, ...tail].join('; ')}`;
 }
 

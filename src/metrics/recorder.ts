@@ -6,8 +6,7 @@ import type { UnackedSink } from './unacked.js';
 
 type HistogramSet = Record<HistogramKey, Histogram>;
 
-const histogramSet = (): HistogramSet =>
-  Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as HistogramSet;
+const histogramSet = (): HistogramSet => Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as HistogramSet;
 
 function encodeAndReset(set: HistogramSet): EncodedHistograms {
   const out = {} as EncodedHistograms;

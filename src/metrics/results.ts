@@ -46,7 +46,8 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const missed = summary.messages.missedSends;
   const saturated = missed > 0 || (behind && (busy || stalled));
   // A busy generator reads its acks late too: the window waits may then be its own, not the broker's.
-  if (summary.backPressure && (busy || stalled)) summary.backPressure = { reason: `${summary.backPressure.reason} (but a worker was busy or stalled: some of the waits may be the generator's)` };
+  if (summary.backPressure && (busy || stalled))
+    summary.backPressure = { reason: `${summary.backPressure.reason} (but a worker was busy or stalled: some of the waits may be the generator's)` };
   return {
     schemaVersion: 1,
     status: o.status,
@@ -69,9 +70,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
       maxEventLoopDelayMs: round3(o.agg.maxEventLoopDelayMs),
       cpuPercentMax: Math.round(o.agg.maxBusyPercent),
       saturated,
-      ...(saturated
-        ? { saturatedReason: saturationReason(summary, o.agg.maxBusyPercent, o.agg.maxEventLoopDelayMs) }
-        : {}),
+      ...(saturated ? { saturatedReason: saturationReason(summary, o.agg.maxBusyPercent, o.agg.maxEventLoopDelayMs) } : {}),
     },
     environment: { ...describeEnvironment(), scenarioHash: createHash('sha256').update(JSON.stringify(ctx.scenario)).digest('hex') },
     histograms: o.agg.encodedHistograms(),
@@ -84,7 +83,8 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
 function saturationReason(s: Summary, busyPercent: number, delayMs: number): string {
   const m = s.messages;
   const load = busyPercent >= SATURATED_BUSY_PERCENT ? `a worker was ${Math.round(busyPercent)}% busy` : `a worker stalled ${Math.round(delayMs)} ms`;
-  const late = m.sent === 0 ? `no message due in the measured window was sent while ${load}` : `${pct(generatorLate(m), m.sent)} of sends were late while ${load}`;
+  const late =
+    m.sent === 0 ? `no message due in the measured window was sent while ${load}` : `${pct(generatorLate(m), m.sent)} of sends were late while ${load}`;
   return m.missedSends > 0 ? `${m.missedSends.toLocaleString('en-US')} scheduled sends were never made; ${late}` : late;
 }
 

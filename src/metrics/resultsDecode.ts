@@ -8,9 +8,7 @@
  */
 import { COUNTER_KEYS } from './catalogue.js';
 import { HISTOGRAM_KEYS } from './histogramKeys.js';
-import {
-  boolean, counts, field, FieldError, listOf, nullOr, number, numbers, object, oneOf, optional, string, type Json,
-} from './jsonFields.js';
+import { boolean, counts, field, FieldError, listOf, nullOr, number, numbers, object, oneOf, optional, string, type Json } from './jsonFields.js';
 import type { Results } from './resultsFile.js';
 import { CONNECTION_FIGURES, LATENCY_STATS, MESSAGE_FIGURES, THROUGHPUT_FIGURES } from './summaryCatalogue.js';
 
@@ -31,7 +29,9 @@ const others = (all: object, fixed: readonly string[]) => Object.keys(all).filte
 /** Thrown for a file that is not results of this schema version (the reader adds the file name). */
 export class SchemaVersionError extends Error {
   constructor(readonly found: unknown) {
-    super(`has ${found === undefined ? 'no schemaVersion' : `schemaVersion ${JSON.stringify(found)}`}; this mqbench reads results files with schemaVersion ${RESULTS_SCHEMA_VERSION}`);
+    super(
+      `has ${found === undefined ? 'no schemaVersion' : `schemaVersion ${JSON.stringify(found)}`}; this mqbench reads results files with schemaVersion ${RESULTS_SCHEMA_VERSION}`,
+    );
   }
 }
 
@@ -77,7 +77,8 @@ function summary(s: Json): void {
   numbers(field(s, 'throughput', 'summary', object), 'summary.throughput', Object.keys(THROUGHPUT_FIGURES));
   const l = field(s, 'latencyMs', 'summary', object);
   for (const k of FIXED_HISTOGRAMS) latency(field(l, k, 'summary.latencyMs', object), `summary.latencyMs.${k}`);
-  for (const k of others(l, FIXED_HISTOGRAMS)) if (HISTOGRAM_KEYS.includes(k as never)) latency(object(l[k], `summary.latencyMs.${k}`), `summary.latencyMs.${k}`);
+  for (const k of others(l, FIXED_HISTOGRAMS))
+    if (HISTOGRAM_KEYS.includes(k as never)) latency(object(l[k], `summary.latencyMs.${k}`), `summary.latencyMs.${k}`);
   const byQos = optional(s, 'byQos', 'summary', object) ?? {};
   for (const q of ['0', '1', '2']) optional(byQos, q, 'summary.byQos', qosDelivery);
   optional(s, 'verdicts', 'summary', listOf(string));
@@ -128,22 +129,32 @@ function segment(x: unknown, path: string): void {
   const s = object(x, path);
   numbers(s, path, ['index', 'count']);
   for (const k of ['runId', 'scenarioHash', 'host', 'startAt']) field(s, k, path, string);
-  field(s, 'clockOffset', path, nullOr((v, p) => {
-    const o = object(v, p);
-    field(o, 'offsetMs', p, number);
-    field(o, 'maxErrorMs', p, nullOr(number));
-    field(o, 'source', p, string);
-  }));
+  field(
+    s,
+    'clockOffset',
+    path,
+    nullOr((v, p) => {
+      const o = object(v, p);
+      field(o, 'offsetMs', p, number);
+      field(o, 'maxErrorMs', p, nullOr(number));
+      field(o, 'source', p, string);
+    }),
+  );
 }
 
 function capabilities(x: unknown, path: string): void {
   const c = object(x, path);
-  field(c, 'probed', path, listOf((v, p) => {
-    const probe = object(v, p);
-    field(probe, 'feature', p, string);
-    field(probe, 'offered', p, nullOr(boolean));
-    field(probe, 'finding', p, string);
-  }));
+  field(
+    c,
+    'probed',
+    path,
+    listOf((v, p) => {
+      const probe = object(v, p);
+      field(probe, 'feature', p, string);
+      field(probe, 'offered', p, nullOr(boolean));
+      field(probe, 'finding', p, string);
+    }),
+  );
   field(c, 'subscriptionsDowngraded', path, counts);
   numbers(c, path, ['sharedRefused', 'qos2PublishedAsQos1', 'deliveriesDowngraded']);
   field(c, 'notOffered', path, listOf(string));
@@ -151,11 +162,16 @@ function capabilities(x: unknown, path: string): void {
 
 function shareLedger(x: unknown, path: string): void {
   const l = object(x, path);
-  field(l, 'groups', path, listOf((v, p) => {
-    const g = object(v, p);
-    field(g, 'filter', p, string);
-    field(g, 'classes', p, string);
-  }));
+  field(
+    l,
+    'groups',
+    path,
+    listOf((v, p) => {
+      const g = object(v, p);
+      field(g, 'filter', p, string);
+      field(g, 'classes', p, string);
+    }),
+  );
   field(l, 'unrecorded', path, listOf(string));
   optional(l, 'omitted', path, string);
 }

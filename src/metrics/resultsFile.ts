@@ -77,7 +77,11 @@ export interface Results {
     saturatedReason?: string;
   };
   environment: {
-    node: string; os: string; cpus: number; cpuModel: string; host: string;
+    node: string;
+    os: string;
+    cpus: number;
+    cpuModel: string;
+    host: string;
     /** SHA-256 of the resolved scenario as recorded here (secrets redacted): equal hashes, same workload. */
     scenarioHash?: string;
   };

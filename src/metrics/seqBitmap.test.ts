@@ -9,12 +9,13 @@ describe('SeqBitmap', () => {
   it('gives every covered (publisher, seq) its own bit and nothing else a bit', () => {
     const b = new SeqBitmap(layout);
     const bits = new Set<number>();
-    for (let p = 0; p < 8; p++) for (let s = -1; s < 6; s++) {
-      const bit = b.bitOf(p, s);
-      if (bit >= 0) bits.add(bit);
-      const covered = s >= 0 && ((p < 3 && s < 4) || (p >= 5 && p < 7 && s < 2));
-      expect(bit >= 0, `p${p} s${s}`).toBe(covered);
-    }
+    for (let p = 0; p < 8; p++)
+      for (let s = -1; s < 6; s++) {
+        const bit = b.bitOf(p, s);
+        if (bit >= 0) bits.add(bit);
+        const covered = s >= 0 && ((p < 3 && s < 4) || (p >= 5 && p < 7 && s < 2));
+        expect(bit >= 0, `p${p} s${s}`).toBe(covered);
+      }
     expect([...bits].sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, k) => k));
   });
 

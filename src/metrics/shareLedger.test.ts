@@ -8,11 +8,20 @@ const sub = (client: number, filter: string) => ({ client, slot: client, filter,
 describe('share groups', () => {
   it('are keyed by share name and filter (as brokers share subscriptions), counting distinct members', () => {
     const g = shareGroups([sub(0, '$share/a/t/#'), sub(1, '$share/a/t/#'), sub(1, '$share/a/t/x'), sub(2, 't/#'), sub(3, '$share/b/t/#')]);
-    expect([...g]).toEqual([['$share/a/t/#', 2], ['$share/a/t/x', 1], ['$share/b/t/#', 1]]);
+    expect([...g]).toEqual([
+      ['$share/a/t/#', 2],
+      ['$share/a/t/x', 1],
+      ['$share/b/t/#', 1],
+    ]);
   });
 
   it('get a shared record only with several members, within the byte budget and a layout; the rest are unverifiable', () => {
-    const groups = new Map([['$share/a/x', 3], ['$share/b/x', 1], ['$share/c/x', 2], ['$share/d/x', 2]]);
+    const groups = new Map([
+      ['$share/a/x', 3],
+      ['$share/b/x', 1],
+      ['$share/c/x', 2],
+      ['$share/d/x', 2],
+    ]);
     const b = allocateShareRecords(groups, layout, false, 16); // room for two 8-byte bitmaps
     expect(b.recorded.map((r) => r.key)).toEqual(['$share/a/x', '$share/c/x']);
     expect(b.unrecorded).toEqual(['$share/d/x']);

@@ -5,7 +5,10 @@ import { crossSegmentShares, dumpShareLedger } from './shareMerge.js';
 
 // Two publishers (clients 0, 1) of 40,000 messages each.
 const layout: SeqLayout = { clientBase: [0], counts: [2], base: [0], perClient: [40_000], bits: 80_000 };
-const groups = new Map([['$share/g/t/#', 4], ['$share/h/t/#', 2]]);
+const groups = new Map([
+  ['$share/g/t/#', 4],
+  ['$share/h/t/#', 2],
+]);
 
 /** One segment's process: its threads mark the groups' first deliveries of measured messages (class q). */
 function segment(marks: [string, number, number, number][]) {
@@ -21,9 +24,22 @@ function segment(marks: [string, number, number, number][]) {
 
 describe('$share groups across segments', () => {
   it('a message a group received in n segments counts n − 1 duplicates, in the class it arrived with there', () => {
-    const a = segment([['$share/g/t/#', 0, 0, 1], ['$share/g/t/#', 0, 39_999, 1], ['$share/g/t/#', 1, 7, 0], ['$share/h/t/#', 0, 5, 2]]);
-    const b = segment([['$share/g/t/#', 0, 0, 1], ['$share/g/t/#', 1, 8, 0], ['$share/h/t/#', 0, 5, 2], ['$share/g/t/#', 0, 5, 1]]);
-    const c = segment([['$share/g/t/#', 0, 0, 0], ['$share/g/t/#', 0, 39_999, 1]]);
+    const a = segment([
+      ['$share/g/t/#', 0, 0, 1],
+      ['$share/g/t/#', 0, 39_999, 1],
+      ['$share/g/t/#', 1, 7, 0],
+      ['$share/h/t/#', 0, 5, 2],
+    ]);
+    const b = segment([
+      ['$share/g/t/#', 0, 0, 1],
+      ['$share/g/t/#', 1, 8, 0],
+      ['$share/h/t/#', 0, 5, 2],
+      ['$share/g/t/#', 0, 5, 1],
+    ]);
+    const c = segment([
+      ['$share/g/t/#', 0, 0, 0],
+      ['$share/g/t/#', 0, 39_999, 1],
+    ]);
     const found = crossSegmentShares([a, b, c], ['0/3', '1/3', '2/3']);
     // g: (0,0) in 3 segments → 2 (classes 1 and 0); (0,39 999) in 2 → 1 (class 1); h: (0,5) in 2 → 1 (class 2).
     // (0,5) in g only once, (1,7)/(1,8) once each: no duplicates.
@@ -34,7 +50,13 @@ describe('$share groups across segments', () => {
 
   it('says what was not checked: a group without a record, records not written', () => {
     const a = segment([]);
-    const found = crossSegmentShares([{ ...a!, unrecorded: ['$share/x/y'] }, { groups: [], unrecorded: [], omitted: 'too large' }], ['0/2', '1/2']);
+    const found = crossSegmentShares(
+      [
+        { ...a!, unrecorded: ['$share/x/y'] },
+        { groups: [], unrecorded: [], omitted: 'too large' },
+      ],
+      ['0/2', '1/2'],
+    );
     expect(found.byQos).toEqual([0, 0, 0]);
     expect(found.note).toContain('NOT checked across segments: segment 0/2: no record for $share/x/y; segment 1/2: too large');
     expect(crossSegmentShares([undefined, undefined], ['0/2', '1/2'])).toEqual({ byQos: [0, 0, 0] });

@@ -29,7 +29,8 @@ export function dumpShareLedger(buffers: ShareBuffers, layout: SeqLayout): Segme
   for (const r of buffers.recorded) {
     const cells = new ShareGroupRecord(layout, r.buffer, buffers.classes).classes;
     if (cells === null) return { ...out, groups: [], omitted: 'the records keep no classes (not a segment run)' };
-    if (cells.byteLength > MAX_RECORD_BYTES) return { ...out, groups: [], omitted: `${r.key}: ${cells.byteLength} bytes of cells, more than ${MAX_RECORD_BYTES}` };
+    if (cells.byteLength > MAX_RECORD_BYTES)
+      return { ...out, groups: [], omitted: `${r.key}: ${cells.byteLength} bytes of cells, more than ${MAX_RECORD_BYTES}` };
     const packed = deflateRawSync(Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
     total += packed.length;
     if (total > MAX_DUMP_BYTES) return { ...out, groups: [], omitted: `the $share records compress to more than ${MAX_DUMP_BYTES} bytes` };

@@ -40,4 +40,3 @@ export interface Snapshot {
   /** The largest QoS 1/2 in-flight window a publisher of this worker used so far (a level; 0: none). */
   inflightWindow?: number;
 }
-

@@ -40,16 +40,38 @@ export function snapshot(s: SnapshotSpec): Snapshot {
   const c = { ...zeroCounters(), ...s.counters };
   const hs = encoded(s.latencyMs);
   return {
-    workerIndex: s.workerIndex, at: s.at, phase: s.phase ?? 'measure', all: c, measured: { ...c }, intervalHistograms: hs, measuredHistograms: hs,
-    connectErrors: s.connectErrors ?? {}, eventLoopDelayMaxMs: 3, eventLoopDelayP99Ms: 1, busyMs: 100, intervalMs: 1000,
-    openConnections: s.open ?? 10, byIntendedSecond: s.byIntendedSecond ?? [], ...(s.inflightWindow !== undefined ? { inflightWindow: s.inflightWindow } : {}),
+    workerIndex: s.workerIndex,
+    at: s.at,
+    phase: s.phase ?? 'measure',
+    all: c,
+    measured: { ...c },
+    intervalHistograms: hs,
+    measuredHistograms: hs,
+    connectErrors: s.connectErrors ?? {},
+    eventLoopDelayMaxMs: 3,
+    eventLoopDelayP99Ms: 1,
+    busyMs: 100,
+    intervalMs: 1000,
+    openConnections: s.open ?? 10,
+    byIntendedSecond: s.byIntendedSecond ?? [],
+    ...(s.inflightWindow !== undefined ? { inflightWindow: s.inflightWindow } : {}),
   };
 }
 
 export const SCENARIO = { name: 'merge-model', target: { url: 'mqtt://a:1883', mqttVersion: 4 }, durationMs: 3000, thresholds: [] };
 
 export function segmentInfo(index: number, count: number): SegmentInfo {
-  return { index, count, runId: 'run1', scenarioHash: 'x', host: 'h1', clockSource: 'system', startAt: '2030-01-01T00:00:00.000Z', clockOffset: null, clockOffsetReason: 'test' };
+  return {
+    index,
+    count,
+    runId: 'run1',
+    scenarioHash: 'x',
+    host: 'h1',
+    clockSource: 'system',
+    startAt: '2030-01-01T00:00:00.000Z',
+    clockOffset: null,
+    clockOffsetReason: 'test',
+  };
 }
 
 /** The results file of a run (or of one segment) whose workers sent `snaps`; publishing starts at 0, measured 1 s → 4 s. */
@@ -58,6 +80,16 @@ export function resultsOf(snaps: Snapshot[], segment?: SegmentInfo): Results {
   for (const s of snaps) agg.add(s);
   const workers = new Set(snaps.map((s) => s.workerIndex)).size;
   // No ledger: these runs have no `$share` groups.
-  const o = { status: 'complete', agg, startedAt: new Date(0), connectAt: -2000, connectedAt: -1000, publishStart: 0, measureFrom: 1000, measureEnd: 4000, workers } as RunOutcome;
+  const o = {
+    status: 'complete',
+    agg,
+    startedAt: new Date(0),
+    connectAt: -2000,
+    connectedAt: -1000,
+    publishStart: 0,
+    measureFrom: 1000,
+    measureEnd: 4000,
+    workers,
+  } as RunOutcome;
   return buildResults(o, { mqbenchVersion: 't', scenario: SCENARIO, targetUrl: 'mqtt://a:1883', embedded: false, ...(segment ? { segment } : {}) });
 }

@@ -9,9 +9,33 @@ const one = (l: ArrivalLedger, publisher: number, seq: number): Arrival => l.arr
 
 describe('ArrivalLedger: one stream per publisher, exact over the whole run', () => {
   it.each<[string, [number, number][], Arrival[]]>([
-    ['new, duplicate, out of order', [[0, 0], [0, 2], [0, 2], [0, 1], [0, 1], [0, 3]], ['new', 'new', 'duplicate', 'outOfOrder', 'duplicate', 'new']],
-    ['streams are apart: the same seq from two publishers is two messages', [[0, 5], [1, 5], [1, 5], [0, 5]], ['new', 'new', 'duplicate', 'duplicate']],
-    ['a duplicate of the very first message after 300 chunks', [[7, 0], ...Array.from({ length: 300 * 256 }, (_, i): [number, number] => [7, i + 1]), [7, 0]], ['new', ...Array<Arrival>(300 * 256).fill('new'), 'duplicate']],
+    [
+      'new, duplicate, out of order',
+      [
+        [0, 0],
+        [0, 2],
+        [0, 2],
+        [0, 1],
+        [0, 1],
+        [0, 3],
+      ],
+      ['new', 'new', 'duplicate', 'outOfOrder', 'duplicate', 'new'],
+    ],
+    [
+      'streams are apart: the same seq from two publishers is two messages',
+      [
+        [0, 5],
+        [1, 5],
+        [1, 5],
+        [0, 5],
+      ],
+      ['new', 'new', 'duplicate', 'duplicate'],
+    ],
+    [
+      'a duplicate of the very first message after 300 chunks',
+      [[7, 0], ...Array.from({ length: 300 * 256 }, (_, i): [number, number] => [7, i + 1]), [7, 0]],
+      ['new', ...Array<Arrival>(300 * 256).fill('new'), 'duplicate'],
+    ],
   ])('%s', (_name, arrivals, want) => {
     const l = new ArrivalLedger(new ChunkSlab());
     expect(arrivals.map(([p, s]) => one(l, p, s))).toEqual(want);
@@ -68,13 +92,21 @@ describe('ArrivalLedger: $share groups', () => {
     const rec = new SeqBitmap(layout);
     const l = new ArrivalLedger(new ChunkSlab());
     const shares: ShareTarget[] = [{ record: rec, local: -1 }];
-    expect([l.arrive(0, 5, 1, true, true, shares, 1), l.arrive(0, 5, 1, true, true, shares, 1), l.arrive(0, 5, 1, true, true, shares, 1)]).toEqual(['new', 'new', 'duplicate']);
+    expect([l.arrive(0, 5, 1, true, true, shares, 1), l.arrive(0, 5, 1, true, true, shares, 1), l.arrive(0, 5, 1, true, true, shares, 1)]).toEqual([
+      'new',
+      'new',
+      'duplicate',
+    ]);
   });
 
   it('a group with this client as its only member is checked in its own stream', () => {
     const l = new ArrivalLedger(new ChunkSlab());
     const local: ShareTarget[] = [{ record: null, local: 0 }];
-    expect([l.arrive(0, 5, 0, true, true, local, 1), l.arrive(0, 6, 0, true, true, local, 1), l.arrive(0, 5, 0, true, true, local, 1)]).toEqual(['new', 'new', 'duplicate']);
+    expect([l.arrive(0, 5, 0, true, true, local, 1), l.arrive(0, 6, 0, true, true, local, 1), l.arrive(0, 5, 0, true, true, local, 1)]).toEqual([
+      'new',
+      'new',
+      'duplicate',
+    ]);
   });
 
   it('a group without a record, or a message its record does not cover, is unverifiable (never new)', () => {

@@ -18,29 +18,46 @@ export interface LatencySummary {
 
 export interface Summary {
   connections: {
-    attempted: number; succeeded: number; failed: number; lost: number;
+    attempted: number;
+    succeeded: number;
+    failed: number;
+    lost: number;
     /** Lost connections that came back (reconnect attempts counted separately). */
-    reconnected: number; reconnectAttempts: number;
+    reconnected: number;
+    reconnectAttempts: number;
     /** Connections dropped on purpose by events, and how many came back. */
-    dropped: number; droppedBack: number;
+    dropped: number;
+    droppedBack: number;
     /** Clients whose SUBACK refused a filter (or whose subscribe failed): nothing is expected to reach them. */
     subscribeFailed: number;
     /** Churn (connect.lifetime): connections ended at the end of their lifetime, and how many came back (absent without churn). */
-    churned?: number; churnedBack?: number;
+    churned?: number;
+    churnedBack?: number;
     /** Reconnects of persistent sessions: recovered by the broker (session present) or gone (absent when none). */
-    sessionsResumed?: number; sessionsLost?: number;
+    sessionsResumed?: number;
+    sessionsLost?: number;
     errors: Record<string, number>;
   };
   messages: {
-    sent: number; acked: number; received: number; expected: number;
-    lost: number; duplicated: number; outOfOrder: number;
-    lateSends: number; missedSends: number; publishErrors: number; foreign: number;
+    sent: number;
+    acked: number;
+    received: number;
+    expected: number;
+    lost: number;
+    duplicated: number;
+    outOfOrder: number;
+    lateSends: number;
+    missedSends: number;
+    publishErrors: number;
+    foreign: number;
     /** Deliveries sent while the subscriber was not counted (around subscribe, unsubscribe, clean drops): not in received. */
     unexpected: number;
     /** Retained messages that late subscriptions should have received, and did. */
-    retainedExpected: number; retainedReceived: number;
+    retainedExpected: number;
+    retainedReceived: number;
     /** MQTT 5 request/response: responses sent and received back (their latency: latencyMs.requestResponse). */
-    responsesSent: number; responsesReceived: number;
+    responsesSent: number;
+    responsesReceived: number;
     /** The accounting (see README "What the counts mean"): planned = sent + missedSends + unsent. */
     planned?: number;
     /** Due but never written: not connected, backlog full, or still waiting (window, socket) at the end. */
@@ -58,9 +75,13 @@ export interface Summary {
     /** The largest QoS 1/2 in-flight window in effect (publish.inflight, else Receive Maximum, else 20); 0: none. */
     inflightWindow?: number;
     /** Deliveries (retained messages) the plan would expect but the broker does not offer: not in expected, never lost (see capabilities). */
-    notOffered: number; retainedNotOffered: number;
+    notOffered: number;
+    retainedNotOffered: number;
     /** Receive-side ledger: see Counters (notEntitled, awayAtEnd: out of expected; extraCopies, unverifiable: out of received). */
-    notEntitled: number; awayAtEnd: number; extraCopies: number; unverifiable: number;
+    notEntitled: number;
+    awayAtEnd: number;
+    extraCopies: number;
+    unverifiable: number;
     /** Deliveries without mqbench's header while some group publishes header-less payloads: counted, never checked (absent otherwise). */
     receivedNoHeader?: number;
   };
@@ -129,4 +150,3 @@ export interface QosDelivery {
   /** The QoS the broker ran this class with when lower (QoS 2 publishes acknowledged with PUBACK): the promise judged. */
   ranAs?: QosClass;
 }
-

@@ -99,7 +99,9 @@ export const FIGURES: { readonly [S in Section]: Readonly<Record<string, FigureS
 
 /** The fields of a section that a threshold may name, in catalogue order. */
 export function thresholdFields(section: Section): string[] {
-  return Object.entries(FIGURES[section]).filter(([, f]) => f.threshold).map(([k]) => k);
+  return Object.entries(FIGURES[section])
+    .filter(([, f]) => f.threshold)
+    .map(([k]) => k);
 }
 
 /** The statistics of a latency histogram a summary records and a threshold may name (`endToEnd.p99`). */

@@ -29,7 +29,8 @@ export function willsOf(c: WillCounts): Summary['wills'] | undefined {
 export function willVerdict(w: NonNullable<Summary['wills']>): string {
   const owed = w.expected + w.expectedQos0;
   const head = `Last wills: ${owed.toLocaleString('en-US')} deliveries owed after connections ended without DISCONNECT, ${w.received.toLocaleString('en-US')} received`;
-  if (w.unexpected > 0) return `${head}: promise broken, ${w.unexpected.toLocaleString('en-US')} more than owed (a will sent after a graceful disconnect, or twice).`;
+  if (w.unexpected > 0)
+    return `${head}: promise broken, ${w.unexpected.toLocaleString('en-US')} more than owed (a will sent after a graceful disconnect, or twice).`;
   if (w.received < w.expected) return `${head}: promise broken, ${(w.expected - w.received).toLocaleString('en-US')} QoS 1/2 will deliveries missing.`;
   if (w.missing > 0) return `${head}: kept (${w.missing.toLocaleString('en-US')} QoS 0 will deliveries lost, which QoS 0 allows).`;
   return `${head}: kept.`;

@@ -38,7 +38,8 @@ export function forbiddenCharacter(text: string): { what: string; at: number } |
   return null;
 }
 
-const WHY = 'MQTT forbids NUL, control characters (U+0001–U+001F, U+007F–U+009F) and non-characters (U+FFFE, U+FFFF, …) in strings; a broker may close the connection';
+const WHY =
+  'MQTT forbids NUL, control characters (U+0001–U+001F, U+007F–U+009F) and non-characters (U+FFFE, U+FFFF, …) in strings; a broker may close the connection';
 
 /**
  * Checks one MQTT UTF-8 string named `what` ("topic", "clientId", …). Returns the problem (message and hint)
@@ -48,6 +49,7 @@ export function checkMqttString(text: string, what: string): { message: string; 
   const bad = forbiddenCharacter(text);
   if (bad) return { message: `${what} contains ${bad.what} at character ${bad.at}`, hint: WHY };
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_MQTT_STRING_BYTES) return { message: `${what} is ${bytes.toLocaleString('en-US')} bytes in UTF-8; MQTT allows at most ${MAX_MQTT_STRING_BYTES.toLocaleString('en-US')}` };
+  if (bytes > MAX_MQTT_STRING_BYTES)
+    return { message: `${what} is ${bytes.toLocaleString('en-US')} bytes in UTF-8; MQTT allows at most ${MAX_MQTT_STRING_BYTES.toLocaleString('en-US')}` };
   return null;
 }

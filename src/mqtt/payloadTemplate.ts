@@ -25,7 +25,8 @@ export function parsePayloadTemplate(src: string): PayloadParse {
     last = re.lastIndex;
     const [, name, arg] = m;
     const part = placeholder(name, arg);
-    if (typeof part === 'string') return { ok: false, message: part, hint: 'placeholders: {i} {group} {clientId} {run} {seq} {ts} {int:1..9} {float:1..9} {choice:a|b}' };
+    if (typeof part === 'string')
+      return { ok: false, message: part, hint: 'placeholders: {i} {group} {clientId} {run} {seq} {ts} {int:1..9} {float:1..9} {choice:a|b}' };
     if (text) parts.push({ kind: 'text', text });
     text = '';
     parts.push(part);
@@ -37,9 +38,14 @@ export function parsePayloadTemplate(src: string): PayloadParse {
   try {
     parsed = JSON.parse(sample);
   } catch (err) {
-    return { ok: false, message: `the payload template is not valid JSON once filled in: ${(err as Error).message}`, hint: 'put text placeholders inside quotes: "state": "{choice:on|off}"' };
+    return {
+      ok: false,
+      message: `the payload template is not valid JSON once filled in: ${(err as Error).message}`,
+      hint: 'put text placeholders inside quotes: "state": "{choice:on|off}"',
+    };
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, message: 'the payload template must be a JSON object ({ … })', hint: 'mqbench adds its own "_mqb" field to it' };
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    return { ok: false, message: 'the payload template must be a JSON object ({ … })', hint: 'mqbench adds its own "_mqb" field to it' };
   return { ok: true, parts };
 }
 
@@ -50,7 +56,8 @@ function placeholder(name: string, arg: string | undefined): PayloadPart | strin
   }
   if (name === 'int' || name === 'float') {
     const [a, b] = arg.split('..');
-    if (!a || !b || !NUM.test(a) || !NUM.test(b) || Number(a) > Number(b)) return `{${name}:${arg}} needs a range like ${name === 'int' ? '1..100' : '15.5..30'}`;
+    if (!a || !b || !NUM.test(a) || !NUM.test(b) || Number(a) > Number(b))
+      return `{${name}:${arg}} needs a range like ${name === 'int' ? '1..100' : '15.5..30'}`;
     return { kind: name, min: Number(a), max: Number(b) };
   }
   if (name === 'choice') {
@@ -87,11 +94,21 @@ export function renderPayloadTemplate(parts: readonly PayloadPart[], v: PayloadV
   let out = '';
   for (const p of parts) {
     switch (p.kind) {
-      case 'text': out += p.text; break;
-      case 'var': out += String(v[p.name]); break;
-      case 'int': out += String(Math.floor(p.min + rand() * (p.max - p.min + 1))); break;
-      case 'float': out += (p.min + rand() * (p.max - p.min)).toFixed(2); break;
-      case 'choice': out += p.options[Math.floor(rand() * p.options.length)]; break;
+      case 'text':
+        out += p.text;
+        break;
+      case 'var':
+        out += String(v[p.name]);
+        break;
+      case 'int':
+        out += String(Math.floor(p.min + rand() * (p.max - p.min + 1)));
+        break;
+      case 'float':
+        out += (p.min + rand() * (p.max - p.min)).toFixed(2);
+        break;
+      case 'choice':
+        out += p.options[Math.floor(rand() * p.options.length)];
+        break;
     }
   }
   return out;

@@ -28,21 +28,33 @@ export function runFacts(results: Results): RunFacts | null {
 export function withBroker(results: Results, obs: BrokerObservation): Results {
   const facts = runFacts(results);
   if (!facts) {
-    return { ...results, broker: { sources: obs.sources, resources: { window: { fromT: 0, toT: 0, seconds: 0 } }, costs: { cpuMsPer1kMessages: null, bytesPerConnection: null }, counters: null, notes: [...obs.notes, 'the run has no seconds to place the broker\'s readings in'] } };
+    return {
+      ...results,
+      broker: {
+        sources: obs.sources,
+        resources: { window: { fromT: 0, toT: 0, seconds: 0 } },
+        costs: { cpuMsPer1kMessages: null, bytesPerConnection: null },
+        counters: null,
+        notes: [...obs.notes, "the run has no seconds to place the broker's readings in"],
+      },
+    };
   }
   const { broker, intervals } = brokerResults(obs, facts);
   // The embedded broker shares its process with mqbench's own clients: their memory is not the broker's.
   if (broker.costs.bytesPerConnection && obs.sources.some((s) => s.kind === 'pid' && s.target.startsWith('embedded broker'))) {
     broker.costs.bytesPerConnection = null;
-    broker.notes.push('memory per connection left out: the embedded broker shares its process (and its RSS) with mqbench\'s own clients');
+    broker.notes.push("memory per connection left out: the embedded broker shares its process (and its RSS) with mqbench's own clients");
   }
   const c = broker.counters;
   if (c && (c.fromT >= facts.counted!.fromT || c.toT <= facts.counted!.toT)) {
-    broker.notes.push(`cross-check of counts: the broker's counters were read at seconds ${c.fromT} and ${c.toT}, inside the run (${facts.counted!.fromT}…${facts.counted!.toT}): messages outside that span are in mqbench's counts only, so part of the difference is timing (mosquitto: sys_interval 1 publishes its counters every 1-2 s)`);
+    broker.notes.push(
+      `cross-check of counts: the broker's counters were read at seconds ${c.fromT} and ${c.toT}, inside the run (${facts.counted!.fromT}…${facts.counted!.toT}): messages outside that span are in mqbench's counts only, so part of the difference is timing (mosquitto: sys_interval 1 publishes its counters every 1-2 s)`,
+    );
   }
-  const target = results.target.brokerVersion === undefined || results.target.brokerVersion === 'unknown'
-    ? { ...results.target, ...(obs.brokerVersion ? { brokerVersion: obs.brokerVersion } : {}) }
-    : results.target;
+  const target =
+    results.target.brokerVersion === undefined || results.target.brokerVersion === 'unknown'
+      ? { ...results.target, ...(obs.brokerVersion ? { brokerVersion: obs.brokerVersion } : {}) }
+      : results.target;
   return {
     ...results,
     target,

@@ -7,8 +7,28 @@ import type { BrokerResults, IntervalBroker } from './types.js';
 export function makeBrokerResults(over: Partial<BrokerResults> = {}): BrokerResults {
   return {
     sources: [
-      { kind: 'pid', target: 'pid 4242', ok: true, readings: 31, failures: 0, skipped: 0, costMs: { avg: 0.2, max: 0.5 }, fields: ['cpuSeconds', 'rssBytes'], notes: [] },
-      { kind: 'sys', target: 'mqtt://127.0.0.1:1883 $SYS', ok: true, readings: 16, failures: 0, skipped: 0, costMs: { avg: 0, max: 0 }, fields: ['messagesReceived', 'messagesSent'], notes: [] },
+      {
+        kind: 'pid',
+        target: 'pid 4242',
+        ok: true,
+        readings: 31,
+        failures: 0,
+        skipped: 0,
+        costMs: { avg: 0.2, max: 0.5 },
+        fields: ['cpuSeconds', 'rssBytes'],
+        notes: [],
+      },
+      {
+        kind: 'sys',
+        target: 'mqtt://127.0.0.1:1883 $SYS',
+        ok: true,
+        readings: 16,
+        failures: 0,
+        skipped: 0,
+        costMs: { avg: 0, max: 0 },
+        fields: ['messagesReceived', 'messagesSent'],
+        notes: [],
+      },
     ],
     resources: {
       cpuCores: { avg: 0.5, max: 0.99 },
@@ -28,8 +48,15 @@ export function makeBrokerResults(over: Partial<BrokerResults> = {}): BrokerResu
       bytesPerConnection: { bytesPerConnection: 5222, interceptBytes: 1_000_000, points: 5, r2: 0.98, fromConnections: 0, toConnections: 1000 },
     },
     counters: {
-      receivedDelta: 60_000, sentDelta: 59_990, mqbenchSent: 60_000, mqbenchReceived: 60_000,
-      difference: { received: 0, sent: -10 }, fromT: -3, toT: 33, source: 'sys', observerDeliveries: 40,
+      receivedDelta: 60_000,
+      sentDelta: 59_990,
+      mqbenchSent: 60_000,
+      mqbenchReceived: 60_000,
+      difference: { received: 0, sent: -10 },
+      fromT: -3,
+      toT: 33,
+      source: 'sys',
+      observerDeliveries: 40,
     },
     notes: [],
     ...over,
@@ -38,5 +65,9 @@ export function makeBrokerResults(over: Partial<BrokerResults> = {}): BrokerResu
 
 /** Per-second broker values for intervals 1..n: CPU ramping up to one core, RSS growing. */
 export function brokerSeconds(n: number): IntervalBroker[] {
-  return Array.from({ length: n }, (_, i) => ({ cpuCores: Math.min(0.99, 0.1 * (i + 1)), maxThreadCpuCores: Math.min(0.99, 0.1 * (i + 1)), rssBytes: 5 * 2 ** 20 + i * 4096 }));
+  return Array.from({ length: n }, (_, i) => ({
+    cpuCores: Math.min(0.99, 0.1 * (i + 1)),
+    maxThreadCpuCores: Math.min(0.99, 0.1 * (i + 1)),
+    rssBytes: 5 * 2 ** 20 + i * 4096,
+  }));
 }

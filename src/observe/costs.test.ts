@@ -24,11 +24,23 @@ describe('linearFit', () => {
 describe('memoryPerConnection', () => {
   it('is the slope of RSS against open connections, with the points and R² behind it', () => {
     const points = [0, 1000, 2000, 3000, 4000].map((c) => ({ connections: c, rssBytes: 8_000_000 + c * 5_120 }));
-    expect(memoryPerConnection(points)).toEqual({ bytesPerConnection: 5_120, interceptBytes: 8_000_000, points: 5, r2: 1, fromConnections: 0, toConnections: 4000 });
+    expect(memoryPerConnection(points)).toEqual({
+      bytesPerConnection: 5_120,
+      interceptBytes: 8_000_000,
+      points: 5,
+      r2: 1,
+      fromConnections: 0,
+      toConnections: 4000,
+    });
   });
 
   it('says why when it cannot be had', () => {
-    expect(memoryPerConnection([{ connections: 1, rssBytes: 1 }, { connections: 2, rssBytes: 2 }])).toMatch(/at least 3 seconds .* \(had 2\)/);
+    expect(
+      memoryPerConnection([
+        { connections: 1, rssBytes: 1 },
+        { connections: 2, rssBytes: 2 },
+      ]),
+    ).toMatch(/at least 3 seconds .* \(had 2\)/);
     expect(memoryPerConnection([1, 2, 3].map((r) => ({ connections: 10, rssBytes: r })))).toMatch(/did not change/);
   });
 });
@@ -61,7 +73,7 @@ describe('crossCheck', () => {
     r(12, { messagesReceived: 10_100, messagesSent: 20_640, observerDeliveries: 170 }),
   ];
 
-  it('shows the broker\'s deltas (its $SYS deliveries to the observer taken out) against mqbench\'s counts', () => {
+  it("shows the broker's deltas (its $SYS deliveries to the observer taken out) against mqbench's counts", () => {
     expect(crossCheck(readings, 'sys', { fromT: 1, toT: 9 }, { sent: 10_000, received: 19_990 })).toEqual({
       receivedDelta: 10_000,
       sentDelta: 20_000,

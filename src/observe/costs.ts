@@ -44,9 +44,13 @@ export const MIN_FIT_POINTS = 3;
  * Null (with the reason) when there are too few seconds or the connection count never changed.
  */
 export function memoryPerConnection(points: { connections: number; rssBytes: number }[]): MemoryPerConnection | string {
-  if (points.length < MIN_FIT_POINTS) return `memory per connection needs at least ${MIN_FIT_POINTS} seconds of the connect phase with RSS readings (had ${points.length})`;
+  if (points.length < MIN_FIT_POINTS)
+    return `memory per connection needs at least ${MIN_FIT_POINTS} seconds of the connect phase with RSS readings (had ${points.length})`;
   const xs = points.map((p) => p.connections);
-  const fit = linearFit(xs, points.map((p) => p.rssBytes));
+  const fit = linearFit(
+    xs,
+    points.map((p) => p.rssBytes),
+  );
   if (!fit) return 'memory per connection: the number of open connections did not change during the connect phase';
   return {
     bytesPerConnection: fit.slope,
@@ -66,7 +70,15 @@ export function cpuPerMessages(cpu: Increase, messages: { in: number; out: numbe
   if (cpu.spanSec <= 0 || messages.spanSec <= 0) return null;
   const cpuMsPerSec = (cpu.delta * 1000) / cpu.spanSec;
   const per1k = (n: number) => (n > 0 ? (cpuMsPerSec / (n / messages.spanSec)) * 1000 : null);
-  return { in: per1k(messages.in), out: per1k(messages.out), cpuMs: cpu.delta * 1000, messagesIn: messages.in, messagesOut: messages.out, basis, seconds: cpu.spanSec };
+  return {
+    in: per1k(messages.in),
+    out: per1k(messages.out),
+    cpuMs: cpu.delta * 1000,
+    messagesIn: messages.in,
+    messagesOut: messages.out,
+    basis,
+    seconds: cpu.spanSec,
+  };
 }
 
 /** The broker's received/sent deltas over the window against mqbench's sent/received; null when the source lacks either counter. */

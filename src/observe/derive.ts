@@ -126,7 +126,8 @@ export function mergeIntervals(perSource: Map<number, Values>[]): ({ t: number }
     for (const m of perSource) {
       const v = m.get(t);
       if (!v) continue;
-      for (const [k, x] of Object.entries(v)) if (k !== 'extra' && (merged as Record<string, unknown>)[k] === undefined) (merged as Record<string, unknown>)[k] = x;
+      for (const [k, x] of Object.entries(v))
+        if (k !== 'extra' && (merged as Record<string, unknown>)[k] === undefined) (merged as Record<string, unknown>)[k] = x;
       if (v.extra) merged.extra = { ...v.extra, ...merged.extra };
     }
     const { hostCpus, ...row } = merged;

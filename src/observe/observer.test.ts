@@ -41,11 +41,19 @@ describe('startObserver', () => {
     const o = await obs.stop();
     [T0 + 300, T0 + 1005, T0 + 2005, T0 + 3005].forEach((want, i) => expect(src.readsAt[i]).toBeCloseTo(want, 2));
     for (const r of o.intervals.filter((x) => x.t >= 1 && x.t <= 2)) expect(r.cpuCores).toBeCloseTo(1, 9);
-    expect(o.sources[0]).toMatchObject({ kind: 'pid', target: 'fake', ok: true, failures: 0, skipped: 0, notes: ['a note'], fields: ['cpuSeconds', 'rssBytes'] });
+    expect(o.sources[0]).toMatchObject({
+      kind: 'pid',
+      target: 'fake',
+      ok: true,
+      failures: 0,
+      skipped: 0,
+      notes: ['a note'],
+      fields: ['cpuSeconds', 'rssBytes'],
+    });
     expect(o.readings[0].map((r) => r.t).slice(0, 4)).toEqual([0, 1, 2, 3]);
   });
 
-  it('keeps a failing source\'s first error and goes on with the others; never throws', async () => {
+  it("keeps a failing source's first error and goes on with the others; never throws", async () => {
     const clock = new FakeClock(T0);
     let n = 0;
     const bad = fakeSource(clock, { kind: 'prometheus', target: 'bad', read: async () => Promise.reject(new Error(`scrape ${++n} failed`)) });
@@ -75,7 +83,10 @@ describe('startObserver', () => {
       sys: { url: 'mqtt://u:secret@127.0.0.1:1', driver: refused },
     });
     const o = await obs.stop();
-    expect(o.sources.map((s) => [s.kind, s.ok])).toEqual([['prometheus', false], ['sys', false]]);
+    expect(o.sources.map((s) => [s.kind, s.ok])).toEqual([
+      ['prometheus', false],
+      ['sys', false],
+    ]);
     expect(o.sources[0].error).toMatch(/unknown metrics preset "nope"; available: emqx, rabbitmq, node_exporter, process/);
     expect(o.sources[1].error).toBe('ECONNREFUSED');
     expect(JSON.stringify(o.sources)).not.toContain('secret');

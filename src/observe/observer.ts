@@ -86,7 +86,8 @@ export async function startObserver(opts: ObserverOptions): Promise<BrokerObserv
   const states: State[] = [];
   const failed = (kind: SourceKind, target: string, err: unknown) =>
     states.push({ source: null, kind, target, readings: [], costs: [], failures: 1, skipped: 0, error: message(err), busy: null });
-  const add = (source: Source) => states.push({ source, kind: source.kind, target: source.target, readings: [], costs: [], failures: 0, skipped: 0, busy: null });
+  const add = (source: Source) =>
+    states.push({ source, kind: source.kind, target: source.target, readings: [], costs: [], failures: 0, skipped: 0, busy: null });
 
   if (opts.pid !== undefined) add(pidSource({ pid: opts.pid, tid: opts.tid, clock, procRoot: opts.procRoot }));
   if (opts.prometheus) {
@@ -114,17 +115,20 @@ export async function startObserver(opts: ObserverOptions): Promise<BrokerObserv
       return st.busy;
     }
     const t0 = clock.now();
-    st.busy = st.source.read().then(
-      (r) => {
-        st.costs.push(clock.now() - t0);
-        if (r) st.readings.push(r);
-      },
-      (err) => {
-        st.costs.push(clock.now() - t0);
-        st.failures++;
-        st.error ??= message(err);
-      },
-    ).finally(() => (st.busy = null));
+    st.busy = st.source
+      .read()
+      .then(
+        (r) => {
+          st.costs.push(clock.now() - t0);
+          if (r) st.readings.push(r);
+        },
+        (err) => {
+          st.costs.push(clock.now() - t0);
+          st.failures++;
+          st.error ??= message(err);
+        },
+      )
+      .finally(() => (st.busy = null));
     return st.busy;
   };
 
@@ -181,7 +185,9 @@ function report(st: State): SourceReport {
     for (const k of Object.keys(r.extra ?? {})) fields.add(k);
     for (const k of Object.keys(r.extraCounters ?? {})) fields.add(k);
   }
-  const error = st.error ?? (st.readings.length === 0 ? `gave no values${st.kind === 'sys' ? ' (does the broker publish $SYS topics? mosquitto: sys_interval > 0)' : ''}` : undefined);
+  const error =
+    st.error ??
+    (st.readings.length === 0 ? `gave no values${st.kind === 'sys' ? ' (does the broker publish $SYS topics? mosquitto: sys_interval > 0)' : ''}` : undefined);
   const costs = st.costs.length ? st.costs : [0];
   return {
     kind: st.kind,

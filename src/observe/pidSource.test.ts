@@ -37,7 +37,11 @@ describe('pidSource (on a procfs look-alike)', () => {
     const proc = fakeProc(42, { 42: [100, 50], 43: [10, 0] });
     const src = pidSource({ pid: 42, clock, procRoot: root });
     const a = await src.read();
-    expect(a).toMatchObject({ atMs: 1e12, gauges: { rssBytes: 2048 * 1024, threads: 2 }, counters: { cpuSeconds: 1.6, diskReadBytes: 4096, diskWriteBytes: 512 } });
+    expect(a).toMatchObject({
+      atMs: 1e12,
+      gauges: { rssBytes: 2048 * 1024, threads: 2 },
+      counters: { cpuSeconds: 1.6, diskReadBytes: 4096, diskWriteBytes: 512 },
+    });
     expect(a!.gauges.maxThreadCpuCores).toBeUndefined();
     // not procfs: the source lists the fd directory instead of trusting its size
     expect(a!.gauges.fds).toBe(3);
@@ -72,6 +76,8 @@ describe('pidSource (on a procfs look-alike)', () => {
 
   it('rejects with the reason when the process is not there', async () => {
     fakeProc(42, { 42: [1, 1] });
-    await expect(pidSource({ pid: 7, clock: new FakeClock(), procRoot: root }).read()).rejects.toThrow(/cannot read procfs for process 7 \(ENOENT.*\): is it running on this machine\?/);
+    await expect(pidSource({ pid: 7, clock: new FakeClock(), procRoot: root }).read()).rejects.toThrow(
+      /cannot read procfs for process 7 \(ENOENT.*\): is it running on this machine\?/,
+    );
   });
 });

@@ -36,8 +36,10 @@ export function pidSource(opts: PidSourceOptions): Source {
   const cpuStat = tid === undefined ? `${proc}/stat` : `${proc}/task/${tid}/stat`;
   const notes: string[] = [];
   if (tid !== undefined) {
-    notes.push(`CPU is thread ${tid}'s only; RSS, threads, fds and disk I/O are the whole process ${pid}` +
-      (tid === pid ? ' (mqbench\'s own load generator included)' : ''));
+    notes.push(
+      `CPU is thread ${tid}'s only; RSS, threads, fds and disk I/O are the whole process ${pid}` +
+        (tid === pid ? " (mqbench's own load generator included)" : ''),
+    );
   }
   let ioNote = false;
   const hostCpus = cpus().length;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { maxThreadCores, maxThreadDemand, parseIo, parseMaxOpenFiles, parseSchedstat, parseStat, parseStatus } from './procfs.js';
 
 // A real /proc/<pid>/stat line of mosquitto (fields 14-15 utime/stime = 1234/567, field 20 num_threads = 1).
-const STAT = '4242 (mosquitto) S 1 4242 4242 0 -1 4194560 1093 0 0 0 1234 567 0 0 20 0 1 0 190234 12345678 1789 18446744073709551615 1 1 0 0 0 0 0 4096 1260 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n';
+const STAT =
+  '4242 (mosquitto) S 1 4242 4242 0 -1 4194560 1093 0 0 0 1234 567 0 0 20 0 1 0 190234 12345678 1789 18446744073709551615 1 1 0 0 0 0 0 4096 1260 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n';
 
 describe('parseStat', () => {
   it('adds utime and stime (ticks) and reads the thread count', () => {
@@ -58,7 +59,8 @@ describe('maxThreadCores', () => {
 
 describe('parseMaxOpenFiles', () => {
   it('reads the soft limit of /proc/<pid>/limits', () => {
-    const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 524288               files     \n';
+    const text =
+      'Limit                     Soft Limit           Hard Limit           Units     \nMax cpu time              unlimited            unlimited            seconds   \nMax open files            1024                 524288               files     \n';
     expect(parseMaxOpenFiles(text)).toBe(1024);
     expect(parseMaxOpenFiles(text.replace('1024   ', 'unlimited'))).toBeNull();
     expect(parseMaxOpenFiles('nothing')).toBeNull();
@@ -66,11 +68,24 @@ describe('parseMaxOpenFiles', () => {
 });
 
 describe('schedstat', () => {
-  it('reads running and waiting ns, and the busiest thread\'s demand in cores', () => {
+  it("reads running and waiting ns, and the busiest thread's demand in cores", () => {
     expect(parseSchedstat('6635069165 10744316923 6697\n')).toEqual({ runNs: 6635069165, waitNs: 10744316923 });
     expect(parseSchedstat('')).toBeNull();
     // thread 2 ran 0.5 s and waited 0.45 s in one second: 0.95 cores of demand; thread 3 is new: left out
-    expect(maxThreadDemand(new Map([['1', 0], ['2', 1e9]]), new Map([['1', 1e8], ['2', 1.95e9], ['3', 5e9]]), 1000)).toBeCloseTo(0.95, 9);
+    expect(
+      maxThreadDemand(
+        new Map([
+          ['1', 0],
+          ['2', 1e9],
+        ]),
+        new Map([
+          ['1', 1e8],
+          ['2', 1.95e9],
+          ['3', 5e9],
+        ]),
+        1000,
+      ),
+    ).toBeCloseTo(0.95, 9);
     expect(maxThreadDemand(new Map(), new Map([['1', 1]]), 1000)).toBeNull();
   });
 });

@@ -20,7 +20,10 @@ export interface StatFields {
 export function parseStat(text: string): StatFields | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  const f = text.slice(close + 1).trim().split(/\s+/);
+  const f = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   // f[0] is field 3 (state): field n is f[n - 3].
   const utime = Number(f[11]);
   const stime = Number(f[12]);

@@ -35,7 +35,10 @@ describe('indexExposition', () => {
   });
 
   it('unescapes label values', () => {
-    expect(select(index, parseSelector('msdos_file_access_time_seconds'))[0].labels).toEqual({ path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' });
+    expect(select(index, parseSelector('msdos_file_access_time_seconds'))[0].labels).toEqual({
+      path: 'C:\\DIR\\FILE.TXT',
+      error: 'Cannot find file:\n"FILE.TXT"',
+    });
   });
 
   it('drops NaN samples', () => {
@@ -56,7 +59,7 @@ describe('indexExposition', () => {
     expect(selectSum(index, parseSelector('absent_metric'))).toBeNull();
   });
 
-  it('throws on a malformed line (the library\'s error)', () => {
+  it("throws on a malformed line (the library's error)", () => {
     expect(() => indexExposition('good 1\nbad{x=1} 2\n')).toThrow(/invalid line/);
   });
 });

@@ -23,7 +23,6 @@ export interface MetricIndex {
   types: Map<string, string>;
 }
 
-
 /** `metric{label="value",other!="x"}`: a sample name and label matchers (all must hold). */
 
 export function indexExposition(text: string): MetricIndex {

@@ -27,20 +27,29 @@ describe('rabbitmq preset, on a scrape of a real RabbitMQ 3.10.8 (fixture header
 
 describe('emqx preset (metric names from EMQX 5 emqx_prometheus.erl; sample written by hand, not scraped)', () => {
   const text = [
-    '# TYPE emqx_connections_count gauge', 'emqx_connections_count 1200',
-    '# TYPE emqx_live_connections_count gauge', 'emqx_live_connections_count 1000',
-    '# TYPE emqx_messages_received counter', 'emqx_messages_received 50000',
-    '# TYPE emqx_messages_sent counter', 'emqx_messages_sent 250000',
-    '# TYPE emqx_bytes_received counter', 'emqx_bytes_received 800000',
-    '# TYPE emqx_bytes_sent counter', 'emqx_bytes_sent 4000000',
-    '# TYPE emqx_vm_cpu_use gauge', 'emqx_vm_cpu_use 42.5',
-    '# TYPE emqx_vm_used_memory gauge', 'emqx_vm_used_memory 1.5e9',
-    '# TYPE emqx_vm_total_memory gauge', 'emqx_vm_total_memory 8e9',
+    '# TYPE emqx_connections_count gauge',
+    'emqx_connections_count 1200',
+    '# TYPE emqx_live_connections_count gauge',
+    'emqx_live_connections_count 1000',
+    '# TYPE emqx_messages_received counter',
+    'emqx_messages_received 50000',
+    '# TYPE emqx_messages_sent counter',
+    'emqx_messages_sent 250000',
+    '# TYPE emqx_bytes_received counter',
+    'emqx_bytes_received 800000',
+    '# TYPE emqx_bytes_sent counter',
+    'emqx_bytes_sent 4000000',
+    '# TYPE emqx_vm_cpu_use gauge',
+    'emqx_vm_cpu_use 42.5',
+    '# TYPE emqx_vm_used_memory gauge',
+    'emqx_vm_used_memory 1.5e9',
+    '# TYPE emqx_vm_total_memory gauge',
+    'emqx_vm_total_memory 8e9',
     '',
   ].join('\n');
   const got = PRESETS.emqx.extract(indexExposition(text));
 
-  it('takes host CPU and memory as the host\'s and live connections over all connections', () => {
+  it("takes host CPU and memory as the host's and live connections over all connections", () => {
     expect(got.gauges).toEqual({ hostCpuPercent: 42.5, hostMemUsedBytes: 1.5e9, hostMemTotalBytes: 8e9, connections: 1000 });
     expect(got.counters).toEqual({ messagesReceived: 50_000, messagesSent: 250_000, bytesReceived: 800_000, bytesSent: 4_000_000 });
   });
@@ -59,7 +68,7 @@ describe('node_exporter preset', () => {
     '',
   ].join('\n');
 
-  it('counts busy host CPU over every mode but idle, iowait and steal, and the host\'s CPUs', () => {
+  it("counts busy host CPU over every mode but idle, iowait and steal, and the host's CPUs", () => {
     const got = PRESETS.node_exporter.extract(indexExposition(text));
     expect(got.counters.hostCpuBusySeconds).toBe(2 * (1 + 3 + 80 + 190));
     expect(got.gauges.hostCpus).toBe(2);
@@ -71,7 +80,10 @@ describe('node_exporter preset', () => {
 describe('custom metrics', () => {
   it.each([
     ['cpuSeconds=process_cpu_seconds_total', { field: 'cpuSeconds', selector: { name: 'process_cpu_seconds_total', matchers: [] }, scale: 1 }],
-    ['cpuSeconds = erlang_vm_statistics_runtime_milliseconds / 1000', { field: 'cpuSeconds', selector: { name: 'erlang_vm_statistics_runtime_milliseconds', matchers: [] }, scale: 0.001 }],
+    [
+      'cpuSeconds = erlang_vm_statistics_runtime_milliseconds / 1000',
+      { field: 'cpuSeconds', selector: { name: 'erlang_vm_statistics_runtime_milliseconds', matchers: [] }, scale: 0.001 },
+    ],
     ['rssBytes=mem_kb{node="a"}*1024', { field: 'rssBytes', selector: { name: 'mem_kb', matchers: [{ label: 'node', op: '=', value: 'a' }] }, scale: 1024 }],
   ])('parses %s', (spec, want) => {
     expect(parseCustomMetric(spec)).toEqual(want);
@@ -87,13 +99,18 @@ describe('custom metrics', () => {
   });
 
   it('puts known fields in place, other counters under extraCounters and other gauges under extra; custom wins over the preset', () => {
-    const index = indexExposition([
-      '# TYPE q_depth gauge', 'q_depth{q="a"} 5', 'q_depth{q="b"} 7',
-      '# TYPE drops counter', 'drops 9',
-      'process_resident_memory_bytes 100',
-      'my_rss_kb 3',
-      '',
-    ].join('\n'));
+    const index = indexExposition(
+      [
+        '# TYPE q_depth gauge',
+        'q_depth{q="a"} 5',
+        'q_depth{q="b"} 7',
+        '# TYPE drops counter',
+        'drops 9',
+        'process_resident_memory_bytes 100',
+        'my_rss_kb 3',
+        '',
+      ].join('\n'),
+    );
     const base = PRESETS.process.extract(index);
     expect(base.gauges.rssBytes).toBe(100);
     const got = applyCustom(index, ['depth=q_depth', 'dropped=drops', 'rssBytes=my_rss_kb*1024', 'absent=nope'].map(parseCustomMetric), base);

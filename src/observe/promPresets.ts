@@ -39,13 +39,16 @@ function pick<K extends string>(index: MetricIndex, into: Partial<Record<K, numb
 const ERLANG_RUNTIME = 'erlang_vm_statistics_runtime_milliseconds';
 const USER_TIME_ONLY =
   `CPU (when exported) is Erlang's runtime statistic ${ERLANG_RUNTIME}: user time only, system time left out; ` +
-  'for user + system add the broker\'s pid on its host';
+  "for user + system add the broker's pid on its host";
 
 export const PRESETS: Record<string, Preset> = {
   emqx: {
     name: 'emqx',
     path: '/api/v5/prometheus/stats',
-    notes: ['hostCpuPercent and hostMemUsedBytes are the whole host\'s (emqx_vm_cpu_use, emqx_vm_used_memory): EMQX exports no process CPU or RSS', USER_TIME_ONLY],
+    notes: [
+      "hostCpuPercent and hostMemUsedBytes are the whole host's (emqx_vm_cpu_use, emqx_vm_used_memory): EMQX exports no process CPU or RSS",
+      USER_TIME_ONLY,
+    ],
     extract(index) {
       const gauges: Partial<Gauges> = {};
       const counters: Partial<CounterValues> = {};
@@ -75,7 +78,7 @@ export const PRESETS: Record<string, Preset> = {
       USER_TIME_ONLY,
       'messages are RabbitMQ\'s global counters over every protocol (received from publishers, delivered to consumers); RabbitMQ 3.10 counts MQTT under protocol="amqp091"',
       'no byte counters: rabbitmq_connection_incoming/outgoing_bytes_total stay 0 for MQTT connections on RabbitMQ 3.10',
-      'RabbitMQ refreshes its memory and fd figures only every few seconds: for per-second values add the broker\'s pid on its host',
+      "RabbitMQ refreshes its memory and fd figures only every few seconds: for per-second values add the broker's pid on its host",
     ],
     extract(index) {
       const gauges: Partial<Gauges> = {};
@@ -98,7 +101,7 @@ export const PRESETS: Record<string, Preset> = {
   node_exporter: {
     name: 'node_exporter',
     path: '/metrics',
-    notes: ['host CPU and memory are the whole host\'s (everything running there, not only the broker)'],
+    notes: ["host CPU and memory are the whole host's (everything running there, not only the broker)"],
     extract(index) {
       const gauges: Partial<Gauges> = {};
       const counters: Partial<CounterValues> = {};
@@ -133,9 +136,33 @@ export const PRESETS: Record<string, Preset> = {
   },
 };
 
-
-const GAUGE_FIELDS: readonly string[] = ['rssBytes', 'threads', 'fds', 'connections', 'maxThreadCpuCores', 'maxThreadDemandCores', 'heapBytes', 'heapMaxBytes', 'hostCpus', 'hostCpuPercent', 'hostMemUsedBytes', 'hostMemTotalBytes'] satisfies GaugeName[];
-const COUNTER_FIELDS: readonly string[] = ['cpuSeconds', 'messagesReceived', 'messagesSent', 'bytesReceived', 'bytesSent', 'packetsReceived', 'packetsSent', 'diskReadBytes', 'diskWriteBytes', 'hostCpuBusySeconds', 'observerDeliveries'] satisfies CounterName[];
+const GAUGE_FIELDS: readonly string[] = [
+  'rssBytes',
+  'threads',
+  'fds',
+  'connections',
+  'maxThreadCpuCores',
+  'maxThreadDemandCores',
+  'heapBytes',
+  'heapMaxBytes',
+  'hostCpus',
+  'hostCpuPercent',
+  'hostMemUsedBytes',
+  'hostMemTotalBytes',
+] satisfies GaugeName[];
+const COUNTER_FIELDS: readonly string[] = [
+  'cpuSeconds',
+  'messagesReceived',
+  'messagesSent',
+  'bytesReceived',
+  'bytesSent',
+  'packetsReceived',
+  'packetsSent',
+  'diskReadBytes',
+  'diskWriteBytes',
+  'hostCpuBusySeconds',
+  'observerDeliveries',
+] satisfies CounterName[];
 
 /**
  * Adds custom metrics to what a preset extracted (a custom field of the same name wins). A known gauge or

@@ -58,7 +58,8 @@ export function promSource(opts: PromSourceOptions): Source {
       } catch (err) {
         const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
         // Node's fetch says "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND …) is in its cause.
-        const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
+        const why =
+          e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
         throw new Error(`cannot scrape ${url.toString()}: ${why}`, { cause: err });
       }
       let index;
@@ -69,8 +70,14 @@ export function promSource(opts: PromSourceOptions): Source {
       }
       const got: Extracted = preset ? preset.extract(index) : { gauges: {}, counters: {} };
       applyCustom(index, custom, got);
-      const empty = Object.keys(got.gauges).length + Object.keys(got.counters).length + Object.keys(got.extra ?? {}).length + Object.keys(got.extraCounters ?? {}).length === 0;
-      if (empty) throw new Error(`${url.toString()} has none of the metrics ${preset ? `the ${preset.name} preset reads` : 'named'}: is it the right endpoint?`);
+      const empty =
+        Object.keys(got.gauges).length +
+          Object.keys(got.counters).length +
+          Object.keys(got.extra ?? {}).length +
+          Object.keys(got.extraCounters ?? {}).length ===
+        0;
+      if (empty)
+        throw new Error(`${url.toString()} has none of the metrics ${preset ? `the ${preset.name} preset reads` : 'named'}: is it the right endpoint?`);
       return { atMs, ...got };
     },
     close: async () => {},

@@ -8,11 +8,29 @@ describe('observeRequest', () => {
     ['--broker-pid: the process, and $SYS when it is mosquitto', undefined, { brokerPid: 7 }, null, { pid: 7, sys: 'auto' }],
     ['the flag wins over the scenario', { pid: 5, sys: false }, { brokerPid: 7 }, null, { pid: 7 }],
     ['--no-broker-sys turns the automatic $SYS off', undefined, { brokerPid: 7, brokerSys: false }, null, { pid: 7 }],
-    ['the embedded broker: mqbench\'s main thread', undefined, {}, { pid: 99 }, { pid: 99, tid: 99 }],
+    ["the embedded broker: mqbench's main thread", undefined, {}, { pid: 99 }, { pid: 99, tid: 99 }],
     ['a pid given with the embedded broker is that pid', undefined, { brokerPid: 7 }, { pid: 99 }, { pid: 7, sys: 'auto' }],
-    ['--broker-metrics on RabbitMQ\'s port: the rabbitmq preset', undefined, { brokerMetrics: 'http://127.0.0.1:15692/metrics' }, null, { prometheus: { url: 'http://127.0.0.1:15692/metrics', preset: 'rabbitmq' } }],
-    ['a named preset and custom metrics', undefined, { brokerMetrics: 'http://h:1/m', brokerMetricsPreset: 'process', brokerMetric: ['q=queue_depth'] }, null, { prometheus: { url: 'http://h:1/m', preset: 'process', metrics: ['q=queue_depth'] } }],
-    ['the scenario\'s prometheus and sys', { prometheus: { url: 'http://h:1/m', metrics: ['a=b'] }, sys: true }, {}, null, { prometheus: { url: 'http://h:1/m', metrics: ['a=b'] }, sys: true }],
+    [
+      "--broker-metrics on RabbitMQ's port: the rabbitmq preset",
+      undefined,
+      { brokerMetrics: 'http://127.0.0.1:15692/metrics' },
+      null,
+      { prometheus: { url: 'http://127.0.0.1:15692/metrics', preset: 'rabbitmq' } },
+    ],
+    [
+      'a named preset and custom metrics',
+      undefined,
+      { brokerMetrics: 'http://h:1/m', brokerMetricsPreset: 'process', brokerMetric: ['q=queue_depth'] },
+      null,
+      { prometheus: { url: 'http://h:1/m', preset: 'process', metrics: ['q=queue_depth'] } },
+    ],
+    [
+      "the scenario's prometheus and sys",
+      { prometheus: { url: 'http://h:1/m', metrics: ['a=b'] }, sys: true },
+      {},
+      null,
+      { prometheus: { url: 'http://h:1/m', metrics: ['a=b'] }, sys: true },
+    ],
   ] as const)('%s', (_, spec, flags, embedded, want) => {
     expect(observeRequest(spec as never, { ...flags } as never, embedded)).toEqual(want);
   });

@@ -63,12 +63,20 @@ function prometheusRequest(spec: ObserveSpec | undefined, flags: ObserveFlags): 
     const preset = flags.brokerMetricsPreset ?? fromSpec?.preset ?? presetFor(url);
     const metrics = flags.brokerMetric?.length ? flags.brokerMetric : fromSpec?.metrics;
     if (preset === undefined && !metrics?.length) {
-      throw new UserError(`--broker-metrics: which metrics should be read from ${url.replace(/\/\/[^@/]*@/, '//')}?`, ExitCode.usage, `add --broker-metrics-preset (${PRESET_NAMES.join(', ')}) or --broker-metric name=metric`);
+      throw new UserError(
+        `--broker-metrics: which metrics should be read from ${url.replace(/\/\/[^@/]*@/, '//')}?`,
+        ExitCode.usage,
+        `add --broker-metrics-preset (${PRESET_NAMES.join(', ')}) or --broker-metric name=metric`,
+      );
     }
     return { url, ...(preset !== undefined ? { preset } : {}), ...(metrics?.length ? { metrics: [...metrics] } : {}) };
   }
   if (flags.brokerMetricsPreset !== undefined || flags.brokerMetric?.length) {
-    throw new UserError('--broker-metrics-preset and --broker-metric need --broker-metrics <url>', ExitCode.usage, 'e.g. --broker-metrics http://127.0.0.1:15692/metrics --broker-metrics-preset rabbitmq');
+    throw new UserError(
+      '--broker-metrics-preset and --broker-metric need --broker-metrics <url>',
+      ExitCode.usage,
+      'e.g. --broker-metrics http://127.0.0.1:15692/metrics --broker-metrics-preset rabbitmq',
+    );
   }
   return undefined;
 }
@@ -76,7 +84,12 @@ function prometheusRequest(spec: ObserveSpec | undefined, flags: ObserveFlags): 
 /** `$SYS`: on, or 'auto' (when the broker is a mosquitto) for a watched pid; undefined: off. */
 function sysRequest(spec: ObserveSpec | undefined, flags: ObserveFlags, embedded: { pid: number } | null): ObserveRequest['sys'] {
   const sys = flags.brokerSys ?? spec?.sys;
-  if (sys === true && embedded) throw new UserError('--broker-sys: the embedded broker publishes no $SYS topics', ExitCode.usage, 'drop --broker-sys (the embedded broker is observed through mqbench\'s own process)');
+  if (sys === true && embedded)
+    throw new UserError(
+      '--broker-sys: the embedded broker publishes no $SYS topics',
+      ExitCode.usage,
+      "drop --broker-sys (the embedded broker is observed through mqbench's own process)",
+    );
   if (sys !== undefined) return sys ? true : undefined;
   return flags.brokerPid !== undefined || spec?.pid !== undefined ? 'auto' : undefined;
 }

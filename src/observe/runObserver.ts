@@ -60,7 +60,16 @@ export async function startRunObserver(req: ObserveRequest, ctx: RunObserverCont
     ...(req.tid !== undefined ? { tid: req.tid } : {}),
     ...(req.prometheus ? { prometheus: { url: req.prometheus.url, preset: req.prometheus.preset, custom: req.prometheus.metrics } } : {}),
     ...(sys
-      ? { sys: { url: target.url, driver: ctx.driver, username: target.username, password: target.password, tls: tlsOptions(target), protocolVersion: target.mqttVersion } }
+      ? {
+          sys: {
+            url: target.url,
+            driver: ctx.driver,
+            username: target.username,
+            password: target.password,
+            tls: tlsOptions(target),
+            protocolVersion: target.mqttVersion,
+          },
+        }
       : {}),
     clock,
     intervalOf,
@@ -73,7 +82,9 @@ export async function startRunObserver(req: ObserveRequest, ctx: RunObserverCont
     async finish(results, publishStart) {
       if (publishStart) origin = publishStart;
       const observation = await observer.stop();
-      const warnings = observation.sources.filter((s) => !s.ok).map((s) => `broker observation (${s.kind} ${s.target}) failed: ${s.error ?? 'no values'}; the run goes on without it`);
+      const warnings = observation.sources
+        .filter((s) => !s.ok)
+        .map((s) => `broker observation (${s.kind} ${s.target}) failed: ${s.error ?? 'no values'}; the run goes on without it`);
       return { results: withBroker(results, observation), warnings };
     },
     async stop() {

@@ -20,7 +20,13 @@ function observation(): BrokerObservation {
     const x = s + 0.005;
     pid.push({
       atMs: T0 + x * 1000,
-      gauges: { rssBytes: 10_000_000 + 5_000 * connections(s), threads: 1, fds: 10 + connections(s), hostCpus: 4, maxThreadCpuCores: s >= 1 && s <= 10 ? 0.2 : 0 },
+      gauges: {
+        rssBytes: 10_000_000 + 5_000 * connections(s),
+        threads: 1,
+        fds: 10 + connections(s),
+        hostCpus: 4,
+        maxThreadCpuCores: s >= 1 && s <= 10 ? 0.2 : 0,
+      },
       counters: { cpuSeconds: 1 + 0.2 * clamp(x, 0, 10), diskWriteBytes: 4096 * clamp(x, 0, 10) },
     });
   }
@@ -34,7 +40,17 @@ function observation(): BrokerObservation {
       counters: { messagesReceived: 10_000 * clamp(x, 0, 10), messagesSent: 20_000 * clamp(x, 0, 10) + 10 * k, observerDeliveries: 10 * k },
     });
   }
-  const report = (kind: SourceReport['kind'], n: number): SourceReport => ({ kind, target: kind, ok: true, readings: n, failures: 0, skipped: 0, costMs: { avg: 1, max: 2 }, fields: [], notes: [] });
+  const report = (kind: SourceReport['kind'], n: number): SourceReport => ({
+    kind,
+    target: kind,
+    ok: true,
+    readings: n,
+    failures: 0,
+    skipped: 0,
+    costMs: { avg: 1, max: 2 },
+    fields: [],
+    notes: [],
+  });
   const all = [pid, sys];
   return {
     sources: [report('pid', pid.length), report('sys', sys.length)],
@@ -73,7 +89,7 @@ describe('brokerResults', () => {
     expect(broker.resources.sentPerSec).toEqual({ avg: 18_000, max: 20_000 });
   });
 
-  it('costs: CPU-ms per 1,000 messages in and out, from the broker\'s own counters over the same span', () => {
+  it("costs: CPU-ms per 1,000 messages in and out, from the broker's own counters over the same span", () => {
     // 0.2 cores = 200 CPU-ms/s; 10,000 in/s → 20 ms per 1k; 20,000 out/s → 10 ms per 1k
     const c = broker.costs.cpuMsPer1kMessages!;
     expect(c.basis).toBe('broker');
@@ -90,8 +106,15 @@ describe('brokerResults', () => {
     expect(broker.costs.bytesPerConnection!.bytesPerConnection).toBeCloseTo(5000, 6);
   });
 
-  it('cross-checks the broker\'s counts with mqbench\'s and shows the difference', () => {
-    expect(broker.counters).toMatchObject({ receivedDelta: 100_000, sentDelta: 200_000, mqbenchSent: 100_000, mqbenchReceived: 199_990, difference: { received: 0, sent: 10 }, source: 'sys' });
+  it("cross-checks the broker's counts with mqbench's and shows the difference", () => {
+    expect(broker.counters).toMatchObject({
+      receivedDelta: 100_000,
+      sentDelta: 200_000,
+      mqbenchSent: 100_000,
+      mqbenchReceived: 199_990,
+      difference: { received: 0, sent: 10 },
+      source: 'sys',
+    });
   });
 
   it('gives every second its broker values', () => {
@@ -104,9 +127,18 @@ describe('brokerResults', () => {
     expect(broker.notes.join('\n')).toMatch(/sys: values arrive every ~2.0 s/);
   });
 
-  it('falls back to mqbench\'s counts over `counted` without broker counters, and says what is missing', () => {
-    const pidOnly: BrokerObservation = { ...obs, sources: [obs.sources[0]], readings: [obs.readings[0]], intervals: mergeIntervals([sourceIntervals(obs.readings[0], intervalOf)]) };
-    const { broker: b } = brokerResults(pidOnly, { measured: { fromT: 0, toT: 9 }, mqbench: { sent: 100_000, received: 200_000 }, counted: { fromT: 0, toT: 9 } });
+  it("falls back to mqbench's counts over `counted` without broker counters, and says what is missing", () => {
+    const pidOnly: BrokerObservation = {
+      ...obs,
+      sources: [obs.sources[0]],
+      readings: [obs.readings[0]],
+      intervals: mergeIntervals([sourceIntervals(obs.readings[0], intervalOf)]),
+    };
+    const { broker: b } = brokerResults(pidOnly, {
+      measured: { fromT: 0, toT: 9 },
+      mqbench: { sent: 100_000, received: 200_000 },
+      counted: { fromT: 0, toT: 9 },
+    });
     expect(b.costs.cpuMsPer1kMessages).toMatchObject({ basis: 'mqbench', messagesIn: 100_000 });
     // CPU over t = 0..9 exactly, interpolated between readings 5 ms past each second's start: 1.998 CPU-s
     expect(b.costs.cpuMsPer1kMessages!.in).toBeCloseTo(19.98, 3);

@@ -4,7 +4,17 @@
  */
 import { cpuPerMessages, crossCheck, memoryPerConnection } from './costs.js';
 import { counterDelta } from './derive.js';
-import type { AvgMax, BrokerObservation, BrokerResults, CounterName, CpuPerMessages, IntervalBroker, IntervalField, SourceKind, TimedReading } from './types.js';
+import type {
+  AvgMax,
+  BrokerObservation,
+  BrokerResults,
+  CounterName,
+  CpuPerMessages,
+  IntervalBroker,
+  IntervalField,
+  SourceKind,
+  TimedReading,
+} from './types.js';
 import { increaseOver, startOfInterval, windowEdges } from './window.js';
 
 export interface RunFacts {
@@ -22,9 +32,23 @@ export interface RunFacts {
 }
 
 const FIELDS: IntervalField[] = [
-  'cpuCores', 'maxThreadCpuCores', 'maxThreadDemandCores', 'cpuPercentOfHost', 'rssBytes', 'threads', 'fds', 'connections', 'heapBytes',
-  'receivedPerSec', 'sentPerSec', 'bytesReceivedPerSec', 'bytesSentPerSec', 'diskReadBytesPerSec', 'diskWriteBytesPerSec',
-  'hostCpuPercent', 'hostMemUsedBytes',
+  'cpuCores',
+  'maxThreadCpuCores',
+  'maxThreadDemandCores',
+  'cpuPercentOfHost',
+  'rssBytes',
+  'threads',
+  'fds',
+  'connections',
+  'heapBytes',
+  'receivedPerSec',
+  'sentPerSec',
+  'bytesReceivedPerSec',
+  'bytesSentPerSec',
+  'diskReadBytesPerSec',
+  'diskWriteBytesPerSec',
+  'hostCpuPercent',
+  'hostMemUsedBytes',
 ];
 
 function avgMax(values: number[]): AvgMax | undefined {
@@ -42,9 +66,13 @@ function cadenceNotes(obs: BrokerObservation): string[] {
   const notes: string[] = [];
   obs.readings.forEach((rs, i) => {
     if (rs.length < 3) return;
-    const gaps = rs.slice(1).map((r, j) => r.atMs - rs[j].atMs).sort((a, b) => a - b);
+    const gaps = rs
+      .slice(1)
+      .map((r, j) => r.atMs - rs[j].atMs)
+      .sort((a, b) => a - b);
     const median = gaps[Math.floor(gaps.length / 2)] / 1000;
-    if (median > 1.5) notes.push(`${obs.sources[i].target}: values arrive every ~${median.toFixed(1)} s, so its per-second values are ${median.toFixed(1)}-second averages`);
+    if (median > 1.5)
+      notes.push(`${obs.sources[i].target}: values arrive every ~${median.toFixed(1)} s, so its per-second values are ${median.toFixed(1)}-second averages`);
   });
   return notes;
 }
@@ -63,7 +91,8 @@ function resources(obs: BrokerObservation, rows: BrokerObservation['intervals'],
     if (s) out[f] = s;
   }
   const extraNames = [...new Set(rows.flatMap((r) => Object.keys(r.extra ?? {})))];
-  if (extraNames.length > 0) out.extra = Object.fromEntries(extraNames.map((n) => [n, avgMax(rows.flatMap((r) => (r.extra?.[n] === undefined ? [] : [r.extra[n]])))!]));
+  if (extraNames.length > 0)
+    out.extra = Object.fromEntries(extraNames.map((n) => [n, avgMax(rows.flatMap((r) => (r.extra?.[n] === undefined ? [] : [r.extra[n]])))!]));
   const ms = windowMs(obs, window);
   for (const counter of ['diskReadBytes', 'diskWriteBytes'] as const) {
     const src = firstWith(obs, counter);
@@ -82,7 +111,7 @@ function resources(obs: BrokerObservation, rows: BrokerObservation['intervals'],
 function cpuCost(obs: BrokerObservation, facts: RunFacts, notes: string[]): CpuPerMessages | null {
   const cpuSrc = firstWith(obs, 'cpuSeconds');
   if (!cpuSrc) {
-    notes.push('CPU per 1,000 messages: no source gives the broker process\'s CPU time');
+    notes.push("CPU per 1,000 messages: no source gives the broker process's CPU time");
     return null;
   }
   const msgSrc = obs.readings.find((rs) => rs.some((r) => r.counters.messagesReceived !== undefined && r.counters.messagesSent !== undefined));
@@ -124,7 +153,7 @@ export function brokerResults(obs: BrokerObservation, facts: RunFacts): { broker
 
   const msgSrc = firstWith(obs, 'messagesReceived');
   const counters = msgSrc ? crossCheck(msgSrc.readings, msgSrc.kind, facts.counted ?? facts.measured, facts.mqbench) : null;
-  if (!counters) notes.push('cross-check of counts: no source gave the broker\'s received and sent message counters around the window');
+  if (!counters) notes.push("cross-check of counts: no source gave the broker's received and sent message counters around the window");
 
   const broker: BrokerResults = {
     sources: obs.sources,

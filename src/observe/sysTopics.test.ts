@@ -28,8 +28,17 @@ describe('mosquitto $SYS topics', () => {
       const t = topic.split('/');
       return f.length === t.length && f.every((p, i) => p === '+' || p === t[i]);
     };
-    for (const topic of ['$SYS/broker/clients/connected', '$SYS/broker/publish/messages/sent', '$SYS/broker/load/bytes/sent/1min', '$SYS/broker/load/sockets/1min', '$SYS/broker/heap/current']) {
-      expect(SYS_FILTERS.some((f) => matches(f, topic)), topic).toBe(true);
+    for (const topic of [
+      '$SYS/broker/clients/connected',
+      '$SYS/broker/publish/messages/sent',
+      '$SYS/broker/load/bytes/sent/1min',
+      '$SYS/broker/load/sockets/1min',
+      '$SYS/broker/heap/current',
+    ]) {
+      expect(
+        SYS_FILTERS.some((f) => matches(f, topic)),
+        topic,
+      ).toBe(true);
     }
   });
 

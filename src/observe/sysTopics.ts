@@ -23,10 +23,7 @@ export const SYS_FILTERS = [
 ] as const;
 
 export type SysField =
-  | { where: 'gauges'; name: GaugeName }
-  | { where: 'counters'; name: CounterName }
-  | { where: 'extra' | 'extraCounters'; name: string }
-  | { where: 'version' };
+  { where: 'gauges'; name: GaugeName } | { where: 'counters'; name: CounterName } | { where: 'extra' | 'extraCounters'; name: string } | { where: 'version' };
 
 const FIELDS: Record<string, SysField> = {
   'clients/connected': { where: 'gauges', name: 'connections' },

@@ -15,8 +15,12 @@ import type { CounterName, TimedReading } from './types.js';
 export function startOfInterval(intervalOf: (ms: number) => number, t: number, near: { atMs: number; t: number }): number {
   let lo = near.atMs + (t - near.t - 1) * 1000;
   let hi = near.atMs + (t - near.t + 1) * 1000;
-  for (let guard = 0; intervalOf(lo) >= t; guard++) if (guard > 1e5) return NaN; else lo -= 1000;
-  for (let guard = 0; intervalOf(hi) < t; guard++) if (guard > 1e5) return NaN; else hi += 1000;
+  for (let guard = 0; intervalOf(lo) >= t; guard++)
+    if (guard > 1e5) return NaN;
+    else lo -= 1000;
+  for (let guard = 0; intervalOf(hi) < t; guard++)
+    if (guard > 1e5) return NaN;
+    else hi += 1000;
   // intervalOf(lo) < t <= intervalOf(hi)
   while (hi - lo > 0.001) {
     const mid = (lo + hi) / 2;

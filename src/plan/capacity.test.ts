@@ -44,7 +44,19 @@ describe('capacity search', () => {
 
 describe('knee', () => {
   it('is the last load before p99 more than doubles from the baseline', () => {
-    expect(knee([{ load: 1000, p99: 1 }, { load: 2000, p99: 1.2 }, { load: 4000, p99: 1.5 }, { load: 8000, p99: 9 }])).toBe(4000);
-    expect(knee([{ load: 1000, p99: 1 }, { load: 2000, p99: 1.1 }])).toBeUndefined();
+    expect(
+      knee([
+        { load: 1000, p99: 1 },
+        { load: 2000, p99: 1.2 },
+        { load: 4000, p99: 1.5 },
+        { load: 8000, p99: 9 },
+      ]),
+    ).toBe(4000);
+    expect(
+      knee([
+        { load: 1000, p99: 1 },
+        { load: 2000, p99: 1.1 },
+      ]),
+    ).toBeUndefined();
   });
 });

@@ -38,7 +38,11 @@ export function nextStep(steps: readonly CapacityStep[], o: SearchOptions): Next
   const passes = steps.filter((s) => s.ok && !s.saturated && s.load < (lowestFail ?? Infinity)).map((s) => s.load);
   const best = passes.length ? Math.max(...passes) : null;
   if (last.saturated) {
-    return { done: true, maxLoad: best, reason: `the generator saturated at ${fmt(last.load)}: the broker's limit is above what this machine can generate — use more generator processes or machines` };
+    return {
+      done: true,
+      maxLoad: best,
+      reason: `the generator saturated at ${fmt(last.load)}: the broker's limit is above what this machine can generate — use more generator processes or machines`,
+    };
   }
   if (lowestFail === null) {
     if (last.load >= o.to) return { done: true, maxLoad: best, reason: `the SLO held up to the ceiling ${fmt(o.to)}` };

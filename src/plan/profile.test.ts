@@ -13,7 +13,10 @@ const slots = (p: RateProfile, rate: number) => {
 
 describe('RateProfile (stages)', () => {
   it('a flat stage is the plain open model: slot k at k/rate', () => {
-    const p = new RateProfile([{ durationMs: 0, level: 1 }, { durationMs: 10_000, level: 1 }]);
+    const p = new RateProfile([
+      { durationMs: 0, level: 1 },
+      { durationMs: 10_000, level: 1 },
+    ]);
     const s = slots(p, 100);
     expect(s.length).toBe(1000);
     expect(s[500]).toBeCloseTo(5000, 0);

@@ -6,8 +6,9 @@ import { markSlots, parseSegment, remoteSubscriptionSlots, segmentClients } from
 import { loaded } from '../../test/helpers/scenario.js';
 
 const scenario = (devices: number, backends: number, late = false) =>
-  loaded(parseScenarioText(
-    `
+  loaded(
+    parseScenarioText(
+      `
 name: seg-test
 groups:
   - name: devices
@@ -17,9 +18,10 @@ groups:
     count: ${backends}
     publish: { topic: "cmd/{target}", targets: devices, rate: 1000/s, qos: 1 }
 `,
-    's.yaml',
-    {},
-  )).scenario;
+      's.yaml',
+      {},
+    ),
+  ).scenario;
 
 describe('parseSegment', () => {
   it('reads i/N', () => {

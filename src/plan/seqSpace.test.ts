@@ -3,7 +3,12 @@ import { seqLayout } from './seqSpace.js';
 import type { Scenario } from '../scenario/model.js';
 
 const scenario = (groups: { count: number; rate?: number }[], extra: Partial<Scenario> = {}) =>
-  ({ warmupMs: 1000, durationMs: 4000, groups: groups.map((g) => ({ count: g.count, publish: g.rate === undefined ? undefined : { rate: { kind: 'rate', perSec: g.rate } } })), ...extra }) as unknown as Scenario;
+  ({
+    warmupMs: 1000,
+    durationMs: 4000,
+    groups: groups.map((g) => ({ count: g.count, publish: g.rate === undefined ? undefined : { rate: { kind: 'rate', perSec: g.rate } } })),
+    ...extra,
+  }) as unknown as Scenario;
 
 describe('seqLayout', () => {
   it('bounds each client by its share of the slots due in warm-up + duration, plus one', () => {
@@ -16,7 +21,15 @@ describe('seqLayout', () => {
 
   it('uses the area under the stages when there are stages', () => {
     // Ramp 0→1 over 2 s (area 1) then hold 1 for 3 s (area 3): 4 × 20 msg/s = 80 slots over 4 clients.
-    const l = seqLayout(scenario([{ count: 4, rate: 20 }], { stages: [{ durationMs: 2000, level: 1 }, { durationMs: 3000, level: 1 }] }), [0]);
+    const l = seqLayout(
+      scenario([{ count: 4, rate: 20 }], {
+        stages: [
+          { durationMs: 2000, level: 1 },
+          { durationMs: 3000, level: 1 },
+        ],
+      }),
+      [0],
+    );
     expect(l.perClient).toEqual([21]);
   });
 

@@ -35,4 +35,3 @@ export function seqLayout(scenario: Scenario, clientBase: number[]): SeqLayout {
   if (bits > MAX_SEQ_BITS) return { clientBase, counts, base: base.map(() => 0), perClient: perClient.map(() => 0), bits: 0 };
   return { clientBase, counts, base, perClient, bits };
 }
-

@@ -33,14 +33,19 @@ describe('timelineOf', () => {
   });
 
   it('before publishing starts every boundary is Infinity and every instant is connect', () => {
-    expect([NOT_STARTED.measureFrom, NOT_STARTED.measureEnd, NOT_STARTED.giveUpAt, NOT_STARTED.segmentStopAt]).toEqual([Infinity, Infinity, Infinity, Infinity]);
+    expect([NOT_STARTED.measureFrom, NOT_STARTED.measureEnd, NOT_STARTED.giveUpAt, NOT_STARTED.segmentStopAt]).toEqual([
+      Infinity,
+      Infinity,
+      Infinity,
+      Infinity,
+    ]);
     expect(NOT_STARTED.phaseAt(Date.now())).toBe('connect');
     expect(NOT_STARTED.phaseAt(Number.MAX_SAFE_INTEGER)).toBe('connect');
   });
 });
 
 describe('TimelineCell', () => {
-  it('reads NOT_STARTED until started, then the run\'s timeline; a second start is a bug', () => {
+  it("reads NOT_STARTED until started, then the run's timeline; a second start is a bug", () => {
     const cell = new TimelineCell();
     expect(cell.current).toBe(NOT_STARTED);
     const t = timelineOf({ warmupMs: 0, durationMs: 1000, drainMs: 0 }, 42);

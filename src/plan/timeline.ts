@@ -62,7 +62,7 @@ export class TimelineCell implements TimelineView {
 
   /** Publishing started: once per run. */
   start(timeline: Timeline): void {
-    if (this.timeline !== NOT_STARTED) throw new Error('the run\'s timeline was started twice');
+    if (this.timeline !== NOT_STARTED) throw new Error("the run's timeline was started twice");
     this.timeline = timeline;
   }
 }

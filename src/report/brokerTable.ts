@@ -20,10 +20,15 @@ const perSecBytes = (x: number) => `${fmtBytes(x)}/s`;
 
 /** Rows of resources present in the results: label and how to show one value. */
 const ROWS: [IntervalField, string, (x: number, res: Res) => string][] = [
-  ['cpuCores', 'CPU', (x, res) => {
-    const host = res.cpuCores && res.cpuPercentOfHost && res.cpuPercentOfHost.avg > 0 ? Math.round((res.cpuCores.avg / res.cpuPercentOfHost.avg) * 100) : undefined;
-    return host ? `${cores(x)} = ${pct((x / host) * 100)} of ${host} CPUs` : cores(x);
-  }],
+  [
+    'cpuCores',
+    'CPU',
+    (x, res) => {
+      const host =
+        res.cpuCores && res.cpuPercentOfHost && res.cpuPercentOfHost.avg > 0 ? Math.round((res.cpuCores.avg / res.cpuPercentOfHost.avg) * 100) : undefined;
+      return host ? `${cores(x)} = ${pct((x / host) * 100)} of ${host} CPUs` : cores(x);
+    },
+  ],
   ['maxThreadCpuCores', 'busiest thread', (x) => `${cores(x)} = ${pct(x * 100)} of one core`],
   ['maxThreadDemandCores', 'busiest thread running or waiting', (x) => cores(x)],
   ['hostCpuPercent', 'host CPU busy (whole host)', (x) => pct(x)],
@@ -32,9 +37,9 @@ const ROWS: [IntervalField, string, (x: number, res: Res) => string][] = [
   ['hostMemUsedBytes', 'host memory used (whole host)', (x) => fmtBytes(x)],
   ['threads', 'threads', (x) => num(x)],
   ['fds', 'open fds', (x) => num(x)],
-  ['connections', 'connections (broker\'s count)', (x) => num(x)],
-  ['receivedPerSec', 'messages in/s (broker\'s count)', (x) => num(x)],
-  ['sentPerSec', 'messages out/s (broker\'s count)', (x) => num(x)],
+  ['connections', "connections (broker's count)", (x) => num(x)],
+  ['receivedPerSec', "messages in/s (broker's count)", (x) => num(x)],
+  ['sentPerSec', "messages out/s (broker's count)", (x) => num(x)],
   ['bytesReceivedPerSec', 'bytes in/s', perSecBytes],
   ['bytesSentPerSec', 'bytes out/s', perSecBytes],
   ['diskReadBytesPerSec', 'disk read/s', perSecBytes],
@@ -43,7 +48,11 @@ const ROWS: [IntervalField, string, (x: number, res: Res) => string][] = [
 
 function resourcesTable(b: BrokerResults, paint: Paint): string {
   const res = b.resources;
-  const table = new Table({ head: ['broker', 'avg', 'max'].map((h) => paint.cyan(h)), colAligns: ['left', 'right', 'right'], style: { head: [], border: [], compact: true } });
+  const table = new Table({
+    head: ['broker', 'avg', 'max'].map((h) => paint.cyan(h)),
+    colAligns: ['left', 'right', 'right'],
+    style: { head: [], border: [], compact: true },
+  });
   for (const [field, label, show] of ROWS) {
     const v = res[field];
     if (v) table.push([label, show(v.avg, res), show(v.max, res)]);
@@ -51,7 +60,10 @@ function resourcesTable(b: BrokerResults, paint: Paint): string {
   // mosquitto's own one-minute load averages ($SYS load/…/1min) repeat the per-second rates, slowly: results only.
   for (const [name, v] of Object.entries(res.extra ?? {})) if (!name.startsWith('load1min')) table.push([name, num(v.avg), num(v.max)]);
   if (res.diskReadBytes !== undefined || res.diskWriteBytes !== undefined) {
-    table.push(['disk read / written in window', { colSpan: 2, hAlign: 'right', content: `${fmtBytes(res.diskReadBytes ?? 0)} / ${fmtBytes(res.diskWriteBytes ?? 0)}` }]);
+    table.push([
+      'disk read / written in window',
+      { colSpan: 2, hAlign: 'right', content: `${fmtBytes(res.diskReadBytes ?? 0)} / ${fmtBytes(res.diskWriteBytes ?? 0)}` },
+    ]);
   }
   return table.length > 0 ? table.toString() : '';
 }

@@ -36,9 +36,10 @@ const conns = (n: number) => `${fmtInt(n)} connection${n === 1 ? '' : 's'}`;
 
 /** "the broker closed 3 connections during the run (broker sent DISCONNECT: …); all came back: …" */
 export function closedConnectionsWarning(c: ClosedConnections): string {
-  const head = c.byBroker > 0
-    ? `the broker closed ${conns(c.byBroker)} during the run${c.byBroker < c.lost ? ` (and ${fmtInt(c.lost - c.byBroker)} more were lost)` : ''}: ${c.reasons}`
-    : `${conns(c.lost)} ${c.lost === 1 ? 'was' : 'were'} lost during the run: ${c.reasons}`;
+  const head =
+    c.byBroker > 0
+      ? `the broker closed ${conns(c.byBroker)} during the run${c.byBroker < c.lost ? ` (and ${fmtInt(c.lost - c.byBroker)} more were lost)` : ''}: ${c.reasons}`
+      : `${conns(c.lost)} ${c.lost === 1 ? 'was' : 'were'} lost during the run: ${c.reasons}`;
   const back = c.back >= c.lost ? 'all came back' : `${fmtInt(c.lost - c.back)} did not come back`;
   return `${head}; ${back}. Deliveries missing around those closes may be messages the broker never accepted, not messages it lost`;
 }

@@ -8,7 +8,10 @@ import { makeResults } from './fixture.test-helper.js';
 function rowCells(text: string, label: string): string[] {
   const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
   if (!line) throw new Error(`no row "${label}" in:\n${text}`);
-  return line.split('│').slice(1, -1).map((c) => c.trim());
+  return line
+    .split('│')
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 /** Cells of the Markdown row whose first cell is `label`. */
@@ -20,7 +23,11 @@ function mdCells(text: string, label: string): string[] {
 
 /** A run with end-to-end p99 `p99` ms, sending `sentPerSec` against a plan of 2,000/s for 30 s. */
 function run(p99: number, o: { sentPerSec?: number; label?: string; status?: Results['status'] } = {}): Results {
-  const r = makeResults({ status: o.status, target: o.label ? { label: o.label } : {}, messages: { planned: 60_000, unsent: 0, unconfirmed: 0, lateSends: 30 } });
+  const r = makeResults({
+    status: o.status,
+    target: o.label ? { label: o.label } : {},
+    messages: { planned: 60_000, unsent: 0, unconfirmed: 0, lateSends: 30 },
+  });
   r.summary.latencyMs.endToEnd = { ...r.summary.latencyMs.endToEnd, p99 };
   r.summary.throughput = { sentPerSec: o.sentPerSec ?? 2000, receivedPerSec: o.sentPerSec ?? 2000 };
   r.environment.scenarioHash = 'same';
@@ -60,13 +67,23 @@ describe('compare: repeated runs per side', () => {
   });
 
   it('judges rates by their distance from the plan: a side sending above the plan is not better', () => {
-    const c = buildComparison(sidesOf([...side('rabbitmq', [run(10, { sentPerSec: 2072 }), run(10, { sentPerSec: 2071 }), run(10, { sentPerSec: 2073 })]), ...side('mosquitto', [run(10), run(10), run(10)])]));
+    const c = buildComparison(
+      sidesOf([
+        ...side('rabbitmq', [run(10, { sentPerSec: 2072 }), run(10, { sentPerSec: 2071 }), run(10, { sentPerSec: 2073 })]),
+        ...side('mosquitto', [run(10), run(10), run(10)]),
+      ]),
+    );
     const rate = row(c.rows, 'send rate (% of plan)');
     expect(rate.cells.map((x) => x.text)).toEqual(['103.6 % [103.6 %–103.6 %]', '100.0 % [100.0 %–100.0 %]']);
     expect(rate.verdict).toBe('no significant difference'); // 3.6 points off the plan: under the practical 5
     expect(rate.best).toEqual([false, false]);
     expect(row(c.rows, 'send rate').verdict).toBe('');
-    const far = buildComparison(sidesOf([...side('behind', [run(10, { sentPerSec: 1300 }), run(10, { sentPerSec: 1310 })]), ...side('ahead', [run(10, { sentPerSec: 2400 }), run(10, { sentPerSec: 2390 })])]));
+    const far = buildComparison(
+      sidesOf([
+        ...side('behind', [run(10, { sentPerSec: 1300 }), run(10, { sentPerSec: 1310 })]),
+        ...side('ahead', [run(10, { sentPerSec: 2400 }), run(10, { sentPerSec: 2390 })]),
+      ]),
+    );
     expect(row(far.rows, 'send rate (% of plan)').verdict).toBe('ahead better'); // 20 points off the plan against 35
   });
 });
@@ -81,7 +98,8 @@ describe('compare: one run per side', () => {
   });
   it('has rows for late and missed sends, unsent, unconfirmed and verdicts', () => {
     expect(rowCells(text, 'late sends (% of planned)')).toEqual(['late sends (% of planned)', '0.050 %', '0.050 %', '±0.0 %', 'no significant difference']);
-    for (const label of ['missed sends (% of planned)', 'unsent (% of planned)', 'unconfirmed (% of sent)', 'delivery verdicts', 'status']) expect(rowCells(text, label)[0]).toBe(label);
+    for (const label of ['missed sends (% of planned)', 'unsent (% of planned)', 'unconfirmed (% of sent)', 'delivery verdicts', 'status'])
+      expect(rowCells(text, label)[0]).toBe(label);
   });
 });
 
@@ -99,7 +117,13 @@ describe('compare: sides that cannot be judged', () => {
     refused.summary.messages = { ...refused.summary.messages, expected: 0, received: 0, lost: 0 };
     refused.summary.connections.subscribeFailed = 1;
     const text = renderComparison([...side('ok', [run(10)]), ...side('refused', [refused])], { markdown: true });
-    expect(mdCells(text, 'lost (% of expected)')).toEqual(['lost (% of expected)', '0 %', 'invalid: no subscription granted', '', 'invalid (refused: no subscription granted)']);
+    expect(mdCells(text, 'lost (% of expected)')).toEqual([
+      'lost (% of expected)',
+      '0 %',
+      'invalid: no subscription granted',
+      '',
+      'invalid (refused: no subscription granted)',
+    ]);
     expect(text).not.toContain('**0 %**');
   });
 
@@ -129,15 +153,30 @@ describe('scenario differences and labels', () => {
     a.scenario = { name: 'x', target: { url: 'mqtt://a' }, durationMs: 30_000 };
     const b = run(1);
     b.scenario = { name: 'x', target: { url: 'mqtt://b' }, durationMs: 30_000 };
-    expect(scenarioDifferences([{ label: 'a', results: a }, { label: 'b', results: b }])).toEqual([]);
+    expect(
+      scenarioDifferences([
+        { label: 'a', results: a },
+        { label: 'b', results: b },
+      ]),
+    ).toEqual([]);
     b.environment.scenarioHash = 'other';
-    expect(scenarioDifferences([{ label: 'a', results: a }, { label: 'b', results: b }])).toEqual([]); // only the target differs
+    expect(
+      scenarioDifferences([
+        { label: 'a', results: a },
+        { label: 'b', results: b },
+      ]),
+    ).toEqual([]); // only the target differs
     const c = run(1);
     c.environment.scenarioHash = 'third';
     c.scenario = { ...b.scenario, durationMs: 60_000, workers: 2 };
-    const items = [{ label: 'a', results: a }, { label: 'c', results: c }];
+    const items = [
+      { label: 'a', results: a },
+      { label: 'c', results: c },
+    ];
     expect(scenarioDifferences(items)).toEqual(['durationMs: 30000 vs 60000', 'workers: undefined vs 2']);
-    expect(renderComparison(items, { markdown: false })).toMatch(/\nWARNING: the scenarios differ \(durationMs: 30000 vs 60000; workers: undefined vs 2\): compare the figures with care\n$/);
+    expect(renderComparison(items, { markdown: false })).toMatch(
+      /\nWARNING: the scenarios differ \(durationMs: 30000 vs 60000; workers: undefined vs 2\): compare the figures with care\n$/,
+    );
   });
 
   it('names a run by its broker label, else the broker product, never by port alone', () => {

@@ -70,8 +70,10 @@ function headers(c: Comparison): string[] {
 }
 
 function legend(c: Comparison): string {
-  return `Figures: ${c.method} Rates are judged by their distance from the plan, never "more is better"; ` +
-    '"invalid" marks a side that cannot be judged on a row (run failed or partial, nothing to check).';
+  return (
+    `Figures: ${c.method} Rates are judged by their distance from the plan, never "more is better"; ` +
+    '"invalid" marks a side that cannot be judged on a row (run failed or partial, nothing to check).'
+  );
 }
 
 function warning(c: Comparison): string {
@@ -79,7 +81,11 @@ function warning(c: Comparison): string {
 }
 
 function cellsOf(c: Comparison, r: RowResult, mark: (text: string, best: boolean, invalid: boolean) => string): string[] {
-  return [...r.cells.map((x, i) => mark(x.text + (x.leftOut ? ` (${x.leftOut})` : ''), r.best[i], x.invalid !== undefined)), ...(c.sides.length === 2 ? [r.change] : []), r.verdict];
+  return [
+    ...r.cells.map((x, i) => mark(x.text + (x.leftOut ? ` (${x.leftOut})` : ''), r.best[i], x.invalid !== undefined)),
+    ...(c.sides.length === 2 ? [r.change] : []),
+    r.verdict,
+  ];
 }
 
 function terminalTable(c: Comparison, paint: Paint): string {
@@ -102,7 +108,13 @@ function terminalTable(c: Comparison, paint: Paint): string {
 function markdownTable(c: Comparison): string {
   const head = headers(c);
   const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-  const out = [line(head), `| :--- | ${head.slice(1).map(() => '---:').join(' | ')} |`];
+  const out = [
+    line(head),
+    `| :--- | ${head
+      .slice(1)
+      .map(() => '---:')
+      .join(' | ')} |`,
+  ];
   let group = '';
   for (const r of c.rows) {
     if (r.group !== group) {

@@ -16,7 +16,12 @@ const cores = (x: number) => x.toFixed(2);
 const ms = (x: number) => (x >= 100 ? fmtInt(x) : x.toPrecision(3));
 
 /** A broker row: grouped under "broker resources" where compare groups its rows. */
-function row(label: string, format: (n: number) => string, read: (r: Results) => unknown, better: 'lower' | 'none' = 'lower'): CompareRow & { group: 'broker' } {
+function row(
+  label: string,
+  format: (n: number) => string,
+  read: (r: Results) => unknown,
+  better: 'lower' | 'none' = 'lower',
+): CompareRow & { group: 'broker' } {
   return { label, group: 'broker', better, format, read: (r) => num(read(r)) };
 }
 

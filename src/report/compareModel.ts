@@ -105,7 +105,15 @@ function rowOf(row: CompareRow, sides: readonly Side[], opts: DecisionOptions): 
   if (sides.length !== 2) {
     const winner = best.findIndex(Boolean);
     const someInvalid = cells.some((c) => c.invalid);
-    const verdict = !judgedRow ? '' : winner >= 0 ? `${sides[winner].label} best` : cells.some((c) => c.values.length > 0 && c.values.length < 2) ? 'no verdict (one run on a side)' : someInvalid ? 'no verdict (a side is invalid)' : 'no significant difference';
+    const verdict = !judgedRow
+      ? ''
+      : winner >= 0
+        ? `${sides[winner].label} best`
+        : cells.some((c) => c.values.length > 0 && c.values.length < 2)
+          ? 'no verdict (one run on a side)'
+          : someInvalid
+            ? 'no verdict (a side is invalid)'
+            : 'no significant difference';
     return { ...base, change: '', verdict, best };
   }
   const [a, b] = cells;

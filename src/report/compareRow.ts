@@ -13,8 +13,14 @@ export const ROW_GROUPS = ['rates', 'latency', 'publish', 'delivery', 'qos', 'co
 export type RowGroup = (typeof ROW_GROUPS)[number];
 
 export const GROUP_TITLE: Record<RowGroup, string> = {
-  rates: 'rates', latency: 'latency', publish: 'publishing', delivery: 'delivery', qos: 'delivery by QoS',
-  connections: 'connections', broker: 'broker resources', verdicts: 'run and verdicts',
+  rates: 'rates',
+  latency: 'latency',
+  publish: 'publishing',
+  delivery: 'delivery',
+  qos: 'delivery by QoS',
+  connections: 'connections',
+  broker: 'broker resources',
+  verdicts: 'run and verdicts',
 };
 
 export interface CompareRow {

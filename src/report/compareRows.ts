@@ -52,7 +52,11 @@ const STAT_LABEL: Record<Stat, string> = { p50: 'p50', p90: 'p90', p99: 'p99', p
 
 function latency(key: HistogramKey, name: string, stat: Stat, invalid: (r: Results) => string | undefined): CompareRow {
   return {
-    label: `${name} ${STAT_LABEL[stat]} (ms)`, group: 'latency', better: 'lower', invalid, format: fmtMs,
+    label: `${name} ${STAT_LABEL[stat]} (ms)`,
+    group: 'latency',
+    better: 'lower',
+    invalid,
+    format: fmtMs,
     read: (r) => {
       const l = r.summary?.latencyMs?.[key];
       return l && l.count > 0 ? num(l[stat]) : undefined;
@@ -60,11 +64,22 @@ function latency(key: HistogramKey, name: string, stat: Stat, invalid: (r: Resul
   };
 }
 
-const context = (label: string, group: RowGroup, format: (n: number) => string, read: (r: Results) => unknown): CompareRow =>
-  ({ label, group, better: 'none', read: (r) => num(read(r)), format });
+const context = (label: string, group: RowGroup, format: (n: number) => string, read: (r: Results) => unknown): CompareRow => ({
+  label,
+  group,
+  better: 'none',
+  read: (r) => num(read(r)),
+  format,
+});
 
-const lowerShare = (label: string, group: RowGroup, invalid: (r: Results) => string | undefined, read: (r: Results) => number | undefined): CompareRow =>
-  ({ label, group, better: 'lower', read, format: fmtShare, invalid });
+const lowerShare = (label: string, group: RowGroup, invalid: (r: Results) => string | undefined, read: (r: Results) => number | undefined): CompareRow => ({
+  label,
+  group,
+  better: 'lower',
+  read,
+  format: fmtShare,
+  invalid,
+});
 
 function text(label: string, read: (r: Results) => string | undefined): CompareRow {
   return { label, group: 'verdicts', better: 'none', read, format: String };
@@ -103,9 +118,23 @@ function thresholdVerdict(r: Results): string | undefined {
 /** Rows in display order (per-QoS rows are dropped by the renderer when no run has that class). */
 export const COMPARE_ROWS: readonly CompareRow[] = [
   context('send rate', 'rates', fmtRate, (r) => r.summary?.throughput?.sentPerSec),
-  { label: 'send rate (% of plan)', group: 'rates', better: 'plan', format: fmtOfPlan, invalid: publishInvalid, read: (r) => share(r.summary?.throughput?.sentPerSec, perSec(m(r)?.planned, r)) },
+  {
+    label: 'send rate (% of plan)',
+    group: 'rates',
+    better: 'plan',
+    format: fmtOfPlan,
+    invalid: publishInvalid,
+    read: (r) => share(r.summary?.throughput?.sentPerSec, perSec(m(r)?.planned, r)),
+  },
   context('receive rate', 'rates', fmtRate, (r) => r.summary?.throughput?.receivedPerSec),
-  { label: 'receive rate (% of expected)', group: 'rates', better: 'plan', format: fmtOfPlan, invalid: deliveryInvalid, read: (r) => share(r.summary?.throughput?.receivedPerSec, perSec(m(r)?.expected, r)) },
+  {
+    label: 'receive rate (% of expected)',
+    group: 'rates',
+    better: 'plan',
+    format: fmtOfPlan,
+    invalid: deliveryInvalid,
+    read: (r) => share(r.summary?.throughput?.receivedPerSec, perSec(m(r)?.expected, r)),
+  },
   latency('connect', 'connect', 'p50', runInvalid),
   latency('connect', 'connect', 'p99', runInvalid),
   latency('publishAck', 'publish→ack', 'p50', publishInvalid),
@@ -128,8 +157,17 @@ export const COMPARE_ROWS: readonly CompareRow[] = [
   lowerShare('lost (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.lost, m(r)?.expected)),
   lowerShare('duplicated (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.duplicated, m(r)?.expected)),
   lowerShare('out of order (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.outOfOrder, m(r)?.expected)),
-  ...qosRows('0'), ...qosRows('1'), ...qosRows('2'),
-  { label: 'connection failures (% of attempted)', group: 'connections', better: 'lower', format: fmtShare, invalid: runInvalid, read: (r) => share(r.summary?.connections?.failed, r.summary?.connections?.attempted) },
+  ...qosRows('0'),
+  ...qosRows('1'),
+  ...qosRows('2'),
+  {
+    label: 'connection failures (% of attempted)',
+    group: 'connections',
+    better: 'lower',
+    format: fmtShare,
+    invalid: runInvalid,
+    read: (r) => share(r.summary?.connections?.failed, r.summary?.connections?.attempted),
+  },
   context('subscriptions refused', 'connections', fmtInt, (r) => r.summary?.connections?.subscribeFailed),
   text('status', (r) => (typeof r.status === 'string' ? r.status : undefined)),
   text('delivery verdicts', deliveryVerdicts),

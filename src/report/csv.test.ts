@@ -4,7 +4,9 @@ import { makeResults } from './fixture.test-helper.js';
 
 describe('CSV', () => {
   const r = makeResults({ target: { label: 'mosquitto' } });
-  const lines = renderCsv([{ results: r, repeat: 2 }]).trimEnd().split('\n');
+  const lines = renderCsv([{ results: r, repeat: 2 }])
+    .trimEnd()
+    .split('\n');
 
   it('starts with the header and has summary rows named like thresholds', () => {
     expect(lines[0]).toBe(CSV_HEADER);

@@ -11,7 +11,17 @@ import { brokerLabel, scenarioLabel } from './compare.js';
 
 export const CSV_HEADER = 'broker,scenario,repeat,section,t,phase,metric,value';
 
-const SECOND_FIELDS = ['sent', 'received', 'acked', 'expected', 'lateSends', 'connections', 'endToEndP50', 'endToEndP99', 'lost'] as const satisfies readonly (keyof IntervalRow)[];
+const SECOND_FIELDS = [
+  'sent',
+  'received',
+  'acked',
+  'expected',
+  'lateSends',
+  'connections',
+  'endToEndP50',
+  'endToEndP99',
+  'lost',
+] as const satisfies readonly (keyof IntervalRow)[];
 
 /** A CSV field: quoted when it holds a comma, quote or line break; a leading =, +, - or @ cannot start a formula. */
 export function csvField(x: string | number | undefined | null): string {

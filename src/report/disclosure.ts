@@ -28,7 +28,8 @@ function mqttSettings(scenario: Rec): string {
   const connects = groups.map((g) => (isRecord(g.connect) ? g.connect : {}));
   const pubs = groups.flatMap((g) => (isRecord(g.publish) ? [g.publish] : []));
   const subs = groups.flatMap((g) => list(g.subscribe));
-  const version = target.mqttVersion === 3 ? '3.1' : target.mqttVersion === 4 ? '3.1.1' : target.mqttVersion === 5 ? '5.0' : String(target.mqttVersion ?? NOT_RECORDED);
+  const version =
+    target.mqttVersion === 3 ? '3.1' : target.mqttVersion === 4 ? '3.1.1' : target.mqttVersion === 5 ? '5.0' : String(target.mqttVersion ?? NOT_RECORDED);
   const sizes = pubs.map((p) => {
     const pl = isRecord(p.payload) ? p.payload : {};
     if (typeof pl.json === 'string') return 'JSON template';
@@ -40,17 +41,33 @@ function mqttSettings(scenario: Rec): string {
     `clean session ${distinct(connects.map((c) => (c.clean === false ? 0 : 1)))}`,
   ];
   if (subs.length) parts.push(`subscribe QoS ${distinct(subs.map((s) => s.qos))}`);
-  if (pubs.length) parts.push(`publish QoS ${distinct(pubs.map((p) => (isRecord(p.qos) ? 'mix' : p.qos)))}`, `retain ${distinct(pubs.map((p) => (p.retain ? 1 : 0)))}`, `payload ${distinct(sizes)}`);
+  if (pubs.length)
+    parts.push(
+      `publish QoS ${distinct(pubs.map((p) => (isRecord(p.qos) ? 'mix' : p.qos)))}`,
+      `retain ${distinct(pubs.map((p) => (p.retain ? 1 : 0)))}`,
+      `payload ${distinct(sizes)}`,
+    );
   return parts.join(' · ');
 }
 
 function clients(scenario: Rec): string {
-  return list(scenario.groups).map((g) => {
-    const pub = isRecord(g.publish) ? g.publish : undefined;
-    const filters = list(g.subscribe).map((s) => s.topic);
-    const what = [pub ? `publish to ${pub.topic} ${pub.rate === 'max' ? 'as fast as the acks allow (closed loop)' : `at ${fmtInt(Number(pub.rate))} msg/s in total`}` : '', filters.length ? `subscribe to ${filters.join(', ')}` : ''].filter(Boolean).join('; ');
-    return `${g.name} × ${fmtInt(Number(g.count))}${what ? ` (${what})` : ''}`;
-  }).join('; ') || NOT_RECORDED;
+  return (
+    list(scenario.groups)
+      .map((g) => {
+        const pub = isRecord(g.publish) ? g.publish : undefined;
+        const filters = list(g.subscribe).map((s) => s.topic);
+        const what = [
+          pub
+            ? `publish to ${pub.topic} ${pub.rate === 'max' ? 'as fast as the acks allow (closed loop)' : `at ${fmtInt(Number(pub.rate))} msg/s in total`}`
+            : '',
+          filters.length ? `subscribe to ${filters.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+        return `${g.name} × ${fmtInt(Number(g.count))}${what ? ` (${what})` : ''}`;
+      })
+      .join('; ') || NOT_RECORDED
+  );
 }
 
 function network(url: string | undefined): string {
@@ -63,7 +80,9 @@ function network(url: string | undefined): string {
 function observation(b: BrokerFigures | undefined): string {
   if (!b) return 'none: the run did not observe the broker';
   if (b.sources.length === 0) return 'no source recorded';
-  return b.sources.map((s) => `${s.target} (${s.kind} source): ${s.ok ? 'ok' : `failed (${s.error ?? 'no values'})`}${s.notes.length ? ` — ${s.notes.join('; ')}` : ''}`).join(' · ');
+  return b.sources
+    .map((s) => `${s.target} (${s.kind} source): ${s.ok ? 'ok' : `failed (${s.error ?? 'no values'})`}${s.notes.length ? ` — ${s.notes.join('; ')}` : ''}`)
+    .join(' · ');
 }
 
 // eslint-disable-next-line complexity -- debt: one row builder for every kind of run; split by section
@@ -77,8 +96,14 @@ function runRows({ results: r, broker }: DisclosedRun): [string, string][] {
     ['Scenario hash', env.scenarioHash ?? NOT_RECORDED],
     ['MQTT settings', `${mqttSettings(s)} · TLS ${/^(mqtts|wss):/i.test(url ?? '') ? 'yes' : 'no'}`],
     ['Clients', clients(s)],
-    ['Run', `started ${r.startedAt ?? '?'} · status ${r.status} · measured ${fmtSec(r.durationSec)} · warm-up ${fmtSec(Number(s.warmupMs ?? 0) / 1000)} · publishing after every connection was established`],
-    ['Generator hardware', `${env.cpus ?? '?'} × ${env.cpuModel ?? '?'} (host ${env.host ?? '?'}), ${r.generator?.workers ?? '?'} worker thread(s), saturated: ${r.generator?.saturated ? `yes (${r.generator.saturatedReason ?? ''})` : 'no'}`],
+    [
+      'Run',
+      `started ${r.startedAt ?? '?'} · status ${r.status} · measured ${fmtSec(r.durationSec)} · warm-up ${fmtSec(Number(s.warmupMs ?? 0) / 1000)} · publishing after every connection was established`,
+    ],
+    [
+      'Generator hardware',
+      `${env.cpus ?? '?'} × ${env.cpuModel ?? '?'} (host ${env.host ?? '?'}), ${r.generator?.workers ?? '?'} worker thread(s), saturated: ${r.generator?.saturated ? `yes (${r.generator.saturatedReason ?? ''})` : 'no'}`,
+    ],
     ['Generator OS', env.os ?? NOT_RECORDED],
     ['Broker', `${url ?? '?'}${r.target?.embedded ? ' (embedded aedes)' : ''}`],
     ['Broker version', r.target?.brokerVersion ?? NOT_RECORDED],
@@ -88,7 +113,11 @@ function runRows({ results: r, broker }: DisclosedRun): [string, string][] {
     ['Network', network(url)],
   ];
   const m = r.merged;
-  if (m) rows.push(['Segments', `${m.segments.length} merged${m.missing.length ? `, ${m.missing.length} missing` : ''} · hosts ${m.hosts.join(', ')} · clock uncertainty ${m.clockUncertaintyMs === null ? 'unknown' : `${m.clockUncertaintyMs} ms`}`]);
+  if (m)
+    rows.push([
+      'Segments',
+      `${m.segments.length} merged${m.missing.length ? `, ${m.missing.length} missing` : ''} · hosts ${m.hosts.join(', ')} · clock uncertainty ${m.clockUncertaintyMs === null ? 'unknown' : `${m.clockUncertaintyMs} ms`}`,
+    ]);
   return rows;
 }
 

@@ -14,30 +14,43 @@ export type Block =
   | { kind: 'code'; lines: string[] };
 
 export function toMarkdown(blocks: Block[]): string {
-  return `${blocks.map((b) => {
-    switch (b.kind) {
-      case 'h1': return `# ${b.text}`;
-      case 'h2': return `## ${b.text}`;
-      case 'p': return b.strong ? `**${b.text}**` : b.text;
-      case 'table': return mdTable(b.head, b.rows);
-      case 'ul': return b.items.map((i) => `- ${mdCell(i)}`).join('\n');
-      case 'code': return ['```', ...b.lines, '```'].join('\n');
-    }
-  }).join('\n\n')}\n`;
+  return `${blocks
+    .map((b) => {
+      switch (b.kind) {
+        case 'h1':
+          return `# ${b.text}`;
+        case 'h2':
+          return `## ${b.text}`;
+        case 'p':
+          return b.strong ? `**${b.text}**` : b.text;
+        case 'table':
+          return mdTable(b.head, b.rows);
+        case 'ul':
+          return b.items.map((i) => `- ${mdCell(i)}`).join('\n');
+        case 'code':
+          return ['```', ...b.lines, '```'].join('\n');
+      }
+    })
+    .join('\n\n')}\n`;
 }
 
 function htmlBlock(b: Block): string {
   switch (b.kind) {
-    case 'h1': return `<h1>${esc(b.text)}</h1>`;
-    case 'h2': return `<h2>${esc(b.text)}</h2>`;
-    case 'p': return b.strong ? `<p><strong>${esc(b.text)}</strong></p>` : `<p>${esc(b.text)}</p>`;
+    case 'h1':
+      return `<h1>${esc(b.text)}</h1>`;
+    case 'h2':
+      return `<h2>${esc(b.text)}</h2>`;
+    case 'p':
+      return b.strong ? `<p><strong>${esc(b.text)}</strong></p>` : `<p>${esc(b.text)}</p>`;
     case 'table': {
       const head = b.head.map((h) => `<th>${esc(h)}</th>`).join('');
       const rows = b.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
     }
-    case 'ul': return `<ul>${b.items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
-    case 'code': return `<pre>${esc(b.lines.join('\n'))}</pre>`;
+    case 'ul':
+      return `<ul>${b.items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
+    case 'code':
+      return `<pre>${esc(b.lines.join('\n'))}</pre>`;
   }
 }
 

@@ -28,13 +28,25 @@ const GATE = /^\s*([A-Za-z0-9_.]+)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$/;
 /** Parses a comma-separated list of gates. */
 export function parseFailOn(text: string): ParsedFailOn {
   const checks: FailOnCheck[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = GATE.exec(part);
-    if (!m) return { ok: false, message: `--fail-on: "${part}" is not <metric> > +N% or <metric> < -N%`, hint: 'e.g. --fail-on "endToEnd.p99 > +10%, throughput.receivedPerSec < -5%"' };
+    if (!m)
+      return {
+        ok: false,
+        message: `--fail-on: "${part}" is not <metric> > +N% or <metric> < -N%`,
+        hint: 'e.g. --fail-on "endToEnd.p99 > +10%, throughput.receivedPerSec < -5%"',
+      };
     const metric = findMetric(m[1]);
     if (!metric) {
       const near = didYouMean(m[1], METRIC_PATHS);
-      return { ok: false, message: `--fail-on: unknown metric "${m[1]}"`, hint: near ? `did you mean ${near}?` : 'metrics are named as in --threshold, e.g. endToEnd.p99' };
+      return {
+        ok: false,
+        message: `--fail-on: unknown metric "${m[1]}"`,
+        hint: near ? `did you mean ${near}?` : 'metrics are named as in --threshold, e.g. endToEnd.p99',
+      };
     }
     checks.push({ expression: part.replace(/\s+/g, ' '), metric, op: m[2] as '>' | '<', limit: Number(m[3]) / 100 });
   }
@@ -62,7 +74,12 @@ function values(runs: readonly Results[], metric: MetricName): { values: number[
 }
 
 /** Checks every gate on the change from `baseline` to `current` (each one or more runs). */
-export function evaluateFailOn(baseline: readonly Results[], current: readonly Results[], checks: readonly FailOnCheck[], opts: DecisionOptions = DEFAULT_DECISION): FailOnResult[] {
+export function evaluateFailOn(
+  baseline: readonly Results[],
+  current: readonly Results[],
+  checks: readonly FailOnCheck[],
+  opts: DecisionOptions = DEFAULT_DECISION,
+): FailOnResult[] {
   return checks.map((c) => {
     const a = values(baseline, c.metric);
     const b = values(current, c.metric);

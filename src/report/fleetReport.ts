@@ -37,15 +37,27 @@ function perNode(p: Projection): Block[] {
     ['connections', fmtInt(p.demand.connections / n)],
   ];
   const fit = p.facts.find((f) => f.memory)?.memory;
-  if (fit) rows.push(['memory for its connections', `${fmtBytes(fit.interceptBytes + (fit.bytesPerConnection * p.demand.connections) / n)} (${fmtBytes(fit.bytesPerConnection)} per connection + ${fmtBytes(fit.interceptBytes)} at none)`]);
-  return [{ kind: 'h2', text: `Each of the ${fmtInt(n)} nodes carries` }, { kind: 'table', head: ['', 'per node'], rows }];
+  if (fit)
+    rows.push([
+      'memory for its connections',
+      `${fmtBytes(fit.interceptBytes + (fit.bytesPerConnection * p.demand.connections) / n)} (${fmtBytes(fit.bytesPerConnection)} per connection + ${fmtBytes(fit.interceptBytes)} at none)`,
+    ]);
+  return [
+    { kind: 'h2', text: `Each of the ${fmtInt(n)} nodes carries` },
+    { kind: 'table', head: ['', 'per node'], rows },
+  ];
 }
 
 function inputs(facts: CapacityFacts[]): string[] {
   return facts.map((f) => {
     const max = f.maxLoad === null ? 'no load passed' : `${fmtInt(f.maxLoad)} ${f.searched} within the SLO`;
-    const shape = f.searched === 'msg/s' ? ` with ${fmtInt(f.connections)} connections, ${f.deliveriesPerMessage.toFixed(2)} deliveries per message, payload ${f.payloadBytes.join('/') || '?'} B, QoS ${f.qos.join('/') || '?'}` : '';
-    const mem = f.memory ? `; memory per connection ${fmtBytes(f.memory.bytesPerConnection)} (fit over ${fmtInt(f.memory.fromConnections)}–${fmtInt(f.memory.toConnections)}, r² ${f.memory.r2.toFixed(2)})` : '';
+    const shape =
+      f.searched === 'msg/s'
+        ? ` with ${fmtInt(f.connections)} connections, ${f.deliveriesPerMessage.toFixed(2)} deliveries per message, payload ${f.payloadBytes.join('/') || '?'} B, QoS ${f.qos.join('/') || '?'}`
+        : '';
+    const mem = f.memory
+      ? `; memory per connection ${fmtBytes(f.memory.bytesPerConnection)} (fit over ${fmtInt(f.memory.fromConnections)}–${fmtInt(f.memory.toConnections)}, r² ${f.memory.r2.toFixed(2)})`
+      : '';
     return `${f.label}: searched ${f.searched}, ${max} (SLO ${f.slo.join(', ') || '?'})${shape}${mem}${f.reason ? ` — ${f.reason}` : ''}`;
   });
 }
@@ -75,14 +87,25 @@ export function fleetReportBlocks(p: Projection): Block[] {
     {
       kind: 'table',
       head: ['resource', 'one node (measured)', `usable at ${pct(p.options.headroom)} headroom`, 'fleet needs', 'nodes', 'at the limit', 'from'],
-      rows: p.limits.map((l) => [l.resource, `${l.lowerBound ? '≥ ' : ''}${num(l.capacity)} ${l.unit}`, num(l.usable), num(l.need), num(l.nodes), l.cause, l.from]),
+      rows: p.limits.map((l) => [
+        l.resource,
+        `${l.lowerBound ? '≥ ' : ''}${num(l.capacity)} ${l.unit}`,
+        num(l.usable),
+        num(l.need),
+        num(l.nodes),
+        l.cause,
+        l.from,
+      ]),
     },
     ...perNode(p),
     { kind: 'h2', text: `Confidence: ${p.confidence}` },
     { kind: 'ul', items: p.checks.map((c) => `${mark(c)} ${c.text}`) },
     { kind: 'h2', text: 'The model' },
     { kind: 'code', lines: model },
-    { kind: 'p', text: 'Headroom is kept on every resource. Broker CPU and memory figures come only from what the capacity runs observed; a resource no input measured is listed above as not judged, never estimated.' },
+    {
+      kind: 'p',
+      text: 'Headroom is kept on every resource. Broker CPU and memory figures come only from what the capacity runs observed; a resource no input measured is listed above as not judged, never estimated.',
+    },
     { kind: 'h2', text: 'Inputs' },
     { kind: 'ul', items: inputs(p.facts) },
   ];

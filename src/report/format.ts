@@ -38,7 +38,11 @@ function decimalsFor(n: number, tiers: readonly [limit: number, decimals: number
   return last;
 }
 
-const MS_TIERS: readonly [number, number][] = [[1, 3], [10, 2], [100, 1]];
+const MS_TIERS: readonly [number, number][] = [
+  [1, 3],
+  [10, 2],
+  [100, 1],
+];
 
 /**
  * Milliseconds without the unit: < 1 → 3 decimals, < 10 → 2, < 100 → 1, else an integer.
@@ -50,7 +54,10 @@ export function fmtMs(ms: number | null | undefined): string {
   return decimals === 0 ? fmtInt(ms) : fmtFixed(ms, decimals);
 }
 
-const RATE_TIERS: readonly [number, number][] = [[10, 2], [100, 1]];
+const RATE_TIERS: readonly [number, number][] = [
+  [10, 2],
+  [100, 1],
+];
 
 /** A per-second rate with its unit: 2000 → "2,000/s", 12.34 → "12.3/s", 0.5 → "0.50/s", 0 → "0/s". */
 export function fmtRate(perSec: number): string {
@@ -63,7 +70,14 @@ export function fmtRate(perSec: number): string {
 /** A duration in seconds with its unit: 30 → "30.0 s", 0.25 → "0.25 s", 125.4 → "125 s". */
 export function fmtSec(sec: number): string {
   if (!Number.isFinite(sec)) return NONE;
-  const decimals = decimalsFor(sec, [[1, 2], [100, 1]], 0);
+  const decimals = decimalsFor(
+    sec,
+    [
+      [1, 2],
+      [100, 1],
+    ],
+    0,
+  );
   return `${decimals === 0 ? fmtInt(sec) : fmtFixed(sec, decimals)} s`;
 }
 

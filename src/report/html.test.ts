@@ -30,14 +30,21 @@ describe('HTML report', () => {
     const html = renderHtmlReport(twoRuns(), { library, generatedAt: AT });
     expect(html).toContain('<section id="overview">');
     expect(html).toContain('<section id="scenario-0" class="scenario">');
-    for (const h of ['Warnings', 'Comparison', 'Latency by percentile', 'Over time', 'Delivery by QoS', 'Thresholds', 'Capacity']) expect(html).toContain(`<h3>${h}</h3>`);
+    for (const h of ['Warnings', 'Comparison', 'Latency by percentile', 'Over time', 'Delivery by QoS', 'Thresholds', 'Capacity'])
+      expect(html).toContain(`<h3>${h}</h3>`);
     expect(html).toContain('<th>scenario</th><th>mosquitto</th><th>emqx</th>');
     expect(html).toContain('<th>figure</th><th>mosquitto</th><th>emqx</th><th>change</th><th>verdict</th>');
     expect(html).toContain('generated 2025-03-04T05:06:07.000Z');
     const data = dataOf(html);
     expect(data.runs).toEqual(['mosquitto', 'emqx']);
     expect(data.charts.map((c) => c.id)).toEqual([
-      'chart-0-pct-endToEnd', 'chart-0-pct-publishAck', 'chart-0-pct-connect', 'chart-0-throughput', 'chart-0-e2e-time', 'chart-0-connections', 'chart-0-capacity',
+      'chart-0-pct-endToEnd',
+      'chart-0-pct-publishAck',
+      'chart-0-pct-connect',
+      'chart-0-throughput',
+      'chart-0-e2e-time',
+      'chart-0-connections',
+      'chart-0-capacity',
     ]);
     for (const c of data.charts) expect(html).toContain(`<div class="chart" id="${c.id}"></div>`);
   });
@@ -45,7 +52,9 @@ describe('HTML report', () => {
   it('puts the figures in the tables: summary, thresholds, delivery per QoS, capacity steps', () => {
     const html = renderHtmlReport(twoRuns(), { library, generatedAt: AT });
     expect(html).toContain('<th scope="row">lost (% of expected)</th><td class="num">0 %</td><td class="num bad">0.015 %</td>');
-    expect(html).toContain('<th scope="row">lost (% of expected)</th><td class="num">0 %</td><td class="num">0.015 %</td><td class="num">up from 0</td><td class="muted">no verdict (one run on a side)</td>');
+    expect(html).toContain(
+      '<th scope="row">lost (% of expected)</th><td class="num">0 %</td><td class="num">0.015 %</td><td class="num">up from 0</td><td class="muted">no verdict (one run on a side)</td>',
+    );
     expect(html).toContain('<th scope="row">thresholds</th><td class="ok">all 2 passed</td><td class="bad">1 of 2 failed</td>');
     expect(html).toContain('<td>messages.lost == 0</td><td class="num">3</td><td class="bad">FAIL</td>');
     expect(html).toContain('<td>QoS 1</td><td>at least once</td>');
@@ -56,8 +65,27 @@ describe('HTML report', () => {
   it('shows the publish accounting: planned/unsent/unconfirmed rows, back-pressure, and per QoS the deliveries not expected', () => {
     const pressed = makeResults({ messages: { planned: 600, sent: 389, unsent: 211, unconfirmed: 0, inflightWindow: 20 } });
     pressed.summary.backPressure = { reason: 'planned rate not reached (broker back-pressure): …' };
-    pressed.summary.byQos = { '1': { expected: 389, received: 389, lost: 0, duplicated: 0, outOfOrder: 0, unsent: 0, unconfirmed: 7, refused: 0, ok: true, verdict: 'QoS 1: no loss, no duplicates' } };
-    const html = renderHtmlReport([{ label: 'a', results: makeResults() }, { label: 'b', results: pressed }], { library, generatedAt: AT });
+    pressed.summary.byQos = {
+      '1': {
+        expected: 389,
+        received: 389,
+        lost: 0,
+        duplicated: 0,
+        outOfOrder: 0,
+        unsent: 0,
+        unconfirmed: 7,
+        refused: 0,
+        ok: true,
+        verdict: 'QoS 1: no loss, no duplicates',
+      },
+    };
+    const html = renderHtmlReport(
+      [
+        { label: 'a', results: makeResults() },
+        { label: 'b', results: pressed },
+      ],
+      { library, generatedAt: AT },
+    );
     expect(html).toContain('<th scope="row">messages planned</th><td class="num">–</td><td class="num">600</td>');
     expect(html).toContain('<th scope="row">unsent (% of planned)</th><td class="num">–</td><td class="num">35.2 %</td>');
     expect(html).toContain('<th scope="row">broker back-pressure</th><td>–</td><td class="bad">yes</td>');
@@ -88,8 +116,10 @@ describe('HTML report', () => {
     const time = data.charts.find((c) => c.id === 'chart-0-e2e-time');
     expect(time?.logToggle).toBe('time-log');
     expect(time?.series.map((s) => [s.label, s.color, s.dash ?? 'solid', s.hollow ?? false])).toEqual([
-      ['mosquitto p99', '#0072b2', 'solid', false], ['mosquitto p50', '#0072b2', [2, 4], true],
-      ['emqx p99', '#d55e00', 'solid', false], ['emqx p50', '#d55e00', [2, 4], true],
+      ['mosquitto p99', '#0072b2', 'solid', false],
+      ['mosquitto p50', '#0072b2', [2, 4], true],
+      ['emqx p99', '#d55e00', 'solid', false],
+      ['emqx p50', '#d55e00', [2, 4], true],
     ]);
   });
 
@@ -117,7 +147,12 @@ describe('HTML report', () => {
   });
 
   it('warns about embedded, saturated and partial runs, and survives unreadable histograms', () => {
-    const r = makeResults({ status: 'partial', statusReason: 'interrupted', target: { embedded: true }, generator: { saturated: true, saturatedReason: 'event loop 250 ms' } });
+    const r = makeResults({
+      status: 'partial',
+      statusReason: 'interrupted',
+      target: { embedded: true },
+      generator: { saturated: true, saturatedReason: 'event loop 250 ms' },
+    });
     const html = renderHtmlReport([{ label: 'one', results: r }], { library, generatedAt: AT });
     expect(html).toContain('run is partial: interrupted');
     expect(html).toContain('the generator was saturated (event loop 250 ms)');
@@ -139,8 +174,12 @@ describe('HTML report: two brokers × two scenarios', () => {
       return { label: broker, results: r };
     };
     return [
-      run('mosquitto', 'fanout', 1, 0.4), run('rabbitmq', 'fanout', 2, 2.0), run('mosquitto', 'fanout', 3, 0.41), run('rabbitmq', 'fanout', 4, 2.1),
-      run('mosquitto', 'p2p', 5, 0.5), run('rabbitmq', 'p2p', 6, 0.5),
+      run('mosquitto', 'fanout', 1, 0.4),
+      run('rabbitmq', 'fanout', 2, 2.0),
+      run('mosquitto', 'fanout', 3, 0.41),
+      run('rabbitmq', 'fanout', 4, 2.1),
+      run('mosquitto', 'p2p', 5, 0.5),
+      run('rabbitmq', 'p2p', 6, 0.5),
     ];
   }
 
@@ -154,13 +193,18 @@ describe('HTML report: two brokers × two scenarios', () => {
     expect(html).not.toMatch(/127\.0\.0\.1:188\d \(/); // never named by port
     const overview = /<table class="overview">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     expect(overview).toContain('<th>scenario</th><th>mosquitto</th><th>rabbitmq</th>');
-    expect(overview).toMatch(/<a href="#scenario-0">fanout\.yaml<\/a><\/th><td class="ok">met: 2\/2 runs pass every threshold<br>tightest: endToEnd\.p99 &lt; 5ms at [\d.]+ ms \([\d.]+ % headroom\)/);
+    expect(overview).toMatch(
+      /<a href="#scenario-0">fanout\.yaml<\/a><\/th><td class="ok">met: 2\/2 runs pass every threshold<br>tightest: endToEnd\.p99 &lt; 5ms at [\d.]+ ms \([\d.]+ % headroom\)/,
+    );
     expect(overview).toMatch(/<td class="bad">MISSED: 0\/2 runs pass every threshold<br>tightest: endToEnd\.p99 &lt; 5ms at [\d.]+ ms \([\d.]+ % beyond\)/);
     const data = dataOf(html);
     expect(data.runs).toEqual(['mosquitto', 'rabbitmq']);
     const pct = data.charts.find((c) => c.id === 'chart-0-pct-endToEnd');
     expect(pct?.series.map((s) => [s.label, s.color, s.width])).toEqual([
-      ['mosquitto #1', '#0072b2', 2], ['mosquitto #2', '#0072b2', 1.25], ['rabbitmq #1', '#d55e00', 2], ['rabbitmq #2', '#d55e00', 1.25],
+      ['mosquitto #1', '#0072b2', 2],
+      ['mosquitto #2', '#0072b2', 1.25],
+      ['rabbitmq #1', '#d55e00', 2],
+      ['rabbitmq #2', '#d55e00', 1.25],
     ]);
     expect(data.charts.find((c) => c.id === 'chart-1-pct-endToEnd')?.series.map((s) => s.label)).toEqual(['mosquitto', 'rabbitmq']);
   });

@@ -32,7 +32,8 @@ const PERCENTILE_NOTE =
   'The x axis is 1/(1 − p) on a log scale, so each additional "nine" of the tail gets the same width. ' +
   'Curves come from the HDR histograms of the measured window; a curve ends where the run ran out of samples (at its maximum).';
 
-const TOOLBAR = `<div class="toolbar">log latency axis: <label><input type="checkbox" id="${PCT_LOG}" checked> percentile charts</label> ` +
+const TOOLBAR =
+  `<div class="toolbar">log latency axis: <label><input type="checkbox" id="${PCT_LOG}" checked> percentile charts</label> ` +
   `<label><input type="checkbox" id="${TIME_LOG}"> latency over time</label> · hover a chart: the legend shows the values at the cursor (without: the last value)</div>`;
 
 /** Tables of one run each (delivery, thresholds) sit one heading level below the group's sections. */
@@ -47,13 +48,15 @@ function groupSection(g: ScenarioGroup, gi: number, brokers: readonly string[], 
   const cap = capacityChart(prefix, runs);
   charts.push(...pct, ...time, ...(cap ? [cap] : []));
   const differ = workloadDifferences(g.items.map((it) => it.results));
-  const comparison = g.sides.length >= 2
-    ? comparisonTable(buildComparison(g.sides, DEFAULT_DECISION, undefined, differ))
-    : `<p>Only ${esc(g.sides[0]?.label ?? 'one broker')} ran this scenario: nothing to compare side by side.</p>`;
+  const comparison =
+    g.sides.length >= 2
+      ? comparisonTable(buildComparison(g.sides, DEFAULT_DECISION, undefined, differ))
+      : `<p>Only ${esc(g.sides[0]?.label ?? 'one broker')} ran this scenario: nothing to compare side by side.</p>`;
   const capTables = capacityTables(runItems);
-  const capacity = cap || capTables.some((t) => t !== '')
-    ? `<h3>Capacity</h3>${cap ? chartBlock(cap) : ''}${runItems.map((it, i) => (capTables[i] ? `<h4>${esc(it.label)}</h4>${capTables[i]}` : '')).join('')}`
-    : '';
+  const capacity =
+    cap || capTables.some((t) => t !== '')
+      ? `<h3>Capacity</h3>${cap ? chartBlock(cap) : ''}${runItems.map((it, i) => (capTables[i] ? `<h4>${esc(it.label)}</h4>${capTables[i]}` : '')).join('')}`
+      : '';
   return [
     `<section id="scenario-${gi}" class="scenario">`,
     `<h2>Scenario ${esc(g.title)}</h2>`,
@@ -79,7 +82,8 @@ export function renderHtmlReport(items: readonly ComparisonItem[], opts: HtmlRep
   const body = groups.map((g, gi) => groupSection(g, gi, brokers, charts));
   const data: ReportData = { runs: brokers, charts };
   const nav = [`<a href="#overview">Overview</a>`, ...groups.map((g, gi) => `<a href="#scenario-${gi}">${esc(g.title)}</a>`)].join(' · ');
-  const overview = `<section id="overview"><h2>Overview</h2><p class="note">Per scenario and broker: whether every threshold held (and the tightest one's margin), delivery and the QoS promises. Details per scenario below.</p>` +
+  const overview =
+    `<section id="overview"><h2>Overview</h2><p class="note">Per scenario and broker: whether every threshold held (and the tightest one's margin), delivery and the QoS promises. Details per scenario below.</p>` +
     `${overviewTable(groups, brokers)}<p class="note">Comparisons: ${esc(methodNote(DEFAULT_DECISION))} Rates are judged by their distance from the plan; "invalid" marks a side that cannot be judged on a row.</p></section>`;
   const lib = opts.library;
   return [

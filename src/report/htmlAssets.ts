@@ -17,12 +17,7 @@ export interface ChartLibrary {
 export async function loadChartLibrary(): Promise<ChartLibrary> {
   const require = createRequire(import.meta.url);
   const file = (sub: string): Promise<string> => readFile(require.resolve(`uplot/${sub}`), 'utf8');
-  const [js, css, license, pkg] = await Promise.all([
-    file('dist/uPlot.iife.min.js'),
-    file('dist/uPlot.min.css'),
-    file('LICENSE'),
-    file('package.json'),
-  ]);
+  const [js, css, license, pkg] = await Promise.all([file('dist/uPlot.iife.min.js'), file('dist/uPlot.min.css'), file('LICENSE'), file('package.json')]);
   return { name: 'uPlot', version: String((JSON.parse(pkg) as { version?: unknown }).version ?? '?'), js, css, license };
 }
 
@@ -41,7 +36,10 @@ export function inlineStyleText(text: string): string {
  * value — a label such as "</script><script>…" — can close the element.
  */
 export function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A licence text as a block comment that keeps its line breaks and cannot end early. */

@@ -18,7 +18,10 @@ function runs(): ComparisonItem[] {
   const per = brokerSeconds(a.intervals.length);
   a.intervals = a.intervals.map((r, i) => (i === 0 ? r : { ...r, broker: per[i] }));
   a.broker = makeBrokerResults();
-  return [{ label: 'mosquitto', results: a }, { label: 'emqx', results: makeReportResults({ seed: 2, url: 'mqtt://10.0.0.2:1883', medianMs: 0.9 }) }];
+  return [
+    { label: 'mosquitto', results: a },
+    { label: 'emqx', results: makeReportResults({ seed: 2, url: 'mqtt://10.0.0.2:1883', medianMs: 0.9 }) },
+  ];
 }
 
 describe('broker charts of the HTML report', () => {
@@ -37,7 +40,7 @@ describe('broker charts of the HTML report', () => {
     expect(mem.series[0].values[mem.x.indexOf(t1.t)]).toBeCloseTo(t1.broker!.rssBytes! / 2 ** 20, 9);
   });
 
-  it('are placed after the generator\'s charts; none without an observation', () => {
+  it("are placed after the generator's charts; none without an observation", () => {
     const html = renderHtmlReport(runs(), { library, generatedAt: new Date(0) });
     expect(html).toMatch(/id="chart-\d+-broker-cpu"/);
     expect(html.search(/id="chart-\d+-broker-cpu"/)).toBeGreaterThan(html.search(/id="chart-\d+-e2e-time"/));

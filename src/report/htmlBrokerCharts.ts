@@ -20,13 +20,30 @@ export function brokerTimeCharts(prefix: string, runs: readonly ChartRun[]): Cha
         const b = byT[i].get(t);
         return b ? num(pick(b)) : null;
       });
-      return values.some((v) => v !== null) ? [{ label: `${r.name} ${name}`, color: r.color, width: r.width, unit, values, ...(dashed ? { dash: [8, 5], hollow: true } : {}) }] : [];
+      return values.some((v) => v !== null)
+        ? [{ label: `${r.name} ${name}`, color: r.color, width: r.width, unit, values, ...(dashed ? { dash: [8, 5], hollow: true } : {}) }]
+        : [];
     });
   const chart = (id: string, title: string, yLabel: string, s: SeriesSpec[]): ChartSpec => ({
-    id: `${prefix}${id}`, title, xLabel: 'seconds since publishing started', yLabel, xKind: 'linear', x, xText: x.map((t) => `${t} s`), series: s,
+    id: `${prefix}${id}`,
+    title,
+    xLabel: 'seconds since publishing started',
+    yLabel,
+    xKind: 'linear',
+    x,
+    xText: x.map((t) => `${t} s`),
+    series: s,
   });
   return [
-    chart('broker-cpu', 'Broker CPU per second', 'cores', [...series((b) => b.cpuCores, 'CPU', ' cores'), ...series((b) => b.maxThreadCpuCores, 'busiest thread', ' cores', true)]),
-    chart('broker-memory', 'Broker memory per second', 'MiB', series((b) => (b.rssBytes === undefined ? undefined : b.rssBytes / MIB), 'RSS', ' MiB')),
+    chart('broker-cpu', 'Broker CPU per second', 'cores', [
+      ...series((b) => b.cpuCores, 'CPU', ' cores'),
+      ...series((b) => b.maxThreadCpuCores, 'busiest thread', ' cores', true),
+    ]),
+    chart(
+      'broker-memory',
+      'Broker memory per second',
+      'MiB',
+      series((b) => (b.rssBytes === undefined ? undefined : b.rssBytes / MIB), 'RSS', ' MiB'),
+    ),
   ].filter((c) => c.series.length > 0);
 }

@@ -68,13 +68,19 @@ export function reportClient(dataElementId: string): void {
       xAxis.values = (_u, splits) => splits.map((v) => tickLabel.get(v) ?? '');
     }
     const series: UPlot.Series[] = [
-      { label: c.xKind === 'percentile' ? 'percentile' : c.xLabel, value: (_u, _v, _s, idx) => (idx === null || idx === undefined ? 'end' : c.xText[idx] ?? '–') },
+      {
+        label: c.xKind === 'percentile' ? 'percentile' : c.xLabel,
+        value: (_u, _v, _s, idx) => (idx === null || idx === undefined ? 'end' : (c.xText[idx] ?? '–')),
+      },
     ];
     for (const s of c.series) {
       const last = lastIndex(s.values);
       const unit = s.unit ?? '';
       const one: UPlot.Series = {
-        label: s.label, stroke: s.color, width: s.width ?? 2, spanGaps: s.spanGaps === true,
+        label: s.label,
+        stroke: s.color,
+        width: s.width ?? 2,
+        spanGaps: s.spanGaps === true,
         value: (_u, v, _si, idx) => {
           if (idx === null || idx === undefined) return last < 0 ? 'no data' : `${fmtValue(s.values[last] as number, unit)} (end)`;
           return v === null || v === undefined ? '–' : fmtValue(v, unit);

@@ -21,7 +21,9 @@ export function comparisonTable(c: Comparison): string {
       return `<td class="${cls}"${x.leftOut ? ` title="${esc(x.leftOut)}"` : ''}>${esc(x.text)}${x.leftOut ? ' †' : ''}</td>`;
     });
     const verdictCls = / (better|best)$/.test(r.verdict) ? 'ok' : r.verdict.startsWith('invalid') ? 'bad' : 'muted';
-    rows.push(`<tr><th scope="row">${esc(r.label)}</th>${cells.join('')}${two ? `<td class="num">${esc(r.change)}</td>` : ''}<td class="${verdictCls}">${esc(r.verdict)}</td></tr>`);
+    rows.push(
+      `<tr><th scope="row">${esc(r.label)}</th>${cells.join('')}${two ? `<td class="num">${esc(r.change)}</td>` : ''}<td class="${verdictCls}">${esc(r.verdict)}</td></tr>`,
+    );
   }
   return `<table class="compare"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -88,8 +88,16 @@ function percentileChart(prefix: string, runs: readonly ChartRun[], key: Histogr
     return [{ label: r.name, color: r.color, width: r.width, unit: ' ms', values: percentileCurve(h, grid).map((v) => (v === null ? null : round3(v))) }];
   });
   return {
-    id: `${prefix}pct-${key}`, title, xLabel: 'percentile', yLabel: 'latency (ms)', xKind: 'percentile', logToggle: PCT_LOG,
-    x: grid, xText: grid.map(percentileLabel), ticks: percentileTicks(grid), series,
+    id: `${prefix}pct-${key}`,
+    title,
+    xLabel: 'percentile',
+    yLabel: 'latency (ms)',
+    xKind: 'percentile',
+    logToggle: PCT_LOG,
+    x: grid,
+    xText: grid.map(percentileLabel),
+    ticks: percentileTicks(grid),
+    series,
   };
 }
 
@@ -105,7 +113,11 @@ function num(x: unknown): number | null {
 }
 
 /** Per measure: a solid line with filled points, or a dashed one with hollow points. */
-const STYLE: Record<'solid' | 'second' | 'dotted', Pick<SeriesSpec, 'dash' | 'hollow'>> = { solid: {}, second: { dash: [8, 5], hollow: true }, dotted: { dash: [2, 4], hollow: true } };
+const STYLE: Record<'solid' | 'second' | 'dotted', Pick<SeriesSpec, 'dash' | 'hollow'>> = {
+  solid: {},
+  second: { dash: [8, 5], hollow: true },
+  dotted: { dash: [2, 4], hollow: true },
+};
 
 /** Per-second charts on the union of every run's seconds; a second a run lacks is a gap. */
 export function timeCharts(prefix: string, runs: readonly ChartRun[]): ChartSpec[] {
@@ -115,15 +127,34 @@ export function timeCharts(prefix: string, runs: readonly ChartRun[]): ChartSpec
   const pick = (i: number, field: IntervalField): (number | null)[] => x.map((t) => num(byT[i].get(t)?.[field]));
   type Field = { f: IntervalField; name: string; style: keyof typeof STYLE };
   const make = (id: string, title: string, yLabel: string, unit: string, fields: Field[], logToggle?: string): ChartSpec => ({
-    id: `${prefix}${id}`, title, xLabel: 'seconds since publishing started', yLabel, xKind: 'linear', x, xText: x.map((t) => `${t} s`),
+    id: `${prefix}${id}`,
+    title,
+    xLabel: 'seconds since publishing started',
+    yLabel,
+    xKind: 'linear',
+    x,
+    xText: x.map((t) => `${t} s`),
     ...(logToggle ? { logToggle } : {}),
     series: runs.flatMap((r, i) =>
       fields.map((fd): SeriesSpec => ({ label: `${r.name} ${fd.name}`, color: r.color, width: r.width, unit, values: pick(i, fd.f), ...STYLE[fd.style] })),
     ),
   });
   return [
-    make('throughput', 'Throughput per second', 'messages / s', '/s', [{ f: 'sent', name: 'sent', style: 'solid' }, { f: 'received', name: 'received', style: 'second' }]),
-    make('e2e-time', 'End-to-end latency per second', 'latency (ms)', ' ms', [{ f: 'endToEndP99', name: 'p99', style: 'solid' }, { f: 'endToEndP50', name: 'p50', style: 'dotted' }], TIME_LOG),
+    make('throughput', 'Throughput per second', 'messages / s', '/s', [
+      { f: 'sent', name: 'sent', style: 'solid' },
+      { f: 'received', name: 'received', style: 'second' },
+    ]),
+    make(
+      'e2e-time',
+      'End-to-end latency per second',
+      'latency (ms)',
+      ' ms',
+      [
+        { f: 'endToEndP99', name: 'p99', style: 'solid' },
+        { f: 'endToEndP50', name: 'p50', style: 'dotted' },
+      ],
+      TIME_LOG,
+    ),
     make('connections', 'Open connections', 'connections', '', [{ f: 'connections', name: 'connections', style: 'solid' }]),
   ];
 }
@@ -150,7 +181,14 @@ export function capacityChart(prefix: string, runs: readonly ChartRun[]): ChartS
       const s = steps.find((st) => st.rate === rate) as { rate: number; p99: number; ok: boolean } | undefined;
       return s ? pick(s) : null;
     });
-  const series: SeriesSpec[] = caps.map(({ r, cap }) => ({ label: `${r.name} p99`, color: r.color, width: r.width, unit: ' ms', spanGaps: true, values: at(cap.steps, (s) => s.p99) }));
+  const series: SeriesSpec[] = caps.map(({ r, cap }) => ({
+    label: `${r.name} p99`,
+    color: r.color,
+    width: r.width,
+    unit: ' ms',
+    spanGaps: true,
+    values: at(cap.steps, (s) => s.p99),
+  }));
   const missed = x.map((_rate, i) => {
     const vals = caps.map(({ cap }) => at(cap.steps, (s) => (s.ok ? null : s.p99))[i]).filter((v): v is number => v !== null);
     return vals.length > 0 ? Math.max(...vals) : null;
@@ -163,7 +201,14 @@ export function capacityChart(prefix: string, runs: readonly ChartRun[]): ChartS
     ...(cap.knee !== undefined ? [{ x: cap.knee, label: `${r.name}: knee ${fmtRate(cap.knee)}`, color: r.color }] : []),
   ]);
   return {
-    id: `${prefix}capacity`, title: 'p99 latency versus offered rate (every broker on one axis)', xLabel: 'offered rate (messages / s)',
-    yLabel: 'p99 latency (ms)', xKind: 'linear', x, xText: x.map((v) => fmtRate(v)), series, markers,
+    id: `${prefix}capacity`,
+    title: 'p99 latency versus offered rate (every broker on one axis)',
+    xLabel: 'offered rate (messages / s)',
+    yLabel: 'p99 latency (ms)',
+    xKind: 'linear',
+    x,
+    xText: x.map((v) => fmtRate(v)),
+    series,
+    markers,
   };
 }

@@ -37,12 +37,14 @@ export function brokerOrder(items: readonly ComparisonItem[]): string[] {
 
 /** The runs of a group as chart series: colour by broker, "#k" and a thinner line for repeats after the first. */
 export function chartRuns(group: ScenarioGroup, brokers: readonly string[]): ChartRun[] {
-  return group.sides.flatMap((side) => side.runs.map((results, k) => ({
-    item: { label: side.label, results },
-    name: side.runs.length > 1 ? `${side.label} #${k + 1}` : side.label,
-    color: colorOf(Math.max(0, brokers.indexOf(side.label))),
-    width: k === 0 ? 2 : 1.25,
-  })));
+  return group.sides.flatMap((side) =>
+    side.runs.map((results, k) => ({
+      item: { label: side.label, results },
+      name: side.runs.length > 1 ? `${side.label} #${k + 1}` : side.label,
+      color: colorOf(Math.max(0, brokers.indexOf(side.label))),
+      width: k === 0 ? 2 : 1.25,
+    })),
+  );
 }
 
 /** How far a figure is inside (positive) or beyond (negative) its limit, relative to the limit. */
@@ -73,20 +75,28 @@ function overviewCell(runs: readonly Results[]): { html: string; cls: string } {
     if (passing < withT.length) cls = 'bad';
     lines.push(`${passing === withT.length ? 'met' : 'MISSED'}: ${passing}/${withT.length} runs pass every threshold`);
     const exprs = [...new Set(withT.flatMap((r) => r.thresholds!.map((t) => t.expression)))];
-    const tight = exprs.flatMap((e) => {
-      const found = withT.flatMap((r) => r.thresholds!.filter((t) => t.expression === e && !t.note));
-      if (found.length === 0) return [];
-      const actual = median(found.map((t) => t.actual));
-      const m = margin(e, actual);
-      return m === undefined ? [] : [{ e, m, shown: fmtThresholdActual({ ...found[0], actual }) }];
-    }).sort((a, b) => a.m - b.m)[0];
+    const tight = exprs
+      .flatMap((e) => {
+        const found = withT.flatMap((r) => r.thresholds!.filter((t) => t.expression === e && !t.note));
+        if (found.length === 0) return [];
+        const actual = median(found.map((t) => t.actual));
+        const m = margin(e, actual);
+        return m === undefined ? [] : [{ e, m, shown: fmtThresholdActual({ ...found[0], actual }) }];
+      })
+      .sort((a, b) => a.m - b.m)[0];
     if (tight) lines.push(`tightest: ${tight.e} at ${tight.shown} (${tight.m >= 0 ? `${pct(tight.m)} headroom` : `${pct(tight.m)} beyond`})`);
   } else if (good.length > 0) {
     lines.push('no thresholds set');
   }
-  const e2e = good.map((r) => r.summary?.latencyMs?.endToEnd).filter((l) => l && l.count > 0).map((l) => l.p99);
+  const e2e = good
+    .map((r) => r.summary?.latencyMs?.endToEnd)
+    .filter((l) => l && l.count > 0)
+    .map((l) => l.p99);
   if (e2e.length > 0) lines.push(`end-to-end p99 ${e2e.length > 1 ? 'median ' : ''}${median(e2e).toFixed(2)} ms`);
-  const lost = good.map((r) => r.summary?.messages).filter((m) => m && m.expected > 0).map((m) => m.lost / m.expected);
+  const lost = good
+    .map((r) => r.summary?.messages)
+    .filter((m) => m && m.expected > 0)
+    .map((m) => m.lost / m.expected);
   if (lost.length > 0) lines.push(`lost ${fmtShare(median(lost))}`);
   const promises = good.flatMap((r) => Object.entries(r.summary?.byQos ?? {}).map(([q, d]) => [q, d?.ok] as const));
   const broken = [...new Set(promises.filter(([, ok]) => ok === false).map(([q]) => q))];

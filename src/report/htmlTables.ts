@@ -44,19 +44,31 @@ export function summaryTable(items: readonly ComparisonItem[]): string {
     text('measured duration', (r) => (typeof r.durationSec === 'number' ? fmtSec(r.durationSec) : NONE)),
   ];
   for (const row of COMPARE_ROWS) {
-    rows.push(text(row.label, (r) => {
-      const v = row.read(r);
-      return v === undefined ? NONE : typeof v === 'number' ? row.format(v) : v;
-    }, (r) => {
-      const v = row.read(r);
-      if (row.label === 'status') return v === 'complete' ? 'ok' : 'bad';
-      if (row.label === 'generator saturated' || row.label === 'broker back-pressure') return v === 'yes' ? 'bad' : '';
-      const badWhenAboveZero = /^(lost|duplicated|connection failures) /.test(row.label) || / (lost|duplicated) \(% of expected\)$/.test(row.label);
-      return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
-    }));
+    rows.push(
+      text(
+        row.label,
+        (r) => {
+          const v = row.read(r);
+          return v === undefined ? NONE : typeof v === 'number' ? row.format(v) : v;
+        },
+        (r) => {
+          const v = row.read(r);
+          if (row.label === 'status') return v === 'complete' ? 'ok' : 'bad';
+          if (row.label === 'generator saturated' || row.label === 'broker back-pressure') return v === 'yes' ? 'bad' : '';
+          const badWhenAboveZero = /^(lost|duplicated|connection failures) /.test(row.label) || / (lost|duplicated) \(% of expected\)$/.test(row.label);
+          return badWhenAboveZero && typeof v === 'number' && v > 0 ? 'num bad' : 'num';
+        },
+      ),
+    );
   }
   rows.push(text('delivery', (r) => (r.summary?.messages ? deliveryVerdict(r.summary.messages, r).replace(/^Delivery: /, '') : NONE)));
-  rows.push(text('thresholds', (r) => thresholdsSummary(r).text, (r) => thresholdsSummary(r).cls));
+  rows.push(
+    text(
+      'thresholds',
+      (r) => thresholdsSummary(r).text,
+      (r) => thresholdsSummary(r).cls,
+    ),
+  );
   return table(['', ...items.map((it) => it.label)], rows, 'summary');
 }
 
@@ -70,15 +82,19 @@ export function warningsList(items: readonly ComparisonItem[]): string {
 
 /** Each run's thresholds with the measured figure and pass/FAIL. */
 export function thresholdTables(items: readonly ComparisonItem[]): string {
-  return items.map((it) => {
-    const list = Array.isArray(it.results.thresholds) ? it.results.thresholds : [];
-    const body = list.length === 0
-      ? '<p>No thresholds were set for this run.</p>'
-      : table(['threshold', 'actual', 'result'], list.map((t) => [
-        cell(t.expression), cell(fmtThresholdActual(t), 'num'), cell(t.ok ? 'pass' : 'FAIL', t.ok ? 'ok' : 'bad'),
-      ]));
-    return `<h3>${esc(it.label)}</h3>${body}`;
-  }).join('');
+  return items
+    .map((it) => {
+      const list = Array.isArray(it.results.thresholds) ? it.results.thresholds : [];
+      const body =
+        list.length === 0
+          ? '<p>No thresholds were set for this run.</p>'
+          : table(
+              ['threshold', 'actual', 'result'],
+              list.map((t) => [cell(t.expression), cell(fmtThresholdActual(t), 'num'), cell(t.ok ? 'pass' : 'FAIL', t.ok ? 'ok' : 'bad')]),
+            );
+      return `<h3>${esc(it.label)}</h3>${body}`;
+    })
+    .join('');
 }
 
 /** Per QoS: deliveries taken out of `expected` because their message was never written, or never acknowledged nor received. */
@@ -87,22 +103,46 @@ const PROMISE: Record<string, string> = { '0': 'at most once', '1': 'at least on
 
 /** Delivery per QoS class for each run, with the one-sentence verdicts. */
 export function qosTables(items: readonly ComparisonItem[]): string {
-  return items.map((it) => {
-    const byQos = it.results.summary?.byQos ?? {};
-    const entries = (['0', '1', '2'] as const).flatMap((q) => (byQos[q] ? [[q, byQos[q]] as [string, QosDelivery]] : []));
-    const rows = entries.map(([q, d]) => [
-      cell(`QoS ${q}`), cell(PROMISE[String(d.ranAs ?? q)]), cell(fmtInt(d.expected), 'num'), cell(fmtInt(d.received), 'num'),
-      cell(fmtInt(d.lost), d.lost > 0 ? 'num bad' : 'num'), cell(fmtInt(d.duplicated), d.duplicated > 0 ? 'num bad' : 'num'),
-      cell(fmtInt(d.outOfOrder), 'num'), ...WITHDRAWN.map((k) => cell(d[k] === undefined ? NONE : fmtInt(d[k]), 'num')),
-      cell(d.ok ? 'kept' : 'BROKEN', d.ok ? 'ok' : 'bad'), cell(d.verdict),
-    ]);
-    const body = rows.length === 0
-      ? '<p>No QoS class carried expected deliveries.</p>'
-      : table(['QoS', 'promise', 'expected', 'received', 'lost', 'duplicated', 'out of order', 'unsent (not expected)', 'unconfirmed (not expected)', 'promise held', 'verdict'], rows);
-    const verdicts = Array.isArray(it.results.summary?.verdicts) ? it.results.summary.verdicts : [];
-    const list = verdicts.length > 0 ? `<ul class="verdicts">${verdicts.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>` : '';
-    return `<h3>${esc(it.label)}</h3>${body}${list}`;
-  }).join('');
+  return items
+    .map((it) => {
+      const byQos = it.results.summary?.byQos ?? {};
+      const entries = (['0', '1', '2'] as const).flatMap((q) => (byQos[q] ? [[q, byQos[q]] as [string, QosDelivery]] : []));
+      const rows = entries.map(([q, d]) => [
+        cell(`QoS ${q}`),
+        cell(PROMISE[String(d.ranAs ?? q)]),
+        cell(fmtInt(d.expected), 'num'),
+        cell(fmtInt(d.received), 'num'),
+        cell(fmtInt(d.lost), d.lost > 0 ? 'num bad' : 'num'),
+        cell(fmtInt(d.duplicated), d.duplicated > 0 ? 'num bad' : 'num'),
+        cell(fmtInt(d.outOfOrder), 'num'),
+        ...WITHDRAWN.map((k) => cell(d[k] === undefined ? NONE : fmtInt(d[k]), 'num')),
+        cell(d.ok ? 'kept' : 'BROKEN', d.ok ? 'ok' : 'bad'),
+        cell(d.verdict),
+      ]);
+      const body =
+        rows.length === 0
+          ? '<p>No QoS class carried expected deliveries.</p>'
+          : table(
+              [
+                'QoS',
+                'promise',
+                'expected',
+                'received',
+                'lost',
+                'duplicated',
+                'out of order',
+                'unsent (not expected)',
+                'unconfirmed (not expected)',
+                'promise held',
+                'verdict',
+              ],
+              rows,
+            );
+      const verdicts = Array.isArray(it.results.summary?.verdicts) ? it.results.summary.verdicts : [];
+      const list = verdicts.length > 0 ? `<ul class="verdicts">${verdicts.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>` : '';
+      return `<h3>${esc(it.label)}</h3>${body}${list}`;
+    })
+    .join('');
 }
 
 /** The steps of each capacity search, for the runs that have one ("" when none has). */
@@ -114,7 +154,10 @@ export function capacityTables(items: readonly ComparisonItem[]): string[] {
     const found = cap.maxRate === null ? 'No step met the SLO' : `Highest rate within the SLO: ${fmtRate(cap.maxRate)}`;
     const knee = cap.knee !== undefined ? `; knee at ${fmtRate(cap.knee)}` : '';
     const rows = cap.steps.map((s) => [
-      cell(fmtRate(s.rate), 'num'), cell(fmtMs(s.p99), 'num'), cell(fmtInt(s.lost), s.lost > 0 ? 'num bad' : 'num'), cell(s.ok ? 'met' : 'missed', s.ok ? 'ok' : 'bad'),
+      cell(fmtRate(s.rate), 'num'),
+      cell(fmtMs(s.p99), 'num'),
+      cell(fmtInt(s.lost), s.lost > 0 ? 'num bad' : 'num'),
+      cell(s.ok ? 'met' : 'missed', s.ok ? 'ok' : 'bad'),
     ]);
     return `<p>SLO: ${slo}. ${esc(found + knee)}.</p>${table(['offered rate', 'p99 (ms)', 'lost', 'SLO'], rows)}`;
   });

@@ -70,18 +70,51 @@ describe('readResultsFile', () => {
   it('names the file and the field of a malformed results file (exit 2), instead of failing later in a reader', async () => {
     const path = join(dir, 'edited.json');
     const cases: [(r: EditableJson) => void, RegExp][] = [
-      [(r) => { r.summary.messages.sent = '12'; }, /edited\.json is not a valid mqbench results file: field summary\.messages\.sent must be a number, found a string \("12"\)/],
-      [(r) => { delete r.summary.latencyMs.endToEnd; }, /field summary\.latencyMs\.endToEnd is missing \(it must be an object\)/],
-      [(r) => { r.intervals[1].received = null; }, /field intervals\[1\]\.received must be a number, found null/],
-      [(r) => { r.summary = []; }, /field summary must be an object, found a list/],
-      [(r) => { r.counters = { sent: 'many' }; }, /field counters\.sent must be a number/],
-      [(r) => { r.status = 'done'; }, /field status must be one of "complete", "partial", "failed", found a string \("done"\)/],
+      [
+        (r) => {
+          r.summary.messages.sent = '12';
+        },
+        /edited\.json is not a valid mqbench results file: field summary\.messages\.sent must be a number, found a string \("12"\)/,
+      ],
+      [
+        (r) => {
+          delete r.summary.latencyMs.endToEnd;
+        },
+        /field summary\.latencyMs\.endToEnd is missing \(it must be an object\)/,
+      ],
+      [
+        (r) => {
+          r.intervals[1].received = null;
+        },
+        /field intervals\[1\]\.received must be a number, found null/,
+      ],
+      [
+        (r) => {
+          r.summary = [];
+        },
+        /field summary must be an object, found a list/,
+      ],
+      [
+        (r) => {
+          r.counters = { sent: 'many' };
+        },
+        /field counters\.sent must be a number/,
+      ],
+      [
+        (r) => {
+          r.status = 'done';
+        },
+        /field status must be one of "complete", "partial", "failed", found a string \("done"\)/,
+      ],
     ];
     for (const [edit, message] of cases) {
       const r = JSON.parse(JSON.stringify(makeResults())) as EditableJson;
       edit(r);
       await writeFile(path, JSON.stringify(r));
-      const err = await readResultsFile(path).then(() => null, (e: unknown) => e as { message: string; exitCode: number });
+      const err = await readResultsFile(path).then(
+        () => null,
+        (e: unknown) => e as { message: string; exitCode: number },
+      );
       expect(err?.message).toMatch(message);
       expect(err?.exitCode).toBe(2);
     }

@@ -46,7 +46,10 @@ export function utcStamp(d: Date): string {
 
 /** Keeps a scenario name usable as one file name on every OS: no separators, spaces or odd characters. */
 function fileSafe(name: string): string {
-  const safe = name.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  const safe = name
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
   return safe === '' ? 'run' : safe;
 }
 
@@ -81,7 +84,11 @@ export async function readResultsFile(path: string): Promise<Results> {
   } catch (err) {
     if (err instanceof SchemaVersionError) throw new UserError(`${path} ${err.message}`, ExitCode.usage);
     if (err instanceof FieldError) {
-      throw new UserError(`${path} is not a valid mqbench results file: ${err.message}`, ExitCode.usage, 'was it written by mqbench (run, merge) and left unedited?');
+      throw new UserError(
+        `${path} is not a valid mqbench results file: ${err.message}`,
+        ExitCode.usage,
+        'was it written by mqbench (run, merge) and left unedited?',
+      );
     }
     throw err;
   }

@@ -29,7 +29,13 @@ describe('JUnit XML', () => {
     const [suite, second] = root.children;
     expect(suite.attrs).toMatchObject({ name: 'mosquitto / fanout.yaml #1', tests: '5', failures: '2', timestamp: '2025-03-04T05:06:07' });
     expect(second.attrs.name).toBe('rabbit<mq>&"co" / fanout.yaml #1');
-    expect(suite.children.map((c) => c.attrs.name)).toEqual(['run completed', 'threshold endToEnd.p99 < 50ms', 'threshold messages.lost == 0', 'QoS 0 delivery verdict', 'QoS 1 delivery verdict']);
+    expect(suite.children.map((c) => c.attrs.name)).toEqual([
+      'run completed',
+      'threshold endToEnd.p99 < 50ms',
+      'threshold messages.lost == 0',
+      'QoS 0 delivery verdict',
+      'QoS 1 delivery verdict',
+    ]);
     const lost = suite.children[2].children[0];
     expect(lost).toMatchObject({ name: 'failure', attrs: { type: 'threshold' } });
     expect(lost.attrs.message).toContain('messages.lost == 0 failed');
@@ -53,10 +59,16 @@ describe('JUnit XML', () => {
   });
 
   it('the validator catches what the schema forbids', () => {
-    expect(junitProblems('<testsuites><testsuite name="x" tests="2" failures="0" errors="0"><testcase name="a" classname="c"/></testsuite></testsuites>')).toEqual(['suite x: tests=2 but 1 test cases']);
+    expect(
+      junitProblems('<testsuites><testsuite name="x" tests="2" failures="0" errors="0"><testcase name="a" classname="c"/></testsuite></testsuites>'),
+    ).toEqual(['suite x: tests=2 but 1 test cases']);
     expect(junitProblems('<testsuites><testsuite tests="0" failures="0" errors="0"/></testsuites>')).toEqual(['<testsuite> lacks name']);
     expect(junitProblems('<testsuites><testsuite name="a&b" tests="0" failures="0" errors="0"/></testsuites>')[0]).toMatch(/not well-formed/);
-    expect(junitProblems('<testsuites><testsuite name="x" tests="1" failures="1" errors="0"><testcase name="a" classname="c"><failure/></testcase></testsuite></testsuites>')).toEqual(['<failure> lacks message', '<failure> lacks type']);
+    expect(
+      junitProblems(
+        '<testsuites><testsuite name="x" tests="1" failures="1" errors="0"><testcase name="a" classname="c"><failure/></testcase></testsuite></testsuites>',
+      ),
+    ).toEqual(['<failure> lacks message', '<failure> lacks type']);
   });
 });
 
@@ -70,7 +82,10 @@ describe('--fail-on regression gates', () => {
   const gates = parseFailOn('endToEnd.p99 > +10%, throughput.receivedPerSec < -5%');
 
   it('parses gates and refuses unknown metrics and forms with a hint', () => {
-    expect(gates.ok && gates.checks.map((c) => [c.metric.path, c.op, c.limit])).toEqual([['endToEnd.p99', '>', 0.1], ['throughput.receivedPerSec', '<', -0.05]]);
+    expect(gates.ok && gates.checks.map((c) => [c.metric.path, c.op, c.limit])).toEqual([
+      ['endToEnd.p99', '>', 0.1],
+      ['throughput.receivedPerSec', '<', -0.05],
+    ]);
     const bad = parseFailOn('endToEnd.p98 > 10%');
     expect(bad).toMatchObject({ ok: false, message: '--fail-on: unknown metric "endToEnd.p98"' });
     expect(parseFailOn('endToEnd.p99 > 10ms')).toMatchObject({ ok: false });
@@ -79,7 +94,10 @@ describe('--fail-on regression gates', () => {
   it('one run per side: fails on the relative change alone', () => {
     if (!gates.ok) throw new Error('gates');
     const res = evaluateFailOn([run(10)], [run(12, 1800)], gates.checks);
-    expect(res.map((g) => [g.ok, g.detail])).toEqual([[false, '+20.0 %'], [false, '−10.0 %']]);
+    expect(res.map((g) => [g.ok, g.detail])).toEqual([
+      [false, '+20.0 %'],
+      [false, '−10.0 %'],
+    ]);
     expect(evaluateFailOn([run(10)], [run(10.5)], gates.checks).every((g) => g.ok)).toBe(true);
   });
 

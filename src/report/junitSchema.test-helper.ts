@@ -101,7 +101,8 @@ export function junitProblems(xml: string): string[] {
     if ('time' in suite.attrs) need(suite, ['time'], TIME);
     if ('timestamp' in suite.attrs) need(suite, ['timestamp'], TIMESTAMP);
     const cases = suite.children.filter((c) => c.name === 'testcase');
-    for (const c of suite.children) if (!['testcase', 'properties', 'system-out', 'system-err'].includes(c.name)) problems.push(`<testsuite> holds <${c.name}>`);
+    for (const c of suite.children)
+      if (!['testcase', 'properties', 'system-out', 'system-err'].includes(c.name)) problems.push(`<testsuite> holds <${c.name}>`);
     let failures = 0;
     let skipped = 0;
     for (const tc of cases) {
@@ -118,7 +119,8 @@ export function junitProblems(xml: string): string[] {
     }
     if (Number(suite.attrs.tests) !== cases.length) problems.push(`suite ${suite.attrs.name}: tests=${suite.attrs.tests} but ${cases.length} test cases`);
     if (Number(suite.attrs.failures) !== failures) problems.push(`suite ${suite.attrs.name}: failures=${suite.attrs.failures} but ${failures} failures`);
-    if ('skipped' in suite.attrs && Number(suite.attrs.skipped) !== skipped) problems.push(`suite ${suite.attrs.name}: skipped=${suite.attrs.skipped} but ${skipped}`);
+    if ('skipped' in suite.attrs && Number(suite.attrs.skipped) !== skipped)
+      problems.push(`suite ${suite.attrs.name}: skipped=${suite.attrs.skipped} but ${skipped}`);
     allTests += cases.length;
     allFailures += failures;
   }

@@ -9,7 +9,19 @@ const window = { fromT: 1, toT: 30, seconds: 30 };
 
 /** A single-threaded broker on a 16-CPU host, at one full core. */
 const MOSQUITTO: BrokerResults = {
-  sources: [{ kind: 'pid', target: 'pid 4242', ok: true, readings: 31, failures: 0, skipped: 0, costMs: { avg: 0.2, max: 0.5 }, fields: ['cpuSeconds', 'rssBytes'], notes: [] }],
+  sources: [
+    {
+      kind: 'pid',
+      target: 'pid 4242',
+      ok: true,
+      readings: 31,
+      failures: 0,
+      skipped: 0,
+      costMs: { avg: 0.2, max: 0.5 },
+      fields: ['cpuSeconds', 'rssBytes'],
+      notes: [],
+    },
+  ],
   resources: {
     cpuCores: { avg: 0.944, max: 0.992 },
     cpuPercentOfHost: { avg: 5.9, max: 6.2 },
@@ -33,7 +45,13 @@ function run(label: string, o: { broker?: BrokerResults; name?: string; hash?: s
       warmupMs: 0,
       groups: [
         { name: 'subscribers', count: 1000, connect: { rate: 1000, clean: true, keepaliveSec: 300 }, subscribe: [{ topic: 'test/{i}', qos: 1 }] },
-        { name: 'publishers', count: 1000, connect: { rate: 1000, clean: true, keepaliveSec: 300 }, subscribe: [], publish: { topic: 'test/{i}', qos: 1, retain: false, rate: 1000, payload: { size: 16 } } },
+        {
+          name: 'publishers',
+          count: 1000,
+          connect: { rate: 1000, clean: true, keepaliveSec: 300 },
+          subscribe: [],
+          publish: { topic: 'test/{i}', qos: 1, retain: false, rate: 1000, payload: { size: 16 } },
+        },
       ],
     },
     environment: { ...base.environment, scenarioHash: o.hash ?? 'abcdef0123456789' },
@@ -70,10 +88,17 @@ describe('report --format mqttbs: the suite table', () => {
   });
 
   it('labels host-wide figures as such, and uses $SYS heap only when there is no RSS', () => {
-    const nodeExporter: BrokerResults = { ...MOSQUITTO, resources: { hostCpuPercent: { avg: 40, max: 45.5 }, hostMemUsedBytes: { avg: 2 ** 30, max: 1.5 * 2 ** 30 }, window } };
+    const nodeExporter: BrokerResults = {
+      ...MOSQUITTO,
+      resources: { hostCpuPercent: { avg: 40, max: 45.5 }, hostMemUsedBytes: { avg: 2 ** 30, max: 1.5 * 2 ** 30 }, window },
+    };
     const sys: BrokerResults = { ...MOSQUITTO, resources: { heapBytes: { avg: 2 ** 20, max: 3 * 2 ** 20 }, window } };
     const md = renderMqttbsReport([run('a', { broker: nodeExporter }), run('b', { broker: sys })], { generatedAt: AT });
-    expect(row(md, 'a').slice(5, 8)).toEqual(['host 46 % busy (the whole host, not only the broker)', 'host 40 % busy (the whole host, not only the broker)', 'host 1.50 GiB used (the whole host)']);
+    expect(row(md, 'a').slice(5, 8)).toEqual([
+      'host 46 % busy (the whole host, not only the broker)',
+      'host 40 % busy (the whole host, not only the broker)',
+      'host 1.50 GiB used (the whole host)',
+    ]);
     expect(row(md, 'b').slice(5, 8)).toEqual(['not measured', 'not measured', '3.00 MiB heap ($SYS)']);
   });
 
@@ -88,12 +113,22 @@ describe('report --format mqttbs: the suite table', () => {
   });
 
   it('groups runs by use case, warns when one use case was run with different scenarios, and names failures', () => {
-    const failed: BrokerResults = { ...MOSQUITTO, sources: [{ ...MOSQUITTO.sources[0], kind: 'prometheus', target: 'http://127.0.0.1:15692/metrics (rabbitmq)', ok: false, error: 'ECONNREFUSED' }] };
-    const md = renderMqttbsReport([
-      run('mosquitto', { broker: MOSQUITTO }),
-      run('rabbit|mq', { broker: failed, hash: 'ffffffffffff0000', results: { generator: { ...makeResults().generator, saturated: true, saturatedReason: 'sends late' } } }),
-      run('mosquitto', { name: 'singlenode-fanout-1-1000-1-1000K' }),
-    ], { generatedAt: AT });
+    const failed: BrokerResults = {
+      ...MOSQUITTO,
+      sources: [{ ...MOSQUITTO.sources[0], kind: 'prometheus', target: 'http://127.0.0.1:15692/metrics (rabbitmq)', ok: false, error: 'ECONNREFUSED' }],
+    };
+    const md = renderMqttbsReport(
+      [
+        run('mosquitto', { broker: MOSQUITTO }),
+        run('rabbit|mq', {
+          broker: failed,
+          hash: 'ffffffffffff0000',
+          results: { generator: { ...makeResults().generator, saturated: true, saturatedReason: 'sends late' } },
+        }),
+        run('mosquitto', { name: 'singlenode-fanout-1-1000-1-1000K' }),
+      ],
+      { generatedAt: AT },
+    );
     expect(md.match(/^## singlenode-/gm)).toHaveLength(2);
     expect(md).toContain('different scenarios (hashes abcdef012345, ffffffffffff)');
     expect(md).toContain('| **rabbit\\|mq** |'); // a pipe in a label does not break the row
@@ -119,7 +154,8 @@ describe('report --format mqttbs: full disclosure', () => {
       '| Broker observation | pid 4242 (pid source): ok |',
       "| Broker configuration | not recorded by mqbench: attach the broker's configuration file and its non-default settings |",
       '| Network | loopback (generator and broker on one machine) |',
-    ]) expect(d).toContain(line);
+    ])
+      expect(d).toContain(line);
     expect(d).toContain('subscribers × 1,000 (subscribe to test/{i}); publishers × 1,000 (publish to test/{i} at 1,000 msg/s in total)');
   });
 });

@@ -50,9 +50,14 @@ function rowNotes({ item, broker }: Row): string[] {
   const thread = broker?.busiestThread?.max;
   if (thread !== undefined && thread >= THREAD_SATURATED_CORES) {
     const host = broker?.percentOfHost ? ` while the whole broker used ${broker.percentOfHost.max.toFixed(1)} % of the host` : '';
-    notes.push(`${who}: the busiest broker thread reached ${thread.toFixed(2)} cores (${Math.round(thread * 100)} % of one core)${host}: work that runs on that one thread is CPU-bound here, whatever the host percentage says.`);
+    notes.push(
+      `${who}: the busiest broker thread reached ${thread.toFixed(2)} cores (${Math.round(thread * 100)} % of one core)${host}: work that runs on that one thread is CPU-bound here, whatever the host percentage says.`,
+    );
   }
-  if (r.generator?.saturated) notes.push(`${who}: the generator was saturated (${r.generator.saturatedReason ?? 'see the results'}): these figures describe mqbench's limit, not the broker's.`);
+  if (r.generator?.saturated)
+    notes.push(
+      `${who}: the generator was saturated (${r.generator.saturatedReason ?? 'see the results'}): these figures describe mqbench's limit, not the broker's.`,
+    );
   if (r.status !== 'complete') notes.push(`${who}: run ${r.status}${r.statusReason ? ` (${r.statusReason})` : ''}.`);
   const m = r.summary?.messages;
   if (m && m.lost > 0) notes.push(`${who}: ${fmtInt(m.lost)} of ${fmtInt(m.expected)} expected deliveries lost.`);
@@ -75,7 +80,10 @@ function useCase(name: string, rows: Row[]): string {
     memoryCell(row.broker, 'avg'),
   ]);
   const hashes = new Set(rows.map((row) => row.item.results.environment?.scenarioHash ?? '?'));
-  const warn = hashes.size > 1 ? ['', `> **Warning:** these runs used different scenarios (hashes ${[...hashes].map((h) => h.slice(0, 12)).join(', ')}): compare them with care.`] : [];
+  const warn =
+    hashes.size > 1
+      ? ['', `> **Warning:** these runs used different scenarios (hashes ${[...hashes].map((h) => h.slice(0, 12)).join(', ')}): compare them with care.`]
+      : [];
   const notes = rows.flatMap(rowNotes);
   return [`## ${name}`, '', mdTable(head, body), ...warn, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }
@@ -92,14 +100,22 @@ export function renderMqttbsReport(items: readonly ComparisonItem[], opts: Mqttb
     '# Open MQTT Benchmark Suite results',
     '',
     `Generated ${opts.generatedAt.toISOString()} by mqbench ${VERSION} from ${items.length === 1 ? '1 results file' : `${items.length} results files`}.`,
-    'Latency is pub-to-sub from each message\'s intended send time (coordinated omission corrected), over the measured window.',
-    'Broker CPU is user+system as a share of the broker\'s host, with its busiest thread beside it: a broker that works on one',
+    "Latency is pub-to-sub from each message's intended send time (coordinated omission corrected), over the measured window.",
+    "Broker CPU is user+system as a share of the broker's host, with its busiest thread beside it: a broker that works on one",
     'thread is saturated at one core, however many the host has. "not measured" means the run did not observe that figure.',
   ];
   return [
     ...intro,
     '',
-    ...names.map((n) => useCase(n, rows.filter((r) => (r.item.results.scenario?.name ?? '?') === n))).join('\n\n').split('\n'),
+    ...names
+      .map((n) =>
+        useCase(
+          n,
+          rows.filter((r) => (r.item.results.scenario?.name ?? '?') === n),
+        ),
+      )
+      .join('\n\n')
+      .split('\n'),
     '',
     disclosure(rows.map((r) => ({ label: r.item.label, results: r.item.results, broker: r.broker }))),
     '',

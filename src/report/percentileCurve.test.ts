@@ -77,7 +77,9 @@ describe('report data helpers', () => {
     expect(capacityOf(r)).toBeUndefined();
     const cap = { slo: ['endToEnd.p99 < 50ms', 3], steps: [{ rate: 100, p99: 2, lost: 0, ok: true }, { rate: 'x' }], maxRate: 100 };
     expect(capacityOf({ ...r, capacity: cap } as typeof r)).toEqual({
-      slo: ['endToEnd.p99 < 50ms'], steps: [{ rate: 100, p99: 2, lost: 0, ok: true }], maxRate: 100,
+      slo: ['endToEnd.p99 < 50ms'],
+      steps: [{ rate: 100, p99: 2, lost: 0, ok: true }],
+      maxRate: 100,
     });
   });
 });

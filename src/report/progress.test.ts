@@ -8,9 +8,15 @@ import { createProgressReporter, formatProgress, progressInfo, progressReporter,
 
 function info(over: Partial<ProgressInfo> = {}): ProgressInfo {
   return {
-    phase: 'measure', elapsedSec: 12.7, totalSec: 30,
+    phase: 'measure',
+    elapsedSec: 12.7,
+    totalSec: 30,
     connections: { open: 1000, planned: 1000, failed: 0 },
-    sentPerSec: 2000, receivedPerSec: 1999.8, awaiting: 0, lateSends: 0, endToEndP99Ms: 1.2449,
+    sentPerSec: 2000,
+    receivedPerSec: 1999.8,
+    awaiting: 0,
+    lateSends: 0,
+    endToEndP99Ms: 1.2449,
     ...over,
   };
 }
@@ -28,18 +34,24 @@ class Sink {
 
 describe('formatProgress', () => {
   it('renders one compact line', () => {
-    expect(formatProgress(info())).toBe(
-      '[12s/30s measure] conn 1,000/1,000 (0 failed) | sent 2,000/s recv 2,000/s | e2e p99 1.24 ms | awaiting 0 | late 0',
-    );
+    expect(formatProgress(info())).toBe('[12s/30s measure] conn 1,000/1,000 (0 failed) | sent 2,000/s recv 2,000/s | e2e p99 1.24 ms | awaiting 0 | late 0');
   });
   it('pads elapsed seconds to the width of the total', () => {
     expect(formatProgress(info({ elapsedSec: 3, totalSec: 120 }))).toMatch(/^\[ {2}3s\/120s measure\]/);
   });
   it('shows failures, losses, late sends and a missing p99', () => {
-    const line = formatProgress(info({
-      phase: 'connect', elapsedSec: 0, connections: { open: 480, planned: 2000, failed: 20 },
-      sentPerSec: 0, receivedPerSec: 0, awaiting: 1234, lateSends: 5, endToEndP99Ms: null,
-    }));
+    const line = formatProgress(
+      info({
+        phase: 'connect',
+        elapsedSec: 0,
+        connections: { open: 480, planned: 2000, failed: 20 },
+        sentPerSec: 0,
+        receivedPerSec: 0,
+        awaiting: 1234,
+        lateSends: 5,
+        endToEndP99Ms: null,
+      }),
+    );
     expect(line).toBe('[ 0s/30s connect] conn 480/2,000 (20 failed) | sent 0/s recv 0/s | e2e p99 – | awaiting 1,234 | late 5');
     expect(line).not.toContain('\n');
   });
@@ -108,20 +120,34 @@ describe('createProgressReporter', () => {
 
 /** A worker snapshot at `at` with these cumulative (all) counters and e2e samples (ms). */
 function snap(at: number, workerIndex: number, all: Partial<Counters>, e2eMs: number[] = [], open = 5): Snapshot {
-  const hs = Object.fromEntries(HISTOGRAM_KEYS.map((k) => {
-    const h = createHistogram();
-    if (k === 'endToEnd') for (const v of e2eMs) recordMs(h, v);
-    return [k, encodeHistogram(h)];
-  })) as Snapshot['measuredHistograms'];
+  const hs = Object.fromEntries(
+    HISTOGRAM_KEYS.map((k) => {
+      const h = createHistogram();
+      if (k === 'endToEnd') for (const v of e2eMs) recordMs(h, v);
+      return [k, encodeHistogram(h)];
+    }),
+  ) as Snapshot['measuredHistograms'];
   const c = { ...zeroCounters(), ...all };
   return {
-    workerIndex, at, phase: 'measure', all: c, measured: c, intervalHistograms: hs, measuredHistograms: hs, connectErrors: {},
-    eventLoopDelayMaxMs: 1, eventLoopDelayP99Ms: 1, busyMs: 100, intervalMs: 1000, openConnections: open, byIntendedSecond: [],
+    workerIndex,
+    at,
+    phase: 'measure',
+    all: c,
+    measured: c,
+    intervalHistograms: hs,
+    measuredHistograms: hs,
+    connectErrors: {},
+    eventLoopDelayMaxMs: 1,
+    eventLoopDelayP99Ms: 1,
+    busyMs: 100,
+    intervalMs: 1000,
+    openConnections: open,
+    byIntendedSecond: [],
   };
 }
 
 describe('progressInfo: the progress line from an interval view', () => {
-  it('adds up the workers: open connections, the last second\'s rates, awaiting = expected (less withdrawn) − unique received', () => {
+  it("adds up the workers: open connections, the last second's rates, awaiting = expected (less withdrawn) − unique received", () => {
     const agg = new Aggregator(0);
     agg.add(snap(1000, 0, { sent: 100, q1Expected: 320, q1Unsent: 20, received: 250, duplicated: 10, lateSends: 2, connFailed: 1 }, [1, 2, 3]));
     agg.add(snap(1000, 1, { sent: 50, received: 40 }, [], 7));
@@ -132,7 +158,7 @@ describe('progressInfo: the progress line from an interval view', () => {
     expect(p.endToEndP99Ms).toBeCloseTo(3, 1);
   });
 
-  it('before any snapshot: the view\'s phase, nothing sent, no p99', () => {
+  it("before any snapshot: the view's phase, nothing sent, no p99", () => {
     const view: IntervalView = { at: 0, phase: 'connect', elapsedSec: 0, totalSec: 3, plannedClients: 4, agg: new Aggregator(0), final: false };
     expect(progressInfo(view)).toMatchObject({ phase: 'connect', sentPerSec: 0, endToEndP99Ms: null, connections: { open: 0, planned: 4, failed: 0 } });
   });

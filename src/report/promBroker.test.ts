@@ -4,7 +4,7 @@ import { makeBrokerResults } from '../observe/brokerFixture.test-helper.js';
 import { setBrokerGauges } from './promBroker.js';
 
 describe('broker gauges for the Prometheus exporter', () => {
-  it('exposes CPU, memory, costs, the counts difference and each source\'s state', async () => {
+  it("exposes CPU, memory, costs, the counts difference and each source's state", async () => {
     const registry = new Registry();
     setBrokerGauges(registry, makeBrokerResults());
     const text = await registry.metrics();

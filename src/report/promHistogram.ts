@@ -11,9 +11,7 @@ import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from '../metrics/histogram.js';
 
 /** Upper bounds in seconds, 100 µs … 10 s (1-2.5-5 steps): latencies above 10 s land in +Inf. */
-export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
-  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-];
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Non-cumulative counts per bucket (the last one is +Inf), the total and the sum of values in µs. */
 export interface BucketCounts {

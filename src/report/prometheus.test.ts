@@ -17,8 +17,20 @@ function snap(at: number, phase: Phase, counts: Partial<Counters>, latMs: Partia
   ) as Snapshot['measuredHistograms'];
   const c = { ...zeroCounters(), ...counts };
   return {
-    workerIndex: 0, at, phase, all: c, measured: c, intervalHistograms: hs, measuredHistograms: hs, connectErrors: {},
-    eventLoopDelayMaxMs: 12, eventLoopDelayP99Ms: 1, busyMs: 400, intervalMs: 1000, openConnections: open, byIntendedSecond: [],
+    workerIndex: 0,
+    at,
+    phase,
+    all: c,
+    measured: c,
+    intervalHistograms: hs,
+    measuredHistograms: hs,
+    connectErrors: {},
+    eventLoopDelayMaxMs: 12,
+    eventLoopDelayP99Ms: 1,
+    busyMs: 400,
+    intervalMs: 1000,
+    openConnections: open,
+    byIntendedSecond: [],
   };
 }
 
@@ -36,7 +48,20 @@ const e2eSecond = [0.3, 0.3, 12_000]; // 12 s lands in +Inf
 describe('PrometheusExporter', () => {
   it('exposes the cumulative counters and gauges of the aggregator', async () => {
     const agg = new Aggregator(0);
-    agg.add(snap(1000, 'measure', { connAttempted: 12, connSucceeded: 10, connFailed: 2, sent: 500, acked: 490, expected: 500, received: 480, duplicated: 3, lateSends: 7, outOfOrder: 1 }));
+    agg.add(
+      snap(1000, 'measure', {
+        connAttempted: 12,
+        connSucceeded: 10,
+        connFailed: 2,
+        sent: 500,
+        acked: 490,
+        expected: 500,
+        received: 480,
+        duplicated: 3,
+        lateSends: 7,
+        outOfOrder: 1,
+      }),
+    );
     const ex = new PrometheusExporter(info);
     ex.update(agg);
     const t = await ex.metrics();

@@ -25,11 +25,17 @@ export type RunPhase = 'starting' | Phase | 'done';
 export const RUN_PHASES: readonly RunPhase[] = ['starting', 'connect', 'warmup', 'measure', 'drain', 'close', 'done'];
 
 /** HistogramKey → the `kind` label (Prometheus label values are snake_case by custom): from the catalogue. */
-export const LATENCY_KINDS: Record<HistogramKey, string> = Object.fromEntries(
-  HISTOGRAM_KEYS.map((k) => [k, HISTOGRAM_CATALOGUE[k].prometheusKind]),
-) as Record<HistogramKey, string>;
+export const LATENCY_KINDS: Record<HistogramKey, string> = Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, HISTOGRAM_CATALOGUE[k].prometheusKind])) as Record<
+  HistogramKey,
+  string
+>;
 
-const QUANTILES: [string, number][] = [['0.5', 50], ['0.9', 90], ['0.99', 99], ['0.999', 99.9]];
+const QUANTILES: [string, number][] = [
+  ['0.5', 50],
+  ['0.9', 90],
+  ['0.99', 99],
+  ['0.999', 99.9],
+];
 
 export interface RunInfo {
   scenario: string;
@@ -62,16 +68,29 @@ export class PrometheusExporter implements Reporter {
       help: 'Expected deliveries not received yet (expected - unique received): in flight plus lost while the run goes on; after the drain, the loss.',
       registers,
     });
-    this.phase = new Gauge({ name: 'mqbench_run_phase', help: 'The run\'s phase: 1 for the current one, 0 for the others.', labelNames: ['phase'], registers });
-    this.loopDelay = new Gauge({ name: 'mqbench_generator_event_loop_delay_max_seconds', help: 'Largest worker event-loop delay while publishing (generator self-check).', registers });
-    this.busy = new Gauge({ name: 'mqbench_generator_busy_max_ratio', help: 'Largest share of one CPU a worker thread used in an interval while publishing (1 = saturated).', registers });
+    this.phase = new Gauge({ name: 'mqbench_run_phase', help: "The run's phase: 1 for the current one, 0 for the others.", labelNames: ['phase'], registers });
+    this.loopDelay = new Gauge({
+      name: 'mqbench_generator_event_loop_delay_max_seconds',
+      help: 'Largest worker event-loop delay while publishing (generator self-check).',
+      registers,
+    });
+    this.busy = new Gauge({
+      name: 'mqbench_generator_busy_max_ratio',
+      help: 'Largest share of one CPU a worker thread used in an interval while publishing (1 = saturated).',
+      registers,
+    });
     this.quantiles = new Gauge({
       name: 'mqbench_latency_seconds',
       help: 'Latency quantiles over the measured window so far (HDR histograms, warm-up excluded).',
       labelNames: ['kind', 'quantile'],
       registers,
     });
-    const runInfo = new Gauge({ name: 'mqbench_run_info', help: 'The run: scenario, broker URL and mqbench version.', labelNames: ['scenario', 'target', 'version'], registers });
+    const runInfo = new Gauge({
+      name: 'mqbench_run_info',
+      help: 'The run: scenario, broker URL and mqbench version.',
+      labelNames: ['scenario', 'target', 'version'],
+      registers,
+    });
     runInfo.set({ scenario: info.scenario, target: info.target, version: info.version }, 1);
     this.latency = new HdrFedHistogram(
       'mqbench_latency_histogram_seconds',

@@ -64,16 +64,41 @@ export function makeReportResults(o: ReportFixtureOptions): Results & { capacity
     const sent = t < 0 ? 0 : Math.round(n / seconds + (rand() - 0.5) * 80);
     const p99 = t < 0 ? null : Number((o.medianMs * (3 + rand() * 2)).toFixed(3));
     rows.push({
-      t, phase, sent, received: Math.max(0, sent - (t === 7 ? lost : 0)), acked: sent, expected: sent, lateSends: 0,
-      connections: t < 0 ? 100 * (t + 3) : 300, endToEndP50: p99 === null ? null : Number((o.medianMs * 1.02).toFixed(3)), endToEndP99: p99,
-      lost: t === 7 ? lost : 0, lostSoFar: t >= 7 ? lost : 0,
+      t,
+      phase,
+      sent,
+      received: Math.max(0, sent - (t === 7 ? lost : 0)),
+      acked: sent,
+      expected: sent,
+      lateSends: 0,
+      connections: t < 0 ? 100 * (t + 3) : 300,
+      endToEndP50: p99 === null ? null : Number((o.medianMs * 1.02).toFixed(3)),
+      endToEndP99: p99,
+      lost: t === 7 ? lost : 0,
+      lostSoFar: t >= 7 ? lost : 0,
     });
   }
   r.intervals = rows;
-  r.histograms = { connect: connect.encoded, publishAck: ack.encoded, endToEnd: e2e.encoded, endToEndUncorrected: e2eRaw.encoded, reconnect: '', requestResponse: '', unsentWait: '' };
+  r.histograms = {
+    connect: connect.encoded,
+    publishAck: ack.encoded,
+    endToEnd: e2e.encoded,
+    endToEndUncorrected: e2eRaw.encoded,
+    reconnect: '',
+    requestResponse: '',
+    unsentWait: '',
+  };
   const ok = lost === 0;
   r.summary.byQos = {
-    '1': { expected: n, received: n - lost, lost, duplicated: 0, outOfOrder: 0, ok, verdict: ok ? 'QoS 1: at least once held: every message arrived' : `QoS 1: at least once BROKEN: ${lost} lost` },
+    '1': {
+      expected: n,
+      received: n - lost,
+      lost,
+      duplicated: 0,
+      outOfOrder: 0,
+      ok,
+      verdict: ok ? 'QoS 1: at least once held: every message arrived' : `QoS 1: at least once BROKEN: ${lost} lost`,
+    },
   };
   r.summary.verdicts = [r.summary.byQos['1']?.verdict ?? ''];
   r.thresholds = [
@@ -87,7 +112,10 @@ export function makeReportResults(o: ReportFixtureOptions): Results & { capacity
 export const CAPACITY_FIXTURE: CapacityResult = {
   slo: ['endToEnd.p99 < 20ms', 'messages.lost == 0'],
   steps: [1000, 2000, 3000, 4000, 5000, 6000].map((rate) => ({
-    rate, p99: rate <= 3000 ? 2 + rate / 1000 : rate === 4000 ? 12 : rate === 5000 ? 35 : 90, lost: rate === 6000 ? 120 : 0, ok: rate <= 4000,
+    rate,
+    p99: rate <= 3000 ? 2 + rate / 1000 : rate === 4000 ? 12 : rate === 5000 ? 35 : 90,
+    lost: rate === 6000 ? 120 : 0,
+    ok: rate <= 4000,
   })),
   maxRate: 4000,
   knee: 3500,

@@ -5,9 +5,11 @@
 import type { Results } from '../metrics/types.js';
 
 function canonical(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(x, (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    ) ?? 'undefined'
+  );
 }
 
 const short = (x: unknown): string => {

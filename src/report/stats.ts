@@ -78,7 +78,12 @@ export type Scale = 'relative' | 'points';
 const CHANGE: Record<Scale, (a: number, b: number) => number> = { relative: relativeChange, points: (a, b) => b - a };
 
 /** Bootstrap percentile interval of the change of the medians, each side resampled on its own. */
-export function changeInterval(a: readonly number[], b: readonly number[], opts: BootstrapOptions = DEFAULT_BOOTSTRAP, scale: Scale = 'relative'): [number, number] {
+export function changeInterval(
+  a: readonly number[],
+  b: readonly number[],
+  opts: BootstrapOptions = DEFAULT_BOOTSTRAP,
+  scale: Scale = 'relative',
+): [number, number] {
   const change = CHANGE[scale];
   const rnd = seededRandom(opts.seed);
   const ba = new Array<number>(a.length);
@@ -128,8 +133,10 @@ export function isReal(d: Difference): boolean {
 /** How the statistics were worked out, for the output. */
 export function methodNote(opts: DecisionOptions): string {
   const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
-  return `median over the runs of each side; [interval]: ${pct(opts.level)} bootstrap percentile interval of the median ` +
+  return (
+    `median over the runs of each side; [interval]: ${pct(opts.level)} bootstrap percentile interval of the median ` +
     `(${opts.resamples.toLocaleString('en-US')} resamples, seed ${opts.seed}). A side is better only when the bootstrap interval ` +
     `of the relative change excludes 0 at ${pct(opts.level)} and the change is at least ${pct(opts.practical)}; ` +
-    'otherwise "no significant difference". With one run on a side a larger change is shown without a verdict (one run says nothing about noise).';
+    'otherwise "no significant difference". With one run on a side a larger change is shown without a verdict (one run says nothing about noise).'
+  );
 }

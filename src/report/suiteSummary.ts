@@ -67,8 +67,10 @@ export function suiteComparison(o: SuiteOutcome, opts: DecisionOptions = DEFAULT
 /** The Markdown summary: what ran, what was skipped and why, and per scenario the comparison table. */
 export function suiteMarkdown(o: SuiteOutcome, opts: DecisionOptions = DEFAULT_DECISION): string {
   const out: string[] = [`# mqbench suite: ${o.name}`, ''];
-  out.push(`Brokers: ${o.brokers.map((b) => `**${b.label}**`).join(', ')}. Scenarios: ${o.scenarios.join(', ')}. ` +
-    `Each scenario ran ${o.repeat} time${o.repeat === 1 ? '' : 's'} against each broker, interleaved (A B A B …) so drift on the generator machine hits every broker alike.`);
+  out.push(
+    `Brokers: ${o.brokers.map((b) => `**${b.label}**`).join(', ')}. Scenarios: ${o.scenarios.join(', ')}. ` +
+      `Each scenario ran ${o.repeat} time${o.repeat === 1 ? '' : 's'} against each broker, interleaved (A B A B …) so drift on the generator machine hits every broker alike.`,
+  );
   if (o.interrupted) out.push('', '> **Interrupted:** the suite was stopped; the runs that finished are below (a run cut short is marked partial).');
   out.push('', '## Overview', '', `| scenario | ${o.brokers.map((b) => b.label).join(' | ')} |`, `| :--- | ${o.brokers.map(() => ':---').join(' | ')} |`);
   for (const s of o.scenarios) {
@@ -98,6 +100,12 @@ export function suiteMarkdown(o: SuiteOutcome, opts: DecisionOptions = DEFAULT_D
     else if (runs.length > 0) out.push(`Only ${runs[0].broker} ran this scenario: nothing to compare side by side.`);
     else out.push('No run of this scenario finished.');
   }
-  out.push('', `Method: ${methodNote(opts)}`, '', 'Files: one results JSON per run, `comparison.json`, `report.html` (charts and the full comparison per scenario).', '');
+  out.push(
+    '',
+    `Method: ${methodNote(opts)}`,
+    '',
+    'Files: one results JSON per run, `comparison.json`, `report.html` (charts and the full comparison per scenario).',
+    '',
+  );
   return out.join('\n');
 }

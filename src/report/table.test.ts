@@ -6,7 +6,10 @@ import { renderSummary } from './table.js';
 function rowCells(text: string, label: string): string[] {
   const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
   if (!line) throw new Error(`no row "${label}" in:\n${text}`);
-  return line.split('│').slice(1, -1).map((c) => c.trim());
+  return line
+    .split('│')
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 const warnings = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('WARNING:'));
@@ -24,9 +27,16 @@ describe('renderSummary', () => {
 
   it('renders latency percentiles in ms with the agreed precision, and no mean', () => {
     expect(rowCells(text, 'latency (ms)')).toEqual(['latency (ms)', 'count', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max']);
-    expect(rowCells(text, 'end-to-end (from intended send)')).toEqual(
-      ['end-to-end (from intended send)', '60,000', '0.101', '0.311', '0.720', '1.24', '12.3', '123'],
-    );
+    expect(rowCells(text, 'end-to-end (from intended send)')).toEqual([
+      'end-to-end (from intended send)',
+      '60,000',
+      '0.101',
+      '0.311',
+      '0.720',
+      '1.24',
+      '12.3',
+      '123',
+    ]);
     expect(rowCells(text, 'publish→ack')[5]).toBe('1.24');
     expect(rowCells(text, 'connect')[5]).toBe('8.12');
     expect(rowCells(text, 'end-to-end (uncorrected)')[5]).toBe('1.19');
@@ -89,16 +99,34 @@ describe('renderSummary', () => {
     expect(warnings(renderSummary(makeResults({ status: 'partial', statusReason: 'interrupted by SIGINT' })))).toEqual([
       'WARNING: run is partial: interrupted by SIGINT',
     ]);
-    const all = renderSummary(makeResults({
-      status: 'failed', statusReason: 'broker unreachable', target: { embedded: true }, generator: { saturated: true },
-    }));
+    const all = renderSummary(
+      makeResults({
+        status: 'failed',
+        statusReason: 'broker unreachable',
+        target: { embedded: true },
+        generator: { saturated: true },
+      }),
+    );
     expect(warnings(all)).toHaveLength(3);
     expect(all.split('\n')[0]).toContain('status failed');
   });
 
   it('shows the publish accounting: planned, unsent, unconfirmed, refused, the window, the waits and back-pressure', () => {
     const base = makeResults({
-      messages: { planned: 5000, sent: 2703, acked: 2703, expected: 2703, received: 2703, unsent: 2297, waitingAtEnd: 2297, unconfirmed: 0, refused: 0, accepted: 2703, waitedSends: 2600, inflightWindow: 20 },
+      messages: {
+        planned: 5000,
+        sent: 2703,
+        acked: 2703,
+        expected: 2703,
+        received: 2703,
+        unsent: 2297,
+        waitingAtEnd: 2297,
+        unconfirmed: 0,
+        refused: 0,
+        accepted: 2703,
+        waitedSends: 2600,
+        inflightWindow: 20,
+      },
       latencyMs: { unsentWait: { count: 2297, min: 1, mean: 900, p50: 900, p90: 1600, p99: 1790, p999: 1799, max: 1800.4 } },
     });
     const reason = 'planned rate not reached (broker back-pressure): 2,297 messages were still waiting when the run or their connection ended';
@@ -107,7 +135,20 @@ describe('renderSummary', () => {
       summary: {
         ...base.summary,
         backPressure: { reason },
-        byQos: { '1': { expected: 2703, received: 2703, lost: 0, duplicated: 0, outOfOrder: 0, unsent: 0, unconfirmed: 12, refused: 0, ok: true, verdict: 'QoS 1: no loss, no duplicates' } },
+        byQos: {
+          '1': {
+            expected: 2703,
+            received: 2703,
+            lost: 0,
+            duplicated: 0,
+            outOfOrder: 0,
+            unsent: 0,
+            unconfirmed: 12,
+            refused: 0,
+            ok: true,
+            verdict: 'QoS 1: no loss, no duplicates',
+          },
+        },
       },
     };
     const out = renderSummary(withQos);

@@ -68,8 +68,20 @@ function connectionsTable(c: Summary['connections'], paint: Paint): string {
   const row = [fmtInt(c.attempted), fmtInt(c.succeeded), bad(c.failed), bad(c.lost), fmtInt(c.reconnected ?? 0), bad(c.subscribeFailed)];
   if (drops) row.push(fmtInt(c.dropped), c.droppedBack < c.dropped ? paint.red(fmtInt(c.droppedBack)) : fmtInt(c.droppedBack));
   table.push(row);
-  if ((c.churned ?? 0) > 0) table.push([{ colSpan: head.length, content: `churn (connect.lifetime): ${fmtInt(c.churned ?? 0)} connections ended at the end of their lifetime, ${fmtInt(c.churnedBack ?? 0)} came back (their connect times: latency row "reconnect")` }]);
-  if ((c.sessionsResumed ?? 0) + (c.sessionsLost ?? 0) > 0) table.push([{ colSpan: head.length, content: `persistent sessions at reconnect: ${fmtInt(c.sessionsResumed ?? 0)} recovered by the broker, ${c.sessionsLost ? paint.red(fmtInt(c.sessionsLost)) : '0'} gone` }]);
+  if ((c.churned ?? 0) > 0)
+    table.push([
+      {
+        colSpan: head.length,
+        content: `churn (connect.lifetime): ${fmtInt(c.churned ?? 0)} connections ended at the end of their lifetime, ${fmtInt(c.churnedBack ?? 0)} came back (their connect times: latency row "reconnect")`,
+      },
+    ]);
+  if ((c.sessionsResumed ?? 0) + (c.sessionsLost ?? 0) > 0)
+    table.push([
+      {
+        colSpan: head.length,
+        content: `persistent sessions at reconnect: ${fmtInt(c.sessionsResumed ?? 0)} recovered by the broker, ${c.sessionsLost ? paint.red(fmtInt(c.sessionsLost)) : '0'} gone`,
+      },
+    ]);
   return table.toString();
 }
 
@@ -178,7 +190,16 @@ function qosTable(summary: Summary, paint: Paint): string {
   for (const [q, d] of classes) {
     if (!d) continue;
     const promise = PROMISES[d.ranAs ?? Number(q)] + (d.ranAs !== undefined ? ` (QoS ${q} run as QoS ${d.ranAs})` : '');
-    table.push([q, fmtInt(d.expected), fmtInt(d.received), fmtInt(d.lost), fmtInt(d.duplicated), fmtInt(d.outOfOrder), ...withdrawn.map((k) => fmtInt(d[k] ?? 0)), d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`)]);
+    table.push([
+      q,
+      fmtInt(d.expected),
+      fmtInt(d.received),
+      fmtInt(d.lost),
+      fmtInt(d.duplicated),
+      fmtInt(d.outOfOrder),
+      ...withdrawn.map((k) => fmtInt(d[k] ?? 0)),
+      d.ok ? paint.green(`${promise}: kept`) : paint.red(`${promise}: BROKEN`),
+    ]);
   }
   return table.toString();
 }

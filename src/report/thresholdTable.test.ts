@@ -8,17 +8,18 @@ import { thresholdsLine } from './thresholdTable.js';
 function rowCells(text: string, label: string): string[] {
   const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
   if (!line) throw new Error(`no row "${label}" in:\n${text}`);
-  return line.split('│').slice(1, -1).map((c) => c.trim());
+  return line
+    .split('│')
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 describe('the Thresholds part of the summary', () => {
   const results = makeResults({ messages: { lost: 2 } });
-  results.thresholds = checkThresholds(results, parsed([
-    'endToEnd.p99 < 50ms',
-    'messages.lost == 0',
-    'throughput.receivedPerSec >= 1000/s',
-    'reconnect.p99 < 1s',
-  ]));
+  results.thresholds = checkThresholds(
+    results,
+    parsed(['endToEnd.p99 < 50ms', 'messages.lost == 0', 'throughput.receivedPerSec >= 1000/s', 'reconnect.p99 < 1s']),
+  );
   const text = renderSummary(results);
 
   it('lists each expression with the actual figure in its unit and pass/FAIL', () => {
@@ -44,6 +45,11 @@ describe('the Thresholds part of the summary', () => {
   it('sums up in one line', () => {
     expect(thresholdsLine(results.thresholds ?? [])).toBe('Thresholds: 2 of 4 failed');
     expect(thresholdsLine([{ expression: 'x', actual: 0, ok: true }])).toBe('Thresholds: the threshold passed');
-    expect(thresholdsLine([{ expression: 'x', actual: 0, ok: true }, { expression: 'y', actual: 0, ok: true }])).toBe('Thresholds: all 2 passed');
+    expect(
+      thresholdsLine([
+        { expression: 'x', actual: 0, ok: true },
+        { expression: 'y', actual: 0, ok: true },
+      ]),
+    ).toBe('Thresholds: all 2 passed');
   });
 });

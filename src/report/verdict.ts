@@ -43,7 +43,8 @@ export function nothingExpectedReason(results: Pick<Results, 'status' | 'statusR
   if (m.sent === 0 && (m.missedSends ?? 0) > 0) {
     return `nothing was checked: none of the messages due in the measured window was sent (${fmtInt(m.missedSends)} missed: the generator fell behind)`;
   }
-  if (m.sent === 0 && c && c.failed > 0) return `nothing was checked: no message was sent (${fmtInt(c.failed)} of ${fmtInt(c.attempted)} connections failed${topReason(c.errors)})`;
+  if (m.sent === 0 && c && c.failed > 0)
+    return `nothing was checked: no message was sent (${fmtInt(c.failed)} of ${fmtInt(c.attempted)} connections failed${topReason(c.errors)})`;
   if (m.sent === 0) return 'nothing was checked: no message was sent in the measured window';
   if (!subscribes) return 'nothing to check: no group subscribes';
   if (c && c.subscribeFailed > 0) return `nothing was checked: the broker refused ${plural(c.subscribeFailed, 'subscription', 'subscriptions')}`;
@@ -68,12 +69,11 @@ export function deliveryVerdict(messages: Summary['messages'], results?: Pick<Re
 
 function lossVerdict(messages: Summary['messages']): string {
   const { expected, lost, duplicated } = messages;
-  const lostPart = lost === 0
-    ? `all ${plural(expected, 'expected message', 'expected messages')} received`
-    : `${fmtInt(lost)} of ${plural(expected, 'expected message', 'expected messages')} lost (${fmtPercent(lost, expected)})`;
-  const dupPart = duplicated === 0
-    ? 'no duplicates'
-    : plural(duplicated, 'duplicate delivery', 'duplicate deliveries');
+  const lostPart =
+    lost === 0
+      ? `all ${plural(expected, 'expected message', 'expected messages')} received`
+      : `${fmtInt(lost)} of ${plural(expected, 'expected message', 'expected messages')} lost (${fmtPercent(lost, expected)})`;
+  const dupPart = duplicated === 0 ? 'no duplicates' : plural(duplicated, 'duplicate delivery', 'duplicate deliveries');
   const joiner = lost !== 0 && duplicated !== 0 ? ' and ' : lost === 0 ? ', but ' : ', ';
   return `Delivery: ${lostPart}${joiner}${dupPart}`;
 }

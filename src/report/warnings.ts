@@ -21,7 +21,9 @@ export function runWarnings(results: Results): string[] {
   if (results.summary?.backPressure) warnings.push(results.summary.backPressure.reason);
   const unverifiable = results.summary.messages.unverifiable ?? 0;
   if (unverifiable > 0) {
-    warnings.push(`${unverifiable.toLocaleString('en-US')} deliveries could not be checked for duplicates (the delivery ledger's memory bound, or a $share group without a shared record): they are not counted as received, so "lost" may include up to that many messages that arrived`);
+    warnings.push(
+      `${unverifiable.toLocaleString('en-US')} deliveries could not be checked for duplicates (the delivery ledger's memory bound, or a $share group without a shared record): they are not counted as received, so "lost" may include up to that many messages that arrived`,
+    );
   }
   if (results.target.insecureTls) {
     warnings.push('TLS certificate checks were off (target.tls.insecure: true): the broker was not verified');

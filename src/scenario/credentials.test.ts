@@ -54,14 +54,29 @@ describe('connect.credentials', () => {
     expect(rec).toContain('"credentials":{"file":"ok.csv","rows":2}');
     expect(problemLines(load('bad.csv')).join('\n')).toContain("needs a header line of columns from: username, password, cert, key (found 'user')");
     const short = problemLines(load('short.csv')).join('\n');
-    expect(short).toContain("line 2: 1 fields, the header has 2");
+    expect(short).toContain('line 2: 1 fields, the header has 2');
     expect(short).not.toContain('u0');
     expect(problemLines(load('missing.csv')).join('\n')).toContain("cannot read the credentials file 'missing.csv'");
   });
 
   it('fills {i} and {group} into the target username and password', () => {
-    const s = loaded(parseScenarioText('name: c\ntarget: { username: "u-{group}-{i}", password: "p{i}" }\ngroups: [ { name: d, count: 2, clientId: "d-{i}" } ]\n', 's.yaml', {})).scenario;
-    const o = { url: 'mqtt://h', clientId: 'x', protocolVersion: 4 as const, clean: true, keepaliveSec: 60, timeoutMs: 1000, username: s.target.username, password: s.target.password };
+    const s = loaded(
+      parseScenarioText(
+        'name: c\ntarget: { username: "u-{group}-{i}", password: "p{i}" }\ngroups: [ { name: d, count: 2, clientId: "d-{i}" } ]\n',
+        's.yaml',
+        {},
+      ),
+    ).scenario;
+    const o = {
+      url: 'mqtt://h',
+      clientId: 'x',
+      protocolVersion: 4 as const,
+      clean: true,
+      keepaliveSec: 60,
+      timeoutMs: 1000,
+      username: s.target.username,
+      password: s.target.password,
+    };
     withIdentity(o, { index: 1, group: s.groups[0] });
     expect([o.username, o.password]).toEqual(['u-d-1', 'p1']);
   });

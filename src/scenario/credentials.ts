@@ -70,10 +70,15 @@ function readPem(path: string, cache: Map<string, string>): string {
 function checkHeader(file: string, names: string[]): [string, string?] | undefined {
   const unknown = names.find((n) => !(COLUMNS as readonly string[]).includes(n));
   if (unknown !== undefined || names.length === 0) {
-    return [`the credentials file '${file}' needs a header line of columns from: ${COLUMNS.join(', ')}${unknown !== undefined ? ` (found '${unknown}')` : ''}`, 'e.g. username,password,cert,key'];
+    return [
+      `the credentials file '${file}' needs a header line of columns from: ${COLUMNS.join(', ')}${unknown !== undefined ? ` (found '${unknown}')` : ''}`,
+      'e.g. username,password,cert,key',
+    ];
   }
   if (names.includes('cert') !== names.includes('key')) {
-    return [`the credentials file '${file}' has ${names.includes('cert') ? 'cert' : 'key'} without ${names.includes('cert') ? 'key' : 'cert'}: a client certificate goes with its key`];
+    return [
+      `the credentials file '${file}' has ${names.includes('cert') ? 'cert' : 'key'} without ${names.includes('cert') ? 'key' : 'cert'}: a client certificate goes with its key`,
+    ];
   }
   return undefined;
 }
@@ -82,7 +87,11 @@ function checkHeader(file: string, names: string[]): [string, string?] | undefin
 function readFile(file: string, at: PathSegment[], cache: Map<string, string>): { rows: CredentialRow[] } | { problems: PathProblem[] } {
   const fail = (message: string, hint?: string) => ({ problems: [{ path: at, message, ...(hint ? { hint } : {}) }] });
   const problem = checkRegularFile(file, MAX_CSV_BYTES);
-  if (problem) return fail(`cannot read the credentials file '${file}': ${problem instanceof ReadProblem ? problem.reason : 'unreadable'}`, 'paths are relative to the scenario file');
+  if (problem)
+    return fail(
+      `cannot read the credentials file '${file}': ${problem instanceof ReadProblem ? problem.reason : 'unreadable'}`,
+      'paths are relative to the scenario file',
+    );
   const [head, ...body] = parseCsv(readFileSync(file, 'utf8'));
   const names = (head?.fields ?? []).map((f) => f.trim().toLowerCase());
   const headerProblem = checkHeader(file, names);
@@ -105,10 +114,14 @@ function readFile(file: string, at: PathSegment[], cache: Map<string, string>): 
       try {
         row[c] = readPem(resolve(base, value(c)), cache);
       } catch (err) {
-        problems.push({ path: at, message: `the credentials file '${file}', line ${line}: cannot read its ${c} file: ${err instanceof ReadProblem ? err.reason : 'unreadable'}` });
+        problems.push({
+          path: at,
+          message: `the credentials file '${file}', line ${line}: cannot read its ${c} file: ${err instanceof ReadProblem ? err.reason : 'unreadable'}`,
+        });
       }
     }
-    if ((row.cert === undefined) !== (row.key === undefined)) problems.push({ path: at, message: `the credentials file '${file}', line ${line}: cert and key go together` });
+    if ((row.cert === undefined) !== (row.key === undefined))
+      problems.push({ path: at, message: `the credentials file '${file}', line ${line}: cert and key go together` });
     rows.push(row);
   }
   return problems.length ? { problems } : { rows };

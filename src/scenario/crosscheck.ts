@@ -36,13 +36,24 @@ function checkStages(doc: CheckedScenario): PathProblem[] {
   if (stages === undefined) return [];
   const problems: PathProblem[] = [];
   for (const [g, i] of validItems(validOr(doc.groups))) {
-    if (validOr(validOr(g.publish)?.pace)?.kind === 'max') problems.push({ path: ['groups', i, 'publish', 'rate'], message: 'stages scale a rate: a closed loop (rate: max) has none', hint: 'use a rate with stages, or duration with rate: max' });
+    if (validOr(validOr(g.publish)?.pace)?.kind === 'max')
+      problems.push({
+        path: ['groups', i, 'publish', 'rate'],
+        message: 'stages scale a rate: a closed loop (rate: max) has none',
+        hint: 'use a rate with stages, or duration with rate: max',
+      });
   }
-  if (doc.duration !== undefined) problems.push({ path: ['duration'], message: 'set either duration or stages, not both', hint: 'with stages, the run lasts as long as the stages together' });
+  if (doc.duration !== undefined)
+    problems.push({
+      path: ['duration'],
+      message: 'set either duration or stages, not both',
+      hint: 'with stages, the run lasts as long as the stages together',
+    });
   const total = validItems(stages).reduce((ms, [st]) => ms + (validOr(st.duration) ?? 0), 0);
   const warmup = validOr(doc.warmup) ?? 0;
   if (stages.length === 0) problems.push({ path: ['stages'], message: 'needs at least one stage', hint: 'e.g. - { duration: 30s, rate: 100% }' });
-  else if (total <= warmup) problems.push({ path: ['stages'], message: 'the stages must last longer than the warm-up', hint: 'warm-up is the first part of the stages' });
+  else if (total <= warmup)
+    problems.push({ path: ['stages'], message: 'the stages must last longer than the warm-up', hint: 'warm-up is the first part of the stages' });
   return problems;
 }
 
@@ -53,9 +64,11 @@ function checkMqtt5(doc: CheckedScenario, groups: [CheckedGroup, number][]): Pat
   for (const [g, i] of groups) {
     const p = validOr(g.publish);
     for (const key of ['properties', 'topicAlias', 'responseTopic'] as const) {
-      if (p && p[key] !== undefined && p[key] !== false) problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
+      if (p && p[key] !== undefined && p[key] !== false)
+        problems.push({ path: ['groups', i, 'publish', key], message: `${key} needs MQTT 5`, hint: 'set target.mqttVersion: 5' });
     }
-    if (g.respond === true) problems.push({ path: ['groups', i, 'respond'], message: 'respond needs MQTT 5 (response topics)', hint: 'set target.mqttVersion: 5' });
+    if (g.respond === true)
+      problems.push({ path: ['groups', i, 'respond'], message: 'respond needs MQTT 5 (response topics)', hint: 'set target.mqttVersion: 5' });
   }
   return problems;
 }
@@ -78,7 +91,11 @@ function checkGroup(g: CheckedGroup, at: PathSegment[], names: { all: readonly s
   const count = validOr(g.count);
   const clientId = g.clientId === undefined ? DEFAULT_CLIENT_ID_TEMPLATE : validOr(g.clientId);
   if (clientId && count !== undefined && count > 1 && !usesVar(clientId, 'i')) {
-    problems.push({ path: [...at, 'clientId'], message: `clientId has no {i}, so all ${count} clients would connect with the same id`, hint: 'add {i}, e.g. "dev-{i}"' });
+    problems.push({
+      path: [...at, 'clientId'],
+      message: `clientId has no {i}, so all ${count} clients would connect with the same id`,
+      hint: 'add {i}, e.g. "dev-{i}"',
+    });
   }
   const clientIdWildcard = clientId !== undefined && /[+#]/.test(templateLiterals(clientId));
   const wildcardId = 'topic uses {clientId}, but the clientId template contains + or #';
@@ -86,7 +103,8 @@ function checkGroup(g: CheckedGroup, at: PathSegment[], names: { all: readonly s
   for (const [s, j] of validItems(validOr(g.subscribe))) {
     const from = validOr(s.at) ?? 0;
     const until = validOr(s.until);
-    if (until !== undefined && until <= from) problems.push({ path: [...at, 'subscribe', j, 'until'], message: 'until must be later than at', hint: 'both count from the start of publishing' });
+    if (until !== undefined && until <= from)
+      problems.push({ path: [...at, 'subscribe', j, 'until'], message: 'until must be later than at', hint: 'both count from the start of publishing' });
     if (clientIdWildcard && usesVar(validOr(s.topic), 'clientId')) problems.push({ path: [...at, 'subscribe', j, 'topic'], message: wildcardId });
   }
 
@@ -96,11 +114,22 @@ function checkGroup(g: CheckedGroup, at: PathSegment[], names: { all: readonly s
 }
 
 /** The rules of one group's publish: closed loop needs acks, {clientId} topics, and whom {target} cycles through. */
-function checkPublish(pub: CheckedPublish, at: PathSegment[], name: string | undefined, names: { all: readonly string[]; complete: boolean }, wildcardId: string | undefined): PathProblem[] {
+function checkPublish(
+  pub: CheckedPublish,
+  at: PathSegment[],
+  name: string | undefined,
+  names: { all: readonly string[]; complete: boolean },
+  wildcardId: string | undefined,
+): PathProblem[] {
   const problems: PathProblem[] = [];
   if (validOr(pub.pace)?.kind === 'max') {
     const qos = validOr(pub.qos);
-    if (qos === 0 || typeof qos === 'object') problems.push({ path: [...at, 'publish', 'qos'], message: 'rate: max (a closed loop on acks) needs QoS 1 or 2', hint: 'QoS 0 has no ack to wait for; use a rate, e.g. 10000/s' });
+    if (qos === 0 || typeof qos === 'object')
+      problems.push({
+        path: [...at, 'publish', 'qos'],
+        message: 'rate: max (a closed loop on acks) needs QoS 1 or 2',
+        hint: 'QoS 0 has no ack to wait for; use a rate, e.g. 10000/s',
+      });
   }
   const topic = validOr(pub.topic);
   if (usesVar(topic, 'clientId') && wildcardId) problems.push({ path: [...at, 'publish', 'topic'], message: wildcardId });
@@ -122,7 +151,13 @@ function checkPublish(pub: CheckedPublish, at: PathSegment[], name: string | und
 function checkObserve(doc: CheckedScenario): PathProblem[] {
   const prom = validOr(validOr(validOr(doc.target)?.observe)?.prometheus);
   if (!prom || prom.preset !== undefined || prom.metrics !== undefined) return [];
-  return [{ path: ['target', 'observe', 'prometheus'], message: 'needs a preset or metrics to read', hint: 'e.g. preset: rabbitmq, or metrics: ["cpuSeconds=process_cpu_seconds_total"]' }];
+  return [
+    {
+      path: ['target', 'observe', 'prometheus'],
+      message: 'needs a preset or metrics to read',
+      hint: 'e.g. preset: rabbitmq, or metrics: ["cpuSeconds=process_cpu_seconds_total"]',
+    },
+  ];
 }
 
 export function crossCheck(doc: CheckedScenario): PathProblem[] {

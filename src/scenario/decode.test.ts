@@ -13,7 +13,7 @@ function run<C>(decoder: { check(input: unknown, path: (string | number)[], out:
 const connect = mapping({ rate: field(v.rate).default(1000), clean: field(v.bool).default(true), timeout: field(v.duration(true)).optional() });
 
 describe('decoders: checked as written, filled with defaults', () => {
-  it('a field is its parsed value, or INVALID with the parser\'s message', () => {
+  it("a field is its parsed value, or INVALID with the parser's message", () => {
     expect(run(field(v.rate), '5/s')).toEqual({ checked: 5, problems: [] });
     expect(run(field(v.rate), 'fast')).toEqual({ checked: INVALID, problems: [": expected a rate like 500/s, got 'fast'"] });
   });
@@ -27,11 +27,7 @@ describe('decoders: checked as written, filled with defaults', () => {
 
   it('a mapping reports every bad value and every unknown key, and keeps checking the rest', () => {
     const { checked, problems } = run(connect, { rate: 'x', clean: 'yes', tiemout: '1s' });
-    expect(problems).toEqual([
-      "rate: expected a rate like 500/s, got 'x'",
-      "clean: must be true or false, got 'yes'",
-      'tiemout: unknown key (at key)',
-    ]);
+    expect(problems).toEqual(["rate: expected a rate like 500/s, got 'x'", "clean: must be true or false, got 'yes'", 'tiemout: unknown key (at key)']);
     expect(checked).toEqual({ rate: INVALID, clean: INVALID, timeout: undefined });
     expect(run(connect, [1]).problems).toEqual([': expected a mapping (key: value lines), got a list']);
     expect(run(connect, undefined).problems).toEqual([': is required']);
@@ -47,7 +43,10 @@ describe('decoders: checked as written, filled with defaults', () => {
     const l = list(field(v.qos), { count: 2, message: 'needs two' });
     expect(run(l, [1, 5, 'x']).problems).toEqual(['1: must be 0, 1 or 2', '2: must be 0, 1 or 2']);
     expect(run(l, [1])).toEqual({ checked: [1], problems: [': needs two'] });
-    expect(validItems(run(l, [1, 7, 2]).checked)).toEqual([[1, 0], [2, 2]]);
+    expect(validItems(run(l, [1, 7, 2]).checked)).toEqual([
+      [1, 0],
+      [2, 2],
+    ]);
     expect(run(l, 'x').problems).toEqual([": expected a list, got 'x'"]);
   });
 

@@ -125,7 +125,10 @@ class Entries<C, V> extends Decoder<Record<string, C | Invalid>, Record<string, 
   }
 }
 
-export const entries = <C, V>(checkKey: (key: string) => { message: string; hint?: string } | null, value: Decoder<C, V>): Decoder<Record<string, C | Invalid>, Record<string, V>> => new Entries(checkKey, value);
+export const entries = <C, V>(
+  checkKey: (key: string) => { message: string; hint?: string } | null,
+  value: Decoder<C, V>,
+): Decoder<Record<string, C | Invalid>, Record<string, V>> => new Entries(checkKey, value);
 
 /** How a mapping's derived key is worked out from its checked keys, and filled. */
 export interface Derivation<C, DC, DV> {
@@ -163,6 +166,10 @@ class Derived<C, V, K extends string, DC, DV> extends Decoder<C & Record<K, DC |
   }
 }
 
-export function derive<C, V, K extends string, DC, DV>(inner: Decoder<C, V>, key: K, derivation: Derivation<NoInfer<C>, DC, DV>): Decoder<C & Record<K, DC | Invalid>, V & Record<K, DV>> {
+export function derive<C, V, K extends string, DC, DV>(
+  inner: Decoder<C, V>,
+  key: K,
+  derivation: Derivation<NoInfer<C>, DC, DV>,
+): Decoder<C & Record<K, DC | Invalid>, V & Record<K, DV>> {
   return new Derived(inner, key, derivation);
 }

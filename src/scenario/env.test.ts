@@ -21,9 +21,7 @@ describe('substituteString', () => {
   });
 
   it('reports a missing variable by name', () => {
-    expect(substituteString('${MQTT_PASSWORD}', env).problems).toEqual([
-      { message: 'environment variable MQTT_PASSWORD is not set' },
-    ]);
+    expect(substituteString('${MQTT_PASSWORD}', env).problems).toEqual([{ message: 'environment variable MQTT_PASSWORD is not set' }]);
   });
 
   it.each([
@@ -89,9 +87,7 @@ describe('environment values in a scenario', () => {
 
   it('a missing variable is a positioned problem naming it', () => {
     const result = parseScenarioText(base('target:\n  password: ${MQTT_PASSWORD}'), 's.yaml', {});
-    expect(problems(result)).toEqual([
-      { file: 's.yaml', line: 3, col: 13, path: 'target.password', message: 'environment variable MQTT_PASSWORD is not set' },
-    ]);
+    expect(problems(result)).toEqual([{ file: 's.yaml', line: 3, col: 13, path: 'target.password', message: 'environment variable MQTT_PASSWORD is not set' }]);
     expect(problemLines(result)).toEqual(['s.yaml:3:13 target.password: environment variable MQTT_PASSWORD is not set']);
   });
 
@@ -108,13 +104,7 @@ describe('environment values in a scenario', () => {
       '    publish: { topic: "${T}", rate: 5/s, targets: "${N}" }',
     ].join('\n');
     const result = parseScenarioText(text, 's.yaml', env);
-    expect(problems(result).map((p) => p.path)).toEqual([
-      'target.url',
-      'duration',
-      'groups[0].count',
-      'groups[0].publish.topic',
-      'groups[0].publish.targets',
-    ]);
+    expect(problems(result).map((p) => p.path)).toEqual(['target.url', 'duration', 'groups[0].count', 'groups[0].publish.topic', 'groups[0].publish.targets']);
     const printed = problemLines(result).join('\n');
     expect(printed).not.toContain(secret);
     expect(printed).not.toContain('x9');

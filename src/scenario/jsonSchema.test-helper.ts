@@ -131,5 +131,8 @@ export function locations(root: JsonSchema, valueObjects: readonly string[]): Lo
 
 /** "groups[].connect" for ['groups', 0, 'connect'] (the form of schema.ts's key table). */
 export function pattern(path: readonly PathSegment[]): string {
-  return path.map((s) => (typeof s === 'number' ? '[]' : `.${s}`)).join('').replace(/^\./, '');
+  return path
+    .map((s) => (typeof s === 'number' ? '[]' : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
 }

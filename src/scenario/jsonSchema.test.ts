@@ -22,7 +22,9 @@ const places = locations(root, VALUE_OBJECTS);
 const SCHEMA_FILE = new URL('../../schema/scenario.schema.json', import.meta.url);
 const SCENARIOS = new URL('../../scenarios/', import.meta.url);
 /** Every shipped scenario, in sub-folders too (scenarios/mqttbs/). */
-const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
+const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** Every mapping pattern schema.ts knows, found by following allowedKeysAt from the root. */
 function decoderPlaces(): string[] {

@@ -51,19 +51,25 @@ export function text(d: Doc, pattern?: JsonSchema, minLength?: number): JsonSche
 /** Durations: 500ms, 30s, 2m, 1h, 1.5s, 1m30s (each unit once, largest first). A bare number is refused. */
 const DURATION = `\\s*(?=\\d)(?:${NUM}\\s*h *)?(?:${NUM}\\s*m *)?(?:${NUM}\\s*s *)?(?:${NUM}\\s*ms *)?\\s*`;
 export function duration(d: Doc): JsonSchema {
-  return doc({ examples: ['500ms', '30s', '2m', '1m30s'], ...d, description: `${d.description} A duration: 500ms, 30s, 2m, 1h or 1m30s (a unit is required).` }, {
-    type: 'string',
-    ...match(DURATION, 'expected a duration with a unit, e.g. 500ms, 30s, 2m or 1m30s'),
-  });
+  return doc(
+    { examples: ['500ms', '30s', '2m', '1m30s'], ...d, description: `${d.description} A duration: 500ms, 30s, 2m, 1h or 1m30s (a unit is required).` },
+    {
+      type: 'string',
+      ...match(DURATION, 'expected a duration with a unit, e.g. 500ms, 30s, 2m or 1m30s'),
+    },
+  );
 }
 
 /** Rates: 500/s, 10/m, 2/h (also /sec, /second, /min, /minute, /hr, /hour). */
 const RATE_UNITS = ['second', 'sec', 's', 'minute', 'min', 'm', 'hour', 'hr', 'h'].map(ci).join('|');
 export function rate(d: Doc): JsonSchema {
-  return doc({ examples: ['500/s', '10/m', '2/h'], ...d, description: `${d.description} A rate: 500/s, 10/m or 2/h (a unit is required; at most 10,000,000/s).` }, {
-    type: 'string',
-    ...match(`\\s*${NUM}\\s*/\\s*(?:${RATE_UNITS})\\s*`, 'expected a rate with a unit, e.g. 500/s, 10/m or 2/h'),
-  });
+  return doc(
+    { examples: ['500/s', '10/m', '2/h'], ...d, description: `${d.description} A rate: 500/s, 10/m or 2/h (a unit is required; at most 10,000,000/s).` },
+    {
+      type: 'string',
+      ...match(`\\s*${NUM}\\s*/\\s*(?:${RATE_UNITS})\\s*`, 'expected a rate with a unit, e.g. 500/s, 10/m or 2/h'),
+    },
+  );
 }
 
 /** A payload size in bytes: 128, "512B", "4KB" / "4KiB" (x1024), "1MB" / "1MiB" (x1024²), or a range "64..1KB". */
@@ -115,12 +121,22 @@ export function publishQos(d: Doc): JsonSchema {
 
 /** A share of a group: 0.3 or "30%". */
 export function fraction(d: Doc): JsonSchema {
-  return doc(d, { type: ['number', 'string'], exclusiveMinimum: 0, maximum: 1, ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a share above 0 and at most 1, e.g. 0.3 or 30%') });
+  return doc(d, {
+    type: ['number', 'string'],
+    exclusiveMinimum: 0,
+    maximum: 1,
+    ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a share above 0 and at most 1, e.g. 0.3 or 30%'),
+  });
 }
 
 /** A stage's rate level: "150%" or a factor such as 1.5, from 0 to 1000%. */
 export function level(d: Doc): JsonSchema {
-  return doc(d, { type: ['number', 'string'], minimum: 0, maximum: 10, ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a level from 0% to 1000%, e.g. 100% or 1.5') });
+  return doc(d, {
+    type: ['number', 'string'],
+    minimum: 0,
+    maximum: 10,
+    ...match(`\\s*${NUM}\\s*%\\s*|\\s*${NUM}\\s*`, 'expected a level from 0% to 1000%, e.g. 100% or 1.5'),
+  });
 }
 
 /** 3.1, 3.1.1 or 5 (3, 4, "5.0" are accepted too). */
@@ -130,12 +146,18 @@ export function mqttVersion(d: Doc): JsonSchema {
 
 /** "embedded" or an mqtt://, mqtts://, ws:// or wss:// URL with a host. */
 export function brokerUrl(d: Doc): JsonSchema {
-  return text({ ...d, description: d.description + ENV_NOTE }, match(`embedded|(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected "embedded" or a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'));
+  return text(
+    { ...d, description: d.description + ENV_NOTE },
+    match(`embedded|(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected "embedded" or a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'),
+  );
 }
 
 /** One of several broker URLs: an mqtt://, mqtts://, ws:// or wss:// URL ("embedded" is not one). */
 export function clusterUrl(d: Doc): JsonSchema {
-  return text({ ...d, description: d.description + ENV_NOTE }, match(`(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'));
+  return text(
+    { ...d, description: d.description + ENV_NOTE },
+    match(`(?:${ci('mqtts')}?|${ci('wss')}?)://[^\\s/?#]+.*`, 'expected a URL like mqtt://host:1883 (mqtt, mqtts, ws or wss)'),
+  );
 }
 
 /** An IPv4 address (four numbers 0-255) or an IPv6 address (hex groups and colons). The loader checks it fully. */
@@ -149,12 +171,22 @@ export function template(d: Doc, vars: readonly TemplateVar[], opts: { noWildcar
   const literal = opts.noWildcards ? '[^{}+#]' : '[^{}]';
   const names = vars.map((v) => `{${v}}`).join(', ');
   const description = `${d.description} Template variables: ${names}; write {{ or }} for a literal brace.${ENV_NOTE}`;
-  return text({ ...d, description }, match(`(?:${literal}|\\{\\{|\\}\\}|\\{(?:${vars.join('|')})\\})*`, `template variables here: ${names}${opts.noWildcards ? '; no + or #' : ''} ({{ and }} for literal braces)`), 1);
+  return text(
+    { ...d, description },
+    match(
+      `(?:${literal}|\\{\\{|\\}\\}|\\{(?:${vars.join('|')})\\})*`,
+      `template variables here: ${names}${opts.noWildcards ? '; no + or #' : ''} ({{ and }} for literal braces)`,
+    ),
+    1,
+  );
 }
 
 /** A DNS host name (not an IP address). */
 export function hostName(d: Doc): JsonSchema {
-  return text(d, match('(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?', 'expected a host name such as broker.example.com (not an IP address)'));
+  return text(
+    d,
+    match('(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?', 'expected a host name such as broker.example.com (not an IP address)'),
+  );
 }
 
 /** A file path that is not blank. */
@@ -162,7 +194,13 @@ export const filePath = (d: Doc) => text(d, match('[\\s\\S]*\\S[\\s\\S]*', 'a fi
 
 /** A threshold: <metric> <op> <number>[unit]. The loader checks the metric names. */
 export function threshold(d: Doc): JsonSchema {
-  return text(d, match(`\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*(?:<=|>=|==|!=|<|>)\\s*${NUM}\\s*(?:[a-zA-Zµ]+|/\\s*[a-zA-Z]+)?\\s*`, 'expected <metric> <op> <value>, e.g. "endToEnd.p99 < 50ms" or "messages.lost == 0"'));
+  return text(
+    d,
+    match(
+      `\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*(?:<=|>=|==|!=|<|>)\\s*${NUM}\\s*(?:[a-zA-Zµ]+|/\\s*[a-zA-Z]+)?\\s*`,
+      'expected <metric> <op> <value>, e.g. "endToEnd.p99 < 50ms" or "messages.lost == 0"',
+    ),
+  );
 }
 
 /** An object whose keys are exactly `properties` (unknown keys are refused, as the loader does). */

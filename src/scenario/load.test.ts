@@ -129,7 +129,9 @@ describe('loadScenario: a valid file', () => {
     expect(loaded(parseScenarioText(withInflight(', inflight: 100'), 't.yaml', {})).scenario.groups[0].publish?.inflight).toBe(100);
     expect(loaded(parseScenarioText(withInflight(''), 't.yaml', {})).scenario.groups[0].publish).not.toHaveProperty('inflight');
     for (const bad of ['0', '65536', '2.5', 'many']) {
-      expect(problemLines(parseScenarioText(withInflight(`, inflight: ${bad}`), 't.yaml', {})).join('\n'), bad).toMatch(/publish\.inflight.*whole number from 1 to 65535/s);
+      expect(problemLines(parseScenarioText(withInflight(`, inflight: ${bad}`), 't.yaml', {})).join('\n'), bad).toMatch(
+        /publish\.inflight.*whole number from 1 to 65535/s,
+      );
     }
   });
 
@@ -205,7 +207,16 @@ describe('loadScenario: the file itself', () => {
   it.each([
     ['a self-referencing alias', 'name: x\nloop: &a [*a]\n', 'the YAML is nested more than 64 levels deep (or an alias refers to itself)'],
     ['deep nesting', `name: x\ndeep: ${'['.repeat(100)}${']'.repeat(100)}\n`, 'the YAML is nested more than 64 levels deep (or an alias refers to itself)'],
-    ['an alias bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n'), 'the YAML uses too many aliases (*name) to expand'],
+    [
+      'an alias bomb',
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      ].join('\n'),
+      'the YAML uses too many aliases (*name) to expand',
+    ],
   ])('%s is a problem, no crash', (_label, text, message) => {
     expect(problems(parseScenarioText(text, 'a.yaml', {}))).toEqual([{ file: 'a.yaml', line: 1, col: 1, path: '', message }]);
   });

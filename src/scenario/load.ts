@@ -113,7 +113,15 @@ export function parseScenarioText(text: string, file: string, env: Env, limits: 
   const checked = scenarioDecoder.check(subst.value, [], found);
   found.push(...findReservedKeys(data));
   if (isValid(checked)) {
-    found.push(...checkRenderedLengths(checked), ...crossCheck(checked), ...checkLimits(checked, limits), ...checkCompactHeader(checked), ...checkTls(checked, dirname(file)), ...checkTarget(checked), ...checkPayloads(checked, dirname(file)));
+    found.push(
+      ...checkRenderedLengths(checked),
+      ...crossCheck(checked),
+      ...checkLimits(checked, limits),
+      ...checkCompactHeader(checked),
+      ...checkTls(checked, dirname(file)),
+      ...checkTarget(checked),
+      ...checkPayloads(checked, dirname(file)),
+    );
   }
   // A value whose ${VAR} is missing is reported once, not again by the rules its stand-in text then fails.
   const envPaths = new Set(subst.problems.map((p) => formatPath(p.path)));

@@ -26,7 +26,10 @@ export const metricsUrl: Parse<string> = (v) => {
     // reported below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    fail(`expected an http:// or https:// metrics URL, got ${show(redactUrl(v))}`, 'e.g. http://127.0.0.1:15692/metrics (RabbitMQ) or http://127.0.0.1:9100/metrics (node_exporter)');
+    fail(
+      `expected an http:// or https:// metrics URL, got ${show(redactUrl(v))}`,
+      'e.g. http://127.0.0.1:15692/metrics (RabbitMQ) or http://127.0.0.1:9100/metrics (node_exporter)',
+    );
   }
   return v;
 };

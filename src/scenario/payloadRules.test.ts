@@ -34,9 +34,17 @@ describe('payload: header: false', () => {
   });
 
   it('sends text, base64 and hex as written, the size from the bytes', () => {
-    expect(payloadOf(yaml('{ header: false, text: "héllo" }'))).toEqual({ size: 6, header: false, body: { source: 'text', data: [Buffer.from('héllo').toString('base64')] } });
+    expect(payloadOf(yaml('{ header: false, text: "héllo" }'))).toEqual({
+      size: 6,
+      header: false,
+      body: { source: 'text', data: [Buffer.from('héllo').toString('base64')] },
+    });
     expect(payloadOf(yaml('{ header: false, base64: "AAEC" }'))).toEqual({ size: 3, header: false, body: { source: 'base64', data: ['AAEC'] } });
-    expect(payloadOf(yaml('{ header: false, hex: "de ad BE EF" }'))).toEqual({ size: 4, header: false, body: { source: 'hex', data: [Buffer.from('deadbeef', 'hex').toString('base64')] } });
+    expect(payloadOf(yaml('{ header: false, hex: "de ad BE EF" }'))).toEqual({
+      size: 4,
+      header: false,
+      body: { source: 'hex', data: [Buffer.from('deadbeef', 'hex').toString('base64')] },
+    });
   });
 
   it('reads a file, or files cycled, relative to the scenario file', () => {
@@ -54,14 +62,18 @@ describe('payload: header: false', () => {
 
   it('refuses what cannot be right, each problem positioned', () => {
     const lines = (p: string, extra = '') => problemLines(load(yaml(p, extra))).map((l) => l.replace(/^.*?raw\.yaml:/, ''));
-    expect(lines('{ size: 8 }')).toEqual([expect.stringContaining('groups[0].publish.payload.size: payload size 8 B is smaller than the 16-byte compact mqbench header')]);
+    expect(lines('{ size: 8 }')).toEqual([
+      expect.stringContaining('groups[0].publish.payload.size: payload size 8 B is smaller than the 16-byte compact mqbench header'),
+    ]);
     expect(lines('{ text: "hi" }')).toEqual([expect.stringContaining('groups[0].publish.payload.text: text is sent as written, so it needs header: false')]);
     expect(lines('{ header: false, text: "hi", hex: "00" }')).toEqual([expect.stringContaining('set one payload source, got text and hex')]);
     expect(lines('{ header: false, text: "hi", size: 8 }')).toEqual([expect.stringContaining('size comes from the text: remove size')]);
     expect(lines('{ header: false, base64: "a" }')).toEqual([expect.stringContaining('base64: is not valid base64')]);
     expect(lines('{ header: false, hex: "abc" }')).toEqual([expect.stringContaining('hex: is not valid hex')]);
     expect(lines('{ header: false, file: nope.bin }')).toEqual([expect.stringContaining("cannot read the payload file 'nope.bin'")]);
-    expect(lines('{ header: false, files: [a.bin, missing.bin] }')).toEqual([expect.stringContaining("groups[0].publish.payload.files[1]: cannot read the payload file 'missing.bin'")]);
+    expect(lines('{ header: false, files: [a.bin, missing.bin] }')).toEqual([
+      expect.stringContaining("groups[0].publish.payload.files[1]: cannot read the payload file 'missing.bin'"),
+    ]);
   });
 
   it('refuses a response topic without the header (it is the correlation data)', () => {
@@ -117,14 +129,20 @@ groups:
   it('refuses QoS 0 (no ack to wait for), a QoS mix, and stages', () => {
     expect(problemLines(load(text('qos: 0, rate: max'))).join('\n')).toContain('rate: max (a closed loop on acks) needs QoS 1 or 2');
     expect(problemLines(load(text('qos: { 0: 50%, 1: 50% }, rate: max'))).join('\n')).toContain('needs QoS 1 or 2');
-    expect(problemLines(load(text('qos: 1, rate: max', 'stages: [ { duration: 2s, rate: 100% } ]'))).join('\n')).toContain('stages scale a rate: a closed loop (rate: max) has none');
+    expect(problemLines(load(text('qos: 1, rate: max', 'stages: [ { duration: 2s, rate: 100% } ]'))).join('\n')).toContain(
+      'stages scale a rate: a closed loop (rate: max) has none',
+    );
   });
 });
 
 describe('connect.lifetime (churn)', () => {
   it('reads duration, jitter and pause (defaults 0s and 1s), and needs a duration above 0', () => {
     const yamlOf = (l: string) => `name: c\ngroups:\n  - name: d\n    count: 2\n    clientId: "d-{i}"\n    connect: { lifetime: ${l} }\n`;
-    expect(loaded(load(yamlOf('{ duration: 30s, jitter: 10s, pause: 2s }'))).scenario.groups[0].connect.lifetime).toEqual({ durationMs: 30_000, jitterMs: 10_000, pauseMs: 2000 });
+    expect(loaded(load(yamlOf('{ duration: 30s, jitter: 10s, pause: 2s }'))).scenario.groups[0].connect.lifetime).toEqual({
+      durationMs: 30_000,
+      jitterMs: 10_000,
+      pauseMs: 2000,
+    });
     expect(loaded(load(yamlOf('{ duration: 5s }'))).scenario.groups[0].connect.lifetime).toEqual({ durationMs: 5000, jitterMs: 0, pauseMs: 1000 });
     expect(problemLines(load(yamlOf('{ duration: 0s }'))).join('\n')).toContain('connect.lifetime.duration: must be longer than 0s');
     expect(problemLines(load(yamlOf('{ pause: 1s }'))).join('\n')).toContain('connect.lifetime.duration: is required');

@@ -22,7 +22,8 @@ export const MAX_PAYLOAD_FILES = 10_000;
 export function payloadFileProblem(path: PathSegment[], written: string, baseDir: string, err: unknown): PathProblem {
   const full = resolve(baseDir, written);
   const hint = `looked for ${full} (paths are relative to the scenario file)`;
-  if (err instanceof ReadProblem && err.kind === 'tooBig') return { path, message: `the payload file '${written}' is ${err.size} bytes: payload files are at most ${MAX_PAYLOAD_FILE_BYTES} B` };
+  if (err instanceof ReadProblem && err.kind === 'tooBig')
+    return { path, message: `the payload file '${written}' is ${err.size} bytes: payload files are at most ${MAX_PAYLOAD_FILE_BYTES} B` };
   return { path, message: `cannot read the payload file '${written}': ${err instanceof ReadProblem ? err.reason : 'unreadable'}`, hint };
 }
 
@@ -39,13 +40,31 @@ export function checkPayloads(doc: CheckedScenario, baseDir: string): PathProble
     if (header) {
       const p = size ? headerSizeProblem(size.min) : null;
       if (p) problems.push({ path: [...at, 'size'], ...p });
-      for (const k of written) problems.push({ path: [...at, k], atKey: true, message: `${k} is sent as written, so it needs header: false`, hint: 'add header: false (end-to-end latency and the delivery ledger are then off for this group)' });
+      for (const k of written)
+        problems.push({
+          path: [...at, k],
+          atKey: true,
+          message: `${k} is sent as written, so it needs header: false`,
+          hint: 'add header: false (end-to-end latency and the delivery ledger are then off for this group)',
+        });
       continue;
     }
     const sources = payload.json !== undefined ? [...written, 'json'] : written;
     if (sources.length > 1) problems.push({ path: [...at, sources[1]], atKey: true, message: `set one payload source, got ${sources.join(' and ')}` });
-    if (written.length > 0 && payload.size !== undefined) problems.push({ path: [...at, 'size'], atKey: true, message: `size comes from the ${written[0]}: remove size`, hint: 'a header-less payload is sent exactly as written' });
-    if (pub.responseTopic !== undefined) problems.push({ path: ['groups', i, 'publish', 'responseTopic'], atKey: true, message: 'responseTopic needs the mqbench header (its correlation data)', hint: 'remove header: false, or the response topic' });
+    if (written.length > 0 && payload.size !== undefined)
+      problems.push({
+        path: [...at, 'size'],
+        atKey: true,
+        message: `size comes from the ${written[0]}: remove size`,
+        hint: 'a header-less payload is sent exactly as written',
+      });
+    if (pub.responseTopic !== undefined)
+      problems.push({
+        path: ['groups', i, 'publish', 'responseTopic'],
+        atKey: true,
+        message: 'responseTopic needs the mqbench header (its correlation data)',
+        hint: 'remove header: false, or the response topic',
+      });
     const files: [string, PathSegment[]][] = [];
     const file = validOr(payload.file);
     if (file !== undefined) files.push([file, [...at, 'file']]);

@@ -60,7 +60,7 @@ describe('several errors in one file', () => {
 
   it('each problem prints as one formatted line, no stack, no internal dump', () => {
     expect(problems(parseScenarioText('name: s\nduration: 5\ngroups: [ { name: a, count: 0 } ]\n', 'e.yaml', {})).map(formatProblem)).toEqual([
-      "e.yaml:2:11 duration: expected a duration like 30s, got 5 (hint: add a unit, e.g. 30s)",
+      'e.yaml:2:11 duration: expected a duration like 30s, got 5 (hint: add a unit, e.g. 30s)',
       'e.yaml:3:29 groups[0].count: must be a whole number from 1 to 10000000, got 0',
     ]);
   });

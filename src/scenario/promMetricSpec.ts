@@ -28,7 +28,7 @@ export function parseSelector(text: string): Selector {
   const body = t.slice(brace + 1, -1).trim();
   const matchers: LabelMatch[] = [];
   // Split on commas outside quotes.
-  for (const part of body === '' ? [] : body.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
+  for (const part of body === '' ? [] : (body.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? [])) {
     const m = MATCHER.exec(part);
     if (!m) throw new Error(`"${text}": cannot read the label matcher "${part.trim()}" (write label="value" or label!="value")`);
     matchers.push({ label: m[1], op: m[2] as '=' | '!=', value: m[3].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)) });

@@ -16,15 +16,47 @@ const group = (extra: string) => `name: s\ntarget: { mqttVersion: 5 }\ngroups:\n
 
 describe('strings MQTT forbids, in every field that becomes one', () => {
   it.each([
-    ['a publish topic', '    publish: { topic: "t/{i}/\\x01", rate: 1/s }\n', ':6:23 groups[0].publish.topic: topic contains the control character U+0001 at character 7'],
-    ['a subscription (shorthand)', '    subscribe: ["a/\\uFFFF"]\n', ':6:17 groups[0].subscribe[0]: topic filter contains the Unicode non-character U+FFFF at character 3'],
-    ['a subscription (mapping)', '    subscribe: [{ topic: "a/\\x9f/#", qos: 1 }]\n', ':6:26 groups[0].subscribe[0].topic: topic filter contains the control character U+009F at character 3'],
+    [
+      'a publish topic',
+      '    publish: { topic: "t/{i}/\\x01", rate: 1/s }\n',
+      ':6:23 groups[0].publish.topic: topic contains the control character U+0001 at character 7',
+    ],
+    [
+      'a subscription (shorthand)',
+      '    subscribe: ["a/\\uFFFF"]\n',
+      ':6:17 groups[0].subscribe[0]: topic filter contains the Unicode non-character U+FFFF at character 3',
+    ],
+    [
+      'a subscription (mapping)',
+      '    subscribe: [{ topic: "a/\\x9f/#", qos: 1 }]\n',
+      ':6:26 groups[0].subscribe[0].topic: topic filter contains the control character U+009F at character 3',
+    ],
     ['a client id', '    clientId: "d\\x00{i}"\n', ':6:15 groups[0].clientId: clientId contains the NUL character (U+0000) at character 2'],
-    ['a response topic', '    publish: { topic: "t/{i}", rate: 1/s, responseTopic: "r/\\x1b" }\n', ':6:58 groups[0].publish.responseTopic: response topic contains the control character U+001B at character 3'],
-    ['a content type', '    publish: { topic: "t", rate: 1/s, properties: { contentType: "a\\uFDD0" } }\n', ':6:66 groups[0].publish.properties.contentType: contentType contains the Unicode non-character U+FDD0 at character 2'],
-    ['a user property value', '    publish: { topic: "t", rate: 1/s, properties: { userProperties: { k: "\\x7f" } } }\n', ':6:74 groups[0].publish.properties.userProperties.k: user property value contains the control character U+007F at character 1'],
-    ['a user property name', '    publish: { topic: "t", rate: 1/s, properties: { userProperties: { "k\\x01": v } } }\n', ':6:71 groups[0].publish.properties.userProperties["k\\u0001"]: user property name contains the control character U+0001 at character 2'],
-    ['a value from the environment', '    publish: { topic: "${SECRET_TOPIC}", rate: 1/s }\n', ':6:23 groups[0].publish.topic: topic contains the control character U+0001 at character 2'],
+    [
+      'a response topic',
+      '    publish: { topic: "t/{i}", rate: 1/s, responseTopic: "r/\\x1b" }\n',
+      ':6:58 groups[0].publish.responseTopic: response topic contains the control character U+001B at character 3',
+    ],
+    [
+      'a content type',
+      '    publish: { topic: "t", rate: 1/s, properties: { contentType: "a\\uFDD0" } }\n',
+      ':6:66 groups[0].publish.properties.contentType: contentType contains the Unicode non-character U+FDD0 at character 2',
+    ],
+    [
+      'a user property value',
+      '    publish: { topic: "t", rate: 1/s, properties: { userProperties: { k: "\\x7f" } } }\n',
+      ':6:74 groups[0].publish.properties.userProperties.k: user property value contains the control character U+007F at character 1',
+    ],
+    [
+      'a user property name',
+      '    publish: { topic: "t", rate: 1/s, properties: { userProperties: { "k\\x01": v } } }\n',
+      ':6:71 groups[0].publish.properties.userProperties["k\\u0001"]: user property name contains the control character U+0001 at character 2',
+    ],
+    [
+      'a value from the environment',
+      '    publish: { topic: "${SECRET_TOPIC}", rate: 1/s }\n',
+      ':6:23 groups[0].publish.topic: topic contains the control character U+0001 at character 2',
+    ],
   ])('%s', (_label, extra, expected) => {
     const found = problems(group(extra));
     expect(found.join('\n')).toContain(`${FILE}${expected}`);
@@ -42,7 +74,9 @@ describe('strings MQTT forbids, in every field that becomes one', () => {
   });
 
   it('a user name the URL or the scenario gives is checked too', () => {
-    expect(problems('name: s\ntarget: { username: "a\\tb" }\ngroups: [{ name: d, count: 1 }]\n')[0]).toContain(':2:21 target.username: username contains the control character U+0009 at character 2');
+    expect(problems('name: s\ntarget: { username: "a\\tb" }\ngroups: [{ name: d, count: 1 }]\n')[0]).toContain(
+      ':2:21 target.username: username contains the control character U+0009 at character 2',
+    );
   });
 });
 
@@ -71,13 +105,30 @@ describe('reserved keys are refused everywhere, at the key', () => {
   it.each([
     ['__proto__', 'at the root', '__proto__: 1\nname: s\ngroups: [{ name: d, count: 1 }]\n', ':1:1 __proto__:'],
     ['constructor', 'in a group', 'name: s\ngroups:\n  - name: d\n    count: 1\n    constructor: 1\n', ':5:5 groups[0].constructor:'],
-    ['prototype', 'in user properties', group('    publish: { topic: t, rate: 1/s, properties: { userProperties: { prototype: v } } }\n'), ':6:69 groups[0].publish.properties.userProperties.prototype:'],
-    ['__proto__', 'in user properties (silently dropped before)', group('    publish:\n      topic: t\n      rate: 1/s\n      properties:\n        userProperties:\n          __proto__: v\n'), ':11:11 groups[0].publish.properties.userProperties.__proto__:'],
-    ['constructor', 'in a QoS mix', group('    publish: { topic: t, rate: 1/s, qos: { 0: 50%, constructor: 50% } }\n'), ':6:52 groups[0].publish.qos.constructor:'],
+    [
+      'prototype',
+      'in user properties',
+      group('    publish: { topic: t, rate: 1/s, properties: { userProperties: { prototype: v } } }\n'),
+      ':6:69 groups[0].publish.properties.userProperties.prototype:',
+    ],
+    [
+      '__proto__',
+      'in user properties (silently dropped before)',
+      group('    publish:\n      topic: t\n      rate: 1/s\n      properties:\n        userProperties:\n          __proto__: v\n'),
+      ':11:11 groups[0].publish.properties.userProperties.__proto__:',
+    ],
+    [
+      'constructor',
+      'in a QoS mix',
+      group('    publish: { topic: t, rate: 1/s, qos: { 0: 50%, constructor: 50% } }\n'),
+      ':6:52 groups[0].publish.qos.constructor:',
+    ],
   ])('%s %s', (key, _where, text, at) => {
     const found = problems(text);
     const line = found.find((p) => p.includes(at));
-    expect(line, found.join('\n')).toBe(`${FILE}${at} "${key}" cannot be used as a key (hint: __proto__, constructor and prototype are reserved names in JavaScript objects: rename the key)`);
+    expect(line, found.join('\n')).toBe(
+      `${FILE}${at} "${key}" cannot be used as a key (hint: __proto__, constructor and prototype are reserved names in JavaScript objects: rename the key)`,
+    );
     expect(found.filter((p) => p.includes(at))).toHaveLength(1);
   });
 });
@@ -90,7 +141,9 @@ describe('credentials in a broker URL', () => {
     ['mqtt://%E0%A4%A@h', 'user name'],
   ])('%s is refused with the %%25 hint, the secret not echoed', (url, part) => {
     const found = problems(`name: s\ntarget: { url: "${url}" }\ngroups: [{ name: d, count: 1 }]\n`);
-    expect(found).toEqual([`${FILE}:2:16 target.url: the ${part} in the URL has a % that does not start a valid escape (hint: in a URL, write a literal % as %25 (and @ as %40, : as %3A, / as %2F), or set target.username / target.password instead)`]);
+    expect(found).toEqual([
+      `${FILE}:2:16 target.url: the ${part} in the URL has a % that does not start a valid escape (hint: in a URL, write a literal % as %25 (and @ as %40, : as %3A, / as %2F), or set target.username / target.password instead)`,
+    ]);
   });
 
   it('valid escapes pass, in url and in urls', () => {

@@ -33,7 +33,7 @@ describe('scenarioRecord: the scenario as results files have always recorded it'
     ]);
   });
 
-  it('records a publish rate as the group\'s messages per second, in its place among the keys', () => {
+  it("records a publish rate as the group's messages per second, in its place among the keys", () => {
     const groups = record.groups as { publish?: Record<string, unknown> }[];
     expect(groups.map((g) => g.publish?.rate)).toEqual([undefined, 4, 10]); // 2 clients every 500 ms; 10/s
     expect(Object.keys(groups[1].publish!)).toEqual(['topic', 'qos', 'retain', 'rate', 'payload', 'targets']);

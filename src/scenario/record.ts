@@ -12,7 +12,10 @@ export type ScenarioRecord = Record<string, unknown>;
 function eventRecord(e: EventSpec): Record<string, unknown> {
   switch (e.kind) {
     case 'disconnect':
-      return { atMs: e.atMs, disconnect: { group: e.group, fraction: e.fraction, abrupt: e.abrupt, reconnectAfterMs: e.reconnectAfterMs, jitterMs: e.jitterMs } };
+      return {
+        atMs: e.atMs,
+        disconnect: { group: e.group, fraction: e.fraction, abrupt: e.abrupt, reconnectAfterMs: e.reconnectAfterMs, jitterMs: e.jitterMs },
+      };
     case 'pause':
     case 'resume':
       return { atMs: e.atMs, [e.kind]: { group: e.group } };
@@ -30,7 +33,12 @@ function groupRecord(g: GroupSpec): Record<string, unknown> {
   if (creds) (copy.connect as Record<string, unknown>).credentials = { file: creds.file, rows: creds.rows.length };
   // A header-less body's bytes stay out of results (they may be large, or private): their sizes are recorded.
   const body = g.publish?.payload.body;
-  if (body) ((copy.publish as Record<string, Record<string, unknown>>).payload.body = { source: body.source, ...(body.files ? { files: body.files } : {}), sizes: body.data.map((d) => Buffer.byteLength(d, 'base64')) });
+  if (body)
+    (copy.publish as Record<string, Record<string, unknown>>).payload.body = {
+      source: body.source,
+      ...(body.files ? { files: body.files } : {}),
+      sizes: body.data.map((d) => Buffer.byteLength(d, 'base64')),
+    };
   return copy;
 }
 

@@ -85,13 +85,7 @@ describe('redactScenario', () => {
     ].join('\n');
     const env = { URL: 'mqtt://u:p@h:1', PW: 'hunter2', W: '1s', SITE: 'hq-berlin', E: '2s' };
     const l = loaded(parseScenarioText(text, 's.yaml', env));
-    expect(l.secretPaths).toEqual([
-      'target.url',
-      'target.password',
-      'warmupMs',
-      'groups[0].subscribe[0].topic',
-      'groups[0].publish.rate',
-    ]);
+    expect(l.secretPaths).toEqual(['target.url', 'target.password', 'warmupMs', 'groups[0].subscribe[0].topic', 'groups[0].publish.rate']);
     const json = JSON.stringify(redactScenario(l.scenario, l.secretPaths));
     for (const v of Object.values(env)) expect(json).not.toContain(v);
   });

@@ -52,7 +52,11 @@ export function pemFingerprint(pem: string): string {
   try {
     full = new X509Certificate(pem).fingerprint256;
   } catch {
-    full = createHash('sha256').update(pem).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+    full = createHash('sha256')
+      .update(pem)
+      .digest('hex')
+      .toUpperCase()
+      .replace(/(..)(?!$)/g, '$1:');
   }
   return `SHA-256 ${full.slice(0, 23)}…`;
 }

@@ -21,11 +21,13 @@ function tooLong(path: PathSegment[], what: string, t: ParsedTemplate, text: str
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= MAX_MQTT_STRING_BYTES || Buffer.byteLength(templateShape(t), 'utf8') > MAX_MQTT_STRING_BYTES) return [];
   const fmt = (n: number) => n.toLocaleString('en-US');
-  return [{
-    path,
-    message: `${what} renders to as many as ${fmt(bytes)} bytes (for the group's last client, a 32-character run id and 13-digit sequence numbers); MQTT allows at most ${fmt(MAX_MQTT_STRING_BYTES)}`,
-    hint: 'shorten the literal text of the template',
-  }];
+  return [
+    {
+      path,
+      message: `${what} renders to as many as ${fmt(bytes)} bytes (for the group's last client, a 32-character run id and 13-digit sequence numbers); MQTT allows at most ${fmt(MAX_MQTT_STRING_BYTES)}`,
+      hint: 'shorten the literal text of the template',
+    },
+  ];
 }
 
 function checkGroup(g: CheckedGroup, at: PathSegment[], counts: Map<string, number>): PathProblem[] {
@@ -46,7 +48,7 @@ function checkGroup(g: CheckedGroup, at: PathSegment[], counts: Map<string, numb
   const pub = validOr(g.publish);
   if (pub) {
     const targets = validOr(pub.targets);
-    const target = Math.max(0, (targets !== undefined ? counts.get(targets) ?? 1 : Math.max(1, ...counts.values())) - 1);
+    const target = Math.max(0, (targets !== undefined ? (counts.get(targets) ?? 1) : Math.max(1, ...counts.values())) - 1);
     const topic = validOr(pub.topic);
     if (topic) problems.push(...tooLong([...at, 'publish', 'topic'], 'topic', topic, topic.render({ ...withId, target })));
     const response = validOr(pub.responseTopic);

@@ -81,8 +81,12 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
           : {}),
       timeoutMs: g.connect.timeout,
       ...(g.connect.credentials !== undefined ? { credentials: { file: g.connect.credentials, rows: [] } } : {}),
-      ...(g.connect.lifetime ? { lifetime: { durationMs: g.connect.lifetime.duration, jitterMs: g.connect.lifetime.jitter, pauseMs: g.connect.lifetime.pause } } : {}),
-      ...(g.connect.will ? { will: { topic: g.connect.will.topic.source, payload: g.connect.will.payload, qos: g.connect.will.qos, retain: g.connect.will.retain } } : {}),
+      ...(g.connect.lifetime
+        ? { lifetime: { durationMs: g.connect.lifetime.duration, jitterMs: g.connect.lifetime.jitter, pauseMs: g.connect.lifetime.pause } }
+        : {}),
+      ...(g.connect.will
+        ? { will: { topic: g.connect.will.topic.source, payload: g.connect.will.payload, qos: g.connect.will.qos, retain: g.connect.will.retain } }
+        : {}),
     },
     subscribe: g.subscribe.map((s) => ({
       topic: s.topic.source,
@@ -182,7 +186,10 @@ const RENAMES: Record<string, string> = {
 
 /** The printed Scenario path of the value found at `yamlPath` in the document, e.g. warmup → "warmupMs". */
 export function scenarioPathOf(yamlPath: readonly PathSegment[]): string {
-  const pattern = yamlPath.map((s) => (typeof s === 'number' ? '[]' : `.${s}`)).join('').replace(/^\./, '');
+  const pattern = yamlPath
+    .map((s) => (typeof s === 'number' ? '[]' : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
   const path = [...yamlPath];
   const renamed = RENAMES[pattern];
   if (renamed) path[path.length - 1] = renamed;

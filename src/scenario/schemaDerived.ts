@@ -40,7 +40,10 @@ interface EventKeys<D, R> {
 }
 
 /** disconnect / pause / resume as written → the one action, or one problem at the event. */
-export function eventAction<DC, DV, RC, RV>(disconnect: Decoder<DC, DV>, groupRef: Decoder<RC, RV>): Derivation<EventKeys<DC, RC>, CheckedAction<DC, RC>, ValidAction<DV, RV>> {
+export function eventAction<DC, DV, RC, RV>(
+  disconnect: Decoder<DC, DV>,
+  groupRef: Decoder<RC, RV>,
+): Derivation<EventKeys<DC, RC>, CheckedAction<DC, RC>, ValidAction<DV, RV>> {
   return {
     check(e, path, out) {
       const actions = EVENT_ACTIONS.filter((a) => e[a] !== undefined);

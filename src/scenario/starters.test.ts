@@ -8,7 +8,9 @@ const SCENARIOS = new URL('../../scenarios/', import.meta.url);
 
 describe('starter kinds', () => {
   it('are exactly the shipped scenarios', () => {
-    const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
     expect(shipped).toContain('mqttbs/singlenode-p2p-1K-1K-1K-1K');
     expect(STARTER_KINDS.map((k) => k.kind).sort()).toEqual(shipped.sort());
     expect(findStarter(DEFAULT_KIND)?.kind).toBe('fanout');

@@ -4,7 +4,14 @@ import { describeSyntaxError } from './syntax.js';
 
 describe('YAML syntax errors in plain words', () => {
   it.each<[string, string, number, number, RegExp, RegExp | undefined]>([
-    ['duplicate key, named', 'name: a\nduration: 1s\nduration: 2s\n', 3, 1, /the key "duration" appears twice in the same mapping$/, /each key may be written once/],
+    [
+      'duplicate key, named',
+      'name: a\nduration: 1s\nduration: 2s\n',
+      3,
+      1,
+      /the key "duration" appears twice in the same mapping$/,
+      /each key may be written once/,
+    ],
     ['duplicate quoted key', 'a:\n  "x y": 1\n  "x y": 2\n', 3, 3, /the key "x y" appears twice/, /each key may be written once/],
     ['a second document', 'name: a\n---\nname: b\n', 2, 1, /more than one YAML document/, /one scenario per file/],
     ['a "..." end marker then more text', 'name: a\n...\nname: b\n', 3, 1, /more than one YAML document/, /one scenario per file/],

@@ -37,7 +37,8 @@ export function unclosedQuoteAt(text: string, offset: number, message: string): 
       let slashes = 0;
       while (text[i - 1 - slashes] === '\\') slashes++;
       if (slashes % 2 === 0) return i;
-    } else if (text[i - 1] === "'") i--; // '' is an escaped quote: skip the pair
+    } else if (text[i - 1] === "'")
+      i--; // '' is an escaped quote: skip the pair
     else return i;
   }
   return -1;

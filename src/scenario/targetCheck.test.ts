@@ -36,7 +36,9 @@ describe('target.urls and target.sourceAddresses', () => {
   });
 
   it('reports every problem, positioned', () => {
-    expect(problems('  url: "mqtt://a:1883"\n  urls: [ "mqtt://b:1883" ]')).toEqual(['4:3 target.urls: set either url (one broker) or urls (several), not both']);
+    expect(problems('  url: "mqtt://a:1883"\n  urls: [ "mqtt://b:1883" ]')).toEqual([
+      '4:3 target.urls: set either url (one broker) or urls (several), not both',
+    ]);
     expect(problems('  urls: [ embedded, "http://x", "mqtt://ok:1883" ]')).toEqual([
       '3:11 target.urls[0]: "embedded" cannot be one of several broker URLs',
       "3:21 target.urls[1]: unsupported URL scheme 'http'",

@@ -16,12 +16,21 @@ export function checkTarget(doc: CheckedScenario): PathProblem[] {
   const problems: PathProblem[] = [];
   const urls = validItems(validOr(target.urls));
   if (target.url !== undefined && target.urls !== undefined) {
-    problems.push({ path: ['target', 'urls'], atKey: true, message: 'set either url (one broker) or urls (several), not both', hint: 'with urls, client g connects to urls[g % n]' });
+    problems.push({
+      path: ['target', 'urls'],
+      atKey: true,
+      message: 'set either url (one broker) or urls (several), not both',
+      hint: 'with urls, client g connects to urls[g % n]',
+    });
   }
   if (validOr(target.tls) !== undefined) {
     for (const [url, i] of urls) {
       if (!/^(mqtts|wss):/i.test(url)) {
-        problems.push({ path: ['target', 'urls', i], message: `tls is set, but '${redactUrl(url)}' does not use TLS`, hint: 'use mqtts:// or wss:// for every URL, or remove tls' });
+        problems.push({
+          path: ['target', 'urls', i],
+          message: `tls is set, but '${redactUrl(url)}' does not use TLS`,
+          hint: 'use mqtts:// or wss:// for every URL, or remove tls',
+        });
       }
     }
   }

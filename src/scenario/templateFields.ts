@@ -61,13 +61,15 @@ export function template(allowed: readonly TemplateVar[], check: TemplateCheck) 
 // checked on the longest example by renderedLength.ts.
 // Forbidden characters are looked for in the template as written, so the position given is the one the user sees.
 const charsOf = (t: ParsedTemplate, what: string) => (forbiddenCharacter(t.source) ? checkMqttString(t.source, what) : null);
-const checkClientId: TemplateCheck = (t) => (t.source === '' ? 'clientId must not be empty' : charsOf(t, 'clientId') ?? checkMqttString(templateShape(t), 'clientId'));
+const checkClientId: TemplateCheck = (t) =>
+  t.source === '' ? 'clientId must not be empty' : (charsOf(t, 'clientId') ?? checkMqttString(templateShape(t), 'clientId'));
 const checkSubscribe: TemplateCheck = (t) => charsOf(t, 'topic filter') ?? checkTopicFilter(templateShape(t));
 const checkPublish: TemplateCheck = (t) =>
   charsOf(t, 'topic') ?? (/[+#]/.test(templateLiterals(t)) ? 'cannot publish to a wildcard topic (+ or #)' : checkTopicName(templateShape(t)));
 
 const checkResponseTopic: TemplateCheck = (t) =>
-  charsOf(t, 'response topic') ?? (/[+#]/.test(templateLiterals(t)) ? 'a response topic cannot have wildcards' : checkTopicName(templateShape(t), 'response topic'));
+  charsOf(t, 'response topic') ??
+  (/[+#]/.test(templateLiterals(t)) ? 'a response topic cannot have wildcards' : checkTopicName(templateShape(t), 'response topic'));
 
 export const clientIdTemplate = () => template(CLIENT_ID_VARS, checkClientId);
 export const subscribeTemplate = () => template(SUBSCRIBE_VARS, checkSubscribe);

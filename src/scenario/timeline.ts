@@ -23,12 +23,17 @@ export function timelineWarnings(s: Scenario): PathProblem[] {
       if (sub.atMs !== undefined && sub.atMs >= end) {
         out.push({ path: [...at, 'at'], message: `at ${formatDuration(sub.atMs)} is not before ${run}: this subscription never starts`, hint: longer });
       } else if (sub.untilMs !== undefined && sub.untilMs > end) {
-        out.push({ path: [...at, 'until'], message: `until ${formatDuration(sub.untilMs)} is after ${run}: the subscription simply lasts to the end`, hint: 'leave until out to subscribe to the end, or make the run longer' });
+        out.push({
+          path: [...at, 'until'],
+          message: `until ${formatDuration(sub.untilMs)} is after ${run}: the subscription simply lasts to the end`,
+          hint: 'leave until out to subscribe to the end, or make the run longer',
+        });
       }
     }),
   );
   s.events.forEach((e, k) => {
-    if (e.atMs >= end) out.push({ path: ['events', k, 'at'], message: `this event at ${formatDuration(e.atMs)} is not before ${run}: it never happens`, hint: longer });
+    if (e.atMs >= end)
+      out.push({ path: ['events', k, 'at'], message: `this event at ${formatDuration(e.atMs)} is not before ${run}: it never happens`, hint: longer });
   });
   return out;
 }

@@ -82,7 +82,13 @@ describe('target.tls: problems found by validation (files looked at, not read)',
   it('a missing file names the file at its position, with where it was looked for', async () => {
     const found = problemsOf(await loadScenario(scenarioFile('  url: mqtts://h\n  tls:\n    ca: certs/nope.pem'), {}));
     expect(found).toEqual([
-      expect.objectContaining({ line: 5, col: 9, path: 'target.tls.ca', message: "cannot read the CA certificate file 'certs/nope.pem': no such file", hint: `looked for ${join(pki.dir, 'certs/nope.pem')} (paths are relative to the scenario file)` }),
+      expect.objectContaining({
+        line: 5,
+        col: 9,
+        path: 'target.tls.ca',
+        message: "cannot read the CA certificate file 'certs/nope.pem': no such file",
+        hint: `looked for ${join(pki.dir, 'certs/nope.pem')} (paths are relative to the scenario file)`,
+      }),
     ]);
   });
 
@@ -100,15 +106,23 @@ describe('target.tls: problems found by validation (files looked at, not read)',
     for (const url of ['mqtt://h:1883', 'ws://h/mqtt']) {
       const found = await problems(`  url: ${url}\n  tls: { ca: ca.crt }`);
       expect(found).toEqual([
-        expect.objectContaining({ line: 4, col: 3, path: 'target.tls', message: `tls is set, but the target URL '${url}' does not use TLS`, hint: 'use an mqtts:// or wss:// URL, or remove tls' }),
+        expect.objectContaining({
+          line: 4,
+          col: 3,
+          path: 'target.tls',
+          message: `tls is set, but the target URL '${url}' does not use TLS`,
+          hint: 'use an mqtts:// or wss:// URL, or remove tls',
+        }),
       ]);
     }
     const embedded = await problems('  url: embedded\n  tls: { insecure: true }');
     expect(embedded[0].message).toBe('tls is set, but the embedded broker does not use TLS');
   });
 
-  it('reports the field problems together; the files\' contents are judged once the scenario is valid', async () => {
-    const found = await problems('  url: mqtts://h\n  tls:\n    ca: ca.der\n    cert: client.key\n    key: client-encrypted.key\n    insecure: maybe\n    servername: 10.0.0.1');
+  it("reports the field problems together; the files' contents are judged once the scenario is valid", async () => {
+    const found = await problems(
+      '  url: mqtts://h\n  tls:\n    ca: ca.der\n    cert: client.key\n    key: client-encrypted.key\n    insecure: maybe\n    servername: 10.0.0.1',
+    );
     expect(found.map((p) => [p.line, p.path, p.message])).toEqual([
       [8, 'target.tls.insecure', "must be true or false, got 'maybe'"],
       [9, 'target.tls.servername', 'servername must be a host name, not an IP address'],
@@ -117,7 +131,9 @@ describe('target.tls: problems found by validation (files looked at, not read)',
 
   it('cert and key come as a pair', async () => {
     const alone = await problems('  url: mqtts://h\n  tls: { cert: client.crt }');
-    expect(alone).toEqual([expect.objectContaining({ path: 'target.tls.cert', message: 'cert needs key: a client certificate goes with its private key', hint: 'add tls.key' })]);
+    expect(alone).toEqual([
+      expect.objectContaining({ path: 'target.tls.cert', message: 'cert needs key: a client certificate goes with its private key', hint: 'add tls.key' }),
+    ]);
   });
 
   it('unknown keys get a did-you-mean', async () => {
@@ -134,7 +150,7 @@ describe('target.tls: problems found by the material step (the files read)', () 
   it('reports every file problem at once, positioned: not PEM, wrong kind of file, encrypted key', async () => {
     const found = await problems('  url: mqtts://h\n  tls:\n    ca: ca.der\n    cert: client.key\n    key: client-encrypted.key');
     expect(found.map((p) => [p.line, p.col, p.path, p.message])).toEqual([
-      [5, 9, 'target.tls.ca', "'ca.der' is not a PEM file (it has no \"-----BEGIN\" line)"],
+      [5, 9, 'target.tls.ca', '\'ca.der\' is not a PEM file (it has no "-----BEGIN" line)'],
       [6, 11, 'target.tls.cert', "'client.key' holds no readable client certificate"],
       [7, 10, 'target.tls.key', "the private key in 'client-encrypted.key' is encrypted"],
     ]);
@@ -142,7 +158,9 @@ describe('target.tls: problems found by the material step (the files read)', () 
 
   it('cert and key must belong together', async () => {
     const mismatch = await problems('  url: mqtts://h\n  tls: { cert: client.crt, key: server.key }');
-    expect(mismatch).toEqual([expect.objectContaining({ path: 'target.tls.key', message: "the private key in 'server.key' does not belong to the client certificate in 'client.crt'" })]);
+    expect(mismatch).toEqual([
+      expect.objectContaining({ path: 'target.tls.key', message: "the private key in 'server.key' does not belong to the client certificate in 'client.crt'" }),
+    ]);
   });
 
   it('no problem ever quotes a file', async () => {
@@ -157,7 +175,9 @@ describe('target.tls: problems found by the material step (the files read)', () 
   it('a file that went away after validation is a problem, not a crash', async () => {
     const v = await validated('  url: mqtts://h\n  tls: { ca: gone.crt }'.replace('gone.crt', copyOf('ca.crt', 'gone.crt')));
     rmSync(join(pki.dir, 'gone.crt'));
-    expect(problemsOf(await loadTlsMaterial(v))).toEqual([expect.objectContaining({ path: 'target.tls.ca', message: "cannot read the CA certificate file 'gone.crt': no such file" })]);
+    expect(problemsOf(await loadTlsMaterial(v))).toEqual([
+      expect.objectContaining({ path: 'target.tls.ca', message: "cannot read the CA certificate file 'gone.crt': no such file" }),
+    ]);
   });
 });
 

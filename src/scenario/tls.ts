@@ -28,7 +28,8 @@ export function fileProblem(kind: PemKind, written: string, baseDir: string, err
   const hint = `looked for ${full} (paths are relative to the scenario file)`;
   const path = tlsPath(kind);
   if (err instanceof ReadProblem && err.kind === 'notRegular') return { path, message: `the ${PEM_WHAT[kind]} file ${name} is not a regular file`, hint };
-  if (err instanceof ReadProblem && err.kind === 'tooBig') return { path, message: `the ${PEM_WHAT[kind]} file ${name} is ${err.size} bytes: too large for a PEM file` };
+  if (err instanceof ReadProblem && err.kind === 'tooBig')
+    return { path, message: `the ${PEM_WHAT[kind]} file ${name} is ${err.size} bytes: too large for a PEM file` };
   return { path, message: `cannot read the ${PEM_WHAT[kind]} file ${name}: ${err instanceof ReadProblem ? err.reason : 'unreadable'}`, hint };
 }
 
@@ -56,7 +57,12 @@ export function checkTls(doc: CheckedScenario, baseDir: string): PathProblem[] {
   const hasCert = tls.cert !== undefined;
   if (hasCert !== (tls.key !== undefined)) {
     const [has, missing] = hasCert ? ['cert', 'key'] : ['key', 'cert'];
-    problems.push({ path: tlsPath(has), atKey: true, message: `${has} needs ${missing}: a client certificate goes with its private key`, hint: `add tls.${missing}` });
+    problems.push({
+      path: tlsPath(has),
+      atKey: true,
+      message: `${has} needs ${missing}: a client certificate goes with its private key`,
+      hint: `add tls.${missing}`,
+    });
   }
   return problems;
 }

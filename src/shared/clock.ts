@@ -21,5 +21,4 @@ export const systemClock: Clock = {
   setImmediate: (fn) => setImmediate(fn),
 };
 
-export const sleep = (clock: Clock, ms: number): Promise<void> =>
-  new Promise((resolve) => clock.setTimeout(resolve, ms));
+export const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms));

@@ -37,7 +37,8 @@ describe('readRegularFile, and checkRegularFile (the same verdict without readin
 
   it('refuses /dev/zero at once instead of reading it forever', async () => {
     const started = Date.now();
-    for (const p of await problem('/dev/zero')) expect(p).toMatchObject({ kind: 'notRegular', reason: 'it is a character device (like /dev/zero), not a regular file' });
+    for (const p of await problem('/dev/zero'))
+      expect(p).toMatchObject({ kind: 'notRegular', reason: 'it is a character device (like /dev/zero), not a regular file' });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

@@ -8,17 +8,22 @@ describe('checkThresholds', () => {
   const results = makeResults({ messages: { sent: 60_000, expected: 60_000, received: 59_997, lost: 3, duplicated: 0 } });
 
   it('compares each expression with the summary, in the metric unit', () => {
-    expect(checkThresholds(results, parsed([
-      'endToEnd.p99 < 50ms', // 1.2449 ms
-      'endToEnd.p99 < 1ms',
-      'endToEnd.p99 < 1300us',
-      'publishAck.max <= 0.02s', // 23.45 ms
-      'messages.lost == 0',
-      'messages.duplicated == 0',
-      'throughput.receivedPerSec >= 1000/s',
-      'connections.failed <= 5',
-      'connections.succeeded != 1001',
-    ]))).toEqual([
+    expect(
+      checkThresholds(
+        results,
+        parsed([
+          'endToEnd.p99 < 50ms', // 1.2449 ms
+          'endToEnd.p99 < 1ms',
+          'endToEnd.p99 < 1300us',
+          'publishAck.max <= 0.02s', // 23.45 ms
+          'messages.lost == 0',
+          'messages.duplicated == 0',
+          'throughput.receivedPerSec >= 1000/s',
+          'connections.failed <= 5',
+          'connections.succeeded != 1001',
+        ]),
+      ),
+    ).toEqual([
       { expression: 'endToEnd.p99 < 50ms', actual: 1.2449, ok: true },
       { expression: 'endToEnd.p99 < 1ms', actual: 1.2449, ok: false },
       { expression: 'endToEnd.p99 < 1300us', actual: 1.2449, ok: true },
@@ -32,17 +37,30 @@ describe('checkThresholds', () => {
   });
 
   it('fails a latency threshold that has no samples rather than passing it on zeros', () => {
-    expect(checkThresholds(results, parsed(['reconnect.p99 < 1s']))).toEqual([
-      { expression: 'reconnect.p99 < 1s', actual: 0, ok: false, note: 'no samples' },
-    ]);
+    expect(checkThresholds(results, parsed(['reconnect.p99 < 1s']))).toEqual([{ expression: 'reconnect.p99 < 1s', actual: 0, ok: false, note: 'no samples' }]);
   });
 
   it('fails a count threshold with no data behind it ("no data") rather than passing it on zeros', () => {
     const nothingExpected = makeResults({ messages: { sent: 500, acked: 0, expected: 0, received: 0, lost: 0, duplicated: 0 } });
-    expect(checkThresholds(nothingExpected, parsed(['messages.lost == 0', 'messages.duplicated == 0', 'throughput.receivedPerSec >= 0/s', 'messages.publishErrors == 0']))).toEqual([
+    expect(
+      checkThresholds(
+        nothingExpected,
+        parsed(['messages.lost == 0', 'messages.duplicated == 0', 'throughput.receivedPerSec >= 0/s', 'messages.publishErrors == 0']),
+      ),
+    ).toEqual([
       { expression: 'messages.lost == 0', actual: 0, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
-      { expression: 'messages.duplicated == 0', actual: 0, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
-      { expression: 'throughput.receivedPerSec >= 0/s', actual: 1999.6, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
+      {
+        expression: 'messages.duplicated == 0',
+        actual: 0,
+        ok: false,
+        note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)',
+      },
+      {
+        expression: 'throughput.receivedPerSec >= 0/s',
+        actual: 1999.6,
+        ok: false,
+        note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)',
+      },
       { expression: 'messages.publishErrors == 0', actual: 0, ok: true }, // 500 publishes were due
     ]);
     // A broker that refused every connection (failed TLS, crashed broker): no message metric has data.
@@ -64,7 +82,6 @@ describe('checkThresholds', () => {
     delete (old.summary.messages as Partial<typeof old.summary.messages>).missedSends;
     expect(checkThresholds(old, parsed(['messages.missedSends == 0']))[0].ok).toBe(true);
   });
-
 });
 
 describe('combineThresholds', () => {

@@ -29,11 +29,15 @@ export interface MetricName {
   source: MetricSource;
 }
 
-const field = (section: Section) => (f: string): MetricName => ({ path: `${section}.${f}`, kind: FIGURES[section][f].kind, source: { kind: 'field', section, field: f } });
+const field =
+  (section: Section) =>
+  (f: string): MetricName => ({ path: `${section}.${f}`, kind: FIGURES[section][f].kind, source: { kind: 'field', section, field: f } });
 
 const METRICS: ReadonlyMap<string, MetricName> = new Map(
   [
-    ...HISTOGRAM_KEYS.flatMap((k) => LATENCY_STATS.map((s): MetricName => ({ path: `${k}.${s}`, kind: 'latency', source: { kind: 'latency', histogram: k, stat: s } }))),
+    ...HISTOGRAM_KEYS.flatMap((k) =>
+      LATENCY_STATS.map((s): MetricName => ({ path: `${k}.${s}`, kind: 'latency', source: { kind: 'latency', histogram: k, stat: s } })),
+    ),
     ...MESSAGE_FIELDS.map(field('messages')),
     ...CONNECTION_FIELDS.map(field('connections')),
     ...THROUGHPUT_FIELDS.map(field('throughput')),
@@ -91,7 +95,7 @@ export function metricHint(path: string): string {
   if (guess) return `did you mean "${guess}"?`;
   if (knownHead) {
     const fields = FIELDS_OF[knownHead];
-    const field = fields.includes(tail) ? tail : tail ? didYouMean(tail, fields) ?? onlyStartingWith(tail, fields) : undefined;
+    const field = fields.includes(tail) ? tail : tail ? (didYouMean(tail, fields) ?? onlyStartingWith(tail, fields)) : undefined;
     if (field) return `did you mean "${knownHead}.${field}"?`;
     return `${knownHead} has: ${fields.join(', ')}`;
   }

@@ -54,7 +54,9 @@ describe('parseThreshold', () => {
     expect(METRIC_PATHS).toContain('connections.subscribeFailed');
     expect(METRIC_PATHS).toContain('messages.outOfOrder');
     expect(METRIC_PATHS).toContain('messages.notOffered');
-    expect(METRIC_PATHS).toEqual(expect.arrayContaining(['messages.planned', 'messages.unsent', 'messages.unconfirmed', 'messages.accepted', 'unsentWait.max']));
+    expect(METRIC_PATHS).toEqual(
+      expect.arrayContaining(['messages.planned', 'messages.unsent', 'messages.unconfirmed', 'messages.accepted', 'unsentWait.max']),
+    );
     expect(METRIC_PATHS).toContain('messages.unverifiable');
     expect(METRIC_PATHS).not.toContain('connections.errors');
     expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 13 + 8 + 4 + 7 + 2 + 2); // + 8: the publish accounting's; + 4: the receive-side ledger's; + 2: session recovery at reconnect

@@ -28,13 +28,16 @@ const isOp = (text: string): text is ThresholdOp => OPS.has(text);
 const OP_FIXES: Record<string, string> = { '=': '==', '===': '==', '=<': '<=', '=>': '>=', '<>': '!=', '!==': '!=' };
 
 /** Latency units → factor to milliseconds. */
-const LATENCY_UNITS: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000 };
+const LATENCY_UNITS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000 };
 
 const OPS_TEXT = '<, <=, >, >=, == or !=';
 const EXAMPLE = 'e.g. "endToEnd.p99 < 50ms" or "messages.lost == 0"';
 
 class Invalid extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }

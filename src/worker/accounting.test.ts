@@ -47,7 +47,20 @@ describe('publish accounting of a worker (fake broker, fake clock)', () => {
     const { results, run } = await runOnFake(yaml(), { ackDelayMs: 1 });
     const m = results.summary.messages;
     expect(PLANNED).toBe(500);
-    expect(m).toMatchObject({ planned: 500, sent: 500, missedSends: 0, unsent: 0, unconfirmed: 0, refused: 0, accepted: 500, acked: 500, expected: 500, received: 500, lost: 0, inflightWindow: 20 });
+    expect(m).toMatchObject({
+      planned: 500,
+      sent: 500,
+      missedSends: 0,
+      unsent: 0,
+      unconfirmed: 0,
+      refused: 0,
+      accepted: 500,
+      acked: 500,
+      expected: 500,
+      received: 500,
+      lost: 0,
+      inflightWindow: 20,
+    });
     expect(run.broker.written).toBe(500);
     expectIdentity(results);
     expect(results.summary.verdicts.some((v) => v.startsWith('Publishing:'))).toBe(false);
@@ -103,17 +116,21 @@ describe('publish accounting of a worker (fake broker, fake clock)', () => {
 
   it('a clean-session connection killed with acks held back: the held-back messages are unconfirmed, not lost', async () => {
     let killed = false;
-    const { results, run } = await runOnFake(yaml(), { ackDelayMs: 1 }, {
-      script: (r, t) => {
-        // From 1.8 s the broker takes publishes in but neither delivers nor acks them; at 2 s the connection dies.
-        if (t === 1800) r.broker.o.swallow = true;
-        if (t === 2000 && !killed) {
-          killed = true;
-          r.broker.o.swallow = false;
-          r.broker.conn(PUB)!.lose();
-        }
+    const { results, run } = await runOnFake(
+      yaml(),
+      { ackDelayMs: 1 },
+      {
+        script: (r, t) => {
+          // From 1.8 s the broker takes publishes in but neither delivers nor acks them; at 2 s the connection dies.
+          if (t === 1800) r.broker.o.swallow = true;
+          if (t === 2000 && !killed) {
+            killed = true;
+            r.broker.o.swallow = false;
+            r.broker.conn(PUB)!.lose();
+          }
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     expect(killed).toBe(true);
     expect(run.broker.swallowed).toBe(20); // the window filled up, then everything waited
@@ -123,18 +140,24 @@ describe('publish accounting of a worker (fake broker, fake clock)', () => {
     expect(m.expected).toBe(m.received);
     expectIdentity(results);
     expect(run.broker.written).toBe(m.sent);
-    expect(results.summary.verdicts[0]).toMatch(/^Publishing: the broker accepted \d+ of 500 planned messages: .*20 were written but never acknowledged \(the connection or session ended\) and reached no subscriber.*; nothing it accepted was lost$/);
+    expect(results.summary.verdicts[0]).toMatch(
+      /^Publishing: the broker accepted \d+ of 500 planned messages: .*20 were written but never acknowledged \(the connection or session ended\) and reached no subscriber.*; nothing it accepted was lost$/,
+    );
   });
 
   it('slots due while the client is not connected are unsent (and publish errors, as before)', async () => {
-    const { results } = await runOnFake(yaml(), { ackDelayMs: 1 }, {
-      script: (r, t) => {
-        if (t === 1000) {
-          r.broker.o.down = true;
-          r.broker.conn(PUB)!.lose();
-        }
+    const { results } = await runOnFake(
+      yaml(),
+      { ackDelayMs: 1 },
+      {
+        script: (r, t) => {
+          if (t === 1000) {
+            r.broker.o.down = true;
+            r.broker.conn(PUB)!.lose();
+          }
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     expectIdentity(results);
     expect(m.sent).toBeGreaterThanOrEqual(99);
@@ -170,15 +193,21 @@ describe('publish accounting of a worker (fake broker, fake clock)', () => {
     expect(m.expected).toBe(m.sent);
     expect(m.lost).toBe(0);
     expect(results.summary.backPressure?.reason).toMatch(/planned rate not reached \(broker back-pressure\)/);
-    expect(results.summary.verdicts[0]).toMatch(new RegExp(`^Publishing: ${m.sent} of 500 planned messages were sent \\(QoS 0\\): it read more slowly than the planned rate`));
+    expect(results.summary.verdicts[0]).toMatch(
+      new RegExp(`^Publishing: ${m.sent} of 500 planned messages were sent \\(QoS 0\\): it read more slowly than the planned rate`),
+    );
   });
 
   it('a generator that falls too far behind gives slots up as missed: saturation, not back-pressure', async () => {
-    const { results } = await runOnFake(yaml(), { ackDelayMs: 1 }, {
-      script: (r, t) => {
-        if (t === 4000) r.clock.advance(2600, 2600); // the thread stalls 2.6 s: nothing runs, then everything is late
+    const { results } = await runOnFake(
+      yaml(),
+      { ackDelayMs: 1 },
+      {
+        script: (r, t) => {
+          if (t === 4000) r.clock.advance(2600, 2600); // the thread stalls 2.6 s: nothing runs, then everything is late
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     expectIdentity(results);
     expect(m.missedSends).toBeGreaterThan(0);
@@ -201,15 +230,19 @@ describe('publish accounting of a worker (fake broker, fake clock)', () => {
   });
 
   it('a persistent session keeps its unacknowledged publishes across a reconnect: resent and accepted, none unconfirmed', async () => {
-    const { results, run } = await runOnFake(yaml({ clean: false }), { ackDelayMs: 1 }, {
-      script: (r, t) => {
-        if (t === 1800) r.broker.o.ackDelayMs = Infinity;
-        if (t === 2000) {
-          r.broker.o.ackDelayMs = 1;
-          r.broker.conn(PUB)!.lose();
-        }
+    const { results, run } = await runOnFake(
+      yaml({ clean: false }),
+      { ackDelayMs: 1 },
+      {
+        script: (r, t) => {
+          if (t === 1800) r.broker.o.ackDelayMs = Infinity;
+          if (t === 2000) {
+            r.broker.o.ackDelayMs = 1;
+            r.broker.conn(PUB)!.lose();
+          }
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     const sessions = run.broker.opts.filter((o) => o.clientId === PUB).map((o) => o.session);
     expect(sessions.length).toBeGreaterThanOrEqual(2);

@@ -35,7 +35,11 @@ export class DeviceArrivals {
   private matches: Map<string, number[]> | null = null;
   private readonly scratch: ShareTarget[] = [];
 
-  constructor(private readonly dev: SubscribedDevice, slab: ChunkSlab, shares: ShareLedger) {
+  constructor(
+    private readonly dev: SubscribedDevice,
+    slab: ChunkSlab,
+    shares: ShareLedger,
+  ) {
     this.ledger = new ArrivalLedger(slab);
     this.shared = dev.filters.map((f, k) => (f.startsWith('$share/') ? shares.target(f, k) : null));
     this.plain = dev.filters.map((f) => parseShared(f)?.filter ?? f);

@@ -66,7 +66,14 @@ describe('compact header: round trips', () => {
 
 describe('compact header: send delay (in ticks of 2^-12 ms)', () => {
   it.each([
-    [0, 0], [1, 1], [4095, 4095], [4096, 4096], [4097, 4096], [4111, 4096], [4112, 4128], [8191, 8192],
+    [0, 0],
+    [1, 1],
+    [4095, 4095],
+    [4096, 4096],
+    [4097, 4096],
+    [4111, 4096],
+    [4112, 4128],
+    [8191, 8192],
   ])('%i ticks → %i ticks', (ticks, back) => {
     expect(decodeDelay(encodeDelay(ticks))).toBe(back);
   });
@@ -88,7 +95,7 @@ describe('compact header: send delay (in ticks of 2^-12 ms)', () => {
     expect(encodeDelay(-5)).toBe(0); // a send before its slot does not happen; never negative
   });
 
-  it('gives back the publisher\'s very send time when it left less than 1 ms after its slot', () => {
+  it("gives back the publisher's very send time when it left less than 1 ms after its slot", () => {
     const h: Header = { qos: 1, runTag: 1, publisher: 1, seq: 1, intendedMs: T0, sentMs: T0 + 0.999 };
     expect(decodePayload(encodePayload(16, h), 1, T0 + 3)!.sentMs).toBe(h.sentMs);
   });
@@ -140,7 +147,9 @@ describe('compact header: limits and responses', () => {
 
   it('refuses sizes below 16 bytes and publishers past 2^24, with a clear message', () => {
     expect(() => encodePayload(15, h)).toThrow(/payload size 15 is smaller than the 16-byte compact header/);
-    expect(() => encodePayload(16, { ...h, publisher: COMPACT_MAX_PUBLISHERS })).toThrow(/publisher 16777216 does not fit the compact header.*32 bytes or more/);
+    expect(() => encodePayload(16, { ...h, publisher: COMPACT_MAX_PUBLISHERS })).toThrow(
+      /publisher 16777216 does not fit the compact header.*32 bytes or more/,
+    );
   });
 
   it('a responder answers with the compact request header marked as a response, still valid', () => {

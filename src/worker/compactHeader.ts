@@ -79,7 +79,9 @@ export function decodeDelay(field: number): number {
 /** Writes the compact header at the start of `buf` (at least 16 bytes, zero-filled after them). */
 export function writeCompact(buf: Buffer, h: Header): void {
   if (!(h.publisher >= 0 && h.publisher < COMPACT_MAX_PUBLISHERS)) {
-    throw new RangeError(`publisher ${h.publisher} does not fit the compact header (below ${COMPACT_MAX_PUBLISHERS.toLocaleString('en-US')}); use payloads of 32 bytes or more`);
+    throw new RangeError(
+      `publisher ${h.publisher} does not fit the compact header (below ${COMPACT_MAX_PUBLISHERS.toLocaleString('en-US')}); use payloads of 32 bytes or more`,
+    );
   }
   const intended = Math.round(h.intendedMs * TICKS_PER_MS); // exact for epoch ms ≥ 2^40 (2004 on)
   const t = intended % WRAP;

@@ -69,16 +69,14 @@ export class Connector {
     if (!dev.group.connect.clean) opts.session = dev.session ??= this.driver.newSession();
     withIdentity(opts, dev);
     const will = dev.group.connect.will;
-    if (will && dev.willTopic !== undefined) opts.will = { topic: dev.willTopic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain };
+    if (will && dev.willTopic !== undefined)
+      opts.will = { topic: dev.willTopic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain };
     try {
-      const conn = await this.driver.connect(
-        opts,
-        {
-          onMessage: (topic, payload, qos, retained, meta) => this.receiver.onMessage(dev, topic, payload, qos, retained, meta),
-          onLost: (reason) => this.lost(dev, reason),
-          onDrain: () => this.onBack(dev),
-        },
-      );
+      const conn = await this.driver.connect(opts, {
+        onMessage: (topic, payload, qos, retained, meta) => this.receiver.onMessage(dev, topic, payload, qos, retained, meta),
+        onLost: (reason) => this.lost(dev, reason),
+        onDrain: () => this.onBack(dev),
+      });
       if (this.stopping) {
         conn.destroy();
         return false;
@@ -152,10 +150,13 @@ export class Connector {
     const life = dev.group.connect.lifetime;
     if (!life || this.stopping) return;
     const conn = dev.conn;
-    const t = this.clock.setTimeout(() => {
-      this.timers.delete(t);
-      if (dev.conn === conn) void this.drop(dev, false, life.pauseMs, 'churn');
-    }, life.durationMs + Math.random() * life.jitterMs);
+    const t = this.clock.setTimeout(
+      () => {
+        this.timers.delete(t);
+        if (dev.conn === conn) void this.drop(dev, false, life.pauseMs, 'churn');
+      },
+      life.durationMs + Math.random() * life.jitterMs,
+    );
     this.timers.add(t);
   }
 

@@ -19,21 +19,33 @@ export function picked(i: number, fraction: number): boolean {
  * Arms late subscriptions (`subscribe[].at`) and unsubscriptions (`subscribe[].until`) of this
  * worker's devices. A late subscription expects the retained messages published so far.
  */
-export function scheduleSubscriptions(devices: Device[], t0: number, clock: Clock, connector: Connector, retained: RetainedTopics, recorder: Recorder): unknown[] {
+export function scheduleSubscriptions(
+  devices: Device[],
+  t0: number,
+  clock: Clock,
+  connector: Connector,
+  retained: RetainedTopics,
+  recorder: Recorder,
+): unknown[] {
   const timers: unknown[] = [];
   const groups = new Map<number, Device[]>();
   for (const d of devices) groups.set(d.groupIndex, [...(groups.get(d.groupIndex) ?? []), d]);
   for (const devs of groups.values()) {
     devs[0].group.subscribe.forEach((s, k) => {
       if (s.atMs !== undefined) {
-        timers.push(clock.setTimeout(() => {
-          for (const dev of devs) {
-            dev.active[k] = true;
-            const expected = retained.expectedFor(dev.filters[k], clock.now());
-            const key = retained.offeredTo(dev.filters[k]) ? 'retainedExpected' : 'retainedNotOffered';
-            void connector.subscribe(dev, k).then((ok) => ok && expected > 0 && recorder.count(key, true, expected));
-          }
-        }, Math.max(0, t0 + s.atMs - clock.now())));
+        timers.push(
+          clock.setTimeout(
+            () => {
+              for (const dev of devs) {
+                dev.active[k] = true;
+                const expected = retained.expectedFor(dev.filters[k], clock.now());
+                const key = retained.offeredTo(dev.filters[k]) ? 'retainedExpected' : 'retainedNotOffered';
+                void connector.subscribe(dev, k).then((ok) => ok && expected > 0 && recorder.count(key, true, expected));
+              }
+            },
+            Math.max(0, t0 + s.atMs - clock.now()),
+          ),
+        );
       }
       if (s.untilMs !== undefined) {
         timers.push(clock.setTimeout(() => devs.forEach((dev) => void connector.unsubscribe(dev, k)), Math.max(0, t0 + s.untilMs - clock.now())));
@@ -46,25 +58,28 @@ export function scheduleSubscriptions(devices: Device[], t0: number, clock: Cloc
 /** Arms the scenario's events for this worker's devices; returns the timers (cleared on stop). */
 export function scheduleEvents(events: EventSpec[], t0: number, clock: Clock, devices: Device[], connector: Connector, publisher: Publisher): unknown[] {
   return events.map((e) =>
-    clock.setTimeout(() => {
-      switch (e.kind) {
-        case 'disconnect':
-          for (const dev of devices) {
-            if (dev.group.name !== e.group || !picked(dev.index, e.fraction)) continue;
-            void connector.drop(dev, e.abrupt, e.reconnectAfterMs + Math.random() * e.jitterMs);
+    clock.setTimeout(
+      () => {
+        switch (e.kind) {
+          case 'disconnect':
+            for (const dev of devices) {
+              if (dev.group.name !== e.group || !picked(dev.index, e.fraction)) continue;
+              void connector.drop(dev, e.abrupt, e.reconnectAfterMs + Math.random() * e.jitterMs);
+            }
+            return;
+          case 'pause':
+          case 'resume': {
+            const gi = devices.find((dev) => dev.group.name === e.group)?.groupIndex;
+            if (gi === undefined) return;
+            if (e.kind === 'pause') publisher.paused.add(gi);
+            else publisher.paused.delete(gi);
+            return;
           }
-          return;
-        case 'pause':
-        case 'resume': {
-          const gi = devices.find((dev) => dev.group.name === e.group)?.groupIndex;
-          if (gi === undefined) return;
-          if (e.kind === 'pause') publisher.paused.add(gi);
-          else publisher.paused.delete(gi);
-          return;
+          default:
+            assertNever(e);
         }
-        default:
-          assertNever(e);
-      }
-    }, Math.max(0, t0 + e.atMs - clock.now())),
+      },
+      Math.max(0, t0 + e.atMs - clock.now()),
+    ),
   );
 }

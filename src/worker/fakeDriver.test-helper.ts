@@ -7,8 +7,15 @@
  * Not a test file itself.
  */
 import {
-  ConnectFailure, NotSent, SessionEnded,
-  type Connection, type ConnectionEvents, type ConnectOptions, type Driver, type OutboundSession, type PublishDone,
+  ConnectFailure,
+  NotSent,
+  SessionEnded,
+  type Connection,
+  type ConnectionEvents,
+  type ConnectOptions,
+  type Driver,
+  type OutboundSession,
+  type PublishDone,
 } from '../driver/driver.js';
 import { topicMatches } from '../mqtt/topic.js';
 import type { QoS } from '../scenario/model.js';
@@ -191,7 +198,10 @@ export class FakeBroker implements Driver {
   maxInflight = 0;
   readonly opts: ConnectOptions[] = [];
 
-  constructor(readonly clock: Clock, readonly o: FakeBrokerOptions = {}) {}
+  constructor(
+    readonly clock: Clock,
+    readonly o: FakeBrokerOptions = {},
+  ) {}
 
   async connect(opts: ConnectOptions, events: ConnectionEvents): Promise<Connection> {
     if (this.o.down) throw new ConnectFailure('ECONNREFUSED');

@@ -19,7 +19,9 @@ export class MessageBuilder {
     const rt = dev.group.publish!.responseTopic;
     if (!rt) return dev.names.publishProps;
     const responseTopic = (dev.responseTopic ??= compileTemplate(rt).render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run }));
-    const header = dev.names.payloadParts ? encodePayload(PAYLOAD_HEADER_BYTES, decodePayload(payload, this.runTag)!) : payload.subarray(0, PAYLOAD_HEADER_BYTES);
+    const header = dev.names.payloadParts
+      ? encodePayload(PAYLOAD_HEADER_BYTES, decodePayload(payload, this.runTag)!)
+      : payload.subarray(0, PAYLOAD_HEADER_BYTES);
     return { ...dev.names.publishProps, responseTopic, correlationData: Buffer.from(header) };
   }
 
@@ -29,7 +31,11 @@ export class MessageBuilder {
     const seed = Math.imul(dev.global + 1, 0x9e3779b1) ^ seq;
     const raw = dev.names.raw;
     if (dev.names.payloadParts) {
-      const json = renderPayloadTemplate(dev.names.payloadParts, { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) }, seed);
+      const json = renderPayloadTemplate(
+        dev.names.payloadParts,
+        { i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, ts: Math.round(dueMs) },
+        seed,
+      );
       return raw ? Buffer.from(json, 'utf8') : encodeJsonPayload(json, header);
     }
     if (raw && raw.bodies.length > 0) return raw.bodies[seq % raw.bodies.length];

@@ -55,12 +55,7 @@ export function filtersOf(names: GroupNames, g: GroupSpec, i: number, run: strin
  * the scenario alone, so publishers know their receivers without asking other threads (whether a
  * receiver is there right now is in the shared Receivable array).
  */
-export function* plannedSubscriptions(
-  scenario: Scenario,
-  clientBase: number[],
-  slotBase: number[],
-  run: string,
-): Generator<PlannedSubscription> {
+export function* plannedSubscriptions(scenario: Scenario, clientBase: number[], slotBase: number[], run: string): Generator<PlannedSubscription> {
   for (let gi = 0; gi < scenario.groups.length; gi++) {
     const g = scenario.groups[gi];
     if (g.subscribe.length === 0) continue;

@@ -182,7 +182,11 @@ export class Publisher {
    */
   private fill(dev: Device): void {
     if (this.paused.has(dev.groupIndex) || !this.closedFrom) return;
-    for (let now = this.clock.now(); now < this.measureEnd && now >= this.closedFrom && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.nextSeq)); now = this.clock.now()) {
+    for (
+      let now = this.clock.now();
+      now < this.measureEnd && now >= this.closedFrom && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.nextSeq));
+      now = this.clock.now()
+    ) {
       this.recorder.count('planned', now >= this.measureFrom);
       this.send(dev, dev.nextSeq++, now, false);
     }

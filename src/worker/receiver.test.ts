@@ -89,7 +89,11 @@ groups:
     const [rx] = h.receivers;
     const expected = zero();
     h.subscribe(sub, 0, true);
-    const phases: [boolean, number][] = [[false, 120], [true, 50], [false, 70]]; // QoS 1 filter off, on, off again
+    const phases: [boolean, number][] = [
+      [false, 120],
+      [true, 50],
+      [false, 70],
+    ]; // QoS 1 filter off, on, off again
     let extras = 0;
     for (const [on, n] of phases) {
       h.subscribe(sub, 1, on);
@@ -146,7 +150,8 @@ groups:
       const [sub] = h.devices;
       const expected = zero();
       h.subscribe(sub, 0, true);
-      if (phase === 'subscribing') sub.asked[1] = h.clock.now(); // SUBSCRIBE sent, no SUBACK yet
+      if (phase === 'subscribing')
+        sub.asked[1] = h.clock.now(); // SUBSCRIBE sent, no SUBACK yet
       else {
         sub.asked[1] = h.clock.now();
         h.subscribe(sub, 1, true);

@@ -49,7 +49,16 @@ export class RetainedTopics {
       for (let k = from; k < slots; k++) {
         const i = k % g.count;
         const target = names.targetCount > 0 ? k % names.targetCount : 0;
-        topics.add(names.publishTopic!.render({ i, group: g.name, run: this.run, clientId: names.clientId.render({ i, group: g.name, run: this.run }), seq: Math.floor(k / g.count), target }));
+        topics.add(
+          names.publishTopic!.render({
+            i,
+            group: g.name,
+            run: this.run,
+            clientId: names.clientId.render({ i, group: g.name, run: this.run }),
+            seq: Math.floor(k / g.count),
+            target,
+          }),
+        );
       }
     }
     this.cache.clear();

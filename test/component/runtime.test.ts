@@ -59,15 +59,18 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
     const { results } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}' }), { deliverDelayMs: 3, ackDelayMs: 2 });
     const l = results.summary.latencyMs;
     // HDR histograms keep 3 significant digits.
-    for (const [v, ms] of [[l.endToEnd.min, 3], [l.endToEnd.max, 3], [l.publishAck.min, 2], [l.publishAck.max, 2]]) expect(v).toBeCloseTo(ms, 2);
+    for (const [v, ms] of [
+      [l.endToEnd.min, 3],
+      [l.endToEnd.max, 3],
+      [l.publishAck.min, 2],
+      [l.publishAck.max, 2],
+    ])
+      expect(v).toBeCloseTo(ms, 2);
     expect(l.endToEnd.count).toBe(200);
   });
 
   it('fan-in with $share: 4 publishers, one group of 3 members: each message once, round-robin', async () => {
-    const { results, run } = await runOnMemory(
-      yaml({ subs: 3, subTopic: '$share/g/t/{run}/+', pubs: 4, pubTopic: 't/{run}/{i}' }),
-      { record: true },
-    );
+    const { results, run } = await runOnMemory(yaml({ subs: 3, subTopic: '$share/g/t/{run}/+', pubs: 4, pubTopic: 't/{run}/{i}' }), { record: true });
     const m = results.summary.messages;
     expect(m).toMatchObject({ sent: 200, expected: 200, received: 200, lost: 0, duplicated: 0 });
     const per = ['sub-0', 'sub-1', 'sub-2'].map((id) => run.mem.log.filter((a) => a.clientId === id).length);
@@ -100,11 +103,15 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
   });
 
   it('a persistent subscriber dropped by the broker: queued while away, resumed, nothing lost', async () => {
-    const { results, run } = await runOnMemory(yaml({ subs: 2, subTopic: 't/{run}', clean: false }), {}, {
-      script: (r, t) => {
-        if (t === 1000) r.mem.kill('sub-0');
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 2, subTopic: 't/{run}', clean: false }),
+      {},
+      {
+        script: (r, t) => {
+          if (t === 1000) r.mem.kill('sub-0');
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     const c = run.mem.counts;
     expect([c.lost, c.sessionsResumed]).toEqual([1, 1]);
@@ -114,11 +121,15 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
   });
 
   it('a clean subscriber dropped by the broker: what it missed while away is not expected, not lost', async () => {
-    const { results, run } = await runOnMemory(yaml({ subs: 2, subTopic: 't/{run}' }), {}, {
-      script: (r, t) => {
-        if (t === 1000) r.mem.kill('sub-0');
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 2, subTopic: 't/{run}' }),
+      {},
+      {
+        script: (r, t) => {
+          if (t === 1000) r.mem.kill('sub-0');
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     expect(m.received).toBe(run.mem.counts.delivered);
     expect(m).toMatchObject({ sent: 200, lost: 0, duplicated: 0 });
@@ -127,7 +138,11 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
   });
 
   it('QoS 2 with injected duplicates: the client drops the resends before PUBREL, nothing duplicated', async () => {
-    const { results, run } = await runOnMemory(yaml({ subs: 2, subTopic: 't/{run}', qos: 2 }), {}, { setup: (mem) => mem.faults.duplicateDeliveries({ every: 10 }) });
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 2, subTopic: 't/{run}', qos: 2 }),
+      {},
+      { setup: (mem) => mem.faults.duplicateDeliveries({ every: 10 }) },
+    );
     expect([run.mem.counts.duplicated, run.mem.counts.qos2DuplicatesIgnored]).toEqual([40, 40]);
     expect(results.summary.messages).toMatchObject({ sent: 200, acked: 200, expected: 400, received: 400, duplicated: 0, lost: 0 });
   });
@@ -153,15 +168,19 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
 
   it('a persistent subscriber dropped and kept away to the end: its queue is away at end, not lost', async () => {
     const away = { now: false };
-    const { results, run } = await runOnMemory(yaml({ subs: 2, subTopic: 't/{run}', clean: false }), {}, {
-      setup: keepAway('sub-0', away),
-      script: (r, t) => {
-        if (t === 1000) {
-          away.now = true;
-          r.mem.kill('sub-0');
-        }
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 2, subTopic: 't/{run}', clean: false }),
+      {},
+      {
+        setup: keepAway('sub-0', away),
+        script: (r, t) => {
+          if (t === 1000) {
+            away.now = true;
+            r.mem.kill('sub-0');
+          }
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     const c = run.mem.counts;
     // Message 100 (due at 1000 ms) went out before the kill; 101..199 were queued for the session.
@@ -172,16 +191,20 @@ describe('worker runtime on the memory driver (fake clock, exact counts)', () =>
 
   it('an MQTT 5 session that expired while its subscriber was away: what it missed is not entitled, not lost', async () => {
     const away = { now: false };
-    const { results, run } = await runOnMemory(yaml({ subs: 2, subTopic: 't/{run}', clean: false, sessionExpiry: '1s' }), { record: true }, {
-      setup: keepAway('sub-0', away),
-      script: (r, t) => {
-        if (t === 300) {
-          away.now = true;
-          r.mem.kill('sub-0');
-        }
-        if (t === 1500) away.now = false;
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 2, subTopic: 't/{run}', clean: false, sessionExpiry: '1s' }),
+      { record: true },
+      {
+        setup: keepAway('sub-0', away),
+        script: (r, t) => {
+          if (t === 300) {
+            away.now = true;
+            r.mem.kill('sub-0');
+          }
+          if (t === 1500) away.now = false;
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     const c = run.mem.counts;
     expect([c.sessionsExpired, c.sessionsResumed]).toEqual([1, 0]);
@@ -205,16 +228,20 @@ describe('publish side of the worker runtime on the memory driver (fake clock, e
 
   it('a clean-session publisher killed while the broker swallowed its publishes: those are unconfirmed, never lost', async () => {
     let swallow: { remove(): void } | null = null;
-    const { results, run } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}' }), {}, {
-      // From 1 s the broker takes the publisher's QoS 1 publishes in but neither routes nor acks them; at 1.5 s the connection dies.
-      script: (r, t) => {
-        if (t === 1000) swallow = r.mem.faults.swallowPublishes();
-        if (t === 1500) {
-          swallow!.remove();
-          r.mem.kill('pub-0');
-        }
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 1, subTopic: 't/{run}' }),
+      {},
+      {
+        // From 1 s the broker takes the publisher's QoS 1 publishes in but neither routes nor acks them; at 1.5 s the connection dies.
+        script: (r, t) => {
+          if (t === 1000) swallow = r.mem.faults.swallowPublishes();
+          if (t === 1500) {
+            swallow!.remove();
+            r.mem.kill('pub-0');
+          }
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     expect(run.mem.counts.swallowed).toBe(20); // the in-flight window (20) filled, then the rest waited
     expect(m).toMatchObject({ planned: 200, unconfirmed: 20, lost: 0 });
@@ -224,15 +251,19 @@ describe('publish side of the worker runtime on the memory driver (fake clock, e
   });
 
   it('a persistent publisher session: PUBACKs held, connection killed, the 20 re-sent with DUP are acked; the broker routes them again (QoS 1: duplicates)', async () => {
-    const { results, run } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}', pubClean: false }), {}, {
-      script: (r, t) => {
-        if (t === 1000) r.mem.faults.holdAcks();
-        if (t === 1200) {
-          r.mem.faults.holdAckRules[0].remove();
-          r.mem.kill('pub-0');
-        }
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 1, subTopic: 't/{run}', pubClean: false }),
+      {},
+      {
+        script: (r, t) => {
+          if (t === 1000) r.mem.faults.holdAcks();
+          if (t === 1200) {
+            r.mem.faults.holdAckRules[0].remove();
+            r.mem.kill('pub-0');
+          }
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     const c = run.mem.counts;
     expect([c.acksHeld, c.resent, c.sessionsResumed]).toEqual([20, 20, 1]);
@@ -241,12 +272,16 @@ describe('publish side of the worker runtime on the memory driver (fake clock, e
   });
 
   it('QoS 0 behind a broker that stops reading: slots wait for the drain, sent is what the broker got, nothing lost', async () => {
-    const { results, run } = await runOnMemory(yaml({ subs: 1, subTopic: 't/{run}', qos: 0 }), {}, {
-      script: (r, t) => {
-        if (t === 1000) r.mem.stall('pub-0');
-        if (t === 1500) r.mem.drain('pub-0');
+    const { results, run } = await runOnMemory(
+      yaml({ subs: 1, subTopic: 't/{run}', qos: 0 }),
+      {},
+      {
+        script: (r, t) => {
+          if (t === 1000) r.mem.stall('pub-0');
+          if (t === 1500) r.mem.drain('pub-0');
+        },
       },
-    });
+    );
     const m = results.summary.messages;
     const c = run.mem.counts;
     expect([c.stalls, c.drains, c.drainEvents]).toEqual([1, 1, 1]);

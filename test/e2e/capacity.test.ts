@@ -16,7 +16,20 @@ describe('mqbench capacity (built CLI against mosquitto)', () => {
     const file = join(tmp, 's.yaml');
     writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 20, rate: '100/s', warmup: '0s' }));
     const out = join(tmp, 'cap.json');
-    const r = await mqbench(['capacity', file, '--slo', 'messages.lost==0,connections.failed==0', '--from', '100/s', '--to', '400/s', '--step-duration', '1s', '--out', out]);
+    const r = await mqbench([
+      'capacity',
+      file,
+      '--slo',
+      'messages.lost==0,connections.failed==0',
+      '--from',
+      '100/s',
+      '--to',
+      '400/s',
+      '--step-duration',
+      '1s',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Max sustainable: 400 msg\/s with e2e p99 [\d.]+ ms \(the SLO held up to the ceiling 400\)/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
@@ -32,7 +45,22 @@ describe('mqbench capacity (built CLI against mosquitto)', () => {
     writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 5, rate: '50/s', warmup: '0s' }));
     const junit = join(tmp, 'cap2.xml');
     const csv = join(tmp, 'cap2.csv');
-    const r = await mqbench(['capacity', file, '--slo', 'endToEnd.p50<0.0001ms', '--from', '100/s', '--step-duration', '1s', '--out', join(tmp, 'cap2.json'), '--junit', junit, '--csv', csv]);
+    const r = await mqbench([
+      'capacity',
+      file,
+      '--slo',
+      'endToEnd.p50<0.0001ms',
+      '--from',
+      '100/s',
+      '--step-duration',
+      '1s',
+      '--out',
+      join(tmp, 'cap2.json'),
+      '--junit',
+      junit,
+      '--csv',
+      csv,
+    ]);
     expect(r.code).toBe(1);
     // On an overloaded machine the step may also be flagged as generator-saturated: either way, no max.
     expect(r.stdout).toMatch(/No sustainable msg\/s found: (the SLO already failed at 100|the generator saturated at 100)/);

@@ -39,7 +39,10 @@ describe('mqbench compare', () => {
     expect(lines[1]).toBe('| :--- | ---: | ---: | ---: | ---: |');
     expect(lines).toContain('| end-to-end p99 (ms) | **1.24 [1.24–1.24]** | 2.50 [2.50–2.50] | +100.8 % [+100.8 %, +100.8 %] | mosquitto better |');
     const model = JSON.parse(readFileSync(join(tmp, 'cmp.json'), 'utf8'));
-    expect(model.sides).toEqual([{ label: 'mosquitto', runs: 2 }, { label: 'emqx', runs: 2 }]);
+    expect(model.sides).toEqual([
+      { label: 'mosquitto', runs: 2 },
+      { label: 'emqx', runs: 2 },
+    ]);
   });
 
   it('compares a baseline and a current run of the same broker and scenario by file name; identical runs differ in nothing', async () => {
@@ -61,7 +64,15 @@ describe('mqbench compare', () => {
 
   it('--fail-on exits 3 on a regression and names the failing gate in the JUnit file', async () => {
     const junit = join(tmp, 'gates.xml');
-    const r = await mqbench(['compare', `baseline=${a}`, `current=${b}`, '--fail-on', 'endToEnd.p99 > +10%, throughput.receivedPerSec < -5%', '--junit', junit]);
+    const r = await mqbench([
+      'compare',
+      `baseline=${a}`,
+      `current=${b}`,
+      '--fail-on',
+      'endToEnd.p99 > +10%, throughput.receivedPerSec < -5%',
+      '--junit',
+      junit,
+    ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('FAIL endToEnd.p99 > +10%: +100.8 %');
     expect(r.stdout).toContain('ok   throughput.receivedPerSec < -5%: ±0.0 %');
@@ -100,7 +111,9 @@ describe('mqbench compare', () => {
 
 describe('thresholds through mqbench run', () => {
   const scenario = join(tmp, 'tiny.yaml');
-  writeFileSync(scenario, `
+  writeFileSync(
+    scenario,
+    `
 name: tiny-thresholds
 target: { url: embedded, mqttVersion: 3.1.1 }
 warmup: 0s
@@ -116,7 +129,8 @@ groups:
     publish: { topic: "tiny/{run}/{target}", targets: devices, qos: 1, rate: 50/s, payload: { size: 64 } }
 thresholds:
   - "messages.lost == 0"
-`);
+`,
+  );
 
   it('exits 3 when a threshold fails on a complete run, with the FAIL row and the results JSON', async () => {
     const out = join(tmp, 'tiny.json');

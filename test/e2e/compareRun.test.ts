@@ -22,7 +22,26 @@ describe('mqbench run with several brokers: interleaved repeats, medians side by
     const dir = join(tmp, markdown ? 'md' : 'term');
     const junit = join(tmp, `${markdown ? 'md' : 'term'}.xml`);
     const csv = join(tmp, `${markdown ? 'md' : 'term'}.csv`);
-    const r = await mqbench(['run', join(tmp, 's.yaml'), '--broker', `mosquitto=${mosq.url}`, '--broker', 'aedes=embedded', '--repeat', '3', '--out', dir, '--junit', junit, '--csv', csv, ...(markdown ? ['--markdown'] : [])], { timeoutMs: 120_000 });
+    const r = await mqbench(
+      [
+        'run',
+        join(tmp, 's.yaml'),
+        '--broker',
+        `mosquitto=${mosq.url}`,
+        '--broker',
+        'aedes=embedded',
+        '--repeat',
+        '3',
+        '--out',
+        dir,
+        '--junit',
+        junit,
+        '--csv',
+        csv,
+        ...(markdown ? ['--markdown'] : []),
+      ],
+      { timeoutMs: 120_000 },
+    );
     if (r.code !== 0) console.error(r.stderr.slice(-2000));
     expect(r.code).toBe(0);
     // Interleaved: A B A B A B.
@@ -39,7 +58,14 @@ describe('mqbench run with several brokers: interleaved repeats, medians side by
     // Every run in the CI files: a JUnit suite per run, CSV rows labelled by broker.
     const xml = readFileSync(junit, 'utf8');
     expect(junitProblems(xml)).toEqual([]);
-    expect([...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual(['mosquitto / s.yaml #1', 'mosquitto / s.yaml #2', 'mosquitto / s.yaml #3', 'aedes / s.yaml #1', 'aedes / s.yaml #2', 'aedes / s.yaml #3']);
+    expect([...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'mosquitto / s.yaml #1',
+      'mosquitto / s.yaml #2',
+      'mosquitto / s.yaml #3',
+      'aedes / s.yaml #1',
+      'aedes / s.yaml #2',
+      'aedes / s.yaml #3',
+    ]);
     const lines = readFileSync(csv, 'utf8').split('\n');
     expect(lines).toContain('aedes,s.yaml,3,summary,,,status,complete');
     expect(lines.some((l) => l.startsWith('mosquitto,s.yaml,2,second,'))).toBe(true);

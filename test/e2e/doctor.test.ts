@@ -32,8 +32,12 @@ describe('mqbench doctor (built CLI)', () => {
     expect(line(stdout, 'MQTT 5')).toBe('ok    MQTT 5: connect accepted');
     expect(line(stdout, 'max QoS')).toMatch(/^ok {4}max QoS: subscribe at QoS 2 → granted QoS 2; CONNACK Maximum QoS not read/);
     expect(line(stdout, 'retain')).toMatch(/^ok {4}retain: retained message delivered .* with the retain flag; test message cleared$/);
-    expect(line(stdout, 'retain to wildcards')).toMatch(/^ok {4}retain to wildcards: retained message delivered to a new subscription to mqbench-doctor-[0-9a-f]+\/retain-w\/\+ with the retain flag; test message cleared$/);
-    expect(line(stdout, 'shared subscriptions')).toMatch(/^ok {4}shared subscriptions: \$share\/doctor\/mqbench-doctor-[0-9a-f]+\/t: 10 messages, each delivered exactly once across 2 subscribers \(\d+ \+ \d+\)$/);
+    expect(line(stdout, 'retain to wildcards')).toMatch(
+      /^ok {4}retain to wildcards: retained message delivered to a new subscription to mqbench-doctor-[0-9a-f]+\/retain-w\/\+ with the retain flag; test message cleared$/,
+    );
+    expect(line(stdout, 'shared subscriptions')).toMatch(
+      /^ok {4}shared subscriptions: \$share\/doctor\/mqbench-doctor-[0-9a-f]+\/t: 10 messages, each delivered exactly once across 2 subscribers \(\d+ \+ \d+\)$/,
+    );
     expect(line(stdout, 'broker version')).toBe('ok    broker version: mosquitto version 2.0.11 ($SYS/broker/version)');
     // The test broker sets set_tcp_nodelay true; on a busy machine the hint may still say "slow", never Nagle.
     expect(line(stdout, 'TCP_NODELAY')).toMatch(/publish→receive median [\d.]+ ms over 20 QoS 0 messages \(loopback\)/);
@@ -68,7 +72,9 @@ describe('mqbench doctor (built CLI)', () => {
 
   it('reads the planned load, target and needs from --scenario', async () => {
     const file = join(tmp, 'shared.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 name: doctor-shared
 target: { url: "${mosq.url}", mqttVersion: 5 }
 duration: 1s
@@ -79,7 +85,8 @@ groups:
   - name: producer
     count: 1
     publish: { topic: "jobs/{i}", qos: 2, rate: 10/s, payload: { size: 64 } }
-`);
+`,
+    );
     const r = await mqbench(['doctor', '--scenario', file], { timeoutMs: 30_000 });
     expect(r.stdout).toMatch(/^mqbench doctor: 31 connections \(scenario doctor-shared\)/);
     expect(line(r.stdout, 'open files')).toMatch(/room for 31 planned connections/);
@@ -103,9 +110,11 @@ describe('mqbench doctor: a broker without TCP no-delay', () => {
     await mosq?.stop();
   });
 
-  it('warns that the latency looks like Nagle\'s algorithm, with the mosquitto.conf setting', async () => {
+  it("warns that the latency looks like Nagle's algorithm, with the mosquitto.conf setting", async () => {
     const r = await mqbench(['doctor', '--broker', mosq.url], { timeoutMs: 30_000 });
-    expect(line(r.stdout, 'TCP_NODELAY')).toMatch(/^WARN {2}TCP_NODELAY: publish→receive median [\d.]+ ms .*: looks like Nagle's algorithm: set set_tcp_nodelay true in mosquitto\.conf$/);
+    expect(line(r.stdout, 'TCP_NODELAY')).toMatch(
+      /^WARN {2}TCP_NODELAY: publish→receive median [\d.]+ ms .*: looks like Nagle's algorithm: set set_tcp_nodelay true in mosquitto\.conf$/,
+    );
     expect(r.code).toBe(0);
   });
 });

@@ -11,15 +11,23 @@ import { mqbench } from '../helpers/cli.js';
 import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const DIR = 'scenarios/mqttbs';
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-mqttbs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('scenarios/mqttbs', () => {
-  it('holds the suite\'s Basic and Enterprise cases', () => {
+  it("holds the suite's Basic and Enterprise cases", () => {
     expect(files).toEqual([
-      'singlenode-conn-tcp-10K-100.yaml', 'singlenode-conn-tcp-1M-5K.yaml', 'singlenode-fanout-1-1000-1-1000K.yaml', 'singlenode-fanout-5-1000-5-250K.yaml',
-      'singlenode-p2p-1K-1K-1K-1K.yaml', 'singlenode-p2p-50K-50K-50K-50K.yaml', 'singlenode-sharesub-1K-5-1K-1K.yaml', 'singlenode-sharesub-50K-500-50K-50K.yaml',
+      'singlenode-conn-tcp-10K-100.yaml',
+      'singlenode-conn-tcp-1M-5K.yaml',
+      'singlenode-fanout-1-1000-1-1000K.yaml',
+      'singlenode-fanout-5-1000-5-250K.yaml',
+      'singlenode-p2p-1K-1K-1K-1K.yaml',
+      'singlenode-p2p-50K-50K-50K-50K.yaml',
+      'singlenode-sharesub-1K-5-1K-1K.yaml',
+      'singlenode-sharesub-50K-500-50K-50K.yaml',
     ]);
   });
 
@@ -44,7 +52,19 @@ describe('a Basic case against mosquitto, then report --format mqttbs', () => {
 
   it('singlenode-sharesub-1K-5-1K-1K at 5 % for 3 s: 16-byte messages all delivered once; the table shows its figures', async () => {
     const out = join(tmp, 'sharesub.json');
-    const run = await mqbench(['run', `${DIR}/singlenode-sharesub-1K-5-1K-1K.yaml`, '--broker', mosq.url, '--scale', '0.05', '--duration', '3s', '--out', out, '--quiet']);
+    const run = await mqbench([
+      'run',
+      `${DIR}/singlenode-sharesub-1K-5-1K-1K.yaml`,
+      '--broker',
+      mosq.url,
+      '--scale',
+      '0.05',
+      '--duration',
+      '3s',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     const m = results.summary.messages;
@@ -61,7 +81,9 @@ describe('a Basic case against mosquitto, then report --format mqttbs', () => {
     expect(Number(cells[3].replace(/,/g, ''))).toBeCloseTo(e2e.p99, e2e.p99 < 1 ? 3 : e2e.p99 < 10 ? 2 : 0);
     expect(cells.slice(5)).toEqual(['not measured', 'not measured', 'not measured', 'not measured']);
     expect(report.stdout).toContain('## singlenode-sharesub-1K-5-1K-1K');
-    expect(report.stdout).toContain('| MQTT settings | MQTT 5.0 · keepalive 300 s · clean session 1 · subscribe QoS 1 · publish QoS 1 · retain 0 · payload 16 B · TLS no |');
+    expect(report.stdout).toContain(
+      '| MQTT settings | MQTT 5.0 · keepalive 300 s · clean session 1 · subscribe QoS 1 · publish QoS 1 · retain 0 · payload 16 B · TLS no |',
+    );
     expect(report.stdout).toMatch(/\| Broker version \| mosquitto version \d/);
   });
 });

@@ -29,22 +29,31 @@ describe('run --broker-pid against mosquitto', () => {
     await mosq?.stop();
   });
 
-  it('prints a Broker block; CPU agrees with /proc, $SYS counts equal mqbench\'s, and a dead metrics URL is only a warning', async () => {
+  it("prints a Broker block; CPU agrees with /proc, $SYS counts equal mqbench's, and a dead metrics URL is only a warning", async () => {
     const pid = mosq.process.pid!;
     const file = join(tmp, 'fan.yaml');
     writeFileSync(file, fanoutYaml({ url: mosq.url, devices: 20, rate: '200/s', warmup: '0s', duration: '3s' }));
     const out = join(tmp, 'run.json');
     const dead = `http://127.0.0.1:${await freePort()}/metrics`; // nothing listens there
     const before = procTicks(pid).total;
-    const r = await mqbench(['run', file, '--broker-pid', String(pid), '--broker-metrics', dead, '--broker-metrics-preset', 'process', '--quiet', '--out', out], { timeoutMs: 90_000 });
+    const r = await mqbench(
+      ['run', file, '--broker-pid', String(pid), '--broker-metrics', dead, '--broker-metrics-preset', 'process', '--quiet', '--out', out],
+      { timeoutMs: 90_000 },
+    );
     const after = procTicks(pid).total;
     const rssAfter = procRssBytes(pid);
     expect(r.code, r.stderr).toBe(0);
     const json = read(out);
     const b = json.broker!;
-    expect(b.sources.map((s) => [s.kind, s.ok])).toEqual([['pid', true], ['prometheus', false], ['sys', true]]);
+    expect(b.sources.map((s) => [s.kind, s.ok])).toEqual([
+      ['pid', true],
+      ['prometheus', false],
+      ['sys', true],
+    ]);
     expect(b.sources[1].error).toBe(`cannot scrape ${dead}: ECONNREFUSED`);
-    expect(r.stderr).toContain(`WARNING: broker observation (prometheus ${dead} (process)) failed: cannot scrape ${dead}: ECONNREFUSED; the run goes on without it`);
+    expect(r.stderr).toContain(
+      `WARNING: broker observation (prometheus ${dead} (process)) failed: cannot scrape ${dead}: ECONNREFUSED; the run goes on without it`,
+    );
     expect(r.stdout).toContain(`Broker (pid ${pid}; ${dead} (process) FAILED; ${mosq.url} $SYS)`);
     expect(r.stdout).toMatch(/busiest thread\s+│\s+\d\.\d\d cores = [\d.]+ % of one core/);
 
@@ -53,7 +62,9 @@ describe('run --broker-pid against mosquitto', () => {
     expect(rows.length).toBeGreaterThanOrEqual(3);
     const integrated = sum(rows.map((i) => i.broker!.cpuCores!));
     const procfs = (after - before) / 100;
-    console.log(`mosquitto: per-second CPU adds up to ${integrated.toFixed(3)} CPU-s over ${rows.length} s; /proc counted ${procfs.toFixed(2)} CPU-s around the run`);
+    console.log(
+      `mosquitto: per-second CPU adds up to ${integrated.toFixed(3)} CPU-s over ${rows.length} s; /proc counted ${procfs.toFixed(2)} CPU-s around the run`,
+    );
     expect(integrated).toBeLessThanOrEqual(procfs + 0.05);
     expect(integrated).toBeGreaterThan(0);
     expect(b.resources.maxThreadCpuCores!.max).toBeLessThanOrEqual(1.05); // one thread
@@ -66,7 +77,14 @@ describe('run --broker-pid against mosquitto', () => {
     const sent = sum(json.intervals.map((i) => i.sent));
     const received = sum(json.intervals.map((i) => i.received));
     expect(sent).toBeGreaterThan(400);
-    expect(b.counters).toMatchObject({ source: 'sys', mqbenchSent: sent, mqbenchReceived: received, receivedDelta: sent, sentDelta: received, difference: { received: 0, sent: 0 } });
+    expect(b.counters).toMatchObject({
+      source: 'sys',
+      mqbenchSent: sent,
+      mqbenchReceived: received,
+      receivedDelta: sent,
+      sentDelta: received,
+      difference: { received: 0, sent: 0 },
+    });
     expect(r.stdout).toMatch(/broker received [\d,]+ · mqbench sent [\d,]+: equal/);
     // CPU per message counts the broker's messages between its readings just outside the measured window: at least
     // what mqbench sent in that window, at most all it sent.
@@ -95,9 +113,11 @@ describe('capacity --broker-pid on a CPU-bound mosquitto', () => {
     await mosq?.stop();
   });
 
-  it('names the broker\'s CPU as the binding resource at the knee', async () => {
+  it("names the broker's CPU as the binding resource at the knee", async () => {
     const file = join(tmp, 'p2p.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 name: acl-bound
 target: { url: "${mosq.url}", mqttVersion: 3.1.1 }
 duration: 2s
@@ -112,14 +132,39 @@ groups:
     count: 1
     clientId: "ab-pub-{run}-{i}"
     publish: { topic: "ab/{run}/x", qos: 0, rate: 2/s, payload: { size: 64 } }
-`);
+`,
+    );
     const out = join(tmp, 'cap.json');
-    const r = await mqbench(['capacity', file, '--broker-pid', String(mosq.process.pid!), '--driver', 'lean', '--slo', 'endToEnd.p99<300ms,messages.lost==0', '--from', '2/s', '--to', '1000/s', '--step-duration', '3s', '--out', out], { timeoutMs: 170_000, nice: -10 });
+    const r = await mqbench(
+      [
+        'capacity',
+        file,
+        '--broker-pid',
+        String(mosq.process.pid!),
+        '--driver',
+        'lean',
+        '--slo',
+        'endToEnd.p99<300ms,messages.lost==0',
+        '--from',
+        '2/s',
+        '--to',
+        '1000/s',
+        '--step-duration',
+        '3s',
+        '--out',
+        out,
+      ],
+      { timeoutMs: 170_000, nice: -10 },
+    );
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/broker CPU \(cores\) │ busiest thread │ broker RSS/);
     expect(r.stdout).toMatch(/Binding resource: mosquitto at \d\.\d\d cores \(single-threaded\) at [\d,]+ msg\/s: CPU-bound/);
-    const cap = (read(out) as Results & { capacity: { binding: { resource: string; atLoad: number }; steps: { rate: number; broker?: { maxThreadCpuCores?: { max: number } } }[] } }).capacity;
+    const cap = (
+      read(out) as Results & {
+        capacity: { binding: { resource: string; atLoad: number }; steps: { rate: number; broker?: { maxThreadCpuCores?: { max: number } } }[] };
+      }
+    ).capacity;
     expect(cap.binding.resource).toBe('cpu (thread)');
     expect(cap.steps.every((s) => s.broker?.maxThreadCpuCores !== undefined)).toBe(true);
   }, 180_000);

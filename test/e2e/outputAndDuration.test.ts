@@ -55,12 +55,36 @@ describe('--out that cannot be written: exit 2 before anything connects', () => 
 
   const broker = () => `mqtt://127.0.0.1:${port}`;
   const cases: Array<[string, () => string[], string]> = [
-    ['an existing directory', () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--out', join(tmp, 'a-directory')], `cannot write results to --out ${join(tmp, 'a-directory')}: ${join(tmp, 'a-directory')} is a directory`],
-    ['a file as parent folder', () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--out', join(tmp, 'a-file', 'r.json')], `${join(tmp, 'a-file')} is a file, not a folder`],
-    ['a file deeper up the path', () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--out', join(tmp, 'a-file', 'x', 'y', 'r.json')], `${join(tmp, 'a-file')} is a file, not a folder`],
-    ['a comparison run into a file', () => ['run', 'scenarios/fanout.yaml', '--broker', `a=${broker()}`, '--broker', `b=${broker()}`, '--out', join(tmp, 'a-file')], `${join(tmp, 'a-file')} is a file, not a folder`],
-    ['capacity', () => ['capacity', 'scenarios/fanout.yaml', '--broker', broker(), '--slo', 'messages.lost==0', '--out', join(tmp, 'a-directory')], 'is a directory'],
-    ['--processes', () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--processes', '2', '--out', join(tmp, 'a-file', 'r.json')], 'is a file, not a folder'],
+    [
+      'an existing directory',
+      () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--out', join(tmp, 'a-directory')],
+      `cannot write results to --out ${join(tmp, 'a-directory')}: ${join(tmp, 'a-directory')} is a directory`,
+    ],
+    [
+      'a file as parent folder',
+      () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--out', join(tmp, 'a-file', 'r.json')],
+      `${join(tmp, 'a-file')} is a file, not a folder`,
+    ],
+    [
+      'a file deeper up the path',
+      () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--out', join(tmp, 'a-file', 'x', 'y', 'r.json')],
+      `${join(tmp, 'a-file')} is a file, not a folder`,
+    ],
+    [
+      'a comparison run into a file',
+      () => ['run', 'scenarios/fanout.yaml', '--broker', `a=${broker()}`, '--broker', `b=${broker()}`, '--out', join(tmp, 'a-file')],
+      `${join(tmp, 'a-file')} is a file, not a folder`,
+    ],
+    [
+      'capacity',
+      () => ['capacity', 'scenarios/fanout.yaml', '--broker', broker(), '--slo', 'messages.lost==0', '--out', join(tmp, 'a-directory')],
+      'is a directory',
+    ],
+    [
+      '--processes',
+      () => ['run', 'scenarios/fanout.yaml', '--broker', broker(), '--processes', '2', '--out', join(tmp, 'a-file', 'r.json')],
+      'is a file, not a folder',
+    ],
   ];
 
   it.each(cases)('%s', async (_label, args, expected) => {

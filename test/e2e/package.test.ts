@@ -23,7 +23,8 @@ describe('the built package, imported by its name', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
-    for (const name of ['runScenario', 'loadScenario', 'mergeResults', 'compareResults', 'renderSummary', 'renderComparison', 'renderHtmlReport']) expect(o.names).toContain(name);
+    for (const name of ['runScenario', 'loadScenario', 'mergeResults', 'compareResults', 'renderSummary', 'renderComparison', 'renderHtmlReport'])
+      expect(o.names).toContain(name);
     expect(o.status, o.reason).toBe('complete');
     expect(o.schema).toBe(1);
     expect(o.sent).toBeGreaterThanOrEqual(95);

@@ -18,9 +18,30 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** The message-capacity fixture as if its run had observed a single-threaded broker on a 16-CPU host. */
 function observed(): string {
   const broker: BrokerResults = {
-    sources: [{ kind: 'pid', target: 'pid 777', ok: true, readings: 10, failures: 0, skipped: 0, costMs: { avg: 0.2, max: 0.3 }, fields: ['cpuSeconds', 'rssBytes'], notes: [] }],
-    resources: { cpuCores: { avg: 0.97, max: 0.99 }, cpuPercentOfHost: { avg: 6.06, max: 6.19 }, maxThreadCpuCores: { avg: 0.97, max: 0.99 }, rssBytes: { avg: 40e6, max: 41e6 }, window: { fromT: 1, toT: 3, seconds: 3 } },
-    costs: { cpuMsPer1kMessages: null, bytesPerConnection: { bytesPerConnection: 5_120, interceptBytes: 8e6, points: 5, r2: 0.99, fromConnections: 0, toConnections: 202 } },
+    sources: [
+      {
+        kind: 'pid',
+        target: 'pid 777',
+        ok: true,
+        readings: 10,
+        failures: 0,
+        skipped: 0,
+        costMs: { avg: 0.2, max: 0.3 },
+        fields: ['cpuSeconds', 'rssBytes'],
+        notes: [],
+      },
+    ],
+    resources: {
+      cpuCores: { avg: 0.97, max: 0.99 },
+      cpuPercentOfHost: { avg: 6.06, max: 6.19 },
+      maxThreadCpuCores: { avg: 0.97, max: 0.99 },
+      rssBytes: { avg: 40e6, max: 41e6 },
+      window: { fromT: 1, toT: 3, seconds: 3 },
+    },
+    costs: {
+      cpuMsPer1kMessages: null,
+      bytesPerConnection: { bytesPerConnection: 5_120, interceptBytes: 8e6, points: 5, r2: 0.99, fromConnections: 0, toConnections: 202 },
+    },
     counters: null,
     notes: [],
   };
@@ -37,7 +58,9 @@ describe('mqbench plan (built CLI)', () => {
     expect(r.stdout).toContain('# Capacity plan: 1,000,000 devices, 1 message every 10 s each (QoS 1, 256 B), fan-in to 10 shared subscribers');
     // 500 msg/s published × 2 (in + out) = 1,000/s per node → 700 usable → ⌈200,000 / 700⌉ = 286;
     // 2,500 connections → 1,750 usable → ⌈1,000,010 / 1,750⌉ = 572.
-    expect(r.stdout).toContain('**Nodes needed: 572 of the measured size, at 30 % headroom — bound by connections (the connection SLO broke). Confidence: low.**');
+    expect(r.stdout).toContain(
+      '**Nodes needed: 572 of the measured size, at 30 % headroom — bound by connections (the connection SLO broke). Confidence: low.**',
+    );
     expect(r.stdout).toContain('  nodes = ⌈200,000 / 700⌉ = 286');
     expect(r.stdout).toContain('nodes = max(messages 286, connections 572) = 572');
     expect(r.stdout).toContain('| messages | ≥ 1,000 msg/s in + out | 700 | 200,000 | 286 | the generator saturated first');
@@ -52,7 +75,9 @@ describe('mqbench plan (built CLI)', () => {
     expect(r.stdout).toContain('usable per node = (1,073,741,824 × (1 − 0.4) − 8,000,000) / 5,120 = 124,266 connections');
     expect(r.stdout).toContain('| memory | 208,152 connections | 124,266 | 20,002 | 1 | memory |');
     expect(r.stdout).toContain('The measured node: broker version not recorded on a 16-CPU host.');
-    expect(r.stdout).toContain('| messages | ≥ 1,000 msg/s in + out | 600 | 400 | 1 | CPU: the busiest broker thread at 0.99 cores (one core is all a single thread can use) |');
+    expect(r.stdout).toContain(
+      '| messages | ≥ 1,000 msg/s in + out | 600 | 400 | 1 | CPU: the busiest broker thread at 0.99 cores (one core is all a single thread can use) |',
+    );
     expect(r.stdout).toMatch(/memory per connection fitted over 0–202 connections, used for 20,002 per node \(×99\)/);
   });
 

@@ -38,7 +38,7 @@ thresholds:
 describe('mqbench run --processes', () => {
   const mosq = useMosquitto();
 
-  it('2 processes: one merged result with the whole scenario\'s counts, nothing lost, exit 0', async () => {
+  it("2 processes: one merged result with the whole scenario's counts, nothing lost, exit 0", async () => {
     const file = join(tmp, 'ok.yaml');
     writeFileSync(file, scenarioYaml(mosq.url));
     const out = join(tmp, 'ok.json');
@@ -120,7 +120,7 @@ describe('mqbench run --processes', () => {
     expect(few.stderr).toMatch(/process \d+ would have no clients/);
   });
 
-  it('the open-files check counts one process\'s share: too many for one, fine for --processes', async () => {
+  it("the open-files check counts one process's share: too many for one, fine for --processes", async () => {
     const file = join(tmp, 'big.yaml');
     writeFileSync(file, 'name: big\ngroups:\n  - { name: idle, count: 30000, clientId: "b-{i}" }\n');
     const port = await freePort();

@@ -54,7 +54,9 @@ describe('mqbench run --prometheus', () => {
     const e2eCount = scrapes.map((t) => value(t, 'mqbench_latency_histogram_seconds_count{kind="end_to_end"}'));
     expect(Math.max(...e2eCount)).toBeGreaterThan(0);
     const last = scrapes[scrapes.length - 1];
-    expect(value(last, 'mqbench_latency_histogram_seconds_bucket{kind="end_to_end",le="+Inf"}')).toBe(value(last, 'mqbench_latency_histogram_seconds_count{kind="end_to_end"}'));
+    expect(value(last, 'mqbench_latency_histogram_seconds_bucket{kind="end_to_end",le="+Inf"}')).toBe(
+      value(last, 'mqbench_latency_histogram_seconds_count{kind="end_to_end"}'),
+    );
     expect(value(last, 'mqbench_latency_seconds{kind="end_to_end",quantile="0.99"}')).toBeGreaterThan(0);
     expect(scrapes.some((t) => value(t, 'mqbench_run_phase{phase="measure"}') === 1)).toBe(true);
     expect(value(last, 'mqbench_open_connections')).toBeGreaterThanOrEqual(0);

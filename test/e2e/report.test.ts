@@ -12,7 +12,15 @@ import { CAPACITY_FIXTURE, makeReportResults } from '../../src/report/reportFixt
 import { mqbench, ROOT } from '../helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 /** 3 percentile charts, 3 per-second charts, 1 capacity chart. */
 const CHARTS = 7;
 
@@ -68,7 +76,9 @@ describe('mqbench report', () => {
     const requests: string[] = [];
     const errors: string[] = [];
     page.on('request', (req) => requests.push(req.url()));
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
     page.on('pageerror', (err) => errors.push(err.message));
     const url = pathToFileURL(out).href;
     await page.goto(url, { waitUntil: 'load' });
@@ -80,12 +90,14 @@ describe('mqbench report', () => {
     expect(await page.locator('.chart .uplot').count()).toBe(CHARTS);
     expect(await page.locator('.uplot canvas').count()).toBe(CHARTS);
     // Every canvas has ink on it: lines, not just an empty frame.
-    const inked = await page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('.uplot canvas')].map((c) => {
-      const px = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    }));
+    const inked = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>('.uplot canvas')].map((c) => {
+        const px = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+        let n = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+        return n;
+      }),
+    );
     expect(inked).toHaveLength(CHARTS);
     for (const n of inked) expect(n).toBeGreaterThan(2000);
     // Legends name the runs.

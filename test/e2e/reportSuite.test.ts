@@ -13,7 +13,15 @@ import { makeReportResults } from '../../src/report/reportFixture.test-helper.js
 import { mqbench } from '../helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-suite-report-'));
 const out = join(tmp, 'report.html');
@@ -21,7 +29,10 @@ const files: string[] = [];
 let seed = 20;
 for (const scenario of ['fanout', 'p2p']) {
   for (let repeat = 1; repeat <= 2; repeat++) {
-    for (const [broker, port, ms] of [['mosquitto', 1883, 0.4], ['rabbitmq', 1884, 1.5]] as const) {
+    for (const [broker, port, ms] of [
+      ['mosquitto', 1883, 0.4],
+      ['rabbitmq', 1884, 1.5],
+    ] as const) {
       const r = makeReportResults({ seed: seed++, url: `mqtt://127.0.0.1:${port}`, medianMs: ms * (scenario === 'p2p' ? 2 : 1) });
       r.target.label = broker;
       r.scenarioFile = `${scenario}.yaml`;
@@ -61,7 +72,9 @@ describe('report of a 2-broker × 2-scenario suite in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
     await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
     await page.waitForFunction(() => document.querySelectorAll('.uplot canvas').length >= 12, undefined, { timeout: 10_000 });
 
@@ -69,7 +82,13 @@ describe('report of a 2-broker × 2-scenario suite in Chromium', () => {
     const groups = await page.locator('section.scenario > h2').allInnerTexts();
     expect(groups).toEqual(['Scenario fanout.yaml', 'Scenario p2p.yaml']);
     for (const g of ['#scenario-0', '#scenario-1']) {
-      expect(await page.locator(`${g} table.compare thead th`).allInnerTexts()).toEqual(['figure', 'mosquitto (2 runs)', 'rabbitmq (2 runs)', 'change', 'verdict']);
+      expect(await page.locator(`${g} table.compare thead th`).allInnerTexts()).toEqual([
+        'figure',
+        'mosquitto (2 runs)',
+        'rabbitmq (2 runs)',
+        'change',
+        'verdict',
+      ]);
     }
     // The overview: a row per scenario, a column per broker.
     expect(await page.locator('table.overview thead th').allInnerTexts()).toEqual(['scenario', 'mosquitto', 'rabbitmq']);

@@ -51,7 +51,9 @@ describe('secrets never leak (mosquitto with a password file)', () => {
     const wrong = 'Wrong-pw-0000-abcdef';
     const inUrl = 'Url-pw-1111-ghijkl';
     const out = join(tmp, 'bad.json');
-    const r = await mqbench(['run', join(tmp, 's.yaml'), '--out', out, '--broker', mosq.url.replace('mqtt://', `mqtt://bench:${inUrl}@`)], { env: { MQB_TEST_PASSWORD: wrong } });
+    const r = await mqbench(['run', join(tmp, 's.yaml'), '--out', out, '--broker', mosq.url.replace('mqtt://', `mqtt://bench:${inUrl}@`)], {
+      env: { MQB_TEST_PASSWORD: wrong },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/CONNACK refused: Not authorized/);
     const json = readFileSync(out, 'utf8');

@@ -60,7 +60,9 @@ describe('distributed run: 3 segments + merge == 1 process', () => {
     const startAt = new Date(Date.now() + 15_000).toISOString();
     const shards = [0, 1, 2].map((k) => join(tmp, `shard-${k}.json`));
     const runs = await Promise.all(
-      [0, 1, 2].map((k) => mqbench(['run', file, '--segment', `${k}/3`, '--run-id', runId, '--start-at', startAt, '--workers', '1', '--quiet', '--out', shards[k]])),
+      [0, 1, 2].map((k) =>
+        mqbench(['run', file, '--segment', `${k}/3`, '--run-id', runId, '--start-at', startAt, '--workers', '1', '--quiet', '--out', shards[k]]),
+      ),
     );
     for (const r of runs) {
       expect(r.stderr, r.stderr).not.toMatch(STACK);

@@ -20,7 +20,9 @@ describe('$share groups across --processes', () => {
   it('a message re-published to a group with members in 2 processes is one duplicate of the merged run', async () => {
     const runId = Math.random().toString(16).slice(2, 8);
     const file = join(tmp, 'share.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 name: share-processes
 target: { url: "${mosq.url}", mqttVersion: 5 }
 duration: 4s
@@ -35,12 +37,16 @@ groups:
     count: 1
     clientId: "spub-{run}-{i}"
     publish: { topic: "sp/{run}/t", qos: 0, rate: 2000/s, payload: { size: 64 } }
-`);
+`,
+    );
     const seqs = [0, 1, 2, 3, 4, 5, 6, 7, 100, 101, 102, 103];
     const inj = await injector(mosq.url, `sp/${runId}/t`, seqs, 3000);
     const out = join(tmp, 'share.json');
     const r = await mqbench(['run', file, '--processes', '2', '--run-id', runId, '--workers', '1', '--out', out, '--quiet'], { timeoutMs: 90_000 });
-    const republished = await Promise.race([inj.done, new Promise<number>((_, no) => setTimeout(() => no(new Error('the injector saw fewer than 3,000 messages')), 5_000))]);
+    const republished = await Promise.race([
+      inj.done,
+      new Promise<number>((_, no) => setTimeout(() => no(new Error('the injector saw fewer than 3,000 messages')), 5_000)),
+    ]);
     await inj.close();
     expect(r.code, r.stderr).toBe(0);
     expect(republished).toBe(seqs.length);

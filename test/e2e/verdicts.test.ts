@@ -78,7 +78,7 @@ describe('verdicts fail the run (exit 3) on a real broken promise', () => {
     return { r, results: JSON.parse(readFileSync(out, 'utf8')) as Results, dropped };
   }
 
-  it('mosquitto drops queued QoS 1 messages of an away persistent session: lost = the broker\'s dropped count, exit 3', async () => {
+  it("mosquitto drops queued QoS 1 messages of an away persistent session: lost = the broker's dropped count, exit 3", async () => {
     const { r, results, dropped } = await overflowRun('broken', []);
     const m = results.summary.messages;
     expect(dropped).toBeGreaterThan(50); // ~100 messages sent while away, 10 queued
@@ -86,7 +86,9 @@ describe('verdicts fail the run (exit 3) on a real broken promise', () => {
     expect(m.sent).toBe(m.acked); // the broker accepted every message it then dropped
     expect(results.summary.byQos['1']).toMatchObject({ ok: false, lost: dropped });
     expect(mosq.log()).toMatch(/Outgoing messages are being dropped for client qo-/);
-    expect(r.stderr).toContain(`mqbench: delivery promise broken: QoS 1: ${dropped} lost, no duplicates — at-least-once broken (exit 3; --no-verdict-fail to report without failing)`);
+    expect(r.stderr).toContain(
+      `mqbench: delivery promise broken: QoS 1: ${dropped} lost, no duplicates — at-least-once broken (exit 3; --no-verdict-fail to report without failing)`,
+    );
     expect(r.code).toBe(3);
   });
 
@@ -103,7 +105,9 @@ describe('verdicts fail the run (exit 3) on a real broken promise', () => {
   it('"messages.lost == 0" with no subscription in place fails with "no data" (exit 3), not a pass', async () => {
     const file = join(tmp, 'nodata.yaml');
     const out = join(tmp, 'nodata.json');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 name: no-subscriber
 target: { url: "${mosq.url}", mqttVersion: 3.1.1 }
 warmup: 0s
@@ -115,12 +119,15 @@ groups:
     publish: { topic: "nobody/listens", qos: 1, rate: 50/s, payload: { size: 64 } }
 thresholds:
   - "messages.lost == 0"
-`);
+`,
+    );
     const r = await mqbench(['run', file, '--out', out, '--quiet', '--workers', '1'], { timeoutMs: 30_000 });
     const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
     expect(results.summary.messages.sent).toBeGreaterThan(0);
     expect(results.summary.messages.expected).toBe(0);
-    expect(results.thresholds).toEqual([{ expression: 'messages.lost == 0', actual: 0, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' }]);
+    expect(results.thresholds).toEqual([
+      { expression: 'messages.lost == 0', actual: 0, ok: false, note: 'no data: nothing was expected to arrive (nothing sent, or no subscription in place)' },
+    ]);
     expect(r.stdout).toMatch(/messages\.lost == 0 +│ +no data: nothing was expected/);
     expect(r.code).toBe(3);
   });

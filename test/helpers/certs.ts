@@ -31,7 +31,24 @@ const serial = () => `0x${Math.floor(Math.random() * 2 ** 48).toString(16)}`;
 function signed(dir: string, name: string, subject: string, extensions: string): void {
   writeFileSync(join(dir, `${name}.ext`), extensions);
   openssl(dir, ['req', '-new', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', serial(), '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-set_serial',
+    serial(),
+    '-days',
+    '2',
+    '-out',
+    `${name}.crt`,
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 /**

@@ -12,7 +12,16 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would (in the repository root unless `cwd`); `onStderr` can react to output (e.g. send Ctrl-C). */
-export function mqbench(args: string[], opts: { env?: Record<string, string>; cwd?: string; onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void; timeoutMs?: number; nice?: number } = {}): Promise<CliResult> {
+export function mqbench(
+  args: string[],
+  opts: {
+    env?: Record<string, string>;
+    cwd?: string;
+    onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void;
+    timeoutMs?: number;
+    nice?: number;
+  } = {},
+): Promise<CliResult> {
   const started = Date.now();
   // `nice`: run at this scheduling priority (e.g. -10 as root), so that other load on a shared machine does not saturate the generator.
   const [cmd, argv] = opts.nice === undefined ? [process.execPath, [CLI, ...args]] : ['nice', ['-n', String(opts.nice), process.execPath, CLI, ...args]];

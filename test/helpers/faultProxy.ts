@@ -333,7 +333,20 @@ function endGracefully(s: Socket): void {
 
 export async function startFaultProxy(upstream: { host: string; port: number }, rules?: FaultRules): Promise<FaultProxy> {
   let current = normalizeRules(rules);
-  const counts: FaultCounts = { publishes: 0, dropped: 0, duplicated: 0, swapped: 0, delayed: 0, connections: 0, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 };
+  const counts: FaultCounts = {
+    publishes: 0,
+    dropped: 0,
+    duplicated: 0,
+    swapped: 0,
+    delayed: 0,
+    connections: 0,
+    acksHeld: 0,
+    acksDelayed: 0,
+    killed: 0,
+    clientPublishes: 0,
+    clientDups: 0,
+    clientPubrels: 0,
+  };
   const heldAcks: HeldAck[] = [];
   const conns = new Set<Conn>();
   const teardowns = new Set<() => void>();

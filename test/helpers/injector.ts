@@ -33,4 +33,3 @@ export async function injector(url: string, topic: string, seqs: number[], after
   });
   return { done, close: () => new Promise((r) => client.end(false, {}, () => r())) };
 }
-

@@ -44,10 +44,10 @@ const API: Record<string, string> = { ConfigMap: 'v1', PersistentVolumeClaim: 'v
 
 /** apiVersion, kind, metadata.name (DNS label), per-kind spec. Returns the kind and name. */
 export function checkObject(doc: unknown, where: string, p: Problems): { kind: string; name: string; doc: Obj } | null {
-  if (!isObj(doc)) return p.add(where, 'not a mapping'), null;
+  if (!isObj(doc)) return (p.add(where, 'not a mapping'), null);
   const kind = p.str(doc, 'kind', where) ?? '';
   const api = p.str(doc, 'apiVersion', where);
-  if (!(kind in API)) return p.add(`${where}.kind`, `unexpected kind "${kind}"`), null;
+  if (!(kind in API)) return (p.add(`${where}.kind`, `unexpected kind "${kind}"`), null);
   if (api !== API[kind]) p.add(`${where}.apiVersion`, `${kind} is ${API[kind]}, got "${api}"`);
   const meta = p.obj(doc, 'metadata', where);
   p.known(meta, ['name', 'labels', 'annotations', 'namespace'], `${where}.metadata`);
@@ -61,10 +61,12 @@ export function checkObject(doc: unknown, where: string, p: Problems): { kind: s
     p.known(doc, ['apiVersion', 'kind', 'metadata', 'spec'], where);
     const spec = p.obj(doc, 'spec', where);
     for (const m of p.arr(spec, 'accessModes', `${where}.spec`)) {
-      if (!['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'].includes(m as string)) p.add(`${where}.spec.accessModes`, `unknown mode ${String(m)}`);
+      if (!['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'].includes(m as string))
+        p.add(`${where}.spec.accessModes`, `unknown mode ${String(m)}`);
     }
     const storage = p.obj(p.obj(spec, 'resources', `${where}.spec`), 'requests', `${where}.spec.resources`).storage;
-    if (typeof storage !== 'string' || !/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/.test(storage)) p.add(`${where}.spec.resources.requests.storage`, 'required quantity, e.g. 1Gi');
+    if (typeof storage !== 'string' || !/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/.test(storage))
+      p.add(`${where}.spec.resources.requests.storage`, 'required quantity, e.g. 1Gi');
   } else {
     p.known(doc, ['apiVersion', 'kind', 'metadata', 'spec'], where);
     checkJobSpec(p.obj(doc, 'spec', where), `${where}.spec`, p);
@@ -73,8 +75,13 @@ export function checkObject(doc: unknown, where: string, p: Problems): { kind: s
 }
 
 function checkJobSpec(spec: Obj, where: string, p: Problems): void {
-  p.known(spec, ['completionMode', 'completions', 'parallelism', 'backoffLimit', 'backoffLimitPerIndex', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished', 'template'], where);
-  if (spec.completionMode !== undefined && !['Indexed', 'NonIndexed'].includes(spec.completionMode as string)) p.add(`${where}.completionMode`, 'Indexed or NonIndexed');
+  p.known(
+    spec,
+    ['completionMode', 'completions', 'parallelism', 'backoffLimit', 'backoffLimitPerIndex', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished', 'template'],
+    where,
+  );
+  if (spec.completionMode !== undefined && !['Indexed', 'NonIndexed'].includes(spec.completionMode as string))
+    p.add(`${where}.completionMode`, 'Indexed or NonIndexed');
   p.int(spec, 'completions', where, 1);
   p.int(spec, 'parallelism', where, 1);
   if (spec.backoffLimit !== undefined) p.int(spec, 'backoffLimit', where, 0);
@@ -91,7 +98,8 @@ function checkJobSpec(spec: Obj, where: string, p: Problems): void {
     const name = p.str(v, 'name', vw);
     if (name) volumes.add(name);
     const sources = Object.keys(v).filter((k) => k !== 'name');
-    if (sources.length !== 1 || !['configMap', 'persistentVolumeClaim', 'emptyDir'].includes(sources[0])) p.add(vw, 'exactly one of configMap, persistentVolumeClaim, emptyDir');
+    if (sources.length !== 1 || !['configMap', 'persistentVolumeClaim', 'emptyDir'].includes(sources[0]))
+      p.add(vw, 'exactly one of configMap, persistentVolumeClaim, emptyDir');
   }
   for (const [i, c] of p.arr(pod, 'containers', pw).entries()) {
     const cw = `${pw}.containers[${i}]`;
@@ -103,7 +111,9 @@ function checkJobSpec(spec: Obj, where: string, p: Problems): void {
     if (command.some((x) => typeof x !== 'string')) p.add(`${cw}.command`, 'every item must be a string (quote numbers)');
     const env = new Set(['JOB_COMPLETION_INDEX']);
     for (const e of p.arr(c, 'env', cw, true)) if (isObj(e) && typeof e.name === 'string') env.add(e.name);
-    for (const x of command) for (const m of String(x).matchAll(/\$\(([A-Z_][A-Z0-9_]*)\)/g)) if (!env.has(m[1])) p.add(`${cw}.command`, `$(${m[1]}) is not an env var of the container`);
+    for (const x of command)
+      for (const m of String(x).matchAll(/\$\(([A-Z_][A-Z0-9_]*)\)/g))
+        if (!env.has(m[1])) p.add(`${cw}.command`, `$(${m[1]}) is not an env var of the container`);
     for (const [k, m] of p.arr(c, 'volumeMounts', cw, true).entries()) {
       if (!isObj(m)) continue;
       const name = p.str(m, 'name', `${cw}.volumeMounts[${k}]`);

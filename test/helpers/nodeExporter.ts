@@ -12,18 +12,24 @@ export const NODE_EXPORTER_BIN = process.env.NODE_EXPORTER_BIN ?? '/usr/bin/prom
 
 export async function startNodeExporter(): Promise<NodeExporterHandle> {
   const port = await freePort();
-  const proc = spawn(
-    NODE_EXPORTER_BIN,
-    [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const proc = spawn(NODE_EXPORTER_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   proc.stderr?.on('data', (d) => (stderr += String(d)));
-  const spawnError = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`cannot start ${NODE_EXPORTER_BIN} (apt-get install prometheus-node-exporter): ${e.message}`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    proc.once('error', (e) => reject(new Error(`cannot start ${NODE_EXPORTER_BIN} (apt-get install prometheus-node-exporter): ${e.message}`))),
+  );
   const url = `http://127.0.0.1:${port}/metrics`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const ok = await Promise.race([fetch(url).then((r) => r.ok, () => false), spawnError]);
+    const ok = await Promise.race([
+      fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      ),
+      spawnError,
+    ]);
     if (ok) break;
     if (proc.exitCode !== null) throw new Error(`node_exporter exited (${proc.exitCode}): ${stderr}`);
     if (Date.now() > deadline) throw new Error(`node_exporter did not answer on ${url} within 10 s: ${stderr}`);

@@ -84,8 +84,11 @@ async function stopGroup(p: ChildProcess, graceMs: number): Promise<void> {
 
 export async function startRabbitMQ(o: RabbitOptions = {}): Promise<RabbitHandle> {
   const [mqttPort, amqpPort, distPort, epmdPort, prometheusPort] = [
-    o.mqttPort ?? (await freePort()), o.amqpPort ?? (await freePort()), o.distPort ?? (await freePort()),
-    o.epmdPort ?? (await freePort()), o.prometheusPort ?? (await freePort()),
+    o.mqttPort ?? (await freePort()),
+    o.amqpPort ?? (await freePort()),
+    o.distPort ?? (await freePort()),
+    o.epmdPort ?? (await freePort()),
+    o.prometheusPort ?? (await freePort()),
   ];
   const dir = mkdtempSync(join(tmpdir(), 'mqbench-rabbitmq-'));
   const nodeName = `mqbench-${Math.random().toString(16).slice(2, 8)}@localhost`;
@@ -161,7 +164,9 @@ export async function startRabbitMQ(o: RabbitOptions = {}): Promise<RabbitHandle
   const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
   while (!(await canConnect(mqttPort))) {
     if (exited(proc) || Date.now() > deadline) {
-      const why = exited(proc) ? `exited (${proc.exitCode ?? proc.signalCode})` : `did not accept MQTT on ${mqttPort} within ${(o.startTimeoutMs ?? 30_000) / 1000} s`;
+      const why = exited(proc)
+        ? `exited (${proc.exitCode ?? proc.signalCode})`
+        : `did not accept MQTT on ${mqttPort} within ${(o.startTimeoutMs ?? 30_000) / 1000} s`;
       await stop();
       throw new Error(`RabbitMQ ${nodeName} ${why}:\n${output.slice(-4000)}`);
     }

@@ -53,7 +53,11 @@ async function step(clock: FakeClock, ms: number, each?: () => void): Promise<vo
   }
 }
 
-export async function runOnMemory(yaml: string, memOpts: Omit<MemoryOptions, 'clock'> = {}, o: MemoryRunOptions = {}): Promise<{ results: Results; run: MemoryRun }> {
+export async function runOnMemory(
+  yaml: string,
+  memOpts: Omit<MemoryOptions, 'clock'> = {},
+  o: MemoryRunOptions = {},
+): Promise<{ results: Results; run: MemoryRun }> {
   const scenario = loaded(parseScenarioText(yaml, 'memory.yaml', {})).scenario;
   const plan = buildRunPlan(scenario, { workers: o.workers ?? 1, runId: 'mem', runTag: 7 });
   const clock = new FakeClock();
@@ -99,7 +103,19 @@ export async function runOnMemory(yaml: string, memOpts: Omit<MemoryOptions, 'cl
   // Every connection is closed: whether an unacknowledged publish reached a subscriber is final.
   for (const m of messages) if (m.type === 'final' && m.unacked) settleUnacked(m.unacked, delivered, agg);
   const results = buildResults(
-    { status: 'complete', agg, startedAt: new Date(0), connectAt: 0, connectedAt: 0, publishStart: t0, measureFrom, measureEnd, workers: runners.length, delivered, ledger },
+    {
+      status: 'complete',
+      agg,
+      startedAt: new Date(0),
+      connectAt: 0,
+      connectedAt: 0,
+      publishStart: t0,
+      measureFrom,
+      measureEnd,
+      workers: runners.length,
+      delivered,
+      ledger,
+    },
     { mqbenchVersion: 'test', scenario: { name: scenario.name }, targetUrl: scenario.target.url, embedded: false },
   );
   return { results, run };

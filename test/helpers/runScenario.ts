@@ -50,9 +50,16 @@ export function expectAccounting(results: Results, scenario: Scenario): void {
   expect(m.planned, 'planned = sent + missed + unsent').toBe(m.sent + m.missedSends + (m.unsent ?? NaN));
   expect((m.accepted ?? NaN) + (m.unconfirmed ?? NaN) + (m.refused ?? NaN), 'accepted + unconfirmed + refused ≤ sent').toBeLessThanOrEqual(m.sent);
   // A closed loop (rate: max) has no schedule to count slots of.
-  const simple = results.status === 'complete' && !scenario.stages && !scenario.events.some((e) => e.kind === 'pause') && !scenario.groups.some((g) => g.publish?.rate.kind === 'max');
+  const simple =
+    results.status === 'complete' &&
+    !scenario.stages &&
+    !scenario.events.some((e) => e.kind === 'pause') &&
+    !scenario.groups.some((g) => g.publish?.rate.kind === 'max');
   if (!simple) return;
   const { warmupMs: w, durationMs: d } = scenario;
-  const slots = scenario.groups.reduce((n, g) => n + (g.publish ? Math.ceil((groupPublishRate(g) * (w + d)) / 1000) - Math.ceil((groupPublishRate(g) * w) / 1000) : 0), 0);
-  expect(m.planned, 'planned = the schedule\'s slots in the measured window').toBe(slots);
+  const slots = scenario.groups.reduce(
+    (n, g) => n + (g.publish ? Math.ceil((groupPublishRate(g) * (w + d)) / 1000) - Math.ceil((groupPublishRate(g) * w) / 1000) : 0),
+    0,
+  );
+  expect(m.planned, "planned = the schedule's slots in the measured window").toBe(slots);
 }

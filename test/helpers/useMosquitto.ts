@@ -20,9 +20,15 @@ export function useMosquitto(extraConfig: string[] = []): MosquittoHandle {
     return running;
   };
   return {
-    get url() { return broker().url; },
-    get port() { return broker().port; },
-    get process() { return broker().process; },
+    get url() {
+      return broker().url;
+    },
+    get port() {
+      return broker().port;
+    },
+    get process() {
+      return broker().process;
+    },
     kill: () => broker().kill(),
     restart: () => broker().restart(),
     stop: () => broker().stop(),

@@ -14,7 +14,8 @@ describe('closed loop (publish rate: max) against mosquitto', () => {
 
   for (const driver of ['mqttjs', 'lean'] as const) {
     it(`${driver}: publishes as fast as the acks allow within the window, every message accounted for, labelled a closed model`, async () => {
-      const { results } = await runYaml(`
+      const { results } = await runYaml(
+        `
 name: closed
 target: { url: "${mosq.url}" }
 warmup: 300ms
@@ -29,7 +30,10 @@ groups:
     count: 1
     clientId: "cls-{run}-{i}"
     subscribe: [ { topic: "cl/{run}/#", qos: 1 } ]
-`, 2, { driver });
+`,
+        2,
+        { driver },
+      );
       const s = results.summary;
       const m = s.messages;
       expect(results.status).toBe('complete');
@@ -44,7 +48,9 @@ groups:
       expect(m.inflightWindow).toBe(8);
       expect(results.generator.saturated).toBe(false);
       expect(s.closedLoop?.groups).toEqual(['pubs']);
-      expect(s.verdicts[0]).toMatch(/^Closed model: group pubs publishes as fast as the acks allow \(rate: max, in-flight window 8\)\..*NOT corrected for coordinated omission/);
+      expect(s.verdicts[0]).toMatch(
+        /^Closed model: group pubs publishes as fast as the acks allow \(rate: max, in-flight window 8\)\..*NOT corrected for coordinated omission/,
+      );
       expect(renderSummary(results)).toContain('Closed model: group pubs');
       expect((results.scenario.groups as { publish?: { rate: unknown } }[])[0].publish?.rate).toBe('max');
     });

@@ -75,7 +75,8 @@ describe('compact header (16-byte payloads) against mosquitto', () => {
   });
 
   it('MQTT 5 request/response with 16-byte requests: the compact header comes back as correlation data and is timed', async () => {
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: reqresp16
 target: { url: "${mosq.url}", mqttVersion: 5 }
 duration: 2s
@@ -89,7 +90,9 @@ groups:
     count: 10
     respond: true
     subscribe: [ { topic: "req/{run}/{i}", qos: 1 } ]
-`, 2);
+`,
+      2,
+    );
     const m = results.summary.messages;
     expect(m).toMatchObject({ sent: 200, received: 200, lost: 0, responsesSent: 200, responsesReceived: 200, foreign: 0 });
     const rr = results.summary.latencyMs.requestResponse;

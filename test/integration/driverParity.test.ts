@@ -48,7 +48,11 @@ function shrink(shipped: Scenario, url: string): Scenario {
       if (sub.untilMs !== undefined) sub.untilMs = time(sub.untilMs);
     }
   }
-  s.events = s.events.map((e) => (e.kind === 'disconnect' ? { ...e, atMs: time(e.atMs), jitterMs: Math.min(e.jitterMs, 500), reconnectAfterMs: Math.min(e.reconnectAfterMs, 500) } : { ...e, atMs: time(e.atMs) }));
+  s.events = s.events.map((e) =>
+    e.kind === 'disconnect'
+      ? { ...e, atMs: time(e.atMs), jitterMs: Math.min(e.jitterMs, 500), reconnectAfterMs: Math.min(e.reconnectAfterMs, 500) }
+      : { ...e, atMs: time(e.atMs) },
+  );
   return s;
 }
 
@@ -75,9 +79,19 @@ function counts(r: Results, vary: readonly string[] = []) {
   const c = r.summary.connections;
   const all = {
     status: r.status,
-    planned: m.planned, missedSends: m.missedSends, unsent: m.unsent,
-    sent: m.sent, received: m.received, expected: m.expected, lost: m.lost, duplicated: m.duplicated,
-    retainedReceived: m.retainedReceived, connected: c.succeeded, failed: c.failed, dropped: c.dropped, droppedBack: c.droppedBack,
+    planned: m.planned,
+    missedSends: m.missedSends,
+    unsent: m.unsent,
+    sent: m.sent,
+    received: m.received,
+    expected: m.expected,
+    lost: m.lost,
+    duplicated: m.duplicated,
+    retainedReceived: m.retainedReceived,
+    connected: c.succeeded,
+    failed: c.failed,
+    dropped: c.dropped,
+    droppedBack: c.droppedBack,
   };
   return Object.fromEntries(Object.entries(all).filter(([k]) => !vary.includes(k)));
 }
@@ -103,18 +117,22 @@ describe('the lean and mqtt.js drivers count the same on every shipped scenario 
   for (const file of files) {
     const name = relative('scenarios', file);
     const skip = SKIP[name];
-    it.skipIf(skip !== undefined)(`${name}${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-      const s = shrink(loaded(await loadScenario(file, {})).scenario, mosq.url);
-      const r = await both(s);
-      const vary = TIMING[name] ?? [];
-      expect(counts(r.lean, vary), `${name}: lean vs mqttjs`).toEqual(counts(r.mqttjs, vary));
-      for (const res of [r.lean, r.mqttjs]) {
-        const m = res.summary.messages;
-        expect(res.status).toBe('complete');
-        expect(res.summary.connections.failed).toBe(0);
-        expect(m.lost).toBe(0);
-        expect(m.received).toBe(m.expected);
-      }
-    }, 120_000);
+    it.skipIf(skip !== undefined)(
+      `${name}${skip ? ` (skipped: ${skip})` : ''}`,
+      async () => {
+        const s = shrink(loaded(await loadScenario(file, {})).scenario, mosq.url);
+        const r = await both(s);
+        const vary = TIMING[name] ?? [];
+        expect(counts(r.lean, vary), `${name}: lean vs mqttjs`).toEqual(counts(r.mqttjs, vary));
+        for (const res of [r.lean, r.mqttjs]) {
+          const m = res.summary.messages;
+          expect(res.status).toBe('complete');
+          expect(res.summary.connections.failed).toBe(0);
+          expect(m.lost).toBe(0);
+          expect(m.received).toBe(m.expected);
+        }
+      },
+      120_000,
+    );
   }
 });

@@ -15,7 +15,14 @@ async function run(url: string, workers: number, over: Partial<Parameters<typeof
   // The witness subscribes to every command topic of this run before anything is published.
   const witness = await observe(url, `it/${runId}/cmd/#`);
   let plan: RunPlan | undefined;
-  const { results } = await runScenario(scenario, { workers, runId, runTag: (Math.random() * 2 ** 32) >>> 0, driver: 'mqttjs', workerEntry, reporters: [{ onStart: (p) => void (plan = p) }] });
+  const { results } = await runScenario(scenario, {
+    workers,
+    runId,
+    runTag: (Math.random() * 2 ** 32) >>> 0,
+    driver: 'mqttjs',
+    workerEntry,
+    reporters: [{ onStart: (p) => void (plan = p) }],
+  });
   await new Promise((r) => setTimeout(r, 200));
   const seen = witness.count();
   await witness.close();

@@ -277,7 +277,20 @@ describe('fault proxy', () => {
     // duplicated: 70, 140, …, 490 except 350 (dropped)    → 6
     // swapped:    45, 90, …, 495 except 450 (dropped)     → 10 (none is followed by a dropped seq)
     const c = proxy.counts();
-    expect(c).toEqual({ publishes: 500, dropped: 10, duplicated: 6, swapped: 10, delayed: 0, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 });
+    expect(c).toEqual({
+      publishes: 500,
+      dropped: 10,
+      duplicated: 6,
+      swapped: 10,
+      delayed: 0,
+      connections: 1,
+      acksHeld: 0,
+      acksDelayed: 0,
+      killed: 0,
+      clientPublishes: 0,
+      clientDups: 0,
+      clientPubrels: 0,
+    });
     expect(received.length).toBe(500 - c.dropped + c.duplicated);
 
     const seen = new Map<number, number>();
@@ -320,15 +333,27 @@ describe('fault proxy', () => {
       }
       await waitQuiet(() => received.length, 150);
     };
-    const latency = (lo: number, hi: number): number[] =>
-      received.filter((r) => r.seq >= lo && r.seq < hi).map((r) => r.at - (sent.get(r.seq) as number));
+    const latency = (lo: number, hi: number): number[] => received.filter((r) => r.seq >= lo && r.seq < hi).map((r) => r.at - (sent.get(r.seq) as number));
 
     await phase(0);
     proxy.setRules({ delayMs: 20 });
     await phase(n);
 
     expect(received.map((r) => r.seq)).toEqual([...Array(2 * n).keys()]);
-    expect(proxy.counts()).toEqual({ publishes: 2 * n, dropped: 0, duplicated: 0, swapped: 0, delayed: n, connections: 1, acksHeld: 0, acksDelayed: 0, killed: 0, clientPublishes: 0, clientDups: 0, clientPubrels: 0 });
+    expect(proxy.counts()).toEqual({
+      publishes: 2 * n,
+      dropped: 0,
+      duplicated: 0,
+      swapped: 0,
+      delayed: n,
+      connections: 1,
+      acksHeld: 0,
+      acksDelayed: 0,
+      killed: 0,
+      clientPublishes: 0,
+      clientDups: 0,
+      clientPubrels: 0,
+    });
     const base = median(latency(0, n));
     const delayed = median(latency(n, 2 * n));
     expect(Math.min(...latency(n, 2 * n))).toBeGreaterThanOrEqual(20);
@@ -416,11 +441,12 @@ describe('fault proxy', () => {
     const a = await ackClient(proxy.url, 'kill-a');
     const b = await ackClient(proxy.url, 'kill-b');
     const c = await ackClient(proxy.url, 'kill-c');
-    const closed = (m: MqttClient) => new Promise<string>((r) => {
-      let err = '';
-      m.on('error', (e: Error & { code?: string | number }) => (err = String(e.code ?? e.message)));
-      m.once('close', () => r(err));
-    });
+    const closed = (m: MqttClient) =>
+      new Promise<string>((r) => {
+        let err = '';
+        m.on('error', (e: Error & { code?: string | number }) => (err = String(e.code ?? e.message)));
+        m.once('close', () => r(err));
+      });
     const aClosed = closed(a.client);
     expect(proxy.kill('kill-a')).toBe(1);
     expect(await aClosed).toBe('ECONNRESET');

@@ -53,7 +53,9 @@ describe('figures match an independent fault injector (mosquitto behind a proxy)
     expect(m.received).toBe(m.sent - did.dropped + did.duplicated);
     // QoS 0 may lose but never duplicate: the verdict says which promise broke.
     expect(results.summary.byQos['0']).toMatchObject({ lost: did.dropped, duplicated: did.duplicated, ok: false });
-    expect(results.summary.verdicts[0]).toBe(`QoS 0: ${did.dropped} lost (allowed), ${did.duplicated} duplicates, ${did.swapped} out of order — at-most-once broken`);
+    expect(results.summary.verdicts[0]).toBe(
+      `QoS 0: ${did.dropped} lost (allowed), ${did.duplicated} duplicates, ${did.swapped} out of order — at-most-once broken`,
+    );
     // Per-second loss adds up to the total.
     expect(results.intervals.at(-1)!.lostSoFar).toBe(did.dropped);
   });

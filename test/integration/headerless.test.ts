@@ -20,7 +20,8 @@ describe('header-less payloads (payload.header: false) against mosquitto', () =>
     const witness = mqtt.connect(mosq.url, { reconnectPeriod: 0 });
     await new Promise<void>((resolve) => witness.on('connect', () => witness.subscribe(`hl/${runId}/raw/#`, { qos: 1 }, () => resolve())));
     witness.on('message', (_t, payload) => raw.push(Buffer.from(payload)));
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: headerless
 target: { url: "${mosq.url}" }
 duration: 2s
@@ -37,7 +38,10 @@ groups:
     count: 1
     clientId: "sink-{run}-{i}"
     subscribe: [ { topic: "hl/{run}/#", qos: 1 } ]
-`, 2, { runId });
+`,
+      2,
+      { runId },
+    );
     await new Promise((r) => setTimeout(r, 300));
     witness.end();
     const s = results.summary;
@@ -56,13 +60,16 @@ groups:
     expect(raw.length).toBe(100);
     for (const b of raw) expect(b.toString('hex')).toBe('deadbeef');
     expect(s.headerless?.groups).toEqual(['raw']);
-    expect(s.verdicts[0]).toMatch(/^Not measured: group raw publishes without the mqbench header .*end-to-end latency and the delivery ledger .* leave it out; publish→ack latency and the counts are measured \(100 deliveries without a header/);
+    expect(s.verdicts[0]).toMatch(
+      /^Not measured: group raw publishes without the mqbench header .*end-to-end latency and the delivery ledger .* leave it out; publish→ack latency and the counts are measured \(100 deliveries without a header/,
+    );
     expect(renderSummary(results)).toContain('Not measured: group raw publishes without the mqbench header');
   });
 
   it('payloads under 16 bytes (zero filler) and text, with no group carrying the header: the ledger is off for the run', async () => {
     const runId = `hs${Math.random().toString(16).slice(2, 6)}`;
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: headerless-small
 target: { url: "${mosq.url}" }
 duration: 1s
@@ -79,7 +86,10 @@ groups:
     count: 1
     clientId: "sink-{run}-{i}"
     subscribe: [ { topic: "hs/{run}/#", qos: 1 } ]
-`, 1, { runId });
+`,
+      1,
+      { runId },
+    );
     const s = results.summary;
     expect(s.messages.sent).toBe(30);
     expect(s.messages.expected).toBe(0);

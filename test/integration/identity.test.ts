@@ -38,14 +38,14 @@ describe('per-client identity against mosquitto with a password file', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('fills {i} and {group} into each client\'s username and password; no password reaches the results', async () => {
+  it("fills {i} and {group} into each client's username and password; no password reaches the results", async () => {
     const { results } = await runYaml(group('{ rate: 1000/s }').replace('URL', mosq.url), 1);
     expect(results.summary.connections).toMatchObject({ attempted: 4, succeeded: 4, failed: 0 });
     expect(results.summary.messages.lost).toBe(0);
     expect(JSON.stringify(results)).not.toContain('s3cret');
   });
 
-  it('takes each client\'s row of connect.credentials (cycled); a wrong row is refused by the broker and counted', async () => {
+  it("takes each client's row of connect.credentials (cycled); a wrong row is refused by the broker and counted", async () => {
     const csv = join(dir, 'clients.csv');
     writeFileSync(csv, 'username,password\ncsv-a,csv-pass-a\n"csv-b","csv-pass-b"\n');
     const { results } = await runYaml(group(`{ rate: 1000/s, credentials: "${csv}" }`).replace('URL', mosq.url), 1);

@@ -88,7 +88,13 @@ describe('lean driver against mosquitto', () => {
   it('a subscription at a lower QoS gets the message downgraded; several filters in one SUBSCRIBE', async () => {
     const t = `lean/${tag()}`;
     const sub = await client(mosq.url, { protocolVersion: 5 });
-    expect(await sub.conn.subscribe([{ topic: `${t}/a`, qos: 0 }, { topic: `${t}/b`, qos: 2 }, { topic: `${t}/c`, qos: 1 }])).toEqual([0, 2, 1]);
+    expect(
+      await sub.conn.subscribe([
+        { topic: `${t}/a`, qos: 0 },
+        { topic: `${t}/b`, qos: 2 },
+        { topic: `${t}/c`, qos: 1 },
+      ]),
+    ).toEqual([0, 2, 1]);
     const pub = await client(mosq.url);
     const done: string[] = [];
     for (const s of ['a', 'b', 'c']) pub.conn.publish(`${t}/${s}`, Buffer.from(s), 2, false, (e) => done.push(e ? e.message : s));
@@ -187,7 +193,9 @@ describe('lean driver: refusals and losses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mqbench-lean-tls-'));
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], {
+      stdio: 'ignore',
+    });
     chmodSync(dir, 0o755);
     chmodSync(key, 0o644);
     chmodSync(cert, 0o644);

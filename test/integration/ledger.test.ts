@@ -42,7 +42,10 @@ groups:
     // then still publishes for almost 2 s: the copies arrive before the subscribers stop).
     const inj = await injector(mosq.url, topic, [0, 1, 2, 500, 20_900], 21_000);
     const { results } = await runYaml(yaml, 2, { runId });
-    const republished = await Promise.race([inj.done, new Promise<number>((_, no) => setTimeout(() => no(new Error('the injector never saw message 21,000')), 20_000))]);
+    const republished = await Promise.race([
+      inj.done,
+      new Promise<number>((_, no) => setTimeout(() => no(new Error('the injector never saw message 21,000')), 20_000)),
+    ]);
     await inj.close();
     expect(republished).toBe(5);
     const m = results.summary.messages;
@@ -113,7 +116,10 @@ describe('overlapping subscriptions, one active part of the time: each delivery 
     await mosq?.stop();
   });
 
-  it.each([['3.1.1', false], ['5', true]])('MQTT %s (further copies per subscription: %s): no class shows loss, every delivery is accounted', async (version, copies) => {
+  it.each([
+    ['3.1.1', false],
+    ['5', true],
+  ])('MQTT %s (further copies per subscription: %s): no class shows loss, every delivery is accounted', async (version, copies) => {
     const yaml = `
 name: overlap
 target: { url: "${proxy.url}", mqttVersion: ${version} }
@@ -181,25 +187,28 @@ events:
     resume: { group: backend }
 `;
 
-  it.each(['mqttjs', 'lean'])('%s: session expired while away (session present = 0): what was sent meanwhile is not entitled, nothing is lost', async (driver) => {
-    const runId = Math.random().toString(16).slice(2, 8);
-    const watch = await observe(mosq.url, `se/${runId}/+`);
-    const { results } = await runYaml(yaml(mosq.url, '1s'), 2, { runId, driver });
-    const carried = watch.count();
-    await watch.close();
-    const m = results.summary.messages;
-    expect(results.summary.connections.droppedBack).toBe(10);
-    expect(m.lost).toBe(0);
-    // 10 of 20 devices away for 1.4 s of sending at 400/s: about 280 messages.
-    expect(m.notEntitled).toBeGreaterThan(200);
-    expect(m.notEntitled).toBeLessThan(360);
-    expect(results.summary.byQos['1']?.notEntitled).toBe(m.notEntitled);
-    // The observer saw every message the broker carried; the devices got all but those sent while they were away.
-    expect(carried).toBe(m.sent);
-    expect(m.received - m.duplicated).toBe(carried - m.notEntitled);
-    expect(m.expected + m.notEntitled).toBe(m.sent);
-    expect(results.summary.verdicts[0]).toContain(`${m.notEntitled.toLocaleString('en-US')} not entitled (session ended)`);
-  });
+  it.each(['mqttjs', 'lean'])(
+    '%s: session expired while away (session present = 0): what was sent meanwhile is not entitled, nothing is lost',
+    async (driver) => {
+      const runId = Math.random().toString(16).slice(2, 8);
+      const watch = await observe(mosq.url, `se/${runId}/+`);
+      const { results } = await runYaml(yaml(mosq.url, '1s'), 2, { runId, driver });
+      const carried = watch.count();
+      await watch.close();
+      const m = results.summary.messages;
+      expect(results.summary.connections.droppedBack).toBe(10);
+      expect(m.lost).toBe(0);
+      // 10 of 20 devices away for 1.4 s of sending at 400/s: about 280 messages.
+      expect(m.notEntitled).toBeGreaterThan(200);
+      expect(m.notEntitled).toBeLessThan(360);
+      expect(results.summary.byQos['1']?.notEntitled).toBe(m.notEntitled);
+      // The observer saw every message the broker carried; the devices got all but those sent while they were away.
+      expect(carried).toBe(m.sent);
+      expect(m.received - m.duplicated).toBe(carried - m.notEntitled);
+      expect(m.expected + m.notEntitled).toBe(m.sent);
+      expect(results.summary.verdicts[0]).toContain(`${m.notEntitled.toLocaleString('en-US')} not entitled (session ended)`);
+    },
+  );
 
   it('session kept (session present = 1): the queued messages are delivered, nothing is not entitled or lost', async () => {
     const runId = Math.random().toString(16).slice(2, 8);

@@ -20,7 +20,8 @@ describe('the suite table from a real broker observation', () => {
     const t0 = Date.now();
     const intervalOf = (ms: number) => Math.floor((ms - t0) / 1000);
     const obs = await startObserver({ pid: mosq.process.pid!, sys: { url: mosq.url, driver: driverByName('mqttjs') }, clock: systemClock, intervalOf });
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: p2p-16
 target: { url: "${mosq.url}", mqttVersion: 3.1.1 }
 duration: 3s
@@ -34,7 +35,9 @@ groups:
     count: 100
     connect: { keepalive: 300s }
     publish: { topic: "p/{run}/{i}", qos: 1, every: 100ms, payload: { size: 16 } }
-`, 2);
+`,
+      2,
+    );
     const o = await obs.stop();
     const ts = o.intervals.map((r) => r.t);
     const m = results.summary.messages;
@@ -46,7 +49,9 @@ groups:
     const cells = row.split(' | ').map((c) => c.replace(/^\| |\s\|$/g, ''));
     const r = broker.resources;
     const pct = (x: number) => `${x >= 10 ? Math.round(x) : x.toFixed(1)} %`;
-    expect(cells[5]).toBe(`${pct(r.cpuPercentOfHost!.max)} of ${cpus().length} CPUs (${r.cpuCores!.max.toFixed(2)} cores); busiest thread ${r.maxThreadCpuCores!.max.toFixed(2)} cores = ${pct(r.maxThreadCpuCores!.max * 100)} of one core`);
+    expect(cells[5]).toBe(
+      `${pct(r.cpuPercentOfHost!.max)} of ${cpus().length} CPUs (${r.cpuCores!.max.toFixed(2)} cores); busiest thread ${r.maxThreadCpuCores!.max.toFixed(2)} cores = ${pct(r.maxThreadCpuCores!.max * 100)} of one core`,
+    );
     expect(cells[7]).toBe(`${fmtBytes(r.rssBytes!.max)} RSS`);
     expect(cells[8]).toBe(`${fmtBytes(r.rssBytes!.avg)} RSS`);
     expect(r.cpuCores!.max).toBeGreaterThan(0);

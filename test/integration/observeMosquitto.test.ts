@@ -29,7 +29,10 @@ describe('observing mosquitto', () => {
     const pid = mosq.process.pid!;
     const src = pidSource({ pid, clock: systemClock });
     const r = await src.read();
-    const [rssKb, nlwp] = execFileSync('ps', ['-o', 'rss=,nlwp=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const [rssKb, nlwp] = execFileSync('ps', ['-o', 'rss=,nlwp=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     const fds = readdirSync(`/proc/${pid}/fd`).length;
     expect(r!.gauges.rssBytes).toBe(rssKb * 1024);
     expect(r!.gauges.threads).toBe(nlwp);
@@ -39,7 +42,7 @@ describe('observing mosquitto', () => {
     expect(r!.counters.diskReadBytes !== undefined || src.notes.some((n) => n.includes('/io'))).toBe(true);
   });
 
-  it('what one pid read costs the coordinator\'s thread (CPU and wall time, 50 reads in a row)', async () => {
+  it("what one pid read costs the coordinator's thread (CPU and wall time, 50 reads in a row)", async () => {
     const src = pidSource({ pid: mosq.process.pid!, clock: systemClock });
     await src.read();
     const cpu0 = process.cpuUsage();
@@ -64,7 +67,10 @@ describe('observing mosquitto', () => {
     const o = await obs.stop();
     const ticksAtEnd = ticksOf(pid);
 
-    expect(o.sources.map((s) => [s.kind, s.ok, s.error])).toEqual([['pid', true, undefined], ['sys', true, undefined]]);
+    expect(o.sources.map((s) => [s.kind, s.ok, s.error])).toEqual([
+      ['pid', true, undefined],
+      ['sys', true, undefined],
+    ]);
     expect(o.brokerVersion).toMatch(/^mosquitto version 2\./);
     const ts = o.intervals.map((r) => r.t);
     const { broker } = brokerResults(o, { measured: { fromT: ts[0], toT: ts[ts.length - 1] }, mqbench: { sent: load.sent, received: load.received } });
@@ -117,11 +123,17 @@ describe('observing mosquitto', () => {
     const o = await obs.stop();
     await Promise.all(clients.map((c) => new Promise<void>((r) => c.end(true, {}, () => r()))));
 
-    const { broker } = brokerResults(o, { measured: { fromT: 0, toT: connectPhase[connectPhase.length - 1].t }, mqbench: { sent: 0, received: 0 }, connectPhase });
+    const { broker } = brokerResults(o, {
+      measured: { fromT: 0, toT: connectPhase[connectPhase.length - 1].t },
+      mqbench: { sent: 0, received: 0 },
+      connectPhase,
+    });
     const fit = broker.costs.bytesPerConnection!;
     const heap = o.intervals.filter((r) => r.heapBytes !== undefined);
     const heapPerConn = (heap[heap.length - 1].heapBytes! - heap[0].heapBytes!) / 1500;
-    console.log(`mosquitto memory per connection: RSS slope ${Math.round(fit.bytesPerConnection)} B (R² ${fit.r2.toFixed(3)}, ${fit.points} points, ${fit.fromConnections}..${fit.toConnections}); $SYS heap grew ${Math.round(heapPerConn)} B per connection`);
+    console.log(
+      `mosquitto memory per connection: RSS slope ${Math.round(fit.bytesPerConnection)} B (R² ${fit.r2.toFixed(3)}, ${fit.points} points, ${fit.fromConnections}..${fit.toConnections}); $SYS heap grew ${Math.round(heapPerConn)} B per connection`,
+    );
     expect(fit.points).toBeGreaterThanOrEqual(5);
     expect(fit.fromConnections).toBe(0);
     expect(fit.toConnections).toBe(1500);
@@ -133,7 +145,7 @@ describe('observing mosquitto', () => {
     expect(fit.bytesPerConnection).toBeGreaterThan(heapPerConn * 0.5);
   });
 
-  it('an embedded-broker style source (pid + main thread) counts that thread\'s CPU only', async () => {
+  it("an embedded-broker style source (pid + main thread) counts that thread's CPU only", async () => {
     const thread = `${process.pid}/task/${process.pid}`;
     const src = pidSource({ pid: process.pid, tid: process.pid, clock: systemClock });
     const a = await src.read();

@@ -50,9 +50,14 @@ describe('observing through Prometheus exporters', () => {
     expect(src.notes.join(' ')).toMatch(/whole host/);
   });
 
-  it('process preset and custom metrics on node_exporter\'s own process: RSS, fds, CPU against /proc/<pid>', async () => {
+  it("process preset and custom metrics on node_exporter's own process: RSS, fds, CPU against /proc/<pid>", async () => {
     const pid = ne.process.pid!;
-    const src = promSource({ url: ne.url, preset: 'process', custom: ['goroutines=go_goroutines', 'scrapes=promhttp_metric_handler_requests_total{code="200"}'], clock: systemClock });
+    const src = promSource({
+      url: ne.url,
+      preset: 'process',
+      custom: ['goroutines=go_goroutines', 'scrapes=promhttp_metric_handler_requests_total{code="200"}'],
+      clock: systemClock,
+    });
     const r = (await src.read())!;
     const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
     const fds = readdirSync(`/proc/${pid}/fd`).length;
@@ -64,7 +69,7 @@ describe('observing through Prometheus exporters', () => {
     expect(r.extraCounters!.scrapes).toBeGreaterThanOrEqual(1);
   });
 
-  it('an observer with node_exporter and node_exporter\'s pid: per-second host and process figures; the exporter counts our 1/s scrapes', async () => {
+  it("an observer with node_exporter and node_exporter's pid: per-second host and process figures; the exporter counts our 1/s scrapes", async () => {
     const t0 = Date.now();
     const intervalOf = (ms: number) => Math.floor((ms - t0) / 1000);
     const obs = await startObserver({
@@ -75,7 +80,10 @@ describe('observing through Prometheus exporters', () => {
     });
     await new Promise((r) => setTimeout(r, 4200));
     const o = await obs.stop();
-    expect(o.sources.map((s) => [s.kind, s.ok, s.error])).toEqual([['pid', true, undefined], ['prometheus', true, undefined]]);
+    expect(o.sources.map((s) => [s.kind, s.ok, s.error])).toEqual([
+      ['pid', true, undefined],
+      ['prometheus', true, undefined],
+    ]);
     const { broker, intervals } = brokerResults(o, { measured: { fromT: 1, toT: 3 }, mqbench: { sent: 0, received: 0 } });
     for (const t of [1, 2, 3]) {
       const row = intervals.get(t)!;
@@ -90,7 +98,9 @@ describe('observing through Prometheus exporters', () => {
       expect(row.extra!.scrapesPerSec).toBeGreaterThan(0.7);
       expect(row.extra!.scrapesPerSec).toBeLessThan(1.3);
     }
-    console.log(`node_exporter observed: host CPU ${JSON.stringify(broker.resources.hostCpuPercent)} %, exporter RSS ${JSON.stringify(broker.resources.rssBytes)}; sampling cost (ms per read) pid ${JSON.stringify(o.sources[0].costMs)}, prometheus ${JSON.stringify(o.sources[1].costMs)}`);
+    console.log(
+      `node_exporter observed: host CPU ${JSON.stringify(broker.resources.hostCpuPercent)} %, exporter RSS ${JSON.stringify(broker.resources.rssBytes)}; sampling cost (ms per read) pid ${JSON.stringify(o.sources[0].costMs)}, prometheus ${JSON.stringify(o.sources[1].costMs)}`,
+    );
     expect(broker.counters).toBeNull();
     expect(broker.notes.join('\n')).toMatch(/cross-check of counts: no source/);
   });
@@ -112,11 +122,15 @@ describe('observing through Prometheus exporters', () => {
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-    it('parses prom-client\'s exposition (mqbench\'s own exporter: labelled gauges, counters, histograms) and sends URL credentials as Basic auth, never showing them', async () => {
+    it("parses prom-client's exposition (mqbench's own exporter: labelled gauges, counters, histograms) and sends URL credentials as Basic auth, never showing them", async () => {
       const u = new URL(`${base}/metrics`);
       u.username = 'user';
       u.password = 's3cret';
-      const src = promSource({ url: u.toString(), custom: ['phase=mqbench_run_phase{phase="starting"}', 'sent=mqbench_messages_sent_total'], clock: systemClock });
+      const src = promSource({
+        url: u.toString(),
+        custom: ['phase=mqbench_run_phase{phase="starting"}', 'sent=mqbench_messages_sent_total'],
+        clock: systemClock,
+      });
       const r = (await src.read())!;
       expect(r.extra).toEqual({ phase: 1 });
       expect(r.extraCounters).toEqual({ sent: 0 });
@@ -138,7 +152,9 @@ describe('observing through Prometheus exporters', () => {
       const free = (closed.address() as AddressInfo).port;
       await new Promise<void>((r) => closed.close(() => r()));
       expect(free).not.toBe(port);
-      await expect(promSource({ url: `http://127.0.0.1:${free}/metrics`, preset: 'process', clock: systemClock }).read()).rejects.toThrow(/cannot scrape .*: ECONNREFUSED/);
+      await expect(promSource({ url: `http://127.0.0.1:${free}/metrics`, preset: 'process', clock: systemClock }).read()).rejects.toThrow(
+        /cannot scrape .*: ECONNREFUSED/,
+      );
     });
   });
 });

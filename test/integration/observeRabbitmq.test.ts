@@ -38,7 +38,10 @@ describe.skipIf(!available)('observing RabbitMQ through rabbitmq_prometheus', ()
     const after = procTicks(beam);
     const [rss, fds] = [procRssBytes(beam), procFds(beam)];
 
-    expect(o.sources.map((s) => [s.kind, s.ok, s.error])).toEqual([['pid', true, undefined], ['prometheus', true, undefined]]);
+    expect(o.sources.map((s) => [s.kind, s.ok, s.error])).toEqual([
+      ['pid', true, undefined],
+      ['prometheus', true, undefined],
+    ]);
     const prom = o.readings[1];
     const last = prom[prom.length - 1];
     const pid = o.readings[0];
@@ -60,7 +63,9 @@ describe.skipIf(!available)('observing RabbitMQ through rabbitmq_prometheus', ()
     const erlangCpu = last.counters.cpuSeconds! - prom[0].counters.cpuSeconds!;
     const utime = (after.utime - before.utime) / 100;
     const total = (after.total - before.total) / 100;
-    console.log(`RabbitMQ under ${Math.round(load.sent / load.seconds)} QoS 1 msg/s: Erlang runtime ${erlangCpu.toFixed(2)} CPU-s, procfs utime ${utime.toFixed(2)} s, utime+stime ${total.toFixed(2)} s`);
+    console.log(
+      `RabbitMQ under ${Math.round(load.sent / load.seconds)} QoS 1 msg/s: Erlang runtime ${erlangCpu.toFixed(2)} CPU-s, procfs utime ${utime.toFixed(2)} s, utime+stime ${total.toFixed(2)} s`,
+    );
     expect(Math.abs(erlangCpu - utime)).toBeLessThan(0.1 + 0.1 * utime);
     expect(erlangCpu).toBeLessThan(total);
 

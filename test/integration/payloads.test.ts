@@ -6,14 +6,17 @@ import { runYaml } from '../helpers/runScenario.js';
 describe('payload templates and MQTT 5 publish features against mosquitto', () => {
   const mosq = useMosquitto();
 
-  it.each(['lean', 'mqttjs'])('%s: JSON payloads with generated fields, message expiry, user properties and topic aliases arrive intact and checked', async (driver) => {
-    const runId = `pl${Math.random().toString(16).slice(2, 6)}`;
-    // An independent MQTT 5 subscriber looks at what actually crossed the broker.
-    const seen: { json: Record<string, unknown>; props: Record<string, unknown> }[] = [];
-    const witness = mqtt.connect(mosq.url, { protocolVersion: 5, reconnectPeriod: 0 });
-    await new Promise<void>((resolve) => witness.on('connect', () => witness.subscribe(`pl/${runId}/#`, { qos: 1 }, () => resolve())));
-    witness.on('message', (_t, payload, packet) => seen.push({ json: JSON.parse(payload.toString()), props: (packet.properties ?? {}) }));
-    const { results } = await runYaml(`
+  it.each(['lean', 'mqttjs'])(
+    '%s: JSON payloads with generated fields, message expiry, user properties and topic aliases arrive intact and checked',
+    async (driver) => {
+      const runId = `pl${Math.random().toString(16).slice(2, 6)}`;
+      // An independent MQTT 5 subscriber looks at what actually crossed the broker.
+      const seen: { json: Record<string, unknown>; props: Record<string, unknown> }[] = [];
+      const witness = mqtt.connect(mosq.url, { protocolVersion: 5, reconnectPeriod: 0 });
+      await new Promise<void>((resolve) => witness.on('connect', () => witness.subscribe(`pl/${runId}/#`, { qos: 1 }, () => resolve())));
+      witness.on('message', (_t, payload, packet) => seen.push({ json: JSON.parse(payload.toString()), props: packet.properties ?? {} }));
+      const { results } = await runYaml(
+        `
 name: payloads
 target: { url: "${mosq.url}", mqttVersion: 5 }
 duration: 2s
@@ -30,23 +33,27 @@ groups:
   - name: sink
     count: 1
     subscribe: [ { topic: "pl/{run}/#", qos: 1 } ]
-`, 2, { runId, driver });
-    await new Promise((r) => setTimeout(r, 300));
-    witness.end();
-    const m = results.summary.messages;
-    expect(m.sent).toBe(100);
-    expect(m.received).toBe(m.expected);
-    expect(m.lost).toBe(0);
-    expect(m.foreign).toBe(0); // every JSON payload's header was found and matched the run
-    expect(seen.length).toBe(100);
-    for (const s of seen) {
-      expect(s.json.temp as number).toBeGreaterThanOrEqual(15);
-      expect(['on', 'off']).toContain(s.json.state);
-      expect(typeof s.json._mqb).toBe('string');
-      expect(s.props).toMatchObject({ contentType: 'application/json', userProperties: { site: 'lab' } });
-      expect(s.props.messageExpiryInterval as number).toBeGreaterThan(50);
-    }
-  });
+`,
+        2,
+        { runId, driver },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      witness.end();
+      const m = results.summary.messages;
+      expect(m.sent).toBe(100);
+      expect(m.received).toBe(m.expected);
+      expect(m.lost).toBe(0);
+      expect(m.foreign).toBe(0); // every JSON payload's header was found and matched the run
+      expect(seen.length).toBe(100);
+      for (const s of seen) {
+        expect(s.json.temp as number).toBeGreaterThanOrEqual(15);
+        expect(['on', 'off']).toContain(s.json.state);
+        expect(typeof s.json._mqb).toBe('string');
+        expect(s.props).toMatchObject({ contentType: 'application/json', userProperties: { site: 'lab' } });
+        expect(s.props.messageExpiryInterval as number).toBeGreaterThan(50);
+      }
+    },
+  );
 
   it('a size range gives each message its own size within the range', async () => {
     const sizes: number[] = [];
@@ -54,7 +61,8 @@ groups:
     const witness = mqtt.connect(mosq.url, { reconnectPeriod: 0 });
     await new Promise<void>((resolve) => witness.on('connect', () => witness.subscribe(`sz/${runId}/#`, { qos: 0 }, () => resolve())));
     witness.on('message', (_t, payload) => sizes.push(payload.length));
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: sizes
 target: { url: "${mosq.url}" }
 duration: 1s
@@ -65,7 +73,10 @@ groups:
   - name: sink
     count: 1
     subscribe: [ "sz/{run}/#" ]
-`, 1, { runId });
+`,
+      1,
+      { runId },
+    );
     await new Promise((r) => setTimeout(r, 300));
     witness.end();
     expect(results.summary.messages.lost).toBe(0);
@@ -80,7 +91,8 @@ describe('MQTT 5 request/response against mosquitto', () => {
   const mosq = useMosquitto();
 
   it.each(['lean', 'mqttjs'])('%s: every request is answered on its response topic and the request → response time is measured', async (driver) => {
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: reqresp
 target: { url: "${mosq.url}", mqttVersion: 5 }
 duration: 2s
@@ -95,7 +107,10 @@ groups:
     count: 10
     respond: true
     subscribe: [ { topic: "req/{run}/{i}", qos: 1 } ]
-`, 2, { driver });
+`,
+      2,
+      { driver },
+    );
     const m = results.summary.messages;
     expect(m.sent).toBe(200);
     expect(m.received).toBe(200); // requests reached the responders

@@ -116,7 +116,10 @@ describe('publish truth: QoS 0 "sent" is what the broker received, under back-pr
       const before = await sys.settled();
       const sub = await subscriber(mosq.url, topic, 0);
       const { ev, e } = events();
-      const conn = await driver.connect({ url: proxy.url, clientId: `q0-${driver.name}-${rand()}`, protocolVersion: 4, clean: true, keepaliveSec: 30, timeoutMs: 5000 }, e);
+      const conn = await driver.connect(
+        { url: proxy.url, clientId: `q0-${driver.name}-${rand()}`, protocolVersion: 4, clean: true, keepaliveSec: 30, timeoutMs: 5000 },
+        e,
+      );
       const ok = new Set<number>();
       const other: string[] = [];
       let notSent = 0;
@@ -200,7 +203,13 @@ describe('publish truth: QoS 1/2 re-sent after a reconnect with a persistent ses
           const sub = await subscriber(mosq.url, topic, 2);
           const session = driver.newSession();
           const o: ConnectOptions = {
-            url: proxy.url, clientId, protocolVersion, clean: false, keepaliveSec: 30, timeoutMs: 5000, session,
+            url: proxy.url,
+            clientId,
+            protocolVersion,
+            clean: false,
+            keepaliveSec: 30,
+            timeoutMs: 5000,
+            session,
             ...(protocolVersion === 5 ? { sessionExpirySec: 300 } : {}),
           };
           proxy.setRules({ holdAcks: flow.hold });
@@ -210,7 +219,7 @@ describe('publish truth: QoS 1/2 re-sent after a reconnect with a persistent ses
           const dones = new Map<number, string[]>();
           for (let k = 0; k < N; k++) {
             c1.publish(topic, seqPayload(k), flow.qos, false, (err, ack) => {
-              dones.set(k, [...(dones.get(k) ?? []), err ? err.constructor.name : ack ?? '?']);
+              dones.set(k, [...(dones.get(k) ?? []), err ? err.constructor.name : (ack ?? '?')]);
             });
           }
           await until(() => proxy.counts().acksHeld - c0.acksHeld === N, 10_000, 'acks held');
@@ -261,7 +270,7 @@ describe('publish truth: QoS 1/2 re-sent after a reconnect with a persistent ses
       const { ev, e } = events();
       const conn = await driver.connect({ url: proxy.url, clientId, protocolVersion: 4, clean: true, keepaliveSec: 30, timeoutMs: 5000, session }, e);
       const dones: string[] = [];
-      for (let k = 0; k < N; k++) conn.publish(topic, seqPayload(k), 1, false, (err, ack) => void dones.push(err ? err.constructor.name : ack ?? '?'));
+      for (let k = 0; k < N; k++) conn.publish(topic, seqPayload(k), 1, false, (err, ack) => void dones.push(err ? err.constructor.name : (ack ?? '?')));
       await until(() => proxy.counts().acksHeld - c0.acksHeld === N, 10_000, 'acks held');
       proxy.kill(clientId);
       await until(() => ev.lost.length === 1 && dones.length === N, 5000, 'lost + dones');
@@ -287,7 +296,8 @@ describe('publish truth: a broker that lost the session (restart) → SessionEnd
         const { ev, e } = events();
         const c1 = await driver.connect(o, e);
         const dones: string[] = [];
-        for (let k = 0; k < N; k++) c1.publish('truth/restart', seqPayload(k), 2, false, (err, ack) => void dones.push(err ? err.constructor.name : ack ?? '?'));
+        for (let k = 0; k < N; k++)
+          c1.publish('truth/restart', seqPayload(k), 2, false, (err, ack) => void dones.push(err ? err.constructor.name : (ack ?? '?')));
         await until(() => proxy.counts().acksHeld === N, 10_000, 'acks held');
         proxy.kill(clientId);
         await until(() => ev.lost.length === 1, 5000, 'onLost');

@@ -70,8 +70,8 @@ describe('shipped scenarios at small scale against mosquitto', () => {
     const q = r.summary.byQos;
     const total = (q['0']?.expected ?? 0) + (q['1']?.expected ?? 0) + (q['2']?.expected ?? 0);
     expect(total).toBe(r.summary.messages.expected);
-    expect((q['0']!.expected / total)).toBeCloseTo(0.7, 1);
-    expect((q['1']!.expected / total)).toBeCloseTo(0.25, 1);
+    expect(q['0']!.expected / total).toBeCloseTo(0.7, 1);
+    expect(q['1']!.expected / total).toBeCloseTo(0.25, 1);
     expect(q['2']!.expected).toBeGreaterThan(0);
     expect([q['0']!.ok, q['1']!.ok, q['2']!.ok]).toEqual([true, true, true]);
     expect(r.summary.verdicts).toHaveLength(3);

@@ -68,7 +68,9 @@ describe('target.urls + target.sourceAddresses against two mosquittos', () => {
     await expect(prepareTarget(fakeIo(), unreachable)).rejects.toThrow(new RegExp(`^cannot reach the broker at mqtt://127\\.0\\.0\\.1:${down}: ECONNREFUSED$`));
     const foreign = loaded(parseScenarioText(yaml([a.url, b.url], 'y'), 'y.yaml', {})).scenario;
     foreign.target.sourceAddresses = ['127.0.0.2', '192.0.2.1'];
-    await expect(prepareTarget(fakeIo(), foreign)).rejects.toThrow(new RegExp(`^cannot connect from source address 192\\.0\\.2\\.1 to ${a.url.replace(/\./g, '\\.')}: EADDRNOTAVAIL$`));
+    await expect(prepareTarget(fakeIo(), foreign)).rejects.toThrow(
+      new RegExp(`^cannot connect from source address 192\\.0\\.2\\.1 to ${a.url.replace(/\./g, '\\.')}: EADDRNOTAVAIL$`),
+    );
     const fine = loaded(parseScenarioText(yaml([a.url, b.url], 'z'), 'z.yaml', {})).scenario;
     await expect(prepareTarget(fakeIo(), fine)).resolves.toMatchObject({ embedded: null, scenario: fine });
   });

@@ -6,7 +6,8 @@ describe('stages (ramp up, hold, ramp down) against mosquitto', () => {
   const mosq = useMosquitto();
 
   it('the per-second send counts follow the ramp exactly, over 2 workers, and nothing is lost', async () => {
-    const { results } = await runYaml(`
+    const { results } = await runYaml(
+      `
 name: ramp
 target: { url: "${mosq.url}" }
 stages:
@@ -21,7 +22,9 @@ groups:
   - name: backend
     count: 2
     publish: { topic: "r/{run}/{target}", targets: devices, qos: 1, rate: 400/s }
-`, 2);
+`,
+      2,
+    );
     const perSecond = results.intervals.filter((r) => r.t >= 1 && r.t <= 6).map((r) => r.sent);
     // Area under the profile per second × 400/s: 0.25, 0.75, 1, 1, 0.75, 0.25.
     const want = [100, 300, 400, 400, 300, 100];

@@ -70,10 +70,16 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
     const certs = [`cafile ${pki.ca}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`];
     // mosquitto 2.0.11 refuses to start with only websockets listeners; the helper's plain listener comes first.
     mosq = await startMosquitto([
-      `listener ${port.mqtts} 127.0.0.1`, ...certs,
-      `listener ${port.mtls} 127.0.0.1`, ...certs, 'require_certificate true',
-      `listener ${port.ws} 127.0.0.1`, 'protocol websockets',
-      `listener ${port.wss} 127.0.0.1`, 'protocol websockets', ...certs,
+      `listener ${port.mqtts} 127.0.0.1`,
+      ...certs,
+      `listener ${port.mtls} 127.0.0.1`,
+      ...certs,
+      'require_certificate true',
+      `listener ${port.ws} 127.0.0.1`,
+      'protocol websockets',
+      `listener ${port.wss} 127.0.0.1`,
+      'protocol websockets',
+      ...certs,
     ]);
   });
   afterAll(async () => {
@@ -94,7 +100,8 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
 
   it.each(['mqttjs', 'lean'])('%s: mqtts:// with a client certificate from a source address (bound: a foreign one fails)', async (driver) => {
     const tls = `{ ca: "${pki.ca}", cert: "${pki.clientCert}", key: "${pki.clientKey}", servername: localhost }`;
-    const from = (addr: string) => fanout(`mqtts://127.0.0.1:${port.mtls}`, tls).replace('  mqttVersion: 3.1.1\n', `  mqttVersion: 3.1.1\n  sourceAddresses: [ ${addr} ]\n`);
+    const from = (addr: string) =>
+      fanout(`mqtts://127.0.0.1:${port.mtls}`, tls).replace('  mqttVersion: 3.1.1\n', `  mqttVersion: 3.1.1\n  sourceAddresses: [ ${addr} ]\n`);
     expectDelivered((await runYaml(from('127.0.0.5'), 1, { driver })).results);
     expectAllFailed((await runYaml(from('192.0.2.1'), 1, { driver })).results, 'EADDRNOTAVAIL');
   });
@@ -149,7 +156,9 @@ describe('transports against mosquitto: mqtts (CA, client certificate), ws, wss'
     expectDelivered(results);
     expect(results.target.insecureTls).toBe(true);
     expect(results.scenario.target).toMatchObject({ tls: { key: '[redacted]', insecure: true, cert: expect.stringMatching(/^client\.crt \(SHA-256 /) } });
-    const keyBody = readFileSync(pki.clientKey, 'utf8').split('\n').filter((l) => l && !l.startsWith('-----'));
+    const keyBody = readFileSync(pki.clientKey, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'));
     for (const line of keyBody) {
       for (const text of [json, r.stdout, r.stderr]) expect(text).not.toContain(line);
     }

@@ -69,7 +69,6 @@ describe('last wills against mosquitto', () => {
     expect(w.wills).toEqual([]);
     expect(results.summary.wills).toBeUndefined(); // nothing owed, nothing received
   });
-
 });
 
 describe('MQTT 3.1 against mosquitto', () => {
@@ -87,7 +86,10 @@ describe('MQTT 3.1 against mosquitto', () => {
       const { results } = await runYaml(willScenario(mosq.url, { abrupt: true, version: '"3.1"' }), 1, { runId, driver });
       // The broker's own word: every client of this run connected as MQTT 3.1 (mosquitto logs its protocol enum:
       // p1 = MQTT 3.1, p2 = 3.1.1, p5 = 5).
-      const ours = mosq.log().split('\n').filter((l) => l.includes('New client connected') && l.includes(runId));
+      const ours = mosq
+        .log()
+        .split('\n')
+        .filter((l) => l.includes('New client connected') && l.includes(runId));
       expect(ours.length).toBeGreaterThanOrEqual(11);
       for (const l of ours) expect(l).toMatch(/\(p1, /);
       const s = results.summary;

@@ -54,7 +54,13 @@ export class MemoryConnection implements Connection, ClientEnd {
     private readonly events: ConnectionEvents,
   ) {
     this.clientId = opts.clientId;
-    this.wire = new Uplink(x.clock, x.o, x.counts, (f) => this.write(f), () => this.events.onDrain?.());
+    this.wire = new Uplink(
+      x.clock,
+      x.o,
+      x.counts,
+      (f) => this.write(f),
+      () => this.events.onDrain?.(),
+    );
     this.v5 = opts.protocolVersion === 5;
     if (this.v5 && x.o.receiveMaximum !== undefined) this.receiveMaximum = x.o.receiveMaximum;
     this.resumable = opts.session !== undefined && !opts.clean && (!this.v5 || (opts.sessionExpirySec ?? 0) > 0);

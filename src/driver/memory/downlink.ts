@@ -93,7 +93,7 @@ export class Downlink {
   /** Sends the held acks `when` picks (all by default); returns how many. Acks of closed connections are dropped. */
   releaseAcks(when?: (e: AckEvent) => boolean): number {
     let n = 0;
-    for (let i = 0; i < this.heldAcks.length; ) {
+    for (let i = 0; i < this.heldAcks.length;) {
       const h = this.heldAcks[i];
       if (when && !when(h.event)) {
         i++;

@@ -167,8 +167,7 @@ export class Router {
       if (c.rec) {
         this.counts.pubrelRedelivered++;
         this.downlink.pubrel(link, c.id);
-      }
-      else this.downlink.deliver(link, c, c.sent);
+      } else this.downlink.deliver(link, c, c.sent);
     }
   }
 }
