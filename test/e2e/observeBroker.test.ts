@@ -82,9 +82,12 @@ describe('run --broker-pid against mosquitto', () => {
       mqbenchSent: sent,
       mqbenchReceived: received,
       receivedDelta: sent,
-      sentDelta: received,
-      difference: { received: 0, sent: 0 },
+      difference: { received: 0 },
     });
+    // The broker's "sent" also counts its $SYS messages to the observer; they are taken out by what the observer had
+    // received when messages/sent was published, which is exact only up to the few $SYS messages of one update
+    // (mosquitto publishes only the values that changed, so their number before messages/sent varies).
+    expect(Math.abs(b.counters!.difference.sent)).toBeLessThanOrEqual(3);
     expect(r.stdout).toMatch(/broker received [\d,]+ · mqbench sent [\d,]+: equal/);
     // CPU per message counts the broker's messages between its readings just outside the measured window: at least
     // what mqbench sent in that window, at most all it sent.
