@@ -80,6 +80,25 @@ describe('Pacer (open model)', () => {
 });
 
 describe('Pacer giving up', () => {
+  it('says how many of the slots it gave up were due in the measured window (the rest: warm-up)', async () => {
+    const clock = new FakeClock(0);
+    const given: [number, number][] = [];
+    let emitted = 0;
+    // 1,000 slots over 1 s, the window from 500 ms; the thread stalls after the first slot until after giveUpAt.
+    const pacer = new Pacer(
+      clock,
+      [spec({ rate: 1000, endAt: 1000, giveUpAt: 1100, measureFrom: 500 })],
+      () => emitted++,
+      {},
+      (_s, n, m) => given.push([n, m]),
+    );
+    pacer.start();
+    clock.advance(1200, 1200);
+    await pacer.done;
+    expect(emitted).toBe(1);
+    expect(given).toEqual([[999, 500]]);
+  });
+
   it('reports the slots it could not send by giveUpAt as missed, and ends', async () => {
     const clock = new FakeClock(0);
     let emitted = 0;

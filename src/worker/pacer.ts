@@ -24,6 +24,8 @@ export interface ScheduleSpec {
    * reported as missed instead of being sent after the run should have ended. Default: never.
    */
   giveUpAt?: number;
+  /** Where the measured window starts: slots given up before it are not counted as measured. Default: all are. */
+  measureFrom?: number;
   /** Rate stages: slot times follow the profile's area instead of a constant rate. */
   profile?: RateProfile;
 }
@@ -52,21 +54,26 @@ class Schedule {
     this.due = this.compute();
     if (this.cycle >= s.cycles || this.due >= s.endAt) this.done = true;
   }
-  /** Ends the schedule; returns how many slots were left. */
-  skipRest(): number {
+  /** Ends the schedule; returns how many slots were left, and how many of them were due at or after `from`. */
+  skipRest(from: number): [left: number, dueFrom: number] {
     let n = 0;
+    let after = 0;
     while (!this.done) {
       n++;
+      if (this.due >= from) after++;
       this.advance();
     }
-    return n;
+    return [n, after];
   }
 }
 
 /** Called for each slot: which schedule, which client of the group, its sequence number (cycle), when it was due. */
 export type Emit = (schedule: number, client: number, seq: number, dueMs: number, nowMs: number) => void;
-/** Called once per schedule that gave up, with how many slots it never emitted. */
-export type Missed = (schedule: number, slots: number) => void;
+/**
+ * Called once per schedule that gave up, with how many slots it never emitted and how many of those were due
+ * at or after the schedule's `measureFrom` (the rest belong to the warm-up).
+ */
+export type Missed = (schedule: number, slots: number, measuredSlots: number) => void;
 
 export interface PacerOptions {
   /** At most this many slots are emitted per event-loop turn when behind (no unbounded bursts). */
@@ -154,7 +161,7 @@ export class Pacer {
     let budget = this.maxBurst;
     for (let i = 0; i < this.schedules.length; i++) {
       const s = this.schedules[i];
-      if (!s.done && now >= (s.spec.giveUpAt ?? Infinity)) this.missed(i, s.skipRest());
+      if (!s.done && now >= (s.spec.giveUpAt ?? Infinity)) this.missed(i, ...s.skipRest(s.spec.measureFrom ?? -Infinity));
       while (!s.done && s.due <= now && budget > 0) {
         this.emit(i, s.j, s.cycle, s.due, now);
         s.advance();

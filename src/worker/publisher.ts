@@ -79,9 +79,16 @@ export class Publisher {
   }
 
   /** Slots the generator gave up on (it stayed too far behind): planned, and missed. */
-  missed(slots: number): void {
-    this.recorder.count('planned', true, slots);
-    this.recorder.count('missedSends', true, slots);
+  missed(slots: number, measured: number): void {
+    // Slots of the warm-up count outside the measured window, like every other warm-up slot.
+    for (const [n, inWindow] of [
+      [measured, true],
+      [slots - measured, false],
+    ] as const) {
+      if (n <= 0) continue;
+      this.recorder.count('planned', inWindow, n);
+      this.recorder.count('missedSends', inWindow, n);
+    }
   }
 
   /** Room for a message of this QoS: the socket takes more, and for QoS 1/2 the in-flight window is not full. */

@@ -163,6 +163,7 @@ export class WorkerRunner {
           endAt,
           cycles: Infinity,
           giveUpAt: timeline.giveUpAt,
+          measureFrom: timeline.measureFrom,
           profile,
         };
       }),
@@ -171,7 +172,7 @@ export class WorkerRunner {
         this.publisher!.publish(this.devices[si][i - s.first], seq, due);
       },
       {},
-      (_k, slots) => this.publisher!.missed(slots),
+      (_k, slots, measured) => this.publisher!.missed(slots, measured),
     );
     this.pacer.start();
     void Promise.all([this.pacer.done, this.closedLoop(t0, endAt)]).then(() => {
