@@ -64,6 +64,8 @@ describe('observing mosquitto', () => {
     const obs = await startObserver({ pid, sys: { url: mosq.url, driver: driverByName('mqttjs') }, clock: systemClock, intervalOf });
     // The load runs in its own process, as mqbench's workers run off the coordinator's thread.
     const load = await loadInChild(mosq.url, { topic: 'obs/load', qos: 0, seconds: 3, max: 400_000 });
+    // mosquitto publishes its $SYS counters once per sys_interval: wait for an update after the last message.
+    await new Promise((r) => setTimeout(r, 2500));
     const o = await obs.stop();
     const ticksAtEnd = ticksOf(pid);
 
