@@ -4,20 +4,23 @@
  */
 import type { BrokerResults, IntervalBroker } from './types.js';
 
+/** The pid source of a 31-second run of mosquitto (pid 4242). */
+export const PID_SOURCE: BrokerResults['sources'][number] = {
+  kind: 'pid',
+  target: 'pid 4242',
+  ok: true,
+  readings: 31,
+  failures: 0,
+  skipped: 0,
+  costMs: { avg: 0.2, max: 0.5 },
+  fields: ['cpuSeconds', 'rssBytes'],
+  notes: [],
+};
+
 export function makeBrokerResults(over: Partial<BrokerResults> = {}): BrokerResults {
   return {
     sources: [
-      {
-        kind: 'pid',
-        target: 'pid 4242',
-        ok: true,
-        readings: 31,
-        failures: 0,
-        skipped: 0,
-        costMs: { avg: 0.2, max: 0.5 },
-        fields: ['cpuSeconds', 'rssBytes'],
-        notes: [],
-      },
+      PID_SOURCE,
       {
         kind: 'sys',
         target: 'mqtt://127.0.0.1:1883 $SYS',

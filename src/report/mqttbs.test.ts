@@ -3,25 +3,14 @@ import type { Results } from '../metrics/resultsFile.js';
 import type { BrokerResults } from '../observe/types.js';
 import { makeResults } from './fixture.test-helper.js';
 import { renderMqttbsReport } from './mqttbs.js';
+import { PID_SOURCE } from '../observe/brokerFixture.test-helper.js';
 
 const AT = new Date('2030-01-02T03:04:05Z');
 const window = { fromT: 1, toT: 30, seconds: 30 };
 
 /** A single-threaded broker on a 16-CPU host, at one full core. */
 const MOSQUITTO: BrokerResults = {
-  sources: [
-    {
-      kind: 'pid',
-      target: 'pid 4242',
-      ok: true,
-      readings: 31,
-      failures: 0,
-      skipped: 0,
-      costMs: { avg: 0.2, max: 0.5 },
-      fields: ['cpuSeconds', 'rssBytes'],
-      notes: [],
-    },
-  ],
+  sources: [PID_SOURCE],
   resources: {
     cpuCores: { avg: 0.944, max: 0.992 },
     cpuPercentOfHost: { avg: 5.9, max: 6.2 },
