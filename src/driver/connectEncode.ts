@@ -15,30 +15,14 @@ const MAX_U32 = 0xffffffff;
  * session requires but is empty.
  */
 export function encodeConnect(f: ConnectFields): Buffer | null {
+  const z = sizes(f);
+  if (z === null) return null;
   const v = f.protocolVersion;
-  if (f.keepalive < 0 || f.keepalive > MAX_U16 || !Number.isInteger(f.keepalive)) return null;
-  if (f.clientId === '' && (v < 4 || !f.clean)) return null;
-  if (f.password !== undefined && f.username === undefined) return null;
-  const expiry = f.properties?.sessionExpiryInterval;
-  if (expiry !== undefined && (expiry < 0 || expiry > MAX_U32 || !Number.isInteger(expiry))) return null;
-
-  const idLen = Buffer.byteLength(f.clientId, 'utf8');
-  const willTopicLen = f.will ? Buffer.byteLength(f.will.topic, 'utf8') : 0;
-  const userLen = f.username !== undefined ? Buffer.byteLength(f.username, 'utf8') : 0;
-  if (f.will && (f.will.topic === '' || willTopicLen > MAX_U16 || f.will.payload.length > MAX_U16)) return null;
-  if (idLen > MAX_U16 || userLen > MAX_U16 || (f.password?.length ?? 0) > MAX_U16) return null;
-
-  // Variable header: protocol name, level, flags, keepalive (+ MQTT 5 properties, one byte of length here).
-  const props = v === 5 ? (expiry !== undefined ? 5 : 0) : -1;
-  let rem = 2 + f.protocolId.length + 1 + 1 + 2 + (props >= 0 ? 1 + props : 0) + 2 + idLen;
-  if (f.will) rem += (v === 5 ? 1 : 0) + 2 + willTopicLen + 2 + f.will.payload.length;
-  if (f.username !== undefined) rem += 2 + userLen;
-  if (f.password !== undefined) rem += 2 + f.password.length;
-  const lenBytes = rem < 0x80 ? 1 : rem < 0x4000 ? 2 : rem < 0x200000 ? 3 : 4;
-  const buf = Buffer.allocUnsafe(1 + lenBytes + rem);
+  const lenBytes = z.rem < 0x80 ? 1 : z.rem < 0x4000 ? 2 : z.rem < 0x200000 ? 3 : 4;
+  const buf = Buffer.allocUnsafe(1 + lenBytes + z.rem);
   buf[0] = 0x10;
   let o = 1;
-  for (let n = rem; ;) {
+  for (let n = z.rem; ;) {
     const b = n % 128;
     n = Math.floor(n / 128);
     buf[o++] = n > 0 ? b | 0x80 : b;
@@ -46,28 +30,72 @@ export function encodeConnect(f: ConnectFields): Buffer | null {
   }
   o = str(buf, o, f.protocolId, f.protocolId.length);
   buf[o++] = v;
-  let flags = f.clean ? 0x02 : 0;
-  if (f.will) flags |= 0x04 | (f.will.qos << 3) | (f.will.retain ? 0x20 : 0);
-  if (f.password !== undefined) flags |= 0x40;
-  if (f.username !== undefined) flags |= 0x80;
-  buf[o++] = flags;
+  buf[o++] = flagsOf(f);
   o = buf.writeUInt16BE(f.keepalive, o);
-  if (props >= 0) {
-    buf[o++] = props;
+  if (z.props >= 0) {
+    buf[o++] = z.props;
+    const expiry = f.properties?.sessionExpiryInterval;
     if (expiry !== undefined) {
       buf[o++] = SESSION_EXPIRY_INTERVAL;
       o = buf.writeUInt32BE(expiry, o);
     }
   }
-  o = str(buf, o, f.clientId, idLen);
+  o = str(buf, o, f.clientId, z.idLen);
   if (f.will) {
     if (v === 5) buf[o++] = 0; // no will properties
-    o = str(buf, o, f.will.topic, willTopicLen);
+    o = str(buf, o, f.will.topic, z.willTopicLen);
     o = bytes(buf, o, f.will.payload);
   }
-  if (f.username !== undefined) o = str(buf, o, f.username, userLen);
-  if (f.password !== undefined) o = bytes(buf, o, f.password);
+  if (f.username !== undefined) o = str(buf, o, f.username, z.userLen);
+  if (f.password !== undefined) bytes(buf, o, f.password);
   return buf;
+}
+
+interface Sizes {
+  idLen: number;
+  willTopicLen: number;
+  userLen: number;
+  /** MQTT 5: the properties' length (written in one byte); -1 before MQTT 5. */
+  props: number;
+  /** The remaining length. */
+  rem: number;
+}
+
+/** The UTF-8 lengths and the remaining length, or null for what mqtt-packet is left to encode or refuse. */
+function sizes(f: ConnectFields): Sizes | null {
+  if (!plain(f)) return null;
+  const v = f.protocolVersion;
+  const idLen = Buffer.byteLength(f.clientId, 'utf8');
+  const willTopicLen = f.will ? Buffer.byteLength(f.will.topic, 'utf8') : 0;
+  const userLen = f.username !== undefined ? Buffer.byteLength(f.username, 'utf8') : 0;
+  const passLen = f.password?.length ?? 0;
+  const payloadLen = f.will?.payload.length ?? 0;
+  if (idLen > MAX_U16 || willTopicLen > MAX_U16 || userLen > MAX_U16 || passLen > MAX_U16 || payloadLen > MAX_U16) return null;
+  const props = v !== 5 ? -1 : f.properties?.sessionExpiryInterval !== undefined ? 5 : 0;
+  // Protocol name, level, flags, keepalive, properties (one length byte), client id.
+  let rem = 2 + f.protocolId.length + 4 + (props >= 0 ? 1 + props : 0) + 2 + idLen;
+  if (f.will) rem += (v === 5 ? 1 : 0) + 2 + willTopicLen + 2 + payloadLen;
+  if (f.username !== undefined) rem += 2 + userLen;
+  if (f.password !== undefined) rem += 2 + passLen;
+  return { idLen, willTopicLen, userLen, props, rem };
+}
+
+/** What mqtt-packet accepts as it is (the rest it refuses with its own words). */
+function plain(f: ConnectFields): boolean {
+  if (f.keepalive < 0 || f.keepalive > MAX_U16 || !Number.isInteger(f.keepalive)) return false;
+  if (f.clientId === '' && (f.protocolVersion < 4 || !f.clean)) return false;
+  if (f.password !== undefined && f.username === undefined) return false;
+  if (f.will?.topic === '') return false;
+  const expiry = f.properties?.sessionExpiryInterval;
+  return expiry === undefined || (expiry >= 0 && expiry <= MAX_U32 && Number.isInteger(expiry));
+}
+
+function flagsOf(f: ConnectFields): number {
+  let flags = f.clean ? 0x02 : 0;
+  if (f.will) flags |= 0x04 | (f.will.qos << 3) | (f.will.retain ? 0x20 : 0);
+  if (f.password !== undefined) flags |= 0x40;
+  if (f.username !== undefined) flags |= 0x80;
+  return flags;
 }
 
 /** A two-byte length, then the string's `len` UTF-8 bytes. */
