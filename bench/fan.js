@@ -17,7 +17,7 @@ const { parseScenarioText, runScenario } = await import(new URL('index.js', dist
 
 const sec = (ms) => `${Math.round(ms)}ms`;
 /** A step passes when the deliveries reach this share of what the offered rate asks for. */
-export const DELIVERED_SHARE = 0.95;
+const DELIVERED_SHARE = 0.95;
 
 /** The scenario of one step: `rate` is the publishers' total (msg/s). */
 function scenarioFor(c, rate) {
@@ -85,9 +85,13 @@ async function step(rate) {
     observe: cfg.brokerPid ? { pid: cfg.brokerPid, sys: false } : null,
   });
   sampler.stop();
+  return stepFigures(rate, results, sampler.cpuAt(timeline.measureEnd) - sampler.cpuAt(timeline.measureFrom), (now() - t0) / 1000);
+}
+
+/** What one step measured: mqbench's results, the broker's CPU (results.broker) and mqbench's own CPU in the window. */
+function stepFigures(rate, results, cpuSec, wallSec) {
   const s = results.summary;
   const windowSec = results.durationSec;
-  const cpuSec = sampler.cpuAt(timeline.measureEnd) - sampler.cpuAt(timeline.measureFrom);
   const res = results.broker?.resources ?? {};
   const wanted = deliveriesFor(cfg, rate);
   const r = {
@@ -116,8 +120,13 @@ async function step(rate) {
     brokerCoresMax: res.cpuCores?.max ?? null,
     brokerDemandCores: res.maxThreadDemandCores?.avg ?? null,
     brokerError: results.broker?.sources?.find((x) => !x.ok)?.error ?? (results.broker ? null : 'not observed'),
-    wallSec: (now() - t0) / 1000,
+    wallSec,
   };
+  return judged(r, wanted);
+}
+
+/** A step passes with no loss, no saturation, a complete run and ≥ 95% of the deliveries asked for. */
+function judged(r, wanted) {
   const why = [];
   if (r.status !== 'complete') why.push(`run ${r.status}${r.statusReason ? `: ${r.statusReason}` : ''}`);
   if (r.lost > 0) why.push(`${r.lost} lost`);

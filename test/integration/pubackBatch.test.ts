@@ -71,6 +71,7 @@ function watchSockets(port: number): { writes: Buffer[]; reads: () => number } {
   const writes: Buffer[] = [];
   let reads = 0;
   const seen = new WeakSet<Socket>();
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called below with each socket as `this`
   const write = Socket.prototype.write;
   vi.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: unknown[]) {
     if (this.remotePort === port) {
