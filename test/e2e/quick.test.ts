@@ -29,7 +29,26 @@ describe('quick commands against mosquitto', () => {
 
   it('pub: the emqtt-bench one-liner runs with the usual table and results, exit 0', async () => {
     const out = join(tmp, 'pub.json');
-    const r = await mqbench(['pub', '-c', '100', '-I', '10ms', '-t', 'bench/%i', '-s', '256', '-q', '1', '--broker', mosq.url, '-d', '1s', '-o', out, '--quiet']);
+    const r = await mqbench([
+      'pub',
+      '-c',
+      '100',
+      '-I',
+      '10ms',
+      '-t',
+      'bench/%i',
+      '-s',
+      '256',
+      '-q',
+      '1',
+      '--broker',
+      mosq.url,
+      '-d',
+      '1s',
+      '-o',
+      out,
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Connections[\s\S]*Messages[\s\S]*Latency[\s\S]*publish→ack/);
     const res = read(out);

@@ -42,7 +42,8 @@ const ms = (n: number) => (n % 1000 === 0 ? `${n / 1000}s` : `${num(n)}ms`);
 function brokerUrl(f: QuickFlags): string {
   if (f.broker !== undefined) {
     if (f.host !== undefined || f.port !== undefined) throw usage('give either --broker <url> or -h/-p, not both');
-    if (f.ssl && !/^(mqtts|wss):/i.test(f.broker)) throw usage(`--ssl asks for TLS but --broker ${f.broker} is not an mqtts:// or wss:// URL`, 'write --broker mqtts://host:8883');
+    if (f.ssl && !/^(mqtts|wss):/i.test(f.broker))
+      throw usage(`--ssl asks for TLS but --broker ${f.broker} is not an mqtts:// or wss:// URL`, 'write --broker mqtts://host:8883');
     return f.broker;
   }
   const host = f.host ?? 'localhost';
