@@ -1,4 +1,5 @@
 import { Aggregator } from '../metrics/aggregate.js';
+import { warmHistogramCodec } from '../metrics/histogram.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
 import { settleUnacked } from '../metrics/unacked.js';
 import { redactUrl } from '../scenario/redact.js';
@@ -124,6 +125,7 @@ class Run {
 
   /** Barrier: every worker ready, then all connect from one instant; resolves once every worker is connected. */
   async connect(): Promise<void> {
+    warmHistogramCodec(); // while the threads start: not on the first snapshot's arrival
     await this.guard(this.pool.waitAll('ready'));
     const at = this.clock.now() + THREAD_BARRIER_LEAD_MS;
     this.times.connectAt = at;

@@ -1,4 +1,4 @@
-import { generate, type Packet } from 'mqtt-packet';
+import { generate, parser, type IConnackPacket, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { splitFrames, type FrameSink } from './leanInput.js';
 
@@ -71,5 +71,33 @@ describe('splitFrames: whole packets out of any chunking, no parser per connecti
     const after = sink();
     expect(splitFrames(after, generate({ cmd: 'suback', messageId: 1, granted: [0] }))).toBeNull();
     expect(after.seen).toEqual(['suback']);
+  });
+
+  it('a 3.1.1 / 3.1 CONNACK read in place carries what the parser would read: session present and return code', () => {
+    for (const version of [3, 4])
+      for (const flags of [0, 1])
+        for (let rc = 0; rc < 256; rc++) {
+          const bytes = Buffer.from([0x20, 0x02, flags, rc]);
+          const viaParser: Packet[] = [];
+          const p = parser({ protocolVersion: version });
+          p.on('packet', (x: Packet) => viaParser.push(x));
+          p.parse(bytes);
+          const got: Packet[] = [];
+          expect(splitFrames({ ...sink(version), onPacket: (x: Packet) => void got.push(x) }, bytes)).toBeNull();
+          expect(got).toHaveLength(1);
+          const [a, b] = [got[0], viaParser[0]] as IConnackPacket[];
+          expect({ cmd: a.cmd, sessionPresent: a.sessionPresent, returnCode: a.returnCode, reasonCode: a.reasonCode }).toEqual({
+            cmd: b.cmd,
+            sessionPresent: b.sessionPresent,
+            returnCode: b.returnCode,
+            reasonCode: b.reasonCode,
+          });
+        }
+    // Reserved flag bits set: still the parser's error. MQTT 5 (reason code, properties): still the parser.
+    expect(splitFrames(sink(), Buffer.from([0x20, 0x02, 0x02, 0x00]))).toBe('protocol error: Invalid connack flags, bits 7-1 must be set to 0');
+    const got: Packet[] = [];
+    const v5 = generate({ cmd: 'connack', reasonCode: 0, sessionPresent: true, properties: { topicAliasMaximum: 10 } }, { protocolVersion: 5 });
+    expect(splitFrames({ ...sink(5), onPacket: (x: Packet) => void got.push(x) }, v5)).toBeNull();
+    expect(got[0]).toMatchObject({ cmd: 'connack', sessionPresent: true, reasonCode: 0, properties: { topicAliasMaximum: 10 } });
   });
 });

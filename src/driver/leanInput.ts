@@ -4,7 +4,7 @@ import { readPublish, type PublishSink } from './leanPublishIn.js';
 /**
  * The lean driver's input side. A connection keeps no parser of its own: `splitFrames` cuts its byte
  * stream into whole MQTT packets (holding at most one partial packet, in a buffer sized to that packet,
- * only while it is incomplete), the 4-byte acks and PINGRESP are read in place, and every other packet
+ * only while it is incomplete), the 4-byte acks, PINGRESP and an MQTT 3.1.1 CONNACK are read in place, and every other packet
  * goes whole through one mqtt-packet parser per protocol level shared by all connections of the thread
  * (a parser fed whole packets is back in its start state after each one). An idle connection therefore
  * costs no parser, no buffer list and no listener closures.
@@ -98,6 +98,11 @@ function frame(s: FrameSink, buf: Buffer, start: number, end: number, head: numb
   }
   if (type === 0xd0 && end - start === 2) {
     s.onAck(0xd0, 0);
+    return null;
+  }
+  // An MQTT 3.1.1 / 3.1 CONNACK (flags, return code), once per connection: read in place, the parser's fields.
+  if (type === 0x20 && end - start === 4 && buf[start + 1] === 2 && buf[start + 2] <= 1 && s.protocolVersion !== 5) {
+    s.onPacket({ cmd: 'connack', sessionPresent: buf[start + 2] === 1, returnCode: buf[start + 3] });
     return null;
   }
   return decode(s, buf.subarray(start, end));

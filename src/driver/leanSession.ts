@@ -110,6 +110,7 @@ export class LeanSession implements OutboundSession {
 
   /** The broker has no session for us (or it ended with the connection): every held publish fails. */
   end(why: string): void {
+    if (this.held.size === 0) return; // nothing to fail: no error built (a clean connect ends an empty session)
     this.fail(new SessionEnded(`session ended before the ack: ${why}`));
   }
 

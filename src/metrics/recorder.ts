@@ -8,11 +8,16 @@ type HistogramSet = Record<HistogramKey, Histogram>;
 
 const histogramSet = (): HistogramSet => Object.fromEntries(HISTOGRAM_KEYS.map((k) => [k, createHistogram()])) as HistogramSet;
 
+/** An empty histogram goes as '' (what the readers take as empty): no compression for what was not used. */
 function encodeAndReset(set: HistogramSet): EncodedHistograms {
   const out = {} as EncodedHistograms;
   for (const k of HISTOGRAM_KEYS) {
-    out[k] = encodeHistogram(set[k]);
-    set[k].reset();
+    const h = set[k];
+    if (h.totalCount === 0) out[k] = '';
+    else {
+      out[k] = encodeHistogram(h);
+      h.reset();
+    }
   }
   return out;
 }

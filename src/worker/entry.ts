@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FromWorker, ToWorker, WorkerInit } from '../coordinator/protocol.js';
 import { driverByName } from '../driver/registry.js';
+import { warmHistogramCodec } from '../metrics/histogram.js';
 import { systemClock } from '../shared/clock.js';
 import { WorkerRunner } from './runner.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
@@ -53,6 +54,7 @@ try {
     },
   });
   port.on('message', (msg: ToWorker) => runner.handle(msg));
+  warmHistogramCodec();
   send({ type: 'ready', workerIndex: init.plan.workerIndex });
 } catch (err) {
   send({ type: 'error', workerIndex: init.plan.workerIndex, message: err instanceof Error ? err.message : String(err) });

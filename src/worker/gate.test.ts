@@ -32,4 +32,17 @@ describe('Gate', () => {
     await expect(b).resolves.toBe('ok');
     expect(gate.inFlight).toBe(0);
   });
+
+  it('a finished task lets the next one start at once: in the same event-loop turn, no timer', async () => {
+    const gate = new Gate(1);
+    let release!: () => void;
+    let next = false;
+    void gate.run(() => new Promise<void>((r) => (release = r)));
+    void gate.run(async () => void (next = true));
+    expect(next).toBe(false);
+    release();
+    // Only microtasks run here (no timer and no I/O turn can): the waiting task must start among them.
+    for (let k = 0; k < 10 && !next; k++) await Promise.resolve();
+    expect(next).toBe(true);
+  });
 });
