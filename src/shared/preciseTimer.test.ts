@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from './clock.js';
-import { startPreciseTimer, type ThreadCtor } from './preciseTimer.js';
+import { startPreciseTimer } from './preciseTimer.js';
 
 const started: { close(): void }[] = [];
 afterEach(() => {
@@ -61,7 +61,7 @@ describe('startPreciseTimer (a helper thread sleeping on a futex)', () => {
         return Promise.resolve(0);
       }
     }
-    const timer = startPreciseTimer(FailingThread as unknown as ThreadCtor, () => systemClock.now());
+    const timer = startPreciseTimer(FailingThread, () => systemClock.now());
     Object.assign(timer, { ready: true });
     let ran = 0;
     timer.slot(() => ran++).arm(systemClock.now() + 60_000);
