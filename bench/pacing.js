@@ -1,6 +1,6 @@
 // The PACING child: mqbench's Pacer (dist/worker/pacer.js) on the real clock, alone in this process, for one
 // rate and one spinMs. Reports how late each slot was emitted (now − due: the slack that ends up between the
-// corrected and the uncorrected latency) and the CPU the process used per second. Forked by bench/lib/pacing.js.
+// corrected and the uncorrected latency) and the CPU the process used per second. Forked by bench/lib/pacingFigure.js.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cpuSeconds } from './lib/sampler.js';
