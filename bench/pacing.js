@@ -14,10 +14,11 @@ const { startPreciseTimer } = await import(new URL('shared/preciseTimer.js', dis
 // The hybrid runs as in a worker thread: with the precise timer (a helper thread; src/worker/entry.ts).
 const precise = cfg.spinMs > 0 && cfg.precise !== false ? startPreciseTimer(Worker, () => systemClock.now()) : undefined;
 const clock = precise ? { ...systemClock, precise } : systemClock;
-// Wait for the helper thread, as a run does (workers start long before the first slot).
+// Start the helper thread (its first slot does) and wait for it, as a run's warm-up does.
+precise?.slot(() => {});
 while (precise && !precise.ready) await new Promise((r) => setTimeout(r, 5));
-
 const t0 = systemClock.now() + 100;
+
 const late = new Float64Array(Math.ceil((cfg.rate * cfg.durationMs) / 1000) + 1);
 let n = 0;
 const pacer = new Pacer(

@@ -11,6 +11,7 @@ afterEach(() => {
 async function ready() {
   const timer = startPreciseTimer(Worker, () => systemClock.now());
   started.push(timer);
+  timer.slot(() => {}); // the first slot starts the helper thread
   for (let i = 0; i < 400 && !timer.ready; i++) await new Promise((r) => setTimeout(r, 5));
   expect(timer.ready).toBe(true);
   return timer;
@@ -46,7 +47,11 @@ describe('startPreciseTimer (a helper thread sleeping on a futex)', () => {
   it('a helper thread that fails runs what was armed at once and is no longer ready', () => {
     let onError: ((err: Error) => void) | undefined;
     const refs: string[] = [];
+    let threads = 0;
     class FailingThread {
+      constructor() {
+        threads++;
+      }
       on(event: string, fn: (x: never) => void) {
         if (event === 'error') onError = fn as (err: Error) => void;
         return this;
@@ -63,8 +68,10 @@ describe('startPreciseTimer (a helper thread sleeping on a futex)', () => {
     }
     const timer = startPreciseTimer(FailingThread, () => systemClock.now());
     Object.assign(timer, { ready: true });
+    expect(threads).toBe(0); // no helper thread before the first slot
     let ran = 0;
     timer.slot(() => ran++).arm(systemClock.now() + 60_000);
+    expect(threads).toBe(1);
     expect(refs).toEqual(['unref', 'ref']); // armed: keeps the process alive
     onError!(new Error('boom'));
     expect(ran).toBe(1);

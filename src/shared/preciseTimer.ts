@@ -8,7 +8,10 @@
 export interface PreciseTimer {
   /** True once the helper thread runs (wake-ups armed before would come when it starts, late). */
   readonly ready: boolean;
-  /** A wake-up for `fn`, armed and disarmed as often as needed (no allocation per wake-up). */
+  /**
+   * A wake-up for `fn`, armed and disarmed as often as needed (no allocation per wake-up). The first slot
+   * starts the helper thread (~10 MiB: its own V8 isolate), so a worker that never paces never pays for it.
+   */
   slot(fn: () => void): PreciseSlot;
 }
 
@@ -70,26 +73,31 @@ class ThreadTimer implements PreciseTimer {
   private readonly slots: Slot[] = [];
   private readonly state: Int32Array;
   private readonly target: Float64Array;
-  private readonly thread: ThreadLike;
+  private thread: ThreadLike | null = null;
   private firing = false;
   private refd = false;
   private closed = false;
 
   constructor(
-    Thread: ThreadCtor,
+    private readonly Thread: ThreadCtor,
     private readonly now: () => number,
   ) {
     const sab = new SharedArrayBuffer(16);
     this.state = new Int32Array(sab, 0, 2);
     this.target = new Float64Array(sab, 8, 1);
-    this.thread = new Thread(THREAD_CODE, { eval: true, workerData: sab });
-    this.thread.unref();
-    this.thread.on('message', (m) => (m === -1 ? (this.ready = true) : this.fire()));
+  }
+
+  private start(): ThreadLike {
+    const thread = new this.Thread(THREAD_CODE, { eval: true, workerData: this.state.buffer as SharedArrayBuffer });
+    thread.unref();
+    thread.on('message', (m) => (m === -1 ? (this.ready = true) : this.fire()));
     // A helper that died: never wait for it again; what was armed runs now (its owner re-arms on timers).
-    this.thread.on('error', () => this.fail());
+    thread.on('error', () => this.fail());
+    return thread;
   }
 
   slot(fn: () => void): PreciseSlot {
+    if (!this.thread && !this.closed) this.thread = this.start();
     const s = new Slot(this, fn);
     this.slots.push(s);
     return s;
@@ -97,7 +105,7 @@ class ThreadTimer implements PreciseTimer {
 
   /** Points the helper at the earliest armed instant (or at nothing); keeps the process alive while one is armed. */
   sync(): void {
-    if (this.firing || this.closed) return;
+    if (this.firing || this.closed || !this.thread) return;
     let at = 0;
     for (const s of this.slots) if (s.at > 0 && (at === 0 || s.at < at)) at = s.at;
     if (at !== 0 && !this.refd) this.thread.ref();
@@ -129,7 +137,7 @@ class ThreadTimer implements PreciseTimer {
   private fail(): void {
     this.ready = false;
     this.closed = true;
-    this.thread.unref();
+    this.thread?.unref();
     for (const s of this.slots) {
       if (s.at === 0) continue;
       s.at = 0;
@@ -144,11 +152,11 @@ class ThreadTimer implements PreciseTimer {
     Atomics.store(this.state, 1, 1);
     Atomics.add(this.state, 0, 1);
     Atomics.notify(this.state, 0);
-    this.thread.unref();
+    this.thread?.unref();
   }
 }
 
-/** Starts the helper thread (pass worker_threads.Worker). close() lets it end. */
+/** The precise timer; its helper thread starts with the first slot (pass worker_threads.Worker). close() lets it end. */
 export function startPreciseTimer(Thread: ThreadCtor, now: () => number): PreciseTimer & { close(): void } {
   return new ThreadTimer(Thread, now);
 }

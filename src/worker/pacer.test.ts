@@ -228,6 +228,17 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
     expect(wakes).toBeLessThan(10_000 / 2);
   });
 
+  it('precise: false (the connect pacer) takes no wake-up slot, so no helper thread starts for it', () => {
+    const clock = new FakeClock(0).withPrecise();
+    let slots = 0;
+    clock.precise!.slot = () => (slots++, { arm: () => {}, disarm: () => {} });
+    let emitted = 0;
+    new Pacer(clock, [spec({ rate: 100, endAt: 100 })], () => emitted++, { precise: false }).start();
+    clock.advance(200);
+    expect(emitted).toBe(10);
+    expect(slots).toBe(0);
+  });
+
   it('stop() disarms the pending wake-up', () => {
     const clock = new FakeClock(0).withPrecise();
     let emitted = 0;

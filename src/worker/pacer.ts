@@ -33,6 +33,8 @@ export interface PacerOptions {
    * Default DEFAULT_POLL_SHARE.
    */
   pollShare?: number;
+  /** Use the clock's precise timer, if it has one (starting its helper thread). Default true. */
+  precise?: boolean;
 }
 
 /** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
@@ -91,7 +93,7 @@ export class Pacer {
     this.spinMs = opts.spinMs ?? DEFAULT_SPIN_MS;
     this.leadMs = opts.leadMs ?? DEFAULT_LEAD_MS;
     this.pollShare = opts.pollShare ?? DEFAULT_POLL_SHARE;
-    this.wake = this.spinMs > 0 && clock.precise ? clock.precise.slot(() => this.tick()) : null;
+    this.wake = this.spinMs > 0 && opts.precise !== false && clock.precise ? clock.precise.slot(() => this.tick()) : null;
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
