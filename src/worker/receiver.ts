@@ -3,13 +3,18 @@ import { qosKey } from '../metrics/types.js';
 import type { TimelineView } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
-import { decodePayload, responsePayload } from './payload.js';
+import { decodeAnyRun, decodePayload, responsePayload } from './payload.js';
 import type { MessageMeta } from '../driver/driver.js';
 import type { QoS } from '../scenario/model.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
 import { ChunkSlab } from '../metrics/seqSet.js';
 import type { ShareLedger } from '../metrics/shareLedger.js';
 import { DeviceArrivals } from './arrivals.js';
+
+/** The per-QoS counter keys a delivery bumps, made once (a key built per message showed in receive profiles). */
+const UNIQUE = [qosKey(0, 'Unique'), qosKey(1, 'Unique'), qosKey(2, 'Unique')] as const;
+const DUPLICATED = [qosKey(0, 'Duplicated'), qosKey(1, 'Duplicated'), qosKey(2, 'Duplicated')] as const;
+const OUT_OF_ORDER = [qosKey(0, 'OutOfOrder'), qosKey(1, 'OutOfOrder'), qosKey(2, 'OutOfOrder')] as const;
 
 /** A payload header of this run (what decodePayload found). */
 type DecodedHeader = NonNullable<ReturnType<typeof decodePayload>>;
@@ -56,6 +61,7 @@ export class Receiver {
     }
     const h = decodePayload(payload, this.runTag, now);
     if (!h) {
+      if (dev.group.fromOtherRuns === true && this.otherRun(payload, now)) return null;
       rec.count(this.headerless ? 'receivedNoHeader' : 'foreign', true);
       return null;
     }
@@ -101,7 +107,7 @@ export class Receiver {
     if (now >= tl.measureFrom && now < tl.measureEnd) rec.count('receivedInWindow', true);
     if (arrival === 'duplicate') {
       rec.count('duplicated', measured);
-      rec.count(qosKey(q, 'Duplicated'), measured);
+      rec.count(DUPLICATED[q], measured);
       return;
     }
     if (measured) {
@@ -109,13 +115,29 @@ export class Receiver {
       rec.intendedSecond(h.intendedMs, 0, 1);
       ledger.ledger.lastShare?.measured?.(h.publisher, h.seq, q);
     }
-    rec.count(qosKey(q, 'Unique'), measured);
+    rec.count(UNIQUE[q], measured);
     if (arrival === 'outOfOrder') {
       rec.count('outOfOrder', measured);
-      rec.count(qosKey(q, 'OutOfOrder'), measured);
+      rec.count(OUT_OF_ORDER[q], measured);
     }
     rec.latency('endToEnd', now - h.intendedMs, measured);
     rec.latency('endToEndUncorrected', now - h.sentMs, measured);
+  }
+
+  /**
+   * A message of another mqbench run (another process) to a group with fromOtherRuns: timed from its intended and
+   * actual send times, counted as otherRuns, never judged by this run's ledger (it planned nothing of it).
+   */
+  private otherRun(payload: Buffer, now: number): boolean {
+    const h = decodeAnyRun(payload);
+    if (!h || h.response) return false;
+    const tl = this.timeline.current;
+    const measured = now >= tl.measureFrom && now < tl.measureEnd; // arrivals inside this run's measured window
+    this.recorder.count('otherRuns', measured);
+    if (measured) this.recorder.count('receivedInWindow', true); // the receive rate is of every arrival it times
+    this.recorder.latency('endToEnd', now - h.intendedMs, measured);
+    this.recorder.latency('endToEndUncorrected', now - h.sentMs, measured);
+    return true;
   }
 
   /** A responder answers on the request's response topic with its correlation data (the request's header). */
