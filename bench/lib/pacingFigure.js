@@ -1,7 +1,8 @@
 // Figure (g): pacing precision and its CPU cost. mqbench's Pacer alone in a child process (bench/pacing.js)
-// on the real clock, timer-only (spinMs 0, the pacer before the hybrid) against the hybrid (timer until
-// 2 ms before a slot, then polling on setImmediate), at several rates: how late each slot is emitted
-// (now − due, the slack between corrected and uncorrected latency) and the CPU the process used.
+// on the real clock, timer-only (spinMs 0: a setTimeout to each slot) against the hybrid as a worker runs it
+// (the precise timer, a helper thread, 0.1 ms before a slot, then polling on setImmediate until it is due),
+// at several rates: how late each slot is emitted (now − due, the slack between corrected and uncorrected
+// latency) and the CPU the process used.
 import { join } from 'node:path';
 import { runChild } from './child.js';
 

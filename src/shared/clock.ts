@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { PreciseTimer } from './preciseTimer.js';
 
 /** Time source and timers, passed in so tests can drive a fake clock. */
 export interface Clock {
@@ -8,6 +9,8 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
   /** Run `fn` on the next event-loop turn (after I/O). */
   setImmediate(fn: () => void): unknown;
+  /** Sub-millisecond wake-ups (a helper thread), where the thread has one: the pacer's way to be on time without polling. */
+  precise?: PreciseTimer;
 }
 
 /**

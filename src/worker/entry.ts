@@ -3,12 +3,13 @@
  * thread's message port to a WorkerRunner and supplies the self-check (event-loop delay and
  * event-loop utilisation, i.e. how busy this thread's CPU was).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FromWorker, ToWorker, WorkerInit } from '../coordinator/protocol.js';
 import { driverByName } from '../driver/registry.js';
 import { warmHistogramCodec } from '../metrics/histogram.js';
 import { systemClock } from '../shared/clock.js';
+import { startPreciseTimer } from '../shared/preciseTimer.js';
 import { WorkerRunner } from './runner.js';
 import { SeqBitmap } from '../metrics/seqBitmap.js';
 import { ShareLedger } from '../metrics/shareLedger.js';
@@ -37,6 +38,9 @@ function selfCheck() {
   return out;
 }
 
+// The pacer's sub-millisecond wake-ups: a helper thread that sleeps until the next slot (src/shared/preciseTimer.ts).
+const precise = startPreciseTimer(Worker, () => systemClock.now());
+
 try {
   const runner = new WorkerRunner({
     plan: init.plan,
@@ -45,10 +49,11 @@ try {
     delivered: new SeqBitmap(init.plan.seqLayout, init.delivered),
     shares: new ShareLedger(init.ledger.shares, init.plan.seqLayout),
     sessions: new SessionBoard(init.ledger.sessions),
-    clock: systemClock,
+    clock: { ...systemClock, precise },
     send,
     selfCheck,
     onFinished: () => {
+      precise.close();
       delay.disable();
       port.close();
     },

@@ -131,16 +131,16 @@ class LateTimerClock extends FakeClock {
 }
 
 describe('Pacer hybrid pacing (timer, then poll)', () => {
-  function lateness(spinMs: number, rate: number, ms: number) {
+  function lateness(spinMs: number, rate: number, ms: number, pollShare = 1) {
     const clock = new LateTimerClock(0);
     const late: number[] = [];
-    const pacer = new Pacer(clock, [spec({ rate, endAt: ms })], (_s, _c, _q, due, now) => late.push(now - due), { spinMs });
+    const pacer = new Pacer(clock, [spec({ rate, endAt: ms })], (_s, _c, _q, due, now) => late.push(now - due), { spinMs, pollShare });
     pacer.start();
     clock.advance(ms + 10);
     return { late, spun: pacer.takeSpunMs(), pacer };
   }
 
-  it('sends within a loop turn of the intended time even when timers fire late', () => {
+  it('sends within a loop turn of the intended time even when timers fire late (polling uncapped)', () => {
     const { late } = lateness(2, 1000, 1000);
     expect(late).toHaveLength(1000);
     expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
@@ -161,6 +161,108 @@ describe('Pacer hybrid pacing (timer, then poll)', () => {
     expect(low.pacer.takeSpunMs()).toBe(0); // taken
     // Timer only: no polling at all.
     expect(lateness(0, 10, 1000).spun).toBe(0);
+  });
+
+  it('caps polling at pollShare of the time: dense slots are then sent on timers, none lost or reordered', () => {
+    const capped = lateness(2, 1000, 1000, 0.1);
+    expect(capped.late).toHaveLength(1000);
+    // 10% of each 100 ms window, plus at most one poll turn past the cap per window.
+    expect(capped.spun).toBeLessThanOrEqual(0.1 * 1000 + 10 * 0.011);
+    expect(capped.spun).toBeGreaterThan(0.05 * 1000);
+    const sorted = [...capped.late].sort((a, b) => a - b);
+    expect(sorted[0]).toBeGreaterThanOrEqual(0);
+    // Most slots now come on late timers: the cap is what it costs.
+    expect(sorted[500]).toBeGreaterThan(0.011);
+  });
+});
+
+describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
+  /** Timers fire 0.9 ms late; a loop turn takes 0.01 ms; precise wake-ups come `lagMs` late. */
+  function run(rate: number, ms: number, lagMs: number, opts: { leadMs?: number; pollShare?: number } = {}) {
+    const clock = new LateTimerClock(0).withPrecise(lagMs);
+    let wakes = 0;
+    const slot = clock.precise!.slot.bind(clock.precise);
+    clock.precise!.slot = (fn) => {
+      const s = slot(fn);
+      return { arm: (at) => (wakes++, s.arm(at)), disarm: () => s.disarm() };
+    };
+    const late: number[] = [];
+    const pacer = new Pacer(clock, [spec({ rate, endAt: ms })], (_s, _c, _q, due, now) => late.push(now - due), opts);
+    pacer.start();
+    clock.advance(ms + 10);
+    return { late, spun: pacer.takeSpunMs(), wakes, pacer, clock };
+  }
+
+  it('wakes leadMs before each slot and polls only the rest: every slot within a loop turn', () => {
+    const { late, spun, wakes } = run(1000, 1000, 0.05);
+    expect(late).toHaveLength(1000);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
+    expect(wakes).toBeGreaterThanOrEqual(999);
+    // Polling covers lead − lag (0.05 ms) per slot, not the ~1 ms a timer would leave: ~5% of the time.
+    expect(spun).toBeGreaterThan(1000 * 0.04);
+    expect(spun).toBeLessThan(1000 * 0.07);
+  });
+
+  it('a wake-up later than the lead sends the slot at once: late by lag − lead, no polling', () => {
+    const { late, spun } = run(100, 1000, 0.3);
+    expect(late).toHaveLength(100);
+    expect(late[0]).toBe(0); // due at start()
+    for (const l of late.slice(1)) expect(l).toBeCloseTo(0.2, 6);
+    expect(spun).toBe(0);
+  });
+
+  it('idle between sparse slots: one wake-up per slot, polling only around it', () => {
+    const { late, spun, wakes } = run(1, 10_000, 0.05);
+    expect(late).toHaveLength(10);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
+    expect(wakes).toBe(9); // the first slot is due at start()
+    expect(spun).toBeLessThan(10 * 0.07);
+  });
+
+  it('dense slots (10,000/s) stay within the polling cap and do not take a wake-up per slot', () => {
+    const { late, spun, wakes } = run(10_000, 1000, 0.05);
+    expect(late).toHaveLength(10_000);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
+    expect(spun).toBeLessThanOrEqual(0.1 * 1000 + 10 * 0.011);
+    expect(wakes).toBeLessThan(10_000 / 2);
+  });
+
+  it('precise: false (the connect pacer) takes no wake-up slot, so no helper thread starts for it', () => {
+    const clock = new FakeClock(0).withPrecise();
+    let slots = 0;
+    clock.precise!.slot = () => (slots++, { arm: () => {}, disarm: () => {} });
+    let emitted = 0;
+    new Pacer(clock, [spec({ rate: 100, endAt: 100 })], () => emitted++, { precise: false }).start();
+    clock.advance(200);
+    expect(emitted).toBe(10);
+    expect(slots).toBe(0);
+  });
+
+  it('stop() disarms the pending wake-up', () => {
+    const clock = new FakeClock(0).withPrecise();
+    let emitted = 0;
+    const pacer = new Pacer(clock, [spec({ rate: 10, endAt: 1000 })], () => emitted++);
+    pacer.start();
+    clock.advance(150);
+    expect(emitted).toBe(2);
+    pacer.stop();
+    clock.advance(1000);
+    expect(emitted).toBe(2);
+  });
+
+  it('without its timer ready (helper thread still starting) it paces on timer and poll', () => {
+    const clock = new LateTimerClock(0).withPrecise();
+    Object.assign(clock.precise!, { ready: false });
+    let armed = 0;
+    clock.precise!.slot = () => ({ arm: () => armed++, disarm: () => {} });
+    const late: number[] = [];
+    const pacer = new Pacer(clock, [spec({ rate: 100, endAt: 500 })], (_s, _c, _q, due, now) => late.push(now - due));
+    pacer.start();
+    clock.advance(600);
+    expect(late).toHaveLength(50);
+    expect(armed).toBe(0);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
   });
 });
 

@@ -1,71 +1,8 @@
-import type { RateProfile } from '../plan/profile.js';
 import type { Clock } from '../shared/clock.js';
+import type { PreciseSlot } from '../shared/preciseTimer.js';
+import { Schedule, type ScheduleSpec } from './schedule.js';
 
-/**
- * Open-model schedule of one group's slice. The group's k-th message (or connection) is due at
- * `t0 + k / rate` and belongs to client `k mod groupCount`; this slice owns clients
- * [first, first + count), so it takes k = cycle * groupCount + j for j in its range.
- * Every slice is computed from the same absolute start: the slices of all workers together
- * form exactly the group's schedule, and a slice that falls behind never re-bases it.
- */
-export interface ScheduleSpec {
-  groupCount: number;
-  first: number;
-  count: number;
-  /** Per second, for the whole group. */
-  rate: number;
-  t0: number;
-  /** Nothing due at or after this instant is emitted (Infinity: run for `cycles`). */
-  endAt: number;
-  /** How many times each client gets a slot (1 for connecting; Infinity for publishing). */
-  cycles: number;
-  /**
-   * Give up at this instant: slots still unsent then (a generator that fell this far behind) are
-   * reported as missed instead of being sent after the run should have ended. Default: never.
-   */
-  giveUpAt?: number;
-  /** Where the measured window starts: slots given up before it are not counted as measured. Default: all are. */
-  measureFrom?: number;
-  /** Rate stages: slot times follow the profile's area instead of a constant rate. */
-  profile?: RateProfile;
-}
-
-class Schedule {
-  cycle = 0;
-  j: number;
-  due: number;
-  done: boolean;
-  constructor(readonly spec: ScheduleSpec) {
-    this.j = spec.first;
-    this.due = this.compute();
-    this.done = spec.count === 0 || spec.rate <= 0 || this.due >= spec.endAt;
-  }
-  private compute(): number {
-    const s = this.spec;
-    const k = this.cycle * s.groupCount + this.j;
-    return s.t0 + (s.profile ? s.profile.timeFor(k / s.rate) : (k * 1000) / s.rate);
-  }
-  advance(): void {
-    const s = this.spec;
-    if (++this.j >= s.first + s.count) {
-      this.j = s.first;
-      this.cycle++;
-    }
-    this.due = this.compute();
-    if (this.cycle >= s.cycles || this.due >= s.endAt) this.done = true;
-  }
-  /** Ends the schedule; returns how many slots were left, and how many of them were due at or after `from`. */
-  skipRest(from: number): [left: number, dueFrom: number] {
-    let n = 0;
-    let after = 0;
-    while (!this.done) {
-      n++;
-      if (this.due >= from) after++;
-      this.advance();
-    }
-    return [n, after];
-  }
-}
+export type { ScheduleSpec } from './schedule.js';
 
 /** Called for each slot: which schedule, which client of the group, its sequence number (cycle), when it was due. */
 export type Emit = (schedule: number, client: number, seq: number, dueMs: number, nowMs: number) => void;
@@ -79,16 +16,38 @@ export interface PacerOptions {
   /** At most this many slots are emitted per event-loop turn when behind (no unbounded bursts). */
   maxBurst?: number;
   /**
-   * Hybrid pacing: sleep on a timer until this long before the next slot, then poll on setImmediate (I/O
-   * keeps flowing) until it is due. Node's timers have 1 ms granularity and fire up to ~1 ms early or late,
-   * so a timer alone sends ~0.5-1 ms after the intended time; the poll sends within one loop turn. Costs CPU
-   * only within `spinMs` of a slot (none while idle). 0: timer only. Default DEFAULT_SPIN_MS.
+   * Hybrid pacing without a precise timer: sleep on a timer until this long before the next slot, then poll
+   * on setImmediate (I/O keeps flowing) until it is due. Node's timers have 1 ms granularity and fire up to
+   * ~1 ms late, so a timer alone sends ~0.5-1 ms after the intended time; the poll sends within one loop
+   * turn. 0: timer only (and no precise timer either). Default DEFAULT_SPIN_MS.
    */
   spinMs?: number;
+  /**
+   * With the clock's precise timer (Clock.precise, a helper thread): wake this long before the slot, then
+   * poll the rest. Covers most of the wake-up's own latency, so polling is short. Default DEFAULT_LEAD_MS.
+   */
+  leadMs?: number;
+  /**
+   * Polling is capped at this share of the thread's time (per POLL_WINDOW_MS): past it, the pacer sends on
+   * timers alone until the window ends, so dense schedules (slots closer than the poll) never spin a core.
+   * Default DEFAULT_POLL_SHARE.
+   */
+  pollShare?: number;
+  /** Use the clock's precise timer, if it has one (starting its helper thread). Default true. */
+  precise?: boolean;
 }
 
 /** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
 export const DEFAULT_SPIN_MS = 2;
+/** Precise wake-up this long before a slot: about the helper thread's wake-up latency on a quiet machine. */
+export const DEFAULT_LEAD_MS = 0.1;
+export const DEFAULT_POLL_SHARE = 0.1;
+const POLL_WINDOW_MS = 100;
+/**
+ * While polling is off, slots closer than this are sent on a timer (1 ms batches), not on precise wake-ups:
+ * each wake-up costs both threads a context switch, too many for slots this dense.
+ */
+const MIN_PRECISE_MS = 0.25;
 /**
  * A poll turn that took longer than this means the thread was preempted while polling (more runnable
  * threads than cores): polling then only costs the thread its wake-up priority and makes slots later, so
@@ -104,6 +63,13 @@ export class Pacer {
   private stopped = false;
   private readonly maxBurst: number;
   private readonly spinMs: number;
+  private readonly leadMs: number;
+  private readonly pollShare: number;
+  /** The clock's precise timer's wake-up for this pacer (null: none, or spinMs 0). */
+  private readonly wake: PreciseSlot | null;
+  /** Polling time within the current poll window, and when that window ends. */
+  private windowSpun = 0;
+  private windowEnd = -Infinity;
   /** Set when a poll turn was requested (clock time), -1 otherwise. */
   private spinSince = -1;
   /** The clock time of the last poll request: a clock that did not move since (a fake one) gets a timer. */
@@ -125,6 +91,9 @@ export class Pacer {
     this.schedules = specs.map((s) => new Schedule(s));
     this.maxBurst = opts.maxBurst ?? 1000;
     this.spinMs = opts.spinMs ?? DEFAULT_SPIN_MS;
+    this.leadMs = opts.leadMs ?? DEFAULT_LEAD_MS;
+    this.pollShare = opts.pollShare ?? DEFAULT_POLL_SHARE;
+    this.wake = this.spinMs > 0 && opts.precise !== false && clock.precise ? clock.precise.slot(() => this.tick()) : null;
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -136,6 +105,7 @@ export class Pacer {
     this.stopped = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    this.wake?.disarm();
     this.resolveDone();
   }
 
@@ -153,11 +123,7 @@ export class Pacer {
     this.timer = null;
     if (this.stopped) return;
     const now = this.clock.now();
-    if (this.spinSince >= 0) {
-      this.spun += now - this.spinSince;
-      if (now - this.spinSince > SPIN_PREEMPTED_MS) this.noSpinUntil = now + SPIN_BACKOFF_MS;
-      this.spinSince = -1;
-    }
+    if (this.spinSince >= 0) this.polled(now);
     let budget = this.maxBurst;
     for (let i = 0; i < this.schedules.length; i++) {
       const s = this.schedules[i];
@@ -176,18 +142,46 @@ export class Pacer {
       this.timer = this.clock.setImmediate(this.tick);
       return;
     }
+    this.arm(next);
+  };
+
+  /** A poll turn came: its time counts as polling; a preempted one, or the window's share used up, stops polling. */
+  private polled(now: number): void {
+    const ms = now - this.spinSince;
+    this.spinSince = -1;
+    this.spun += ms;
+    if (ms > SPIN_PREEMPTED_MS) this.noSpinUntil = now + SPIN_BACKOFF_MS;
+    if (now >= this.windowEnd) {
+      this.windowEnd = now + POLL_WINDOW_MS;
+      this.windowSpun = 0;
+    }
+    this.windowSpun += ms;
+    if (this.pollShare < 1 && this.windowSpun > this.pollShare * POLL_WINDOW_MS) this.noSpinUntil = Math.max(this.noSpinUntil, this.windowEnd);
+  }
+
+  /**
+   * How to wake for the next slot, due at `next`: poll when it is close (within leadMs with a precise timer,
+   * spinMs without), else a precise wake-up leadMs before it, else a timer (to spinMs before it, or to it).
+   */
+  private arm(next: number): void {
     const at = this.clock.now();
     const wait = next - at;
-    const spinMs = at >= this.noSpinUntil ? this.spinMs : 0;
-    if (spinMs > 0 && wait <= spinMs && at !== this.lastSpinAt) {
+    const canPoll = at >= this.noSpinUntil && at !== this.lastSpinAt;
+    // The helper thread not started yet (or gone): the timer-and-poll hybrid meanwhile.
+    const wake = this.wake && this.clock.precise?.ready ? this.wake : null;
+    const window = wake ? this.leadMs : this.spinMs;
+    if (window > 0 && wait <= window && canPoll) {
       // Close to the slot (or already past it): poll on the next loop turn, after I/O.
       this.lastSpinAt = at;
       this.spinSince = at;
       this.timer = this.clock.setImmediate(this.tick);
-    } else if (spinMs > 0 && wait > spinMs) {
-      this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - spinMs)));
+    } else if (wake && (at >= this.noSpinUntil || wait > MIN_PRECISE_MS)) {
+      // Polling off (used up, preempted, or the clock did not move): wake at the slot itself, else just before it.
+      wake.arm(wait > window && at >= this.noSpinUntil ? next - this.leadMs : next);
+    } else if (this.spinMs > 0 && wait > this.spinMs && at >= this.noSpinUntil) {
+      this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
     } else {
       this.timer = this.clock.setTimeout(this.tick, Math.max(0, Math.ceil(wait)));
     }
-  };
+  }
 }

@@ -119,6 +119,7 @@ export class WorkerRunner {
         const dev = this.devices[si][i - plan.slices[si].first];
         pending.push(this.handshakes.run(() => this.connector.connect(dev)));
       },
+      { precise: false }, // connections need no sub-ms pacing: no helper thread for a worker that only connects
     );
     this.pacer.start();
     await this.pacer.done;
