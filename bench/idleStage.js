@@ -7,7 +7,8 @@
 // the process. `measure: 'heap'`: the heap of the thread that holds the sockets, per part (bench/lib/heapParts.js),
 // from a heap snapshot before connecting and one while the connections are held (streamed to files, parsed
 // at the end); taking snapshots leaves native memory behind, so RSS is never read in the same process.
-// Forked by the bench with one JSON argument; sends back one result message.
+// Forked by the bench with one JSON argument; sends back one result message. (`debug: 'device'`: the heap
+// run also lists the largest classes of that part.)
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { connect as tcpConnect } from 'node:net';
@@ -33,7 +34,7 @@ async function snapshotTo(stream) {
   return path;
 }
 const heapRun = cfg.measure === 'heap';
-const partsOf = (path) => heapParts(JSON.parse(readFileSync(path, 'utf8')), cfg.debug ? 25 : 0);
+const partsOf = (path) => heapParts(JSON.parse(readFileSync(path, 'utf8')), cfg.debug ? 25 : 0, cfg.debug);
 const noSnapshot = async () => null;
 
 /** Opens `n` connections with at most 100 handshakes at a time; returns them. */
@@ -179,7 +180,7 @@ async function main() {
     ...base,
     heapPerConn: heap,
     heapPerConnBytes: Object.values(heap).reduce((a, b) => a + b, 0),
-    ...(cfg.debug ? { topOther: after.topOther } : {}),
+    ...(cfg.debug ? { top: after.top } : {}),
   };
 }
 

@@ -22,8 +22,8 @@ const MAX_HOPS = 6;
 
 const partOf = new Map(Object.entries(PARTS).flatMap(([part, names]) => names.map((n) => [n, part])));
 
-/** Bytes per part in one snapshot (the parsed JSON of a .heapsnapshot). */
-export function heapParts(snap, top = 0) {
+/** Bytes per part in one snapshot (the parsed JSON); with `top`, also the largest classes of part `debugPart` (debugging). */
+export function heapParts(snap, top = 0, debugPart = 'other') {
   const meta = snap.snapshot.meta;
   const nf = meta.node_fields.length;
   const ef = meta.edge_fields.length;
@@ -72,13 +72,13 @@ export function heapParts(snap, top = 0) {
       }
     }
     bytes[part] += nodes[n * nf + si];
-    if (top > 0 && part === (process.env.HEAP_PART ? partIndex.get(process.env.HEAP_PART) : other)) {
+    if (top > 0 && part === partIndex.get(debugPart)) {
       const key = `${meta.node_types[0][nodes[n * nf + ti]]}:${snap.strings[nodes[n * nf + ni]].slice(0, 40)}`;
       others.set(key, (others.get(key) ?? 0) + nodes[n * nf + si]);
     }
   }
   const out = Object.fromEntries(PART_NAMES.map((p, k) => [p, bytes[k]]));
-  if (top > 0) out.topOther = [...others].sort((a, b) => b[1] - a[1]).slice(0, top);
+  if (top > 0) out.top = [...others].sort((a, b) => b[1] - a[1]).slice(0, top);
   return out;
 }
 
