@@ -58,6 +58,8 @@ async function openAll(n, open) {
 }
 
 // The socket stage: no per-socket closure (the connection resolves through a property of the socket).
+/** @typedef {import('node:net').Socket & { connected: ((s: unknown) => void) | null, failed: ((e: Error) => void) | null }} RawSocket */
+/** @this {RawSocket} */
 function onSocketData() {
   const done = this.connected;
   if (done !== null) {
@@ -65,6 +67,7 @@ function onSocketData() {
     done(this);
   }
 }
+/** @this {RawSocket} */
 function onSocketError() {
   const done = this.failed;
   this.connected = null;
@@ -72,7 +75,7 @@ function onSocketError() {
 }
 const openSocket = (k) =>
   new Promise((resolve, reject) => {
-    const s = tcpConnect({ host: '127.0.0.1', port: cfg.port, noDelay: true });
+    const s = /** @type {RawSocket} */ (tcpConnect({ host: '127.0.0.1', port: cfg.port, noDelay: true }));
     s.connected = resolve;
     s.failed = reject;
     s.on('data', onSocketData);
@@ -108,8 +111,9 @@ async function mqbenchStage() {
   const workers = [];
   const Base = wt.Worker;
   wt.Worker = class extends Base {
+    /** @param {ConstructorParameters<typeof Base>} args */
     constructor(...args) {
-      super(...args);
+      super(args[0], args[1]);
       workers.push(this);
     }
   };
@@ -147,8 +151,7 @@ async function mqbenchStage() {
         if (m.type === 'ready' && state === 'ready') {
           state = 'snapshotting';
           out.rssBefore = rss();
-          (heapRun ? w.getHeapSnapshot().then(snapshotTo) : noSnapshot())
-            .then((p) => ((out.before = p), (state = 'connecting')), reject);
+          (heapRun ? w.getHeapSnapshot().then(snapshotTo) : noSnapshot()).then((p) => ((out.before = p), (state = 'connecting')), reject);
         } else if (m.type === 'connected') {
           sleep(cfg.holdMs)
             .then(() => {

@@ -77,6 +77,7 @@ export function heapParts(snap, top = 0, debugPart = 'other') {
       others.set(key, (others.get(key) ?? 0) + nodes[n * nf + si]);
     }
   }
+  /** @type {Record<string, any>} */
   const out = Object.fromEntries(PART_NAMES.map((p, k) => [p, bytes[k]]));
   if (top > 0) out.top = [...others].sort((a, b) => b[1] - a[1]).slice(0, top);
   return out;

@@ -171,12 +171,17 @@ function idleBreakdown(entry) {
   const heapTotal = (stage) => rec.heap[stage]?.heapPerConnBytes ?? null;
   const out = [...header(entry), ''];
   if (!rec.ok) out.push('**Some runs failed** (see below).', '');
-  out.push('| Layer | RSS per connection (KB) | added by the layer (KB) | heap per connection (B) | RSS − heap: native and allocator (KB) |', '| --- | ---: | ---: | ---: | ---: |');
+  out.push(
+    '| Layer | RSS per connection (KB) | added by the layer (KB) | heap per connection (B) | RSS − heap: native and allocator (KB) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
   let prev = null;
   for (const stage of ['socket', 'driver', 'mqbench']) {
     const r = rec.rss[stage];
     const h = heapTotal(stage);
-    out.push(`| ${LAYER_WORDS[stage]} | ${kb2(r)} | ${prev == null || r == null ? '—' : kb2(r - prev)} | ${b0(h)} | ${r == null || h == null ? '—' : kb2(r - h)} |`);
+    out.push(
+      `| ${LAYER_WORDS[stage]} | ${kb2(r)} | ${prev == null || r == null ? '—' : kb2(r - prev)} | ${b0(h)} | ${r == null || h == null ? '—' : kb2(r - h)} |`,
+    );
     prev = r;
   }
   const floor = rec.rss.socket;
@@ -189,15 +194,17 @@ function idleBreakdown(entry) {
     '| Part | what it holds | plain sockets (B) | + lean driver (B) | whole generator (B) |',
     '| --- | --- | ---: | ---: | ---: |',
   );
-  for (const part of rec.parts) out.push(`| ${part} | ${PART_WORDS[part] ?? ''} | ${b0(heapOf('socket', part))} | ${b0(heapOf('driver', part))} | ${b0(heapOf('mqbench', part))} |`);
+  for (const part of rec.parts)
+    out.push(`| ${part} | ${PART_WORDS[part] ?? ''} | ${b0(heapOf('socket', part))} | ${b0(heapOf('driver', part))} | ${b0(heapOf('mqbench', part))} |`);
   out.push(`| **heap total** | | ${b0(heapTotal('socket'))} | ${b0(heapTotal('driver'))} | ${b0(heapTotal('mqbench'))} |`);
-  const runs = (stage) => rec.runs[stage].map((r) => (r.error ? `failed: \`${r.error.split('\n')[0]}\`` : `${kb2(r.rssPerConnBytes)} (${f0(r.held)} held)`)).join(', ');
+  const runs = (stage) =>
+    rec.runs[stage].map((r) => (r.error ? `failed: \`${r.error.split('\n')[0]}\`` : `${kb2(r.rssPerConnBytes)} (${f0(r.held)} held)`)).join(', ');
   out.push(
     '',
     `RSS: ${f0(c.connections)} connections (keepalive ${c.keepaliveSec} s, at most 100 handshakes at a time; mqbench: one worker thread, connect at 10,000/s, plus one client publishing 1 msg/s so the run lasts), held ${c.holdMs / 1000} s; (RSS while held − RSS just before connecting) ÷ connections held, median of ${c.runs} run${c.runs === 1 ? '' : 's'} per layer, the layers interleaved, each in its own process against a fresh mosquitto (\`bench/idleStage.js\`). Every run (KB): plain sockets ${runs('socket')}; + lean driver ${runs('driver')}; whole generator ${runs('mqbench')}. ` +
-      'For the whole generator "before" is the worker thread\'s \'ready\' (its devices already built), as in (c). ' +
+      "For the whole generator \"before\" is the worker thread's 'ready' (its devices already built), as in (c). " +
       `Heap: one more run per layer with ${f0(c.heapConnections)} connections, a V8 heap snapshot of the thread that holds the sockets (for mqbench its worker thread) before connecting and while they are held (\`bench/lib/heapParts.js\`): every object counts for the part of the nearest listed class up its chain of first retainers (self sizes; an object held by two owners counts once); the listed parts as held ÷ connections (a device exists before it connects), "other" as its growth ÷ connections. ` +
-      'Plain sockets: CONNECT/CONNACK as pre-encoded frames and one shared listener; + lean driver: `leanDriver.connect()` from dist/ with one shared events object. The native part (RSS − heap) is mostly the socket\'s own: libuv handle, Node\'s C++ stream objects and the allocator\'s overhead; kernel socket buffers are not in RSS. KB = 1024 bytes.',
+      "Plain sockets: CONNECT/CONNACK as pre-encoded frames and one shared listener; + lean driver: `leanDriver.connect()` from dist/ with one shared events object. The native part (RSS − heap) is mostly the socket's own: libuv handle, Node's C++ stream objects and the allocator's overhead; kernel socket buffers are not in RSS. KB = 1024 bytes.",
   );
   return out;
 }
