@@ -5,7 +5,7 @@ describe('perFilter: the per-filter arrays of a client', () => {
   it('a client without filters shares one frozen empty array (nothing allocated, and a write would throw)', () => {
     const a = perFilter<number>(0);
     const b = perFilter<boolean>(0);
-    expect(a).toBe(b as unknown);
+    expect(a).toBe(b);
     expect(a).toEqual([]);
     expect(Object.isFrozen(a)).toBe(true);
     expect(() => {
