@@ -56,7 +56,7 @@ export const FIGURES = [
         unit: 'KB',
         fmt: f2,
         derive: (r) => (r.rssPerConnBytes == null ? null : r.rssPerConnBytes / 1024),
-        target: { text: '≤ 6', check: (v) => v <= 6 },
+        target: { text: '≤ 5', check: (v) => v <= 5 },
       },
       {
         key: 'cpuPer1kConn',

@@ -10,6 +10,7 @@ import { runConnections50k } from './connections50k.js';
 import { runSoak } from './soak.js';
 import { runPacing } from './pacingFigure.js';
 import { runSegmentCost } from './segmentCost.js';
+import { runIdleBreakdown } from './idleBreakdown.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,6 +21,7 @@ export const SCALE_FIGURES = [
   { id: 'connections50k', title: '(e) 51,000 idle connections from 3 generator processes to 3 mosquittos', inDefaultSet: true },
   { id: 'soak', title: '(f) soak: 10,000 idle connections for 10 minutes, RSS and open handles', inDefaultSet: false },
   { id: 'pacing', title: '(g) pacing precision and its CPU cost', inDefaultSet: true },
+  { id: 'idleBreakdown', title: '(c3) bytes per idle connection, part by part: socket, parser, connection, ledger, timers, device', inDefaultSet: true },
   { id: 'segmentCost', title: '(h) a segment costs its share: segment 0/100 of 1,000,000 clients vs a 10,000-client run', inDefaultSet: true },
 ];
 export const SCALE_IDS = SCALE_FIGURES.map((f) => f.id);
@@ -62,6 +64,11 @@ export async function runScaleFigures(ids, { opts, build, machine, command, resu
       const rec = await runPacing(opts, build, benchDir, log);
       head.machine.loadAvgEnd = loadavg();
       scale.pacing = { ...head, finishedAt: new Date().toISOString(), record: rec };
+    } else if (id === 'idleBreakdown') {
+      log(`  idleBreakdown: ${f0(opts.connections)} idle connections as plain sockets, + lean driver, + whole generator …`);
+      const rec = await runIdleBreakdown(opts, build, benchDir, log);
+      head.machine.loadAvgEnd = loadavg();
+      scale.idleBreakdown = { ...head, finishedAt: new Date().toISOString(), record: rec };
     } else if (id === 'segmentCost') {
       log('  segmentCost: 10,000-client run vs segment 0/100 of 1,000,000 clients, mqbench run --driver lean …');
       const rec = await runSegmentCost(opts, build, log);

@@ -150,11 +150,74 @@ function segmentCost(entry) {
   return out;
 }
 
+const PART_WORDS = {
+  socket: "Node's net.Socket, its stream states and TCP handle (for the handle, V8's estimate of its C++ object)",
+  parser: 'input parsing: a partial packet only while one is incomplete (the mqtt-packet parser is one per thread)',
+  connection: 'the lean connection state machine and its output (LeanConnection, LeanOutput)',
+  ledger: 'what reached the kernel (WriteLedger), QoS 1/2 in flight (LeanSession), receive-side arrivals',
+  timers: 'keepalive (an entry in the thread’s timer wheel), any Timeout',
+  device: 'the simulated client: Device, its Backlog, its connection events (DeviceLink)',
+  other: 'heap growth no listed class owns (shared arrays growing with the count, strings, code compiled meanwhile)',
+};
+const LAYER_WORDS = { socket: 'plain sockets (the floor)', driver: '+ lean driver', mqbench: '+ whole generator (mqbench)' };
+
+function idleBreakdown(entry) {
+  if (!entry) return ['Not run yet: `npm run bench -- --only idleBreakdown`.'];
+  const rec = entry.record;
+  const c = rec.cfg;
+  const kb2 = (b) => (b == null ? '—' : (b / 1024).toFixed(2));
+  const b0 = (b) => (b == null ? '—' : Math.round(b).toLocaleString('en-US'));
+  const heapOf = (stage, part) => (rec.heap[stage]?.heapPerConn ? rec.heap[stage].heapPerConn[part] : null);
+  const heapTotal = (stage) => rec.heap[stage]?.heapPerConnBytes ?? null;
+  const out = [...header(entry), ''];
+  if (!rec.ok) out.push('**Some runs failed** (see below).', '');
+  out.push(
+    '| Layer | RSS per connection (KB) | added by the layer (KB) | heap per connection (B) | RSS − heap: native and allocator (KB) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  let prev = null;
+  for (const stage of ['socket', 'driver', 'mqbench']) {
+    const r = rec.rss[stage];
+    const h = heapTotal(stage);
+    out.push(
+      `| ${LAYER_WORDS[stage]} | ${kb2(r)} | ${prev == null || r == null ? '—' : kb2(r - prev)} | ${b0(h)} | ${r == null || h == null ? '—' : kb2(r - h)} |`,
+    );
+    prev = r;
+  }
+  const floor = rec.rss.socket;
+  const total = rec.rss.mqbench;
+  const ratioText = floor && total != null ? `${(total / floor).toFixed(2)}×` : '—';
+  out.push(
+    '',
+    `Target: ≤ 5 KB per idle connection for the whole generator: **${total == null ? 'n/a' : total / 1024 <= 5 ? 'met' : 'missed'}** (${kb2(total)} KB); moonshot ≤ 1.3× the floor of the same run: **${floor && total != null ? (total / floor <= 1.3 ? 'met' : 'missed') : 'n/a'}** (${ratioText}).`,
+    '',
+    '| Part | what it holds | plain sockets (B) | + lean driver (B) | whole generator (B) |',
+    '| --- | --- | ---: | ---: | ---: |',
+  );
+  for (const part of rec.parts)
+    out.push(`| ${part} | ${PART_WORDS[part] ?? ''} | ${b0(heapOf('socket', part))} | ${b0(heapOf('driver', part))} | ${b0(heapOf('mqbench', part))} |`);
+  out.push(`| **heap total** | | ${b0(heapTotal('socket'))} | ${b0(heapTotal('driver'))} | ${b0(heapTotal('mqbench'))} |`);
+  const runs = (stage) =>
+    rec.runs[stage].map((r) => (r.error ? `failed: \`${r.error.split('\n')[0]}\`` : `${kb2(r.rssPerConnBytes)} (${f0(r.held)} held)`)).join(', ');
+  out.push(
+    '',
+    `RSS: ${f0(c.connections)} connections (keepalive ${c.keepaliveSec} s, at most 100 handshakes at a time; mqbench: one worker thread, connect at 10,000/s, plus one client publishing 1 msg/s so the run lasts), held ${c.holdMs / 1000} s; (RSS while held − RSS just before connecting) ÷ connections held, median of ${c.runs} run${c.runs === 1 ? '' : 's'} per layer, the layers interleaved, each in its own process against a fresh mosquitto (\`bench/idleStage.js\`). Every run (KB): plain sockets ${runs('socket')}; + lean driver ${runs('driver')}; whole generator ${runs('mqbench')}. ` +
+      "For the whole generator \"before\" is the worker thread's 'ready' (its devices already built), as in (c). " +
+      `Heap: one more run per layer with ${f0(c.heapConnections)} connections, a V8 heap snapshot of the thread that holds the sockets (for mqbench its worker thread) before connecting and while they are held (\`bench/lib/heapParts.js\`): every object counts for the part of the nearest listed class up its chain of first retainers (self sizes; an object held by two owners counts once); the listed parts as held ÷ connections (a device exists before it connects), "other" as its growth ÷ connections. ` +
+      "Plain sockets: CONNECT/CONNACK as pre-encoded frames and one shared listener; + lean driver: `leanDriver.connect()` from dist/ with one shared events object. The native part (RSS − heap) is mostly the socket's own: libuv handle, Node's C++ stream objects and the allocator's overhead; kernel socket buffers are not in RSS. KB = 1024 bytes.",
+  );
+  return out;
+}
+
 export function renderScaleSection(scale) {
   return [
     '## Scale figures',
     '',
     'Measured with the `mqbench` CLI (or, for (g), its Pacer) and, where there is one, a floor side by side; each figure is recorded on its own (`bench/results/scale.json`), with its own date and load, and a bench run replaces only the figures it ran.',
+    '',
+    '### (c3) bytes per idle connection, part by part (`--only idleBreakdown`, in the default set)',
+    '',
+    ...idleBreakdown(scale.idleBreakdown),
     '',
     '### (e) 51,000 idle connections: 3 generator processes → 3 mosquittos (`--only connections50k`, in the default set)',
     '',

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../shared/clock.js';
+
 /** What the wheel calls: a connection's keepalive check (`kaSlot`/`kaIndex` are the wheel's bookkeeping). */
 export interface KeepaliveTicker {
   kaSlot: number;
@@ -10,22 +12,35 @@ const SLOTS = 16;
 
 /**
  * One timer for every connection of a thread with the same tick length, instead of a timer per
- * connection: the tick is cut into SLOTS slots, the timer fires once per slot and checks the
- * connections of that slot. A new connection joins the slot checked last, so its first check comes one
- * whole tick later (± one slot) and connections started at different times stay spread over the tick.
- * Per connection this costs two numbers and one array entry; removal swaps with the slot's last entry.
+ * connection: the tick is cut into SLOTS slots, one timer (re-armed on the clock, unref'd on the
+ * real one) fires once per slot and checks the connections of that slot. A new connection joins the
+ * slot checked last, so its first check comes one whole tick later (± one slot) and connections
+ * started at different times stay spread over the tick. The turns keep their cadence (due times are
+ * counted from the first, not from when a late timer fired). Per connection this costs two numbers
+ * and one array entry; removal swaps with the slot's last entry. No timer runs while it is empty.
  */
 export class KeepaliveWheel {
   private readonly slots: KeepaliveTicker[][] = [];
+  private readonly slotMs: number;
   private cursor = 0;
   private count = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
+  /** When the next turn is due (clock ms). */
+  private due = 0;
+  private readonly fire = (): void => this.onTimer();
 
   constructor(
-    private readonly tickMs: number,
+    tickMs: number,
     private readonly onEmpty: (w: KeepaliveWheel) => void,
+    private readonly clock: Clock = systemClock,
   ) {
+    this.slotMs = tickMs / SLOTS;
     for (let k = 0; k < SLOTS; k++) this.slots.push([]);
+  }
+
+  /** Connections on the wheel. */
+  get size(): number {
+    return this.count;
   }
 
   add(c: KeepaliveTicker): void {
@@ -35,8 +50,8 @@ export class KeepaliveWheel {
     c.kaIndex = list.length;
     list.push(c);
     if (this.count++ === 0) {
-      this.timer = setInterval(turn, this.tickMs / SLOTS, this);
-      this.timer.unref();
+      this.due = this.clock.now() + this.slotMs;
+      this.arm();
     }
   }
 
@@ -51,10 +66,28 @@ export class KeepaliveWheel {
     }
     c.kaIndex = -1;
     if (--this.count === 0) {
-      clearInterval(this.timer!);
+      if (this.timer !== null) this.clock.clearTimeout(this.timer);
       this.timer = null;
       this.onEmpty(this);
     }
+  }
+
+  private arm(): void {
+    const h = this.clock.setTimeout(this.fire, Math.max(0, this.due - this.clock.now()));
+    // The real clock's timer must not keep the thread alive on its own (the sockets do, while open).
+    (h as { unref?: () => void } | null)?.unref?.();
+    this.timer = h;
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.turn();
+    // Re-armed unless the wheel emptied during the turn (or a connection that joined then re-armed it).
+    if (this.count === 0 || this.timer !== null) return;
+    this.due += this.slotMs;
+    const now = this.clock.now();
+    if (this.due < now) this.due = now; // a stalled thread: the next turn at once, not a burst to catch up
+    this.arm();
   }
 
   /** @internal One slot's checks (a tick may remove connections from the list: walk it backwards). */
@@ -65,10 +98,6 @@ export class KeepaliveWheel {
       if (k < list.length) list[k].tick();
     }
   }
-}
-
-function turn(w: KeepaliveWheel): void {
-  w.turn();
 }
 
 /** The thread's wheels, one per tick length (a run has one or a few keepalive values). */

@@ -2,8 +2,11 @@
  * Slots waiting for room in a client's in-flight window: a FIFO of (seq, due) pairs with O(1)
  * push and take (an array shift would copy the whole queue each time: quadratic when it grows).
  */
+/** The items of a backlog never pushed to (replaced on first push: an idle client allocates none). */
+const EMPTY: number[] = [];
+
 export class Backlog {
-  private items: number[] = [];
+  private items = EMPTY;
   private head = 0;
 
   get size(): number {
@@ -11,6 +14,7 @@ export class Backlog {
   }
 
   push(seq: number, dueMs: number): void {
+    if (this.items === EMPTY) this.items = [];
     this.items.push(seq, dueMs);
   }
 

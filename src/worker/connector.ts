@@ -1,12 +1,13 @@
-import { ConnectFailure, type ConnectOptions, type Driver, type Granted, type TlsOptions } from '../driver/driver.js';
+import { ConnectFailure, type ConnectOptions, type Driver, type Granted, type MessageMeta, type TlsOptions } from '../driver/driver.js';
 import { connectOptions, tlsOptions } from '../driver/options.js';
 import { OFFERS_ALL, type BrokerOffers } from '../metrics/capabilities.js';
 import type { Receivable } from '../metrics/ledger.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { SessionBoard } from '../metrics/sessions.js';
-import type { TargetSpec } from '../scenario/model.js';
+import type { QoS, TargetSpec } from '../scenario/model.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
+import { DeviceLink, type LinkOwner } from './deviceLink.js';
 import type { Receiver } from './receiver.js';
 
 /** Reconnect back-off after a lost connection: doubles from MIN to MAX, with ±50% jitter. */
@@ -18,7 +19,7 @@ const RECONNECT_MAX_MS = 5000;
  * connection reconnect with jittered back-off and subscribe again. Counts every attempt, success,
  * failure (with its reason), loss and reconnect.
  */
-export class Connector {
+export class Connector implements LinkOwner {
   open = 0;
   /** Called when a device is connected again, or its socket drained (its publisher may have slots waiting). */
   onBack: (dev: Device) => void = () => {};
@@ -72,11 +73,7 @@ export class Connector {
     if (will && dev.willTopic !== undefined)
       opts.will = { topic: dev.willTopic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain };
     try {
-      const conn = await this.driver.connect(opts, {
-        onMessage: (topic, payload, qos, retained, meta) => this.receiver.onMessage(dev, topic, payload, qos, retained, meta),
-        onLost: (reason) => this.lost(dev, reason),
-        onDrain: () => this.onBack(dev),
-      });
+      const conn = await this.driver.connect(opts, new DeviceLink(this, dev));
       if (this.stopping) {
         conn.destroy();
         return false;
@@ -181,7 +178,18 @@ export class Connector {
     void this.reconnect(dev, droppedAt, RECONNECT_MIN_MS, why === 'churn' ? 'churnedBack' : 'droppedBack', afterMs);
   }
 
-  private lost(dev: Device, reason: string): void {
+  /** @internal A device's connection events (DeviceLink). */
+  message(dev: Device, topic: string, payload: Buffer, qos: QoS, retained: boolean, meta?: MessageMeta): void {
+    this.receiver.onMessage(dev, topic, payload, qos, retained, meta);
+  }
+
+  /** @internal */
+  drained(dev: Device): void {
+    this.onBack(dev);
+  }
+
+  /** @internal */
+  lost(dev: Device, reason: string): void {
     this.away(dev);
     if (dev.conn) this.open--;
     dev.conn = null;

@@ -5,6 +5,7 @@ import type { GroupSpec, QoS } from '../scenario/model.js';
 import { Backlog } from './backlog.js';
 import type { GroupNames } from './naming.js';
 import type { DeviceArrivals } from './arrivals.js';
+import { perFilter } from './perFilter.js';
 
 /** One simulated client: its identity, its connection (when up) and its receive-side ledger. */
 export class Device {
@@ -37,8 +38,13 @@ export class Device {
     readonly slot: number,
   ) {
     // Subscriptions without a start time are made on connect; late ones become active at their time.
-    this.active = group.subscribe.map((s) => s.atMs === undefined);
-    this.granted = group.subscribe.map((s) => s.qos);
+    const n = group.subscribe.length;
+    this.active = n === 0 ? perFilter(0) : group.subscribe.map((s) => s.atMs === undefined);
+    this.granted = n === 0 ? perFilter(0) : group.subscribe.map((s) => s.qos);
+    this.since = perFilter(n);
+    this.until = perFilter(n);
+    this.asked = perFilter(n);
+    this.released = perFilter(n);
   }
 
   /** Per filter: the QoS the broker granted (SUBACK); the planned QoS until then. */
@@ -52,14 +58,14 @@ export class Device {
    * subscription change (between the broker acting on SUBSCRIBE and our SUBACK, or after we stopped
    * counting before an unsubscribe or a clean-session drop took effect).
    */
-  readonly since: number[] = [];
-  readonly until: number[] = [];
+  readonly since: number[];
+  readonly until: number[];
   /**
    * Per filter: when SUBSCRIBE was last sent, and when UNSUBSCRIBE completed (Infinity while it is under
    * way): around since/until, a copy may come through the filter without publishers having counted it.
    */
-  readonly asked: number[] = [];
-  readonly released: number[] = [];
+  readonly asked: number[];
+  readonly released: number[];
 
   /**
    * Records whether publishers count filter k as a receiver: `granted` (the QoS the broker granted, for an

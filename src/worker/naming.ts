@@ -4,6 +4,7 @@ import type { PublishProperties } from '../driver/driver.js';
 import type { PublishSpec } from '../scenario/model.js';
 import type { GroupSpec, Scenario } from '../scenario/model.js';
 import type { PlannedSubscription } from '../metrics/ledger.js';
+import { perFilter } from './perFilter.js';
 
 /** A group's compiled templates: client ids, subscription filters, publish topic. */
 export interface GroupNames {
@@ -46,6 +47,7 @@ export function clientIdOf(names: GroupNames, g: GroupSpec, i: number, run: stri
 }
 
 export function filtersOf(names: GroupNames, g: GroupSpec, i: number, run: string): string[] {
+  if (names.subscribe.length === 0) return perFilter(0);
   const clientId = clientIdOf(names, g, i, run);
   return names.subscribe.map((t) => t.render({ i, group: g.name, run, clientId }));
 }
