@@ -139,6 +139,11 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
 
   // ---- Connection ------------------------------------------------------------------------
 
+  /** publish() copies the payload into the output at once (a getter: no field per connection). */
+  get copiesPayload(): boolean {
+    return true;
+  }
+
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void {
     if (this.state !== OPEN || this.closing) return done(NOT_CONNECTED);
     if (props !== undefined || this.aliasOut !== null) return this.publishWithProps(topic, payload, qos, retain, done, props);
