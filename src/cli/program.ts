@@ -49,6 +49,7 @@ import { isComparison, runFlagsFrom, type RunFlags } from './runFlags.js';
 import { runComparison } from './runMany.js';
 import { validateCommand } from './validate.js';
 import { suiteCommand, suiteFlagsFrom } from './suite.js';
+import { addQuickCommands } from './quick/register.js';
 
 /** `mqbench run`: a comparison, N processes or one run, by the flags. Returns the exit code. */
 export function runCommand(io: CliIo, file: string, flags: RunFlags): Promise<number> {
@@ -70,6 +71,8 @@ export function buildProgram(io: CliIo): Program {
     .name('mqbench')
     .description('MQTT load generator and benchmark: open-model load, HDR latency, delivery checked message by message.')
     .version(VERSION, '-V, --version')
+    // -V after a command is that command's (mqbench pub -V 3: the MQTT version), not the program's --version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => void io.stderr.write(s), writeOut: (s) => void io.stdout.write(s) });
@@ -85,6 +88,7 @@ export function buildProgram(io: CliIo): Program {
   addPlan(program, io, done);
   addDoctor(program, io, done);
   addInit(program, io, done);
+  addQuickCommands(program, io, done);
   program.addHelpText('after', PROGRAM_HELP);
 
   return {
