@@ -109,6 +109,11 @@ export interface Connection {
    *   any more (see ConnectOptions.session).
    */
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void;
+  /**
+   * True when publish() has copied the payload (into its output) by the time it returns: the caller may
+   * then reuse the payload's Buffer for the next message. Unset: the payload must never change afterwards.
+   */
+  readonly copiesPayload?: boolean;
   /** QoS 1/2 publishes waiting for their ack. */
   inflight(): number;
   /**

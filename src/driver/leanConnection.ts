@@ -19,6 +19,7 @@ import {
 } from './leanEncode.js';
 import { splitFrames, type FrameSink } from './leanInput.js';
 import { LeanOutput } from './leanOutput.js';
+import { PublishFrame } from './publishFrame.js';
 import { encodeProps } from './leanProps.js';
 import type { LeanSession } from './leanSession.js';
 import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
@@ -38,6 +39,7 @@ import {
 const NOT_CONNECTED = new NotSent('not sent: not connected');
 const BUFFER_FULL = new NotSent('not sent: the socket send buffer is full');
 const TOO_LARGE = new NotSent('not sent: message too large for MQTT');
+const NO_PACKET_ID = new NotSent('not sent: no free packet id (65,535 messages in flight)');
 
 /** A SUBSCRIBE or UNSUBSCRIBE waiting for its SUBACK / UNSUBACK. */
 interface Wait {
@@ -80,9 +82,8 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   /** Incoming QoS 2 ids delivered and not yet released (PUBREL). */
   private q2In: Set<number> | null = null;
 
-  // The last topic published, and its bytes once it was used twice.
-  private topicStr = '';
-  private topicBuf: Buffer | null = null;
+  // The last publish's pre-encoded frame (publishFrame.ts), made on the first publish.
+  private frame: PublishFrame | null = null;
 
   // MQTT 5 topic aliases: the broker's Topic Alias Maximum, ours by topic (when asked for), the broker's by alias.
   private aliasMax = 0;
@@ -138,26 +139,30 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
 
   // ---- Connection ------------------------------------------------------------------------
 
+  /** publish() copies the payload into the output at once (a getter: no field per connection). */
+  get copiesPayload(): boolean {
+    return true;
+  }
+
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void {
     if (this.state !== OPEN || this.closing) return done(NOT_CONNECTED);
     if (props !== undefined || this.aliasOut !== null) return this.publishWithProps(topic, payload, qos, retain, done, props);
-    // A topic used again is copied from its cached bytes; a new short ASCII one is written as is.
-    let tb: Buffer | string;
-    let tl: number;
-    if (topic === this.topicStr) {
-      tb = this.topicBuf ??= Buffer.from(topic, 'utf8');
-      tl = tb.length;
-    } else {
-      this.topicStr = topic;
-      this.topicBuf = null;
-      tl = asciiLength(topic);
-      if (tl >= 0) tb = topic;
-      else {
-        tb = this.topicBuf = Buffer.from(topic, 'utf8');
-        tl = tb.length;
-      }
-    }
+    // The same topic, QoS and size as the last publish: its pre-encoded frame; else the generic encoder.
+    const f = (this.frame ??= new PublishFrame());
+    if (f.ready(topic, qos, retain, payload.length, this.protocolVersion === 5)) return this.writeFrame(f, payload, qos, done);
+    let tb: Buffer | string = topic;
+    let tl = asciiLength(topic);
+    if (tl < 0) tl = (tb = Buffer.from(topic, 'utf8')).length;
     this.write(tb, tl, payload, qos, retain, done, null);
+  }
+
+  /** A publish from the pre-encoded frame: the checks and bookkeeping of write(), without encoding. */
+  private writeFrame(f: PublishFrame, payload: Buffer, qos: QoS, done: PublishDone): void {
+    const id = this.admit(qos, done);
+    if (id < 0) return;
+    const off = this.output.reserve(f.size);
+    f.write(this.output.buf!, off, payload, id);
+    this.sent(off, f.size, id, qos, done);
   }
 
   /** MQTT 5 properties and/or topic aliases (not on the plain hot path). */
@@ -185,17 +190,30 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     const v5 = this.protocolVersion === 5;
     const rem = publishRemaining(tl, payload.length, qos, v5, props === null ? 0 : props.length);
     if (rem > MAX_REMAINING || tl > 0xffff) return done(TOO_LARGE);
-    const o = this.output;
-    // A caller that ignores writable() still cannot make the output grow without bound.
-    if (o.queued() > MAX_QUEUED_BYTES) return done(BUFFER_FULL);
-    let id = 0;
-    if (qos > 0) {
-      id = this.session.allocId(this.waits);
-      if (id === 0) return done(new NotSent('not sent: no free packet id (65,535 messages in flight)'));
-    }
+    const id = this.admit(qos, done);
+    if (id < 0) return;
     const size = frameSize(rem);
-    const off = o.reserve(size);
-    writePublish(o.buf!, off, rem, tb, payload, qos, retain, id, v5, props);
+    const off = this.output.reserve(size);
+    writePublish(this.output.buf!, off, rem, tb, payload, qos, retain, id, v5, props);
+    this.sent(off, size, id, qos, done);
+  }
+
+  /** Room for one more PUBLISH: its packet id (0 at QoS 0), or -1 when it is refused (done was called). */
+  private admit(qos: QoS, done: PublishDone): number {
+    // A caller that ignores writable() still cannot make the output grow without bound.
+    if (this.output.queued() > MAX_QUEUED_BYTES) {
+      done(BUFFER_FULL);
+      return -1;
+    }
+    if (qos === 0) return 0;
+    const id = this.session.allocId(this.waits);
+    if (id === 0) done(NO_PACKET_ID);
+    return id === 0 ? -1 : id;
+  }
+
+  /** A PUBLISH of `size` bytes was written at `off` in this turn's output: the ledger (QoS 0) or the session (QoS 1/2) takes it. */
+  private sent(off: number, size: number, id: number, qos: QoS, done: PublishDone): void {
+    const o = this.output;
     if (qos === 0) o.published(done);
     else this.session.add(id, done, o.published(null), this.resumable ? o.buf!.subarray(off, off + size) : null);
     o.flushIfLarge();

@@ -33,7 +33,8 @@ export function frameSize(remaining: number): number {
   return 1 + varIntSize(remaining) + remaining;
 }
 
-function writeVarInt(buf: Buffer, off: number, n: number): number {
+/** Writes MQTT's variable-length integer at `off`; returns the offset after it. */
+export function writeVarInt(buf: Buffer, off: number, n: number): number {
   do {
     let b = n & 0x7f;
     n >>>= 7;

@@ -5,10 +5,15 @@
 import { COUNTER_CATALOGUE, COUNTER_KEYS, type MergeRule } from './catalogue.js';
 import type { Counters } from './counterFields.js';
 
+/**
+ * All counters at zero, as a template with fast properties: an object given its ~80 keys one by one
+ * turns into a dictionary in V8 (every `c.sent++` then a hash lookup, on the hot path of every message).
+ * Object.fromEntries builds a fast object, and a spread of it copies its hidden class.
+ */
+const ZERO = Object.fromEntries(COUNTER_KEYS.map((k) => [k, 0])) as unknown as Counters;
+
 export function zeroCounters(): Counters {
-  const c = {} as Counters;
-  for (const k of COUNTER_KEYS) c[k] = 0;
-  return c;
+  return { ...ZERO };
 }
 
 const SUMMED: readonly (keyof Counters)[] = COUNTER_KEYS.filter((k) => rule(k) === 'sum');

@@ -66,6 +66,12 @@ export class Recorder implements UnackedSink {
     if (measured) this.measured[key] += n;
   }
 
+  /** A slot is due (the hot path of every slot: plain property access, not count()'s keyed one). */
+  planned(measured: boolean): void {
+    this.all.planned++;
+    if (measured) this.measured.planned++;
+  }
+
   /**
    * The hot path of a send, in one call with plain property access (several `count` calls per
    * message showed up in CPU profiles): sent, expected by delivery QoS, in-window, late.

@@ -17,8 +17,11 @@ export interface Clock {
  * performance.timeOrigin differs per thread but each is an epoch timestamp, so
  * timeOrigin + performance.now() is one clock for every thread of the process.
  */
+// Read once per thread (each thread loads its own copy of this module): the getter costs a native call per now().
+const ORIGIN = performance.timeOrigin;
+
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => ORIGIN + performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   setImmediate: (fn) => setImmediate(fn),

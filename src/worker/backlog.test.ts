@@ -23,3 +23,34 @@ describe('Backlog', () => {
     }
   });
 });
+
+describe('Backlog ring', () => {
+  it('keeps FIFO order while it wraps around and grows (pushes and takes interleaved)', () => {
+    const b = new Backlog();
+    let next = 0;
+    let expected = 0;
+    // Fill and drain unevenly so the ring's head sits mid-array whenever it grows.
+    for (let round = 0; round < 200; round++) {
+      for (let k = 0; k < 7 + (round % 13) * 5; k++) {
+        b.push(next, next * 2 + 0.5);
+        next++;
+      }
+      for (let k = 0; k < 5 + (round % 7) * 4 && b.size > 0; k++) {
+        expect(b.peekSeq()).toBe(expected);
+        expect(b.peekDue()).toBe(expected * 2 + 0.5);
+        b.drop();
+        expected++;
+      }
+      expect(b.size).toBe(next - expected);
+    }
+    while (b.size > 0) {
+      b.take((seq, due) => {
+        expect(seq).toBe(expected);
+        expect(due).toBe(expected * 2 + 0.5);
+        expected++;
+      });
+    }
+    expect(expected).toBe(next);
+    expect(next).toBeGreaterThan(3000);
+  });
+});

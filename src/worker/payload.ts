@@ -22,10 +22,13 @@ export function encodePayload(size: number, h: Header): Buffer {
     throw new RangeError(`payload size ${size} is smaller than the ${COMPACT_HEADER_BYTES}-byte compact header`);
   }
   const buf = Buffer.alloc(size);
-  if (size < PAYLOAD_HEADER_BYTES) {
-    writeCompact(buf, h);
-    return buf;
-  }
+  if (size < PAYLOAD_HEADER_BYTES) writeCompact(buf, h);
+  else writeHeader(buf, h);
+  return buf;
+}
+
+/** Writes the 32-byte header at the start of `buf` (at least 32 bytes; what follows it is left as it is). */
+export function writeHeader(buf: Buffer, h: Header): void {
   buf.writeUInt16LE(MAGIC, 0);
   buf.writeUInt8(PAYLOAD_FORMAT_VERSION, 2);
   buf.writeUInt8((h.qos & 3) | (h.response ? 4 : 0), 3);
@@ -34,7 +37,6 @@ export function encodePayload(size: number, h: Header): Buffer {
   buf.writeUInt32LE(h.seq >>> 0, 12);
   buf.writeDoubleLE(h.intendedMs, 16);
   buf.writeDoubleLE(h.sentMs, 24);
-  return buf;
 }
 
 /**

@@ -61,7 +61,7 @@ export class Publisher {
   publish(dev: Device, seq: number, dueMs: number): void {
     if (this.paused.has(dev.groupIndex)) return;
     const measured = dueMs >= this.measureFrom;
-    this.recorder.count('planned', measured);
+    this.recorder.planned(measured);
     const conn = dev.conn;
     if (!conn || this.stopped) return this.failed(measured);
     if (dev.backlog.size > 0 || !this.canSend(dev, conn, qosOf(dev, seq))) {
@@ -107,8 +107,8 @@ export class Publisher {
     const qos = qosOf(dev, seq);
     const topic = this.message.topic(dev, seq);
     const sentMs = this.clock.now();
-    const header = { qos, runTag: this.runTag, publisher: dev.global, seq, intendedMs: dueMs, sentMs };
-    const payload = this.message.payload(dev, seq, dueMs, header);
+    const conn = dev.conn!;
+    const payload = this.message.payload(dev, seq, qos, dueMs, sentMs, conn.copiesPayload === true);
     // Without the header no delivery can be checked: the ledger expects nothing of a header-less message.
     const [e0, e1, e2, notOffered] = dev.names.raw ? NOTHING_EXPECTED : this.index.expectedFor(topic, qos, this.receivable);
     if (!dev.names.raw) this.index.away?.settle(dueMs, measured); // deliveries counted for away sessions (metrics/sessions.ts)
@@ -123,7 +123,7 @@ export class Publisher {
     }
     const o = new Outgoing(dev, seq, qos, dueMs, sentMs, measured, e0, e1, e2, this.settle);
     if (qos > 0) this.open.add(o);
-    dev.conn!.publish(topic, payload, qos, p.retain, o.done, this.message.props(dev, payload));
+    conn.publish(topic, payload, qos, p.retain, o.done, this.message.props(dev, payload));
   }
 
   /** The driver's verdict on one message (exactly once per message; see Connection.publish). */
@@ -172,11 +172,18 @@ export class Publisher {
   release(dev: Device): void {
     // Not re-entered: a driver that settles a publish inside publish() (e.g. NotSent) would nest one call per slot.
     if (this.stopped || this.releasing === dev) return;
+    // The common case (a QoS 0 message written, nothing waiting): nothing to do.
+    if (dev.backlog.size === 0 && dev.group.publish?.rate.kind !== 'max') return;
     const outer = this.releasing;
     this.releasing = dev;
     try {
-      const go = (seq: number, due: number) => this.send(dev, seq, due, true);
-      while (dev.backlog.size > 0 && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.backlog.peekSeq()))) dev.backlog.take(go);
+      const b = dev.backlog;
+      while (b.size > 0 && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, b.peekSeq()))) {
+        const seq = b.peekSeq();
+        const due = b.peekDue();
+        b.drop();
+        this.send(dev, seq, due, true);
+      }
       if (dev.group.publish?.rate.kind === 'max') this.fill(dev);
     } finally {
       this.releasing = outer;
@@ -194,7 +201,7 @@ export class Publisher {
       now < this.measureEnd && now >= this.closedFrom && dev.conn && this.canSend(dev, dev.conn, qosOf(dev, dev.nextSeq));
       now = this.clock.now()
     ) {
-      this.recorder.count('planned', now >= this.measureFrom);
+      this.recorder.planned(now >= this.measureFrom);
       this.send(dev, dev.nextSeq++, now, false);
     }
   }
