@@ -115,7 +115,9 @@ Examples:
   $ mqbench compare results/a.json results/b.json
   $ mqbench report results/*.json --out report.html
   $ mqbench plan --fleet "devices=1000000, every=10s, fanin=10" results/*-capacity-*.json
-  $ mqbench doctor --broker mqtt://127.0.0.1:1883 --connections 10000`;
+  $ mqbench doctor --broker mqtt://127.0.0.1:1883 --connections 10000
+  $ mqbench pub -c 100 -I 10ms -t 'bench/%i' -s 256 -q 1 --broker mqtt://127.0.0.1:1883   # emqtt-bench style, no YAML
+  $ mqbench sub -c 10 -t 'bench/#' --broker mqtt://127.0.0.1:1883 --duration 30s`;
 
 export const PLAN_HELP = `
 Fleet keys: devices=<n> (required); every=<duration> or rate=<n/s> per device (one is required);

@@ -19,6 +19,7 @@ import { readOptions } from './options.js';
 import { parseFdsArg, parseHeadroomArg, parseMemoryArg, planCommand, planFlagsFrom } from './plan.js';
 import { reportCommand } from './report.js';
 import { validateCommand } from './validate.js';
+import { addQuickCommands } from './quick/register.js';
 
 export interface Program {
   command: Command;
@@ -33,6 +34,8 @@ export function buildProgram(io: CliIo): Program {
     .name('mqbench')
     .description('MQTT load generator and benchmark: open-model load, HDR latency, delivery checked message by message.')
     .version(VERSION, '-V, --version')
+    // -V after a command is that command's (mqbench pub -V 3: the MQTT version), not the program's --version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => void io.stderr.write(s), writeOut: (s) => void io.stdout.write(s) });
@@ -48,6 +51,7 @@ export function buildProgram(io: CliIo): Program {
   addPlan(program, io, done);
   addDoctor(program, io, done);
   addInit(program, io, done);
+  addQuickCommands(program, io, done);
   program.addHelpText('after', PROGRAM_HELP);
 
   return {

@@ -41,9 +41,12 @@ interface Prepared {
   deps: RunDeps;
 }
 
-/** One run; `view` says whether to print the summary and a live progress line (a comparison's runs do not). */
-export async function runOne(io: CliIo, file: string, flags: RunFlags, view: RunView = { summary: true, quiet: flags.quiet }): Promise<number> {
-  const loaded = await loadRunScenario(io, file, flags.segment?.count ?? 1, flags.scale);
+/**
+ * One run; `view` says whether to print the summary and a live progress line (a comparison's runs do not).
+ * `text`: the scenario made in memory by a quick command (`mqbench pub`), run as if it were the file `file`.
+ */
+export async function runOne(io: CliIo, file: string, flags: RunFlags, view: RunView = { summary: true, quiet: flags.quiet }, text?: string): Promise<number> {
+  const loaded = await loadRunScenario(io, file, flags.segment?.count ?? 1, flags.scale, text);
   if (typeof loaded === 'number') return loaded;
   await checkOutBeforeRun(flags.out); // before anything connects: a bad --out must not cost a run
   await checkCiFilesBeforeRun(flags);

@@ -5,7 +5,7 @@
  */
 import { scalePlan } from '../plan/scale.js';
 import { checkLimits } from '../scenario/limits.js';
-import { loadScenario, type LoadedScenario, type LoadLimits } from '../scenario/load.js';
+import { loadScenario, parseScenarioText, type LoadedScenario, type LoadLimits } from '../scenario/load.js';
 import { connectionLimits } from '../host/fdlimit.js';
 import type { Scenario } from '../scenario/model.js';
 import { loadTlsMaterial } from '../scenario/tlsMaterial.js';
@@ -19,10 +19,11 @@ export function printProblems(io: CliIo, file: string, problems: readonly Scenar
 
 /**
  * The loaded scenario with its TLS material read (the step after validation), or (its problems printed) the
- * exit code for a scenario that is wrong.
+ * exit code for a scenario that is wrong. `text`: the scenario's text made in memory (a quick command), checked
+ * exactly as a file would be, under the name `file` (files it names are looked for from that file's folder).
  */
-export async function loadScenarioFile(io: CliIo, file: string, limits: LoadLimits = {}): Promise<LoadedScenario | ExitCode> {
-  const validated = await loadScenario(file, io.env, limits);
+export async function loadScenarioFile(io: CliIo, file: string, limits: LoadLimits = {}, text?: string): Promise<LoadedScenario | ExitCode> {
+  const validated = text === undefined ? await loadScenario(file, io.env, limits) : parseScenarioText(text, file, io.env, limits);
   const result = validated.ok ? await loadTlsMaterial(validated.loaded) : validated;
   if (result.ok) return result.loaded;
   printProblems(io, file, result.problems);
@@ -38,10 +39,10 @@ export function printScenarioWarnings(io: CliIo, loaded: LoadedScenario, scenari
  * Loads the scenario for `run`, checked against what `processes` processes of this machine's open-files
  * limit can hold (each runs its share). Problems are printed; the exit code is returned instead.
  */
-export async function loadRunScenario(io: CliIo, file: string, processes: number, scale?: number): Promise<LoadedScenario | ExitCode> {
-  if (!scale) return loadScenarioFile(io, file, { ...connectionLimits(), processes });
+export async function loadRunScenario(io: CliIo, file: string, processes: number, scale?: number, text?: string): Promise<LoadedScenario | ExitCode> {
+  if (!scale) return loadScenarioFile(io, file, { ...connectionLimits(), processes }, text);
   // --scale: the open-files check is made on the scaled plan (what will really connect), and what rounding did is said.
-  const loaded = await loadScenarioFile(io, file);
+  const loaded = await loadScenarioFile(io, file, {}, text);
   if (typeof loaded === 'number') return loaded;
   const { scenario, notes } = scalePlan(loaded.scenario, scale);
   for (const note of notes) io.stderr.write(`mqbench: --scale ${scale}: ${note}\n`);

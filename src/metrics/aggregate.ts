@@ -179,6 +179,7 @@ export class Aggregator implements UnackedSink {
       endToEndP99: e2e ? e2e.p99 : null,
       lost,
       lostSoFar: lostBefore + lost,
+      ...(b.all.otherRuns > 0 ? { otherRuns: b.all.otherRuns } : {}),
     };
   }
 

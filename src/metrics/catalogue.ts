@@ -116,6 +116,7 @@ export const COUNTER_CATALOGUE = {
   extraCopies: sum(['messages.extraCopies']),
   unverifiable: sum(['messages.unverifiable']),
   receivedNoHeader: sum(['messages.receivedNoHeader']),
+  otherRuns: sum(['messages.otherRuns']),
   willsExpected: sum(['wills.expected']),
   willsExpectedQos0: sum(['wills.expectedQos0']),
   willsReceived: sum(['wills.received']),

@@ -46,7 +46,7 @@ export interface Counters {
   retainedReceived: number;
   /** Sends whose actual send time fell inside the measured window (the achieved rate). */
   sentInWindow: number;
-  /** Deliveries whose arrival fell inside the measured window. */
+  /** Deliveries whose arrival fell inside the measured window (other runs' timed messages included: the receive rate). */
   receivedInWindow: number;
   /**
    * Per delivery QoS (min of the publish QoS and the subscription's QoS): expected deliveries,
@@ -120,6 +120,8 @@ export interface Counters {
   unverifiable: number;
   /** Deliveries without a header while the run has header-less publishers (payload.header: false): counted, not checked. */
   receivedNoHeader: number;
+  /** Deliveries carrying another mqbench run's header, to a group with fromOtherRuns: timed (end-to-end), never in the ledger. */
+  otherRuns: number;
   /**
    * Last wills (connect.will), a stream of their own: deliveries owed by the subscriptions matching a will topic
    * when its client's connection ended without DISCONNECT (QoS 1/2, promised; QoS 0), and will deliveries received.

@@ -56,6 +56,7 @@ export function countersFromSummary(s: Summary, durationSec: number): Counters {
     extraCopies: n(m.extraCopies),
     unverifiable: n(m.unverifiable),
     receivedNoHeader: n(m.receivedNoHeader),
+    otherRuns: n(m.otherRuns),
     churned: n(conn.churned),
     churnedBack: n(conn.churnedBack),
     sessionsResumed: n(conn.sessionsResumed),

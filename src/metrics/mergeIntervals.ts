@@ -62,6 +62,8 @@ function mergeRows(t: number, rows: IntervalRow[]): IntervalRow {
     out.endToEndP50 = withLatency[0].endToEndP50;
     out.endToEndP99 = withLatency[0].endToEndP99;
   }
+  const otherRuns = sum(rows, (r) => r.otherRuns ?? 0);
+  if (otherRuns > 0) out.otherRuns = otherRuns;
   if (raw) {
     out.intendedExpected = expectedIntended;
     out.intendedUnique = uniqueIntended;

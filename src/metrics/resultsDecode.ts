@@ -99,7 +99,12 @@ function qosDelivery(x: unknown, path: string): void {
 
 function interval(x: unknown, path: string): void {
   const row = object(x, path);
-  numbers(row, path, ['t', 'sent', 'received'], ['acked', 'expected', 'lateSends', 'connections', 'lost', 'lostSoFar', 'intendedExpected', 'intendedUnique']);
+  numbers(
+    row,
+    path,
+    ['t', 'sent', 'received'],
+    ['acked', 'expected', 'lateSends', 'connections', 'lost', 'lostSoFar', 'intendedExpected', 'intendedUnique', 'otherRuns'],
+  );
   optional(row, 'phase', path, (v, p) => oneOf(v, p, PHASES));
   optional(row, 'endToEndP50', path, nullOr(number));
   optional(row, 'endToEndP99', path, nullOr(number));

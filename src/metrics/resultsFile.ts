@@ -25,6 +25,8 @@ export interface IntervalRow {
   lost: number;
   /** Running total of `lost` up to and including this second. */
   lostSoFar: number;
+  /** Messages of other mqbench runs timed in this second (groups with fromOtherRuns; not in `received`). */
+  otherRuns?: number;
   /**
    * Segment runs only (so `merge` can add seconds up exactly): this second's end-to-end HDR histogram
    * (compressed base64) and the raw expected / unique received counts behind `lost`.

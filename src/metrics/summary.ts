@@ -84,6 +84,8 @@ export interface Summary {
     unverifiable: number;
     /** Deliveries without mqbench's header while some group publishes header-less payloads: counted, never checked (absent otherwise). */
     receivedNoHeader?: number;
+    /** Deliveries carrying another mqbench run's header (groups with fromOtherRuns): in end-to-end latency, never in the ledger (absent when none). */
+    otherRuns?: number;
   };
   /** Present when the planned rate was not reached because the broker pushed back (not the generator). */
   backPressure?: { reason: string };

@@ -76,6 +76,7 @@ export const MESSAGE_FIGURES = {
   extraCopies: count('extra copies (overlapping subs)'),
   unverifiable: count('unverifiable (ledger bound)'),
   receivedNoHeader: count('without header (not checked)', 'connected', false),
+  otherRuns: count('from other mqbench runs (timed, not checked)'),
   unexpected: count('outside subscription', 'connected', false),
   retainedExpected: count('retained expected', 'connected', false),
   retainedReceived: count('retained received', 'connected', false),

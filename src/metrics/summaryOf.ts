@@ -45,6 +45,7 @@ export function summaryOf(total: Measurement, durationSec: number, probed: reado
     extraCopies: m.extraCopies,
     unverifiable: m.unverifiable,
     ...(m.receivedNoHeader > 0 ? { receivedNoHeader: m.receivedNoHeader } : {}),
+    ...(m.otherRuns > 0 ? { otherRuns: m.otherRuns } : {}),
     ...publishAccounting(m, total.inflightWindow),
   };
   const publishing = publishVerdict(messages, delivery.byQos);

@@ -158,6 +158,14 @@ describe('progressInfo: the progress line from an interval view', () => {
     expect(p.endToEndP99Ms).toBeCloseTo(3, 1);
   });
 
+  it("a subscriber of other runs' messages (mqbench sub) shows them in its receive rate", () => {
+    const agg = new Aggregator(0);
+    agg.add(snap(1000, 0, { otherRuns: 70, received: 5 }, [1]));
+    const view: IntervalView = { at: 1000, phase: 'measure', elapsedSec: 1, totalSec: 3, plannedClients: 1, agg, final: false };
+    expect(progressInfo(view)).toMatchObject({ receivedPerSec: 75, awaiting: 0 });
+    expect(agg.intervals()[0]).toMatchObject({ received: 5, otherRuns: 70 });
+  });
+
   it("before any snapshot: the view's phase, nothing sent, no p99", () => {
     const view: IntervalView = { at: 0, phase: 'connect', elapsedSec: 0, totalSec: 3, plannedClients: 4, agg: new Aggregator(0), final: false };
     expect(progressInfo(view)).toMatchObject({ phase: 'connect', sentPerSec: 0, endToEndP99Ms: null, connections: { open: 0, planned: 4, failed: 0 } });

@@ -31,7 +31,7 @@ export function progressInfo(v: IntervalView): ProgressInfo {
     totalSec: v.totalSec,
     connections: { open: v.agg.openConnections(), planned: v.plannedClients, failed: v.agg.measured.connFailed },
     sentPerSec: row?.sent ?? 0,
-    receivedPerSec: row?.received ?? 0,
+    receivedPerSec: (row?.received ?? 0) + (row?.otherRuns ?? 0), // a `sub` of other runs' messages receives too
     awaiting: Math.max(0, expectedDeliveries(all) - (all.received - all.duplicated)),
     lateSends: all.lateSends,
     endToEndP99Ms: row?.endToEndP99 ?? null,

@@ -157,6 +157,7 @@ function ledgerRows(m: Summary['messages'], bad: (n: number) => string): string[
     [M.extraCopies.label, m.extraCopies, fmtInt],
     [M.unverifiable.label, m.unverifiable, bad],
     [M.receivedNoHeader.label, m.receivedNoHeader, fmtInt],
+    [M.otherRuns.label, m.otherRuns, fmtInt],
   ];
   return rows.filter(([, n]) => (n ?? 0) > 0).map(([label, n, f]) => ['', '', label, f(n!)]);
 }

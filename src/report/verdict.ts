@@ -39,6 +39,8 @@ export function nothingExpectedReason(results: Pick<Results, 'status' | 'statusR
     return 'nothing was checked: the run was interrupted before any message was sent';
   }
   if (c && c.succeeded === 0 && c.attempted > 0) return `nothing was checked: no connection succeeded${topReason(c.errors)}`;
+  if (!publishes && (m.otherRuns ?? 0) > 0)
+    return `nothing expected: no group of this run publishes; ${plural(m.otherRuns ?? 0, 'message', 'messages')} of other mqbench runs were timed (end-to-end latency), not checked for loss or duplicates`;
   if (!publishes) return 'nothing to check: no group publishes';
   if (m.sent === 0 && (m.missedSends ?? 0) > 0) {
     return `nothing was checked: none of the messages due in the measured window was sent (${fmtInt(m.missedSends)} missed: the generator fell behind)`;

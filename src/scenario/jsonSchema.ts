@@ -27,6 +27,11 @@ const group = j.object(
       description: 'MQTT 5: answer every received request (a message with a response topic) on its response topic, with its correlation data. Default: false.',
       default: false,
     }),
+    fromOtherRuns: j.bool({
+      description:
+        'Also time messages that carry the mqbench header of another run (another mqbench process, full 32-byte header): end-to-end latency is recorded and they are counted as otherRuns, outside the delivery ledger (no loss or duplicates are judged for them). Default: false.',
+      default: false,
+    }),
   },
   ['name', 'count'],
 );

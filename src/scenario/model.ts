@@ -197,6 +197,12 @@ export interface GroupSpec {
   publish?: PublishSpec;
   /** MQTT 5: answer every received request (a message with a response topic) on its response topic. */
   respond?: boolean;
+  /**
+   * Subscribers of this group also time messages that carry the mqbench header of another run (another mqbench
+   * process, e.g. `mqbench pub` in another terminal): end-to-end latency is recorded and they are counted as
+   * `otherRuns`, never in the delivery ledger (this run expected nothing of them: no loss, no duplicates).
+   */
+  fromOtherRuns?: boolean;
 }
 
 /**

@@ -98,6 +98,7 @@ function resolveGroup(g: GroupInput, groupNames: string[]): GroupSpec {
   const publish = resolvePublish(g, groupNames);
   if (publish) out.publish = publish;
   if (g.respond) out.respond = true;
+  if (g.fromOtherRuns) out.fromOtherRuns = true;
   return out;
 }
 

@@ -115,6 +115,8 @@ const groupShape = {
   subscribe: list(subscription).default([]),
   publish: publish.optional(),
   respond: field(v.bool).default(false),
+  // Also time messages carrying another mqbench run's header (another process), counted apart from the ledger.
+  fromOtherRuns: field(v.bool).default(false),
 };
 
 const groupRef = { group: field(groupName) };

@@ -46,15 +46,28 @@ export function decodePayload(buf: Buffer, runTag: number, nowMs?: number): Head
   return decodeBinary(buf, runTag) ?? decodeJsonHeader(buf, runTag);
 }
 
+/**
+ * The 32-byte header (binary or JSON) of a message of ANY run, or null: what a subscriber with fromOtherRuns times
+ * from another mqbench process. The compact header cannot be read without its run tag (only a hash of it is sent).
+ */
+export function decodeAnyRun(buf: Buffer): Header | null {
+  if (buf.length < PAYLOAD_HEADER_BYTES) return null;
+  return decodeBinary(buf, ANY_RUN) ?? decodeJsonHeader(buf, ANY_RUN);
+}
+
+/** Stands for "whatever run tag the header carries" (a run tag is a u32, never negative). */
+const ANY_RUN = -1;
+
 function decodeBinary(buf: Buffer, runTag: number): Header | null {
   if (buf.length < PAYLOAD_HEADER_BYTES) return null;
   if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== PAYLOAD_FORMAT_VERSION) return null;
-  if (buf.readUInt32LE(4) !== runTag >>> 0) return null;
+  const tag = buf.readUInt32LE(4);
+  if (runTag !== ANY_RUN && tag !== runTag >>> 0) return null;
   const flags = buf.readUInt8(3);
   return {
     ...(flags & 4 ? { response: true as const } : {}),
     qos: (flags & 3) as QoS,
-    runTag: runTag >>> 0,
+    runTag: tag,
     publisher: buf.readUInt32LE(8),
     seq: buf.readUInt32LE(12),
     intendedMs: buf.readDoubleLE(16),

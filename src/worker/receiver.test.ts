@@ -13,6 +13,7 @@ import { Device } from './device.js';
 import { clientIdOf, compileGroupNames, filtersOf, plannedSubscriptions } from './naming.js';
 import { encodePayload } from './payload.js';
 import { Receiver } from './receiver.js';
+import { decodeHistogram } from '../metrics/histogram.js';
 import { startedTimeline, timelineOf } from '../plan/timeline.js';
 
 const SELF = { eventLoopDelayMaxMs: 0, eventLoopDelayP99Ms: 0, busyMs: 0, intervalMs: 1000 };
@@ -60,7 +61,7 @@ function harness(yaml: string, threads = 1) {
     const c = recorders.map((r) => r.snapshot(clock, 'measure', 0, SELF).measured);
     return Object.fromEntries(Object.keys(c[0]).map((k) => [k, c.reduce((n, x) => n + x[k as keyof Counters], 0)])) as unknown as Counters;
   };
-  return { clock, devices, receivers, publish, subscribe, totals };
+  return { clock, devices, receivers, recorders, publish, subscribe, totals };
 }
 
 const zero = () => ({ q0Expected: 0, q1Expected: 0, q2Expected: 0 }) as Counters;
@@ -197,5 +198,50 @@ groups:
     const c = h.totals();
     expect(expected.q1Expected).toBe(2 * 20_500);
     expect([c.q1Unique, c.duplicated, c.q1Duplicated, c.unverifiable]).toEqual([2 * 20_500, 4, 4, 0]);
+  });
+});
+
+describe('Receiver: messages of other mqbench runs (groups[].fromOtherRuns)', () => {
+  const yaml = (fromOtherRuns: boolean) => `
+name: listen
+target: { url: "mqtt://127.0.0.1:1" }
+groups:
+  - name: sub
+    count: 1
+    subscribe: [ "bench/#" ]
+    fromOtherRuns: ${fromOtherRuns}
+`;
+  /** Another run's message (another run tag, a publisher index this run does not have), sent 5 ms ago. */
+  const other = (now: number, seq: number, size = 64) =>
+    encodePayload(size, { qos: 0, runTag: RUN_TAG + 1, publisher: 777, seq, intendedMs: now - 5, sentMs: now - 2 });
+
+  it('times them end to end and counts them as otherRuns, never in the ledger (nothing expected, lost or duplicated)', () => {
+    const h = harness(yaml(true));
+    const [sub] = h.devices;
+    h.subscribe(sub, 0, true);
+    for (let i = 0; i < 10; i++) {
+      h.clock.advance(1);
+      const p = other(h.clock.now(), i % 5); // every sequence number twice: still no duplicates judged
+      h.receivers[0].onMessage(sub, 'bench/a', p, 0, false);
+    }
+    h.receivers[0].onMessage(sub, 'bench/a', Buffer.from('plain text'), 0, false);
+    h.receivers[0].onMessage(sub, 'bench/a', other(h.clock.now(), 99, 20), 0, false); // compact header: its run tag cannot be checked
+    const snap = h.recorders[0].snapshot(h.clock, 'measure', 0, SELF);
+    const c = snap.measured;
+    expect([c.otherRuns, c.received, c.expected, c.duplicated, c.foreign, c.receivedInWindow]).toEqual([10, 0, 0, 0, 2, 10]);
+    const e2e = decodeHistogram(snap.measuredHistograms.endToEnd);
+    const uncorrected = decodeHistogram(snap.measuredHistograms.endToEndUncorrected);
+    expect([e2e.totalCount, uncorrected.totalCount]).toEqual([10, 10]);
+    expect(e2e.minNonZeroValue).toBeGreaterThan(4_900); // µs: 5 ms from the intended send time
+    expect(uncorrected.maxValue).toBeLessThan(2_100); // 2 ms from the actual send
+  });
+
+  it('without fromOtherRuns they stay foreign and untimed', () => {
+    const h = harness(yaml(false));
+    const [sub] = h.devices;
+    h.subscribe(sub, 0, true);
+    h.receivers[0].onMessage(sub, 'bench/a', other(h.clock.now(), 0), 0, false);
+    const c = h.totals();
+    expect([c.otherRuns, c.foreign, c.received]).toEqual([0, 1, 0]);
   });
 });

@@ -3,7 +3,7 @@ import { qosKey } from '../metrics/types.js';
 import type { TimelineView } from '../plan/timeline.js';
 import type { Clock } from '../shared/clock.js';
 import type { Device } from './device.js';
-import { decodePayload, responsePayload } from './payload.js';
+import { decodeAnyRun, decodePayload, responsePayload } from './payload.js';
 import type { MessageMeta } from '../driver/driver.js';
 import type { QoS } from '../scenario/model.js';
 import type { SeqBitmap } from '../metrics/seqBitmap.js';
@@ -56,6 +56,7 @@ export class Receiver {
     }
     const h = decodePayload(payload, this.runTag, now);
     if (!h) {
+      if (dev.group.fromOtherRuns === true && this.otherRun(payload, now)) return null;
       rec.count(this.headerless ? 'receivedNoHeader' : 'foreign', true);
       return null;
     }
@@ -116,6 +117,22 @@ export class Receiver {
     }
     rec.latency('endToEnd', now - h.intendedMs, measured);
     rec.latency('endToEndUncorrected', now - h.sentMs, measured);
+  }
+
+  /**
+   * A message of another mqbench run (another process) to a group with fromOtherRuns: timed from its intended and
+   * actual send times, counted as otherRuns, never judged by this run's ledger (it planned nothing of it).
+   */
+  private otherRun(payload: Buffer, now: number): boolean {
+    const h = decodeAnyRun(payload);
+    if (!h || h.response) return false;
+    const tl = this.timeline.current;
+    const measured = now >= tl.measureFrom && now < tl.measureEnd; // arrivals inside this run's measured window
+    this.recorder.count('otherRuns', measured);
+    if (measured) this.recorder.count('receivedInWindow', true); // the receive rate is of every arrival it times
+    this.recorder.latency('endToEnd', now - h.intendedMs, measured);
+    this.recorder.latency('endToEndUncorrected', now - h.sentMs, measured);
+    return true;
   }
 
   /** A responder answers on the request's response topic with its correlation data (the request's header). */
