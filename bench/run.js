@@ -1,7 +1,7 @@
 // `npm run bench`: mqbench against a raw baseline, side by side, on a private mosquitto.
 //
 //   node bench/run.js [--quick] [--runs N] [--connections N]
-//                     [--only qos0,qos1,idle,latency,connections50k,soak] [--drivers mqttjs,lean] [--no-profile]
+//                     [--only qos0,qos1,idle,latency,fanout,fanin,fanin5,connections50k,soak] [--drivers mqttjs,lean] [--no-profile]
 //
 // Every measurement runs in its own child process (so CPU time and RSS belong to one contender) against a
 // fresh mosquitto on a free loopback port. Figures are medians over the runs. Every figure keeps its own

@@ -123,7 +123,69 @@ export const FIGURES = [
       { key: 'e2eP99u', label: 'e2e p99, uncorrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p99 ?? null },
     ],
   },
+  fanFigure('fanout', "(h) QoS 1 fan-out at the broker's ceiling: 1 publisher → 1,000 subscribers of one topic, one worker", {
+    mode: 'fanout',
+    publishers: 1,
+    subscribers: 1000,
+    // Publisher msg/s; every message goes to all 1,000 subscribers.
+    rates: [5, 10, 20, 40, 60, 80, 100, 120, 140, 160, 200],
+  }),
+  fanFigure('fanin', "(i) QoS 1 fan-in at the broker's ceiling: 1,000 publishers → 1 shared subscriber ($share), one worker", {
+    mode: 'fanin',
+    publishers: 1000,
+    subscribers: 1,
+    rates: [2_500, 5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 100_000],
+  }),
+  fanFigure('fanin5', "(j) QoS 1 fan-in at the broker's ceiling: 1,000 publishers → 5 shared subscribers ($share), one worker", {
+    mode: 'fanin',
+    publishers: 1000,
+    subscribers: 5,
+    rates: [2_500, 5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 100_000],
+  }),
 ];
+
+/**
+ * Fan-out / fan-in (bench/fan.js): the offered QoS 1 rate stepped up with ONE worker until a step fails (loss,
+ * generator saturated, deliveries < 95% of the offered); the figures are those of the highest step that passed,
+ * and the broker's CPU at the step that failed shows who set the limit. No raw floor (a raw subscriber fleet
+ * would measure the same broker ceiling).
+ */
+function fanFigure(id, title, shape) {
+  return {
+    id,
+    title,
+    raw: null,
+    script: 'fan.js',
+    mqbench: (o) => ({ ...shape, payloadSize: PAYLOAD, warmupMs: o.quick ? 500 : 1000, durationMs: o.quick ? 2000 : 5000, workers: 1 }),
+    timeoutMs: () => 600_000,
+    brief: (r) =>
+      `reached ${f0(r.rateReached)} msg/s offered (${f0(r.deliveriesPerSec)} deliveries/s), broker ${f2(r.brokerCores)} cores, mqbench ${f2(r.mqbenchCores)} cores, saturated ${r.saturated}; limit at ${f0(r.limitRate)}/s: ${r.limitReason}`,
+    metrics: [
+      { key: 'rateReached', label: 'offered rate reached (highest step passed)', unit: 'msg/s', fmt: f0 },
+      { key: 'deliveriesPerSec', label: 'deliveries at that step', unit: 'msg/s', fmt: f0 },
+      {
+        key: 'brokerCores',
+        label: 'broker (mosquitto) CPU at that step',
+        unit: 'cores',
+        fmt: f2,
+        target: { text: '≥ 0.9 (the broker is the limit)', check: (v) => v >= 0.9 },
+      },
+      { key: 'limitBrokerCores', label: 'broker CPU at the first step that failed', unit: 'cores', fmt: f2 },
+      { key: 'mqbenchCores', label: 'mqbench CPU at that step (process)', unit: 'cores', fmt: f2 },
+      {
+        key: 'saturatedSteps',
+        label: 'steps passed with generator.saturated',
+        unit: '',
+        fmt: f0,
+        derive: (r) => (r.steps ? r.steps.filter((x) => x.passed && x.saturated).length : null),
+        target: { text: '= 0', check: (v) => v === 0 },
+      },
+      { key: 'lost', label: 'lost at that step', unit: 'msgs', fmt: f0, target: { text: '= 0', check: (v) => v === 0 } },
+      { key: 'e2eP50', label: 'e2e p50 at that step', unit: 'ms', fmt: f3 },
+      { key: 'e2eP99', label: 'e2e p99 at that step', unit: 'ms', fmt: f3 },
+    ],
+  };
+}
 
 /** A point of the connect-rate curve: n connections as fast as each contender can (mqbench planned at 20,000/s). */
 function connectFigure(id, title, n) {
@@ -153,7 +215,7 @@ export function median(values) {
 export function evaluate(fig, runsByContender, drivers, opts) {
   const valueOf = (metric, r) => (r.error ? null : metric.derive ? metric.derive(r) : r[metric.key]);
   const rows = fig.metrics.map((m) => {
-    const raw = median(runsByContender.raw.map((r) => valueOf(m, r)));
+    const raw = median((runsByContender.raw ?? []).map((r) => valueOf(m, r)));
     const perRun = Object.fromEntries(Object.entries(runsByContender).map(([c, rs]) => [c, rs.map((r) => valueOf(m, r))]));
     const values = {};
     const ratios = {};
@@ -179,5 +241,5 @@ export function evaluate(fig, runsByContender, drivers, opts) {
     };
   });
   const failures = Object.fromEntries(Object.entries(runsByContender).map(([c, rs]) => [c, rs.filter((r) => r.error).map((r) => r.error)]));
-  return { id: fig.id, title: fig.title, configs: { raw: fig.raw(opts), mqbench: fig.mqbench(opts) }, rows, failures };
+  return { id: fig.id, title: fig.title, configs: { raw: fig.raw ? fig.raw(opts) : null, mqbench: fig.mqbench(opts) }, rows, failures };
 }

@@ -17,8 +17,8 @@ const log = (s) => process.stderr.write(`${s}\n`);
 async function measure(figure, contender, cfg, opts, build, execArgv = []) {
   const broker = await startMosquitto();
   try {
-    const script = contender === 'raw' ? join(benchDir, 'raw.js') : join(benchDir, 'mqbench.js');
-    const extra = contender === 'raw' ? {} : { driver: contender, url: broker.url, distDir: build.distDir };
+    const script = join(benchDir, contender === 'raw' ? 'raw.js' : (figure.script ?? 'mqbench.js'));
+    const extra = contender === 'raw' ? {} : { driver: contender, url: broker.url, distDir: build.distDir, brokerPid: broker.pid };
     const r = await runChild(script, { ...cfg, ...extra, port: broker.port }, { timeoutMs: figure.timeoutMs(opts), execArgv });
     if (r.ok) r.result.brokerOpenFiles = openFilesOf(broker.pid);
     // A run that mqbench itself reports as failed or partial is a failed measurement, not a zero.
@@ -31,15 +31,18 @@ async function measure(figure, contender, cfg, opts, build, execArgv = []) {
   }
 }
 
+/** A figure without a raw floor (`raw: null`) is measured for the mqbench drivers only. */
+const contendersOf = (f, contenders) => (f.raw ? contenders : contenders.filter((c) => c !== 'raw'));
+
 export async function measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, command }) {
   const runs = {};
   for (const f of figures) {
     runs[f.id] = {};
-    for (const c of contenders) runs[f.id][c] = [];
+    for (const c of contendersOf(f, contenders)) runs[f.id][c] = [];
   }
   for (let run = 1; run <= opts.runs; run++) {
     for (const f of figures) {
-      for (const c of contenders) {
+      for (const c of contendersOf(f, contenders)) {
         const cfg = c === 'raw' ? f.raw(opts) : f.mqbench(opts);
         const t = Date.now();
         const r = await measure(f, c, cfg, opts, build);

@@ -1,5 +1,6 @@
 // Renders the bench report (BENCHMARKS.md) from the figures the run produced. Nothing here computes or
 // adjusts a measurement: it only formats what bench/run.js collected.
+import { FAN_IDS, fanDetails, fanMethod } from './fanReport.js';
 
 const ratioText = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
 const metText = (m) => (m === true ? '**met**' : m === false ? '**missed**' : 'n/a');
@@ -103,7 +104,8 @@ function runDetails(rep) {
         bits.push(`late sends ${rs.map((r) => r.lateSends).join(', ')} of ${rs.map((r) => r.sent).join(', ')}; lost ${rs.map((r) => r.lost).join(', ')}`);
       out.push(`- ${f.id}, mqbench ${d}: ${bits.join('; ')}.`);
     }
-    const raws = rep.runs[f.id].raw.filter((r) => !r.error);
+    if (FAN_IDS.includes(f.id)) out.push(fanDetails(rep, f));
+    const raws = (rep.runs[f.id].raw ?? []).filter((r) => !r.error);
     if (f.id === 'idle' && raws.length) {
       out.push(
         `- idle, raw baseline: connect phase ${raws.map((r) => r.connectPhaseSec.toFixed(2)).join(', ')} s; first half of the connections at ${raws.map((r) => fmtRate(r.firstHalfPerSec)).join(', ')} conn/s; RSS before → after ${raws.map((r) => `${mib(r.rssBefore)} → ${mib(r.rssAfter)}`).join(', ')} MiB; peak RSS ${raws.map((r) => (r.rssPeak / 2 ** 20).toFixed(0)).join(', ')} MiB; failed ${raws.map((r) => r.failed).join(', ')}.`,
@@ -148,6 +150,7 @@ function method(rep) {
         `- **connect rate at ${c[id].raw.connections.toLocaleString('en-US')} connections** (the curve: (c1), (c2) and (c) at 19,900): as (c), with \`connect: { rate: ${c[id].mqbench.connectRate.toLocaleString('en-US')}/s }\` for mqbench (4× the target, so the generator and the broker, not the schedule, set the rate; mqbench bounds the handshakes in flight per worker: \`HANDSHAKES_IN_FLIGHT\` in src/worker/runner.ts of the measured build) and at most ${c[id].raw.concurrency} handshakes at a time for the raw floor; held ${c[id].raw.holdMs / 1000} s.`,
       );
   }
+  for (const id of FAN_IDS) if (c[id]) lines.push(fanMethod(id, c[id].mqbench));
   if (c.latency)
     lines.push(
       `- **(d) latency**: ${c.latency.mqbench.rate.toLocaleString('en-US')} msg/s QoS 1 from 1 publisher to ${c.latency.mqbench.subscribers} subscribers round-robin (one topic per subscriber, QoS 1 subscriptions), ${c.latency.mqbench.warmupMs / 1000} s warm-up then ${c.latency.mqbench.durationMs / 1000} s measured. Baseline: the same shape on raw sockets in one process, open-model schedule (message k due at t0 + k ms, setTimeout-paced), intended and actual send times in the payload, subscribers PUBACK and record receive − intended (corrected) and receive − actual send (uncorrected); exact percentiles. mqbench: \`summary.latencyMs.endToEnd\` (corrected) and \`endToEndUncorrected\` (HDR). The target is checked against both p50s; "corrected" is the one mqbench reports as end-to-end.`,

@@ -337,7 +337,8 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     }
   }
 
-  private onPublish(
+  /** @internal A delivery (MQTT 3.1.1 ones read in place by leanPublishIn.ts, MQTT 5 ones decoded by mqtt-packet). */
+  onPublish(
     topic: string,
     payload: Buffer,
     qos: QoS,

@@ -11,6 +11,8 @@ function sink(protocolVersion = 4): FrameSink & { seen: string[] } {
     protocolVersion,
     onAck: (type, id) => void seen.push(`ack:${type.toString(16)}:${id}`),
     onPacket: (p: Packet) => void seen.push(p.cmd === 'publish' ? `publish:${p.topic}:${(p.payload as Buffer).length}:${p.qos}` : p.cmd),
+    // MQTT 3.1.1 deliveries are read in place (leanPublishIn.ts): the same record, whichever path.
+    onPublish: (topic, payload, qos) => void seen.push(`publish:${topic}:${payload.length}:${qos}`),
   };
 }
 

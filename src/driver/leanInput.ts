@@ -1,4 +1,5 @@
 import { parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
+import { readPublish, type PublishSink } from './leanPublishIn.js';
 
 /**
  * The lean driver's input side. A connection keeps no parser of its own: `splitFrames` cuts its byte
@@ -8,7 +9,7 @@ import { parser as makeParser, type Packet, type Parser } from 'mqtt-packet';
  * (a parser fed whole packets is back in its start state after each one). An idle connection therefore
  * costs no parser, no buffer list and no listener closures.
  */
-export interface FrameSink {
+export interface FrameSink extends PublishSink {
   /** The partial packet being assembled (null when none): `pendLen` bytes of it are filled. */
   pend: Buffer | null;
   pendLen: number;
@@ -32,7 +33,7 @@ export function splitFrames(s: FrameSink, chunk: Buffer): string | null {
       if (s.pendLen < pend.length) return null;
       s.pend = null;
       s.pendLen = 0;
-      const err = frame(s, pend, 0, pend.length);
+      const err = frame(s, pend, 0, pend.length, headLength(pend));
       if (err !== null) return err;
       off = n;
     } else {
@@ -72,16 +73,25 @@ export function splitFrames(s: FrameSink, chunk: Buffer): string | null {
       s.pendLen = end - off;
       return null;
     }
-    const err = frame(s, buf, off, off + total);
+    const err = frame(s, buf, off, off + total, k - off);
     if (err !== null) return err;
     off += total;
   }
   return null;
 }
 
-/** One whole packet at buf[start, end). */
-function frame(s: FrameSink, buf: Buffer, start: number, end: number): string | null {
+/** The fixed header's length (type byte and remaining length) of a whole packet at buf[0]. */
+function headLength(buf: Buffer): number {
+  let k = 1;
+  while (k < 5 && (buf[k] & 0x80) !== 0) k++;
+  return k + 1;
+}
+
+/** One whole packet at buf[start, end), its fixed header `head` bytes long. */
+function frame(s: FrameSink, buf: Buffer, start: number, end: number, head: number): string | null {
   const type = buf[start];
+  // A delivery (MQTT 3.1.1): read in place, not through mqtt-packet.
+  if (type >> 4 === 3 && s.protocolVersion !== 5) return readPublish(s, buf, start, head, end);
   if (end - start === 4 && buf[start + 1] === 2 && (type === 0x40 || type === 0x50 || type === 0x62 || type === 0x70)) {
     s.onAck(type, (buf[start + 2] << 8) | buf[start + 3]);
     return null;

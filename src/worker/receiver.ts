@@ -11,6 +11,11 @@ import { ChunkSlab } from '../metrics/seqSet.js';
 import type { ShareLedger } from '../metrics/shareLedger.js';
 import { DeviceArrivals } from './arrivals.js';
 
+/** The per-QoS counter keys a delivery bumps, made once (a key built per message showed in receive profiles). */
+const UNIQUE = [qosKey(0, 'Unique'), qosKey(1, 'Unique'), qosKey(2, 'Unique')] as const;
+const DUPLICATED = [qosKey(0, 'Duplicated'), qosKey(1, 'Duplicated'), qosKey(2, 'Duplicated')] as const;
+const OUT_OF_ORDER = [qosKey(0, 'OutOfOrder'), qosKey(1, 'OutOfOrder'), qosKey(2, 'OutOfOrder')] as const;
+
 /** A payload header of this run (what decodePayload found). */
 type DecodedHeader = NonNullable<ReturnType<typeof decodePayload>>;
 
@@ -102,7 +107,7 @@ export class Receiver {
     if (now >= tl.measureFrom && now < tl.measureEnd) rec.count('receivedInWindow', true);
     if (arrival === 'duplicate') {
       rec.count('duplicated', measured);
-      rec.count(qosKey(q, 'Duplicated'), measured);
+      rec.count(DUPLICATED[q], measured);
       return;
     }
     if (measured) {
@@ -110,10 +115,10 @@ export class Receiver {
       rec.intendedSecond(h.intendedMs, 0, 1);
       ledger.ledger.lastShare?.measured?.(h.publisher, h.seq, q);
     }
-    rec.count(qosKey(q, 'Unique'), measured);
+    rec.count(UNIQUE[q], measured);
     if (arrival === 'outOfOrder') {
       rec.count('outOfOrder', measured);
-      rec.count(qosKey(q, 'OutOfOrder'), measured);
+      rec.count(OUT_OF_ORDER[q], measured);
     }
     rec.latency('endToEnd', now - h.intendedMs, measured);
     rec.latency('endToEndUncorrected', now - h.sentMs, measured);

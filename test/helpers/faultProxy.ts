@@ -43,7 +43,8 @@ import { performance } from 'node:perf_hooks';
  *   too), so the client's socket send buffer fills up (back-pressure); clearing it resumes reading.
  *
  * Client→broker bytes are forwarded unchanged, but split into frames to count them: `clientPublishes`
- * (PUBLISH frames), `clientDups` (of those, with the DUP flag: re-sends), `clientPubrels` (PUBREL).
+ * (PUBLISH frames), `clientDups` (of those, with the DUP flag: re-sends), `clientPubrels` (PUBREL), and the
+ * client's answers to the broker's deliveries: `clientPubacks`, `clientPubrecs`, `clientPubcomps`.
  * Connections are known by the client id of their CONNECT (the first client→broker frame; the
  * proxy decodes it and nothing else of what clients send). `kill(clientId?)` closes that client's connections (every
  * connection without an argument) abruptly: both sockets are reset (TCP RST), nothing queued is
@@ -99,6 +100,10 @@ export interface FaultCounts {
   clientPublishes: number;
   clientDups: number;
   clientPubrels: number;
+  /** Client→broker PUBACK, PUBREC and PUBCOMP frames (the client's answers to QoS 1/2 deliveries). */
+  clientPubacks: number;
+  clientPubrecs: number;
+  clientPubcomps: number;
 }
 
 export interface FaultProxy {
@@ -123,6 +128,9 @@ export const SWAP_HOLD_MS = 250;
 
 const PUBLISH = 3;
 const PUBREL = 6;
+const PUBACK = 4;
+const PUBREC = 5;
+const PUBCOMP = 7;
 const ACK_NAMES: Record<number, AckName> = { 4: 'puback', 5: 'pubrec', 7: 'pubcomp' };
 
 // ---------------------------------------------------------------------------------------------
@@ -346,6 +354,9 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     clientPublishes: 0,
     clientDups: 0,
     clientPubrels: 0,
+    clientPubacks: 0,
+    clientPubrecs: 0,
+    clientPubcomps: 0,
   };
   const heldAcks: HeldAck[] = [];
   const conns = new Set<Conn>();
@@ -559,6 +570,9 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
             counts.clientPublishes++;
             if ((f[0] & 0x08) !== 0) counts.clientDups++;
           } else if (t === PUBREL) counts.clientPubrels++;
+          else if (t === PUBACK) counts.clientPubacks++;
+          else if (t === PUBREC) counts.clientPubrecs++;
+          else if (t === PUBCOMP) counts.clientPubcomps++;
         }
       }
       if (!broker.write(chunk) && !clientPaused) {
