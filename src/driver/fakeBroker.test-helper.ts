@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { generate, parser as makeParser, type Packet } from 'mqtt-packet';
-import type { ConnectOptions } from './driver.js';
+import { afterEach } from 'vitest';
+import type { Connection, ConnectOptions } from './driver.js';
 
 // ---- a scripted broker on a loopback socket: the driver's state machine without mosquitto ----
 
@@ -75,4 +76,26 @@ export async function until(cond: () => boolean, ms = 3000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await sleep(5);
   }
+}
+
+/** The scripted broker and the connection of the running test. */
+export interface ScriptedTest {
+  fake: Fake | null;
+  conn: Connection | null;
+}
+
+/**
+ * The scripted broker and the connection of each test in the enclosing `describe`: a test sets them
+ * (`ctx.fake = await fakeBroker()`, `ctx.conn = await driver.connect(…)`); after it the connection is destroyed
+ * and the broker closed. A test that ended its connection itself sets `ctx.conn = null`.
+ */
+export function scripted(): ScriptedTest {
+  const ctx: ScriptedTest = { fake: null, conn: null };
+  afterEach(async () => {
+    ctx.conn?.destroy();
+    ctx.conn = null;
+    await ctx.fake?.close();
+    ctx.fake = null;
+  });
+  return ctx;
 }

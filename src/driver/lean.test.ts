@@ -1,5 +1,5 @@
 import { generate, parser as makeParser, type Packet } from 'mqtt-packet';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseEndpoint } from './endpoint.js';
 import { leanDriver } from './lean.js';
 import { connackWords, reasonWords } from './leanCodes.js';
@@ -17,8 +17,8 @@ import {
   writeAck,
   writePublish,
 } from './leanEncode.js';
-import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
-import { ConnectFailure, type Connection } from './driver.js';
+import { fakeBroker, scripted, noEvents, opts, sleep, until } from './fakeBroker.test-helper.js';
+import { ConnectFailure } from './driver.js';
 
 function encodePublish(topic: string, payload: Buffer, qos: 0 | 1 | 2, retain: boolean, id: number, v5: boolean): Buffer {
   const tb = Buffer.from(topic);
@@ -131,20 +131,13 @@ describe('lean: words and URLs', () => {
 });
 
 describe('lean driver against a scripted broker', () => {
-  let fake: Fake | null = null;
-  let conn: Connection | null = null;
-  afterEach(async () => {
-    conn?.destroy();
-    conn = null;
-    await fake?.close();
-    fake = null;
-  });
+  const ctx = scripted();
 
   it('times out without a CONNACK, and never reports the attempt as lost', async () => {
-    fake = await fakeBroker(() => {}, false);
+    ctx.fake = await fakeBroker(() => {}, false);
     const ev = noEvents();
     const began = Date.now();
-    const err = await leanDriver.connect(opts(fake.url, { timeoutMs: 300 }), ev).catch((e: unknown) => e);
+    const err = await leanDriver.connect(opts(ctx.fake.url, { timeoutMs: 300 }), ev).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectFailure);
     expect((err as ConnectFailure).reason).toBe('timeout: no CONNACK within 300 ms');
     expect(Date.now() - began).toBeGreaterThanOrEqual(290);
@@ -153,84 +146,84 @@ describe('lean driver against a scripted broker', () => {
   });
 
   it('sends CONNECT with the options, on a no-delay socket', async () => {
-    fake = await fakeBroker();
-    conn = await leanDriver.connect(
-      opts(fake.url, { clientId: 'c-1', protocolVersion: 5, clean: false, keepaliveSec: 7, username: 'u', password: 'p' }),
+    ctx.fake = await fakeBroker();
+    ctx.conn = await leanDriver.connect(
+      opts(ctx.fake.url, { clientId: 'c-1', protocolVersion: 5, clean: false, keepaliveSec: 7, username: 'u', password: 'p' }),
       noEvents(),
     );
-    expect(fake.got[0]).toMatchObject({ cmd: 'connect', clientId: 'c-1', protocolVersion: 5, clean: false, keepalive: 7, username: 'u' });
-    expect(String((fake.got[0] as { password?: Buffer }).password)).toBe('p');
+    expect(ctx.fake.got[0]).toMatchObject({ cmd: 'connect', clientId: 'c-1', protocolVersion: 5, clean: false, keepalive: 7, username: 'u' });
+    expect(String((ctx.fake.got[0] as { password?: Buffer }).password)).toBe('p');
   });
 
   it('reports a closed-before-CONNACK attempt as a ConnectFailure', async () => {
-    fake = await fakeBroker((p, s) => p.cmd === 'connect' && s.destroy(), false);
-    const err = await leanDriver.connect(opts(fake.url), noEvents()).catch((e: unknown) => e);
+    ctx.fake = await fakeBroker((p, s) => p.cmd === 'connect' && s.destroy(), false);
+    const err = await leanDriver.connect(opts(ctx.fake.url), noEvents()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectFailure);
   });
 
   it('topics: new, repeated, non-ASCII and long ones all arrive intact, batched into one write per turn', async () => {
-    fake = await fakeBroker();
-    conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5 }), noEvents());
+    ctx.fake = await fakeBroker();
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url, { protocolVersion: 5 }), noEvents());
     const long = `l/${'x'.repeat(300)}`;
     const topics = ['a/1', 'a/1', 'dev/ü', 'dev/ü', 'a/2', long, long, 'a/1'];
     let chunks = 0;
-    fake.sockets[0].on('data', () => chunks++);
-    topics.forEach((t, k) => conn!.publish(t, Buffer.from(String(k)), (k % 3) as 0 | 1 | 2, false, () => {}));
-    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === topics.length);
-    const pubs = fake.got.filter((p) => p.cmd === 'publish') as { topic: string; payload: Buffer; qos: number }[];
+    ctx.fake.sockets[0].on('data', () => chunks++);
+    topics.forEach((t, k) => ctx.conn!.publish(t, Buffer.from(String(k)), (k % 3) as 0 | 1 | 2, false, () => {}));
+    await until(() => ctx.fake!.got.filter((p) => p.cmd === 'publish').length === topics.length);
+    const pubs = ctx.fake.got.filter((p) => p.cmd === 'publish') as { topic: string; payload: Buffer; qos: number }[];
     expect(pubs.map((p) => p.topic)).toEqual(topics);
     expect(pubs.map((p) => `${p.payload.toString()}:${p.qos}`)).toEqual(topics.map((_, k) => `${k}:${k % 3}`));
     expect(chunks).toBe(1);
   });
 
   it('cycles packet ids 1..65535, skipping ids still in flight', async () => {
-    fake = await fakeBroker((p, _s, f) => {
+    ctx.fake = await fakeBroker((p, _s, f) => {
       if (p.cmd === 'publish' && p.messageId === 2) f.send({ cmd: 'puback', messageId: 2 });
     });
-    conn = await leanDriver.connect(opts(fake.url), noEvents());
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url), noEvents());
     const acked: number[] = [];
-    for (let k = 0; k < 3; k++) conn.publish('t', Buffer.from('x'), 1, false, () => acked.push(k));
-    expect(conn.inflight()).toBe(3);
+    for (let k = 0; k < 3; k++) ctx.conn.publish('t', Buffer.from('x'), 1, false, () => acked.push(k));
+    expect(ctx.conn.inflight()).toBe(3);
     await until(() => acked.length === 1);
-    expect(conn.inflight()).toBe(2);
-    (conn as unknown as { session: { nextId: number } }).session.nextId = 65_535;
-    for (let k = 0; k < 3; k++) conn.publish('t', Buffer.from('y'), 1, false, () => {});
-    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 6);
-    expect(fake.got.filter((p) => p.cmd === 'publish').map((p) => p.messageId)).toEqual([1, 2, 3, 65_535, 2, 4]);
+    expect(ctx.conn.inflight()).toBe(2);
+    (ctx.conn as unknown as { session: { nextId: number } }).session.nextId = 65_535;
+    for (let k = 0; k < 3; k++) ctx.conn.publish('t', Buffer.from('y'), 1, false, () => {});
+    await until(() => ctx.fake!.got.filter((p) => p.cmd === 'publish').length === 6);
+    expect(ctx.fake.got.filter((p) => p.cmd === 'publish').map((p) => p.messageId)).toEqual([1, 2, 3, 65_535, 2, 4]);
   });
 
   it('QoS 2 out: PUBREC is answered with PUBREL, PUBCOMP completes; an MQTT 5 error reason fails the publish', async () => {
-    fake = await fakeBroker((p, _s, f) => {
+    ctx.fake = await fakeBroker((p, _s, f) => {
       if (p.cmd === 'publish' && p.topic === 'ok') f.send({ cmd: 'pubrec', messageId: p.messageId });
       if (p.cmd === 'publish' && p.topic === 'quota') f.send({ cmd: 'pubrec', messageId: p.messageId, reasonCode: 0x97 });
       if (p.cmd === 'pubrel') f.send({ cmd: 'pubcomp', messageId: p.messageId });
     });
-    conn = await leanDriver.connect(opts(fake.url, { protocolVersion: 5 }), noEvents());
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url, { protocolVersion: 5 }), noEvents());
     const results: string[] = [];
-    conn.publish('ok', Buffer.from('a'), 2, false, (e) => results.push(`ok:${e?.message ?? 'done'}`));
-    conn.publish('quota', Buffer.from('b'), 2, false, (e) => results.push(`quota:${e?.message ?? 'done'}`));
+    ctx.conn.publish('ok', Buffer.from('a'), 2, false, (e) => results.push(`ok:${e?.message ?? 'done'}`));
+    ctx.conn.publish('quota', Buffer.from('b'), 2, false, (e) => results.push(`quota:${e?.message ?? 'done'}`));
     await until(() => results.length === 2);
     expect(results.sort()).toEqual(['ok:done', 'quota:PUBREC: Quota exceeded']);
-    expect(fake.got.filter((p) => p.cmd === 'pubrel').map((p) => p.messageId)).toEqual([1]);
-    expect(conn.inflight()).toBe(0);
+    expect(ctx.fake.got.filter((p) => p.cmd === 'pubrel').map((p) => p.messageId)).toEqual([1]);
+    expect(ctx.conn.inflight()).toBe(0);
   });
 
   it('QoS 2 in: delivered once per id until PUBREL; PUBREC for each PUBLISH, PUBCOMP for PUBREL', async () => {
-    fake = await fakeBroker();
+    ctx.fake = await fakeBroker();
     const ev = noEvents();
-    conn = await leanDriver.connect(opts(fake.url), ev);
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url), ev);
     const pub = (dup: boolean, payload: string): Packet => ({ cmd: 'publish', topic: 'q2', payload, qos: 2, messageId: 7, dup, retain: false });
-    fake.send(pub(false, 'first'));
-    fake.send(pub(true, 'first'));
-    await until(() => fake!.got.filter((p) => p.cmd === 'pubrec').length === 2);
-    fake.send({ cmd: 'pubrel', messageId: 7 });
-    await until(() => fake!.got.some((p) => p.cmd === 'pubcomp'));
-    fake.send(pub(false, 'second'));
-    await until(() => fake!.got.filter((p) => p.cmd === 'pubrec').length === 3);
-    fake.send({ cmd: 'publish', topic: 'q1', payload: 'one', qos: 1, messageId: 8, dup: false, retain: false });
-    await until(() => fake!.got.some((p) => p.cmd === 'puback'));
+    ctx.fake.send(pub(false, 'first'));
+    ctx.fake.send(pub(true, 'first'));
+    await until(() => ctx.fake!.got.filter((p) => p.cmd === 'pubrec').length === 2);
+    ctx.fake.send({ cmd: 'pubrel', messageId: 7 });
+    await until(() => ctx.fake!.got.some((p) => p.cmd === 'pubcomp'));
+    ctx.fake.send(pub(false, 'second'));
+    await until(() => ctx.fake!.got.filter((p) => p.cmd === 'pubrec').length === 3);
+    ctx.fake.send({ cmd: 'publish', topic: 'q1', payload: 'one', qos: 1, messageId: 8, dup: false, retain: false });
+    await until(() => ctx.fake!.got.some((p) => p.cmd === 'puback'));
     expect(ev.messages).toEqual(['q2=first', 'q2=second', 'q1=one']);
-    expect(fake.got.filter((p) => p.cmd !== 'connect').map((p) => `${p.cmd}:${p.messageId}`)).toEqual([
+    expect(ctx.fake.got.filter((p) => p.cmd !== 'connect').map((p) => `${p.cmd}:${p.messageId}`)).toEqual([
       'pubrec:7',
       'pubrec:7',
       'pubcomp:7',
@@ -241,48 +234,48 @@ describe('lean driver against a scripted broker', () => {
 
   it('SUBACK: granted QoS per filter, 0x80 as 128 (3.1.1) and MQTT 5 error reasons as 128', async () => {
     for (const protocolVersion of [4, 5] as const) {
-      fake = await fakeBroker((p, _s, f) => {
+      ctx.fake = await fakeBroker((p, _s, f) => {
         if (p.cmd === 'subscribe') f.send({ cmd: 'suback', messageId: p.messageId, granted: [1, 0x80, 2, protocolVersion === 5 ? 0x87 : 0] });
       });
-      conn = await leanDriver.connect(opts(fake.url, { protocolVersion }), noEvents());
-      const granted = await conn.subscribe([
+      ctx.conn = await leanDriver.connect(opts(ctx.fake.url, { protocolVersion }), noEvents());
+      const granted = await ctx.conn.subscribe([
         { topic: 'a', qos: 1 },
         { topic: 'b', qos: 2 },
         { topic: 'c', qos: 2 },
         { topic: 'd', qos: 0 },
       ]);
       expect(granted).toEqual([1, 128, 2, protocolVersion === 5 ? 128 : 0]);
-      conn.destroy();
-      await fake.close();
+      ctx.conn.destroy();
+      await ctx.fake.close();
     }
-    fake = null;
+    ctx.fake = null;
   });
 
   it('pings when idle and reports "keepalive timeout" when nothing answers', async () => {
-    fake = await fakeBroker(); // answers CONNACK, never PINGRESP
+    ctx.fake = await fakeBroker(); // answers CONNACK, never PINGRESP
     const ev = noEvents();
     const began = Date.now();
-    conn = await leanDriver.connect(opts(fake.url, { keepaliveSec: 1 }), ev);
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url, { keepaliveSec: 1 }), ev);
     await until(() => ev.lost.length > 0, 4000);
     const took = Date.now() - began;
     expect(ev.lost).toEqual(['keepalive timeout']);
-    expect(fake.got.filter((p) => p.cmd === 'pingreq')).toHaveLength(1);
+    expect(ctx.fake.got.filter((p) => p.cmd === 'pingreq')).toHaveLength(1);
     // Ping after 0.75-1 s idle, timeout 1.5 s after it.
     expect(took).toBeGreaterThanOrEqual(2200);
     expect(took).toBeLessThan(3200);
-    conn = null;
+    ctx.conn = null;
   });
 
   it('onLost once when the broker closes; pending publishes fail after it; never after end()/destroy()', async () => {
-    fake = await fakeBroker();
+    ctx.fake = await fakeBroker();
     const ev = noEvents();
-    conn = await leanDriver.connect(opts(fake.url), ev);
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url), ev);
     const order: string[] = [];
     const events = { onMessage: ev.onMessage, onLost: (r: string) => order.push(`lost:${r}`) };
-    const c2 = await leanDriver.connect(opts(fake.url), events);
+    const c2 = await leanDriver.connect(opts(ctx.fake.url), events);
     c2.publish('t', Buffer.from('x'), 1, false, (e) => order.push(`done:${e?.message}`));
-    await until(() => fake!.got.filter((p) => p.cmd === 'publish').length === 1);
-    fake.sockets[1].destroy();
+    await until(() => ctx.fake!.got.filter((p) => p.cmd === 'publish').length === 1);
+    ctx.fake.sockets[1].destroy();
     await until(() => order.length === 2);
     // The broker closed within ms of our PUBLISH; the written publish had no session to wait in.
     expect(order).toEqual(['lost:closed by the broker right after a PUBLISH', 'done:session ended before the ack: the connection closed (clean session)']);
@@ -291,26 +284,26 @@ describe('lean driver against a scripted broker', () => {
 
     // end(): DISCONNECT, resolves on close, no onLost.
     const endedAt = Date.now();
-    await conn.end();
+    await ctx.conn.end();
     expect(Date.now() - endedAt).toBeLessThan(1000);
-    expect(fake.got.some((p) => p.cmd === 'disconnect')).toBe(true);
-    const c3 = await leanDriver.connect(opts(fake.url), ev);
+    expect(ctx.fake.got.some((p) => p.cmd === 'disconnect')).toBe(true);
+    const c3 = await leanDriver.connect(opts(ctx.fake.url), ev);
     c3.destroy();
     await sleep(100);
     expect(ev.lost).toEqual([]);
-    conn = null;
+    ctx.conn = null;
   });
 
   it('end() destroys after 2 s when the broker does not close', async () => {
-    fake = await fakeBroker();
-    conn = await leanDriver.connect(opts(fake.url), noEvents());
+    ctx.fake = await fakeBroker();
+    ctx.conn = await leanDriver.connect(opts(ctx.fake.url), noEvents());
     const began = Date.now();
-    fake.sockets[0].on('end', () => {}); // half-open: the fake never ends its side
-    fake.sockets[0].allowHalfOpen = true;
-    await conn.end();
+    ctx.fake.sockets[0].on('end', () => {}); // half-open: the ctx.fake never ends its side
+    ctx.fake.sockets[0].allowHalfOpen = true;
+    await ctx.conn.end();
     const took = Date.now() - began;
     expect(took).toBeGreaterThanOrEqual(1900);
     expect(took).toBeLessThan(2500);
-    conn = null;
+    ctx.conn = null;
   });
 });

@@ -1,39 +1,31 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mqttjsDriver } from './mqttjs.js';
-import { fakeBroker, noEvents, opts, until, type Fake } from './fakeBroker.test-helper.js';
-import type { Connection } from './driver.js';
+import { fakeBroker, scripted, noEvents, opts, until } from './fakeBroker.test-helper.js';
 
 describe('mqtt.js driver against a scripted broker', () => {
-  let fake: Fake | null = null;
-  let conn: Connection | null = null;
-  afterEach(async () => {
-    conn?.destroy();
-    conn = null;
-    await fake?.close();
-    fake = null;
-  });
+  const ctx = scripted();
 
   it('reports "keepalive timeout" when PINGREQ gets no answer (same words as the lean driver)', async () => {
-    fake = await fakeBroker(); // answers CONNACK, never PINGRESP
+    ctx.fake = await fakeBroker(); // answers CONNACK, never PINGRESP
     const ev = noEvents();
-    conn = await mqttjsDriver.connect(opts(fake.url, { keepaliveSec: 1 }), ev);
+    ctx.conn = await mqttjsDriver.connect(opts(ctx.fake.url, { keepaliveSec: 1 }), ev);
     await until(() => ev.lost.length > 0, 6000);
     expect(ev.lost).toEqual(['keepalive timeout']);
-    expect(fake.got.some((p) => p.cmd === 'pingreq')).toBe(true);
-    conn = null;
+    expect(ctx.fake.got.some((p) => p.cmd === 'pingreq')).toBe(true);
+    ctx.conn = null;
   });
 
   it('a QoS 1 publish on a connection lost before its ack, without a session: SessionEnded once, after onLost', async () => {
-    fake = await fakeBroker();
+    ctx.fake = await fakeBroker();
     const order: string[] = [];
-    conn = await mqttjsDriver.connect(opts(fake.url), { onMessage: () => {}, onLost: (r) => void order.push(`lost:${r}`) });
-    conn.publish('t', Buffer.from('x'), 1, false, (e) => order.push(`done:${e?.constructor.name}`));
-    await until(() => fake!.got.some((p) => p.cmd === 'publish'));
-    fake.sockets[0].destroy();
+    ctx.conn = await mqttjsDriver.connect(opts(ctx.fake.url), { onMessage: () => {}, onLost: (r) => void order.push(`lost:${r}`) });
+    ctx.conn.publish('t', Buffer.from('x'), 1, false, (e) => order.push(`done:${e?.constructor.name}`));
+    await until(() => ctx.fake!.got.some((p) => p.cmd === 'publish'));
+    ctx.fake.sockets[0].destroy();
     await until(() => order.length === 2);
     await new Promise((r) => setTimeout(r, 50));
     expect(order).toEqual(['lost:closed by the broker right after a PUBLISH', 'done:SessionEnded']);
-    expect(conn.inflight()).toBe(0);
-    conn = null;
+    expect(ctx.conn.inflight()).toBe(0);
+    ctx.conn = null;
   });
 });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leanDriver } from './lean.js';
 import { mqttjsDriver } from './mqttjs.js';
-import { fakeBroker, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
+import { fakeBroker, scripted, noEvents, opts, sleep, until, type Fake } from './fakeBroker.test-helper.js';
 import { NotSent, type Connection } from './driver.js';
 
 /** What became of a batch of QoS 0 publishes: done() without error, or NotSent. */
@@ -36,57 +36,50 @@ const publishes = (f: Fake) => f.got.filter((p) => p.cmd === 'publish').length;
 
 for (const driver of [leanDriver, mqttjsDriver])
   describe(`${driver.name} output: "sent" means handed to the kernel, with back-pressure`, () => {
-    let fake: Fake | null = null;
-    let conn: Connection | null = null;
-    afterEach(async () => {
-      conn?.destroy();
-      conn = null;
-      await fake?.close();
-      fake = null;
-    });
+    const ctx = scripted();
 
     it('QoS 0 done() comes after the socket write, never inside publish(), in publish order', async () => {
-      fake = await fakeBroker();
-      conn = await driver.connect(opts(fake.url), noEvents());
+      ctx.fake = await fakeBroker();
+      ctx.conn = await driver.connect(opts(ctx.fake.url), noEvents());
       const { t, done } = tally();
-      for (let k = 0; k < 1000; k++) conn.publish(`t/${k % 7}`, Buffer.from(String(k)), 0, false, done(k));
+      for (let k = 0; k < 1000; k++) ctx.conn.publish(`t/${k % 7}`, Buffer.from(String(k)), 0, false, done(k));
       expect(t.ok + t.notSent).toBe(0);
       await until(() => t.ok === 1000);
       expect(t.order).toEqual([...Array(1000).keys()]);
-      await until(() => publishes(fake!) === 1000);
+      await until(() => publishes(ctx.fake!) === 1000);
     });
 
     it('a broker that stops reading: writable() turns false, dones wait, onDrain when it reads again; every message arrives once', async () => {
-      fake = await fakeBroker();
+      ctx.fake = await fakeBroker();
       let drains = 0;
-      conn = await driver.connect(opts(fake.url), { ...noEvents(), onDrain: () => void drains++ });
-      fake.sockets[0].pause();
+      ctx.conn = await driver.connect(opts(ctx.fake.url), { ...noEvents(), onDrain: () => void drains++ });
+      ctx.fake.sockets[0].pause();
       const { t, done } = tally();
-      const n = await fillUntilBlocked(conn, done);
+      const n = await fillUntilBlocked(ctx.conn, done);
       expect(n).toBeLessThan(5000); // the kernel's buffers hold a few MB: far fewer than 5000 × 64 KB
-      expect(conn.writable()).toBe(false);
+      expect(ctx.conn.writable()).toBe(false);
       const blockedDrains = drains;
       await sleep(100);
       expect(t.ok).toBeLessThan(n); // not all of it reached the kernel: those are not "sent" yet
       expect(drains).toBe(blockedDrains);
-      fake.sockets[0].resume();
+      ctx.fake.sockets[0].resume();
       await until(() => drains > blockedDrains && t.ok === n);
-      expect(conn.writable()).toBe(true);
+      expect(ctx.conn.writable()).toBe(true);
       expect(t.notSent).toBe(0);
-      await until(() => publishes(fake!) === n);
+      await until(() => publishes(ctx.fake!) === n);
     });
 
     it('destroy() with data unwritten: NotSent for exactly the messages the broker never got', async () => {
-      fake = await fakeBroker();
-      conn = await driver.connect(opts(fake.url), noEvents());
-      const s = fake.sockets[0];
+      ctx.fake = await fakeBroker();
+      ctx.conn = await driver.connect(opts(ctx.fake.url), noEvents());
+      const s = ctx.fake.sockets[0];
       s.pause();
       const { t, done } = tally();
-      const n = (await fillUntilBlocked(conn, done)) + 10; // and 10 more, ignoring writable()
-      for (let k = n - 10; k < n; k++) conn.publish('big', BIG, 0, false, done(k));
+      const n = (await fillUntilBlocked(ctx.conn, done)) + 10; // and 10 more, ignoring writable()
+      for (let k = n - 10; k < n; k++) ctx.conn.publish('big', BIG, 0, false, done(k));
       await sleep(100);
-      conn.destroy();
-      conn = null;
+      ctx.conn.destroy();
+      ctx.conn = null;
       await until(() => t.ok + t.notSent === n);
       expect(t.other).toEqual([]);
       expect(t.notSent).toBeGreaterThan(10);
@@ -95,31 +88,31 @@ for (const driver of [leanDriver, mqttjsDriver])
       s.resume();
       await closed;
       await sleep(50);
-      expect(publishes(fake)).toBe(t.ok);
+      expect(publishes(ctx.fake)).toBe(t.ok);
     });
 
     it('end() waits for the flush: everything published before it is written, then DISCONNECT', async () => {
-      fake = await fakeBroker();
-      const c = await driver.connect(opts(fake.url), noEvents());
-      fake.sockets[0].pause();
+      ctx.fake = await fakeBroker();
+      const c = await driver.connect(opts(ctx.fake.url), noEvents());
+      ctx.fake.sockets[0].pause();
       const { t, done } = tally();
       const n = await fillUntilBlocked(c, done);
       let ended = false;
       const ending = c.end().then(() => (ended = true));
       await sleep(300);
       expect(ended).toBe(false);
-      fake.sockets[0].resume();
+      ctx.fake.sockets[0].resume();
       await ending;
       expect(t.ok).toBe(n);
-      await until(() => fake!.got.some((p) => p.cmd === 'disconnect'));
-      expect(publishes(fake)).toBe(n);
-      expect(fake.got[fake.got.length - 1].cmd).toBe('disconnect');
+      await until(() => ctx.fake!.got.some((p) => p.cmd === 'disconnect'));
+      expect(publishes(ctx.fake)).toBe(n);
+      expect(ctx.fake.got[ctx.fake.got.length - 1].cmd).toBe('disconnect');
     });
 
     it('end() against a broker that never reads: destroyed after 2 s; NotSent for what it never got (the write in progress included)', async () => {
-      fake = await fakeBroker();
-      const c = await driver.connect(opts(fake.url), noEvents());
-      const s = fake.sockets[0];
+      ctx.fake = await fakeBroker();
+      const c = await driver.connect(opts(ctx.fake.url), noEvents());
+      const s = ctx.fake.sockets[0];
       s.pause();
       const { t, done } = tally();
       const n = await fillUntilBlocked(c, done);
@@ -132,22 +125,22 @@ for (const driver of [leanDriver, mqttjsDriver])
       s.resume();
       await closed;
       await sleep(50);
-      expect(publishes(fake)).toBe(t.ok);
+      expect(publishes(ctx.fake)).toBe(t.ok);
     });
 
     it('a caller that ignores writable() is refused with NotSent past 8 MiB queued, at once; the rest arrives', async () => {
-      fake = await fakeBroker();
-      conn = await driver.connect(opts(fake.url), noEvents());
-      fake.sockets[0].pause();
+      ctx.fake = await fakeBroker();
+      ctx.conn = await driver.connect(opts(ctx.fake.url), noEvents());
+      ctx.fake.sockets[0].pause();
       const { t, done } = tally();
       const n = 400; // 25 MiB
-      for (let k = 0; k < n; k++) conn.publish('big', BIG, 0, false, done(k));
+      for (let k = 0; k < n; k++) ctx.conn.publish('big', BIG, 0, false, done(k));
       const refused = t.notSent;
       expect(refused).toBeGreaterThan(100);
       expect(t.ok).toBe(0);
-      fake.sockets[0].resume();
+      ctx.fake.sockets[0].resume();
       await until(() => t.ok === n - refused);
       expect(t.notSent).toBe(refused);
-      await until(() => publishes(fake!) === n - refused);
+      await until(() => publishes(ctx.fake!) === n - refused);
     });
   });

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Results } from '../metrics/types.js';
 import { brokerLabel, renderComparison, resultsLabel, scenarioDifferences, sidesOf, type ComparisonItem } from './compare.js';
 import { buildComparison, type RowResult } from './compareModel.js';
-import { makeResults } from './fixture.test-helper.js';
-
-/** Cells of the terminal-table row whose first cell is `label`. */
-function rowCells(text: string, label: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
-  if (!line) throw new Error(`no row "${label}" in:\n${text}`);
-  return line
-    .split('│')
-    .slice(1, -1)
-    .map((c) => c.trim());
-}
+import { makeResults, rowCells } from './fixture.test-helper.js';
 
 /** Cells of the Markdown row whose first cell is `label`. */
 function mdCells(text: string, label: string): string[] {

@@ -135,3 +135,13 @@ export function makeResults(o: ResultsOverrides = {}): Results {
     },
   };
 }
+
+/** The cells of the terminal-table row whose first cell is `label`. */
+export function rowCells(text: string, label: string): string[] {
+  const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
+  if (!line) throw new Error(`no row "${label}" in:\n${text}`);
+  return line
+    .split('│')
+    .slice(1, -1)
+    .map((c) => c.trim());
+}

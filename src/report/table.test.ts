@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeResults } from './fixture.test-helper.js';
+import { makeResults, rowCells } from './fixture.test-helper.js';
 import { renderSummary } from './table.js';
-
-/** The cells of the table row whose first cell is `label`. */
-function rowCells(text: string, label: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
-  if (!line) throw new Error(`no row "${label}" in:\n${text}`);
-  return line
-    .split('│')
-    .slice(1, -1)
-    .map((c) => c.trim());
-}
 
 const warnings = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('WARNING:'));
 

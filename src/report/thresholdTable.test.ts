@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkThresholds } from '../thresholds/evaluate.js';
 import { parsed } from '../thresholds/parsed.test-helper.js';
-import { makeResults } from './fixture.test-helper.js';
+import { makeResults, rowCells } from './fixture.test-helper.js';
 import { renderSummary } from './table.js';
 import { thresholdsLine } from './thresholdTable.js';
-
-function rowCells(text: string, label: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`│ ${label} `));
-  if (!line) throw new Error(`no row "${label}" in:\n${text}`);
-  return line
-    .split('│')
-    .slice(1, -1)
-    .map((c) => c.trim());
-}
 
 describe('the Thresholds part of the summary', () => {
   const results = makeResults({ messages: { lost: 2 } });

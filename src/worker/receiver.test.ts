@@ -66,11 +66,12 @@ function harness(yaml: string, threads = 1) {
 
 const zero = () => ({ q0Expected: 0, q1Expected: 0, q2Expected: 0 }) as Counters;
 
-describe('Receiver: each delivery counts under the QoS it arrived with', () => {
-  // One client with a QoS 0 wildcard (always) and a QoS 1 exact filter active only part of the time
-  // (the case of issue 11, observation 6); one publisher at QoS 1.
-  const yaml = `
-name: overlap
+/**
+ * One client with a QoS 0 wildcard (always) and a QoS 1 exact filter active only part of the time (the case of
+ * issue 11, observation 6); one publisher at QoS 1.
+ */
+const overlapping = (name: string) => `
+name: ${name}
 target: { url: "mqtt://127.0.0.1:1" }
 duration: 1s
 groups:
@@ -81,6 +82,9 @@ groups:
     count: 1
     publish: { topic: "o/{run}/x", qos: 1, rate: 10/s }
 `;
+
+describe('Receiver: each delivery counts under the QoS it arrived with', () => {
+  const yaml = overlapping('overlap');
   it.each([
     ['MQTT 3.1.1 style: one copy, at the highest QoS of the active subscriptions', false],
     ['MQTT 5 mosquitto style: one copy per active subscription, each at its own QoS', true],
@@ -129,18 +133,7 @@ groups:
 });
 
 describe('Receiver: a subscription being made or ended (between SUBSCRIBE and SUBACK, until and UNSUBACK)', () => {
-  const yaml = `
-name: transitions
-target: { url: "mqtt://127.0.0.1:1" }
-duration: 1s
-groups:
-  - name: sub
-    count: 1
-    subscribe: [ { topic: "o/{run}/#", qos: 0 }, { topic: "o/{run}/x", qos: 1, at: 300ms, until: 600ms } ]
-  - name: pub
-    count: 1
-    publish: { topic: "o/{run}/x", qos: 1, rate: 10/s }
-`;
+  const yaml = overlapping('transitions');
   it.each([
     ['one copy at the higher QoS (MQTT 3.1.1 style)', [1], { q0Unique: 1, q1Unique: 0, extraCopies: 0, duplicated: 0 }],
     ['a copy per subscription (MQTT 5 style)', [0, 1], { q0Unique: 1, q1Unique: 0, extraCopies: 1, duplicated: 0 }],

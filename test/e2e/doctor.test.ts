@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { freePort, startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-doctor-'));
@@ -14,14 +15,8 @@ function line(stdout: string, what: string): string {
 }
 
 describe('mqbench doctor (built CLI)', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const mosq = useMosquitto();
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('against mosquitto: reachable, MQTT 3.1.1 and 5, QoS 2, retain, $share, version; exit 0', async () => {
     const r = await mqbench(['doctor', '--broker', mosq.url, '--connections', '100'], { timeoutMs: 30_000 });
@@ -102,13 +97,7 @@ groups:
 });
 
 describe('mqbench doctor: a broker without TCP no-delay', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto(['set_tcp_nodelay false']); // the later line wins
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-  });
+  const mosq = useMosquitto(['set_tcp_nodelay false']); // the later line wins
 
   it("warns that the latency looks like Nagle's algorithm, with the mosquitto.conf setting", async () => {
     const r = await mqbench(['doctor', '--broker', mosq.url], { timeoutMs: 30_000 });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqbench } from '../helpers/cli.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { useMosquitto } from '../helpers/useMosquitto.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-out-'));
 const STACK = /\n\s+at .+:\d+:\d+\)?/;
@@ -151,14 +151,8 @@ describe('the results file becomes unwritable during the run', () => {
 });
 
 describe('a scenario without publishers holds its connections for its whole duration', () => {
-  let mosq: MosquittoHandle;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const mosq = useMosquitto();
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('scenarios/connections.yaml --duration 3s: wall time and reported duration agree', async () => {
     const out = join(tmp, 'idle.json');

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PID_SOURCE } from '../../src/observe/brokerFixture.test-helper.js';
 import type { BrokerResults } from '../../src/observe/types.js';
 import { mqbench } from '../helpers/cli.js';
 
@@ -18,19 +19,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** The message-capacity fixture as if its run had observed a single-threaded broker on a 16-CPU host. */
 function observed(): string {
   const broker: BrokerResults = {
-    sources: [
-      {
-        kind: 'pid',
-        target: 'pid 777',
-        ok: true,
-        readings: 10,
-        failures: 0,
-        skipped: 0,
-        costMs: { avg: 0.2, max: 0.3 },
-        fields: ['cpuSeconds', 'rssBytes'],
-        notes: [],
-      },
-    ],
+    sources: [{ ...PID_SOURCE, target: 'pid 777', readings: 10, costMs: { avg: 0.2, max: 0.3 } }],
     resources: {
       cpuCores: { avg: 0.97, max: 0.99 },
       cpuPercentOfHost: { avg: 6.06, max: 6.19 },

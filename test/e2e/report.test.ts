@@ -6,21 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CAPACITY_FIXTURE, makeReportResults } from '../../src/report/reportFixture.test-helper.js';
+import { useChromium } from '../helpers/chromium.js';
 import { mqbench, ROOT } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** 3 percentile charts, 3 per-second charts, 1 capacity chart. */
 const CHARTS = 7;
 
@@ -31,27 +21,7 @@ const out = join(tmp, 'report.html');
 writeFileSync(a, JSON.stringify(makeReportResults({ seed: 11, url: 'mqtt://10.0.0.1:1883', medianMs: 0.4 })));
 writeFileSync(b, JSON.stringify(makeReportResults({ seed: 12, url: 'mqtt://10.0.0.2:1883', medianMs: 0.9, lost: 3, capacity: CAPACITY_FIXTURE })));
 
-let browser: Browser | undefined;
-let launchError = '';
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    launchError = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does this)`;
-    return;
-  }
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  } catch (err) {
-    launchError = `headless Chromium (${CHROMIUM}) could not be launched: ${(err as Error).message}`;
-  }
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-function requireBrowser(): Browser {
-  if (!browser) throw new Error(launchError || 'Chromium was not launched');
-  return browser;
-}
+const requireBrowser = useChromium();
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {

@@ -3,25 +3,14 @@
  * Chromium: grouped by scenario, brokers named by label (never by port), legends with values (at the cursor,
  * and the last value when the cursor is off the chart — never "--").
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeReportResults } from '../../src/report/reportFixture.test-helper.js';
+import { useChromium } from '../helpers/chromium.js';
 import { mqbench } from '../helpers/cli.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const tmp = mkdtempSync(join(tmpdir(), 'mqbench-suite-report-'));
 const out = join(tmp, 'report.html');
@@ -44,22 +33,7 @@ for (const scenario of ['fanout', 'p2p']) {
   }
 }
 
-let browser: Browser | undefined;
-let launchError = '';
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    launchError = `${CHROMIUM} is missing: install Debian's chromium package`;
-    return;
-  }
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  } catch (err) {
-    launchError = `headless Chromium could not be launched: ${(err as Error).message}`;
-  }
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const requireBrowser = useChromium();
 
 describe('report of a 2-broker × 2-scenario suite in Chromium', () => {
   it('is grouped by scenario, labelled by broker, with legend values', async () => {
@@ -68,8 +42,7 @@ describe('report of a 2-broker × 2-scenario suite in Chromium', () => {
     expect(r.code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).not.toContain('127.0.0.1:1883 (');
-    if (!browser) throw new Error(launchError || 'Chromium was not launched');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await requireBrowser().newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => {

@@ -15,10 +15,17 @@ export function useMosquitto(extraConfig: string[] = []): MosquittoHandle {
   afterAll(async () => {
     await running?.stop();
   });
-  const broker = (): MosquittoHandle => {
-    if (!running) throw new Error('useMosquitto: the broker starts in beforeAll; read it inside a test or a hook');
-    return running;
-  };
+  return mosquittoReadThrough(() => started('useMosquitto', running));
+}
+
+/** The value a `beforeAll` has set, or a clear error when it is read too early (at collection time). */
+export function started<T>(helper: string, value: T | undefined): T {
+  if (!value) throw new Error(`${helper}: the broker starts in beforeAll; read it inside a test or a hook`);
+  return value;
+}
+
+/** A MosquittoHandle that reads through to whatever `broker()` returns when it is used. */
+export function mosquittoReadThrough(broker: () => MosquittoHandle): MosquittoHandle {
   return {
     get url() {
       return broker().url;

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import type { IntervalView } from '../../src/metrics/outcome.js';
+import type { AckName } from '../helpers/faultProxy.js';
 import { observe } from '../helpers/observer.js';
 import { runYaml } from '../helpers/runScenario.js';
+import { useFaultProxy } from '../helpers/useFaultProxy.js';
 
 /**
  * The publish accounting (planned = sent + missed + unsent; sent = accepted + unconfirmed) under broker
@@ -30,30 +31,53 @@ groups:
 
 const runId = () => Math.random().toString(16).slice(2, 8);
 
+/** Calls `act` once, at the first interval view of the measured window from its second second on. */
+function onceAfterOneSecond(act: () => void): { onInterval: (p: IntervalView) => void; fired: () => boolean } {
+  let fired = false;
+  return {
+    onInterval: (p) => {
+      if (fired || p.phase !== 'measure' || p.elapsedSec < 1) return;
+      fired = true;
+      act();
+    },
+    fired: () => fired,
+  };
+}
+
 describe('publish accounting against a fault proxy and an independent observer (mosquitto)', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { mosq, proxy } = useFaultProxy();
+
+  /**
+   * Runs the scenario on one worker with a plain mqtt.js observer subscribed straight to mosquitto; then
+   * clears the proxy's rules, lets the last deliveries arrive for `settleMs` and counts what the observer saw.
+   */
+  async function observedRun(run: string, yaml: string, driver: string, onInterval?: (p: IntervalView) => void, settleMs = 300) {
+    const witness = await observe(mosq.url, `acc/${run}/#`);
+    const { results } = await runYaml(yaml, 1, { runId: run, driver, ...(onInterval ? { onInterval } : {}) });
+    proxy.setRules({});
+    await new Promise((r) => setTimeout(r, settleMs));
+    const seen = witness.count();
+    await witness.close();
+    return { results, seen };
+  }
+
+  /** From the second measured second on: hold back the publisher's `ack`s for 500 ms, then kill its connection. */
+  const holdAcksThenKill = (run: string, ack: AckName) =>
+    onceAfterOneSecond(() => {
+      proxy.setRules({ holdAcks: [ack] });
+      setTimeout(() => {
+        proxy.setRules({});
+        proxy.kill(`acc-back-${run}-0`);
+      }, 500);
+    });
 
   it.each(['lean', 'mqttjs'])(
     '%s: acks 200 ms late keep the 20-window full: what waited at the end is unsent, nothing is lost, the verdict says why',
     async (driver) => {
       const run = runId();
-      const witness = await observe(mosq.url, `acc/${run}/#`);
       proxy.setRules({ ackDelayMs: 200 });
       // 20 in flight per ~200 ms ≈ 100/s against 200/s planned: 600 planned slots in 3 s.
-      const { results } = await runYaml(scenario(proxy.url, { qos: 1, rate: 200, duration: '3s', drain: '1s' }), 1, { runId: run, driver });
-      proxy.setRules({});
-      await new Promise((r) => setTimeout(r, 300));
-      const seen = witness.count();
-      await witness.close();
+      const { results, seen } = await observedRun(run, scenario(proxy.url, { qos: 1, rate: 200, duration: '3s', drain: '1s' }), driver);
       const m = results.summary.messages;
       expect(m.planned).toBe(600);
       // What the broker got (the observer, straight from mosquitto) is exactly what mqbench calls sent …
@@ -86,29 +110,13 @@ describe('publish accounting against a fault proxy and an independent observer (
     '%s: a clean-session publisher killed while its QoS 2 PUBRECs are held back: exactly the held-back messages are unconfirmed, none lost',
     async (driver) => {
       const run = runId();
-      const witness = await observe(mosq.url, `acc/${run}/#`);
-      let held = false;
-      const { results } = await runYaml(scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s' }), 1, {
-        runId: run,
-        driver,
-        onInterval: (p) => {
-          if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
-          held = true;
-          // mosquitto releases a QoS 2 message to subscribers on PUBREL: without PUBREC the client never
-          // sends it, so the broker never delivers what it holds; a clean session then discards it.
-          proxy.setRules({ holdAcks: ['pubrec'] });
-          setTimeout(() => {
-            proxy.setRules({});
-            proxy.kill(`acc-back-${run}-0`);
-          }, 500);
-        },
-      });
-      await new Promise((r) => setTimeout(r, 300));
-      const seen = witness.count();
-      await witness.close();
+      // mosquitto releases a QoS 2 message to subscribers on PUBREL: without PUBREC the client never
+      // sends it, so the broker never delivers what it holds; a clean session then discards it.
+      const hold = holdAcksThenKill(run, 'pubrec');
+      const { results, seen } = await observedRun(run, scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s' }), driver, hold.onInterval);
       const c = proxy.counts();
       const m = results.summary.messages;
-      expect(held).toBe(true);
+      expect(hold.fired()).toBe(true);
       expect(c.killed).toBeGreaterThanOrEqual(1);
       const heldBack = proxy.held().filter((h) => h.clientId === `acc-back-${run}-0`).length;
       expect(heldBack).toBe(20); // the window filled, then the rest waited
@@ -127,26 +135,10 @@ describe('publish accounting against a fault proxy and an independent observer (
 
   it('QoS 1 acks held back, then the connection killed: the broker had delivered them, so they count as accepted, not unconfirmed', async () => {
     const run = runId();
-    const witness = await observe(mosq.url, `acc/${run}/#`);
-    let held = false;
-    const { results } = await runYaml(scenario(proxy.url, { qos: 1, rate: 100, duration: '3s', drain: '1s' }), 1, {
-      runId: run,
-      driver: 'lean',
-      onInterval: (p) => {
-        if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
-        held = true;
-        proxy.setRules({ holdAcks: ['puback'] });
-        setTimeout(() => {
-          proxy.setRules({});
-          proxy.kill(`acc-back-${run}-0`);
-        }, 500);
-      },
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    const seen = witness.count();
-    await witness.close();
+    const hold = holdAcksThenKill(run, 'puback');
+    const { results, seen } = await observedRun(run, scenario(proxy.url, { qos: 1, rate: 100, duration: '3s', drain: '1s' }), 'lean', hold.onInterval);
     const m = results.summary.messages;
-    expect(held).toBe(true);
+    expect(hold.fired()).toBe(true);
     expect(proxy.held().filter((h) => h.clientId === `acc-back-${run}-0`)).toHaveLength(20);
     expect(m.unconfirmed).toBe(0);
     expect(m.accepted).toBe(m.sent);
@@ -160,26 +152,11 @@ describe('publish accounting against a fault proxy and an independent observer (
     '%s: a persistent-session publisher killed while its QoS 2 PUBRECs are held back resends them on reconnect: none unconfirmed, exactly once kept',
     async (driver) => {
       const run = runId();
-      const witness = await observe(mosq.url, `acc/${run}/#`);
-      let held = false;
-      const { results } = await runYaml(scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s', clean: false }), 1, {
-        runId: run,
-        driver,
-        onInterval: (p) => {
-          if (held || p.phase !== 'measure' || p.elapsedSec < 1) return;
-          held = true;
-          proxy.setRules({ holdAcks: ['pubrec'] });
-          setTimeout(() => {
-            proxy.setRules({});
-            proxy.kill(`acc-back-${run}-0`);
-          }, 500);
-        },
-      });
-      await new Promise((r) => setTimeout(r, 300));
-      const seen = witness.count();
-      await witness.close();
+      const hold = holdAcksThenKill(run, 'pubrec');
+      const yaml = scenario(proxy.url, { qos: 2, rate: 100, duration: '4s', drain: '1s', clean: false });
+      const { results, seen } = await observedRun(run, yaml, driver, hold.onInterval);
       const m = results.summary.messages;
-      expect(held).toBe(true);
+      expect(hold.fired()).toBe(true);
       expect(proxy.held().filter((h) => h.clientId === `acc-back-${run}-0`)).toHaveLength(20);
       // The session survived (CONNACK session present): the 20 were resent (DUP) and completed once each.
       expect(m.unconfirmed).toBe(0);
@@ -197,29 +174,18 @@ describe('publish accounting against a fault proxy and an independent observer (
     '%s, QoS 0: a broker that stops reading for 2 s fills the socket; the slots wait for the drain (late, never buffered without bound) and sent is exactly what the broker got',
     async (driver) => {
       const run = runId();
-      const witness = await observe(mosq.url, `acc/${run}/#`);
-      let stalled = false;
+      const stall = onceAfterOneSecond(() => {
+        proxy.setRules({ stall: true });
+        setTimeout(() => proxy.setRules({}), 2000);
+      });
       // 2,000 × 8 KB/s = 16 MB/s: a 2 s stall is far more than the socket buffers hold (~10 MB on loopback).
       const yaml = scenario(proxy.url, { qos: 1, rate: 2000, duration: '5s', drain: '2s' })
         .replace(/qos: 1 \}/, 'qos: 0 }')
         .replace('qos: 1, rate', 'qos: 0, rate')
         .replace('size: 64', 'size: 8KB');
-      const { results } = await runYaml(yaml, 1, {
-        runId: run,
-        driver,
-        onInterval: (p) => {
-          if (stalled || p.phase !== 'measure' || p.elapsedSec < 1) return;
-          stalled = true;
-          proxy.setRules({ stall: true });
-          setTimeout(() => proxy.setRules({}), 2000);
-        },
-      });
-      proxy.setRules({});
-      await new Promise((r) => setTimeout(r, 500));
-      const seen = witness.count();
-      await witness.close();
+      const { results, seen } = await observedRun(run, yaml, driver, stall.onInterval, 500);
       const m = results.summary.messages;
-      expect(stalled).toBe(true);
+      expect(stall.fired()).toBe(true);
       expect(m.planned).toBe(10_000);
       expect(seen).toBe(m.sent);
       expect(m.waitedSends).toBeGreaterThan(500);

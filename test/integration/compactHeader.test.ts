@@ -1,8 +1,7 @@
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
 import { runYaml } from '../helpers/runScenario.js';
+import { useFaultProxy } from '../helpers/useFaultProxy.js';
 
 /**
  * 16-byte payloads (the Open MQTT Benchmark Suite's size) carry the compact header: the figures must be
@@ -25,16 +24,7 @@ groups:
 `;
 
 describe('compact header (16-byte payloads) against mosquitto', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { mosq, proxy } = useFaultProxy();
 
   it('QoS 1: every 16-byte message arrives and is counted; a second client sees exactly the 16-byte compact payloads', async () => {
     const runId = `cp${Math.random().toString(16).slice(2, 6)}`;

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
 import { runYaml } from '../helpers/runScenario.js';
+import { useFaultProxy } from '../helpers/useFaultProxy.js';
 
 /**
  * mqbench's loss, duplicate, reorder and latency figures against an independent fault injector:
@@ -24,16 +23,7 @@ groups:
 `;
 
 describe('figures match an independent fault injector (mosquitto behind a proxy)', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { proxy } = useFaultProxy();
 
   it('lost, duplicated and out-of-order equal exactly what the proxy dropped, duplicated and swapped (2 workers)', async () => {
     proxy.setRules({ dropEvery: 37, duplicateEvery: 53, swapEvery: 41 });

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { usePasswordMosquitto } from '../helpers/passwordMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 const group = (connect: string) => `
@@ -21,22 +19,8 @@ groups:
 `;
 
 describe('per-client identity against mosquitto with a password file', () => {
-  let mosq: MosquittoHandle;
-  const dir = mkdtempSync(join(tmpdir(), 'mqbench-ident-'));
-  beforeAll(async () => {
-    const pw = join(dir, 'passwd');
-    execFileSync('mosquitto_passwd', ['-c', '-b', pw, 'dev-0', 's3cret-0-d']);
-    for (const i of [1, 2, 3]) execFileSync('mosquitto_passwd', ['-b', pw, `dev-${i}`, `s3cret-${i}-d`]);
-    execFileSync('mosquitto_passwd', ['-b', pw, 'csv-a', 'csv-pass-a']);
-    execFileSync('mosquitto_passwd', ['-b', pw, 'csv-b', 'csv-pass-b']);
-    chmodSync(dir, 0o755);
-    chmodSync(pw, 0o644);
-    mosq = await startMosquitto(['allow_anonymous false', `password_file ${pw}`]);
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const devices: [string, string][] = [0, 1, 2, 3].map((i) => [`dev-${i}`, `s3cret-${i}-d`]);
+  const { mosq, dir } = usePasswordMosquitto([...devices, ['csv-a', 'csv-pass-a'], ['csv-b', 'csv-pass-b']], 'mqbench-ident-');
 
   it("fills {i} and {group} into each client's username and password; no password reaches the results", async () => {
     const { results } = await runYaml(group('{ rate: 1000/s }').replace('URL', mosq.url), 1);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { useFaultProxy } from '../helpers/useFaultProxy.js';
 import { useMosquitto } from '../helpers/useMosquitto.js';
 import { injector } from '../helpers/injector.js';
 import { observe } from '../helpers/observer.js';
@@ -12,6 +11,39 @@ import { runYaml } from '../helpers/runScenario.js';
  * that duplicates frames and counts them, and an observer that counts what the broker carried.
  */
 
+/**
+ * One MQTT 5 publisher (QoS 0, 64-byte payloads) on one topic; `plain` plain subscribers and a $share group
+ * of `pool` members, all subscribed at `qos`.
+ */
+const plainAndPool = (o: {
+  name: string;
+  url: string;
+  duration: string;
+  drain: string;
+  topic: string;
+  qos: 0 | 1;
+  plain: number;
+  pool: number;
+  rate: string;
+}) => `
+name: ${o.name}
+target: { url: "${o.url}", mqttVersion: 5 }
+duration: ${o.duration}
+drain: ${o.drain}
+groups:
+  - name: plain
+    count: ${o.plain}
+    connect: { rate: 1000/s }
+    subscribe: [ { topic: "${o.topic}", qos: ${o.qos} } ]
+  - name: pool
+    count: ${o.pool}
+    connect: { rate: 1000/s }
+    subscribe: [ { topic: "$share/pool/${o.topic}", qos: ${o.qos} } ]
+  - name: pub
+    count: 1
+    publish: { topic: "${o.topic}", qos: 0, rate: ${o.rate}, payload: { size: 64 } }
+`;
+
 describe('duplicates against a second client that re-publishes captured payloads (mosquitto)', () => {
   const mosq = useMosquitto();
 
@@ -20,24 +52,17 @@ describe('duplicates against a second client that re-publishes captured payloads
     const topic = `d/${runId}/t`;
     // 30,000 messages from one publisher (QoS 0: no in-flight window holds it back); 2 plain subscribers and a
     // $share group of 4 (2 per worker thread), all subscribed at QoS 1, so the re-published copies (QoS 1) are delivered.
-    const yaml = `
-name: dup-injection
-target: { url: "${mosq.url}", mqttVersion: 5 }
-duration: 6s
-drain: 3s
-groups:
-  - name: plain
-    count: 2
-    connect: { rate: 1000/s }
-    subscribe: [ { topic: "d/{run}/t", qos: 1 } ]
-  - name: pool
-    count: 4
-    connect: { rate: 1000/s }
-    subscribe: [ { topic: "$share/pool/d/{run}/t", qos: 1 } ]
-  - name: pub
-    count: 1
-    publish: { topic: "d/{run}/t", qos: 0, rate: 5000/s, payload: { size: 64 } }
-`;
+    const yaml = plainAndPool({
+      name: 'dup-injection',
+      url: mosq.url,
+      duration: '6s',
+      drain: '3s',
+      topic: 'd/{run}/t',
+      qos: 1,
+      plain: 2,
+      pool: 4,
+      rate: '5000/s',
+    });
     // Old messages (the first ones) and recent ones, re-published once message 21,000 has gone by (the run
     // then still publishes for almost 2 s: the copies arrive before the subscribers stop).
     const inj = await injector(mosq.url, topic, [0, 1, 2, 500, 20_900], 21_000);
@@ -60,36 +85,20 @@ groups:
 });
 
 describe('duplicates against the fault proxy (QoS 0 frames written twice)', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { proxy } = useFaultProxy();
 
   it('duplicated equals what the proxy duplicated, to plain subscribers and $share members in 2 threads, over 20,000 messages', async () => {
-    const yaml = `
-name: dup-proxy
-target: { url: "${proxy.url}", mqttVersion: 5 }
-duration: 5s
-drain: 2s
-groups:
-  - name: plain
-    count: 1
-    connect: { rate: 1000/s }
-    subscribe: [ { topic: "p/{run}/t", qos: 0 } ]
-  - name: pool
-    count: 2
-    connect: { rate: 1000/s }
-    subscribe: [ { topic: "$share/pool/p/{run}/t", qos: 0 } ]
-  - name: pub
-    count: 1
-    publish: { topic: "p/{run}/t", qos: 0, rate: 4000/s, payload: { size: 64 } }
-`;
+    const yaml = plainAndPool({
+      name: 'dup-proxy',
+      url: proxy.url,
+      duration: '5s',
+      drain: '2s',
+      topic: 'p/{run}/t',
+      qos: 0,
+      plain: 1,
+      pool: 2,
+      rate: '4000/s',
+    });
     proxy.setRules({ duplicateEvery: 50 });
     const before = proxy.counts();
     const { results } = await runYaml(yaml, 2);
@@ -105,16 +114,7 @@ groups:
 });
 
 describe('overlapping subscriptions, one active part of the time: each delivery counts under the QoS it arrived with', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port }); // no faults: it counts every delivery
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { proxy } = useFaultProxy(); // no faults: it counts every delivery
 
   it.each([
     ['3.1.1', false],
@@ -187,14 +187,20 @@ events:
     resume: { group: backend }
 `;
 
+  /** Runs `yaml` on 2 workers with a plain observer on mosquitto; returns the results and what the broker carried. */
+  async function watchedRun(yaml: string, runId: string, driver?: string) {
+    const watch = await observe(mosq.url, `se/${runId}/+`);
+    const { results } = await runYaml(yaml, 2, { runId, ...(driver ? { driver } : {}) });
+    const carried = watch.count();
+    await watch.close();
+    return { results, carried };
+  }
+
   it.each(['mqttjs', 'lean'])(
     '%s: session expired while away (session present = 0): what was sent meanwhile is not entitled, nothing is lost',
     async (driver) => {
       const runId = Math.random().toString(16).slice(2, 8);
-      const watch = await observe(mosq.url, `se/${runId}/+`);
-      const { results } = await runYaml(yaml(mosq.url, '1s'), 2, { runId, driver });
-      const carried = watch.count();
-      await watch.close();
+      const { results, carried } = await watchedRun(yaml(mosq.url, '1s'), runId, driver);
       const m = results.summary.messages;
       expect(results.summary.connections.droppedBack).toBe(10);
       expect(m.lost).toBe(0);
@@ -212,10 +218,7 @@ events:
 
   it('session kept (session present = 1): the queued messages are delivered, nothing is not entitled or lost', async () => {
     const runId = Math.random().toString(16).slice(2, 8);
-    const watch = await observe(mosq.url, `se/${runId}/+`);
-    const { results } = await runYaml(yaml(mosq.url, '1h'), 2, { runId });
-    const carried = watch.count();
-    await watch.close();
+    const { results, carried } = await watchedRun(yaml(mosq.url, '1h'), runId);
     const m = results.summary.messages;
     expect(results.summary.connections.droppedBack).toBe(10);
     expect([m.lost, m.notEntitled, m.awayAtEnd]).toEqual([0, 0, 0]);
@@ -226,14 +229,11 @@ events:
 
   it('still away when the run ends (MQTT 3.1.1, session kept): what the broker queued for it is awayAtEnd, not lost', async () => {
     const runId = Math.random().toString(16).slice(2, 8);
-    const watch = await observe(mosq.url, `se/${runId}/+`);
     const away = yaml(mosq.url, '1h')
       .replace('mqttVersion: 5', 'mqttVersion: 3.1.1')
       .replace('reconnectAfter: 2s', 'reconnectAfter: 60s')
       .replace(/ {2}- at: 2500ms\n {4}pause: \{ group: backend \}\n {2}- at: 3500ms\n {4}resume: \{ group: backend \}\n/, '');
-    const { results } = await runYaml(away, 2, { runId });
-    const carried = watch.count();
-    await watch.close();
+    const { results, carried } = await watchedRun(away, runId);
     const m = results.summary.messages;
     expect(results.summary.connections).toMatchObject({ dropped: 10, droppedBack: 0 });
     expect([m.lost, m.notEntitled]).toEqual([0, 0]);

@@ -1,10 +1,11 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leanDriver } from '../../src/driver/lean.js';
 import { mqttjsDriver } from '../../src/driver/mqttjs.js';
 import { NotSent, SessionEnded, type Connection, type ConnectionEvents, type ConnectOptions, type Driver } from '../../src/driver/driver.js';
-import { startFaultProxy, type FaultCounts, type FaultProxy } from '../helpers/faultProxy.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { startFaultProxy, type FaultCounts } from '../helpers/faultProxy.js';
+import { startMosquitto } from '../helpers/mosquitto.js';
+import { useFaultProxy } from '../helpers/useFaultProxy.js';
 import { useMosquitto } from '../helpers/useMosquitto.js';
 
 /**
@@ -98,16 +99,7 @@ const delta = (a: FaultCounts, b: FaultCounts) => ({
 });
 
 describe('publish truth: QoS 0 "sent" is what the broker received, under back-pressure', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto(['sys_interval 1']);
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { mosq, proxy } = useFaultProxy(['sys_interval 1']);
 
   for (const driver of DRIVERS) {
     it(`${driver.name}: offered far above what the socket drains, then closed with data stuck: done() == $SYS received == subscriber; NotSent for the rest`, async () => {
@@ -178,16 +170,7 @@ describe('publish truth: QoS 0 "sent" is what the broker received, under back-pr
 });
 
 describe('publish truth: QoS 1/2 re-sent after a reconnect with a persistent session', () => {
-  let mosq: MosquittoHandle;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    mosq = await startMosquitto();
-    proxy = await startFaultProxy({ host: '127.0.0.1', port: mosq.port });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await mosq?.stop();
-  });
+  const { mosq, proxy } = useFaultProxy();
 
   const flows = [
     { name: 'QoS 1, PUBACKs held', qos: 1 as const, hold: true as const, want: 'puback' },

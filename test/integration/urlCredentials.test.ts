@@ -5,12 +5,8 @@
  * the password broke the login, and a "%" that starts no escape failed only at run time (now refused by
  * validation: see test/fixtures/bad/url-password-percent.yaml).
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { usePasswordMosquitto } from '../helpers/passwordMosquitto.js';
 import { runYaml } from '../helpers/runScenario.js';
 
 const USER = 'u@x';
@@ -31,19 +27,7 @@ groups:
 `;
 
 describe('URL credentials against mosquitto with a password file', () => {
-  let mosq: MosquittoHandle;
-  const dir = mkdtempSync(join(tmpdir(), 'mqbench-cred-'));
-  beforeAll(async () => {
-    const pw = join(dir, 'passwd');
-    execFileSync('mosquitto_passwd', ['-c', '-b', pw, USER, PASSWORD]);
-    chmodSync(dir, 0o755);
-    chmodSync(pw, 0o644);
-    mosq = await startMosquitto(['allow_anonymous false', `password_file ${pw}`]);
-  });
-  afterAll(async () => {
-    await mosq?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { mosq } = usePasswordMosquitto([[USER, PASSWORD]], 'mqbench-cred-');
 
   it.each([
     ['lean', false],
