@@ -49,7 +49,9 @@ export function summarizeProfiles(files, top = 12) {
     for (const [id, us] of selfUs) {
       const cf = nodes.get(id).callFrame;
       const name = cf.functionName || '(anonymous)';
-      if (name === '(idle)') {
+      // The precise timer's helper thread (src/shared/preciseTimer.ts, an eval'd script) blocks in Atomics.wait at
+      // its top level: the profiler samples that as running code, but it sleeps on a futex, so it is idle time.
+      if (name === '(idle)' || (name === '(anonymous)' && cf.url === '[worker eval]')) {
         threadIdle += us;
         continue;
       }
