@@ -290,6 +290,9 @@ describe('fault proxy', () => {
       clientPublishes: 0,
       clientDups: 0,
       clientPubrels: 0,
+      clientPubacks: 0,
+      clientPubrecs: 0,
+      clientPubcomps: 0,
     });
     expect(received.length).toBe(500 - c.dropped + c.duplicated);
 
@@ -353,6 +356,9 @@ describe('fault proxy', () => {
       clientPublishes: 0,
       clientDups: 0,
       clientPubrels: 0,
+      clientPubacks: 0,
+      clientPubrecs: 0,
+      clientPubcomps: 0,
     });
     const base = median(latency(0, n));
     const delayed = median(latency(n, 2 * n));
