@@ -10,6 +10,7 @@
 //   fanin:  `publishers` clients, each on its own topic → `subscribers` clients sharing `$share/fan/...`
 import { pathToFileURL } from 'node:url';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
+import { contender } from './lib/child.js';
 
 const cfg = JSON.parse(process.argv[2]);
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
@@ -177,16 +178,4 @@ async function main() {
   };
 }
 
-const hardStop = setTimeout(() => {
-  process.send?.({ error: 'mqbench fan contender timed out' });
-  process.exit(1);
-}, cfg.timeoutMs ?? 300_000);
-hardStop.unref();
-try {
-  const result = await main();
-  if (process.send) process.send({ result }, () => process.exit(0));
-  else (console.log(JSON.stringify(result, null, 2)), process.exit(0));
-} catch (err) {
-  if (process.send) process.send({ error: err.stack ?? String(err) }, () => process.exit(1));
-  else (console.error(err), process.exit(1));
-}
+await contender(main, { name: 'mqbench fan contender', timeoutMs: cfg.timeoutMs ?? 300_000 });

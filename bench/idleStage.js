@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { connectFrame } from './lib/frames.js';
 import { heapParts, perConnection } from './lib/heapParts.js';
+import { contender } from './lib/child.js';
 
 const cfg = JSON.parse(process.argv[2]);
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
@@ -187,18 +188,4 @@ async function main() {
   };
 }
 
-const hardStop = setTimeout(() => {
-  process.send?.({ error: 'idle stage timed out' });
-  process.exit(1);
-}, cfg.timeoutMs ?? 180_000);
-hardStop.unref();
-try {
-  const result = await main();
-  rmSync(dir, { recursive: true, force: true });
-  if (process.send) process.send({ result }, () => process.exit(0));
-  else (console.log(JSON.stringify(result, null, 2)), process.exit(0));
-} catch (err) {
-  rmSync(dir, { recursive: true, force: true });
-  if (process.send) process.send({ error: err.stack ?? String(err) }, () => process.exit(1));
-  else (console.error(err), process.exit(1));
-}
+await contender(main, { name: 'idle stage', timeoutMs: cfg.timeoutMs ?? 180_000, cleanup: () => rmSync(dir, { recursive: true, force: true }) });

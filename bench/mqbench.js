@@ -4,6 +4,7 @@
 // JSON argument ({ mode, url, driver, ... }) and sends back one result message.
 import { pathToFileURL } from 'node:url';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
+import { contender } from './lib/child.js';
 
 const cfg = JSON.parse(process.argv[2]);
 // bench/run.js passes a private copy of dist/ taken at the start of the run, so a rebuild by someone else
@@ -166,16 +167,4 @@ async function main() {
   };
 }
 
-const hardStop = setTimeout(() => {
-  process.send?.({ error: 'mqbench contender timed out' });
-  process.exit(1);
-}, cfg.timeoutMs ?? 120_000);
-hardStop.unref();
-try {
-  const result = await main();
-  if (process.send) process.send({ result }, () => process.exit(0));
-  else (console.log(JSON.stringify(result, null, 2)), process.exit(0));
-} catch (err) {
-  if (process.send) process.send({ error: err.stack ?? String(err) }, () => process.exit(1));
-  else (console.error(err), process.exit(1));
-}
+await contender(main, { name: 'mqbench contender', timeoutMs: cfg.timeoutMs ?? 120_000 });

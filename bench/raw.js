@@ -8,6 +8,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { DISCONNECT, TYPE, connectFrame, packetSplitter, pubackFrame, publishFrame, subscribeFrame } from './lib/frames.js';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
+import { contender } from './lib/child.js';
 
 const cfg = JSON.parse(process.argv[2]);
 const tag = Math.random().toString(16).slice(2, 8);
@@ -339,16 +340,4 @@ async function latency() {
 }
 
 const modes = { qos0, qos1, idle, latency };
-const hardStop = setTimeout(() => {
-  process.send?.({ error: 'raw contender timed out' });
-  process.exit(1);
-}, cfg.timeoutMs ?? 120_000);
-hardStop.unref();
-try {
-  const result = await modes[cfg.mode]();
-  process.send?.({ result }, () => process.exit(0));
-  if (!process.send) console.log(JSON.stringify(result));
-} catch (err) {
-  process.send?.({ error: err.stack ?? String(err) }, () => process.exit(1));
-  if (!process.send) (console.error(err), process.exit(1));
-}
+await contender(() => modes[cfg.mode](), { name: 'raw contender', timeoutMs: cfg.timeoutMs ?? 120_000 });

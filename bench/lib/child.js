@@ -19,3 +19,26 @@ export function runChild(script, cfg, { timeoutMs, execArgv = [] }) {
     });
   });
 }
+
+/**
+ * The child's side: runs `main` within `timeoutMs` and sends its single result (or error) to the parent, then
+ * exits; run by hand (no parent), it prints the result. `cleanup` runs before either reply.
+ * @param {() => Promise<unknown>} main @param {{ name: string, timeoutMs: number, cleanup?: () => void }} options
+ */
+export async function contender(main, { name, timeoutMs, cleanup = () => {} }) {
+  const hardStop = setTimeout(() => {
+    process.send?.({ error: `${name} timed out` });
+    process.exit(1);
+  }, timeoutMs);
+  hardStop.unref();
+  try {
+    const result = await main();
+    cleanup();
+    if (process.send) process.send({ result }, () => process.exit(0));
+    else (console.log(JSON.stringify(result, null, 2)), process.exit(0));
+  } catch (err) {
+    cleanup();
+    if (process.send) process.send({ error: err.stack ?? String(err) }, () => process.exit(1));
+    else (console.error(err), process.exit(1));
+  }
+}
