@@ -339,9 +339,9 @@ function endGracefully(s: Socket): void {
   s.end(() => s.destroy());
 }
 
-export async function startFaultProxy(upstream: { host: string; port: number }, rules?: FaultRules): Promise<FaultProxy> {
-  let current = normalizeRules(rules);
-  const counts: FaultCounts = {
+/** Every count at zero: what a fresh proxy reports (tests spread it and set the counts they expect). */
+export function noFaultCounts(): FaultCounts {
+  return {
     publishes: 0,
     dropped: 0,
     duplicated: 0,
@@ -358,6 +358,11 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     clientPubrecs: 0,
     clientPubcomps: 0,
   };
+}
+
+export async function startFaultProxy(upstream: { host: string; port: number }, rules?: FaultRules): Promise<FaultProxy> {
+  let current = normalizeRules(rules);
+  const counts = noFaultCounts();
   const heldAcks: HeldAck[] = [];
   const conns = new Set<Conn>();
   const teardowns = new Set<() => void>();
