@@ -66,15 +66,29 @@ export function deliveryVerdict(messages: Summary['messages'], results?: Pick<Re
     return `Delivery: all ${plural(expected, 'expected message', 'expected messages')} received, no duplicates`;
   }
   const closed = lost > 0 && results ? closedConnections(results.summary.connections) : null;
-  return `${lossVerdict(messages)}${closed ? lossCaveat(closed) : ''}`;
+  const drainMs = typeof results?.scenario?.drainMs === 'number' ? results.scenario.drainMs : undefined;
+  return `${lossVerdict(messages, drainMs)}${closed ? lossCaveat(closed) : ''}`;
 }
 
-function lossVerdict(messages: Summary['messages']): string {
+/**
+ * How much of `lost` was proven and how much may have been late (metrics/tail.ts), e.g. "9 of them still
+ * undelivered when the 3 s drain ended: raise `drain` to tell late from lost". Empty without the split.
+ */
+export function tailPart(m: Pick<Summary['messages'], 'lost' | 'lostAtTail'>, drainMs?: number): string {
+  const tail = m.lostAtTail;
+  if (tail === undefined || m.lost === 0) return '';
+  if (tail === 0) return `; every one missing behind a later delivery of the same publisher`;
+  const drain = drainMs === undefined ? 'the drain' : `the ${(drainMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} s drain`;
+  const which = tail === m.lost ? (m.lost === 1 ? 'it was' : 'all of them were') : `${fmtInt(tail)} of them ${tail === 1 ? 'was' : 'were'}`;
+  return `; ${which} still undelivered when ${drain} ended, not behind a later delivery: raise \`drain\` to tell late from lost`;
+}
+
+function lossVerdict(messages: Summary['messages'], drainMs?: number): string {
   const { expected, lost, duplicated } = messages;
   const lostPart =
     lost === 0
       ? `all ${plural(expected, 'expected message', 'expected messages')} received`
-      : `${fmtInt(lost)} of ${plural(expected, 'expected message', 'expected messages')} lost (${fmtPercent(lost, expected)})`;
+      : `${fmtInt(lost)} of ${plural(expected, 'expected message', 'expected messages')} lost (${fmtPercent(lost, expected)}${tailPart(messages, drainMs)})`;
   const dupPart = duplicated === 0 ? 'no duplicates' : plural(duplicated, 'duplicate delivery', 'duplicate deliveries');
   const joiner = lost !== 0 && duplicated !== 0 ? ' and ' : lost === 0 ? ', but ' : ', ';
   return `Delivery: ${lostPart}${joiner}${dupPart}`;
