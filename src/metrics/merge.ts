@@ -71,7 +71,7 @@ export function mergeResults(input: Shard[]): Results {
   const summary = withClosedLoop(withHeaderless(summaryOf(total, durationSec, probed), rs[0].scenario), rs[0].scenario);
 
   const intervals = mergeIntervals(rs.map((r) => r.intervals ?? []));
-  summary.messages = withTail(summary.messages, intervals, mergedTailFrom(rs));
+  Object.assign(summary, withTail(summary, intervals, mergedTailFrom(rs)));
   const { status, reason } = combineStatus(rs, missing, count);
   const clock = clockUncertainty(segments);
   const saturated = rs.filter((r) => r.generator.saturated);

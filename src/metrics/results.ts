@@ -41,7 +41,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
   const summary = withClosedLoop(withHeaderless(buildSummary(o, durationSec, ctx.probed), ctx.scenario), ctx.scenario);
   const intervals = o.agg.intervals(ctx.segment !== undefined);
-  summary.messages = withTail(summary.messages, intervals, o.agg.tailFromSec());
+  Object.assign(summary, withTail(summary, intervals, o.agg.tailFromSec()));
   // Sends late because they waited for the broker (window, socket) say nothing about the generator.
   const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;

@@ -15,6 +15,7 @@
  * while its client received from other publishers cannot mark its own horizon).
  */
 import type { IntervalRow } from './resultsFile.js';
+import type { Summary } from './summary.js';
 
 /** The intended second holding `horizonMs` (epoch ms), counted from publishing start `t0`; never negative. */
 export function tailFromSec(horizonMs: number, t0: number): number {
@@ -32,12 +33,33 @@ export function lostAtTail(lost: number, rows: readonly Pick<IntervalRow, 't' | 
   return lost - Math.min(lost, proven);
 }
 
-/** summary.messages with its tail split (no-op when nothing is known of the subscribers' horizons). */
-export function withTail<M extends { lost: number; lostAtTail?: number; tailFromSec?: number }>(
-  messages: M,
+/**
+ * The summary with its tail split in summary.messages (no-op when nothing is known of the subscribers'
+ * horizons), and a QoS verdict that calls loss a broken promise says how much of the loss may be late.
+ */
+export function withTail<S extends Pick<Summary, 'messages' | 'byQos' | 'verdicts'>>(
+  summary: S,
   rows: readonly Pick<IntervalRow, 't' | 'lost'>[],
   fromSec: number | undefined,
-): M {
-  if (fromSec === undefined) return messages;
-  return { ...messages, lostAtTail: lostAtTail(messages.lost, rows, fromSec), tailFromSec: fromSec };
+): S {
+  if (fromSec === undefined) return summary;
+  const m = summary.messages;
+  const tail = lostAtTail(m.lost, rows, fromSec);
+  const out = { ...summary, messages: { ...m, lostAtTail: tail, tailFromSec: fromSec } };
+  if (tail === 0) return out;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const note =
+    tail === m.lost
+      ? ` (or late: none of the lost was missing behind a later delivery of its publisher; all may have been still queued when the drain ended)`
+      : ` (${n(tail)} of all ${n(m.lost)} lost may have been still queued when the drain ended)`;
+  const byQos = { ...summary.byQos };
+  const verdicts = [...summary.verdicts];
+  for (const q of ['0', '1', '2'] as const) {
+    const d = byQos[q];
+    if (!d || d.lost === 0 || !d.verdict.endsWith(' broken')) continue;
+    const i = verdicts.indexOf(d.verdict);
+    byQos[q] = { ...d, verdict: d.verdict + note };
+    if (i >= 0) verdicts[i] = byQos[q].verdict;
+  }
+  return { ...out, byQos, verdicts };
 }

@@ -71,16 +71,18 @@ export function deliveryVerdict(messages: Summary['messages'], results?: Pick<Re
 }
 
 /**
- * How much of `lost` was proven and how much may have been late (metrics/tail.ts), e.g. "9 of them still
- * undelivered when the 3 s drain ended: raise `drain` to tell late from lost". Empty without the split.
+ * How much of `lost` was proven and how much may have been late (metrics/tail.ts), e.g. "9 of them not behind
+ * a later delivery: maybe still queued when the 3 s drain ended (raise `drain` to tell late from lost)".
+ * Empty without the split.
  */
 export function tailPart(m: Pick<Summary['messages'], 'lost' | 'lostAtTail'>, drainMs?: number): string {
   const tail = m.lostAtTail;
   if (tail === undefined || m.lost === 0) return '';
-  if (tail === 0) return `; every one missing behind a later delivery of the same publisher`;
+  if (tail === 0) return '; every one missing behind a later delivery of its publisher';
   const drain = drainMs === undefined ? 'the drain' : `the ${(drainMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} s drain`;
-  const which = tail === m.lost ? (m.lost === 1 ? 'it was' : 'all of them were') : `${fmtInt(tail)} of them ${tail === 1 ? 'was' : 'were'}`;
-  return `; ${which} still undelivered when ${drain} ended, not behind a later delivery: raise \`drain\` to tell late from lost`;
+  const late = `may have been still queued when ${drain} ended (raise \`drain\` to tell late from lost)`;
+  if (tail === m.lost) return `; none missing behind a later delivery: ${m.lost === 1 ? 'it' : 'all'} ${late}`;
+  return `; ${fmtInt(tail)} of them not behind a later delivery: ${tail === 1 ? 'it' : 'they'} ${late}`;
 }
 
 function lossVerdict(messages: Summary['messages'], drainMs?: number): string {
