@@ -32,14 +32,14 @@ describe('lostAtTail', () => {
 
   it('withTail adds both fields and qualifies a QoS verdict that calls the loss broken, or does nothing without receivers', () => {
     const broken = 'QoS 1: 5 lost, no duplicates — at-least-once broken';
-    const allowed = 'QoS 0: 2 lost (allowed), no duplicates';
+    const allowed = 'QoS 0: 2 lost (allowed), 1 duplicate — at-most-once broken'; // broken by the duplicate, not the loss
     const d = (lost: number, verdict: string) => ({ expected: 10, received: 10 - lost, lost, duplicated: 0, outOfOrder: 0, ok: false, verdict });
     const summary = { messages: { lost: 7 }, byQos: { '0': d(2, allowed), '1': d(5, broken) }, verdicts: ['Publishing: …', allowed, broken] };
     const split = withTail(summary as never, rows([3, 4]), 1) as unknown as typeof summary & { messages: { lostAtTail: number; tailFromSec: number } };
     expect(split.messages).toEqual({ lost: 7, lostAtTail: 4, tailFromSec: 1 });
     const note = `${broken} (4 of all 7 lost may have been still queued when the drain ended)`;
     expect(split.byQos['1'].verdict).toBe(note);
-    expect(split.byQos['0'].verdict).toBe(allowed); // QoS 0 may lose: nothing to qualify
+    expect(split.byQos['0'].verdict).toBe(allowed); // QoS 0 may lose: its loss needs no qualifying
     expect(split.verdicts).toEqual(['Publishing: …', allowed, note]);
     const allLate = withTail(summary as never, rows([3, 4]), 0) as unknown as typeof summary;
     expect(allLate.byQos['1'].verdict).toMatch(/broken \(or late: none of the lost was missing behind a later delivery of its publisher; all may/);

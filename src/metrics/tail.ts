@@ -56,7 +56,8 @@ export function withTail<S extends Pick<Summary, 'messages' | 'byQos' | 'verdict
   const verdicts = [...summary.verdicts];
   for (const q of ['0', '1', '2'] as const) {
     const d = byQos[q];
-    if (!d || d.lost === 0 || !d.verdict.endsWith(' broken')) continue;
+    // Only where the loss broke the promise (QoS 0 may lose: its verdict is about duplicates).
+    if (!d || d.lost === 0 || (d.ranAs ?? Number(q)) === 0 || !d.verdict.endsWith(' broken')) continue;
     const i = verdicts.indexOf(d.verdict);
     byQos[q] = { ...d, verdict: d.verdict + note };
     if (i >= 0) verdicts[i] = byQos[q].verdict;
