@@ -123,20 +123,20 @@ export const FIGURES = [
       { key: 'e2eP99u', label: 'e2e p99, uncorrected', unit: 'ms', fmt: f3, derive: (r) => r.endToEndUncorrected?.p99 ?? null },
     ],
   },
-  fanFigure('fanout', "(h) QoS 1 fan-out at the broker's ceiling: 1 publisher → 1,000 subscribers of one topic, one worker", {
+  fanFigure('fanout', "(i) QoS 1 fan-out at the broker's ceiling: 1 publisher → 1,000 subscribers of one topic, one worker", {
     mode: 'fanout',
     publishers: 1,
     subscribers: 1000,
     // Publisher msg/s; every message goes to all 1,000 subscribers.
     rates: [5, 10, 20, 40, 60, 80, 100, 120, 140, 160, 200],
   }),
-  fanFigure('fanin', "(i) QoS 1 fan-in at the broker's ceiling: 1,000 publishers → 1 shared subscriber ($share), one worker", {
+  fanFigure('fanin', "(j) QoS 1 fan-in at the broker's ceiling: 1,000 publishers → 1 shared subscriber ($share), one worker", {
     mode: 'fanin',
     publishers: 1000,
     subscribers: 1,
     rates: [2_500, 5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 100_000],
   }),
-  fanFigure('fanin5', "(j) QoS 1 fan-in at the broker's ceiling: 1,000 publishers → 5 shared subscribers ($share), one worker", {
+  fanFigure('fanin5', "(k) QoS 1 fan-in at the broker's ceiling: 1,000 publishers → 5 shared subscribers ($share), one worker", {
     mode: 'fanin',
     publishers: 1000,
     subscribers: 5,

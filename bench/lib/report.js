@@ -1,12 +1,39 @@
 // Renders the bench report (BENCHMARKS.md) from the figures the run produced. Nothing here computes or
 // adjusts a measurement: it only formats what bench/run.js collected.
 import { FAN_IDS, fanDetails, fanMethod } from './fanReport.js';
+import { measuredGroups } from './records.js';
 
 const ratioText = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
 const metText = (m) => (m === true ? '**met**' : m === false ? '**missed**' : 'n/a');
 const la = (a) => a.map((x) => x.toFixed(2)).join(' / ');
 
 const dateOf = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+const contenderName = (c) => (c === 'raw' ? 'raw floor' : c);
+const whenText = (meta) => `${dateOf(meta.generatedAt)}${meta.quick ? ' (quick)' : ''}, ${meta.machine.loadAvgStart[0].toFixed(2)}`;
+
+/** When (and under which load) a figure's values were measured: one entry per run that measured some of them. */
+function measuredText(rep) {
+  const groups = measuredGroups(rep);
+  if (groups.length === 1) return whenText(groups[0].meta);
+  return groups.map((g) => `${g.contenders.map(contenderName).join(', ')}: ${whenText(g.meta)}`).join('; ');
+}
+
+/** Drivers kept from an older run than the floor shown: their ratio is against the floor of their own run. */
+function floorNotes(recs) {
+  const out = [];
+  for (const rep of recs) {
+    const f = rep.figures[0];
+    const meta = Object.fromEntries(measuredGroups(rep).flatMap((g) => g.contenders.map((c) => [c, g.meta])));
+    for (const d of rep.drivers) {
+      const rows = f.rows.filter((r) => r.floorOfRun?.[d] != null);
+      if (rows.length === 0) continue;
+      out.push(
+        `- ${f.title.split(' ')[0]} mqbench (${d}) was measured ${dateOf(meta[d]?.generatedAt)}, in an earlier run than the floor shown: its "÷ floor" and floor-relative targets are against the floor of that run (${rows.map((r) => `${r.label} ${fmtNum(r.floorOfRun[d])}`).join(', ')}).`,
+      );
+    }
+  }
+  return out.length ? `\n${out.join('\n')}\n` : '';
+}
 
 /**
  * One table for every figure of record: raw floor, mqbench per driver, the ratio and the target, and when
@@ -32,10 +59,10 @@ function figuresTable(recs) {
         i === 0 ? f.title : '',
         `${row.label}${unit}`,
         row.rawText,
-        ...ds.flatMap((d) => (rep.drivers.includes(d) ? [row.valueText[d], ratioText(row.ratios[d])] : ['not run', '—'])),
+        ...ds.flatMap((d) => (rep.drivers.includes(d) ? [row.valueText[d] ?? 'not run', ratioText(row.ratios[d])] : ['not run', '—'])),
         row.target ?? '—',
         ...ds.map((d) => (!row.target ? '—' : rep.drivers.includes(d) ? metText(row.checks.find((c) => c.driver === d)?.met) : 'not run')),
-        i === 0 ? `${dateOf(rep.generatedAt)}${rep.quick ? ' (quick)' : ''}, ${rep.machine.loadAvgStart[0].toFixed(2)}` : '',
+        i === 0 ? measuredText(rep) : '',
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     });
@@ -45,19 +72,22 @@ function figuresTable(recs) {
 
 function perRunTables(rep) {
   const out = [];
+  const groups = measuredGroups(rep);
+  const when = Object.fromEntries(groups.flatMap((g) => g.contenders.map((c) => [c, groups.length > 1 ? ` (${dateOf(g.meta.generatedAt)})` : ''])));
   for (const f of rep.figures) {
+    const n = Math.max(1, ...f.rows.flatMap((row) => Object.values(row.perRun).map((v) => v.length)));
     out.push(
       `**${f.title}**`,
       '',
-      `| Metric | Contender | ${Array.from({ length: rep.runsPerFigure }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`,
-      `| --- | --- |${' --- |'.repeat(rep.runsPerFigure + 1)}`,
+      `| Metric | Contender | ${Array.from({ length: n }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`,
+      `| --- | --- |${' --- |'.repeat(n + 1)}`,
     );
     for (const row of f.rows) {
       for (const [c, vals] of Object.entries(row.perRun)) {
         const med = c === 'raw' ? row.raw : row.values[c];
-        const cells = Array.from({ length: rep.runsPerFigure }, (_, i) => (vals[i] === null || vals[i] === undefined ? 'failed' : fmtNum(vals[i])));
+        const cells = Array.from({ length: n }, (_, i) => (i >= vals.length ? '' : vals[i] === null || vals[i] === undefined ? 'failed' : fmtNum(vals[i])));
         out.push(
-          `| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`} | ${cells.join(' | ')} | ${med === null ? '—' : fmtNum(med)} |`,
+          `| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`}${when[c] ?? ''} | ${cells.join(' | ')} | ${med == null ? '—' : fmtNum(med)} |`,
         );
       }
     }
@@ -197,14 +227,20 @@ function idleNote(recs) {
     : '';
 }
 
-/** Where one figure's record comes from: its command, dates, load, build. */
+/** Where one figure's values come from: per run that measured some of its contenders, command, dates, load, build. */
 function recordHeader(rep) {
-  const m = rep.machine;
-  return (
-    `Record: \`${rep.command}\`, ${rep.generatedAt} → ${rep.finishedAt}${rep.quick ? ' (**--quick**: 1 short run, not a figure of record)' : ''}; median of ${rep.runsPerFigure} run${rep.runsPerFigure === 1 ? '' : 's'}; ` +
-    `mqbench ${rep.build.version}, dist sha256 \`${rep.build.distSha256}\`; load average ${la(m.loadAvgStart)} at start, ${la(m.loadAvgEnd)} at end` +
-    `${rep.driversSkipped?.length ? `; drivers not in that build, so not measured: ${rep.driversSkipped.join(', ')}` : ''}.`
-  );
+  const groups = measuredGroups(rep);
+  return groups
+    .map(({ contenders, meta }) => {
+      const m = meta.machine;
+      const who = groups.length > 1 ? ` of ${contenders.map(contenderName).join(', ')}` : '';
+      return (
+        `Record${who}: \`${meta.command}\`, ${meta.generatedAt} → ${meta.finishedAt}${meta.quick ? ' (**--quick**: 1 short run, not a figure of record)' : ''}; median of ${meta.runsPerFigure} run${meta.runsPerFigure === 1 ? '' : 's'}; ` +
+        `mqbench ${meta.build.version}, dist sha256 \`${meta.build.distSha256}\`; load average ${la(m.loadAvgStart)} at start, ${la(m.loadAvgEnd)} at end` +
+        `${meta.driversSkipped?.length ? `; drivers not in that build, so not measured: ${meta.driversSkipped.join(', ')}` : ''}.`
+      );
+    })
+    .join('\n\n');
 }
 
 /** `recs`: one record per figure (bench/lib/records.js), in display order. */
@@ -239,13 +275,14 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
   return [
     '# mqbench benchmarks',
     '',
-    `Generated by \`bench/run.js\`. Every figure keeps its own record (\`bench/results/${jsonName}\`, one entry per figure with its own command, date, build and machine load): a bench run replaces only the figures it ran (\`npm run bench -- --only qos1\` refreshes (b) and leaves the others). Every number below is the program's own output; re-run the command to refresh a figure, do not edit figures by hand. Compare two records with \`npm run bench:compare -- old.json new.json\`.`,
+    `Generated by \`bench/run.js\`. Every figure keeps its own record (\`bench/results/${jsonName}\`, one entry per figure, and in it each contender's values with the command, date, build and machine load of the run that measured them): a bench run replaces only the figures and contenders it ran (\`npm run bench -- --only qos1\` refreshes (b) and leaves the others; \`--drivers lean\` refreshes the floor and lean and keeps mqttjs's values). Every number below is the program's own output; re-run the command to refresh a figure, do not edit figures by hand. Compare two records with \`npm run bench:compare -- old.json new.json\`.`,
     '',
     '## Figures',
     '',
     figuresTable(recs),
     '',
-    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
+    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Each contender keeps the values of the last run that measured it (a run with \`--drivers lean\` refreshes the floor and lean only): "Measured" lists one date per run when a figure's contenders come from different runs. Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
+    floorNotes(recs),
     idleNote(recs),
     '',
     '## Machine',
