@@ -144,11 +144,15 @@ export const FIGURES = [
   }),
 ];
 
+/** Steps that bisect between the highest passing and the lowest failing rate, after the first failure. */
+const FAN_REFINE_STEPS = 3;
+
 /**
  * Fan-out / fan-in (bench/fan.js): the offered QoS 1 rate stepped up with ONE worker until a step fails (loss,
- * generator saturated, deliveries < 95% of the offered); the figures are those of the highest step that passed,
- * and the broker's CPU at the step that failed shows who set the limit. No raw floor (a raw subscriber fleet
- * would measure the same broker ceiling).
+ * generator saturated, deliveries < 95% of the offered), then FAN_REFINE_STEPS more steps bisect between the
+ * highest rate that passed and the lowest that failed; the figures are those of the highest step that passed,
+ * and the broker's CPU at the lowest step that failed shows who set the limit. No raw floor (a raw subscriber
+ * fleet would measure the same broker ceiling).
  */
 function fanFigure(id, title, shape) {
   return {
@@ -156,10 +160,17 @@ function fanFigure(id, title, shape) {
     title,
     raw: null,
     script: 'fan.js',
-    mqbench: (o) => ({ ...shape, payloadSize: PAYLOAD, warmupMs: o.quick ? 500 : 1000, durationMs: o.quick ? 2000 : 5000, workers: 1 }),
+    mqbench: (o) => ({
+      ...shape,
+      refineSteps: FAN_REFINE_STEPS,
+      payloadSize: PAYLOAD,
+      warmupMs: o.quick ? 500 : 1000,
+      durationMs: o.quick ? 2000 : 5000,
+      workers: 1,
+    }),
     timeoutMs: () => 600_000,
     brief: (r) =>
-      `reached ${f0(r.rateReached)} msg/s offered (${f0(r.deliveriesPerSec)} deliveries/s), broker ${f2(r.brokerCores)} cores, mqbench ${f2(r.mqbenchCores)} cores, saturated ${r.saturated}; limit at ${f0(r.limitRate)}/s: ${r.limitReason}`,
+      `reached ${f0(r.rateReached)} msg/s offered (${f0(r.deliveriesPerSec)} deliveries/s, ${r.steps?.length ?? 0} steps, ${r.refineSteps ?? 0} of them bisecting), broker ${f2(r.brokerCores)} cores, mqbench ${f2(r.mqbenchCores)} cores, saturated ${r.saturated}; limit at ${f0(r.limitRate)}/s: ${r.limitReason}`,
     metrics: [
       { key: 'rateReached', label: 'offered rate reached (highest step passed)', unit: 'msg/s', fmt: f0 },
       { key: 'deliveriesPerSec', label: 'deliveries at that step', unit: 'msg/s', fmt: f0 },
@@ -170,7 +181,7 @@ function fanFigure(id, title, shape) {
         fmt: f2,
         target: { text: '≥ 0.9 (the broker is the limit)', check: (v) => v >= 0.9 },
       },
-      { key: 'limitBrokerCores', label: 'broker CPU at the first step that failed', unit: 'cores', fmt: f2 },
+      { key: 'limitBrokerCores', label: 'broker CPU at the lowest step that failed', unit: 'cores', fmt: f2 },
       { key: 'mqbenchCores', label: 'mqbench CPU at that step (process)', unit: 'cores', fmt: f2 },
       {
         key: 'saturatedSteps',
