@@ -118,6 +118,7 @@ function runDetails(rep) {
       const bits = [`status ${[...new Set(rs.map((r) => r.status))].join('/')}`];
       if (sat) bits.push(`saturated in ${sat}/${rs.length} runs (${rs.find((r) => r.saturated).saturatedReason})`);
       if (f.id === 'qos0' || f.id === 'qos1') bits.push(`summary.messages.sent ${rs.map((r) => r.sent.toLocaleString('en-US')).join(', ')}`);
+      if (f.id === 'qos0' && rs.some((r) => r.fixed)) bits.push(`at ${fixedText(rs)}`);
       if (f.id === 'qos1') bits.push(`publish→ack p50 ${rs.map((r) => r.publishAckMs?.p50?.toFixed(1) ?? '—').join(', ')} ms`);
       if (f.id === 'idle') {
         bits.push(
@@ -159,12 +160,22 @@ function runDetails(rep) {
   return out.join('\n');
 }
 
+/** (a)'s fixed-rate phase, per run: status, msg/s sent, late sends, saturation. */
+function fixedText(rs) {
+  const fx = rs.map((r) => r.fixed).filter(Boolean);
+  const sat = fx.filter((x) => x.saturated).length;
+  return (
+    `${fmtRate(fx[0].rate)}/s offered: status ${[...new Set(fx.map((x) => x.status))].join('/')}, sent ${fx.map((x) => `${fmtRate(x.sentPerSec)}/s`).join(', ')}, late sends ${fx.map((x) => x.lateSends).join(', ')}` +
+    `${sat ? `, saturated in ${sat}/${fx.length} runs (${fx.find((x) => x.saturated).saturatedReason})` : ''}`
+  );
+}
+
 function method(rep) {
   const c = Object.fromEntries(rep.figures.map((f) => [f.id, f.configs]));
   const lines = [];
   if (c.qos0)
     lines.push(
-      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).`,
+      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).${c.qos0.mqbench.fixedRate ? ` Then, for the CPU at a load the broker takes (the issue's own condition), each contender runs again, fresh sockets or a fresh mqbench run against the same mosquitto, paced at ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')} msg/s offered in total for the same duration: mqbench with \`rate: ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')}/s\`, the floor sending, per socket and event-loop turn, the frames its share of the elapsed time allows (at most ${c.qos0.raw.batch}, one corked write) and waiting a 1 ms timer when caught up (no spinning); the "at 200k/s offered" rows are msg/s and CPU per 100k of that run, measured as above.` : ''}`,
     );
   if (c.qos1)
     lines.push(
