@@ -61,7 +61,9 @@ function figuresTable(recs) {
         row.rawText,
         ...ds.flatMap((d) => (rep.drivers.includes(d) ? [row.valueText[d] ?? 'not run', ratioText(row.ratios[d])] : ['not run', '—'])),
         row.target ?? '—',
-        ...ds.map((d) => (!row.target ? '—' : rep.drivers.includes(d) ? metText(row.checks.find((c) => c.driver === d)?.met) : 'not run')),
+        ...ds.map((d) =>
+          !row.target ? '—' : rep.drivers.includes(d) && row.valueText[d] !== 'not run' ? metText(row.checks.find((c) => c.driver === d)?.met) : 'not run',
+        ),
         i === 0 ? measuredText(rep) : '',
       ];
       lines.push(`| ${cells.join(' | ')} |`);

@@ -242,6 +242,11 @@ describe('bench records per contender', () => {
     expect(row.valueText.mqttjs).toBe('not run');
     expect(row.floorOfRun).toEqual({ mqttjs: null });
     expect(row.checks.map((c: { driver: string }) => c.driver)).toEqual(['lean']);
+    expect(
+      renderMarkdown([b.qos0])
+        .split('\n')
+        .find((l: string) => l.startsWith('|  | new metric')),
+    ).toContain('| 200 | not run | — | 195 | 0.97× | ≥ 95% of baseline | not run | **met** |');
   });
 
   it('old records show the labels the code gives their figures today', () => {
