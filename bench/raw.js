@@ -6,6 +6,7 @@
 //   qos1     N clients keep `window` QoS 1 publishes in flight each, sending the next on each PUBACK
 //   idle     N clients CONNECT (keepalive 60 s), wait for CONNACK, and stay connected
 //   latency  1 publisher at a fixed rate (QoS 1) → M subscribers round-robin; receive − send from the payload
+import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { DISCONNECT, TYPE, connectFrame, packetSplitter, pubackFrame, publishFrame, subscribeFrame } from './lib/frames.js';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
@@ -18,9 +19,9 @@ const tag = Math.random().toString(16).slice(2, 8);
  * One raw MQTT connection: resolves after CONNACK; `onPacket` gets every later packet.
  * @param {(type: number, flags: number, buf: Buffer, start: number, end: number) => void} [onPacket]
  */
-function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
+function openClient(port, clientId, keepaliveSec, onPacket = () => {}, localPort = undefined) {
   return new Promise((resolve, reject) => {
-    const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true });
+    const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true, ...(localPort === undefined ? {} : { localPort }) });
     const client = { sock, onPacket };
     let connected = false;
     sock.on(
@@ -43,6 +44,37 @@ function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
     sock.on('error', () => {});
     sock.write(connectFrame(clientId, keepaliveSec));
   });
+}
+
+/**
+ * Source ports as mqbench's lean driver picks them (src/driver/sourcePorts.ts, tcpConnect.ts): a walk over the
+ * kernel's ephemeral range from a random start, a taken port skipped (16 tries, then the kernel's choice), so
+ * the floor of the connect figures uses the same technique and not the kernel's port search per connect().
+ */
+const PORT_RANGE = (() => {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low >= 1024 && high <= 65535 && low < high) return { low, high };
+  } catch {
+    // the kernel's default range
+  }
+  return { low: 32768, high: 60999 };
+})();
+let nextPort = PORT_RANGE.low + Math.floor(Math.random() * (PORT_RANGE.high - PORT_RANGE.low + 1));
+const takePort = () => {
+  const p = nextPort;
+  nextPort = p >= PORT_RANGE.high ? PORT_RANGE.low : p + 1;
+  return p;
+};
+async function openFromOwnPort(port, clientId, keepaliveSec) {
+  for (let tries = 0; tries < 16; tries++) {
+    try {
+      return await openClient(port, clientId, keepaliveSec, undefined, takePort());
+    } catch (err) {
+      if (err.code !== 'EADDRINUSE' && err.code !== 'EADDRNOTAVAIL') throw err;
+    }
+  }
+  return openClient(port, clientId, keepaliveSec);
 }
 
 function closeAll(clients) {
@@ -208,7 +240,7 @@ async function idle() {
     const launch = () => {
       while (pending < limit && i < cfg.connections) {
         pending++;
-        openClient(cfg.port, `raw-${tag}-${i++}`, 60)
+        openFromOwnPort(cfg.port, `raw-${tag}-${i++}`, 60)
           .then(
             (c) => {
               if (clients.push(c) === half) tHalf = now();
