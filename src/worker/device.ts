@@ -22,7 +22,7 @@ export class Device {
   /** Slots waiting for room in the in-flight window (QoS 1/2) or the socket (any QoS). */
   readonly backlog = new Backlog();
   /** Its QoS 0 messages not yet settled by its current (or last) connection (made by the Publisher). */
-  q0: Qos0Queue | null = null;
+  q0: Qos0Queue<Device> | null = null;
   /** A persistent session's unacknowledged QoS 1/2 publishes, kept across connections (clean: false only). */
   session?: OutboundSession;
 

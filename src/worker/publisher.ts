@@ -148,7 +148,7 @@ export class Publisher {
   }
 
   /** The driver's verdict on one QoS 0 message (`m`: read before anything else is sent). */
-  private readonly settle0 = (q: Qos0Queue, m: Qos0Message, err?: Error): void => {
+  private readonly settle0 = (q: Qos0Queue<Device>, m: Qos0Message, err?: Error): void => {
     if (err) {
       m.measured = m.dueMs >= this.measureFrom;
       this.notDone(m, err);

@@ -7,7 +7,7 @@ const dev = {} as Device;
 const conn = {} as Connection;
 
 /** A queue whose verdicts are recorded as [dueMs, sentMs, e0, e1, e2, error?]. */
-function recording(): { q: Qos0Queue; got: (number | string)[][] } {
+function recording(): { q: Qos0Queue<Device>; got: (number | string)[][] } {
   const got: (number | string)[][] = [];
   const q = new Qos0Queue(dev, conn, (_q, m: Qos0Message, err) => {
     got.push([m.dueMs, m.sentMs, m.e0, m.e1, m.e2, ...(err ? [err.message] : [])]);

@@ -1,5 +1,4 @@
 import type { Connection, PublishDone } from '../driver/driver.js';
-import type { Device } from './device.js';
 
 /** Per message: intended time, send time, deliveries expected at QoS 0, 1 and 2. */
 const FIELDS = 5;
@@ -27,7 +26,7 @@ export interface Qos0Message {
  * being published (the newest; `publishing` is set around the call). A device gets a new queue with each
  * connection, so the late verdicts of an old connection never mix with the new one's.
  */
-export class Qos0Queue {
+export class Qos0Queue<D> {
   readonly done: PublishDone;
   /** Set while the connection's publish() runs: a verdict then is for the newest message. */
   publishing = false;
@@ -39,9 +38,10 @@ export class Qos0Queue {
   private readonly msg: Qos0Message = { dueMs: 0, measured: false, sentMs: 0, e0: 0, e1: 0, e2: 0 };
 
   constructor(
-    readonly dev: Device,
+    /** The device whose messages these are. */
+    readonly dev: D,
     readonly conn: Connection,
-    settle: (q: Qos0Queue, m: Qos0Message, err?: Error) => void,
+    settle: (q: Qos0Queue<D>, m: Qos0Message, err?: Error) => void,
   ) {
     this.done = (err) => {
       if (this.count === 0) return; // more verdicts than messages: a driver bug, never a wrong message
