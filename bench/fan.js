@@ -113,6 +113,8 @@ function stepFigures(rate, results, cpuSec, wallSec) {
     expected: s.messages.expected,
     received: s.messages.received,
     lost: s.messages.lost,
+    // Of lost, not behind a later delivery: maybe still queued when the drain ended (src/metrics/tail.ts).
+    lostAtTail: s.messages.lostAtTail ?? null,
     duplicated: s.messages.duplicated,
     lateSends: s.messages.lateSends,
     missedSends: s.messages.missedSends,
@@ -133,7 +135,7 @@ function stepFigures(rate, results, cpuSec, wallSec) {
 function judged(r, wanted) {
   const why = [];
   if (r.status !== 'complete') why.push(`run ${r.status}${r.statusReason ? `: ${r.statusReason}` : ''}`);
-  if (r.lost > 0) why.push(`${r.lost} lost`);
+  if (r.lost > 0) why.push(`${r.lost} lost${r.lostAtTail > 0 ? ` (${r.lostAtTail} of them maybe still queued when the drain ended)` : ''}`);
   if (r.saturated) why.push(`generator saturated (${r.saturatedReason})`);
   if (r.receivedPerSec < DELIVERED_SHARE * wanted)
     why.push(`delivered ${Math.round(r.receivedPerSec).toLocaleString('en-US')}/s < ${DELIVERED_SHARE * 100}% of ${wanted.toLocaleString('en-US')}/s`);

@@ -194,7 +194,7 @@ async function searchCapacity(
     const observed = stepObservation(step, results, search.fdLimit);
     figures.push({ load: next.load, p99, lost: results.summary.messages.lost, results, observed });
     io.stderr.write(
-      `  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}${stepBrokerText(observed, fmtBytes)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`,
+      `  step ${steps.length}: ${fmt(next.load)} ${search.unit} → p99 ${p99.toFixed(2)} ms, lost ${fmt(results.summary.messages.lost)}${tailText(results.summary.messages)}${stepBrokerText(observed, fmtBytes)}: ${step.saturated ? 'GENERATOR SATURATED' : step.ok ? 'pass' : `FAIL (${failed.join('; ')})`}\n`,
     );
   }
 }
@@ -262,4 +262,9 @@ async function report(
   if (saved.ok) io.stderr.write(`results written to ${out}\n`);
   if (!saved.ok) return exitAfterSave(saved, aborted ? ExitCode.interrupted : ExitCode.ok);
   return writeCiFiles(io, flags, [{ results: written }], code, [capacitySuite(written, { maxLoad: verdict.maxLoad, reason: verdict.reason, unit })]);
+}
+
+/** Of a step's lost, those maybe still queued when its drain ended (metrics/tail.ts), e.g. " (9 at the tail)". */
+function tailText(m: { lost: number; lostAtTail?: number }): string {
+  return m.lost > 0 && (m.lostAtTail ?? 0) > 0 ? ` (${(m.lostAtTail ?? 0).toLocaleString('en-US')} at the tail)` : '';
 }

@@ -5,6 +5,7 @@ import type { EncodedHistograms, HistogramKey } from './histogramKeys.js';
 import { addMeasurement, emptyMeasurement, encodeHistograms, measuredOf, type Measurement } from './measurement.js';
 import type { IntervalRow } from './resultsFile.js';
 import type { Phase, Snapshot } from './snapshot.js';
+import { tailFromSec } from './tail.js';
 import type { UnackedSink } from './unacked.js';
 
 interface Bucket {
@@ -33,6 +34,9 @@ export class Aggregator implements UnackedSink {
   private openByWorker = new Map<number, number>();
   /** Intended second → [expected, unique received] (measured messages). */
   private intended = new Map<number, [number, number]>();
+
+  /** The oldest subscriber stream horizon the workers reported (tail.ts), epoch ms. */
+  private horizon: number | undefined;
 
   /** `origin`: the instant bucket keys count whole seconds from (see realign). */
   constructor(private origin: number) {}
@@ -68,6 +72,7 @@ export class Aggregator implements UnackedSink {
       if (s.intervalMs > 200) this.maxBusyPercent = Math.max(this.maxBusyPercent, (100 * s.busyMs) / s.intervalMs);
     }
     this.openByWorker.set(s.workerIndex, s.openConnections);
+    if (s.deliveryHorizonMs !== undefined) this.horizon = Math.min(this.horizon ?? Infinity, s.deliveryHorizonMs);
     for (const [sec, e, u] of s.byIntendedSecond) {
       const cell = this.intended.get(sec) ?? [0, 0];
       cell[0] += e;
@@ -124,6 +129,11 @@ export class Aggregator implements UnackedSink {
       this.buckets.set(key, b);
     }
     return b;
+  }
+
+  /** The intended second from which missing deliveries may still have been on their way (tail.ts); undefined: no receivers. */
+  tailFromSec(): number | undefined {
+    return this.horizon === undefined ? undefined : tailFromSec(this.horizon, this.origin);
   }
 
   openConnections(): number {

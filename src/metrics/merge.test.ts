@@ -166,6 +166,54 @@ describe('mergeResults', () => {
   });
 });
 
+describe('mergeResults: late or lost across segments (tail.ts)', () => {
+  const row = (t: number, intendedExpected: number, intendedUnique: number): IntervalRow => ({
+    t,
+    phase: 'measure',
+    sent: 0,
+    received: 0,
+    acked: 0,
+    expected: 0,
+    lateSends: 0,
+    connections: 1,
+    endToEndP50: null,
+    endToEndP99: null,
+    lost: Math.max(0, intendedExpected - intendedUnique),
+    lostSoFar: 0,
+    intendedExpected,
+    intendedUnique,
+  });
+  const withRows = (r: Results, rows: IntervalRow[], tailFromSec?: number): Results => ({
+    ...r,
+    intervals: rows,
+    summary: { ...r.summary, messages: { ...r.summary.messages, ...(tailFromSec !== undefined ? { tailFromSec } : {}) } },
+  });
+  // Segment 0 publishes 100 + 100 messages (intended seconds 0 and 1); segments 1 and 2 each receive half.
+  const pub = withRows(results({ sent: 200, acked: 200, expected: 200, q1Expected: 200 }, [], segment(0)), [row(1, 200 / 2, 0), row(2, 100, 0)]);
+  const sub = (i: number, unique: [number, number], tailFromSec?: number) =>
+    withRows(
+      results({ received: unique[0] + unique[1], q1Unique: unique[0] + unique[1] }, [], segment(i)),
+      [row(1, 0, unique[0]), row(2, 0, unique[1])],
+      tailFromSec,
+    );
+
+  it('recomputes lostAtTail from the merged per-second loss and the oldest horizon of the segments', () => {
+    // 1 missing in second 0 (behind later arrivals: proven), 10 in second 1; both subscriber segments got into second 1.
+    const m = mergeResults([pub, sub(1, [50, 45], 1), sub(2, [49, 45], 1)].map((r) => shard(r))).summary;
+    expect(m.messages).toMatchObject({ expected: 200, lost: 11, lostAtTail: 10, tailFromSec: 1 });
+    expect(m.byQos['1']?.verdict).toBe(
+      'QoS 1: 11 lost, no duplicates — at-least-once broken (10 of all 11 lost may have been still queued when the drain ended)',
+    );
+    // A segment whose subscribers received nothing (horizon 0): nothing is proven.
+    const none = mergeResults([pub, sub(1, [50, 45], 1), sub(2, [49, 45], 0)].map((r) => shard(r))).summary;
+    expect(none.messages).toMatchObject({ lost: 11, lostAtTail: 11, tailFromSec: 0 });
+    // Segments written before the split (no tailFromSec anywhere): no split is claimed.
+    const old = mergeResults([pub, sub(1, [50, 45]), sub(2, [49, 45])].map((r) => shard(r))).summary;
+    expect(old.messages.lost).toBe(11);
+    expect(old.messages.lostAtTail).toBeUndefined();
+  });
+});
+
 describe('mergeIntervals', () => {
   const row = (t: number, o: Partial<IntervalRow>): IntervalRow => ({
     t,

@@ -16,6 +16,7 @@ import type { SegmentInfo } from './segmentTypes.js';
 import { summaryOf } from './summaryOf.js';
 import { withHeaderless } from './headerless.js';
 import { withClosedLoop } from './closedLoop.js';
+import { withTail } from './tail.js';
 
 export interface Shard {
   /** Where it was read from (for messages). */
@@ -69,6 +70,8 @@ export function mergeResults(input: Shard[]): Results {
   const probed = rs.find((r) => r.summary.capabilities?.probed.length)?.summary.capabilities?.probed ?? [];
   const summary = withClosedLoop(withHeaderless(summaryOf(total, durationSec, probed), rs[0].scenario), rs[0].scenario);
 
+  const intervals = mergeIntervals(rs.map((r) => r.intervals ?? []));
+  Object.assign(summary, withTail(summary, intervals, mergedTailFrom(rs)));
   const { status, reason } = combineStatus(rs, missing, count);
   const clock = clockUncertainty(segments);
   const saturated = rs.filter((r) => r.generator.saturated);
@@ -83,7 +86,7 @@ export function mergeResults(input: Shard[]): Results {
     startedAt: rs.map((r) => r.startedAt).sort()[0],
     durationSec,
     summary,
-    intervals: mergeIntervals(rs.map((r) => r.intervals ?? [])),
+    intervals,
     generator: {
       workers: rs.reduce((n, r) => n + r.generator.workers, 0),
       maxEventLoopDelayMs: Math.max(...rs.map((r) => r.generator.maxEventLoopDelayMs)),
@@ -123,6 +126,12 @@ export function recordedMeasurement(r: Results): RecordedMeasurement {
 const label = (r: Results) => `${r.segment!.index}/${r.segment!.count}`;
 
 /** Any failed → failed; any partial (or a segment missing) → partial; the reasons say which segment. */
+/** The oldest stream horizon of the segments whose subscribers reported one (tail.ts; every segment counts from one start). */
+function mergedTailFrom(rs: Results[]): number | undefined {
+  const known = rs.map((r) => r.summary.messages.tailFromSec).filter((t): t is number => t !== undefined);
+  return known.length === 0 ? undefined : Math.min(...known);
+}
+
 function combineStatus(rs: Results[], missing: number[], count: number): { status: RunStatus; reason?: string } {
   const reasons = rs.filter((r) => r.status !== 'complete').map((r) => `segment ${label(r)} ${r.status}: ${r.statusReason ?? 'no reason given'}`);
   if (missing.length > 0)

@@ -102,7 +102,11 @@ export function publishVerdict(m: Summary['messages'], byQos: Summary['byQos']):
   const lost = (byQos['1']?.lost ?? 0) + (byQos['2']?.lost ?? 0);
   const tail = !atLeastOnce
     ? []
-    : [lost === 0 ? 'nothing it accepted was lost' : `${plural(lost, 'delivery', 'deliveries')} of messages it accepted were lost`];
+    : [
+        lost === 0
+          ? 'nothing it accepted was lost'
+          : `${plural(lost, 'delivery', 'deliveries')} of messages it accepted were lost${(m.lostAtTail ?? 0) > 0 ? ' (some maybe still queued when the drain ended: see Delivery)' : ''}`,
+      ];
   return `${head}: ${[...why, ...tail].join('; ')}`;
 }
 

@@ -9,6 +9,7 @@ import type { ProbedCapability, Summary } from './summary.js';
 import { summaryOf } from './summaryOf.js';
 import { withHeaderless } from './headerless.js';
 import { withClosedLoop } from './closedLoop.js';
+import { withTail } from './tail.js';
 
 export interface ResultsContext {
   mqbenchVersion: string;
@@ -39,6 +40,8 @@ export function buildSummary(o: RunOutcome, durationSec: number, probed: readonl
 export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
   const durationSec = o.measureFrom ? Math.max(0, (o.measureEnd - o.measureFrom) / 1000) : 0;
   const summary = withClosedLoop(withHeaderless(buildSummary(o, durationSec, ctx.probed), ctx.scenario), ctx.scenario);
+  const intervals = o.agg.intervals(ctx.segment !== undefined);
+  Object.assign(summary, withTail(summary, intervals, o.agg.tailFromSec()));
   // Sends late because they waited for the broker (window, socket) say nothing about the generator.
   const behind = summary.messages.sent > 0 && generatorLate(summary.messages) / summary.messages.sent > 0.01;
   const busy = o.agg.maxBusyPercent >= SATURATED_BUSY_PERCENT;
@@ -64,7 +67,7 @@ export function buildResults(o: RunOutcome, ctx: ResultsContext): Results {
     startedAt: o.startedAt.toISOString(),
     durationSec,
     summary,
-    intervals: o.agg.intervals(ctx.segment !== undefined),
+    intervals,
     generator: {
       workers: o.workers,
       maxEventLoopDelayMs: round3(o.agg.maxEventLoopDelayMs),

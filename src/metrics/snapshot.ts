@@ -37,6 +37,8 @@ export interface Snapshot {
    * publishing began): [s, expected, uniqueReceived] deltas. Gives exact loss per second.
    */
   byIntendedSecond: [number, number, number][];
+  /** Final snapshot only: the oldest horizon of the worker's subscriber streams, epoch ms (tail.ts; absent: no receivers). */
+  deliveryHorizonMs?: number;
   /** The largest QoS 1/2 in-flight window a publisher of this worker used so far (a level; 0: none). */
   inflightWindow?: number;
 }

@@ -41,6 +41,8 @@ interface Stream {
   owed: SeqSet | null;
   /** Per single-member share group (ShareTarget.local): what it received. */
   local: SeqSet[];
+  /** Intended time (epoch ms) of the newest message delivered as new: this stream's horizon (tail.ts). */
+  newest: number;
 }
 
 /** Bookkeeping bytes counted per stream record and per set (beyond their chunks). */
@@ -51,6 +53,8 @@ export class ArrivalLedger {
   private streams = new Map<number, Stream>();
   /** The shared group record that took the last arrival as new (null: the client's own copy, or a local group). */
   lastShare: ShareRecord | null = null;
+  /** The stream of the last arrival (null: none yet, or no memory for one). */
+  private last: Stream | null = null;
 
   constructor(private readonly slab: ChunkSlab) {}
 
@@ -65,6 +69,7 @@ export class ArrivalLedger {
   arrive(publisher: number, seq: number, copies: number, owes: boolean, top: boolean, shares: readonly ShareTarget[], nShares: number): Arrival {
     const s = this.stream(publisher);
     this.lastShare = null;
+    this.last = s;
     if (s === null) return 'unverifiable';
     for (let r = 0; r < copies; r++) {
       const set = s.copies[r] ?? this.newSet(s.copies);
@@ -99,11 +104,27 @@ export class ArrivalLedger {
     return 'duplicate';
   }
 
+  /** The last arrival, judged new, was intended at `intendedMs`: it moves its stream's horizon. */
+  noteNewest(intendedMs: number): void {
+    const s = this.last;
+    if (s !== null && intendedMs > s.newest) s.newest = intendedMs;
+  }
+
+  /**
+   * The oldest of this client's stream horizons (epoch ms): every stream delivered a message intended at
+   * or after it. Infinity without streams.
+   */
+  horizon(): number {
+    let h = Infinity;
+    for (const s of this.streams.values()) if (s.newest < h) h = s.newest;
+    return h;
+  }
+
   private stream(publisher: number): Stream | null {
     let s = this.streams.get(publisher);
     if (s === undefined) {
       if (!this.slab.reserve(STREAM_BYTES)) return null;
-      s = { max: -1, copies: [], owed: null, local: [] };
+      s = { max: -1, copies: [], owed: null, local: [], newest: -Infinity };
       this.streams.set(publisher, s);
     }
     return s;

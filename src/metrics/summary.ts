@@ -44,6 +44,13 @@ export interface Summary {
     received: number;
     expected: number;
     lost: number;
+    /**
+     * Of `lost`, those that may have been still undelivered (queued) when the drain ended: not behind a later
+     * arrival of their stream (tail.ts). `lost − lostAtTail` are proven gaps. Absent when no client received.
+     */
+    lostAtTail?: number;
+    /** The intended second (since publishing start) from which missing deliveries count in lostAtTail. */
+    tailFromSec?: number;
     duplicated: number;
     outOfOrder: number;
     lateSends: number;

@@ -55,6 +55,8 @@ export const MESSAGE_FIGURES = {
   received: count('received', 'deliveries'),
   expected: count('expected', 'deliveries'),
   lost: count('lost', 'expectations'),
+  lostAtTail: count('of lost, at the tail (maybe still queued)', 'expectations'),
+  tailFromSec: count('tail from intended second', 'expectations', false),
   duplicated: count('duplicated', 'deliveries'),
   outOfOrder: count('out-of-order', 'deliveries'),
   lateSends: count('late sends', 'publishes'),

@@ -155,6 +155,8 @@ export const COMPARE_ROWS: readonly CompareRow[] = [
   context('messages expected', 'delivery', fmtInt, (r) => m(r)?.expected),
   context('messages received', 'delivery', fmtInt, (r) => m(r)?.received),
   lowerShare('lost (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.lost, m(r)?.expected)),
+  // Of lost, not behind a later delivery (metrics/tail.ts): maybe still queued when the drain ended.
+  context('of lost, at the tail', 'delivery', fmtInt, (r) => m(r)?.lostAtTail),
   lowerShare('duplicated (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.duplicated, m(r)?.expected)),
   lowerShare('out of order (% of expected)', 'delivery', deliveryInvalid, (r) => share(m(r)?.outOfOrder, m(r)?.expected)),
   ...qosRows('0'),

@@ -104,7 +104,9 @@ function failuresTable(errors: Record<string, number>, paint: Paint): string {
 function messagesTable(summary: Summary, paint: Paint): string {
   const m = summary.messages;
   const bad = badCount(paint);
-  const lost = m.lost > 0 ? `${paint.red(fmtInt(m.lost))} (${fmtPercent(m.lost, m.expected)})` : fmtInt(m.lost);
+  // Of lost, those maybe still queued when the drain ended (metrics/tail.ts): the verdict says it in words.
+  const tail = (m.lostAtTail ?? 0) > 0 ? `; ${fmtInt(m.lostAtTail ?? 0)} at the tail` : '';
+  const lost = m.lost > 0 ? `${paint.red(fmtInt(m.lost))} (${fmtPercent(m.lost, m.expected)}${tail})` : fmtInt(m.lost);
   const table = newTable(paint, ['published', '', 'delivered', ''], ['left', 'right', 'left', 'right']);
   // Files written before the publish accounting have no planned/unsent/unconfirmed/refused: shown as "–".
   const notAccepted = (n: number | undefined) => (n === undefined ? NONE : n > 0 ? paint.yellow(fmtInt(n)) : fmtInt(n));

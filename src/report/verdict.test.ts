@@ -136,3 +136,34 @@ describe('connections the broker closed', () => {
     expect(verdict(results({ messages: { lost: 12, received: 59_988 } }))).toBe('Delivery: 12 of 60,000 expected messages lost (0.02%), no duplicates');
   });
 });
+
+describe('late or lost: the verdict names the part of `lost` that may have been still queued when the drain ended', () => {
+  const lossy = (messages: ResultsOverrides['messages'], drainMs?: number) => {
+    const r = results({ messages: { expected: 60_000, received: 60_000 - (messages?.lost ?? 0), duplicated: 0, ...messages } });
+    return { ...r, scenario: { ...r.scenario, ...(drainMs !== undefined ? { drainMs } : {}) } };
+  };
+
+  it('some at the tail: both counts, the drain and what to do', () => {
+    expect(verdict(lossy({ lost: 12, lostAtTail: 9 }, 3000))).toBe(
+      'Delivery: 12 of 60,000 expected messages lost (0.02%; 9 of them not behind a later delivery: they may have been still queued when the 3 s drain ended (raise `drain` to tell late from lost)), no duplicates',
+    );
+  });
+
+  it('all at the tail, none at the tail, and files without the split', () => {
+    expect(verdict(lossy({ lost: 12, lostAtTail: 12 }, 500))).toMatch(
+      /lost \(0\.02%; none missing behind a later delivery: all may have been still queued when the 0\.5 s drain ended/,
+    );
+    expect(verdict(lossy({ lost: 1, lostAtTail: 1 }))).toMatch(
+      /lost \(0\.002%; none missing behind a later delivery: it may have been still queued when the drain ended/,
+    );
+    expect(verdict(lossy({ lost: 12, lostAtTail: 0 }, 3000))).toBe(
+      'Delivery: 12 of 60,000 expected messages lost (0.02%; every one missing behind a later delivery of its publisher), no duplicates',
+    );
+    expect(verdict(lossy({ lost: 12 }, 3000))).toBe('Delivery: 12 of 60,000 expected messages lost (0.02%), no duplicates');
+  });
+
+  it('the summary table shows the tail next to lost', () => {
+    const table = renderSummary(lossy({ lost: 12, lostAtTail: 9 }, 3000), { color: false });
+    expect(table).toMatch(/lost\s*│\s*12 \(0\.02%; 9 at the tail\)/);
+  });
+});

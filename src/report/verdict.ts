@@ -66,15 +66,31 @@ export function deliveryVerdict(messages: Summary['messages'], results?: Pick<Re
     return `Delivery: all ${plural(expected, 'expected message', 'expected messages')} received, no duplicates`;
   }
   const closed = lost > 0 && results ? closedConnections(results.summary.connections) : null;
-  return `${lossVerdict(messages)}${closed ? lossCaveat(closed) : ''}`;
+  const drainMs = typeof results?.scenario?.drainMs === 'number' ? results.scenario.drainMs : undefined;
+  return `${lossVerdict(messages, drainMs)}${closed ? lossCaveat(closed) : ''}`;
 }
 
-function lossVerdict(messages: Summary['messages']): string {
+/**
+ * How much of `lost` was proven and how much may have been late (metrics/tail.ts), e.g. "9 of them not behind
+ * a later delivery: maybe still queued when the 3 s drain ended (raise `drain` to tell late from lost)".
+ * Empty without the split.
+ */
+export function tailPart(m: Pick<Summary['messages'], 'lost' | 'lostAtTail'>, drainMs?: number): string {
+  const tail = m.lostAtTail;
+  if (tail === undefined || m.lost === 0) return '';
+  if (tail === 0) return '; every one missing behind a later delivery of its publisher';
+  const drain = drainMs === undefined ? 'the drain' : `the ${(drainMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} s drain`;
+  const late = `may have been still queued when ${drain} ended (raise \`drain\` to tell late from lost)`;
+  if (tail === m.lost) return `; none missing behind a later delivery: ${m.lost === 1 ? 'it' : 'all'} ${late}`;
+  return `; ${fmtInt(tail)} of them not behind a later delivery: ${tail === 1 ? 'it' : 'they'} ${late}`;
+}
+
+function lossVerdict(messages: Summary['messages'], drainMs?: number): string {
   const { expected, lost, duplicated } = messages;
   const lostPart =
     lost === 0
       ? `all ${plural(expected, 'expected message', 'expected messages')} received`
-      : `${fmtInt(lost)} of ${plural(expected, 'expected message', 'expected messages')} lost (${fmtPercent(lost, expected)})`;
+      : `${fmtInt(lost)} of ${plural(expected, 'expected message', 'expected messages')} lost (${fmtPercent(lost, expected)}${tailPart(messages, drainMs)})`;
   const dupPart = duplicated === 0 ? 'no duplicates' : plural(duplicated, 'duplicate delivery', 'duplicate deliveries');
   const joiner = lost !== 0 && duplicated !== 0 ? ' and ' : lost === 0 ? ', but ' : ', ';
   return `Delivery: ${lostPart}${joiner}${dupPart}`;

@@ -60,7 +60,9 @@ describe('parseThreshold', () => {
     expect(METRIC_PATHS).toContain('messages.unverifiable');
     expect(METRIC_PATHS).not.toContain('connections.errors');
     expect(METRIC_PATHS).toContain('messages.otherRuns');
-    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 13 + 8 + 4 + 7 + 2 + 2 + 1); // + 8: the publish accounting's; + 4: the receive-side ledger's; + 2: session recovery at reconnect; + 1: other runs' messages (sub)
+    expect(METRIC_PATHS).toContain('messages.lostAtTail');
+    expect(METRIC_PATHS).not.toContain('messages.tailFromSec');
+    expect(METRIC_PATHS).toHaveLength(HISTOGRAM_KEYS.length * 7 + 13 + 8 + 4 + 7 + 2 + 2 + 1 + 1); // + 8: the publish accounting's; + 4: the receive-side ledger's; + 2: session recovery at reconnect; + 1: other runs' messages (sub); + 1: lostAtTail
   });
 
   it('suggests the metric that was meant', () => {

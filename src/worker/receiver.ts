@@ -116,6 +116,7 @@ export class Receiver {
       ledger.ledger.lastShare?.measured?.(h.publisher, h.seq, q);
     }
     rec.count(UNIQUE[q], measured);
+    if (arrival === 'new') ledger.ledger.noteNewest(h.intendedMs); // the stream's horizon (metrics/tail.ts)
     if (arrival === 'outOfOrder') {
       rec.count('outOfOrder', measured);
       rec.count(OUT_OF_ORDER[q], measured);

@@ -1,3 +1,4 @@
+import { deliveryHorizon } from './horizon.js';
 import type { FromWorker, ToWorker } from '../coordinator/protocol.js';
 import { SessionEnded, type Driver } from '../driver/driver.js';
 import { Connector } from './connector.js';
@@ -254,7 +255,9 @@ export class WorkerRunner {
     const ended = new SessionEnded('the run ended before the ack');
     for (const dev of devices) dev.session?.abandon(ended);
     const unacked = this.publisher?.finish();
-    this.d.send({ type: 'final', snapshot: this.snapshot(), ...(unacked && unacked.length > 0 ? { unacked } : {}) });
+    const horizon = deliveryHorizon(devices); // how far each subscriber stream got (metrics/tail.ts)
+    const snapshot = { ...this.snapshot(), ...(horizon !== undefined ? { deliveryHorizonMs: horizon } : {}) };
+    this.d.send({ type: 'final', snapshot, ...(unacked && unacked.length > 0 ? { unacked } : {}) });
     this.d.onFinished();
   }
 }
