@@ -30,8 +30,8 @@ describe('nextWaitMs (the helper thread sleeps in stages)', () => {
     expect(nextWaitMs(2, 0.25, true)).toBeCloseTo(1.75, 12);
   });
 
-  it('a long wait ends 1/64 of it early, covering an overshoot that grows with the wait', () => {
-    expect(nextWaitMs(1000, 0.1, false)).toBeCloseTo(1000 - 0.1 - 1000 / 64, 9);
+  it('a long wait ends 1/256 of it early, covering an overshoot that grows with the wait', () => {
+    expect(nextWaitMs(1000, 0.1, false)).toBeCloseTo(1000 - 0.1 - 1000 / 256, 9);
     // 1 s with 0.05% proportional overshoot: a long stage, a short one, never past the instant.
     const { waits, endsAt } = wakeUp(1000, 0.1, 0.0005);
     expect(waits.length).toBeGreaterThan(1);

@@ -4,8 +4,8 @@
  *
  * A futex wait (Atomics.wait) ends later than asked: by a fairly steady ~0.1 ms (the kernel's timer slack
  * plus the thread's wake-up), and on long waits by a share of the wait on top (~0.05% measured in a VM:
- * 0.5 ms after a 1 s wait). So the helper sleeps in stages: a long wait ends early by a margin (1/64 of it)
- * that covers the share, the last short wait is shortened by the measured overshoot (`overMs`, tracked by
+ * 0.5 ms after a 1 s wait). So the helper sleeps in stages: a long wait ends early by a margin (1/256 of it,
+ * 8 times the share measured) that covers it, the last short wait is shortened by the measured overshoot (`overMs`, tracked by
  * trackOvershoot), and a wait that still ended early is finished by checking the time (about the
  * overshoot's spread, ~0.01-0.05 ms, at most the overshoot), so the wake-up comes at, not before, the instant.
  */
@@ -19,7 +19,7 @@
 export function nextWaitMs(leftMs: number, overMs: number, waited: boolean): number {
   if (leftMs <= 0) return 0;
   if (leftMs <= overMs) return waited ? 0 : leftMs;
-  return leftMs - overMs - (leftMs > 2 ? leftMs / 64 : 0);
+  return leftMs - overMs - (leftMs > 2 ? leftMs / 256 : 0);
 }
 
 /**

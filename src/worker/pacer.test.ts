@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
-import { Pacer, type ScheduleSpec } from './pacer.js';
+import { MAX_LEAD_MS, MIN_LEAD_MS, nextLeadMs, Pacer, type ScheduleSpec } from './pacer.js';
 
 type Slot = { schedule: number; client: number; seq: number; due: number; now: number };
 
@@ -194,7 +194,7 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
   }
 
   it('wakes leadMs before each slot and polls only the rest: every slot within a loop turn', () => {
-    const { late, spun, wakes } = run(1000, 1000, 0.05);
+    const { late, spun, wakes } = run(1000, 1000, 0.05, { leadMs: 0.1 });
     expect(late).toHaveLength(1000);
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
@@ -205,11 +205,35 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
   });
 
   it('a wake-up later than the lead sends the slot at once: late by lag − lead, no polling', () => {
-    const { late, spun } = run(100, 1000, 0.3);
+    const { late, spun } = run(100, 1000, 0.3, { leadMs: 0.1 });
     expect(late).toHaveLength(100);
     expect(late[0]).toBe(0); // due at start()
     for (const l of late.slice(1)) expect(l).toBeCloseTo(0.2, 6);
     expect(spun).toBe(0);
+  });
+
+  it('the adaptive lead follows the wake-ups’ lateness: little polling when they come early, on time when late', () => {
+    // Wake-ups 0.03 ms late: the lead comes down from 0.1 ms to about that, so polling shrinks with it.
+    const quick = run(1000, 2000, 0.03);
+    expect(quick.late).toHaveLength(2000);
+    expect(Math.max(...quick.late)).toBeLessThanOrEqual(0.011);
+    expect(quick.spun).toBeLessThan(2000 * 0.04); // a fixed 0.1 ms lead would poll ~0.07 ms per slot
+    // Wake-ups 0.25 ms late: the lead rises to cover them (within MAX_LEAD_MS) and slots are on time again.
+    const slow = run(1000, 2000, 0.25);
+    expect(slow.late.slice(-500).every((l) => l <= 0.011)).toBe(true);
+    expect(slow.late[1]).toBeCloseTo(0.15, 6); // before it adapted: late by lag − 0.1
+  });
+
+  it('nextLeadMs: fixed steps toward the 75th percentile of the wake-ups’ lateness, within its bounds', () => {
+    expect(nextLeadMs(0.1, 0.2)).toBeCloseTo(0.103, 12);
+    expect(nextLeadMs(0.1, 50)).toBeCloseTo(0.103, 12); // an outlier: one step
+    expect(nextLeadMs(0.1, 0.05)).toBeCloseTo(0.099, 12);
+    expect(nextLeadMs(MIN_LEAD_MS, 0)).toBe(MIN_LEAD_MS);
+    expect(nextLeadMs(MAX_LEAD_MS, 5)).toBe(MAX_LEAD_MS);
+    let lead = 0.1;
+    for (let i = 0; i < 4000; i++) lead = nextLeadMs(lead, [0.02, 0.04, 0.06, 0.08][i % 4]);
+    expect(lead).toBeGreaterThan(0.059);
+    expect(lead).toBeLessThan(0.081);
   });
 
   it('idle between sparse slots: one wake-up per slot, polling only around it', () => {

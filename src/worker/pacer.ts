@@ -24,7 +24,9 @@ export interface PacerOptions {
   spinMs?: number;
   /**
    * With the clock's precise timer (Clock.precise, a helper thread): wake this long before the slot, then
-   * poll the rest. Covers most of the wake-up's own latency, so polling is short. Default DEFAULT_LEAD_MS.
+   * poll the rest. It covers the wake-up's own latency (the message reaching this thread's event loop), so
+   * polling is short. Default: adaptive, from DEFAULT_LEAD_MS, following how late the wake-ups come (their
+   * 75th percentile, within [MIN_LEAD_MS, MAX_LEAD_MS]); a number: that lead, fixed.
    */
   leadMs?: number;
   /**
@@ -39,8 +41,21 @@ export interface PacerOptions {
 
 /** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
 export const DEFAULT_SPIN_MS = 2;
-/** Precise wake-up this long before a slot: about the helper thread's wake-up latency on a quiet machine. */
+/** Precise wake-up this long before a slot at first: about a wake-up's latency on a quiet machine. */
 export const DEFAULT_LEAD_MS = 0.1;
+/** The adaptive lead's bounds: past MAX_LEAD_MS (a loaded machine) polling would cost more than it saves. */
+export const MIN_LEAD_MS = 0.02;
+export const MAX_LEAD_MS = 0.3;
+
+/**
+ * One step of the adaptive lead: up 3 µs after a wake-up that came later than the lead (past the slot),
+ * down 1 µs otherwise, so it settles where 3 wake-ups in 4 come before the slot; one step per wake-up,
+ * so an outlier (a preempted thread) moves it little.
+ */
+export function nextLeadMs(leadMs: number, wakeLateMs: number): number {
+  const next = wakeLateMs > leadMs ? leadMs + 0.003 : leadMs - 0.001;
+  return next < MIN_LEAD_MS ? MIN_LEAD_MS : next > MAX_LEAD_MS ? MAX_LEAD_MS : next;
+}
 export const DEFAULT_POLL_SHARE = 0.1;
 const POLL_WINDOW_MS = 100;
 /**
@@ -63,7 +78,11 @@ export class Pacer {
   private stopped = false;
   private readonly maxBurst: number;
   private readonly spinMs: number;
-  private readonly leadMs: number;
+  /** The current lead of a precise wake-up (adaptive unless PacerOptions.leadMs fixes it). */
+  private leadMs: number;
+  private readonly adaptLead: boolean;
+  /** The instant the precise wake-up was armed for, leadMs before a slot (-1: none, or armed at the slot). */
+  private wokeFor = -1;
   private readonly pollShare: number;
   /** The clock's precise timer's wake-up for this pacer (null: none, or spinMs 0). */
   private readonly wake: PreciseSlot | null;
@@ -92,8 +111,9 @@ export class Pacer {
     this.maxBurst = opts.maxBurst ?? 1000;
     this.spinMs = opts.spinMs ?? DEFAULT_SPIN_MS;
     this.leadMs = opts.leadMs ?? DEFAULT_LEAD_MS;
+    this.adaptLead = opts.leadMs === undefined;
     this.pollShare = opts.pollShare ?? DEFAULT_POLL_SHARE;
-    this.wake = this.spinMs > 0 && opts.precise !== false && clock.precise ? clock.precise.slot(() => this.tick()) : null;
+    this.wake = this.spinMs > 0 && opts.precise !== false && clock.precise ? clock.precise.slot(this.woken) : null;
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -118,6 +138,13 @@ export class Pacer {
     this.spun = 0;
     return ms;
   }
+
+  /** A precise wake-up: how late it came (after the instant armed, leadMs before the slot) steers the lead. */
+  private woken = (): void => {
+    if (this.wokeFor >= 0 && this.adaptLead) this.leadMs = nextLeadMs(this.leadMs, this.clock.now() - this.wokeFor);
+    this.wokeFor = -1;
+    this.tick();
+  };
 
   private tick = (): void => {
     this.timer = null;
@@ -177,7 +204,8 @@ export class Pacer {
       this.timer = this.clock.setImmediate(this.tick);
     } else if (wake && (at >= this.noSpinUntil || wait > MIN_PRECISE_MS)) {
       // Polling off (used up, preempted, or the clock did not move): wake at the slot itself, else just before it.
-      wake.arm(wait > window && at >= this.noSpinUntil ? next - this.leadMs : next);
+      this.wokeFor = wait > window && at >= this.noSpinUntil ? next - this.leadMs : -1;
+      wake.arm(this.wokeFor >= 0 ? this.wokeFor : next);
     } else if (this.spinMs > 0 && wait > this.spinMs && at >= this.noSpinUntil) {
       this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
     } else {
