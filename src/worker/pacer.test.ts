@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
-import { MAX_LEAD_MS, MIN_LEAD_MS, nextLeadMs, Pacer, type ScheduleSpec } from './pacer.js';
+import { MAX_IDLE_LEAD_MS, MAX_LEAD_MS, MIN_LEAD_MS, nextLeadMs, Pacer, type ScheduleSpec } from './pacer.js';
 
 type Slot = { schedule: number; client: number; seq: number; due: number; now: number };
 
@@ -236,12 +236,26 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
     expect(lead).toBeLessThan(0.081);
   });
 
+  it('after a long idle wait the lead is at least 1% of it (to 1 ms): slow wake-ups after idling are covered at once', () => {
+    // 1 slot/s, wake-ups 0.6 ms late: the adaptive lead (one step per wake-up) alone would leave them late.
+    const { late, spun, wakes } = run(1, 10_000, 0.6);
+    expect(late).toHaveLength(10);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
+    expect(wakes).toBe(9);
+    // Polling: lead 1 − lag 0.6 (+ a loop turn) per slot, 0.04% of the time.
+    expect(spun).toBeLessThan(9 * (MAX_IDLE_LEAD_MS - 0.6 + 0.011));
+    // A fixed lead of 0.1 ms: each slot 0.5 ms late.
+    const fixed = run(1, 10_000, 0.6, { leadMs: 0.1 });
+    for (const l of fixed.late.slice(1)) expect(l).toBeCloseTo(0.5, 6);
+  });
+
   it('idle between sparse slots: one wake-up per slot, polling only around it', () => {
     const { late, spun, wakes } = run(1, 10_000, 0.05);
     expect(late).toHaveLength(10);
     expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
     expect(wakes).toBe(9); // the first slot is due at start()
-    expect(spun).toBeLessThan(10 * 0.07);
+    // At most the lead after a long idle wait (MAX_IDLE_LEAD_MS) − the lag per slot, ~0.1% of the time at 1/s.
+    expect(spun).toBeLessThan(9 * (MAX_IDLE_LEAD_MS - 0.05 + 0.011)); // + one loop turn
   });
 
   it('dense slots (10,000/s) stay within the polling cap and do not take a wake-up per slot', () => {

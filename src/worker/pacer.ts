@@ -46,6 +46,14 @@ export const DEFAULT_LEAD_MS = 0.1;
 /** The adaptive lead's bounds: past MAX_LEAD_MS (a loaded machine) polling would cost more than it saves. */
 export const MIN_LEAD_MS = 0.02;
 export const MAX_LEAD_MS = 0.3;
+/**
+ * Before a slot after a long idle wait the lead is at least this share of the wait, up to MAX_IDLE_LEAD_MS:
+ * a thread idle that long wakes slower (~0.15 ms after 1 s on a quiet machine, 0.3-0.7 ms on a loaded one),
+ * and polling at most 1% of the wait costs next to nothing. The adaptive lead, one step per wake-up, would
+ * take minutes to learn that at 1 slot/s.
+ */
+const IDLE_LEAD_SHARE = 0.01;
+export const MAX_IDLE_LEAD_MS = 1;
 
 /**
  * One step of the adaptive lead: up 3 µs after a wake-up that came later than the lead (past the slot),
@@ -83,6 +91,8 @@ export class Pacer {
   private readonly adaptLead: boolean;
   /** The instant the precise wake-up was armed for, leadMs before a slot (-1: none, or armed at the slot). */
   private wokeFor = -1;
+  /** The slot an early precise wake-up was armed for: once woken, poll until it is due (-1: none). */
+  private pollFor = -1;
   private readonly pollShare: number;
   /** The clock's precise timer's wake-up for this pacer (null: none, or spinMs 0). */
   private readonly wake: PreciseSlot | null;
@@ -187,8 +197,9 @@ export class Pacer {
   }
 
   /**
-   * How to wake for the next slot, due at `next`: poll when it is close (within leadMs with a precise timer,
-   * spinMs without), else a precise wake-up leadMs before it, else a timer (to spinMs before it, or to it).
+   * How to wake for the next slot, due at `next`: poll when it is close (within the lead with a precise timer,
+   * or once woken early for it; spinMs without), else a precise wake-up the lead before it, else a timer (to
+   * spinMs before it, or to it).
    */
   private arm(next: number): void {
     const at = this.clock.now();
@@ -196,16 +207,22 @@ export class Pacer {
     const canPoll = at >= this.noSpinUntil && at !== this.lastSpinAt;
     // The helper thread not started yet (or gone): the timer-and-poll hybrid meanwhile.
     const wake = this.wake && this.clock.precise?.ready ? this.wake : null;
-    const window = wake ? this.leadMs : this.spinMs;
-    if (window > 0 && wait <= window && canPoll) {
-      // Close to the slot (or already past it): poll on the next loop turn, after I/O.
+    const lead = this.adaptLead ? Math.max(this.leadMs, Math.min(MAX_IDLE_LEAD_MS, wait * IDLE_LEAD_SHARE)) : this.leadMs;
+    const window = wake ? lead : this.spinMs;
+    const woken = wake !== null && this.pollFor === next;
+    this.pollFor = -1;
+    if (window > 0 && (wait <= window || woken) && canPoll) {
+      // Close to the slot (or already past it): poll on the next loop turn, after I/O, until it is due.
+      this.pollFor = next;
       this.lastSpinAt = at;
       this.spinSince = at;
       this.timer = this.clock.setImmediate(this.tick);
     } else if (wake && (at >= this.noSpinUntil || wait > MIN_PRECISE_MS)) {
       // Polling off (used up, preempted, or the clock did not move): wake at the slot itself, else just before it.
-      this.wokeFor = wait > window && at >= this.noSpinUntil ? next - this.leadMs : -1;
-      wake.arm(this.wokeFor >= 0 ? this.wokeFor : next);
+      const early = wait > window && at >= this.noSpinUntil;
+      this.wokeFor = early ? next - lead : -1;
+      this.pollFor = early ? next : -1;
+      wake.arm(early ? next - lead : next);
     } else if (this.spinMs > 0 && wait > this.spinMs && at >= this.noSpinUntil) {
       this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
     } else {
