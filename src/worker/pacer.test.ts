@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
-import { MAX_IDLE_LEAD_MS, MAX_LEAD_MS, MIN_LEAD_MS, nextLeadMs, Pacer, type ScheduleSpec } from './pacer.js';
+import { Pacer, type ScheduleSpec } from './pacer.js';
+import { MAX_IDLE_LEAD_MS } from './pacerLead.js';
 
 type Slot = { schedule: number; client: number; seq: number; due: number; now: number };
 
@@ -222,18 +223,6 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
     const slow = run(1000, 2000, 0.25);
     expect(slow.late.slice(-500).every((l) => l <= 0.011)).toBe(true);
     expect(slow.late[1]).toBeCloseTo(0.15, 6); // before it adapted: late by lag − 0.1
-  });
-
-  it('nextLeadMs: fixed steps toward the 75th percentile of the wake-ups’ lateness, within its bounds', () => {
-    expect(nextLeadMs(0.1, 0.2)).toBeCloseTo(0.103, 12);
-    expect(nextLeadMs(0.1, 50)).toBeCloseTo(0.103, 12); // an outlier: one step
-    expect(nextLeadMs(0.1, 0.05)).toBeCloseTo(0.099, 12);
-    expect(nextLeadMs(MIN_LEAD_MS, 0)).toBe(MIN_LEAD_MS);
-    expect(nextLeadMs(MAX_LEAD_MS, 5)).toBe(MAX_LEAD_MS);
-    let lead = 0.1;
-    for (let i = 0; i < 4000; i++) lead = nextLeadMs(lead, [0.02, 0.04, 0.06, 0.08][i % 4]);
-    expect(lead).toBeGreaterThan(0.059);
-    expect(lead).toBeLessThan(0.081);
   });
 
   it('after a long idle wait the lead is at least 1% of it (to 1 ms): slow wake-ups after idling are covered at once', () => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { PreciseSlot } from '../shared/preciseTimer.js';
+import { DEFAULT_LEAD_MS, leadBefore, nextLeadMs } from './pacerLead.js';
 import { Schedule, type ScheduleSpec } from './schedule.js';
 
 export type { ScheduleSpec } from './schedule.js';
@@ -26,7 +27,7 @@ export interface PacerOptions {
    * With the clock's precise timer (Clock.precise, a helper thread): wake this long before the slot, then
    * poll the rest. It covers the wake-up's own latency (the message reaching this thread's event loop), so
    * polling is short. Default: adaptive, from DEFAULT_LEAD_MS, following how late the wake-ups come (their
-   * 75th percentile, within [MIN_LEAD_MS, MAX_LEAD_MS]); a number: that lead, fixed.
+   * 75th percentile, within [MIN_LEAD_MS, MAX_LEAD_MS], src/worker/pacerLead.ts); a number: that lead, fixed.
    */
   leadMs?: number;
   /**
@@ -41,29 +42,6 @@ export interface PacerOptions {
 
 /** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
 export const DEFAULT_SPIN_MS = 2;
-/** Precise wake-up this long before a slot at first: about a wake-up's latency on a quiet machine. */
-export const DEFAULT_LEAD_MS = 0.1;
-/** The adaptive lead's bounds: past MAX_LEAD_MS (a loaded machine) polling would cost more than it saves. */
-export const MIN_LEAD_MS = 0.02;
-export const MAX_LEAD_MS = 0.3;
-/**
- * Before a slot after a long idle wait the lead is at least this share of the wait, up to MAX_IDLE_LEAD_MS:
- * a thread idle that long wakes slower (~0.15 ms after 1 s on a quiet machine, 0.3-0.7 ms on a loaded one),
- * and polling at most 1% of the wait costs next to nothing. The adaptive lead, one step per wake-up, would
- * take minutes to learn that at 1 slot/s.
- */
-const IDLE_LEAD_SHARE = 0.01;
-export const MAX_IDLE_LEAD_MS = 1;
-
-/**
- * One step of the adaptive lead: up 3 µs after a wake-up that came later than the lead (past the slot),
- * down 1 µs otherwise, so it settles where 3 wake-ups in 4 come before the slot; one step per wake-up,
- * so an outlier (a preempted thread) moves it little.
- */
-export function nextLeadMs(leadMs: number, wakeLateMs: number): number {
-  const next = wakeLateMs > leadMs ? leadMs + 0.003 : leadMs - 0.001;
-  return next < MIN_LEAD_MS ? MIN_LEAD_MS : next > MAX_LEAD_MS ? MAX_LEAD_MS : next;
-}
 export const DEFAULT_POLL_SHARE = 0.1;
 const POLL_WINDOW_MS = 100;
 /**
@@ -207,7 +185,7 @@ export class Pacer {
     const canPoll = at >= this.noSpinUntil && at !== this.lastSpinAt;
     // The helper thread not started yet (or gone): the timer-and-poll hybrid meanwhile.
     const wake = this.wake && this.clock.precise?.ready ? this.wake : null;
-    const lead = this.adaptLead ? Math.max(this.leadMs, Math.min(MAX_IDLE_LEAD_MS, wait * IDLE_LEAD_SHARE)) : this.leadMs;
+    const lead = this.adaptLead ? leadBefore(this.leadMs, wait) : this.leadMs;
     const window = wake ? lead : this.spinMs;
     const woken = wake !== null && this.pollFor === next;
     this.pollFor = -1;
