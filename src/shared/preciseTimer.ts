@@ -1,3 +1,5 @@
+import { nextWaitMs, trackOvershoot } from './preciseWait.js';
+
 /**
  * Sub-millisecond wake-ups without polling. Node's timers have whole-millisecond delays (a timer fires
  * 0.1-1.1 ms after the instant it was meant for), and polling for the rest burns the thread's core. Here a
@@ -32,19 +34,34 @@ export interface ThreadLike {
 export type ThreadCtor = new (code: string, opts: { eval: true; workerData: SharedArrayBuffer }) => ThreadLike;
 
 // The helper: [0] generation (bumped on every change), [1] closed; the target instant (0: none) at byte 8.
+// It sleeps in stages and finishes a wait that ended early by checking the time (src/shared/preciseWait.ts).
 const THREAD_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 const state = new Int32Array(workerData, 0, 2);
 const target = new Float64Array(workerData, 8, 1);
+const origin = performance.timeOrigin;
+const now = () => origin + performance.now();
+${nextWaitMs.toString()}
+${trackOvershoot.toString()}
+let over = 0.1;
+let waited = -1;
 parentPort.postMessage(-1);
 for (;;) {
   const g = Atomics.load(state, 0);
   if (Atomics.load(state, 1) !== 0) break;
   const at = target[0];
   if (at > 0) {
-    const ms = at - (performance.timeOrigin + performance.now());
-    if (ms > 0 && Atomics.wait(state, 0, g, ms) !== 'timed-out') continue;
+    const ms = nextWaitMs(at - now(), over, waited === g);
+    if (ms > 0) {
+      const t = now();
+      if (Atomics.wait(state, 0, g, ms) !== 'timed-out') continue;
+      over = trackOvershoot(over, now() - t - ms, ms);
+      waited = g;
+      continue;
+    }
+    while (now() < at && Atomics.load(state, 0) === g);
+    if (Atomics.load(state, 0) !== g) continue;
     parentPort.postMessage(g);
   }
   Atomics.wait(state, 0, g);

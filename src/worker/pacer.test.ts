@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../shared/fakeClock.js';
 import { Pacer, type ScheduleSpec } from './pacer.js';
+import { MAX_IDLE_LEAD_MS } from './pacerLead.js';
 
 type Slot = { schedule: number; client: number; seq: number; due: number; now: number };
 
@@ -194,7 +195,7 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
   }
 
   it('wakes leadMs before each slot and polls only the rest: every slot within a loop turn', () => {
-    const { late, spun, wakes } = run(1000, 1000, 0.05);
+    const { late, spun, wakes } = run(1000, 1000, 0.05, { leadMs: 0.1 });
     expect(late).toHaveLength(1000);
     expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
@@ -205,11 +206,36 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
   });
 
   it('a wake-up later than the lead sends the slot at once: late by lag − lead, no polling', () => {
-    const { late, spun } = run(100, 1000, 0.3);
+    const { late, spun } = run(100, 1000, 0.3, { leadMs: 0.1 });
     expect(late).toHaveLength(100);
     expect(late[0]).toBe(0); // due at start()
     for (const l of late.slice(1)) expect(l).toBeCloseTo(0.2, 6);
     expect(spun).toBe(0);
+  });
+
+  it('the adaptive lead follows the wake-ups’ lateness: little polling when they come early, on time when late', () => {
+    // Wake-ups 0.03 ms late: the lead comes down from 0.1 ms to about that, so polling shrinks with it.
+    const quick = run(1000, 2000, 0.03);
+    expect(quick.late).toHaveLength(2000);
+    expect(Math.max(...quick.late)).toBeLessThanOrEqual(0.011);
+    expect(quick.spun).toBeLessThan(2000 * 0.04); // a fixed 0.1 ms lead would poll ~0.07 ms per slot
+    // Wake-ups 0.25 ms late: the lead rises to cover them (within MAX_LEAD_MS) and slots are on time again.
+    const slow = run(1000, 2000, 0.25);
+    expect(slow.late.slice(-500).every((l) => l <= 0.011)).toBe(true);
+    expect(slow.late[1]).toBeCloseTo(0.15, 6); // before it adapted: late by lag − 0.1
+  });
+
+  it('after a long idle wait the lead is at least 1% of it (to 1 ms): slow wake-ups after idling are covered at once', () => {
+    // 1 slot/s, wake-ups 0.6 ms late: the adaptive lead (one step per wake-up) alone would leave them late.
+    const { late, spun, wakes } = run(1, 10_000, 0.6);
+    expect(late).toHaveLength(10);
+    expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
+    expect(wakes).toBe(9);
+    // Polling: lead 1 − lag 0.6 (+ a loop turn) per slot, 0.04% of the time.
+    expect(spun).toBeLessThan(9 * (MAX_IDLE_LEAD_MS - 0.6 + 0.011));
+    // A fixed lead of 0.1 ms: each slot 0.5 ms late.
+    const fixed = run(1, 10_000, 0.6, { leadMs: 0.1 });
+    for (const l of fixed.late.slice(1)) expect(l).toBeCloseTo(0.5, 6);
   });
 
   it('idle between sparse slots: one wake-up per slot, polling only around it', () => {
@@ -217,7 +243,8 @@ describe('Pacer with a precise timer (Clock.precise: sub-ms wake-ups)', () => {
     expect(late).toHaveLength(10);
     expect(Math.max(...late)).toBeLessThanOrEqual(0.011);
     expect(wakes).toBe(9); // the first slot is due at start()
-    expect(spun).toBeLessThan(10 * 0.07);
+    // At most the lead after a long idle wait (MAX_IDLE_LEAD_MS) − the lag per slot, ~0.1% of the time at 1/s.
+    expect(spun).toBeLessThan(9 * (MAX_IDLE_LEAD_MS - 0.05 + 0.011)); // + one loop turn
   });
 
   it('dense slots (10,000/s) stay within the polling cap and do not take a wake-up per slot', () => {

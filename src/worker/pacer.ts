@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { PreciseSlot } from '../shared/preciseTimer.js';
+import { DEFAULT_LEAD_MS, leadBefore, nextLeadMs } from './pacerLead.js';
 import { Schedule, type ScheduleSpec } from './schedule.js';
 
 export type { ScheduleSpec } from './schedule.js';
@@ -24,7 +25,9 @@ export interface PacerOptions {
   spinMs?: number;
   /**
    * With the clock's precise timer (Clock.precise, a helper thread): wake this long before the slot, then
-   * poll the rest. Covers most of the wake-up's own latency, so polling is short. Default DEFAULT_LEAD_MS.
+   * poll the rest. It covers the wake-up's own latency (the message reaching this thread's event loop), so
+   * polling is short. Default: adaptive, from DEFAULT_LEAD_MS, following how late the wake-ups come (their
+   * 75th percentile, within [MIN_LEAD_MS, MAX_LEAD_MS], src/worker/pacerLead.ts); a number: that lead, fixed.
    */
   leadMs?: number;
   /**
@@ -39,8 +42,6 @@ export interface PacerOptions {
 
 /** Timer wake-up this long before a slot: covers the timer firing up to ~1 ms late plus its ms rounding. */
 export const DEFAULT_SPIN_MS = 2;
-/** Precise wake-up this long before a slot: about the helper thread's wake-up latency on a quiet machine. */
-export const DEFAULT_LEAD_MS = 0.1;
 export const DEFAULT_POLL_SHARE = 0.1;
 const POLL_WINDOW_MS = 100;
 /**
@@ -63,7 +64,13 @@ export class Pacer {
   private stopped = false;
   private readonly maxBurst: number;
   private readonly spinMs: number;
-  private readonly leadMs: number;
+  /** The current lead of a precise wake-up (adaptive unless PacerOptions.leadMs fixes it). */
+  private leadMs: number;
+  private readonly adaptLead: boolean;
+  /** The instant the precise wake-up was armed for, leadMs before a slot (-1: none, or armed at the slot). */
+  private wokeFor = -1;
+  /** The slot an early precise wake-up was armed for: once woken, poll until it is due (-1: none). */
+  private pollFor = -1;
   private readonly pollShare: number;
   /** The clock's precise timer's wake-up for this pacer (null: none, or spinMs 0). */
   private readonly wake: PreciseSlot | null;
@@ -92,8 +99,9 @@ export class Pacer {
     this.maxBurst = opts.maxBurst ?? 1000;
     this.spinMs = opts.spinMs ?? DEFAULT_SPIN_MS;
     this.leadMs = opts.leadMs ?? DEFAULT_LEAD_MS;
+    this.adaptLead = opts.leadMs === undefined;
     this.pollShare = opts.pollShare ?? DEFAULT_POLL_SHARE;
-    this.wake = this.spinMs > 0 && opts.precise !== false && clock.precise ? clock.precise.slot(() => this.tick()) : null;
+    this.wake = this.spinMs > 0 && opts.precise !== false && clock.precise ? clock.precise.slot(this.woken) : null;
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -118,6 +126,13 @@ export class Pacer {
     this.spun = 0;
     return ms;
   }
+
+  /** A precise wake-up: how late it came (after the instant armed, leadMs before the slot) steers the lead. */
+  private woken = (): void => {
+    if (this.wokeFor >= 0 && this.adaptLead) this.leadMs = nextLeadMs(this.leadMs, this.clock.now() - this.wokeFor);
+    this.wokeFor = -1;
+    this.tick();
+  };
 
   private tick = (): void => {
     this.timer = null;
@@ -160,8 +175,9 @@ export class Pacer {
   }
 
   /**
-   * How to wake for the next slot, due at `next`: poll when it is close (within leadMs with a precise timer,
-   * spinMs without), else a precise wake-up leadMs before it, else a timer (to spinMs before it, or to it).
+   * How to wake for the next slot, due at `next`: poll when it is close (within the lead with a precise timer,
+   * or once woken early for it; spinMs without), else a precise wake-up the lead before it, else a timer (to
+   * spinMs before it, or to it).
    */
   private arm(next: number): void {
     const at = this.clock.now();
@@ -169,15 +185,22 @@ export class Pacer {
     const canPoll = at >= this.noSpinUntil && at !== this.lastSpinAt;
     // The helper thread not started yet (or gone): the timer-and-poll hybrid meanwhile.
     const wake = this.wake && this.clock.precise?.ready ? this.wake : null;
-    const window = wake ? this.leadMs : this.spinMs;
-    if (window > 0 && wait <= window && canPoll) {
-      // Close to the slot (or already past it): poll on the next loop turn, after I/O.
+    const lead = this.adaptLead ? leadBefore(this.leadMs, wait) : this.leadMs;
+    const window = wake ? lead : this.spinMs;
+    const woken = wake !== null && this.pollFor === next;
+    this.pollFor = -1;
+    if (window > 0 && (wait <= window || woken) && canPoll) {
+      // Close to the slot (or already past it): poll on the next loop turn, after I/O, until it is due.
+      this.pollFor = next;
       this.lastSpinAt = at;
       this.spinSince = at;
       this.timer = this.clock.setImmediate(this.tick);
     } else if (wake && (at >= this.noSpinUntil || wait > MIN_PRECISE_MS)) {
       // Polling off (used up, preempted, or the clock did not move): wake at the slot itself, else just before it.
-      wake.arm(wait > window && at >= this.noSpinUntil ? next - this.leadMs : next);
+      const early = wait > window && at >= this.noSpinUntil;
+      this.wokeFor = early ? next - lead : -1;
+      this.pollFor = early ? next : -1;
+      wake.arm(early ? next - lead : next);
     } else if (this.spinMs > 0 && wait > this.spinMs && at >= this.noSpinUntil) {
       this.timer = this.clock.setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
     } else {
