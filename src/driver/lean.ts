@@ -1,6 +1,6 @@
 import { connectPacket } from './connectPacket.js';
 import { parseEndpoint } from './endpoint.js';
-import { LeanConnection } from './leanConnection.js';
+import { directRead, LeanConnection } from './leanConnection.js';
 import { LeanSession } from './leanSession.js';
 import { openStream } from './leanTransport.js';
 import { ConnectFailure, type Connection, type Driver } from './driver.js';
@@ -29,13 +29,13 @@ export const leanDriver: Driver = {
       } catch (err) {
         return reject(new ConnectFailure(`invalid CONNECT: ${(err as Error).message}`));
       }
-      let stream;
+      let opened;
       try {
-        stream = openStream(ep, o);
+        opened = openStream(ep, o, events.borrowsPayload === true ? directRead() : null);
       } catch (err) {
         return reject(new ConnectFailure((err as Error).message));
       }
-      new LeanConnection(stream, o, events, opts.session ?? new LeanSession(), packet, resolve, reject);
+      new LeanConnection(opened.stream, o, events, opts.session ?? new LeanSession(), packet, resolve, reject, opened.direct);
     });
   },
 };
