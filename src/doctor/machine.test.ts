@@ -100,17 +100,17 @@ describe('checkSomaxconn (informational, for a local broker)', () => {
 });
 
 describe('memory estimate', () => {
-  it('states ~15 KB per connection for mqttjs and ~8 KB for lean, plus the process', () => {
-    expect(PER_CONNECTION_BYTES).toEqual({ mqttjs: 15_360, lean: 8_192 });
-    expect(memoryEstimate(10_000, 'mqttjs')).toBe(BASE_BYTES + 153_600_000);
+  it('states ~28 KB per connection for mqttjs and ~8 KB for lean, plus the process', () => {
+    expect(PER_CONNECTION_BYTES).toEqual({ mqttjs: 28_672, lean: 8_192 });
+    expect(memoryEstimate(10_000, 'mqttjs')).toBe(BASE_BYTES + 286_720_000);
     expect(memoryEstimate(0, 'lean')).toBe(BASE_BYTES);
   });
 
   const GB = 1024 ** 3;
   it.each([
     [8 * GB, 10_000, 'mqttjs', 'ok'],
-    [1 * GB, 50_000, 'mqttjs', 'WARN'], // ~832 MB of 1 GB
-    [0.5 * GB, 50_000, 'mqttjs', 'FAIL'],
+    [2 * GB, 50_000, 'mqttjs', 'WARN'], // ~1.4 GB of 2 GB
+    [1 * GB, 50_000, 'mqttjs', 'FAIL'],
     [0.5 * GB, 50_000, 'lean', 'WARN'], // ~491 MB
   ] as const)('%d bytes available, %d connections, %s → %s', (avail, planned, driver, status) => {
     expect(checkMemory(avail, planned, driver).status).toBe(status);
@@ -118,7 +118,7 @@ describe('memory estimate', () => {
 
   it('says the estimate it used and suggests the lean driver', () => {
     const c = checkMemory(0.5 * GB, 50_000, 'mqttjs');
-    expect(c.finding).toBe('50,000 connections × ~15 KB per connection (mqttjs driver) + ~100 MB for the process ≈ 832 MB; MemAvailable 512 MB');
+    expect(c.finding).toBe('50,000 connections × ~28 KB per connection (mqttjs driver) + ~100 MB for the process ≈ 1.4 GB; MemAvailable 512 MB');
     expect(c.fix).toEqual(['mqbench run <scenario> --driver lean']);
     expect(checkMemory(8 * GB, undefined, 'lean').finding).toMatch(/room for about [\d,]+ connections at ~8 KB per connection \(lean driver\)/);
     expect(checkMemory(null, 10, 'lean').status).toBe('WARN');

@@ -16,8 +16,11 @@ export interface LoadPlan {
   brokerLocal?: boolean;
 }
 
-/** Memory one connection costs the generator, measured roughly (socket buffers, client state, parser). */
-export const PER_CONNECTION_BYTES: Readonly<Record<DriverName, number>> = { mqttjs: 15 * 1024, lean: 8 * 1024 };
+/**
+ * Memory one connection costs the generator, with headroom over the idle figures of BENCHMARKS.md (c): lean
+ * 4.7-4.9 KB, mqtt.js 22.8 KB per idle connection at 19,900; a connection that publishes or receives holds more.
+ */
+export const PER_CONNECTION_BYTES: Readonly<Record<DriverName, number>> = { mqttjs: 28 * 1024, lean: 8 * 1024 };
 /** The process itself and its worker threads before any connection. */
 export const BASE_BYTES = 100 * 1024 ** 2;
 /** The widest ephemeral range to suggest: 1024 and below are the privileged ports. */

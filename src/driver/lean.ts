@@ -3,6 +3,8 @@ import { parseEndpoint } from './endpoint.js';
 import { directRead, LeanConnection } from './leanConnection.js';
 import { LeanSession } from './leanSession.js';
 import { openStream } from './leanTransport.js';
+import { sourcePorts } from './sourcePorts.js';
+import { connectTcp } from './tcpConnect.js';
 import { ConnectFailure, type Connection, type Driver } from './driver.js';
 
 /**
@@ -29,13 +31,22 @@ export const leanDriver: Driver = {
       } catch (err) {
         return reject(new ConnectFailure(`invalid CONNECT: ${(err as Error).message}`));
       }
-      let opened;
+      const session = opts.session ?? new LeanSession();
+      // Plain TCP: from a source port of our own (sourcePorts.ts), connected before the MQTT handshake starts;
+      // the TCP connect and the handshake each get the connect timeout.
+      if (ep.transport === 'tcp' && !ep.tls) {
+        // Events that keep no payload: the socket reads into the thread's one read buffer (directRead).
+        const direct = events.borrowsPayload === true ? directRead() : null;
+        connectTcp(ep, o, sourcePorts(), direct).then((sock) => new LeanConnection(sock, o, events, session, packet, resolve, reject), reject);
+        return;
+      }
+      let stream;
       try {
-        opened = openStream(ep, o, events.borrowsPayload === true ? directRead() : null);
+        stream = openStream(ep, o);
       } catch (err) {
         return reject(new ConnectFailure((err as Error).message));
       }
-      new LeanConnection(opened.stream, o, events, opts.session ?? new LeanSession(), packet, resolve, reject, opened.direct);
+      new LeanConnection(stream, o, events, session, packet, resolve, reject);
     });
   },
 };

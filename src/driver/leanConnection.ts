@@ -23,7 +23,7 @@ import { LeanOutput } from './leanOutput.js';
 import { PublishFrame } from './publishFrame.js';
 import { encodeProps } from './leanProps.js';
 import type { LeanSession } from './leanSession.js';
-import type { DirectRead } from './leanTransport.js';
+import type { DirectRead } from './tcpConnect.js';
 import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
 import {
   ConnectFailure,
@@ -122,8 +122,6 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     connectPacket: Buffer,
     resolve: (c: Connection) => void,
     reject: (e: Error) => void,
-    /** The socket was made with directRead(): its reads come to onRead, not as 'data' events. */
-    direct = false,
   ) {
     this.protocolVersion = opts.protocolVersion;
     this.output = new LeanOutput(sock);
@@ -133,7 +131,8 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     this.wantAliases = opts.topicAliases === true;
     this.attempt = { resolve, reject, opts };
     (sock as Owned)[CONN] = this;
-    if (!direct) sock.on('data', onData);
+    // A socket made with directRead() emits no 'data': its reads come to onRead.
+    sock.on('data', onData);
     sock.on('error', onError);
     sock.on('close', onClose);
     sock.on('drain', onDrain);
@@ -535,8 +534,14 @@ function onData(this: Owned, chunk: Buffer): void {
   this[CONN].onData(chunk);
 }
 function onRead(this: Owned, nread: number, buf: Buffer): boolean {
-  this[CONN].onData(buf, nread);
-  return true; // keep reading
+  const c = this[CONN] as LeanConnection | undefined;
+  if (c !== undefined) {
+    c.onData(buf, nread);
+    return true; // keep reading
+  }
+  // Bytes before our CONNECT was even written (the connection is made once TCP connected): not an MQTT broker.
+  this.destroy();
+  return false;
 }
 function onError(this: Owned, err: NodeJS.ErrnoException): void {
   this[CONN].onError(err);

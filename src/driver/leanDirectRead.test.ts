@@ -27,8 +27,15 @@ function borrowing(): ConnectionEvents & { messages: string[]; lost: string[]; s
   };
 }
 
-const publish = (topic: string, payload: Buffer | string, qos: 0 | 1, messageId?: number): Packet =>
-  ({ cmd: 'publish', topic, payload, qos, messageId, dup: false, retain: false }) as Packet;
+const publish = (topic: string, payload: Buffer | string, qos: 0 | 1, messageId?: number): Packet => ({
+  cmd: 'publish',
+  topic,
+  payload,
+  qos,
+  messageId,
+  dup: false,
+  retain: false,
+});
 
 describe('lean driver: a plain TCP socket read straight into the thread’s read buffer (events that borrow the payload)', () => {
   const ctx = scripted();

@@ -5,33 +5,21 @@ import { createWebSocketStream, WebSocket } from 'ws';
 import type { Endpoint } from './endpoint.js';
 import type { ConnectOptions } from './driver.js';
 
-/** How a plain TCP socket may be read instead of 'data' events (net.Socket's `onread`: into one reused buffer). */
-export interface DirectRead {
-  buffer: Buffer;
-  callback: (nread: number, buf: Buffer) => boolean;
-}
-
 /**
  * The byte stream of one lean connection: a TCP socket (mqtt://), a TLS socket (mqtts://), or a
  * WebSocket (ws://, wss://) with subprotocol "mqtt" as a Duplex, each write one binary frame (what
  * MQTT over WebSocket asks for, MQTT 5 §6). No-delay is set on TCP; `ws` sets it on its own socket.
- * `direct`: a plain TCP socket is read through it (no 'data' events); returns whether it was used.
  */
-export function openStream(ep: Endpoint, o: ConnectOptions, direct: DirectRead | null = null): { stream: Duplex; direct: boolean } {
+export function openStream(ep: Endpoint, o: ConnectOptions): Duplex {
   const bind = o.localAddress !== undefined ? { localAddress: o.localAddress } : {};
   const tls = ep.tls ? tlsOptions(ep, o) : {};
   if (ep.transport === 'ws') {
     const ws = new WebSocket(ep.wsUrl!, 'mqtt', { perMessageDeflate: false, handshakeTimeout: o.timeoutMs, ...tls, ...bind });
-    return { stream: createWebSocketStream(ws), direct: false };
+    return createWebSocketStream(ws);
   }
-  if (ep.tls) {
-    const sock = tlsConnect({ host: ep.host, port: ep.port, ...tls, ...bind });
-    sock.setNoDelay(true);
-    return { stream: sock, direct: false };
-  }
-  const sock = netConnect({ host: ep.host, port: ep.port, ...bind, ...(direct !== null ? { onread: direct } : {}) });
+  const sock = ep.tls ? tlsConnect({ host: ep.host, port: ep.port, ...tls, ...bind }) : netConnect({ host: ep.host, port: ep.port, ...bind });
   sock.setNoDelay(true);
-  return { stream: sock, direct: direct !== null };
+  return sock;
 }
 
 /** CA, client certificate, the certificate check and SNI (a host name, never an IP address, unless set). */

@@ -127,4 +127,5 @@ export const HISTOGRAM_CATALOGUE = {
   reconnect: { prometheusKind: 'reconnect', label: 'reconnect (loss → CONNACK)', onlyWhenUsed: true },
   requestResponse: { prometheusKind: 'request_response', label: 'request → response', onlyWhenUsed: true },
   unsentWait: { prometheusKind: 'unsent_wait', label: 'unsent: waited until the end', onlyWhenUsed: true },
+  connectFromSlot: { prometheusKind: 'connect_from_slot', label: 'connect, from its paced slot', onlyWhenUsed: true },
 } satisfies Record<HistogramKey, HistogramSpec>;

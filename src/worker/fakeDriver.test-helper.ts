@@ -36,6 +36,8 @@ export interface FakeBrokerOptions {
   receiveMaximum?: number;
   /** Connects fail (ECONNREFUSED) while true. */
   down?: boolean;
+  /** Fake ms from connect() to the CONNACK. Default 0. */
+  connectDelayMs?: number;
 }
 
 interface Pending {
@@ -205,6 +207,8 @@ export class FakeBroker implements Driver {
 
   async connect(opts: ConnectOptions, events: ConnectionEvents): Promise<Connection> {
     if (this.o.down) throw new ConnectFailure('ECONNREFUSED');
+    const delay = this.o.connectDelayMs ?? 0;
+    if (delay > 0) await new Promise<void>((r) => this.clock.setTimeout(r, delay));
     this.opts.push(opts);
     const conn = new FakeConnection(this, opts, events, opts.session as FakeSession | undefined);
     this.conns.add(conn);

@@ -45,7 +45,7 @@ const SNAPSHOT_MS = 1000;
  * Connection handshakes (TCP + CONNACK + SUBACK) in flight per worker at most: mosquitto's listen backlog
  * (100), so a connect storm faster than the broker accepts queues here instead of losing SYNs to 1 s
  * retransmissions (the 1 s / 3 s connect-latency tail of bench figure (e)). Connects past it wait their
- * turn; their latency counts from the attempt. It caps a worker at 100 ÷ handshake time (a broker 50 ms
+ * turn; latency `connect` counts from the attempt, `connectFromSlot` from the paced slot. It caps a worker at 100 ÷ handshake time (a broker 50 ms
  * away: 2,000 connects/s per worker): a scenario option is the follow-up.
  */
 const HANDSHAKES_IN_FLIGHT = 100;
@@ -115,9 +115,9 @@ export class WorkerRunner {
         const g = plan.scenario.groups[s.groupIndex];
         return { groupCount: g.count, first: s.first, count: s.count, rate: g.connect.rate, t0: at, endAt: Infinity, cycles: 1 };
       }),
-      (si, i) => {
+      (si, i, _seq, dueMs) => {
         const dev = this.devices[si][i - plan.slices[si].first];
-        pending.push(this.handshakes.run(() => this.connector.connect(dev)));
+        pending.push(this.handshakes.run(() => this.connector.connect(dev, dueMs)));
       },
       { precise: false }, // connections need no sub-ms pacing: no helper thread for a worker that only connects
     );

@@ -3,10 +3,10 @@
  * MQTTX `bench` user types (flags.ts), each run through quickCommand (command.ts). program.ts registers them
  * with one call.
  */
-import { Command, Option } from 'commander';
-import { DEFAULT_DRIVER, DRIVER_NAMES } from '../../driver/registry.js';
-import { parseDurationArg, parseThresholdArg, parseWorkersArg } from '../args.js';
+import type { Command } from 'commander';
+import { DEFAULT_DRIVER } from '../../driver/registry.js';
 import { withBrokerObserveOptions } from '../brokerFlags.js';
+import { DRIVER_HELP, withCommonFlags } from '../commonFlags.js';
 import type { CliIo } from '../io.js';
 import { observeFlagsOf } from '../../observe/request.js';
 import { readOptions } from '../options.js';
@@ -43,18 +43,19 @@ function withConnectionFlags(cmd: Command): Command {
 }
 
 function withRunFlags(cmd: Command): Command {
-  return withBrokerObserveOptions(cmd)
-    .option('-d, --duration <duration>', 'how long to run once connected, e.g. 30s (default 10s; for pub, -L sets it)', parseDurationArg)
-    .option('-w, --workers <n>', 'worker threads (default: CPU cores - 1, at least 1)', parseWorkersArg)
-    .option('-o, --out <file>', 'results file (default: results/quick-<command>-<timestamp>.json)')
+  return withCommonFlags(withBrokerObserveOptions(cmd), {
+    duration: 'how long to run once connected, e.g. 30s (default 10s; for pub, -L sets it)',
+    workers: 'worker threads (default: CPU cores - 1, at least 1)',
+    out: 'results file (default: results/quick-<command>-<timestamp>.json)',
+    threshold: 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; exit 3 when one fails)',
+    driver: DRIVER_HELP,
+    verdictFail: 'report a broken delivery promise without exit 3',
+    junit: 'also write JUnit XML for CI',
+    csv: 'also write a CSV of the run',
+  })
     .option('--quiet', 'no live progress line; a short status line every 5 s on stderr')
-    .option('--threshold <expr>', 'pass/fail check, e.g. "endToEnd.p99 < 50ms" (repeatable; exit 3 when one fails)', parseThresholdArg)
-    .addOption(new Option('--driver <name>', 'MQTT client: lean (default) or mqttjs').choices(DRIVER_NAMES).default(DEFAULT_DRIVER))
     .option('--save <file>', 'write the equivalent scenario YAML first (mqbench run <file> runs the same plan)')
-    .option('--dry-run', 'do not connect: print the scenario YAML (or only write it, with --save)')
-    .option('--no-verdict-fail', 'report a broken delivery promise without exit 3')
-    .option('--junit <file>', 'also write JUnit XML for CI')
-    .option('--csv <file>', 'also write a CSV of the run');
+    .option('--dry-run', 'do not connect: print the scenario YAML (or only write it, with --save)');
 }
 
 function addOne(program: Command, io: CliIo, kind: QuickKind, done: (code: number) => void): void {
