@@ -1,10 +1,13 @@
 // `npm run bench:compare -- <old.json> <new.json>`: what changed between two bench records (figures (a)-(d)
 // and any other figure with a raw floor), as a Markdown table for a pull request: per figure, metric and
 // contender, the old and new medians, the change (absolute and relative) and whether the target verdict
-// moved. Reads both record formats (bench/lib/records.js: one record per figure, or an older single report).
+// moved. Reads every record format (bench/lib/records.js: one record per figure with a date per contender,
+// one record per figure, or an older single report). A contender whose values come from the same run in
+// both files is left out (its values did not change); a figure where that holds for every contender says so.
 // Exit codes: 0 compared · 2 bad usage or unreadable file.
 import { readFileSync } from 'node:fs';
-import { recordsOf } from './lib/records.js';
+import { FIGURES } from './lib/figures.js';
+import { contenderMeta, recordsOf, withTitles } from './lib/records.js';
 
 export function compareRecords(oldRecs, newRecs) {
   const ids = [...new Set([...Object.keys(oldRecs), ...Object.keys(newRecs)])];
@@ -16,13 +19,16 @@ export function compareRecords(oldRecs, newRecs) {
       rows.push({ id, title: (a ?? b).title, only: a ? 'only in the old file' : 'only in the new file' });
       continue;
     }
-    if (oldRecs[id].generatedAt === newRecs[id].generatedAt) {
+    const metaA = contenderMeta(oldRecs[id]);
+    const metaB = contenderMeta(newRecs[id]);
+    const same = (c) => metaA[c] && metaB[c] && metaA[c].generatedAt === metaB[c].generatedAt;
+    const contenders = ['raw', ...newRecs[id].drivers].filter((c) => metaB[c] && !same(c));
+    if (contenders.length === 0) {
       rows.push({ id, title: b.title, only: `the same record in both (${b.id}, measured ${newRecs[id].generatedAt})` });
       continue;
     }
     for (const rb of b.rows) {
       const ra = a.rows.find((r) => r.key === rb.key);
-      const contenders = ['raw', ...Object.keys(rb.values)];
       for (const c of contenders) {
         const nv = c === 'raw' ? rb.raw : rb.values[c];
         const ov = ra ? (c === 'raw' ? ra.raw : ra.values?.[c]) : undefined;
@@ -91,7 +97,7 @@ function main(argv) {
   const recs = [];
   for (const f of argv) {
     try {
-      recs.push(recordsOf(JSON.parse(readFileSync(f, 'utf8'))));
+      recs.push(withTitles(recordsOf(JSON.parse(readFileSync(f, 'utf8'))), FIGURES));
     } catch (err) {
       process.stderr.write(`bench:compare: cannot read ${f}: ${err.message}\n`);
       return 2;

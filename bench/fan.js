@@ -1,8 +1,10 @@
 // The fan-out / fan-in contender (figures fanout, fanin, fanin5): steps the offered QoS 1 rate with ONE
 // worker against one mosquitto, watching the broker process (its pid: CPU per second, from /proc), until
 // a step fails: a message lost, the generator saturated, the run not complete, or deliveries falling
-// below 95% of what the offered rate asks for. The last step that passed is the rate reached; the step
-// that failed says who set the limit (broker CPU near 1 core and `generator.saturated: false`: mosquitto).
+// below 95% of what the offered rate asks for. Then up to `refineSteps` more steps bisect between the
+// highest rate that passed and the lowest that failed. The highest rate that passed is the rate reached;
+// the lowest step that failed says who set the limit (broker CPU near 1 core and `generator.saturated:
+// false`: mosquitto).
 // Forked by bench/run.js (bench/lib/measure.js) so process.cpuUsage() describes mqbench alone; it gets one
 // JSON argument and sends back one result message.
 //
@@ -11,6 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
 import { contender } from './lib/child.js';
+import { nextBisectRate, reachedAndLimit } from './lib/fanSteps.js';
 
 const cfg = JSON.parse(process.argv[2]);
 const dist = cfg.distDir ? pathToFileURL(`${cfg.distDir}/`) : new URL('../dist/', import.meta.url);
@@ -139,19 +142,32 @@ function judged(r, wanted) {
   return r;
 }
 
+function logStep(r) {
+  process.stderr.write(
+    `    ${cfg.mode} ${r.offered}/s${r.refine ? ' (bisect)' : ''}: ${Math.round(r.receivedPerSec)} deliveries/s, broker ${r.brokerCores?.toFixed(2)} cores, mqbench ${r.mqbenchCores?.toFixed(2)} cores, saturated ${r.saturated}, lost ${r.lost}, p50 ${r.e2eP50?.toFixed(2)} ms${r.passed ? '' : ` — fail: ${r.failedBecause}`}\n`,
+  );
+}
+
 async function main() {
   const cpu0 = cpuSeconds();
   const steps = [];
   for (const rate of cfg.rates) {
     const r = await step(rate);
     steps.push(r);
-    process.stderr.write(
-      `    ${cfg.mode} ${rate}/s: ${Math.round(r.receivedPerSec)} deliveries/s, broker ${r.brokerCores?.toFixed(2)} cores, mqbench ${r.mqbenchCores?.toFixed(2)} cores, saturated ${r.saturated}, lost ${r.lost}, p50 ${r.e2eP50?.toFixed(2)} ms${r.passed ? '' : ` — stop: ${r.failedBecause}`}\n`,
-    );
+    logStep(r);
     if (!r.passed) break;
   }
-  const reached = [...steps].reverse().find((x) => x.passed) ?? null;
-  const limit = steps.find((x) => !x.passed) ?? null;
+  // The fixed steps are coarse (40 passes, 60 fails): bisect between the highest rate that passed and the
+  // lowest that failed, each refinement a fresh run like the others.
+  for (let i = 0; i < (cfg.refineSteps ?? 0); i++) {
+    const rate = nextBisectRate(steps);
+    if (rate === null) break;
+    const r = await step(rate);
+    r.refine = true;
+    steps.push(r);
+    logStep(r);
+  }
+  const { reached, limit } = reachedAndLimit(steps);
   const pick = (k) => (reached ? reached[k] : null);
   return {
     driver: cfg.driver,
@@ -171,7 +187,8 @@ async function main() {
     limitRate: limit?.offered ?? null,
     limitBrokerCores: limit?.brokerCores ?? null,
     limitSaturated: limit ? limit.saturated : null,
-    limitReason: limit?.failedBecause ?? (steps.length ? `every step passed (the highest offered was ${steps.at(-1).offered}/s)` : 'no step ran'),
+    limitReason: limit?.failedBecause ?? (steps.length ? `every step passed (the highest offered was ${reached.offered}/s)` : 'no step ran'),
+    refineSteps: steps.filter((x) => x.refine).length,
     steps,
     cpuTotalSec: cpuSeconds() - cpu0,
     yaml: scenarioFor(cfg, cfg.rates[0]),

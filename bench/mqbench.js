@@ -76,23 +76,30 @@ function scenarioFor(c) {
   }
 }
 
+/** (a) measures twice: at the max rate, then (with `fixedRate`) at that fixed offered rate, a fresh run. */
 async function main() {
-  const yaml = scenarioFor(cfg);
-  const parsed = parseScenarioText(yaml, `bench-${cfg.mode}.yaml`, {});
+  const r = await measureOnce(cfg);
+  if (cfg.mode !== 'qos0' || !cfg.fixedRate) return r;
+  return { ...r, fixed: { rate: cfg.fixedRate, ...(await measureOnce({ ...cfg, rate: cfg.fixedRate })) } };
+}
+
+async function measureOnce(c) {
+  const yaml = scenarioFor(c);
+  const parsed = parseScenarioText(yaml, `bench-${c.mode}.yaml`, {});
   if (!parsed.ok) throw new Error(`bench scenario is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
   const { scenario } = parsed.loaded;
-  const sampler = startSampler(cfg.mode === 'idle' ? 100 : 50);
+  const sampler = startSampler(c.mode === 'idle' ? 100 : 50);
   const cpu0 = cpuSeconds();
   const t0 = now();
   // No thresholds: the scenario has none, and the verdicts are the bench's to judge.
-  const { results, timeline } = await runScenario(scenario, { workers: cfg.workers, driver: cfg.driver, mqbenchVersion: 'bench' });
+  const { results, timeline } = await runScenario(scenario, { workers: c.workers, driver: c.driver, mqbenchVersion: 'bench' });
   const cpuTotalSec = cpuSeconds() - cpu0;
   const wallSec = (now() - t0) / 1000;
   sampler.stop();
-  if (cfg.debug) for (const x of sampler.samples) console.error(((x.t - t0) / 1000).toFixed(2), x.cpu.toFixed(2), (x.rss / 1e6).toFixed(1));
+  if (c.debug) for (const x of sampler.samples) console.error(((x.t - t0) / 1000).toFixed(2), x.cpu.toFixed(2), (x.rss / 1e6).toFixed(1));
   const s = results.summary;
   const base = {
-    driver: cfg.driver,
+    driver: c.driver,
     status: results.status,
     statusReason: results.statusReason ?? null,
     workers: results.generator.workers,
@@ -102,7 +109,7 @@ async function main() {
     wallSec,
     yaml,
   };
-  if (cfg.mode === 'qos0' || cfg.mode === 'qos1') {
+  if (c.mode === 'qos0' || c.mode === 'qos1') {
     // CPU over the measured window only (interpolated from the sampler), per message sent in that window.
     const cpuSec = sampler.cpuAt(timeline.measureEnd) - sampler.cpuAt(timeline.measureFrom);
     const inWindow = s.throughput.sentPerSec * results.durationSec;
@@ -121,7 +128,7 @@ async function main() {
       publishAckMs: s.latencyMs.publishAck,
     };
   }
-  if (cfg.mode === 'idle') {
+  if (c.mode === 'idle') {
     // The connect phase: from the connect barrier (worker threads up, no connection yet) to every worker connected.
     const connectAt = timeline.connectAt || null;
     const connectedAt = timeline.connectedAt || null;
@@ -138,7 +145,7 @@ async function main() {
     const firstHalfSec = phaseOk && halfRow ? (timeline.publishStart + halfRow.t * 1000 - connectAt) / 1000 : null;
     return {
       ...base,
-      connections: cfg.connections,
+      connections: c.connections,
       succeeded,
       failed: s.connections.failed,
       errors: s.connections.errors,

@@ -1,10 +1,12 @@
 // The RAW BASELINE contender: plain `net` sockets and pre-encoded MQTT 3.1.1 frames, no MQTT library on the
 // hot path. Runs in its own process (forked by bench/run.js) so its CPU time and RSS are its own. It gets
 // one JSON argument ({ mode, port, ... }) and sends back one result message.
-//   qos0     N clients write pre-built 64-byte-payload PUBLISH frames as fast as the sockets take them
+//   qos0     N clients write pre-built 64-byte-payload PUBLISH frames as fast as the sockets take them; then,
+//            with `fixedRate`, again paced at that total rate (fresh sockets), for the CPU at a fixed load
 //   qos1     N clients keep `window` QoS 1 publishes in flight each, sending the next on each PUBACK
 //   idle     N clients CONNECT (keepalive 60 s), wait for CONNACK, and stay connected
 //   latency  1 publisher at a fixed rate (QoS 1) → M subscribers round-robin; receive − send from the payload
+import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { DISCONNECT, TYPE, connectFrame, packetSplitter, pubackFrame, publishFrame, subscribeFrame } from './lib/frames.js';
 import { cpuSeconds, now, startSampler } from './lib/sampler.js';
@@ -17,9 +19,9 @@ const tag = Math.random().toString(16).slice(2, 8);
  * One raw MQTT connection: resolves after CONNACK; `onPacket` gets every later packet.
  * @param {(type: number, flags: number, buf: Buffer, start: number, end: number) => void} [onPacket]
  */
-function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
+function openClient(port, clientId, keepaliveSec, onPacket = () => {}, localPort = undefined) {
   return new Promise((resolve, reject) => {
-    const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true });
+    const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true, ...(localPort === undefined ? {} : { localPort }) });
     const client = { sock, onPacket };
     let connected = false;
     sock.on(
@@ -42,6 +44,37 @@ function openClient(port, clientId, keepaliveSec, onPacket = () => {}) {
     sock.on('error', () => {});
     sock.write(connectFrame(clientId, keepaliveSec));
   });
+}
+
+/**
+ * Source ports as mqbench's lean driver picks them (src/driver/sourcePorts.ts, tcpConnect.ts): a walk over the
+ * kernel's ephemeral range from a random start, a taken port skipped (16 tries, then the kernel's choice), so
+ * the floor of the connect figures uses the same technique and not the kernel's port search per connect().
+ */
+const PORT_RANGE = (() => {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low >= 1024 && high <= 65535 && low < high) return { low, high };
+  } catch {
+    // the kernel's default range
+  }
+  return { low: 32768, high: 60999 };
+})();
+let nextPort = PORT_RANGE.low + Math.floor(Math.random() * (PORT_RANGE.high - PORT_RANGE.low + 1));
+const takePort = () => {
+  const p = nextPort;
+  nextPort = p >= PORT_RANGE.high ? PORT_RANGE.low : p + 1;
+  return p;
+};
+async function openFromOwnPort(port, clientId, keepaliveSec) {
+  for (let tries = 0; tries < 16; tries++) {
+    try {
+      return await openClient(port, clientId, keepaliveSec, undefined, takePort());
+    } catch (err) {
+      if (err.code !== 'EADDRINUSE' && err.code !== 'EADDRNOTAVAIL') throw err;
+    }
+  }
+  return openClient(port, clientId, keepaliveSec);
 }
 
 function closeAll(clients) {
@@ -91,27 +124,39 @@ async function measureWindow(cfg, counters, stop) {
   };
 }
 
-async function qos0() {
+/**
+ * QoS 0 from `cfg.clients` sockets: as fast as the sockets take frames (`rate` null), or paced at `rate` msg/s
+ * in total, each client sending what its share of the elapsed time allows (one corked write per turn) and
+ * sleeping a timer tick when it is caught up, so pacing costs no spinning.
+ */
+async function qos0(rate = null) {
   const clients = await Promise.all(Array.from({ length: cfg.clients }, (_, i) => openClient(cfg.port, `raw-${tag}-${i}`, 60)));
   const frames = clients.map((_, i) => publishFrame(`bench/${tag}/${i}`, payloadOf(cfg.payloadSize, i, 0, 0, 0), 0));
   let sent = 0;
   let running = true;
   const cpu0 = cpuSeconds();
-  const pump = (c, frame) => {
+  const t0 = now();
+  const perClientPerMs = rate === null ? null : rate / cfg.clients / 1000;
+  const sentBy = clients.map(() => 0);
+  const pump = (c, i) => {
     if (!running || c.sock.destroyed) return;
-    // Up to BATCH frames per turn, corked into one writev (as mqtt-packet corks until the next tick);
-    // stop early when the socket's buffer is full and continue on 'drain'.
+    // Up to BATCH frames per turn (paced: what is due, at most BATCH), corked into one writev (as
+    // mqtt-packet corks until the next tick); stop early when the socket's buffer is full and continue on 'drain'.
+    const due = perClientPerMs === null ? cfg.batch : Math.min(cfg.batch, Math.floor((now() - t0) * perClientPerMs) - sentBy[i]);
+    if (due <= 0) return void setTimeout(pump, 1, c, i);
     c.sock.cork();
     let ok = true;
-    for (let k = 0; k < cfg.batch && ok; k++) {
-      ok = c.sock.write(frame);
+    for (let k = 0; k < due && ok; k++) {
+      ok = c.sock.write(frames[i]);
       sent++;
+      sentBy[i]++;
     }
     c.sock.uncork();
-    if (ok) setImmediate(pump, c, frame);
-    else c.sock.once('drain', () => pump(c, frame));
+    if (!ok) c.sock.once('drain', () => pump(c, i));
+    else if (perClientPerMs === null || due === cfg.batch) setImmediate(pump, c, i);
+    else setTimeout(pump, 1, c, i);
   };
-  clients.forEach((c, i) => pump(c, frames[i]));
+  clients.forEach((c, i) => pump(c, i));
   const r = await measureWindow(
     cfg,
     () => ({ sent, acked: 0 }),
@@ -119,6 +164,13 @@ async function qos0() {
   );
   r.cpuTotalSec = cpuSeconds() - cpu0;
   await closeAll(clients);
+  return r;
+}
+
+/** (a): the rate the sockets take, then (with `cfg.fixedRate`) the CPU at a fixed offered rate, fresh sockets. */
+async function qos0Figure() {
+  const r = await qos0();
+  if (cfg.fixedRate) r.fixed = { rate: cfg.fixedRate, ...(await qos0(cfg.fixedRate)) };
   return r;
 }
 
@@ -188,7 +240,7 @@ async function idle() {
     const launch = () => {
       while (pending < limit && i < cfg.connections) {
         pending++;
-        openClient(cfg.port, `raw-${tag}-${i++}`, 60)
+        openFromOwnPort(cfg.port, `raw-${tag}-${i++}`, 60)
           .then(
             (c) => {
               if (clients.push(c) === half) tHalf = now();
@@ -339,5 +391,5 @@ async function latency() {
   };
 }
 
-const modes = { qos0, qos1, idle, latency };
+const modes = { qos0: qos0Figure, qos1, idle, latency };
 await contender(() => modes[cfg.mode](), { name: 'raw contender', timeoutMs: cfg.timeoutMs ?? 120_000 });

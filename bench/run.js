@@ -2,11 +2,15 @@
 //
 //   node bench/run.js [--quick] [--runs N] [--connections N]
 //                     [--only qos0,qos1,idle,latency,fanout,fanin,fanin5,connections50k,soak] [--drivers mqttjs,lean] [--no-profile]
+//                     [--results-dir DIR]
 //
 // Every measurement runs in its own child process (so CPU time and RSS belong to one contender) against a
 // fresh mosquitto on a free loopback port. Figures are medians over the runs. Every figure keeps its own
-// record in bench/results/latest.json (bench/lib/records.js): a run replaces the records of the figures it
-// ran and rewrites BENCHMARKS.md from all of them, so `--only X` leaves every other figure as it was.
+// record in bench/results/latest.json (bench/lib/records.js), and in it every contender its own values and
+// date: a run replaces, in the figures it ran, the contenders it ran, and rewrites BENCHMARKS.md from all of
+// them, so `--only X` leaves every other figure as it was and `--drivers lean` keeps mqttjs's values.
+// --results-dir DIR reads and writes the record files (latest.json or quick.json, scale.json, and the
+// Markdown: BENCHMARKS.md or quick.md) in DIR instead of bench/results and the repository root.
 // --quick (1 run, short durations) writes bench/results/quick.md and bench/results/quick.json instead, so
 // development runs never overwrite the record. Compare two record files: `npm run bench:compare -- a b`.
 // The scale figures (bench/lib/scale.js) run the CLI once each and are kept in bench/results/scale.json:
@@ -16,11 +20,11 @@ import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { measureFigures } from './lib/measure.js';
 import { mosquittoVersion } from './lib/mosquitto.js';
 import { renderMarkdown } from './lib/report.js';
-import { orderedRecords, readRecords, splitReport, writeRecords } from './lib/records.js';
+import { mergeRecords, orderedRecords, readRecords, splitReport, withTitles, writeRecords } from './lib/records.js';
 import { FIGURES } from './lib/figures.js';
 import { readScale, runScaleFigures, scaleFile, SCALE_FIGURES, SCALE_IDS } from './lib/scale.js';
 import { renderScaleSection, withScaleSection } from './lib/scaleReport.js';
@@ -29,7 +33,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 function parseArgs(argv) {
-  const o = { quick: false, runs: null, connections: 19_900, only: null, drivers: null, profile: true };
+  const o = { quick: false, runs: null, connections: 19_900, only: null, drivers: null, profile: true, resultsDir: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -43,6 +47,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.only = val().split(',');
     else if (a === '--drivers') o.drivers = val().split(',');
     else if (a === '--no-profile') o.profile = false;
+    else if (a === '--results-dir') o.resultsDir = val();
     else throw new Error(`unknown option ${a} (see the comment at the top of bench/run.js)`);
   }
   o.runs ??= o.quick ? 1 : 3;
@@ -148,15 +153,16 @@ async function run(opts, build) {
     log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (scaleIds.length) log(`mqbench bench: scale figures ${scaleIds.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (missingDrivers.length) log(`  drivers not available in dist/driver/registry.js, skipped: ${missingDrivers.join(', ')}`);
-  const resultsDir = join(here, 'results');
+  const resultsDir = opts.resultsDir ? resolve(opts.resultsDir) : join(here, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const jsonPath = join(resultsDir, opts.quick ? 'quick.json' : 'latest.json');
-  const mdPath = opts.quick ? join(resultsDir, 'quick.md') : join(root, 'BENCHMARKS.md');
-  // Every figure keeps its own record: those not run this time keep their last one (bench/lib/records.js).
-  const records = readRecords(jsonPath);
+  const mdPath = join(opts.quick || opts.resultsDir ? resultsDir : root, opts.quick ? 'quick.md' : 'BENCHMARKS.md');
+  // Every figure keeps its own record, every contender in it its own values: figures and contenders not run
+  // this time keep their last ones (bench/lib/records.js).
+  let records = readRecords(jsonPath);
   if (figures.length) {
     const report = await measureFigures({ figures, drivers, missingDrivers, contenders, opts, build, machine, started, command: commandLine() });
-    Object.assign(records, splitReport(report));
+    records = mergeRecords(records, splitReport(report));
     writeRecords(jsonPath, records);
   }
   let scale = readScale(scaleFile(resultsDir, opts.quick));
@@ -165,7 +171,7 @@ async function run(opts, build) {
     scale = (await runScaleFigures(scaleIds, { opts, build, machine: machineInfo, command: commandLine(), resultsDir, drivers })).scale;
   }
   const recs = orderedRecords(
-    records,
+    withTitles(records, FIGURES),
     FIGURES.map((f) => f.id),
   );
   const md = recs.length

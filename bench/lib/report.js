@@ -1,12 +1,39 @@
 // Renders the bench report (BENCHMARKS.md) from the figures the run produced. Nothing here computes or
 // adjusts a measurement: it only formats what bench/run.js collected.
 import { FAN_IDS, fanDetails, fanMethod } from './fanReport.js';
+import { measuredGroups } from './records.js';
 
 const ratioText = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
 const metText = (m) => (m === true ? '**met**' : m === false ? '**missed**' : 'n/a');
 const la = (a) => a.map((x) => x.toFixed(2)).join(' / ');
 
 const dateOf = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+const contenderName = (c) => (c === 'raw' ? 'raw floor' : c);
+const whenText = (meta) => `${dateOf(meta.generatedAt)}${meta.quick ? ' (quick)' : ''}, ${meta.machine.loadAvgStart[0].toFixed(2)}`;
+
+/** When (and under which load) a figure's values were measured: one entry per run that measured some of them. */
+function measuredText(rep) {
+  const groups = measuredGroups(rep);
+  if (groups.length === 1) return whenText(groups[0].meta);
+  return groups.map((g) => `${g.contenders.map(contenderName).join(', ')}: ${whenText(g.meta)}`).join('; ');
+}
+
+/** Drivers kept from an older run than the floor shown: their ratio is against the floor of their own run. */
+function floorNotes(recs) {
+  const out = [];
+  for (const rep of recs) {
+    const f = rep.figures[0];
+    const meta = Object.fromEntries(measuredGroups(rep).flatMap((g) => g.contenders.map((c) => [c, g.meta])));
+    for (const d of rep.drivers) {
+      const rows = f.rows.filter((r) => r.floorOfRun?.[d] != null);
+      if (rows.length === 0) continue;
+      out.push(
+        `- ${f.title.split(' ')[0]} mqbench (${d}) was measured ${dateOf(meta[d]?.generatedAt)}, in an earlier run than the floor shown: its "÷ floor" and floor-relative targets are against the floor of that run (${rows.map((r) => `${r.label} ${fmtNum(r.floorOfRun[d])}`).join(', ')}).`,
+      );
+    }
+  }
+  return out.length ? `\n${out.join('\n')}\n` : '';
+}
 
 /**
  * One table for every figure of record: raw floor, mqbench per driver, the ratio and the target, and when
@@ -32,10 +59,12 @@ function figuresTable(recs) {
         i === 0 ? f.title : '',
         `${row.label}${unit}`,
         row.rawText,
-        ...ds.flatMap((d) => (rep.drivers.includes(d) ? [row.valueText[d], ratioText(row.ratios[d])] : ['not run', '—'])),
+        ...ds.flatMap((d) => (rep.drivers.includes(d) ? [row.valueText[d] ?? 'not run', ratioText(row.ratios[d])] : ['not run', '—'])),
         row.target ?? '—',
-        ...ds.map((d) => (!row.target ? '—' : rep.drivers.includes(d) ? metText(row.checks.find((c) => c.driver === d)?.met) : 'not run')),
-        i === 0 ? `${dateOf(rep.generatedAt)}${rep.quick ? ' (quick)' : ''}, ${rep.machine.loadAvgStart[0].toFixed(2)}` : '',
+        ...ds.map((d) =>
+          !row.target ? '—' : rep.drivers.includes(d) && row.valueText[d] !== 'not run' ? metText(row.checks.find((c) => c.driver === d)?.met) : 'not run',
+        ),
+        i === 0 ? measuredText(rep) : '',
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     });
@@ -45,19 +74,22 @@ function figuresTable(recs) {
 
 function perRunTables(rep) {
   const out = [];
+  const groups = measuredGroups(rep);
+  const when = Object.fromEntries(groups.flatMap((g) => g.contenders.map((c) => [c, groups.length > 1 ? ` (${dateOf(g.meta.generatedAt)})` : ''])));
   for (const f of rep.figures) {
+    const n = Math.max(1, ...f.rows.flatMap((row) => Object.values(row.perRun).map((v) => v.length)));
     out.push(
       `**${f.title}**`,
       '',
-      `| Metric | Contender | ${Array.from({ length: rep.runsPerFigure }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`,
-      `| --- | --- |${' --- |'.repeat(rep.runsPerFigure + 1)}`,
+      `| Metric | Contender | ${Array.from({ length: n }, (_, i) => `run ${i + 1}`).join(' | ')} | median |`,
+      `| --- | --- |${' --- |'.repeat(n + 1)}`,
     );
     for (const row of f.rows) {
       for (const [c, vals] of Object.entries(row.perRun)) {
         const med = c === 'raw' ? row.raw : row.values[c];
-        const cells = Array.from({ length: rep.runsPerFigure }, (_, i) => (vals[i] === null || vals[i] === undefined ? 'failed' : fmtNum(vals[i])));
+        const cells = Array.from({ length: n }, (_, i) => (i >= vals.length ? '' : vals[i] === null || vals[i] === undefined ? 'failed' : fmtNum(vals[i])));
         out.push(
-          `| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`} | ${cells.join(' | ')} | ${med === null ? '—' : fmtNum(med)} |`,
+          `| ${row.label}${row.unit ? ` (${row.unit})` : ''} | ${c === 'raw' ? 'raw baseline' : `mqbench ${c}`}${when[c] ?? ''} | ${cells.join(' | ')} | ${med == null ? '—' : fmtNum(med)} |`,
         );
       }
     }
@@ -88,6 +120,7 @@ function runDetails(rep) {
       const bits = [`status ${[...new Set(rs.map((r) => r.status))].join('/')}`];
       if (sat) bits.push(`saturated in ${sat}/${rs.length} runs (${rs.find((r) => r.saturated).saturatedReason})`);
       if (f.id === 'qos0' || f.id === 'qos1') bits.push(`summary.messages.sent ${rs.map((r) => r.sent.toLocaleString('en-US')).join(', ')}`);
+      if (f.id === 'qos0' && rs.some((r) => r.fixed)) bits.push(`at ${fixedText(rs)}`);
       if (f.id === 'qos1') bits.push(`publish→ack p50 ${rs.map((r) => r.publishAckMs?.p50?.toFixed(1) ?? '—').join(', ')} ms`);
       if (f.id === 'idle') {
         bits.push(
@@ -129,12 +162,22 @@ function runDetails(rep) {
   return out.join('\n');
 }
 
+/** (a)'s fixed-rate phase, per run: status, msg/s sent, late sends, saturation. */
+function fixedText(rs) {
+  const fx = rs.map((r) => r.fixed).filter(Boolean);
+  const sat = fx.filter((x) => x.saturated).length;
+  return (
+    `${fmtRate(fx[0].rate)}/s offered: status ${[...new Set(fx.map((x) => x.status))].join('/')}, sent ${fx.map((x) => `${fmtRate(x.sentPerSec)}/s`).join(', ')}, late sends ${fx.map((x) => x.lateSends).join(', ')}` +
+    `${sat ? `, saturated in ${sat}/${fx.length} runs (${fx.find((x) => x.saturated).saturatedReason})` : ''}`
+  );
+}
+
 function method(rep) {
   const c = Object.fromEntries(rep.figures.map((f) => [f.id, f.configs]));
   const lines = [];
   if (c.qos0)
     lines.push(
-      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).`,
+      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).${c.qos0.mqbench.fixedRate ? ` Then, for the CPU at a load the broker takes (the issue's own condition), each contender runs again, fresh sockets or a fresh mqbench run against the same mosquitto, paced at ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')} msg/s offered in total for the same duration: mqbench with \`rate: ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')}/s\`, the floor sending, per socket and event-loop turn, the frames its share of the elapsed time allows (at most ${c.qos0.raw.batch}, one corked write) and waiting a 1 ms timer when caught up (no spinning); the "at 200k/s offered" rows are msg/s and CPU per 100k of that run, measured as above.` : ''}`,
     );
   if (c.qos1)
     lines.push(
@@ -142,7 +185,7 @@ function method(rep) {
     );
   if (c.idle)
     lines.push(
-      `- **(c) idle**: ${c.idle.raw.connections.toLocaleString('en-US')} connections, keepalive 60 s, held ${c.idle.raw.holdMs / 1000} s. Baseline: CONNECT/CONNACK only, at most ${c.idle.raw.concurrency} handshakes at a time (mosquitto's listen backlog is 100); rate = connections ÷ time from the first connect() to the last CONNACK. mqbench: one group of ${c.idle.mqbench.connections.toLocaleString('en-US')} clients, \`connect: { rate: ${c.idle.mqbench.connectRate.toLocaleString('en-US')}/s, keepalive: 60s }\` (twice the target rate) plus one extra client publishing 1 msg/s QoS 0 to nobody, because a run without publishing ends as soon as it has connected; rate = \`summary.latencyMs.connect.count\` ÷ connect phase (from the coordinator's connect barrier to all workers reporting 'connected'). RSS per connection = (RSS after the hold − RSS before connecting) ÷ connections held; for mqbench "before" is sampled at the connect barrier, when the worker thread is already up (its start-up garbage is in "before" and may be released later, which can only make the per-connection figure look smaller). KB = 1024 bytes. All connections go from 127.0.0.1 to one broker port, each on its own ephemeral port (range in the machine table). In a development profile of the raw baseline, the connect() system call (\`internalConnect\` self time) took a growing share of the time as connections accumulated, so the rate over the first half of the connections is listed under "What the runs showed" to make that visible.`,
+      `- **(c) idle**: ${c.idle.raw.connections.toLocaleString('en-US')} connections, keepalive 60 s, held ${c.idle.raw.holdMs / 1000} s. Baseline: CONNECT/CONNACK only, at most ${c.idle.raw.concurrency} handshakes at a time (mosquitto's listen backlog is 100); rate = connections ÷ time from the first connect() to the last CONNACK. mqbench: one group of ${c.idle.mqbench.connections.toLocaleString('en-US')} clients, \`connect: { rate: ${c.idle.mqbench.connectRate.toLocaleString('en-US')}/s, keepalive: 60s }\` (twice the target rate) plus one extra client publishing 1 msg/s QoS 0 to nobody, because a run without publishing ends as soon as it has connected; rate = \`summary.latencyMs.connect.count\` ÷ connect phase (from the coordinator's connect barrier to all workers reporting 'connected'). RSS per connection = (RSS after the hold − RSS before connecting) ÷ connections held; for mqbench "before" is sampled at the connect barrier, when the worker thread is already up (its start-up garbage is in "before" and may be released later, which can only make the per-connection figure look smaller). KB = 1024 bytes. All connections go from 127.0.0.1 to one broker port, each on its own port of the ephemeral range (range in the machine table). Both the baseline and mqbench (lean) bind a source port they pick themselves (a walk over that range from a random start, a taken port skipped) before connect(): left to the kernel, connect() searches the range for a free port, which took a growing share of the time as connections accumulated (the connect() system call, \`internalConnect\` self time, was 36-58% of the profile at 19,900 connections before mqbench picked its ports). The rate over the first half of the connections is listed under "What the runs showed" for the baseline.`,
     );
   for (const id of ['connect1k', 'connect5k']) {
     if (c[id])
@@ -197,14 +240,20 @@ function idleNote(recs) {
     : '';
 }
 
-/** Where one figure's record comes from: its command, dates, load, build. */
+/** Where one figure's values come from: per run that measured some of its contenders, command, dates, load, build. */
 function recordHeader(rep) {
-  const m = rep.machine;
-  return (
-    `Record: \`${rep.command}\`, ${rep.generatedAt} → ${rep.finishedAt}${rep.quick ? ' (**--quick**: 1 short run, not a figure of record)' : ''}; median of ${rep.runsPerFigure} run${rep.runsPerFigure === 1 ? '' : 's'}; ` +
-    `mqbench ${rep.build.version}, dist sha256 \`${rep.build.distSha256}\`; load average ${la(m.loadAvgStart)} at start, ${la(m.loadAvgEnd)} at end` +
-    `${rep.driversSkipped?.length ? `; drivers not in that build, so not measured: ${rep.driversSkipped.join(', ')}` : ''}.`
-  );
+  const groups = measuredGroups(rep);
+  return groups
+    .map(({ contenders, meta }) => {
+      const m = meta.machine;
+      const who = groups.length > 1 ? ` of ${contenders.map(contenderName).join(', ')}` : '';
+      return (
+        `Record${who}: \`${meta.command}\`, ${meta.generatedAt} → ${meta.finishedAt}${meta.quick ? ' (**--quick**: 1 short run, not a figure of record)' : ''}; median of ${meta.runsPerFigure} run${meta.runsPerFigure === 1 ? '' : 's'}; ` +
+        `mqbench ${meta.build.version}, dist sha256 \`${meta.build.distSha256}\`; load average ${la(m.loadAvgStart)} at start, ${la(m.loadAvgEnd)} at end` +
+        `${meta.driversSkipped?.length ? `; drivers not in that build, so not measured: ${meta.driversSkipped.join(', ')}` : ''}.`
+      );
+    })
+    .join('\n\n');
 }
 
 /** `recs`: one record per figure (bench/lib/records.js), in display order. */
@@ -239,13 +288,14 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
   return [
     '# mqbench benchmarks',
     '',
-    `Generated by \`bench/run.js\`. Every figure keeps its own record (\`bench/results/${jsonName}\`, one entry per figure with its own command, date, build and machine load): a bench run replaces only the figures it ran (\`npm run bench -- --only qos1\` refreshes (b) and leaves the others). Every number below is the program's own output; re-run the command to refresh a figure, do not edit figures by hand. Compare two records with \`npm run bench:compare -- old.json new.json\`.`,
+    `Generated by \`bench/run.js\`. Every figure keeps its own record (\`bench/results/${jsonName}\`, one entry per figure, and in it each contender's values with the command, date, build and machine load of the run that measured them): a bench run replaces only the figures and contenders it ran (\`npm run bench -- --only qos1\` refreshes (b) and leaves the others; \`--drivers lean\` refreshes the floor and lean and keeps mqttjs's values). Every number below is the program's own output; re-run the command to refresh a figure, do not edit figures by hand. Compare two records with \`npm run bench:compare -- old.json new.json\`.`,
     '',
     '## Figures',
     '',
     figuresTable(recs),
     '',
-    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
+    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Each contender keeps the values of the last run that measured it (a run with \`--drivers lean\` refreshes the floor and lean only): "Measured" lists one date per run when a figure's contenders come from different runs. Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
+    floorNotes(recs),
     idleNote(recs),
     '',
     '## Machine',

@@ -112,6 +112,8 @@ export interface Connection {
    * - QoS 1/2: done(undefined, 'puback' | 'pubcomp') on completion; done(err) for a reason code >= 0x80;
    *   done(new NotSent(...)) if never written; done(new SessionEnded(...)) when no session can resend it
    *   any more (see ConnectOptions.session).
+   * QoS 0 `done`s of one connection run in publish order (the worker matches them to its messages by
+   * order: worker/qos0Queue.ts), except a refusal inside publish() itself, which runs before it returns.
    */
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void;
   /**

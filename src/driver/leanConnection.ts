@@ -3,28 +3,14 @@ import { generate, type Packet } from 'mqtt-packet';
 import type { QoS } from '../scenario/model.js';
 import { keepaliveWheel, type KeepaliveTicker, type KeepaliveWheel } from './keepaliveWheel.js';
 import { connackWords, reasonWords } from './leanCodes.js';
-import {
-  asciiLength,
-  DISCONNECT_BYTES,
-  frameSize,
-  MAX_REMAINING,
-  PINGREQ_BYTES,
-  PUBACK,
-  PUBCOMP,
-  PUBREC,
-  PUBREL,
-  publishRemaining,
-  writeAck,
-  writePublish,
-} from './leanEncode.js';
+import { DISCONNECT_BYTES, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, writeAck } from './leanEncode.js';
 import { inputEnd, inputStart } from './leanBatch.js';
 import { splitFrames, type FrameSink } from './leanInput.js';
 import { LeanOutput } from './leanOutput.js';
-import { PublishFrame } from './publishFrame.js';
-import { encodeProps } from './leanProps.js';
+import { LeanPublisher } from './leanPublisher.js';
 import type { LeanSession } from './leanSession.js';
 import type { DirectRead } from './tcpConnect.js';
-import { closeWords, MAX_QUEUED_BYTES } from './writeLedger.js';
+import { closeWords } from './writeLedger.js';
 import {
   ConnectFailure,
   NotSent,
@@ -37,11 +23,8 @@ import {
   type PublishProperties,
 } from './driver.js';
 
-// Refusals on the hot path share one error each: an Error per message (its stack trace) costs microseconds.
+// A refusal on the hot path shares one error: an Error per message (its stack trace) costs microseconds.
 const NOT_CONNECTED = new NotSent('not sent: not connected');
-const BUFFER_FULL = new NotSent('not sent: the socket send buffer is full');
-const TOO_LARGE = new NotSent('not sent: message too large for MQTT');
-const NO_PACKET_ID = new NotSent('not sent: no free packet id (65,535 messages in flight)');
 
 /** A SUBSCRIBE or UNSUBSCRIBE waiting for its SUBACK / UNSUBACK. */
 interface Wait {
@@ -79,17 +62,16 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   private readonly output: LeanOutput;
   /** The broker may keep the session after this connection: held publishes wait for the next connect. */
   private readonly resumable: boolean;
-  /** SUBSCRIBEs and UNSUBSCRIBEs waiting, by packet id. */
-  private waits: Map<number, Wait> | null = null;
+  /** @internal SUBSCRIBEs and UNSUBSCRIBEs waiting, by packet id (their ids are not free for PUBLISH). */
+  waits: Map<number, Wait> | null = null;
   /** Incoming QoS 2 ids delivered and not yet released (PUBREL). */
   private q2In: Set<number> | null = null;
 
-  // The last publish's pre-encoded frame (publishFrame.ts), made on the first publish.
-  private frame: PublishFrame | null = null;
+  // The PUBLISH side (leanPublisher.ts), made on the first publish.
+  private pub: LeanPublisher | null = null;
 
-  // MQTT 5 topic aliases: the broker's Topic Alias Maximum, ours by topic (when asked for), the broker's by alias.
+  // MQTT 5 topic aliases: the broker's Topic Alias Maximum (ours go by topic, in the LeanPublisher), the broker's by alias.
   private aliasMax = 0;
-  private aliasOut: Map<string, number> | null = null;
   private aliasIn: Map<number, string> | null = null;
 
   // Input: a partial packet (see leanInput.ts).
@@ -149,77 +131,13 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
 
   publish(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props?: PublishProperties): void {
     if (this.state !== OPEN || this.closing) return done(NOT_CONNECTED);
-    if (props !== undefined || this.aliasOut !== null) return this.publishWithProps(topic, payload, qos, retain, done, props);
-    // The same topic, QoS and size as the last publish: its pre-encoded frame; else the generic encoder.
-    const f = (this.frame ??= new PublishFrame());
-    if (f.ready(topic, qos, retain, payload.length, this.protocolVersion === 5)) return this.writeFrame(f, payload, qos, done);
-    let tb: Buffer | string = topic;
-    let tl = asciiLength(topic);
-    if (tl < 0) tl = (tb = Buffer.from(topic, 'utf8')).length;
-    this.write(tb, tl, payload, qos, retain, done, null);
+    (this.pub ??= this.publisher()).publish(topic, payload, qos, retain, done, props);
   }
 
-  /** A publish from the pre-encoded frame: the checks and bookkeeping of write(), without encoding. */
-  private writeFrame(f: PublishFrame, payload: Buffer, qos: QoS, done: PublishDone): void {
-    const id = this.admit(qos, done);
-    if (id < 0) return;
-    const off = this.output.reserve(f.size);
-    f.write(this.output.buf!, off, payload, id);
-    this.sent(off, f.size, id, qos, done);
-  }
-
-  /** MQTT 5 properties and/or topic aliases (not on the plain hot path). */
-  private publishWithProps(topic: string, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props: PublishProperties | undefined): void {
-    let alias = 0;
-    let tb: Buffer | string = topic;
-    const aliases = this.aliasOut;
-    // A frame kept for a resend on another connection must carry its topic: no alias there.
-    if (aliases !== null && !(qos > 0 && this.resumable)) {
-      const known = aliases.get(topic);
-      if (known !== undefined) {
-        alias = known;
-        tb = '';
-      } else if (aliases.size < this.aliasMax) {
-        alias = aliases.size + 1;
-        aliases.set(topic, alias);
-      }
-    }
-    let tl = asciiLength(tb);
-    if (tl < 0) tl = (tb = Buffer.from(topic, 'utf8')).length;
-    this.write(tb, tl, payload, qos, retain, done, encodeProps(props, alias));
-  }
-
-  private write(tb: Buffer | string, tl: number, payload: Buffer, qos: QoS, retain: boolean, done: PublishDone, props: Buffer | null): void {
-    const v5 = this.protocolVersion === 5;
-    const rem = publishRemaining(tl, payload.length, qos, v5, props === null ? 0 : props.length);
-    if (rem > MAX_REMAINING || tl > 0xffff) return done(TOO_LARGE);
-    const id = this.admit(qos, done);
-    if (id < 0) return;
-    const size = frameSize(rem);
-    const off = this.output.reserve(size);
-    writePublish(this.output.buf!, off, rem, tb, payload, qos, retain, id, v5, props);
-    this.sent(off, size, id, qos, done);
-  }
-
-  /** Room for one more PUBLISH: its packet id (0 at QoS 0), or -1 when it is refused (done was called). */
-  private admit(qos: QoS, done: PublishDone): number {
-    // A caller that ignores writable() still cannot make the output grow without bound.
-    if (this.output.queued() > MAX_QUEUED_BYTES) {
-      done(BUFFER_FULL);
-      return -1;
-    }
-    if (qos === 0) return 0;
-    const id = this.session.allocId(this.waits);
-    if (id === 0) done(NO_PACKET_ID);
-    return id === 0 ? -1 : id;
-  }
-
-  /** A PUBLISH of `size` bytes was written at `off` in this turn's output: the ledger (QoS 0) or the session (QoS 1/2) takes it. */
-  private sent(off: number, size: number, id: number, qos: QoS, done: PublishDone): void {
-    const o = this.output;
-    if (qos === 0) o.published(done);
-    else this.session.add(id, done, o.published(null), this.resumable ? o.buf!.subarray(off, off + size) : null);
-    o.flushIfLarge();
+  /** The PUBLISH side, once the connection is open (the broker's limits are known from its CONNACK). */
+  private publisher(): LeanPublisher {
+    const aliases = this.wantAliases && this.aliasMax > 0 ? new Map<string, number>() : null;
+    return new LeanPublisher(this.output, this.session, this, this.protocolVersion === 5, this.resumable, aliases, this.aliasMax);
   }
 
   inflight(): number {
@@ -417,7 +335,6 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     clearTimeout(this.connectTimer!);
     this.connectTimer = null;
     this.state = OPEN;
-    if (this.wantAliases && this.aliasMax > 0) this.aliasOut = new Map();
     // The session's held publishes go first (session present), or fail (the broker has none).
     const session = this.session;
     session.attach(this.output);

@@ -10,12 +10,15 @@ const AFTER_PUBLISH_MS = 50;
 const MARK_FIELDS = 3;
 /** The arrays of a ledger that has not needed them yet (never pushed to: replaced on first use). */
 const NONE: never[] = [];
+/** QoS 0 dones a ledger holds room for when it first needs them (the ring doubles when full). */
+const FIRST_DONES = 16;
+const NO_POS = new Float64Array(0);
 
 /**
  * Which publishes of one connection reached the kernel, for both drivers. Every publish has a position
  * in the connection's output, increasing (the lean driver: the byte offset of its end; mqtt.js: its
- * number). QoS 0 `done`s wait in a FIFO with their positions (arrays with a moving head: nothing
- * allocated per message). Before a socket write that carries everything up to position p, `mark(p)`
+ * number). QoS 0 `done`s wait in a FIFO with their positions (a ring: an array of dones, a Float64Array of
+ * positions; nothing allocated per message). Before a socket write that carries everything up to position p, `mark(p)`
  * records it; the write's callback (`onWritten`, one shared function — Node calls write callbacks in
  * order) settles the oldest mark: QoS 0 dones up to p are called, `writtenPos` moves to p (a QoS 1/2
  * publish at or below it was written); on a write error they get NotSent. `close()` fails what is left.
@@ -31,9 +34,11 @@ export class WriteLedger {
   /** When the last write holding a PUBLISH reached the kernel (performance.now()). */
   lastPublishWrittenAt = -Infinity;
   // Allocated on first use (an idle connection's ledger holds none).
-  private dones: PublishDone[] = NONE;
-  private donePos: number[] = NONE;
+  private dones: (PublishDone | undefined)[] = NONE;
+  private donePos: Float64Array = NO_POS;
+  /** Ring index of the oldest done, and how many wait. */
   private head = 0;
+  private waiting = 0;
   private lastPublishPos = 0;
   private lastMarkPos = 0;
   private marks: number[] = NONE;
@@ -59,13 +64,27 @@ export class WriteLedger {
   published(qos0Done: PublishDone | null, pos: number): void {
     this.lastPublishPos = pos;
     if (qos0Done !== null) {
-      if (this.dones === NONE) {
-        this.dones = [];
-        this.donePos = [];
-      }
-      this.dones.push(qos0Done);
-      this.donePos.push(pos);
+      if (this.waiting === this.donePos.length) this.grow();
+      const at = (this.head + this.waiting) & (this.donePos.length - 1);
+      this.dones[at] = qos0Done;
+      this.donePos[at] = pos;
+      this.waiting++;
     }
+  }
+
+  /** Twice the room (FIRST_DONES at first), the waiting dones in order from index 0. */
+  private grow(): void {
+    const n = this.donePos.length;
+    const dones = new Array<PublishDone | undefined>(n === 0 ? FIRST_DONES : n * 2).fill(undefined);
+    const pos = new Float64Array(dones.length);
+    for (let k = 0; k < this.waiting; k++) {
+      const from = (this.head + k) & (n - 1);
+      dones[k] = this.dones[from];
+      pos[k] = this.donePos[from];
+    }
+    this.dones = dones;
+    this.donePos = pos;
+    this.head = 0;
   }
 
   /** The next write carries everything up to `pos`; returns the mark for completedAtOnce(). */
@@ -121,30 +140,16 @@ export class WriteLedger {
   }
 
   /** Calls the dones at or below `pos` (never re-entered: write callbacks do not run inside one another). */
+  // Dones may queue more publishes meanwhile (even grow the ring): each step re-reads the ring.
   private settle(pos: number, err: Error | undefined): void {
-    const q = this.dones;
-    const p = this.donePos;
-    let k = this.head;
-    while (k < q.length && p[k] <= pos) {
-      const done = q[k];
-      (q as (PublishDone | undefined)[])[k] = undefined;
-      this.head = ++k;
+    while (this.waiting > 0) {
+      const h = this.head;
+      if (this.donePos[h] > pos) return;
+      const done = this.dones[h]!;
+      this.dones[h] = undefined;
+      this.head = (h + 1) & (this.donePos.length - 1);
+      this.waiting--;
       done(err);
-    }
-    this.compact();
-  }
-
-  // Dones may have queued more publishes meanwhile: drop only what was consumed.
-  private compact(): void {
-    const h = this.head;
-    if (h === this.dones.length) {
-      this.dones.length = 0;
-      this.donePos.length = 0;
-      this.head = 0;
-    } else if (h >= 4096 && h * 2 >= this.dones.length) {
-      this.dones = this.dones.slice(h);
-      this.donePos = this.donePos.slice(h);
-      this.head = 0;
     }
   }
 
@@ -154,7 +159,7 @@ export class WriteLedger {
     this.closed = true;
     this.marks.length = 0;
     this.markHead = 0;
-    if (this.head < this.dones.length) this.settle(Infinity, new NotSent(`not sent: ${reason}`));
+    if (this.waiting > 0) this.settle(Infinity, new NotSent(`not sent: ${reason}`));
   }
 }
 

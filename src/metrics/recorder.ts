@@ -99,6 +99,36 @@ export class Recorder implements UnackedSink {
     }
   }
 
+  /** A slot unsent at once (not connected, backlog full): unsent, and a publish error (plain property access: per slot under overload). */
+  unsentAtOnce(measured: boolean): void {
+    this.all.unsent++;
+    this.all.publishErrors++;
+    if (measured) {
+      this.measured.unsent++;
+      this.measured.publishErrors++;
+    }
+  }
+
+  /** A slot sent late after it waited for room (per message under overload). */
+  waitedSend(measured: boolean): void {
+    this.all.waitedSends++;
+    if (measured) this.measured.waitedSends++;
+  }
+
+  /** A message that waited for room until the run (or its connection) ended, for `waitMs`. */
+  waitedToEnd(measured: boolean, waitMs: number): void {
+    this.all.waitingAtEnd++;
+    if (measured) this.measured.waitingAtEnd++;
+    this.latency('unsentWait', waitMs, measured);
+  }
+
+  /** A slot still waiting when the run ended: unsent, after waiting `waitMs` (per slot of every backlog at the end). */
+  unsentAtEnd(measured: boolean, waitMs: number): void {
+    this.all.unsent++;
+    if (measured) this.measured.unsent++;
+    this.waitedToEnd(measured, waitMs);
+  }
+
   latency(key: HistogramKey, ms: number, measured: boolean): void {
     recordMs(this.allH[key], ms);
     if (measured) recordMs(this.measuredH[key], ms);

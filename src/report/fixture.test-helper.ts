@@ -74,6 +74,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
         reconnect: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
         requestResponse: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
         unsentWait: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
+        connectFromSlot: latency(0, { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }),
       },
       byQos: {},
       verdicts: [],
@@ -118,6 +119,7 @@ export function makeResults(o: ResultsOverrides = {}): Results {
       reconnect: 'HISTFAAAE',
       requestResponse: 'HISTFAAAF',
       unsentWait: 'HISTFAAAG',
+      connectFromSlot: '',
     },
   };
   const s = base.summary;

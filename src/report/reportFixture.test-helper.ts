@@ -87,6 +87,7 @@ export function makeReportResults(o: ReportFixtureOptions): Results & { capacity
     reconnect: '',
     requestResponse: '',
     unsentWait: '',
+    connectFromSlot: '',
   };
   const ok = lost === 0;
   r.summary.byQos = {

@@ -3,6 +3,7 @@ import { isReceiving, NOT_OFFERED, receivableAt } from '../metrics/ledger.js';
 import { parseShared, topicMatches } from '../mqtt/topic.js';
 import type { GroupSpec, QoS } from '../scenario/model.js';
 import { Backlog } from './backlog.js';
+import type { Qos0Queue } from './qos0Queue.js';
 import type { GroupNames } from './naming.js';
 import type { DeviceArrivals } from './arrivals.js';
 import { perFilter } from './perFilter.js';
@@ -20,6 +21,8 @@ export class Device {
   ledger: DeviceArrivals | null = null;
   /** Slots waiting for room in the in-flight window (QoS 1/2) or the socket (any QoS). */
   readonly backlog = new Backlog();
+  /** Its QoS 0 messages not yet settled by its current (or last) connection (made by the Publisher). */
+  q0: Qos0Queue<Device> | null = null;
   /** A persistent session's unacknowledged QoS 1/2 publishes, kept across connections (clean: false only). */
   session?: OutboundSession;
 

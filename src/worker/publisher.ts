@@ -11,9 +11,20 @@ import type { Device } from './device.js';
 import { NotSent, SessionEnded, type AckKind, type Connection } from '../driver/driver.js';
 import { MessageBuilder } from './message.js';
 import { OpenList, Outgoing } from './outgoing.js';
+import { Qos0Queue, type Qos0Message } from './qos0Queue.js';
 import { inflightWindow, qosOf } from './slot.js';
 
 const NOTHING_EXPECTED = [0, 0, 0, 0] as const;
+
+/** What settling a message that was not written, or refused, reads of it (an Outgoing, or a QoS 0 queue's record). */
+interface Unsettled {
+  readonly dueMs: number;
+  readonly sentMs: number;
+  readonly measured: boolean;
+  readonly e0: number;
+  readonly e1: number;
+  readonly e2: number;
+}
 
 /**
  * Sends scheduled messages: stamps the header, counts what the plan expects to be delivered, and
@@ -74,8 +85,7 @@ export class Publisher {
 
   /** Unsent at once (not connected, backlog full): also a publish error, as it always was. */
   private failed(measured: boolean): void {
-    this.recorder.count('unsent', measured);
-    this.recorder.count('publishErrors', measured);
+    this.recorder.unsentAtOnce(measured);
   }
 
   /** Slots the generator gave up on (it stayed too far behind): planned, and missed. */
@@ -116,15 +126,35 @@ export class Publisher {
     const expected = e0 + e1 + e2;
     const late = sentMs - dueMs > LATE_SEND_MS;
     rec.sentMessage(measured, sentMs >= this.measureFrom && sentMs < this.measureEnd, late, e0, e1, e2);
-    if (waited && late) rec.count('waitedSends', measured);
+    if (waited && late) rec.waitedSend(measured);
     if (measured) {
       this.expectedMeasured += expected;
       rec.intendedSecond(dueMs, expected, 0);
     }
+    const props = this.message.props(dev, payload);
+    if (qos === 0) {
+      // No object per message: the device's queue for this connection holds its accounting (qos0Queue.ts).
+      let q = dev.q0;
+      if (q === null || q.conn !== conn) q = dev.q0 = new Qos0Queue(dev, conn, this.settle0);
+      q.push(dueMs, sentMs, e0, e1, e2);
+      q.publishing = true;
+      conn.publish(topic, payload, 0, p.retain, q.done, props);
+      q.publishing = false;
+      return;
+    }
     const o = new Outgoing(dev, seq, qos, dueMs, sentMs, measured, e0, e1, e2, this.settle);
-    if (qos > 0) this.open.add(o);
-    conn.publish(topic, payload, qos, p.retain, o.done, this.message.props(dev, payload));
+    this.open.add(o);
+    conn.publish(topic, payload, qos, p.retain, o.done, props);
   }
+
+  /** The driver's verdict on one QoS 0 message (`m`: read before anything else is sent). */
+  private readonly settle0 = (q: Qos0Queue<Device>, m: Qos0Message, err?: Error): void => {
+    if (err) {
+      m.measured = m.dueMs >= this.measureFrom;
+      this.notDone(m, err);
+    }
+    this.release(q.dev);
+  };
 
   /** The driver's verdict on one message (exactly once per message; see Connection.publish). */
   private readonly settle = (o: Outgoing, err?: Error, ack?: AckKind): void => {
@@ -138,34 +168,39 @@ export class Publisher {
         if (o.qos === 2 && ack === 'puback') rec.count('pubQos2AsQos1', o.measured); // the broker ran it as QoS 1
         rec.latency('publishAck', this.clock.now() - o.sentMs, o.measured);
       }
-    } else if (err instanceof NotSent) {
+    } else if (err instanceof SessionEnded) {
+      // Written, never acknowledged: whether the broker had it is settled at the end (did anyone receive it?).
+      if (o.measured) this.expectedMeasured -= o.e0 + o.e1 + o.e2;
+      this.unacked.add(o.dev.global, o.seq, o.e0, o.e1, o.e2, o.dueMs, o.measured);
+    } else this.notDone(o, err);
+    this.release(o.dev);
+  };
+
+  /** A message that never reached the kernel (NotSent), or was refused. */
+  private notDone(o: Unsettled, err: Error): void {
+    const rec = this.recorder;
+    if (err instanceof NotSent) {
       // Never reached the kernel: unsent after all, and it waited (in the socket) until its connection ended.
       rec.count('notWritten', o.measured);
       if (o.sentMs >= this.measureFrom && o.sentMs < this.measureEnd) rec.count('sentInWindow', true, -1);
       this.waitedToEnd(o.dueMs, o.measured);
       this.withdraw('Unsent', o);
-    } else if (err instanceof SessionEnded) {
-      // Written, never acknowledged: whether the broker had it is settled at the end (did anyone receive it?).
-      if (o.measured) this.expectedMeasured -= o.e0 + o.e1 + o.e2;
-      this.unacked.add(o.dev.global, o.seq, o.e0, o.e1, o.e2, o.dueMs, o.measured);
     } else {
       rec.count('refused', o.measured);
       rec.count('publishErrors', o.measured);
       rec.problem(`publish: ${err.message}`); // MQTT 5 PUBACK/PUBREC reason codes by name
       this.withdraw('Refused', o);
     }
-    this.release(o.dev);
-  };
+  }
 
-  private withdraw(why: 'Unsent' | 'Refused', o: Outgoing): void {
+  private withdraw(why: 'Unsent' | 'Refused', o: Unsettled): void {
     if (o.measured) this.expectedMeasured -= o.e0 + o.e1 + o.e2;
     this.recorder.withdraw(why, o.measured, o.e0, o.e1, o.e2, o.dueMs);
   }
 
   /** A message that waited for room until the run (or its connection) ended: how many, and how long. */
   private waitedToEnd(dueMs: number, measured: boolean): void {
-    this.recorder.count('waitingAtEnd', measured);
-    this.recorder.latency('unsentWait', this.clock.now() - dueMs, measured);
+    this.recorder.waitedToEnd(measured, this.clock.now() - dueMs);
   }
 
   /** An ack or a drained socket made room, or the device is connected again: send what waits, oldest first. */
@@ -218,12 +253,15 @@ export class Publisher {
   /** The run ends (before connections close): nothing more is sent; slots still waiting are unsent. */
   stop(devices: Iterable<Device>): void {
     this.stopped = true;
-    const left = (_seq: number, due: number) => {
-      const measured = due >= this.measureFrom;
-      this.recorder.count('unsent', measured);
-      this.waitedToEnd(due, measured);
-    };
-    for (const dev of devices) while (dev.backlog.size > 0) dev.backlog.take(left);
+    const rec = this.recorder;
+    const now = this.clock.now();
+    for (const dev of devices) {
+      const b = dev.backlog;
+      for (; b.size > 0; b.drop()) {
+        const due = b.peekDue();
+        rec.unsentAtEnd(due >= this.measureFrom, now - due);
+      }
+    }
   }
 
   /**

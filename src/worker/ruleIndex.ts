@@ -15,7 +15,10 @@ import { candidateOf, type SubscriptionRule } from './subscriptionRules.js';
 
 /** What a publisher asks: the deliveries one message should produce now (SubscriptionIndex or RuleIndex). */
 export interface DeliveryIndex {
-  /** `noteAway: false` counts without noting deliveries owed to away sessions (a will, not a publish). */
+  /**
+   * `noteAway: false` counts without noting deliveries owed to away sessions (a will, not a publish). The
+   * counts may be an array the index reuses (RuleIndex: nothing allocated per message): read them before the next call.
+   */
   expectedFor(topic: string, publishQos: QoS, receivable: Receivable, noteAway?: boolean): QosCounts;
   away: AwayNotes | null;
 }
@@ -59,6 +62,8 @@ export class RuleIndex implements DeliveryIndex {
   private best = -1;
   private at = -1;
   private notOffered = false;
+  /** The counts expectedFor returns (reused: read before the next call). */
+  private readonly out: QosCounts = [0, 0, 0, 0];
 
   constructor(rules: SubscriptionRule[]) {
     this.plain = rules.filter((r) => r.share === undefined);
@@ -72,7 +77,8 @@ export class RuleIndex implements DeliveryIndex {
 
   expectedFor(topic: string, publishQos: QoS, receivable: Receivable, noteAway = true): QosCounts {
     const r = this.receivers(topic);
-    const out: QosCounts = [0, 0, 0, 0];
+    const out = this.out;
+    out[0] = out[1] = out[2] = out[3] = 0;
     const away = noteAway ? this.away : null;
     for (const h of r.groups) this.countGroup(out, h, publishQos, receivable, away);
     for (const members of r.shares) {
