@@ -66,6 +66,11 @@ export interface ConnectionEvents {
    */
   onMessage(topic: string, payload: Buffer, qos: QoS, retained: boolean, meta?: MessageMeta): void;
   /**
+   * True when onMessage never keeps `payload` (nor `meta.correlationData`) after it returns: a driver may then
+   * hand it a view of a read buffer that the next read overwrites (the lean driver on plain TCP). Default false.
+   */
+  readonly borrowsPayload?: boolean;
+  /**
    * The connection closed without `end()`/`destroy()` being called by us. `reason` names the cause: MQTT 5
    * "broker sent DISCONNECT: <reason name>", "closed by the broker right after a PUBLISH" (the socket closed
    * within a few ms of our last PUBLISH write), "keepalive timeout", or the socket error code.

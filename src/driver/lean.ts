@@ -1,6 +1,6 @@
 import { connectPacket } from './connectPacket.js';
 import { parseEndpoint } from './endpoint.js';
-import { LeanConnection } from './leanConnection.js';
+import { directRead, LeanConnection } from './leanConnection.js';
 import { LeanSession } from './leanSession.js';
 import { openStream } from './leanTransport.js';
 import { sourcePorts } from './sourcePorts.js';
@@ -35,7 +35,9 @@ export const leanDriver: Driver = {
       // Plain TCP: from a source port of our own (sourcePorts.ts), connected before the MQTT handshake starts;
       // the TCP connect and the handshake each get the connect timeout.
       if (ep.transport === 'tcp' && !ep.tls) {
-        connectTcp(ep, o, sourcePorts()).then((sock) => new LeanConnection(sock, o, events, session, packet, resolve, reject), reject);
+        // Events that keep no payload: the socket reads into the thread's one read buffer (directRead).
+        const direct = events.borrowsPayload === true ? directRead() : null;
+        connectTcp(ep, o, sourcePorts(), direct).then((sock) => new LeanConnection(sock, o, events, session, packet, resolve, reject), reject);
         return;
       }
       let stream;

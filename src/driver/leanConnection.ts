@@ -4,10 +4,12 @@ import type { QoS } from '../scenario/model.js';
 import { keepaliveWheel, type KeepaliveTicker, type KeepaliveWheel } from './keepaliveWheel.js';
 import { connackWords, reasonWords } from './leanCodes.js';
 import { DISCONNECT_BYTES, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, writeAck } from './leanEncode.js';
+import { inputEnd, inputStart } from './leanBatch.js';
 import { splitFrames, type FrameSink } from './leanInput.js';
 import { LeanOutput } from './leanOutput.js';
 import { LeanPublisher } from './leanPublisher.js';
 import type { LeanSession } from './leanSession.js';
+import type { DirectRead } from './tcpConnect.js';
 import { closeWords } from './writeLedger.js';
 import {
   ConnectFailure,
@@ -111,6 +113,7 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     this.wantAliases = opts.topicAliases === true;
     this.attempt = { resolve, reject, opts };
     (sock as Owned)[CONN] = this;
+    // A socket made with directRead() emits no 'data': its reads come to onRead.
     sock.on('data', onData);
     sock.on('error', onError);
     sock.on('close', onClose);
@@ -211,10 +214,17 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
 
   // ---- input -------------------------------------------------------------------------------
 
-  /** @internal */
-  onData(chunk: Buffer): void {
+  /** @internal The first `len` bytes of `chunk` were read (a direct read's buffer is reused: nothing keeps a view of it). */
+  onData(chunk: Buffer, len: number = chunk.length): void {
     this.pingTicks = -1;
-    const err = splitFrames(this, chunk);
+    // What this read produces (acks) is written when it is handled, not on a tick of its own (leanBatch.ts).
+    const own = inputStart(this.output);
+    let err: string | null;
+    try {
+      err = splitFrames(this, chunk, len);
+    } finally {
+      if (own) inputEnd();
+    }
     if (err === null) return;
     this.lostReason = err;
     if (this.attempt) this.failAttempt(err);
@@ -423,9 +433,32 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   }
 }
 
+/** Bytes of the thread's direct read buffer (what Node allocates per read on a plain socket). */
+const DIRECT_READ_BYTES = 64 * 1024;
+let directBuffer: Buffer | null = null;
+
+/**
+ * How a plain TCP socket whose events borrow the payload (ConnectionEvents.borrowsPayload) is read: every
+ * such socket of the thread reads into one buffer (reads run one at a time, each handled before the next),
+ * straight to the connection: no Buffer per read, no readable-stream machinery, no tick per read.
+ */
+export function directRead(): DirectRead {
+  return { buffer: (directBuffer ??= Buffer.allocUnsafe(DIRECT_READ_BYTES)), callback: onRead };
+}
+
 // Shared socket listeners and timer callbacks (`this` is the socket; its connection is under CONN).
 function onData(this: Owned, chunk: Buffer): void {
   this[CONN].onData(chunk);
+}
+function onRead(this: Owned, nread: number, buf: Buffer): boolean {
+  const c = this[CONN] as LeanConnection | undefined;
+  if (c !== undefined) {
+    c.onData(buf, nread);
+    return true; // keep reading
+  }
+  // Bytes before our CONNECT was even written (the connection is made once TCP connected): not an MQTT broker.
+  this.destroy();
+  return false;
 }
 function onError(this: Owned, err: NodeJS.ErrnoException): void {
   this[CONN].onError(err);

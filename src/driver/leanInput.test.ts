@@ -50,6 +50,21 @@ describe('splitFrames: whole packets out of any chunking, no parser per connecti
     expect(s.seen).toEqual(expected);
   });
 
+  it('reads only the first `len` bytes of a reused buffer, and keeps no view of it across calls', () => {
+    for (let cut = 1; cut < stream.length; cut += cut < 400 ? 7 : 997) {
+      const s = sink();
+      const reused = Buffer.alloc(stream.length + 64, 0xff);
+      stream.copy(reused, 0, 0, cut);
+      expect(splitFrames(s, reused, cut)).toBeNull();
+      reused.fill(0xee); // the next read overwrites the buffer
+      const n = stream.length - cut;
+      stream.copy(reused, 0, cut);
+      expect(splitFrames(s, reused, n)).toBeNull();
+      expect(s.seen, `cut at ${cut}`).toEqual(expected);
+      expect(s.pend).toBeNull();
+    }
+  });
+
   it('a partial packet is held in one buffer sized to it; nothing is held between packets', () => {
     const s = sink();
     const pub = generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(1000), qos: 0, retain: false, dup: false });

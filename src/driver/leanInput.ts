@@ -19,15 +19,20 @@ export interface FrameSink extends PublishSink {
   onPacket(p: Packet): void;
 }
 
-/** Feeds one chunk read from the socket; returns null, or why the stream is not MQTT (the connection must close). */
-export function splitFrames(s: FrameSink, chunk: Buffer): string | null {
+/**
+ * Feeds the first `len` bytes of a chunk read from the socket (a reused read buffer: nothing here keeps a
+ * view of it past the call, a partial packet is copied); returns null, or why the stream is not MQTT (the
+ * connection must close).
+ */
+export function splitFrames(s: FrameSink, chunk: Buffer, len: number = chunk.length): string | null {
   let buf = chunk;
+  let end = len;
   let off = 0;
   const pend = s.pend;
   if (pend !== null) {
     if (s.pendLen < pend.length) {
       // The packet's size is known: fill it.
-      const n = Math.min(pend.length - s.pendLen, chunk.length);
+      const n = Math.min(pend.length - s.pendLen, len);
       pend.set(n === chunk.length ? chunk : chunk.subarray(0, n), s.pendLen);
       s.pendLen += n;
       if (s.pendLen < pend.length) return null;
@@ -38,12 +43,12 @@ export function splitFrames(s: FrameSink, chunk: Buffer): string | null {
       off = n;
     } else {
       // Only a few header bytes came: join them to this chunk.
-      buf = Buffer.concat([pend, chunk]);
+      buf = Buffer.concat([pend, len === chunk.length ? chunk : chunk.subarray(0, len)]);
+      end = buf.length;
       s.pend = null;
       s.pendLen = 0;
     }
   }
-  const end = buf.length;
   while (off < end) {
     // Fixed header: type byte, then the remaining length (1-4 bytes, 7 bits each).
     let rem = 0;

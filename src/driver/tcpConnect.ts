@@ -6,6 +6,12 @@ import type { SourcePorts } from './sourcePorts.js';
 /** Ports tried for one connection before the kernel is left to choose one (each retry: a port taken meanwhile). */
 export const PORT_TRIES = 16;
 
+/** How a plain TCP socket may be read instead of 'data' events (net.Socket's `onread`: into one reused buffer). */
+export interface DirectRead {
+  buffer: Buffer;
+  callback: (nread: number, buf: Buffer) => boolean;
+}
+
 /** A chosen source port was taken: try the next one. */
 const TAKEN = new Set(['EADDRINUSE', 'EADDRNOTAVAIL']);
 
@@ -13,9 +19,10 @@ const TAKEN = new Set(['EADDRINUSE', 'EADDRNOTAVAIL']);
  * A plain TCP connection from a source port of `ports` (sourcePorts.ts), resolved once connected, with
  * no-delay set. A port found taken is skipped (at most PORT_TRIES, then one attempt with the kernel's
  * choice); any other error, or no connection within `timeoutMs`, rejects with the reason a LeanConnection
- * gives for the same failure (the error code; "timeout: no CONNACK within … ms").
+ * gives for the same failure (the error code; "timeout: no CONNACK within … ms"). `direct`: the socket is read
+ * through it (no 'data' events).
  */
-export function connectTcp(ep: Endpoint, o: ConnectOptions, ports: SourcePorts): Promise<Socket> {
+export function connectTcp(ep: Endpoint, o: ConnectOptions, ports: SourcePorts, direct: DirectRead | null = null): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
     let sock: Socket | null = null;
     const timer = setTimeout(() => {
@@ -29,6 +36,7 @@ export function connectTcp(ep: Endpoint, o: ConnectOptions, ports: SourcePorts):
         port: ep.port,
         ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
         ...(chosen ? { localPort: ports.take() } : {}),
+        ...(direct !== null ? { onread: direct } : {}),
       });
       sock = s;
       s.once('connect', () => {

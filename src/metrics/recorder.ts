@@ -85,6 +85,20 @@ export class Recorder implements UnackedSink {
     }
   }
 
+  /**
+   * The hot path of a delivery the ledger took (not an extra copy), in one call with plain property access:
+   * received, in-window, and (when not a duplicate) unique at class q and out of order. A duplicate's own
+   * counts (duplicated, by class) stay with count().
+   */
+  receivedMessage(measured: boolean, inWindow: boolean, unique: boolean, q: number, outOfOrder: boolean): void {
+    bumpReceived(this.all, unique, q, outOfOrder);
+    if (measured) bumpReceived(this.measured, unique, q, outOfOrder);
+    if (inWindow) {
+      this.all.receivedInWindow++;
+      this.measured.receivedInWindow++;
+    }
+  }
+
   /** A slot unsent at once (not connected, backlog full): unsent, and a publish error (plain property access: per slot under overload). */
   unsentAtOnce(measured: boolean): void {
     this.all.unsent++;
@@ -181,6 +195,20 @@ export class Recorder implements UnackedSink {
     this.measured = zeroCounters();
     this.connectErrors = {};
     return snap;
+  }
+}
+
+function bumpReceived(c: Counters, unique: boolean, q: number, outOfOrder: boolean): void {
+  c.received++;
+  if (!unique) return;
+  if (q === 0) c.q0Unique++;
+  else if (q === 1) c.q1Unique++;
+  else c.q2Unique++;
+  if (outOfOrder) {
+    c.outOfOrder++;
+    if (q === 0) c.q0OutOfOrder++;
+    else if (q === 1) c.q1OutOfOrder++;
+    else c.q2OutOfOrder++;
   }
 }
 

@@ -19,6 +19,11 @@ export class DeviceLink implements ConnectionEvents {
     private readonly dev: Device,
   ) {}
 
+  /** The receiver reads a payload during onMessage and keeps none of it (a getter: no field per connection). */
+  get borrowsPayload(): boolean {
+    return true;
+  }
+
   onMessage(topic: string, payload: Buffer, qos: QoS, retained: boolean, meta?: MessageMeta): void {
     this.owner.message(this.dev, topic, payload, qos, retained, meta);
   }

@@ -65,9 +65,9 @@ function decodeBinary(buf: Buffer, runTag: number): Header | null {
   if (buf.readUInt16LE(0) !== MAGIC || buf.readUInt8(2) !== PAYLOAD_FORMAT_VERSION) return null;
   const tag = buf.readUInt32LE(4);
   if (runTag !== ANY_RUN && tag !== runTag >>> 0) return null;
-  const flags = buf.readUInt8(3);
-  return {
-    ...(flags & 4 ? { response: true as const } : {}),
+  const flags = buf[3];
+  // One object literal (no spread per delivery: the receive path decodes every message).
+  const h: Header = {
     qos: (flags & 3) as QoS,
     runTag: tag,
     publisher: buf.readUInt32LE(8),
@@ -75,6 +75,8 @@ function decodeBinary(buf: Buffer, runTag: number): Header | null {
     intendedMs: buf.readDoubleLE(16),
     sentMs: buf.readDoubleLE(24),
   };
+  if (flags & 4) h.response = true;
+  return h;
 }
 
 const JSON_FIELD = '"_mqb":"';

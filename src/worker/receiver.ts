@@ -11,10 +11,8 @@ import { ChunkSlab } from '../metrics/seqSet.js';
 import type { ShareLedger } from '../metrics/shareLedger.js';
 import { DeviceArrivals } from './arrivals.js';
 
-/** The per-QoS counter keys a delivery bumps, made once (a key built per message showed in receive profiles). */
-const UNIQUE = [qosKey(0, 'Unique'), qosKey(1, 'Unique'), qosKey(2, 'Unique')] as const;
+/** The per-QoS duplicate counter keys, made once (a key built per message showed in receive profiles). */
 const DUPLICATED = [qosKey(0, 'Duplicated'), qosKey(1, 'Duplicated'), qosKey(2, 'Duplicated')] as const;
-const OUT_OF_ORDER = [qosKey(0, 'OutOfOrder'), qosKey(1, 'OutOfOrder'), qosKey(2, 'OutOfOrder')] as const;
 
 /** A payload header of this run (what decodePayload found). */
 type DecodedHeader = NonNullable<ReturnType<typeof decodePayload>>;
@@ -103,9 +101,10 @@ export class Receiver {
       return;
     }
     if (arrivedQos < ledger.countedQos) rec.count('arrivedBelowQos', measured); // a capability the broker did not keep (capabilities.ts)
-    rec.count('received', measured);
-    if (now >= tl.measureFrom && now < tl.measureEnd) rec.count('receivedInWindow', true);
-    if (arrival === 'duplicate') {
+    const duplicate = arrival === 'duplicate';
+    // received, receivedInWindow and, for a first copy, unique / out of order by class q: one call.
+    rec.receivedMessage(measured, now >= tl.measureFrom && now < tl.measureEnd, !duplicate, q, arrival === 'outOfOrder');
+    if (duplicate) {
       rec.count('duplicated', measured);
       rec.count(DUPLICATED[q], measured);
       return;
@@ -115,12 +114,7 @@ export class Receiver {
       rec.intendedSecond(h.intendedMs, 0, 1);
       ledger.ledger.lastShare?.measured?.(h.publisher, h.seq, q);
     }
-    rec.count(UNIQUE[q], measured);
     if (arrival === 'new') ledger.ledger.noteNewest(h.intendedMs); // the stream's horizon (metrics/tail.ts)
-    if (arrival === 'outOfOrder') {
-      rec.count('outOfOrder', measured);
-      rec.count(OUT_OF_ORDER[q], measured);
-    }
     rec.latency('endToEnd', now - h.intendedMs, measured);
     rec.latency('endToEndUncorrected', now - h.sentMs, measured);
   }
