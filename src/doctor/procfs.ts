@@ -5,16 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { parsePortRange, type PortRange } from '../shared/portRange.js';
+
+export { parsePortRange, type PortRange };
 
 export interface OpenFiles {
   /** Infinity for "unlimited". */
   soft: number;
   hard: number;
-}
-
-export interface PortRange {
-  low: number;
-  high: number;
 }
 
 export interface MachineFacts {
@@ -34,15 +32,6 @@ export function parseOpenFiles(text: string): OpenFiles | null {
   const soft = limitValue(m[1]);
   const hard = limitValue(m[2]);
   return soft === null || hard === null ? null : { soft, hard };
-}
-
-/** /proc/sys/net/ipv4/ip_local_port_range: "32768\t60999". */
-export function parsePortRange(text: string): PortRange | null {
-  const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(text);
-  if (!m) return null;
-  const low = Number(m[1]);
-  const high = Number(m[2]);
-  return high >= low ? { low, high } : null;
 }
 
 /** A /proc/sys file holding one whole number (e.g. net.core.somaxconn). */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parsePortRange, type PortRange } from '../shared/portRange.js';
 
 /**
  * Source ports chosen by mqbench instead of the kernel, for plain-TCP connections of the lean driver.
@@ -32,15 +33,12 @@ export class SourcePorts {
 }
 
 /** The kernel's default range, when /proc cannot be read. */
-const DEFAULT_RANGE = { low: 32768, high: 60999 };
+const DEFAULT_RANGE: PortRange = { low: 32768, high: 60999 };
 
-/** "32768\t60999" → the range, or the default for anything else. */
-export function parsePortRange(text: string): { low: number; high: number } {
-  const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(text);
-  if (!m) return DEFAULT_RANGE;
-  const low = Number(m[1]);
-  const high = Number(m[2]);
-  return low >= 1024 && high <= 65535 && low < high ? { low, high } : DEFAULT_RANGE;
+/** The range in "32768\t60999" (shared/portRange.ts), or the default when it is unusable for binding. */
+export function usablePortRange(text: string): PortRange {
+  const r = parsePortRange(text);
+  return r !== null && r.low >= 1024 && r.high <= 65535 && r.low < r.high ? r : DEFAULT_RANGE;
 }
 
 let threadPorts: SourcePorts | null = null;
@@ -50,7 +48,7 @@ export function sourcePorts(): SourcePorts {
   if (threadPorts === null) {
     let range = DEFAULT_RANGE;
     try {
-      range = parsePortRange(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'));
+      range = usablePortRange(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'));
     } catch {
       // not Linux: the default range
     }

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectFailure, type ConnectOptions } from './driver.js';
-import { parsePortRange, SourcePorts } from './sourcePorts.js';
+import { SourcePorts, usablePortRange } from './sourcePorts.js';
 import { connectTcp, PORT_TRIES } from './tcpConnect.js';
 
 const opts = (timeoutMs = 5000): ConnectOptions => ({ url: 'mqtt://127.0.0.1', clientId: 'c', protocolVersion: 4, keepaliveSec: 0, clean: true, timeoutMs });
@@ -22,10 +22,10 @@ describe('SourcePorts', () => {
   });
 
   it('reads the kernel range, with the default for anything unusable', () => {
-    expect(parsePortRange('32768\t60999\n')).toEqual({ low: 32768, high: 60999 });
-    expect(parsePortRange('1024 65535')).toEqual({ low: 1024, high: 65535 });
-    expect(parsePortRange('80 90')).toEqual({ low: 32768, high: 60999 });
-    expect(parsePortRange('junk')).toEqual({ low: 32768, high: 60999 });
+    expect(usablePortRange('32768\t60999\n')).toEqual({ low: 32768, high: 60999 });
+    expect(usablePortRange('1024 65535')).toEqual({ low: 1024, high: 65535 });
+    expect(usablePortRange('80 90')).toEqual({ low: 32768, high: 60999 });
+    expect(usablePortRange('junk')).toEqual({ low: 32768, high: 60999 });
   });
 });
 
