@@ -1,6 +1,7 @@
 import { connectPacket } from './connectPacket.js';
 import { parseEndpoint } from './endpoint.js';
-import { directRead, LeanConnection } from './leanConnection.js';
+import { LeanConnection } from './leanConnection.js';
+import { directRead } from './leanDirectRead.js';
 import { LeanSession } from './leanSession.js';
 import { openStream } from './leanTransport.js';
 import { sourcePorts } from './sourcePorts.js';

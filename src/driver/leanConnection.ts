@@ -9,7 +9,6 @@ import { splitFrames, type FrameSink } from './leanInput.js';
 import { LeanOutput } from './leanOutput.js';
 import { LeanPublisher } from './leanPublisher.js';
 import type { LeanSession } from './leanSession.js';
-import type { DirectRead } from './tcpConnect.js';
 import { closeWords } from './writeLedger.js';
 import {
   ConnectFailure,
@@ -44,8 +43,9 @@ const END_FALLBACK_MS = 2000;
 const PINGRESP = 0xd0;
 
 /** The connection a socket belongs to: the socket listeners are shared functions, not closures per connection. */
-const CONN = Symbol('leanConnection');
-type Owned = Duplex & { [CONN]: LeanConnection };
+/** Where a socket keeps its connection (the shared listeners' `this` is the socket). */
+export const CONN = Symbol('leanConnection');
+export type Owned = Duplex & { [CONN]: LeanConnection };
 
 /**
  * One lean connection: the state machine from CONNECT to close. What it keeps is its socket, its output
@@ -433,32 +433,9 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   }
 }
 
-/** Bytes of the thread's direct read buffer (what Node allocates per read on a plain socket). */
-const DIRECT_READ_BYTES = 64 * 1024;
-let directBuffer: Buffer | null = null;
-
-/**
- * How a plain TCP socket whose events borrow the payload (ConnectionEvents.borrowsPayload) is read: every
- * such socket of the thread reads into one buffer (reads run one at a time, each handled before the next),
- * straight to the connection: no Buffer per read, no readable-stream machinery, no tick per read.
- */
-export function directRead(): DirectRead {
-  return { buffer: (directBuffer ??= Buffer.allocUnsafe(DIRECT_READ_BYTES)), callback: onRead };
-}
-
 // Shared socket listeners and timer callbacks (`this` is the socket; its connection is under CONN).
 function onData(this: Owned, chunk: Buffer): void {
   this[CONN].onData(chunk);
-}
-function onRead(this: Owned, nread: number, buf: Buffer): boolean {
-  const c = this[CONN] as LeanConnection | undefined;
-  if (c !== undefined) {
-    c.onData(buf, nread);
-    return true; // keep reading
-  }
-  // Bytes before our CONNECT was even written (the connection is made once TCP connected): not an MQTT broker.
-  this.destroy();
-  return false;
 }
 function onError(this: Owned, err: NodeJS.ErrnoException): void {
   this[CONN].onError(err);
