@@ -1,17 +1,22 @@
 import type { Duplex } from 'node:stream';
-import { generate, type Packet } from 'mqtt-packet';
+import type { Packet } from 'mqtt-packet';
 import type { QoS } from '../scenario/model.js';
-import { keepaliveWheel, type KeepaliveTicker, type KeepaliveWheel } from './keepaliveWheel.js';
-import { connackWords, reasonWords } from './leanCodes.js';
-import { DISCONNECT_BYTES, PINGREQ_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, writeAck } from './leanEncode.js';
+import type { KeepaliveWheel } from './keepaliveWheel.js';
+import { ConnectAttempt } from './leanAttempt.js';
+import { connackWords } from './leanCodes.js';
+import { DISCONNECT_BYTES, PUBACK, PUBCOMP, PUBREC, PUBREL, writeAck } from './leanEncode.js';
 import { inputEnd, inputStart } from './leanBatch.js';
+import { LeanEnding } from './leanEnding.js';
 import { splitFrames, type FrameSink } from './leanInput.js';
+import { keepaliveTick, startKeepalive, stopKeepalive, type KeepaliveState } from './leanKeepalive.js';
 import { LeanOutput } from './leanOutput.js';
+import { dispatchPacket, type InProps, type PacketSink } from './leanPackets.js';
 import { LeanPublisher } from './leanPublisher.js';
+import { failRequests, sendSubscribe, sendUnsubscribe, type Wait } from './leanRequests.js';
 import type { LeanSession } from './leanSession.js';
+import { listen, type SocketSink } from './leanSocket.js';
 import { closeWords } from './writeLedger.js';
 import {
-  ConnectFailure,
   NotSent,
   type Connection,
   type ConnectionEvents,
@@ -25,41 +30,30 @@ import {
 // A refusal on the hot path shares one error: an Error per message (its stack trace) costs microseconds.
 const NOT_CONNECTED = new NotSent('not sent: not connected');
 
-/** A SUBSCRIBE or UNSUBSCRIBE waiting for its SUBACK / UNSUBACK. */
-interface Wait {
-  resolve: (granted: Granted[]) => void;
-  reject: (err: Error) => void;
-  count: number;
-}
-
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-/** Keepalive ticks per keepalive period: a PINGREQ after 3 idle ticks (¾–1 period), a timeout 6 ticks (1.5 periods) after it. */
-const TICKS_PER_PERIOD = 4;
-const PING_AFTER_IDLE_TICKS = 3;
-const PING_TIMEOUT_TICKS = 6;
-const END_FALLBACK_MS = 2000;
 const PINGRESP = 0xd0;
-
-/** The connection a socket belongs to: the socket listeners are shared functions, not closures per connection. */
-/** Where a socket keeps its connection (the shared listeners' `this` is the socket). */
-export const CONN = Symbol('leanConnection');
-export type Owned = Duplex & { [CONN]: LeanConnection };
 
 /**
  * One lean connection: the state machine from CONNECT to close. What it keeps is its socket, its output
  * (LeanOutput, batched per event-loop turn), a few numbers and, only once used, the maps for waiting
  * SUBSCRIBEs, incoming QoS 2 ids and topic aliases. Keepalive is a slot in the thread's KeepaliveWheel.
+ * Around it, as functions over its fields or objects that exist only while used (an idle open connection
+ * holds none): the socket listeners (leanSocket.ts), keepalive (leanKeepalive.ts), SUBSCRIBE / UNSUBSCRIBE
+ * (leanRequests.ts), packets decoded by mqtt-packet (leanPackets.ts), the PUBLISH side (leanPublisher.ts),
+ * the CONNECT until its CONNACK (leanAttempt.ts) and a graceful end (leanEnding.ts). The hot input
+ * (onData, onAck, onPublish) stays here: no call added per message.
  */
-export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
+export class LeanConnection implements Connection, FrameSink, SocketSink, KeepaliveState, PacketSink {
   private state = CONNECTING;
   sessionPresent = false;
   receiveMaximum?: number;
   /** We ended or destroyed it (or the attempt failed): never report it lost. */
   private closing = false;
   readonly protocolVersion: number;
-  private readonly output: LeanOutput;
+  /** @internal */
+  readonly output: LeanOutput;
   /** The broker may keep the session after this connection: held publishes wait for the next connect. */
   private readonly resumable: boolean;
   /** @internal SUBSCRIBEs and UNSUBSCRIBEs waiting, by packet id (their ids are not free for PUBLISH). */
@@ -71,36 +65,37 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   private pub: LeanPublisher | null = null;
 
   // MQTT 5 topic aliases: the broker's Topic Alias Maximum (ours go by topic, in the LeanPublisher), the broker's by alias.
-  private aliasMax = 0;
+  /** @internal */
+  aliasMax = 0;
   private aliasIn: Map<number, string> | null = null;
 
   // Input: a partial packet (see leanInput.ts).
   pend: Buffer | null = null;
   pendLen = 0;
 
-  // Keepalive: the wheel slot, and ticks without traffic / since the PINGREQ.
+  // Keepalive (leanKeepalive.ts): the wheel slot, and ticks without traffic / since the PINGREQ.
   kaSlot = 0;
   kaIndex = -1;
-  private wheel: KeepaliveWheel | null = null;
-  private idleTicks = 0;
-  private pingTicks = -1;
+  wheel: KeepaliveWheel | null = null;
+  idleTicks = 0;
+  pingTicks = -1;
 
   private lastError = '';
-  private lostReason = '';
-  private connectTimer: NodeJS.Timeout | null;
-  private attempt: { resolve: (c: Connection) => void; reject: (e: Error) => void; opts: ConnectOptions } | null;
+  /** @internal */
+  lostReason = '';
+  /** The CONNECT until its CONNACK. */
+  private attempt: ConnectAttempt | null;
   /** From the options (the options object itself is not kept). */
   private readonly keepaliveSec: number;
   private readonly wantAliases: boolean;
-  private endPromise: Promise<void> | null = null;
-  private endResolve: (() => void) | null = null;
-  private endTimer: NodeJS.Timeout | null = null;
+  private ending: LeanEnding | null = null;
 
   constructor(
     private readonly sock: Duplex,
     opts: ConnectOptions,
     private readonly events: ConnectionEvents,
-    private readonly session: LeanSession,
+    /** @internal */
+    readonly session: LeanSession,
     connectPacket: Buffer,
     resolve: (c: Connection) => void,
     reject: (e: Error) => void,
@@ -111,14 +106,8 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     this.resumable = opts.session !== undefined && !opts.clean && (opts.protocolVersion !== 5 || (opts.sessionExpirySec ?? 0) > 0);
     this.keepaliveSec = opts.keepaliveSec;
     this.wantAliases = opts.topicAliases === true;
-    this.attempt = { resolve, reject, opts };
-    (sock as Owned)[CONN] = this;
-    // A socket made with directRead() emits no 'data': its reads come to onRead.
-    sock.on('data', onData);
-    sock.on('error', onError);
-    sock.on('close', onClose);
-    sock.on('drain', onDrain);
-    this.connectTimer = setTimeout(connectTimeout, opts.timeoutMs, this);
+    this.attempt = new ConnectAttempt(this, resolve, reject, opts.timeoutMs);
+    listen(sock, this);
     this.output.append(connectPacket);
   }
 
@@ -149,48 +138,31 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   }
 
   subscribe(filters: { topic: string; qos: QoS }[]): Promise<Granted[]> {
-    return this.request((messageId) => ({ cmd: 'subscribe', messageId, subscriptions: filters.map((f) => ({ topic: f.topic, qos: f.qos })) }), filters.length);
+    if (this.state !== OPEN || this.closing) return Promise.reject(new Error('not connected'));
+    return sendSubscribe(this, filters);
   }
 
   unsubscribe(topics: string[]): Promise<void> {
-    return this.request((messageId) => ({ cmd: 'unsubscribe', messageId, unsubscriptions: topics }), 0).then(() => undefined);
-  }
-
-  private request(packet: (id: number) => Packet, count: number): Promise<Granted[]> {
     if (this.state !== OPEN || this.closing) return Promise.reject(new Error('not connected'));
-    const id = this.session.allocId(this.waits);
-    if (id === 0) return Promise.reject(new Error('no free packet id'));
-    let bytes: Buffer;
-    try {
-      bytes = generate(packet(id), { protocolVersion: this.protocolVersion as 4 | 5 });
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
-    this.output.append(bytes);
-    return new Promise<Granted[]>((resolve, reject) => {
-      (this.waits ??= new Map()).set(id, { resolve, reject, count });
-    });
+    return sendUnsubscribe(this, topics);
   }
 
   end(): Promise<void> {
-    if (this.endPromise) return this.endPromise;
+    if (this.ending) return this.ending.promise;
     if (this.state === CLOSED) return Promise.resolve();
     this.closing = true;
-    this.stopKeepalive();
-    this.endPromise = new Promise<void>((resolve) => {
-      this.endResolve = resolve;
-    });
+    stopKeepalive(this);
     // The socket ends once everything before the DISCONNECT is written (bounded: then it is destroyed).
-    this.endTimer = setTimeout(destroyLater, END_FALLBACK_MS, this);
+    const ending = (this.ending = new LeanEnding(this));
     this.output.append(DISCONNECT_BYTES);
     this.output.flush();
     this.sock.end();
-    return this.endPromise;
+    return ending.promise;
   }
 
   destroy(): void {
     this.closing = true;
-    this.stopKeepalive();
+    stopKeepalive(this);
     this.destroySocket();
   }
 
@@ -249,49 +221,13 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     }
   }
 
-  /** @internal Any other packet, decoded by mqtt-packet. */
+  /** @internal Any other packet, decoded by mqtt-packet (leanPackets.ts). */
   onPacket(p: Packet): void {
-    switch (p.cmd) {
-      case 'publish':
-        return this.onPublish(p.topic, p.payload as Buffer, p.qos, p.retain === true, p.messageId ?? 0, p.properties);
-      case 'puback':
-        return this.session.complete(p.messageId!, p.reasonCode ?? 0, 'PUBACK');
-      case 'pubrec': {
-        const rc = p.reasonCode ?? 0;
-        if (rc >= 0x80) return this.session.complete(p.messageId!, rc, 'PUBREC');
-        return this.onAck(PUBREC, p.messageId!);
-      }
-      case 'pubcomp':
-        return this.session.complete(p.messageId!, p.reasonCode ?? 0, 'PUBCOMP');
-      case 'pubrel':
-        return this.onAck(PUBREL, p.messageId!);
-      case 'suback':
-        return this.onSuback(p.messageId!, p.granted as number[]);
-      case 'unsuback':
-        return this.onSuback(p.messageId!, []);
-      case 'connack':
-        this.sessionPresent = p.sessionPresent === true;
-        if (p.properties?.receiveMaximum !== undefined) this.receiveMaximum = p.properties.receiveMaximum;
-        if (p.properties?.topicAliasMaximum !== undefined) this.aliasMax = p.properties.topicAliasMaximum;
-        return this.onConnack(p.returnCode ?? p.reasonCode ?? 0, p.properties?.serverKeepAlive);
-      case 'disconnect':
-        // MQTT 5: the broker says why before it closes.
-        this.lostReason = `broker sent DISCONNECT: ${reasonWords(p.reasonCode ?? 0)}`;
-        return;
-      default:
-        return; // PINGRESP with a body, AUTH: never asked for
-    }
+    dispatchPacket(this, p);
   }
 
   /** @internal A delivery (MQTT 3.1.1 ones read in place by leanPublishIn.ts, MQTT 5 ones decoded by mqtt-packet). */
-  onPublish(
-    topic: string,
-    payload: Buffer,
-    qos: QoS,
-    retain: boolean,
-    id: number,
-    props: { topicAlias?: number; responseTopic?: string; correlationData?: Buffer } | undefined,
-  ): void {
+  onPublish(topic: string, payload: Buffer, qos: QoS, retain: boolean, id: number, props: InProps | undefined): void {
     let meta: MessageMeta | undefined;
     if (props !== undefined) {
       // MQTT 5 §3.3.2.3.4: a topic with an alias sets it, an empty topic uses it.
@@ -315,72 +251,35 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     this.events.onMessage(topic, payload, 2, retain, meta);
   }
 
-  private onSuback(id: number, granted: number[]): void {
-    const w = this.waits?.get(id);
-    if (!w) return;
-    this.waits!.delete(id);
-    const out: Granted[] = [];
-    for (let k = 0; k < w.count; k++) {
-      const g = granted[k];
-      out.push(g === 0 || g === 1 || g === 2 ? g : 128);
-    }
-    w.resolve(out);
-  }
-
-  private onConnack(code: number, serverKeepAlive: number | undefined): void {
+  /** @internal */
+  onConnack(code: number, serverKeepAlive: number | undefined): void {
     const attempt = this.attempt;
     if (!attempt) return; // a second CONNACK: ignore
     if (code !== 0) return this.failAttempt(`CONNACK refused: ${connackWords(this.protocolVersion, code)}`);
     this.attempt = null;
-    clearTimeout(this.connectTimer!);
-    this.connectTimer = null;
     this.state = OPEN;
     // The session's held publishes go first (session present), or fail (the broker has none).
     const session = this.session;
     session.attach(this.output);
     if (this.sessionPresent) session.resend(this.output);
     else session.end('the broker did not resume the session (CONNACK session present = 0)');
-    const ka = serverKeepAlive ?? this.keepaliveSec;
-    if (ka > 0) {
-      this.wheel = keepaliveWheel((ka * 1000) / TICKS_PER_PERIOD);
-      this.wheel.add(this);
-    }
-    attempt.resolve(this);
+    startKeepalive(this, serverKeepAlive ?? this.keepaliveSec);
+    attempt.accepted(this);
   }
 
   // ---- keepalive and closing ---------------------------------------------------------------
 
   /** @internal One keepalive tick (from the wheel). */
   tick(): void {
-    if (this.state !== OPEN) return;
-    if (this.pingTicks >= 0) {
-      if (++this.pingTicks >= PING_TIMEOUT_TICKS) {
-        this.lostReason = 'keepalive timeout';
-        this.stopKeepalive();
-        this.destroySocket();
-      }
-      return;
-    }
-    if (this.output.sentSinceTick) {
-      this.output.sentSinceTick = false;
-      this.idleTicks = 0;
-      return;
-    }
-    if (++this.idleTicks >= PING_AFTER_IDLE_TICKS) {
-      this.idleTicks = 0;
-      this.pingTicks = 0;
-      this.output.append(PINGREQ_BYTES);
-    }
-  }
-
-  private stopKeepalive(): void {
-    this.wheel?.remove(this);
-    this.wheel = null;
+    if (this.state !== OPEN || !keepaliveTick(this, this.output)) return;
+    this.lostReason = 'keepalive timeout';
+    stopKeepalive(this);
+    this.destroySocket();
   }
 
   /** @internal */
   connectTimedOut(): void {
-    if (this.attempt) this.failAttempt(`timeout: no CONNACK within ${this.attempt.opts.timeoutMs} ms`);
+    if (this.attempt) this.failAttempt(`timeout: no CONNACK within ${this.attempt.timeoutMs} ms`);
   }
 
   private failAttempt(reason: string): void {
@@ -388,11 +287,9 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     if (!attempt) return;
     this.attempt = null;
     this.closing = true; // a failed attempt is not a lost connection
-    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
     this.output.close(reason);
     this.sock.destroy();
-    attempt.reject(new ConnectFailure(reason));
+    attempt.failed(reason);
   }
 
   /** @internal */
@@ -410,9 +307,8 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
   onClose(): void {
     const wasOpen = this.state === OPEN;
     this.state = CLOSED;
-    this.stopKeepalive();
+    stopKeepalive(this);
     this.pend = null;
-    if (this.endTimer !== null) clearTimeout(this.endTimer);
     if (this.attempt) this.failAttempt(this.lastError || 'connection closed before CONNACK');
     else if (wasOpen && !this.closing) {
       this.closing = true;
@@ -420,35 +316,11 @@ export class LeanConnection implements Connection, FrameSink, KeepaliveTicker {
     }
     // Whatever still waits for an answer will not get one (after onLost, so the device no
     // longer holds this connection when the callbacks run).
-    if (this.waits !== null && this.waits.size > 0) {
-      const waits = [...this.waits.values()];
-      this.waits.clear();
-      for (const w of waits) w.reject(new Error('connection closed before SUBACK'));
-    }
+    failRequests(this);
     // QoS 0 not written yet: NotSent. QoS 1/2: held for the next connect, or failed now.
     this.output.close('the connection closed before it was written');
     this.session.detach(this.output);
     if (!this.resumable) this.session.end('the connection closed (clean session)');
-    this.endResolve?.();
+    this.ending?.closed();
   }
-}
-
-// Shared socket listeners and timer callbacks (`this` is the socket; its connection is under CONN).
-function onData(this: Owned, chunk: Buffer): void {
-  this[CONN].onData(chunk);
-}
-function onError(this: Owned, err: NodeJS.ErrnoException): void {
-  this[CONN].onError(err);
-}
-function onClose(this: Owned): void {
-  this[CONN].onClose();
-}
-function onDrain(this: Owned): void {
-  this[CONN].onDrain();
-}
-function connectTimeout(c: LeanConnection): void {
-  c.connectTimedOut();
-}
-function destroyLater(c: LeanConnection): void {
-  c.destroySocket();
 }

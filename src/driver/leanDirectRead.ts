@@ -1,5 +1,5 @@
 /** The direct read path of plain TCP lean sockets (lean.ts chooses it for events that borrow the payload). */
-import { CONN, type LeanConnection, type Owned } from './leanConnection.js';
+import { CONN, type Owned, type SocketSink } from './leanSocket.js';
 import type { DirectRead } from './tcpConnect.js';
 
 /** Bytes of the thread's direct read buffer (what Node allocates per read on a plain socket). */
@@ -16,7 +16,7 @@ export function directRead(): DirectRead {
 }
 
 function onRead(this: Owned, nread: number, buf: Buffer): boolean {
-  const c = this[CONN] as LeanConnection | undefined;
+  const c = this[CONN] as SocketSink | undefined;
   if (c !== undefined) {
     c.onData(buf, nread);
     return true; // keep reading
