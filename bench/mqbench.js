@@ -88,7 +88,9 @@ async function measureOnce(c) {
   const parsed = parseScenarioText(yaml, `bench-${c.mode}.yaml`, {});
   if (!parsed.ok) throw new Error(`bench scenario is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`);
   const { scenario } = parsed.loaded;
-  const sampler = startSampler(c.mode === 'idle' ? 100 : 50);
+  // (a), (b): the broker's CPU too (/proc/<pid>/stat of the mosquitto bench/run.js started), for the window.
+  const throughput = c.mode === 'qos0' || c.mode === 'qos1';
+  const sampler = startSampler(c.mode === 'idle' ? 100 : 50, { brokerPid: throughput ? c.brokerPid : null });
   const cpu0 = cpuSeconds();
   const t0 = now();
   // No thresholds: the scenario has none, and the verdicts are the bench's to judge.
@@ -109,7 +111,7 @@ async function measureOnce(c) {
     wallSec,
     yaml,
   };
-  if (c.mode === 'qos0' || c.mode === 'qos1') {
+  if (throughput) {
     // CPU over the measured window only (interpolated from the sampler), per message sent in that window.
     const cpuSec = sampler.cpuAt(timeline.measureEnd) - sampler.cpuAt(timeline.measureFrom);
     const inWindow = s.throughput.sentPerSec * results.durationSec;
@@ -122,6 +124,7 @@ async function measureOnce(c) {
       sentInWindow: Math.round(inWindow),
       cpuSec,
       cpuPer100k: (cpuSec * 100_000) / Math.max(1, inWindow),
+      brokerCores: sampler.brokerCoresBetween(timeline.measureFrom, timeline.measureEnd),
       lateSends: s.messages.lateSends,
       missedSends: s.messages.missedSends,
       publishErrors: s.messages.publishErrors,

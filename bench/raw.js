@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { DISCONNECT, TYPE, connectFrame, packetSplitter, pubackFrame, publishFrame, subscribeFrame } from './lib/frames.js';
-import { cpuSeconds, now, startSampler } from './lib/sampler.js';
+import { coresBetween, cpuSeconds, now, startSampler } from './lib/sampler.js';
+import { cpuSecondsOf } from './lib/procfs.js';
 import { contender } from './lib/child.js';
 
 const cfg = JSON.parse(process.argv[2]);
@@ -104,12 +105,20 @@ function payloadOf(size, publisher, seq, intended, sent) {
   return p;
 }
 
-/** Counts messages over [start + warmup, start + warmup + duration) and the CPU used in that window. */
+/** The broker's CPU seconds so far (its pid from bench/run.js), or null. */
+const brokerCpu = () => ({ t: now(), cpu: cfg.brokerPid ? cpuSecondsOf(cfg.brokerPid) : null });
+
+/**
+ * Counts messages over [start + warmup, start + warmup + duration), the CPU used in that window, and the
+ * broker's CPU (cores) over it.
+ */
 async function measureWindow(cfg, counters, stop) {
   await sleep(cfg.warmupMs);
+  const brokerA = brokerCpu();
   const a = { t: now(), cpu: cpuSeconds(), ...counters() };
   await sleep(cfg.durationMs);
   const b = { t: now(), cpu: cpuSeconds(), ...counters() };
+  const brokerB = brokerCpu();
   stop();
   const sec = (b.t - a.t) / 1000;
   const sent = b.sent - a.sent;
@@ -121,6 +130,7 @@ async function measureWindow(cfg, counters, stop) {
     ackedPerSec: (b.acked - a.acked) / sec,
     cpuSec: b.cpu - a.cpu,
     cpuPer100k: ((b.cpu - a.cpu) * 100_000) / Math.max(1, sent),
+    brokerCores: coresBetween(brokerA, brokerB),
   };
 }
 

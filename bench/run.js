@@ -2,7 +2,7 @@
 //
 //   node bench/run.js [--quick] [--runs N] [--connections N]
 //                     [--only qos0,qos1,idle,latency,fanout,fanin,fanin5,connections50k,soak] [--drivers mqttjs,lean] [--no-profile]
-//                     [--results-dir DIR]
+//                     [--results-dir DIR] [--render-only] [--help]   (all options: bench/lib/args.js)
 //
 // Every measurement runs in its own child process (so CPU time and RSS belong to one contender) against a
 // fresh mosquitto on a free loopback port. Figures are medians over the runs. Every figure keeps its own
@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, relative, resolve } from 'node:path';
 import { measureFigures } from './lib/measure.js';
 import { mosquittoVersion } from './lib/mosquitto.js';
+import { parseArgs, usage, UsageError } from './lib/args.js';
 import { renderMarkdown } from './lib/report.js';
 import { mergeRecords, orderedRecords, readRecords, splitReport, withTitles, writeRecords } from './lib/records.js';
 import { FIGURES } from './lib/figures.js';
@@ -31,36 +32,6 @@ import { renderScaleSection, withScaleSection } from './lib/scaleReport.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-
-function parseArgs(argv) {
-  const o = { quick: false, runs: null, connections: 19_900, only: null, drivers: null, profile: true, resultsDir: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--quick') o.quick = true;
-    else if (a === '--runs') o.runs = positive(a, val());
-    else if (a === '--connections') o.connections = positive(a, val());
-    else if (a === '--only') o.only = val().split(',');
-    else if (a === '--drivers') o.drivers = val().split(',');
-    else if (a === '--no-profile') o.profile = false;
-    else if (a === '--results-dir') o.resultsDir = val();
-    else throw new Error(`unknown option ${a} (see the comment at the top of bench/run.js)`);
-  }
-  o.runs ??= o.quick ? 1 : 3;
-  if (o.connections > 19_900) throw new Error('--connections: at most 19,900 (open-files limit 20,000 per process, minus headroom)');
-  if (o.runs > 10) throw new Error('--runs: at most 10');
-  return o;
-}
-
-function positive(flag, v) {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected a positive integer, got ${v}`);
-  return n;
-}
 
 function osName() {
   try {
@@ -113,6 +84,14 @@ function snapshotDist() {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.help)
+    return void process.stdout.write(
+      usage(
+        FIGURES.map((f) => f.id),
+        SCALE_FIGURES,
+      ),
+    );
+  if (opts.renderOnly) return render(opts, readRecords(recordPaths(opts).jsonPath), null);
   const build = snapshotDist();
   try {
     await run(opts, build);
@@ -129,10 +108,10 @@ async function run(opts, build) {
   const wanted = opts.drivers ?? ['mqttjs', 'lean'];
   const drivers = wanted.filter((d) => DRIVER_NAMES.includes(d));
   const missingDrivers = wanted.filter((d) => !DRIVER_NAMES.includes(d));
-  if (drivers.length === 0) throw new Error(`none of the drivers ${wanted.join(', ')} is available (have: ${DRIVER_NAMES.join(', ')})`);
+  if (drivers.length === 0) throw new UsageError(`--drivers: none of ${wanted.join(', ')} is available (have: ${DRIVER_NAMES.join(', ')})`);
   const known = [...FIGURES.map((f) => f.id), ...SCALE_IDS];
   const unknown = (opts.only ?? []).filter((id) => !known.includes(id));
-  if (unknown.length) throw new Error(`--only: no such figure ${unknown.join(', ')} (have: ${known.join(', ')})`);
+  if (unknown.length) throw new UsageError(`--only: no such figure ${unknown.join(', ')} (have: ${known.join(', ')})`);
   const figures = FIGURES.filter((f) => !opts.only || opts.only.includes(f.id));
   const scaleIds = SCALE_FIGURES.filter((f) => (opts.only ? opts.only.includes(f.id) : f.inDefaultSet)).map((f) => f.id);
   const contenders = ['raw', ...drivers];
@@ -153,10 +132,8 @@ async function run(opts, build) {
     log(`mqbench bench: ${opts.runs} run(s) × ${figures.map((f) => f.id).join(', ')} × ${contenders.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (scaleIds.length) log(`mqbench bench: scale figures ${scaleIds.join(', ')}${opts.quick ? ' (quick)' : ''}`);
   if (missingDrivers.length) log(`  drivers not available in dist/driver/registry.js, skipped: ${missingDrivers.join(', ')}`);
-  const resultsDir = opts.resultsDir ? resolve(opts.resultsDir) : join(here, 'results');
+  const { resultsDir, jsonPath } = recordPaths(opts);
   mkdirSync(resultsDir, { recursive: true });
-  const jsonPath = join(resultsDir, opts.quick ? 'quick.json' : 'latest.json');
-  const mdPath = join(opts.quick || opts.resultsDir ? resultsDir : root, opts.quick ? 'quick.md' : 'BENCHMARKS.md');
   // Every figure keeps its own record, every contender in it its own values: figures and contenders not run
   // this time keep their last ones (bench/lib/records.js).
   let records = readRecords(jsonPath);
@@ -165,11 +142,28 @@ async function run(opts, build) {
     records = mergeRecords(records, splitReport(report));
     writeRecords(jsonPath, records);
   }
-  let scale = readScale(scaleFile(resultsDir, opts.quick));
+  let scale = null;
   if (scaleIds.length) {
     const { loadAvgStart, loadAvgEnd, ...machineInfo } = machine;
     scale = (await runScaleFigures(scaleIds, { opts, build, machine: machineInfo, command: commandLine(), resultsDir, drivers })).scale;
   }
+  render(opts, records, scale, { figures: figures.length > 0, scale: scaleIds.length > 0 });
+}
+
+/** Where the records and the Markdown are: bench/results and the repository root, or --results-dir; quick.* with --quick. */
+function recordPaths(opts) {
+  const resultsDir = opts.resultsDir ? resolve(opts.resultsDir) : join(here, 'results');
+  return {
+    resultsDir,
+    jsonPath: join(resultsDir, opts.quick ? 'quick.json' : 'latest.json'),
+    mdPath: join(opts.quick || opts.resultsDir ? resultsDir : root, opts.quick ? 'quick.md' : 'BENCHMARKS.md'),
+  };
+}
+
+/** Writes the Markdown from the records (and the scale record, read from its file when `scale` is null). */
+function render(opts, records, scale, wrote = { figures: false, scale: false }) {
+  const { resultsDir, jsonPath, mdPath } = recordPaths(opts);
+  scale ??= readScale(scaleFile(resultsDir, opts.quick));
   const recs = orderedRecords(
     withTitles(records, FIGURES),
     FIGURES.map((f) => f.id),
@@ -180,11 +174,20 @@ async function run(opts, build) {
   writeFileSync(mdPath, md);
   process.stdout.write(`${md.split('\n## Machine')[0]}\n`);
   log(
-    `\nwritten: ${relative(root, mdPath)}${figures.length ? `, ${relative(root, jsonPath)}` : ''}${scaleIds.length ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`,
+    `\nwritten: ${relative(root, mdPath)}${wrote.figures ? `, ${relative(root, jsonPath)}` : ''}${wrote.scale ? `, ${relative(root, scaleFile(resultsDir, opts.quick))}` : ''}`,
   );
 }
 
 main().catch((err) => {
+  if (err instanceof UsageError) {
+    log(
+      `bench: ${err.message}\n\n${usage(
+        FIGURES.map((f) => f.id),
+        SCALE_FIGURES,
+      ).trimEnd()}`,
+    );
+    process.exit(2);
+  }
   log(`bench failed: ${err.stack ?? err}`);
   process.exit(1);
 });

@@ -18,7 +18,7 @@ async function measure(figure, contender, cfg, opts, build, execArgv = []) {
   const broker = await startMosquitto();
   try {
     const script = join(benchDir, contender === 'raw' ? 'raw.js' : (figure.script ?? 'mqbench.js'));
-    const extra = contender === 'raw' ? {} : { driver: contender, url: broker.url, distDir: build.distDir, brokerPid: broker.pid };
+    const extra = contender === 'raw' ? { brokerPid: broker.pid } : { driver: contender, url: broker.url, distDir: build.distDir, brokerPid: broker.pid };
     const r = await runChild(script, { ...cfg, ...extra, port: broker.port }, { timeoutMs: figure.timeoutMs(opts), execArgv });
     if (r.ok) r.result.brokerOpenFiles = openFilesOf(broker.pid);
     // A run that mqbench itself reports as failed or partial is a failed measurement, not a zero.

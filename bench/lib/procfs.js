@@ -1,4 +1,4 @@
-// Reading other processes from /proc (Linux): RSS, open file descriptors, children. Every reader returns
+// Reading other processes from /proc (Linux): RSS, CPU time, open file descriptors, children. Every reader returns
 // null when the process is gone, so a sampler racing a process's exit records a gap, not a crash.
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -7,6 +7,21 @@ export function rssOf(pid) {
   try {
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ, the unit of utime/stime in /proc/<pid>/stat (fixed at 100 by the kernel; as src/observe/procfs.ts). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system, all threads) the process has used so far, from /proc/<pid>/stat, or null. */
+export function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and ')': count from the last ')'; utime, stime are fields 14, 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
   } catch {
     return null;
   }

@@ -2,6 +2,8 @@
 // adjusts a measurement: it only formats what bench/run.js collected.
 import { FAN_IDS, fanDetails, fanMethod } from './fanReport.js';
 import { measuredGroups } from './records.js';
+import { whyMissed } from './reasons.js';
+import { missedSummary, whySection } from './reasonsReport.js';
 
 const ratioText = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}×`);
 const metText = (m) => (m === true ? '**met**' : m === false ? '**missed**' : 'n/a');
@@ -172,16 +174,21 @@ function fixedText(rs) {
   );
 }
 
+/** How (a), (b) read the broker's CPU, for records that have it. */
+const BROKER_CPU_METHOD =
+  " Broker CPU: mosquitto's user + system time from /proc/<pid>/stat over the same window ÷ its length, in cores (mqbench: sampled every 50 ms with its own CPU and interpolated at the window's ends; floor: read at the window's ends); mosquitto is single-threaded, so about 1 core is its ceiling.";
+
 function method(rep) {
   const c = Object.fromEntries(rep.figures.map((f) => [f.id, f.configs]));
+  const broker = (id) => (rep.figures.find((f) => f.id === id)?.rows.some((r) => r.key === 'brokerCores') ? BROKER_CPU_METHOD : '');
   const lines = [];
   if (c.qos0)
     lines.push(
-      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`, no warm-up; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples).${c.qos0.mqbench.fixedRate ? ` Then, for the CPU at a load the broker takes (the issue's own condition), each contender runs again, fresh sockets or a fresh mqbench run against the same mosquitto, paced at ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')} msg/s offered in total for the same duration: mqbench with \`rate: ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')}/s\`, the floor sending, per socket and event-loop turn, the frames its share of the elapsed time allows (at most ${c.qos0.raw.batch}, one corked write) and waiting a 1 ms timer when caught up (no spinning); the "at 200k/s offered" rows are msg/s and CPU per 100k of that run, measured as above.` : ''}`,
+      `- **(a) QoS 0**: baseline: ${c.qos0.raw.clients} sockets, each writing up to ${c.qos0.raw.batch} frames per event-loop turn in one corked write, pausing on back-pressure ('drain'), for ${c.qos0.raw.durationMs / 1000} s; msg/s = frames handed to the sockets ÷ window. mqbench: ${c.qos0.mqbench.clients} publishers, no subscriber, \`rate: ${c.qos0.mqbench.rate.toLocaleString('en-US')}/s\` (far above what either can do), \`warmup: ${c.qos0.mqbench.warmupMs / 1000}s\`, \`duration: ${c.qos0.mqbench.durationMs / 1000}s\`; msg/s = \`summary.throughput.sentPerSec\`. CPU per 100k for both = CPU used during the measured window ÷ messages sent in it × 100,000 (for mqbench the window is the run's timeline [measureFrom, measureEnd], CPU interpolated from 50 ms samples). ${c.qos0.mqbench.warmupMs ? `Both contenders send for ${c.qos0.raw.warmupMs / 1000} s before the window opens (the baseline: its window starts then; mqbench: \`warmup\`, sent but not measured), so the figures are the steady state, without the first moments when the JIT is still compiling the hot path (mqbench's worker thread starts cold in every run: a new V8 isolate).` : 'No warm-up.'}${c.qos0.mqbench.fixedRate ? ` Then, for the CPU at a load the broker takes (the issue's own condition), each contender runs again, fresh sockets or a fresh mqbench run against the same mosquitto, paced at ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')} msg/s offered in total for the same duration: mqbench with \`rate: ${c.qos0.mqbench.fixedRate.toLocaleString('en-US')}/s\`, the floor sending, per socket and event-loop turn, the frames its share of the elapsed time allows (at most ${c.qos0.raw.batch}, one corked write) and waiting a 1 ms timer when caught up (no spinning); the "at 200k/s offered" rows are msg/s and CPU per 100k of that run, measured as above.` : ''}${broker('qos0')}`,
     );
   if (c.qos1)
     lines.push(
-      `- **(b) QoS 1**: baseline: ${c.qos1.raw.clients} sockets, each keeping ${c.qos1.raw.window} publishes in flight, the next one sent on each PUBACK (PUBACKs parsed from the stream, replacements corked into one write per read). mqbench: the scenario of (a) at QoS 1 with \`rate: ${c.qos1.mqbench.rate.toLocaleString('en-US')}/s\` (twice the target, so the generator and its in-flight windows, not the schedule, are the limit) and mqbench's own window of 20 per client; msg/s = \`sentPerSec\`; CPU per 100k as in (a).`,
+      `- **(b) QoS 1**: baseline: ${c.qos1.raw.clients} sockets, each keeping ${c.qos1.raw.window} publishes in flight, the next one sent on each PUBACK (PUBACKs parsed from the stream, replacements corked into one write per read). mqbench: the scenario of (a) at QoS 1 with \`rate: ${c.qos1.mqbench.rate.toLocaleString('en-US')}/s\` (twice the target, so the generator and its in-flight windows, not the schedule, are the limit) and mqbench's own window of 20 per client; msg/s = \`sentPerSec\`; CPU per 100k as in (a).${broker('qos1')}`,
     );
   if (c.idle)
     lines.push(
@@ -261,9 +268,7 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
   if (recs.length === 0) return '# mqbench benchmarks\n';
   const newest = [...recs].sort((a, b) => b.generatedAt.localeCompare(a.generatedAt))[0];
   const m = newest.machine;
-  const missed = recs.flatMap((rep) =>
-    rep.figures.flatMap((f) => f.rows.flatMap((r) => r.checks.filter((c) => c.met === false).map((c) => `${f.id} ${r.label} (${c.driver})`))),
-  );
+  const why = new Map(recs.map((rep) => [rep, whyMissed(rep)]));
   const perFigure = recs.flatMap((rep) => {
     const f = rep.figures[0];
     return [
@@ -282,6 +287,7 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
       '',
       method(rep),
       '',
+      ...whySection(why.get(rep)),
       ...(rep.profiles.length ? ['**CPU profiles of missed targets**', '', profilesSection(rep)] : []),
     ];
   });
@@ -294,7 +300,9 @@ export function renderMarkdown(recs, { jsonName = 'latest.json' } = {}) {
     '',
     figuresTable(recs),
     '',
-    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Each contender keeps the values of the last run that measured it (a run with \`--drivers lean\` refreshes the floor and lean only): "Measured" lists one date per run when a figure's contenders come from different runs. Targets missed: ${missed.length ? missed.join('; ') : 'none'}.`,
+    `Targets (from the project's issues) apply to mqbench; "÷ floor" is mqbench's median divided by the raw floor's median (the same load on raw sockets, no MQTT library; for CPU, RSS and latency, higher is worse). Each contender keeps the values of the last run that measured it (a run with \`--drivers lean\` refreshes the floor and lean only): "Measured" lists one date per run when a figure's contenders come from different runs.`,
+    '',
+    missedSummary(recs, why),
     floorNotes(recs),
     idleNote(recs),
     '',

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { scheduleFlush } from './leanBatch.js';
 import { tcpCounters, WriteLedger } from './writeLedger.js';
@@ -5,6 +6,15 @@ import type { PublishDone } from './driver.js';
 
 /** A turn's output is written at once when it reaches this size (the socket's back-pressure then shows). */
 const FLUSH_BYTES = 64 * 1024;
+/**
+ * The size of the turn buffers plain TCP outputs share. A buffer the kernel took whole in its write (nothing
+ * left in Node's buffer) is free again at once and goes back to the thread's free list, so a busy publisher
+ * does not allocate (and the GC does not collect) a buffer per connection per turn.
+ */
+const SHARED_BYTES = 16 * 1024;
+/** At most this many free turn buffers are kept per thread (the rest are left to the GC). */
+const MAX_FREE = 64;
+const free: Buffer[] = [];
 
 /**
  * The lean driver's output for one connection: everything produced in one event-loop turn goes into
@@ -26,9 +36,14 @@ export class LeanOutput {
   /** Something was written since the keepalive last looked. */
   sentSinceTick = false;
   private closed = false;
+  /** Turn buffers come from (and go back to) the thread's free list: a plain TCP socket (not TLS, not WebSocket). */
+  private readonly shares: boolean;
+  /** Part of this turn's buffer is kept beyond the write (keep()): it does not go back to the free list. */
+  private kept = false;
 
   constructor(private readonly sock: Duplex) {
     this.ledger = new WriteLedger(sock);
+    this.shares = sock instanceof Socket && (sock as Socket & { encrypted?: boolean }).encrypted !== true;
   }
 
   /** Room for n bytes in this turn's buffer; returns their offset in `buf`. */
@@ -36,7 +51,8 @@ export class LeanOutput {
     const b = this.buf;
     const len = this.length;
     if (b === null) {
-      this.buf = Buffer.allocUnsafe(n > this.hint ? n : this.hint);
+      if (this.shares && n <= SHARED_BYTES) this.buf = free.length > 0 ? free.pop()! : Buffer.allocUnsafeSlow(SHARED_BYTES);
+      else this.buf = Buffer.allocUnsafe(n > this.hint ? n : this.hint);
       this.length = n;
       scheduleFlush(this);
       return 0;
@@ -48,6 +64,12 @@ export class LeanOutput {
     }
     this.length = len + n;
     return len;
+  }
+
+  /** Bytes of this turn's buffer that outlive its write (a frame kept for a resend): the buffer is not reused. */
+  keep(off: number, size: number): Buffer {
+    this.kept = true;
+    return this.buf!.subarray(off, off + size);
   }
 
   append(bytes: Buffer): void {
@@ -82,8 +104,10 @@ export class LeanOutput {
     const b = this.buf;
     if (b === null) return;
     const len = this.length;
+    const kept = this.kept;
     this.buf = null;
     this.length = 0;
+    this.kept = false;
     const s = this.sock;
     // A destroyed socket: these publishes stay unmarked, close() fails them.
     if (this.closed || s.destroyed || s.writableEnded) return;
@@ -95,12 +119,21 @@ export class LeanOutput {
     // Only a write that carries a publish is marked (acks, pings, CONNECT: no callback to wait for).
     if (!ledger.needsMark()) {
       s.write(chunk);
+      if (s.writableLength === 0) this.release(b, kept);
       return;
     }
     const rec = ledger.mark(this.submitted);
     s.write(chunk, ledger.onWritten);
     // Nothing left in Node's buffer: this write is in the kernel already (its callback comes next tick).
-    if (s.writableLength === 0) ledger.completedAtOnce(rec);
+    if (s.writableLength === 0) {
+      ledger.completedAtOnce(rec);
+      this.release(b, kept);
+    }
+  }
+
+  /** A turn buffer the kernel took whole (nothing refers to it any more): back to the free list. */
+  private release(b: Buffer, kept: boolean): void {
+    if (this.shares && !kept && b.length === SHARED_BYTES && free.length < MAX_FREE) free.push(b);
   }
 
   /**

@@ -111,7 +111,7 @@ export class LeanPublisher {
   private sent(off: number, size: number, id: number, qos: QoS, done: PublishDone): void {
     const o = this.output;
     if (qos === 0) o.published(done);
-    else this.session.add(id, done, o.published(null), this.resumable ? o.buf!.subarray(off, off + size) : null);
+    else this.session.add(id, done, o.published(null), this.resumable ? o.keep(off, size) : null);
     o.flushIfLarge();
   }
 }

@@ -13,6 +13,8 @@ export class Device {
   conn: Connection | null = null;
   /** The rendered response topic of this client's requests (MQTT 5 request/response), once known. */
   responseTopic?: string;
+  /** Its publish topic, rendered once when it depends only on the client (MessageBuilder.topic; null: not yet, or per message). */
+  topic: string | null = null;
   /** The rendered topic of its last will (connect.will). */
   willTopic?: string;
   /** Closed loop (publish rate: max): the next sequence number. */

@@ -8,7 +8,6 @@ import { decodePayload, encodeJsonPayload, encodePayload, writeHeader, type Head
 
 /** What one message of a device is made of: its topic, its payload (header first) and its MQTT 5 properties. */
 export class MessageBuilder {
-  private topicCache = new WeakMap<Device, string>();
   /** The header of the message being built (one object, filled in per message). */
   private readonly header: Header;
   /** The reused payload buffer (see payload()). */
@@ -68,13 +67,13 @@ export class MessageBuilder {
 
   /** Topics that depend only on the client are rendered once; {seq}/{target} ones per message. */
   topic(dev: Device, seq: number): string {
-    const cached = this.topicCache.get(dev);
-    if (cached !== undefined) return cached;
+    const cached = dev.topic;
+    if (cached !== null) return cached;
     const t = dev.names.publishTopic!;
     const vars = templateVars(t);
     const target = dev.names.targetCount > 0 ? (seq * dev.group.count + dev.index) % dev.names.targetCount : 0;
     const topic = t.render({ i: dev.index, group: dev.group.name, clientId: dev.clientId, run: this.run, seq, target });
-    if (!vars.has('seq') && !vars.has('target')) this.topicCache.set(dev, topic);
+    if (!vars.has('seq') && !vars.has('target')) dev.topic = topic;
     return topic;
   }
 }

@@ -11,6 +11,20 @@ describe('payload header', () => {
     expect(decodePayload(buf, 0xdeadbeef)).toEqual(h);
   });
 
+  it('writes the documented little-endian layout byte for byte (response flag included)', () => {
+    const buf = encodePayload(32, { ...h, qos: 2, response: true });
+    const want = Buffer.alloc(32);
+    want.writeUInt16LE(0x4d51, 0);
+    want.writeUInt8(1, 2);
+    want.writeUInt8(2 | 4, 3);
+    want.writeUInt32LE(0xdeadbeef, 4);
+    want.writeUInt32LE(70_000, 8);
+    want.writeUInt32LE(4_000_000_000, 12);
+    want.writeDoubleLE(h.intendedMs, 16);
+    want.writeDoubleLE(h.sentMs, 24);
+    expect(buf.equals(want)).toBe(true);
+  });
+
   it('keeps sub-microsecond precision of epoch timestamps', () => {
     const got = decodePayload(encodePayload(32, h), h.runTag)!;
     expect(Math.abs(got.intendedMs - h.intendedMs)).toBeLessThan(0.001);

@@ -70,7 +70,7 @@ export class Publisher {
 
   /** A slot is due: send it now, queue it behind a full window or socket, or count it unsent. */
   publish(dev: Device, seq: number, dueMs: number): void {
-    if (this.paused.has(dev.groupIndex)) return;
+    if (this.paused.size > 0 && this.paused.has(dev.groupIndex)) return;
     const measured = dueMs >= this.measureFrom;
     this.recorder.planned(measured);
     const conn = dev.conn;
