@@ -21,22 +21,13 @@ import { splitReport, writeRecords } from '../../bench/lib/records.js';
 import { coresBetween, startSampler } from '../../bench/lib/sampler.js';
 // @ts-expect-error plain JS bench module, no types
 import { cpuSecondsOf } from '../../bench/lib/procfs.js';
+import { benchMachine } from '../helpers/benchMachine.js';
 
 type Run = Record<string, unknown>;
 type Why = { figure: string; key: string; label: string; short: string; text: string };
 
 const opts = { quick: false, connections: 19_900 };
-const machine = {
-  cpuModel: 'cpu',
-  cores: 2,
-  ramGiB: 1,
-  os: 'os',
-  node: 'v20',
-  mosquitto: '2',
-  loadAvgStart: [1, 1, 1],
-  loadAvgEnd: [1, 1, 1],
-  ephemeralPorts: '1–2',
-};
+const machine = benchMachine(1);
 const figureDef = (id: string) => FIGURES.find((f: { id: string }) => f.id === id);
 
 /** The record of one figure, evaluated by the bench's own code from these runs (floor + lean). */

@@ -15,18 +15,9 @@ import { SCALE_FIGURES } from '../../bench/lib/scale.js';
 import { compareRecords, renderComparison } from '../../bench/compare.js';
 // @ts-expect-error plain JS bench module, no types
 import { renderMarkdown } from '../../bench/lib/report.js';
+import { benchMachine } from '../helpers/benchMachine.js';
 
-const machine = {
-  cpuModel: 'cpu',
-  cores: 2,
-  ramGiB: 1,
-  os: 'os',
-  node: 'v20',
-  mosquitto: '2',
-  loadAvgStart: [1, 1, 1],
-  loadAvgEnd: [2, 2, 2],
-  ephemeralPorts: '1–2',
-};
+const machine = benchMachine(2);
 function figure(id: string, raw: number, lean: number) {
   return {
     id,
