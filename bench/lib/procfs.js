@@ -15,16 +15,24 @@ export function rssOf(pid) {
 /** USER_HZ, the unit of utime/stime in /proc/<pid>/stat (fixed at 100 by the kernel; as src/observe/procfs.ts). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system, all threads) the process has used so far, from /proc/<pid>/stat, or null. */
-export function cpuSecondsOf(pid) {
+/**
+ * The fields of /proc/<pid>/stat after the command name (field 3, the state, first), or null when the process
+ * is gone. The command name may hold spaces and ')': the fields start after the last ')'.
+ */
+function statFields(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and ')': count from the last ')'; utime, stime are fields 14, 15.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** CPU seconds (user + system, all threads) the process has used so far, from /proc/<pid>/stat, or null. */
+export function cpuSecondsOf(pid) {
+  const f = statFields(pid);
+  // utime, stime are fields 14, 15.
+  return f === null ? null : (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
 }
 
 /** Open file descriptors (entries of /proc/<pid>/fd): sockets, pipes, files, epoll, eventfds …, or null. */
@@ -41,13 +49,8 @@ export function childrenOf(pid) {
   const out = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
+    const f = statFields(name); // null: gone meanwhile
+    if (f !== null && Number(f[1]) === pid) out.push(Number(name));
   }
   return out;
 }
